@@ -1,0 +1,36 @@
+import { z } from "zod";
+import { ZPersonStatus, ZRole } from "./common-exports.ts";
+
+export const ZLoginRequest = z
+  .object({ email: z.email().trim().toLowerCase(), password: z.string().min(1).max(1000) })
+  .meta({ id: "LoginRequest" });
+
+export const ZMe = z
+  .object({
+    id: z.uuid(),
+    email: z.string(),
+    displayName: z.string(),
+    roles: z.array(ZRole),
+    authMethod: z.enum(["session", "token"]),
+    csrfToken: z.string().nullable().describe("Send as `x-csrf-token` on cookie-authenticated writes"),
+  })
+  .meta({ id: "Me" });
+export type TMe = z.infer<typeof ZMe>;
+
+export const ZPerson = z
+  .object({
+    id: z.uuid(),
+    email: z.string(),
+    displayName: z.string(),
+    status: ZPersonStatus,
+    roles: z.array(ZRole),
+    team: z.object({ id: z.uuid(), slug: z.string(), name: z.string() }).nullable(),
+    botsOwned: z.number().int(),
+  })
+  .meta({ id: "Person" });
+export type TPerson = z.infer<typeof ZPerson>;
+
+export const ZTeam = z
+  .object({ id: z.uuid(), slug: z.string(), name: z.string(), members: z.number().int(), bots: z.number().int() })
+  .meta({ id: "Team" });
+export type TTeam = z.infer<typeof ZTeam>;

@@ -1,0 +1,264 @@
+import { z } from "zod";
+import {
+  ZDataAccessLevel,
+  ZDateInput,
+  ZEnvironment,
+  ZExceptionStatus,
+  ZFindingKind,
+  ZGatedAction,
+  ZGrantAccess,
+  ZLifecycleStatus,
+  ZPageQuery,
+  ZPersonStatus,
+  ZShellExecutionPolicy,
+  ZTimestamp,
+  page,
+} from "./common-exports.ts";
+import { ZChannelKey, ZSystemKey } from "./policy.ts";
+
+/**
+ * Bot names are DNS-label-like so the bot email `<name>.bot@<domain>` is always a valid address:
+ * lowercase letters, digits and hyphens, 2-63 characters, starting with a letter or digit.
+ */
+export const ZBotName = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, "2-63 lowercase letters, digits or hyphens, starting with a letter or digit");
+
+const text = (max: number) => z.string().trim().max(max);
+const optText = (max: number) => text(max).nullable().optional();
+
+/** Per-bot runtime profile (DESIGN.md "Runtime profile"); a missing field raises `runtime_profile_incomplete`. */
+export const ZRuntimeProfile = z
+  .object({
+    runtimeOwner: optText(200).describe("Who operates the runtime (a person's email or a team)"),
+    hostingEnvironment: optText(200).describe("Where it runs, e.g. `k8s prod-eu / namespace bots`"),
+    workspacePersistence: optText(200).describe("e.g. `ephemeral`, `persistent volume, 30 days`"),
+    networkAccessPolicy: z.array(text(200)).nullable().optional().describe("Egress allowlist (hosts)"),
+    allowedTools: z
+      .array(text(120))
+      .nullable()
+      .optional()
+      .describe("Tools / skills with pinned versions, e.g. `gh@2.63.0`"),
+    shellExecutionPolicy: ZShellExecutionPolicy.nullable().optional(),
+    dataRetention: optText(200).describe("e.g. `30 days`"),
+    deletionProcedure: optText(500),
+    incidentResponseOwner: optText(200),
+  })
+  .meta({ id: "RuntimeProfile" });
+export type TRuntimeProfile = z.infer<typeof ZRuntimeProfile>;
+export const RUNTIME_PROFILE_FIELDS = [
+  "runtimeOwner",
+  "hostingEnvironment",
+  "workspacePersistence",
+  "networkAccessPolicy",
+  "allowedTools",
+  "shellExecutionPolicy",
+  "dataRetention",
+  "deletionProcedure",
+  "incidentResponseOwner",
+] as const satisfies readonly (keyof TRuntimeProfile)[];
+
+/** A grant: bot x connected system x scope, read-only or write, optional expiry. */
+export const ZGrantInput = z.object({
+  system: ZSystemKey,
+  scope: text(200).min(1).describe("e.g. `github:issues:write`"),
+  access: ZGrantAccess,
+  expiresAt: ZDateInput.nullable().optional(),
+});
+export type TGrantInput = z.infer<typeof ZGrantInput>;
+export const ZGrant = z
+  .object({
+    id: z.uuid(),
+    system: z.string(),
+    systemName: z.string(),
+    scope: z.string(),
+    access: ZGrantAccess,
+    expiresAt: ZTimestamp.nullable(),
+  })
+  .meta({ id: "Grant" });
+
+/** One service account per connected system (the bot identity on that system). */
+export const ZServiceAccountInput = z.object({ system: ZSystemKey, account: text(200).min(1) });
+export const ZServiceAccount = ZServiceAccountInput.extend({ id: z.uuid() }).meta({ id: "ServiceAccount" });
+
+/**
+ * A pointer to a secret in a vault. Bridle never stores a secret value: only references such as
+ * `op://vault/item/field`, `vault:secret/data/path#key`, an AWS/GCP/Azure secret id.
+ */
+export const CREDENTIAL_REFERENCE_PATTERN =
+  /^(op:\/\/[^\s]+|vault:[^\s]+|arn:aws:secretsmanager:[^\s]+|arn:aws:ssm:[^\s]+|projects\/[^\s/]+\/secrets\/[^\s]+|https:\/\/[a-z0-9-]+\.vault\.azure\.net\/secrets\/[^\s]+|doppler:\/\/[^\s]+|infisical:\/\/[^\s]+)$/;
+export const ZCredentialReferenceInput = z.object({
+  system: ZSystemKey,
+  reference: text(500).regex(
+    CREDENTIAL_REFERENCE_PATTERN,
+    "must be a vault reference (op://, vault:, arn:aws:secretsmanager:, projects/*/secrets/*, https://*.vault.azure.net/secrets/*, doppler://, infisical://), never a secret",
+  ),
+  rotationIntervalDays: z.number().int().min(1).max(3650).nullable().optional(),
+  lastRotatedAt: ZDateInput.nullable().optional(),
+});
+export type TCredentialReferenceInput = z.infer<typeof ZCredentialReferenceInput>;
+export const ZCredentialReference = z
+  .object({
+    id: z.uuid(),
+    system: z.string(),
+    reference: z.string(),
+    rotationIntervalDays: z.number().int().nullable(),
+    lastRotatedAt: ZTimestamp.nullable(),
+  })
+  .meta({ id: "CredentialReference" });
+
+/** A documented Golden Rule exception (DESIGN.md "The Golden Rule"). */
+export const ZGoldenRuleExceptionInput = z.object({
+  status: ZExceptionStatus,
+  businessPurpose: text(1000).min(1),
+  allowedSystems: z.array(ZSystemKey).max(50),
+  allowedChannels: z.array(ZChannelKey).max(50),
+  dataClassification: text(100).min(1),
+  approvalRequirements: text(1000).min(1),
+  approvedBy: z.email().nullable().optional(),
+  approvedAt: ZDateInput.nullable().optional(),
+  expiresAt: ZDateInput.nullable().optional(),
+});
+export type TGoldenRuleExceptionInput = z.infer<typeof ZGoldenRuleExceptionInput>;
+export const ZGoldenRuleException = z
+  .object({
+    id: z.uuid(),
+    status: ZExceptionStatus,
+    businessPurpose: z.string(),
+    allowedSystems: z.array(z.string()),
+    allowedChannels: z.array(z.string()),
+    dataClassification: z.string(),
+    approvalRequirements: z.string(),
+    approvedBy: z.string().nullable(),
+    approvedAt: ZTimestamp.nullable(),
+    expiresAt: ZTimestamp.nullable(),
+  })
+  .meta({ id: "GoldenRuleException" });
+
+export const FINDING_SEVERITIES = ["high", "medium", "low"] as const;
+export const ZFinding = z
+  .object({
+    kind: ZFindingKind,
+    rule: z.string().describe("The rule that raised it, e.g. `BR-GOLDEN-RULE`"),
+    severity: z.enum(FINDING_SEVERITIES),
+    message: z.string(),
+    remediation: z.string().describe("How to fix it"),
+    details: z.record(z.string(), z.unknown()).optional(),
+  })
+  .meta({ id: "Finding" });
+export type TFinding = z.infer<typeof ZFinding>;
+
+export const ZPersonRef = z
+  .object({ id: z.uuid(), email: z.string(), displayName: z.string(), status: ZPersonStatus })
+  .meta({ id: "PersonRef" });
+export const ZTeamRef = z.object({ id: z.uuid(), slug: z.string(), name: z.string() }).meta({ id: "TeamRef" });
+
+export const ZBotSummary = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    purpose: z.string(),
+    owner: ZPersonRef.nullable(),
+    team: ZTeamRef.nullable(),
+    environment: ZEnvironment,
+    status: ZLifecycleStatus,
+    internalDataAccess: ZDataAccessLevel,
+    channels: z.array(z.string()),
+    lastReviewedAt: ZTimestamp.nullable(),
+    nextReviewDue: ZTimestamp.nullable(),
+    findingCount: z.number().int(),
+    findingKinds: z.array(ZFindingKind),
+  })
+  .meta({ id: "BotSummary" });
+export type TBotSummary = z.infer<typeof ZBotSummary>;
+
+export const ZBot = ZBotSummary.extend({
+  email: z.string().nullable(),
+  runtime: z.string().nullable(),
+  credentialStorage: z.string().nullable(),
+  gatedActions: z.array(ZGatedAction),
+  createdAt: ZTimestamp,
+  updatedAt: ZTimestamp,
+  runtimeProfile: ZRuntimeProfile,
+  grants: z.array(ZGrant),
+  serviceAccounts: z.array(ZServiceAccount),
+  credentialReferences: z.array(ZCredentialReference),
+  exception: ZGoldenRuleException.nullable(),
+  findings: z.array(ZFinding),
+  version: z.number().int().describe("Optimistic concurrency version"),
+}).meta({ id: "Bot" });
+export type TBot = z.infer<typeof ZBot>;
+
+/** What a bot record accepts on create and import. Owner and team are named by email and slug. */
+export const ZBotInput = z
+  .object({
+    name: ZBotName,
+    email: z.email().trim().toLowerCase().nullable().optional().describe("Generated as `<name>.bot@<domain>` when omitted"),
+    owner: z.email().trim().toLowerCase().describe("The owner's email"),
+    team: text(80).min(1).describe("The team's slug"),
+    purpose: text(2000).min(1),
+    environment: ZEnvironment,
+    runtime: optText(200),
+    status: ZLifecycleStatus.default("active"),
+    internalDataAccess: ZDataAccessLevel.default("none"),
+    channels: z.array(ZChannelKey).max(50).default([]),
+    grants: z.array(ZGrantInput).max(200).default([]),
+    serviceAccounts: z.array(ZServiceAccountInput).max(50).default([]),
+    credentialReferences: z.array(ZCredentialReferenceInput).max(50).default([]),
+    credentialStorage: optText(300).describe("Where the bot's credentials live, e.g. `1Password vault bots-prod`"),
+    gatedActions: z.array(ZGatedAction).max(20).default([]),
+    createdAt: ZDateInput.nullable().optional(),
+    lastReviewedAt: ZDateInput.nullable().optional(),
+    runtimeProfile: ZRuntimeProfile.default({}),
+    exception: ZGoldenRuleExceptionInput.nullable().optional(),
+  })
+  .strict()
+  .meta({ id: "BotInput" });
+export type TBotInput = z.input<typeof ZBotInput>;
+export type TBotInputParsed = z.output<typeof ZBotInput>;
+
+export const ZCreateBotRequest = ZBotInput;
+export const ZUpdateBotRequest = ZBotInput.partial()
+  .extend({ version: z.number().int().optional().describe("When given, the update fails with 409 if the bot changed since") })
+  .strict()
+  .meta({ id: "UpdateBotRequest" });
+export type TUpdateBotRequest = z.input<typeof ZUpdateBotRequest>;
+
+export const BOT_SORTS = ["name", "owner", "team", "environment", "status", "lastReviewedAt", "findingCount", "createdAt"] as const;
+const ZBool = z.enum(["true", "false"]).transform((v) => v === "true");
+export const ZListBotsQuery = ZPageQuery.extend({
+  owner: z.string().max(320).optional().describe("Owner id or email"),
+  team: z.string().max(80).optional().describe("Team id or slug"),
+  environment: ZEnvironment.optional(),
+  status: ZLifecycleStatus.optional(),
+  finding: ZFindingKind.optional().describe("Only bots with a finding of this kind"),
+  hasFindings: ZBool.optional(),
+  q: z.string().trim().max(200).optional().describe("Case-insensitive search in name and purpose"),
+  sort: z.enum(BOT_SORTS).default("name"),
+  order: z.enum(["asc", "desc"]).default("asc"),
+});
+export type TListBotsQuery = z.input<typeof ZListBotsQuery>;
+export const ZBotPage = page(ZBotSummary).extend({ total: z.number().int() }).meta({ id: "BotPage" });
+export type TBotPage = z.infer<typeof ZBotPage>;
+
+export const ZFindingsOverview = z
+  .object({
+    totalBots: z.number().int(),
+    botsWithFindings: z.number().int(),
+    kinds: z.array(
+      z.object({
+        kind: ZFindingKind,
+        title: z.string(),
+        description: z.string(),
+        rule: z.string(),
+        bots: z.number().int().describe("Bots with at least one finding of this kind"),
+      }),
+    ),
+  })
+  .meta({ id: "FindingsOverview" });
+export type TFindingsOverview = z.infer<typeof ZFindingsOverview>;
+
+export const ZFindingRow = ZFinding.extend({ botId: z.uuid(), botName: z.string() }).meta({ id: "FindingRow" });
+export const ZFindingPage = page(ZFindingRow).meta({ id: "FindingPage" });
+export const ZListFindingsQuery = ZPageQuery.extend({ kind: ZFindingKind.optional() });

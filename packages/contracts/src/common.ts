@@ -1,0 +1,30 @@
+import { z } from "zod";
+
+/** The one error shape every endpoint answers with (DESIGN.md "Errors"). */
+export const ZErrorEnvelope = z
+  .object({
+    error: z.object({
+      code: z.string().describe("Stable machine-readable code, e.g. `validation_failed`, `not_found`"),
+      message: z.string().describe("Human-readable summary; 5xx messages are generic"),
+      requestId: z.string().describe("The request id, also sent as the `x-request-id` header"),
+      details: z.unknown().optional().describe("Per-field or per-row details where they help"),
+    }),
+  })
+  .meta({ id: "ErrorEnvelope" });
+export type TErrorEnvelope = z.infer<typeof ZErrorEnvelope>;
+
+export const ZUuid = z.uuid();
+
+/** Cursor pagination for list endpoints: `limit` (1-200, default 50) and an opaque `cursor`. */
+export const ZPageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(500).optional(),
+});
+
+export const page = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+/** ISO-8601 timestamp on the wire. */
+export const ZTimestamp = z.iso.datetime({ offset: true });
+/** Calendar date `YYYY-MM-DD` or a full timestamp. */
+export const ZDateInput = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);

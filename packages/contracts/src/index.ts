@@ -1,0 +1,5 @@
+export * from "./common-exports.ts";
+export * from "./policy.ts";
+export * from "./bots.ts";
+export * from "./inventory.ts";
+export * from "./auth.ts";

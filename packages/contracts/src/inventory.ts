@@ -1,0 +1,117 @@
+import { z } from "zod";
+import { ZRole, ZSystemClassification } from "./common-exports.ts";
+import { ZBotInput } from "./bots.ts";
+import { ZChannelKey, ZNamingRule, ZSystemKey } from "./policy.ts";
+
+/**
+ * The inventory's flat columns, used by CSV import and export. List cells are separated by `;`.
+ * - `grants`: `system:resource:action[@expiry]`, e.g. `github:issues:write@2026-12-31`; the system is the
+ *   first segment, and the grant is read-only when the last segment is `read`, write otherwise.
+ * - `service_accounts`, `credential_references`: `system=value`.
+ */
+export const INVENTORY_COLUMNS = [
+  "name",
+  "email",
+  "owner",
+  "team",
+  "purpose",
+  "environment",
+  "runtime",
+  "status",
+  "internal_data_access",
+  "channels",
+  "grants",
+  "service_accounts",
+  "credential_references",
+  "credential_storage",
+  "gated_actions",
+  "created_at",
+  "last_reviewed_at",
+  "runtime_owner",
+  "hosting_environment",
+  "workspace_persistence",
+  "network_access_policy",
+  "allowed_tools",
+  "shell_execution_policy",
+  "data_retention",
+  "deletion_procedure",
+  "incident_response_owner",
+] as const;
+export type TInventoryColumn = (typeof INVENTORY_COLUMNS)[number];
+
+export const IMPORT_FORMATS = ["yaml", "json", "csv"] as const;
+export const ZImportQuery = z.object({
+  dryRun: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  format: z.enum(IMPORT_FORMATS).optional().describe("Overrides the Content-Type"),
+});
+
+export const ZImportRowError = z
+  .object({
+    line: z.number().int().nullable().describe("1-based line in the uploaded file where the row starts"),
+    row: z.number().int().describe("1-based row (record) number"),
+    name: z.string().nullable(),
+    field: z.string().nullable(),
+    message: z.string(),
+  })
+  .meta({ id: "ImportRowError" });
+export type TImportRowError = z.infer<typeof ZImportRowError>;
+
+export const ZImportResult = z
+  .object({
+    dryRun: z.boolean(),
+    created: z.number().int(),
+    updated: z.number().int(),
+    unchanged: z.number().int(),
+    rows: z.array(
+      z.object({
+        row: z.number().int(),
+        line: z.number().int().nullable(),
+        name: z.string(),
+        action: z.enum(["create", "update", "unchanged"]),
+        changes: z.array(z.string()).describe("The fields that would change (update only)"),
+      }),
+    ),
+  })
+  .meta({ id: "ImportResult" });
+export type TImportResult = z.infer<typeof ZImportResult>;
+
+export const ZExportQuery = z.object({ format: z.enum(["csv", "json"]).default("json") });
+
+/** The demo / bootstrap organization file (`examples/acme-inventory.yaml`). */
+export const ZOrgFile = z
+  .object({
+    asOf: z.iso
+      .date()
+      .optional()
+      .describe("When set, every date in the file is shifted by (today - asOf) on load, so a demo never ages"),
+    organization: z.object({
+      name: z.string().min(1),
+      botEmailDomain: z.string().min(3),
+      namingRule: ZNamingRule,
+      channelAllowlist: z.array(ZChannelKey).default([]),
+      channelBlocklist: z.array(ZChannelKey).default([]),
+      reviewIntervalDays: z.number().int().min(1).default(90),
+    }),
+    systems: z.array(
+      z.object({
+        key: ZSystemKey,
+        name: z.string().min(1),
+        classification: ZSystemClassification,
+        description: z.string().optional(),
+      }),
+    ),
+    teams: z.array(z.object({ slug: z.string().min(1), name: z.string().min(1) })),
+    people: z.array(
+      z.object({
+        email: z.email(),
+        displayName: z.string().min(1),
+        team: z.string().optional(),
+        roles: z.array(ZRole).default([]),
+        status: z.enum(["active", "deactivated"]).default("active"),
+        manager: z.email().optional(),
+      }),
+    ),
+    bots: z.array(ZBotInput.or(z.record(z.string(), z.unknown()))),
+  })
+  .strict();
+export type TOrgFile = z.infer<typeof ZOrgFile>;

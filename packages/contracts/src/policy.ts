@@ -1,0 +1,84 @@
+import { z } from "zod";
+import { ZSystemClassification, ZTimestamp } from "./common-exports.ts";
+
+/** Naming rule: a bot name must contain one of `requiredTokens` or start with `orgPrefix`. */
+export const ZNamingRule = z.object({
+  requiredTokens: z
+    .array(z.string().trim().toLowerCase().min(1).max(40))
+    .max(20)
+    .describe("Substrings of which the name must contain at least one, e.g. `bot`, `internal`"),
+  orgPrefix: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(40)
+    .nullable()
+    .describe("A prefix that also satisfies the rule, e.g. `acme-`; null for none"),
+});
+export type TNamingRule = z.infer<typeof ZNamingRule>;
+
+const ZChannelKey = z.string().trim().toLowerCase().min(1).max(60).regex(/^[a-z0-9][a-z0-9._-]*$/, "use lowercase letters, digits, '.', '_' or '-'");
+
+/** Org-wide policy. Saving it bumps `version` and recomputes every bot's findings at once. */
+export const ZOrgPolicy = z
+  .object({
+    orgName: z.string().min(1).max(120),
+    botEmailDomain: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, "a domain such as acme.example")
+      .describe("Bot emails must be `<name>.bot@<botEmailDomain>`"),
+    namingRule: ZNamingRule,
+    channelAllowlist: z.array(ZChannelKey).max(200).describe("When not empty, channels not on it are disallowed"),
+    channelBlocklist: z.array(ZChannelKey).max(200).describe("Channels that are always disallowed"),
+    reviewIntervalDays: z.number().int().min(1).max(730).describe("Days between access reviews (90 by default)"),
+    version: z.number().int().describe("Policy version, bumped on every change"),
+    updatedAt: ZTimestamp,
+  })
+  .meta({ id: "OrgPolicy" });
+export type TOrgPolicy = z.infer<typeof ZOrgPolicy>;
+
+export const ZUpdateOrgPolicyRequest = z
+  .object({
+    orgName: ZOrgPolicy.shape.orgName,
+    botEmailDomain: ZOrgPolicy.shape.botEmailDomain,
+    namingRule: ZNamingRule,
+    channelAllowlist: ZOrgPolicy.shape.channelAllowlist,
+    channelBlocklist: ZOrgPolicy.shape.channelBlocklist,
+    reviewIntervalDays: ZOrgPolicy.shape.reviewIntervalDays,
+    systemClassifications: z
+      .record(z.string(), ZSystemClassification)
+      .optional()
+      .describe("Connected system key -> classification, for the systems to reclassify"),
+  })
+  .partial()
+  .strict()
+  .meta({ id: "UpdateOrgPolicyRequest" });
+export type TUpdateOrgPolicyRequest = z.infer<typeof ZUpdateOrgPolicyRequest>;
+
+export const ZSystemKey = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1)
+  .max(60)
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, "use lowercase letters, digits, '.', '_' or '-'");
+
+export const ZConnectedSystem = z
+  .object({
+    id: z.uuid(),
+    key: z.string(),
+    name: z.string(),
+    classification: ZSystemClassification,
+    description: z.string().nullable(),
+  })
+  .meta({ id: "ConnectedSystem" });
+export type TConnectedSystem = z.infer<typeof ZConnectedSystem>;
+
+export const ZPolicyResponse = z
+  .object({ policy: ZOrgPolicy, systems: z.array(ZConnectedSystem) })
+  .meta({ id: "PolicyResponse" });
+export type TPolicyResponse = z.infer<typeof ZPolicyResponse>;
+
+export { ZChannelKey };

@@ -1,0 +1,54 @@
+import type {
+  TDataAccessLevel,
+  TEnvironment,
+  TExceptionStatus,
+  TFinding,
+  TGrantAccess,
+  TLifecycleStatus,
+  TNamingRule,
+  TPersonStatus,
+  TRuntimeProfile,
+  TSystemClassification,
+} from "@bridle/contracts";
+
+/** The org policy the rules read (a subset of TOrgPolicy). */
+export type PolicyInput = {
+  botEmailDomain: string;
+  namingRule: TNamingRule;
+  channelAllowlist: readonly string[];
+  channelBlocklist: readonly string[];
+  reviewIntervalDays: number;
+};
+
+/** Everything the rules need to know about one bot. Pure data: no I/O happens in this package. */
+export type BotFacts = {
+  id: string;
+  name: string;
+  email: string | null;
+  environment: TEnvironment;
+  status: TLifecycleStatus;
+  /** null when the bot has no owner at all */
+  owner: { email: string; status: TPersonStatus } | null;
+  internalDataAccess: TDataAccessLevel;
+  channels: readonly string[];
+  grants: readonly { system: string; scope: string; access: TGrantAccess; expiresAt: Date | null }[];
+  serviceAccounts: readonly { system: string; account: string }[];
+  exception: {
+    status: TExceptionStatus;
+    expiresAt: Date | null;
+    allowedSystems: readonly string[];
+    allowedChannels: readonly string[];
+  } | null;
+  createdAt: Date;
+  lastReviewedAt: Date | null;
+  runtimeProfile: TRuntimeProfile;
+};
+
+export type EvaluationContext = {
+  policy: PolicyInput;
+  /** connected system key -> classification; channels are looked up here too */
+  systems: ReadonlyMap<string, TSystemClassification>;
+  now: Date;
+};
+
+export type { TFinding };

@@ -1,0 +1,149 @@
+import { existsSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { resolve } from "node:path";
+import cookie from "@fastify/cookie";
+import fastifyStatic from "@fastify/static";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import { REPO_ROOT, type DbHandle } from "@bridle/db";
+import Fastify, { type FastifyInstance } from "fastify";
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { Config } from "./config.ts";
+import { registerErrorHandler } from "./plugins/error-handler.ts";
+import { requireAuth } from "./plugins/auth.ts";
+import { authRoutes, meRoute } from "./modules/auth/auth.routes.ts";
+import { createAuthService } from "./modules/auth/auth.service.ts";
+import { botsRoutes } from "./modules/bots/bots.routes.ts";
+import { createBotsService } from "./modules/bots/bots.service.ts";
+import { findingsRoutes } from "./modules/findings/findings.routes.ts";
+import { createFindingsService } from "./modules/findings/findings.service.ts";
+import { inventoryRoutes } from "./modules/inventory/inventory.routes.ts";
+import { createInventoryService } from "./modules/inventory/inventory.service.ts";
+import { peopleRoutes } from "./modules/people/people.routes.ts";
+import { policySettingsRoutes } from "./modules/policy-settings/policy-settings.routes.ts";
+import { createPolicySettingsService } from "./modules/policy-settings/policy-settings.service.ts";
+
+export type AppDeps = { config: Config; database: DbHandle; logger?: boolean | object };
+
+/** Log redaction: credentials never reach the logs (STYLE.md "Secrets never travel"). */
+export const LOG_REDACT = [
+  "req.headers.authorization",
+  "req.headers.cookie",
+  "req.headers['x-csrf-token']",
+  'res.headers["set-cookie"]',
+  "*.password",
+  "*.token",
+  "*.csrfToken",
+];
+
+/** Builds the Fastify app: plugins first, then one plugin per feature module. Does not listen. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, database } = deps;
+  const { db } = database;
+  const app = Fastify({
+    logger: deps.logger ?? { level: config.LOG_LEVEL, redact: { paths: LOG_REDACT, censor: "[redacted]" } },
+    bodyLimit: config.BRIDLE_BODY_LIMIT_BYTES,
+    genReqId: (req) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+    },
+    trustProxy: config.BRIDLE_TRUST_PROXY,
+    return503OnClosing: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+  app.addHook("onSend", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: "Bridle API",
+        version: "0.1.0",
+        description:
+          "The control plane for a company's autonomous AI agents: bot inventory, findings, org policy. " +
+          "Authenticate with the session cookie (console) or `Authorization: Bearer <token>`. " +
+          "Errors: `{ error: { code, message, requestId, details? } }`.",
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: "http", scheme: "bearer" },
+          session: { type: "apiKey", in: "cookie", name: "bridle_session" },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  typed.get(
+    "/healthz",
+    { schema: { operationId: "healthz", tags: ["ops"], summary: "Liveness: the process answers", response: { 200: z.object({ status: z.literal("ok") }) } } },
+    async () => ({ status: "ok" as const }),
+  );
+  typed.get(
+    "/readyz",
+    {
+      schema: {
+        operationId: "readyz",
+        tags: ["ops"],
+        summary: "Readiness: the database answers",
+        response: { 200: z.object({ status: z.literal("ready"), database: z.string() }), 503: z.object({ status: z.literal("unavailable"), database: z.string() }) },
+      },
+    },
+    async (_request, reply) => {
+      try {
+        await database.ping();
+        return { status: "ready" as const, database: database.kind };
+      } catch {
+        return reply.code(503).send({ status: "unavailable" as const, database: database.kind });
+      }
+    },
+  );
+
+  const sessionTtlMs = config.BRIDLE_SESSION_TTL_HOURS * 3_600_000;
+  const auth = createAuthService({ db, sessionTtlMs });
+  const inventory = createInventoryService({ db });
+  await app.register(authRoutes({ auth, sessionTtlMs, secureCookies: config.BRIDLE_SECURE_COOKIES }), { prefix: "/auth" });
+  await app.register(
+    async (api) => {
+      requireAuth(api, auth);
+      meRoute(api);
+      await api.register(botsRoutes(createBotsService({ db })));
+      await api.register(findingsRoutes(createFindingsService({ db })));
+      await api.register(policySettingsRoutes(createPolicySettingsService({ db })));
+      await api.register(peopleRoutes({ db }));
+      await api.register(inventoryRoutes(inventory));
+    },
+    { prefix: "/api/v1" },
+  );
+
+  // The built console, with the SPA's client-side routes falling back to index.html.
+  const consoleDir = config.BRIDLE_CONSOLE_DIR ?? resolve(REPO_ROOT, "apps/console/dist");
+  if (existsSync(resolve(consoleDir, "index.html"))) {
+    await app.register(fastifyStatic, { root: consoleDir, wildcard: false });
+    app.get("/*", { schema: { hide: true } }, (request, reply) => {
+      const path = request.url.split("?")[0] ?? "/";
+      if (/^\/(api|auth|scim)(\/|$)/.test(path) || /\.[a-z0-9]+$/i.test(path))
+        return reply.code(404).send({ error: { code: "not_found", message: `No route ${request.method} ${path}`, requestId: request.id } });
+      return reply.type("text/html").sendFile("index.html");
+    });
+  }
+  return app;
+}
+
+export { createInventoryService };

@@ -1,0 +1,50 @@
+import { auditEvents, type DbOrTx } from "@bridle/db";
+
+/**
+ * Audit actions. Every state change writes one of these in the same transaction as the change;
+ * denied attempts are written too (outcome `denied`).
+ */
+export const AUDIT_ACTIONS = [
+  "auth.login",
+  "auth.logout",
+  "auth.token_used",
+  "bot.create",
+  "bot.update",
+  "bot.read",
+  "policy.update",
+  "inventory.import",
+  "inventory.export",
+  "org.seed",
+  "person.bootstrap_admin",
+  "token.bootstrap_register",
+  "findings.recompute",
+  "access.denied",
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export type Actor = { type: "person" | "system" | "token"; id: string | null; label: string | null };
+export const SYSTEM_ACTOR: Actor = { type: "system", id: null, label: "bridle" };
+
+export type AuditEventInput = {
+  actor: Actor;
+  action: AuditAction;
+  resourceType: string;
+  resourceId?: string | null;
+  outcome: "success" | "denied" | "failure";
+  requestId?: string | null;
+  details?: Record<string, unknown>;
+};
+
+export async function recordAudit(db: DbOrTx, e: AuditEventInput): Promise<void> {
+  await db.insert(auditEvents).values({
+    actorType: e.actor.type,
+    actorId: e.actor.id,
+    actorLabel: e.actor.label,
+    action: e.action,
+    resourceType: e.resourceType,
+    resourceId: e.resourceId ?? null,
+    outcome: e.outcome,
+    requestId: e.requestId ?? null,
+    details: e.details ?? {},
+  });
+}

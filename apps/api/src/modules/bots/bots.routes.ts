@@ -1,0 +1,76 @@
+import { ZBot, ZBotPage, ZCreateBotRequest, ZErrorEnvelope, ZListBotsQuery, ZUpdateBotRequest } from "@bridle/contracts";
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { principalOf } from "../../plugins/auth.ts";
+import type { BotsService } from "./bots.service.ts";
+
+const ZParams = z.object({ id: z.uuid() });
+const errors = { 400: ZErrorEnvelope, 401: ZErrorEnvelope, 403: ZErrorEnvelope };
+
+/**
+ * Bot inventory. Permissions: `bots.read_all` (admin, security, IT, auditor) reads every bot;
+ * everyone else reads and changes only the bots they own; `bots.write_all` (admin, IT) changes any.
+ */
+export function botsRoutes(svc: BotsService) {
+  return async (app: FastifyInstance) => {
+    const r = app.withTypeProvider<ZodTypeProvider>();
+    const ctx = (request: { principal: unknown; id: string }) => ({
+      principal: principalOf(request as never),
+      requestId: request.id,
+    });
+    r.get(
+      "/bots",
+      {
+        schema: {
+          operationId: "listBots",
+          tags: ["bots"],
+          summary: "The bot inventory, filtered, sorted and cursor-paginated on the server",
+          querystring: ZListBotsQuery,
+          response: { 200: ZBotPage, ...errors },
+        },
+      },
+      async (request) => svc.list(ctx(request), request.query),
+    );
+    r.get(
+      "/bots/:id",
+      {
+        schema: {
+          operationId: "getBot",
+          tags: ["bots"],
+          summary: "One bot with its runtime profile, identity, grants, credential references and findings",
+          params: ZParams,
+          response: { 200: ZBot, 404: ZErrorEnvelope, ...errors },
+        },
+      },
+      async (request) => svc.get(ctx(request), request.params.id),
+    );
+    r.post(
+      "/bots",
+      {
+        schema: {
+          operationId: "createBot",
+          tags: ["bots"],
+          summary: "Register a bot; its email defaults to `<name>.bot@<domain>`",
+          body: ZCreateBotRequest,
+          response: { 201: ZBot, 409: ZErrorEnvelope, 413: ZErrorEnvelope, ...errors },
+        },
+      },
+      async (request, reply) => reply.code(201).send(await svc.create(ctx(request), request.body)),
+    );
+    r.patch(
+      "/bots/:id",
+      {
+        schema: {
+          operationId: "updateBot",
+          tags: ["bots"],
+          summary: "Change a bot; given fields replace stored ones; `version` guards against lost updates",
+          params: ZParams,
+          body: ZUpdateBotRequest,
+          response: { 200: ZBot, 404: ZErrorEnvelope, 409: ZErrorEnvelope, 413: ZErrorEnvelope, ...errors },
+        },
+      },
+      async (request) => svc.update(ctx(request), request.params.id, request.body),
+    );
+  };
+}

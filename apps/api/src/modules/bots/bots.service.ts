@@ -1,0 +1,130 @@
+import {
+  ZBotInput,
+  type TBot,
+  type TBotInputParsed,
+  type TUpdateBotRequest,
+  type ZListBotsQuery,
+} from "@bridle/contracts";
+import type { Db } from "@bridle/db";
+import type { z } from "zod";
+import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
+import { AppError, notFound } from "../../lib/errors.ts";
+import { can, canManageBot, canReadBot } from "../../lib/permissions.ts";
+import { recordAudit } from "../audit/audit.repo.ts";
+import { recomputeFindings } from "../findings/findings.service.ts";
+import { loadPolicyInput } from "../findings/findings.repo.ts";
+import * as repo from "./bots.repo.ts";
+import { botToInput, resolveBotInput } from "./bots.resolve.ts";
+
+const isUniqueViolation = (e: unknown) =>
+  typeof e === "object" && e !== null && ((e as { code?: string }).code === "23505" || (e as { cause?: { code?: string } }).cause?.code === "23505");
+
+export function createBotsService(deps: { db: Db }) {
+  const { db } = deps;
+
+  async function list(ctx: RequestCtx, q: z.output<typeof ZListBotsQuery>) {
+    return repo.listBots(db, q, can(ctx.principal, "bots.read_all") ? null : ctx.principal.personId);
+  }
+
+  /** 404 for a bot that does not exist; 403 (audited) for one the principal may not read. */
+  async function get(ctx: RequestCtx, id: string): Promise<TBot> {
+    const bot = await repo.getBotDetail(db, id);
+    if (!bot) throw notFound("Bot");
+    if (!canReadBot(ctx.principal, bot))
+      throw await denied(db, ctx, { action: "bot.read", resourceType: "bot", resourceId: id, what: "read this bot" });
+    const { ownerId: _ownerId, ...rest } = bot;
+    return rest;
+  }
+
+  /**
+   * Registers a bot. Anyone may register a bot they own; admins and IT may register one for any
+   * owner. Errors: 400 unknown owner/team/system or an inactive owner, 409 duplicate name, 403.
+   */
+  async function create(ctx: RequestCtx, input: TBotInputParsed): Promise<TBot> {
+    if (!can(ctx.principal, "bots.write_all") && input.owner.toLowerCase() !== ctx.principal.email.toLowerCase())
+      throw await denied(db, ctx, { action: "bot.create", resourceType: "bot", what: "register a bot for another owner" });
+    const id = await db
+      .transaction(async (tx) => {
+        const resolved = await resolveOrThrow(tx, input, true);
+        const id = await repo.writeBot(tx, resolved);
+        await recomputeFindings(tx);
+        await recordAudit(tx, {
+          actor: actorOf(ctx.principal),
+          action: "bot.create",
+          resourceType: "bot",
+          resourceId: id,
+          outcome: "success",
+          requestId: ctx.requestId,
+          details: { name: input.name, owner: input.owner, environment: input.environment },
+        });
+        return id;
+      })
+      .catch(rethrowConflict(input.name));
+    return get(ctx, id);
+  }
+
+  /**
+   * Changes a bot: the body's fields replace the stored ones (lists are replaced whole).
+   * With `version`, fails with 409 when the bot changed since it was read.
+   */
+  async function update(ctx: RequestCtx, id: string, patch: TUpdateBotRequest): Promise<TBot> {
+    const current = await repo.getBotDetail(db, id);
+    if (!current) throw notFound("Bot");
+    if (!canManageBot(ctx.principal, current))
+      throw await denied(db, ctx, { action: "bot.update", resourceType: "bot", resourceId: id, what: "change this bot" });
+    if (patch.version !== undefined && patch.version !== current.version)
+      throw new AppError("conflict", "This bot was changed by someone else since you loaded it; reload and try again", {
+        currentVersion: current.version,
+      });
+    const { version: _v, ...fields } = patch;
+    const base = botToInput(current);
+    const merged = ZBotInput.safeParse({ ...base, ...fields, exception: "exception" in fields ? fields.exception : undefined });
+    if (!merged.success)
+      throw new AppError("validation_failed", "The changed bot is not valid", {
+        issues: merged.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+      });
+    const next = merged.data;
+    if (!can(ctx.principal, "bots.write_all") && next.owner.toLowerCase() !== current.owner?.email.toLowerCase())
+      throw await denied(db, ctx, { action: "bot.update", resourceType: "bot", resourceId: id, what: "give this bot to another owner" });
+    const changed = Object.keys(fields).filter(
+      (k) => JSON.stringify((base as Record<string, unknown>)[k]) !== JSON.stringify((next as Record<string, unknown>)[k]),
+    );
+    await db
+      .transaction(async (tx) => {
+        const ownerChanged = next.owner.toLowerCase() !== current.owner?.email.toLowerCase();
+        const resolved = await resolveOrThrow(tx, next, ownerChanged);
+        await repo.writeBot(tx, resolved, id);
+        await recomputeFindings(tx);
+        await recordAudit(tx, {
+          actor: actorOf(ctx.principal),
+          action: "bot.update",
+          resourceType: "bot",
+          resourceId: id,
+          outcome: "success",
+          requestId: ctx.requestId,
+          details: { changed },
+        });
+      })
+      .catch(rethrowConflict(next.name));
+    return get(ctx, id);
+  }
+
+  async function resolveOrThrow(tx: Parameters<Parameters<Db["transaction"]>[0]>[0], input: TBotInputParsed, ownerMustBeActive: boolean) {
+    const [refs, policy] = await Promise.all([repo.loadRefs(tx), loadPolicyInput(tx)]);
+    const res = resolveBotInput(input, refs, policy?.policy.botEmailDomain ?? "example.com");
+    if (!res.ok) throw new AppError("validation_failed", res.errors[0]!.message, { issues: res.errors.map((e) => ({ path: e.field, message: e.message })) });
+    if (ownerMustBeActive && refs.people.get(input.owner.toLowerCase())?.status !== "active")
+      throw new AppError("validation_failed", `owner ${input.owner} is deactivated; a bot needs an active owner`, {
+        issues: [{ path: "owner", message: "owner is deactivated" }],
+      });
+    return res.bot;
+  }
+
+  const rethrowConflict = (name: string) => (e: unknown) => {
+    if (isUniqueViolation(e)) throw new AppError("conflict", `A bot named ${name} already exists`);
+    throw e;
+  };
+
+  return { list, get, create, update };
+}
+export type BotsService = ReturnType<typeof createBotsService>;

@@ -1,0 +1,160 @@
+import type { TFinding, TSystemClassification } from "@bridle/contracts";
+import { connectedSystems, orgPolicy, type DbOrTx } from "@bridle/db";
+import type { BotFacts, PolicyInput } from "@bridle/policy";
+import { sql } from "drizzle-orm";
+import { rowsOf, toDate } from "../../lib/sql.ts";
+
+type FactRow = {
+  id: string;
+  name: string;
+  email: string | null;
+  environment: BotFacts["environment"];
+  status: BotFacts["status"];
+  internal_data_access: BotFacts["internalDataAccess"];
+  channels: string[];
+  created_at: unknown;
+  last_reviewed_at: unknown;
+  runtime_profile: BotFacts["runtimeProfile"];
+  owner_email: string | null;
+  owner_status: "active" | "deactivated" | null;
+  findings: TFinding[];
+  next_review_due: unknown;
+  grants: { system: string; scope: string; access: "read" | "write"; expiresAt: string | null }[] | null;
+  accounts: { system: string; account: string }[] | null;
+  exc_status: string | null;
+  exc_expires_at: unknown;
+  exc_allowed_systems: string[] | null;
+  exc_allowed_channels: string[] | null;
+};
+
+export type StoredBotFacts = BotFacts & { storedFindings: TFinding[]; storedNextReviewDue: Date | null };
+
+/**
+ * Everything the rules read about every bot, in one round trip (grants and service accounts are
+ * aggregated per bot so 10,000 bots and 50,000 grants stay one query).
+ */
+export async function loadAllBotFacts(db: DbOrTx): Promise<StoredBotFacts[]> {
+  const res = await db.execute(sql`
+    select b.id, b.name, b.email, b.environment, b.status, b.internal_data_access, b.channels,
+           b.created_at, b.last_reviewed_at, b.runtime_profile, b.findings, b.next_review_due,
+           p.email as owner_email, p.status as owner_status,
+           g.grants, sa.accounts,
+           e.status as exc_status, e.expires_at as exc_expires_at,
+           e.allowed_systems as exc_allowed_systems, e.allowed_channels as exc_allowed_channels
+    from bots b
+    left join people p on p.id = b.owner_id
+    left join lateral (
+      select json_agg(json_build_object('system', s.key, 'scope', gr.scope, 'access', gr.access, 'expiresAt', gr.expires_at)) as grants
+      from grants gr join connected_systems s on s.id = gr.system_id where gr.bot_id = b.id
+    ) g on true
+    left join lateral (
+      select json_agg(json_build_object('system', s.key, 'account', a.account)) as accounts
+      from service_accounts a join connected_systems s on s.id = a.system_id where a.bot_id = b.id
+    ) sa on true
+    left join golden_rule_exceptions e on e.bot_id = b.id`);
+  return rowsOf<FactRow>(res).map((r) => ({
+    id: r.id,
+    name: r.name,
+    email: r.email,
+    environment: r.environment,
+    status: r.status,
+    owner: r.owner_email && r.owner_status ? { email: r.owner_email, status: r.owner_status } : null,
+    internalDataAccess: r.internal_data_access,
+    channels: r.channels,
+    grants: (r.grants ?? []).map((g) => ({ ...g, expiresAt: toDate(g.expiresAt) })),
+    serviceAccounts: r.accounts ?? [],
+    exception: r.exc_status
+      ? {
+          status: r.exc_status as "approved",
+          expiresAt: toDate(r.exc_expires_at),
+          allowedSystems: r.exc_allowed_systems ?? [],
+          allowedChannels: r.exc_allowed_channels ?? [],
+        }
+      : null,
+    createdAt: toDate(r.created_at)!,
+    lastReviewedAt: toDate(r.last_reviewed_at),
+    runtimeProfile: r.runtime_profile ?? {},
+    storedFindings: r.findings ?? [],
+    storedNextReviewDue: toDate(r.next_review_due),
+  }));
+}
+
+export async function loadPolicyInput(db: DbOrTx): Promise<{ policy: PolicyInput; version: number } | null> {
+  const rows = await db.select().from(orgPolicy).limit(1);
+  const p = rows[0];
+  if (!p) return null;
+  return {
+    version: p.version,
+    policy: {
+      botEmailDomain: p.botEmailDomain,
+      namingRule: { requiredTokens: p.namingRequiredTokens, orgPrefix: p.namingOrgPrefix },
+      channelAllowlist: p.channelAllowlist,
+      channelBlocklist: p.channelBlocklist,
+      reviewIntervalDays: p.reviewIntervalDays,
+    },
+  };
+}
+
+export async function loadSystemClassifications(db: DbOrTx): Promise<Map<string, TSystemClassification>> {
+  const rows = await db.select({ key: connectedSystems.key, c: connectedSystems.classification }).from(connectedSystems);
+  return new Map(rows.map((r) => [r.key, r.c as TSystemClassification]));
+}
+
+/** Writes changed findings for many bots in one statement. */
+export async function saveFindings(
+  db: DbOrTx,
+  changes: { id: string; findings: TFinding[]; nextReviewDue: Date | null }[],
+): Promise<void> {
+  const CHUNK = 2000;
+  for (let i = 0; i < changes.length; i += CHUNK) {
+    const part = changes.slice(i, i + CHUNK);
+    const payload = JSON.stringify(
+      part.map((c) => ({
+        id: c.id,
+        findings: c.findings,
+        kinds: [...new Set(c.findings.map((f) => f.kind))],
+        due: c.nextReviewDue?.toISOString() ?? null,
+      })),
+    );
+    await db.execute(sql`
+      update bots b set
+        findings = v.findings,
+        finding_kinds = array(select jsonb_array_elements_text(v.kinds)),
+        finding_count = jsonb_array_length(v.findings),
+        next_review_due = v.due
+      from jsonb_to_recordset(${payload}::jsonb) as v(id uuid, findings jsonb, kinds jsonb, due timestamptz)
+      where b.id = v.id`);
+  }
+}
+
+/** Counts of bots per finding kind (for the overview), optionally for one owner's bots. */
+export async function countFindings(db: DbOrTx, ownerId: string | null) {
+  const filter = ownerId ? sql`where owner_id = ${ownerId}` : sql``;
+  const [kindsRes, totalsRes] = await Promise.all([
+    db.execute(sql`select k as kind, count(*)::int as n from bots, unnest(finding_kinds) k ${filter} group by k`),
+    db.execute(sql`select count(*)::int as total, count(*) filter (where finding_count > 0)::int as with_findings from bots ${filter}`),
+  ]);
+  const totals = rowsOf<{ total: number; with_findings: number }>(totalsRes)[0];
+  return {
+    perKind: new Map(rowsOf<{ kind: string; n: number }>(kindsRes).map((r) => [r.kind, r.n])),
+    total: totals?.total ?? 0,
+    withFindings: totals?.with_findings ?? 0,
+  };
+}
+
+/** One row per finding, for `GET /findings`, keyset-paginated on (bot name, position in the bot's list). */
+export async function listFindingRows(
+  db: DbOrTx,
+  q: { kind?: string | undefined; limit: number; after: { name: string; ord: number } | null; ownerId: string | null },
+) {
+  const where = [sql`b.finding_count > 0`];
+  if (q.kind) where.push(sql`b.finding_kinds @> array[${q.kind}]::text[]`, sql`f.value->>'kind' = ${q.kind}`);
+  if (q.ownerId) where.push(sql`b.owner_id = ${q.ownerId}`);
+  if (q.after) where.push(sql`(b.name, f.ord) > (${q.after.name}::text, ${q.after.ord}::bigint)`);
+  const res = await db.execute(sql`
+    select b.id, b.name, f.value as finding, f.ord::int as ord
+    from bots b, jsonb_array_elements(b.findings) with ordinality f(value, ord)
+    where ${sql.join(where, sql` and `)}
+    order by b.name, f.ord limit ${q.limit + 1}`);
+  return rowsOf<{ id: string; name: string; finding: TFinding; ord: number }>(res);
+}

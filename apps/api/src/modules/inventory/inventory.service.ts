@@ -1,0 +1,214 @@
+import {
+  INVENTORY_COLUMNS,
+  ZBotInput,
+  type TBotInputParsed,
+  type TImportResult,
+  type TImportRowError,
+  type TInventoryColumn,
+} from "@bridle/contracts";
+import type { Db, DbOrTx } from "@bridle/db";
+import { auditEvents } from "@bridle/db";
+import { stringify } from "csv-stringify/sync";
+import { SYSTEM_ACTOR, recordAudit, type Actor } from "../audit/audit.repo.ts";
+import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
+import { AppError } from "../../lib/errors.ts";
+import { can } from "../../lib/permissions.ts";
+import * as botsRepo from "../bots/bots.repo.ts";
+import { resolveBotInput } from "../bots/bots.resolve.ts";
+import { loadPolicyInput } from "../findings/findings.repo.ts";
+import { recomputeFindings } from "../findings/findings.service.ts";
+import type { RawRecord } from "./inventory.parse.ts";
+import { loadBotsAsInput } from "./inventory.repo.ts";
+
+/** Canonical JSON of a bot input for change detection: dates as ISO instants, defaults applied. */
+function canonical(b: TBotInputParsed, domain: string): Record<string, string> {
+  const iso = (v: string | null | undefined) => (v ? new Date(v).toISOString() : null);
+  const out: Record<string, unknown> = {
+    ...b,
+    email: (b.email ?? `${b.name}.bot@${domain}`).toLowerCase(),
+    owner: b.owner.toLowerCase(),
+    createdAt: iso(b.createdAt),
+    lastReviewedAt: iso(b.lastReviewedAt),
+    channels: [...new Set(b.channels)].sort(),
+    gatedActions: [...new Set(b.gatedActions)].sort(),
+    grants: b.grants
+      .map((g) => ({ system: g.system, scope: g.scope, access: g.access, expiresAt: iso(g.expiresAt) }))
+      .sort((x, y) => `${x.system}${x.scope}`.localeCompare(`${y.system}${y.scope}`)),
+    serviceAccounts: [...b.serviceAccounts].sort((x, y) => x.system.localeCompare(y.system)),
+    credentialReferences: b.credentialReferences
+      .map((c) => ({ system: c.system, reference: c.reference, rotationIntervalDays: c.rotationIntervalDays ?? null, lastRotatedAt: iso(c.lastRotatedAt) }))
+      .sort((x, y) => `${x.system}${x.reference}`.localeCompare(`${y.system}${y.reference}`)),
+    runtimeProfile: Object.fromEntries(Object.entries(b.runtimeProfile).filter(([, v]) => v !== null && v !== undefined)),
+    exception: b.exception
+      ? { ...b.exception, approvedBy: b.exception.approvedBy ?? null, approvedAt: iso(b.exception.approvedAt), expiresAt: iso(b.exception.expiresAt) }
+      : b.exception,
+  };
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, JSON.stringify(v ?? null)]));
+}
+
+export function createInventoryService(deps: { db: Db }) {
+  const { db } = deps;
+
+  /**
+   * Imports bots (created when new, replaced when the name exists), all or nothing.
+   * Every row is checked before anything is written: an invalid field, unknown owner, team or
+   * system, or a name used twice in the file answers 400 `import_invalid` with one error per
+   * problem and its line. With `dryRun` nothing is written and the plan is returned.
+   */
+  async function importRecords(
+    actor: { ctx: RequestCtx } | { system: Actor; requestId: string | null },
+    records: RawRecord[],
+    options: { dryRun: boolean; source: string; tx?: DbOrTx },
+  ): Promise<TImportResult> {
+    if ("ctx" in actor && !can(actor.ctx.principal, "inventory.import"))
+      throw await denied(db, actor.ctx, { action: "inventory.import", resourceType: "inventory", what: "import the inventory" });
+    const auditActor = "ctx" in actor ? actorOf(actor.ctx.principal) : actor.system;
+    const requestId = "ctx" in actor ? actor.ctx.requestId : actor.requestId;
+    if (records.length === 0) throw new AppError("import_invalid", "The file has no bots", { rows: [] });
+    if (records.length > 20_000) throw new AppError("import_invalid", "At most 20,000 bots per import", { rows: [] });
+
+    // Inside a caller's transaction (the seed) this becomes a savepoint.
+    return (options.tx ?? db).transaction(async (tx) => {
+      const [refs, policy] = await Promise.all([botsRepo.loadRefs(tx), loadPolicyInput(tx)]);
+      const domain = policy?.policy.botEmailDomain ?? "example.com";
+      const errors: TImportRowError[] = [];
+      const valid: { rec: RawRecord; input: TBotInputParsed; resolved: botsRepo.ResolvedBot }[] = [];
+      const seen = new Map<string, number>();
+      for (const rec of records) {
+        const rawName = typeof rec.data === "object" && rec.data !== null ? (rec.data as { name?: unknown }).name : undefined;
+        const name = typeof rawName === "string" ? rawName : null;
+        const err = (field: string | null, message: string) => errors.push({ line: rec.line, row: rec.row, name, field, message });
+        const parsed = ZBotInput.safeParse(rec.data);
+        if (!parsed.success) {
+          for (const issue of parsed.error.issues) err(issue.path.join(".") || null, issue.message);
+          continue;
+        }
+        const firstRow = seen.get(parsed.data.name);
+        if (firstRow !== undefined) {
+          err("name", `duplicate bot name ${parsed.data.name}: also on row ${firstRow}`);
+          continue;
+        }
+        seen.set(parsed.data.name, rec.row);
+        const res = resolveBotInput(parsed.data, refs, domain);
+        if (!res.ok) {
+          for (const e of res.errors) err(e.field, e.message);
+          continue;
+        }
+        valid.push({ rec, input: parsed.data, resolved: res.bot });
+      }
+      if (errors.length) {
+        const first = errors[0]!;
+        throw new AppError(
+          "import_invalid",
+          `${errors.length} problem(s) in the file; nothing was imported. First: ${first.line ? `line ${first.line}: ` : ""}${first.field ? `${first.field}: ` : ""}${first.message}`,
+          { rows: errors },
+        );
+      }
+
+      const existing = await botsRepo.botIdsByName(tx, valid.map((v) => v.input.name));
+      const current = new Map((await loadBotsAsInput(tx, [...existing.keys()])).map((b) => [b.name, b]));
+      const plan = valid.map((v) => {
+        const before = current.get(v.input.name);
+        if (!before) return { ...v, action: "create" as const, changes: [] as string[] };
+        const a = canonical(before, domain);
+        const b = canonical(v.input, domain);
+        const changes = Object.keys(b).filter(
+          (k) => a[k] !== b[k] && !(k === "exception" && v.input.exception === undefined) && !(k === "createdAt" && !v.input.createdAt),
+        );
+        return { ...v, action: changes.length ? ("update" as const) : ("unchanged" as const), changes };
+      });
+      const result: TImportResult = {
+        dryRun: options.dryRun,
+        created: plan.filter((p) => p.action === "create").length,
+        updated: plan.filter((p) => p.action === "update").length,
+        unchanged: plan.filter((p) => p.action === "unchanged").length,
+        rows: plan.map((p) => ({ row: p.rec.row, line: p.rec.line, name: p.input.name, action: p.action, changes: p.changes })),
+      };
+      if (options.dryRun) return result;
+
+      const events: (typeof auditEvents.$inferInsert)[] = [];
+      for (const p of plan) {
+        if (p.action === "unchanged") continue;
+        const id = await botsRepo.writeBot(tx, p.resolved, existing.get(p.input.name)?.id);
+        events.push({
+          actorType: auditActor.type,
+          actorId: auditActor.id,
+          actorLabel: auditActor.label,
+          action: p.action === "create" ? "bot.create" : "bot.update",
+          resourceType: "bot",
+          resourceId: id,
+          outcome: "success",
+          requestId,
+          details: { name: p.input.name, via: "import", changed: p.changes },
+        });
+      }
+      for (let i = 0; i < events.length; i += 1000) await tx.insert(auditEvents).values(events.slice(i, i + 1000));
+      await recomputeFindings(tx);
+      await recordAudit(tx, {
+        actor: auditActor,
+        action: "inventory.import",
+        resourceType: "inventory",
+        outcome: "success",
+        requestId,
+        details: { source: options.source, created: result.created, updated: result.updated, unchanged: result.unchanged },
+      });
+      return result;
+    });
+  }
+
+  /** The whole inventory as JSON (`{ bots }`, importable back) or CSV (INVENTORY_COLUMNS). */
+  async function exportInventory(ctx: RequestCtx, format: "csv" | "json"): Promise<string> {
+    if (!can(ctx.principal, "inventory.export"))
+      throw await denied(db, ctx, { action: "inventory.export", resourceType: "inventory", what: "export the inventory" });
+    const bots = await loadBotsAsInput(db);
+    await recordAudit(db, {
+      actor: actorOf(ctx.principal),
+      action: "inventory.export",
+      resourceType: "inventory",
+      outcome: "success",
+      requestId: ctx.requestId,
+      details: { format, bots: bots.length },
+    });
+    if (format === "json") return JSON.stringify({ bots }, null, 2);
+    return stringify(bots.map(toCsvRow), { header: true, columns: [...INVENTORY_COLUMNS] });
+  }
+
+  return { importRecords, exportInventory };
+}
+export type InventoryService = ReturnType<typeof createInventoryService>;
+
+const day = (v: string | null | undefined) => (v ? v.slice(0, 10) : "");
+
+export function toCsvRow(b: TBotInputParsed): Record<TInventoryColumn, string> {
+  const p = b.runtimeProfile;
+  return {
+    name: b.name,
+    email: b.email ?? "",
+    owner: b.owner,
+    team: b.team,
+    purpose: b.purpose,
+    environment: b.environment,
+    runtime: b.runtime ?? "",
+    status: b.status,
+    internal_data_access: b.internalDataAccess,
+    channels: b.channels.join(";"),
+    grants: b.grants.map((g) => `${g.scope}${g.expiresAt ? `@${day(g.expiresAt)}` : ""}`).join(";"),
+    service_accounts: b.serviceAccounts.map((s) => `${s.system}=${s.account}`).join(";"),
+    credential_references: b.credentialReferences.map((c) => `${c.system}=${c.reference}`).join(";"),
+    credential_storage: b.credentialStorage ?? "",
+    gated_actions: b.gatedActions.join(";"),
+    created_at: b.createdAt ?? "",
+    last_reviewed_at: b.lastReviewedAt ?? "",
+    runtime_owner: p.runtimeOwner ?? "",
+    hosting_environment: p.hostingEnvironment ?? "",
+    workspace_persistence: p.workspacePersistence ?? "",
+    network_access_policy: (p.networkAccessPolicy ?? []).join(";"),
+    allowed_tools: (p.allowedTools ?? []).join(";"),
+    shell_execution_policy: p.shellExecutionPolicy ?? "",
+    data_retention: p.dataRetention ?? "",
+    deletion_procedure: p.deletionProcedure ?? "",
+    incident_response_owner: p.incidentResponseOwner ?? "",
+  };
+}
+
+export { SYSTEM_ACTOR };

@@ -1,0 +1,59 @@
+import type { TConnectedSystem, TOrgPolicy } from "@bridle/contracts";
+import { connectedSystems, orgPolicy, type DbOrTx } from "@bridle/db";
+import { eq, sql } from "drizzle-orm";
+import { toIso } from "../../lib/sql.ts";
+
+export async function getPolicy(db: DbOrTx): Promise<TOrgPolicy | null> {
+  const [p] = await db.select().from(orgPolicy).where(eq(orgPolicy.id, 1)).limit(1);
+  if (!p) return null;
+  return {
+    orgName: p.orgName,
+    botEmailDomain: p.botEmailDomain,
+    namingRule: { requiredTokens: p.namingRequiredTokens, orgPrefix: p.namingOrgPrefix },
+    channelAllowlist: p.channelAllowlist,
+    channelBlocklist: p.channelBlocklist,
+    reviewIntervalDays: p.reviewIntervalDays,
+    version: p.version,
+    updatedAt: toIso(p.updatedAt)!,
+  };
+}
+
+export async function listSystems(db: DbOrTx): Promise<TConnectedSystem[]> {
+  const rows = await db.select().from(connectedSystems).orderBy(connectedSystems.name);
+  return rows.map((s) => ({
+    id: s.id,
+    key: s.key,
+    name: s.name,
+    classification: s.classification as TConnectedSystem["classification"],
+    description: s.description,
+  }));
+}
+
+export type PolicyValues = Omit<TOrgPolicy, "version" | "updatedAt">;
+
+/** Writes the policy row (creating it on first use) and bumps its version. */
+export async function savePolicy(db: DbOrTx, v: PolicyValues) {
+  const values = {
+    orgName: v.orgName,
+    botEmailDomain: v.botEmailDomain,
+    namingRequiredTokens: v.namingRule.requiredTokens,
+    namingOrgPrefix: v.namingRule.orgPrefix,
+    channelAllowlist: v.channelAllowlist,
+    channelBlocklist: v.channelBlocklist,
+    reviewIntervalDays: v.reviewIntervalDays,
+    updatedAt: new Date(),
+  };
+  await db
+    .insert(orgPolicy)
+    .values({ id: 1, ...values })
+    .onConflictDoUpdate({ target: orgPolicy.id, set: { ...values, version: sql`${orgPolicy.version} + 1` } });
+}
+
+export async function setSystemClassification(db: DbOrTx, key: string, classification: string) {
+  const rows = await db
+    .update(connectedSystems)
+    .set({ classification })
+    .where(eq(connectedSystems.key, key))
+    .returning({ id: connectedSystems.id });
+  return rows.length > 0;
+}

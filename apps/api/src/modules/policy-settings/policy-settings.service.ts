@@ -1,0 +1,60 @@
+import type { TPolicyResponse, TUpdateOrgPolicyRequest } from "@bridle/contracts";
+import type { Db } from "@bridle/db";
+import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
+import { AppError } from "../../lib/errors.ts";
+import { can } from "../../lib/permissions.ts";
+import { recordAudit } from "../audit/audit.repo.ts";
+import { recomputeFindings } from "../findings/findings.service.ts";
+import * as repo from "./policy-settings.repo.ts";
+
+export function createPolicySettingsService(deps: { db: Db }) {
+  const { db } = deps;
+
+  async function get(): Promise<TPolicyResponse> {
+    const [policy, systems] = await Promise.all([repo.getPolicy(db), repo.listSystems(db)]);
+    if (!policy) throw new AppError("unavailable", "The organization has no policy yet; start Bridle once to create it");
+    return { policy, systems };
+  }
+
+  /**
+   * Changes org policy (admins only; denied attempts are audited). The change, the recomputed
+   * findings of every bot and the audit event commit in one transaction.
+   */
+  async function update(ctx: RequestCtx, patch: TUpdateOrgPolicyRequest): Promise<TPolicyResponse & { recomputed: number }> {
+    if (!can(ctx.principal, "policy.update"))
+      throw await denied(db, ctx, { action: "policy.update", resourceType: "org_policy", resourceId: "1", what: "change org policy" });
+    const recomputed = await db.transaction(async (tx) => {
+      const current = await repo.getPolicy(tx);
+      if (!current) throw new AppError("unavailable", "The organization has no policy yet");
+      const { systemClassifications, ...fields } = patch;
+      const next = { ...current, ...fields };
+      const overlap = next.channelAllowlist.filter((c) => next.channelBlocklist.includes(c));
+      if (overlap.length)
+        throw new AppError("validation_failed", `A channel cannot be both allowed and blocked: ${overlap.join(", ")}`, {
+          issues: [{ path: "channelAllowlist", message: `also on the blocklist: ${overlap.join(", ")}` }],
+        });
+      await repo.savePolicy(tx, next);
+      for (const [key, classification] of Object.entries(systemClassifications ?? {})) {
+        if (!(await repo.setSystemClassification(tx, key, classification)))
+          throw new AppError("validation_failed", `unknown connected system ${key}`, {
+            issues: [{ path: `systemClassifications.${key}`, message: "unknown connected system" }],
+          });
+      }
+      const result = await recomputeFindings(tx);
+      await recordAudit(tx, {
+        actor: actorOf(ctx.principal),
+        action: "policy.update",
+        resourceType: "org_policy",
+        resourceId: "1",
+        outcome: "success",
+        requestId: ctx.requestId,
+        details: { before: current, changes: patch, findingsChanged: result.changed },
+      });
+      return result.changed;
+    });
+    return { ...(await get()), recomputed };
+  }
+
+  return { get, update };
+}
+export type PolicySettingsService = ReturnType<typeof createPolicySettingsService>;

@@ -1,0 +1,58 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { safeEqual } from "../lib/crypto.ts";
+import { AppError } from "../lib/errors.ts";
+import type { Principal } from "../lib/permissions.ts";
+import type { AuthService } from "../modules/auth/auth.service.ts";
+
+export const SESSION_COOKIE = "bridle_session";
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+declare module "fastify" {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+/** Reads `Authorization: Bearer <token>` or the session cookie; null when neither is valid. */
+export async function resolvePrincipal(request: FastifyRequest, auth: AuthService): Promise<Principal | null> {
+  const header = request.headers.authorization;
+  if (header !== undefined) {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!m?.[1]) throw new AppError("unauthenticated", "Authorization header must be `Bearer <token>`");
+    const principal = await auth.principalFromToken(m[1]);
+    if (!principal) throw new AppError("unauthenticated", "The token is invalid, expired or revoked");
+    return principal;
+  }
+  const cookie = request.cookies[SESSION_COOKIE];
+  if (!cookie) return null;
+  return auth.principalFromSession(cookie);
+}
+
+/**
+ * Cookie-authenticated writes must carry the session's CSRF token in `x-csrf-token`
+ * (synchronizer token; the cookie is also SameSite=Lax). Bearer tokens are not sent by browsers
+ * on their own, so they need no CSRF token.
+ */
+export function checkCsrf(request: FastifyRequest, principal: Principal) {
+  if (principal.authMethod !== "session" || SAFE_METHODS.has(request.method)) return;
+  const sent = request.headers["x-csrf-token"];
+  if (typeof sent !== "string" || !principal.csrfToken || !safeEqual(sent, principal.csrfToken)) {
+    throw new AppError("csrf_failed", "Missing or wrong x-csrf-token header for a cookie-authenticated write");
+  }
+}
+
+/** Registers a hook that requires a principal on every route of `scope` (used for /api). */
+export function requireAuth(scope: FastifyInstance, auth: AuthService) {
+  scope.decorateRequest("principal", null);
+  scope.addHook("onRequest", async (request: FastifyRequest, _reply: FastifyReply) => {
+    const principal = await resolvePrincipal(request, auth);
+    if (!principal) throw new AppError("unauthenticated", "Sign in or send `Authorization: Bearer <token>`");
+    checkCsrf(request, principal);
+    request.principal = principal;
+  });
+}
+
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new AppError("unauthenticated", "Not signed in");
+  return request.principal;
+}

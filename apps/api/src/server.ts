@@ -1,0 +1,59 @@
+import { createDb } from "@bridle/db";
+import { buildApp } from "./app.ts";
+import { prepareDatabase } from "./bootstrap/start.ts";
+import { loadConfig } from "./config.ts";
+import { recomputeFindings } from "./modules/findings/findings.service.ts";
+
+/** Findings that depend on the clock (overdue reviews, expired exceptions) are refreshed hourly. */
+const RECOMPUTE_EVERY_MS = 3_600_000;
+
+const config = loadConfig();
+const database = await createDb({ databaseUrl: config.DATABASE_URL, dataDir: config.BRIDLE_DATA_DIR, poolSize: config.BRIDLE_DB_POOL_SIZE });
+const app = await buildApp({ config, database });
+
+try {
+  const admin = await prepareDatabase(config, database, (m) => app.log.info(m));
+  await database.db.transaction((tx) => recomputeFindings(tx));
+  await app.listen({ port: config.PORT, host: config.HOST });
+  const url = `http://localhost:${config.PORT}`;
+  const lines = [
+    "",
+    `  Bridle is running on ${url} (database: ${database.kind}${database.kind === "pglite" ? ", data in .data/" : ""})`,
+    `  Sign in as the bootstrap admin: ${admin.email}`,
+    admin.generatedPassword
+      ? `  Password (shown once; set BRIDLE_BOOTSTRAP_ADMIN_PASSWORD to choose your own): ${admin.generatedPassword}`
+      : "  Password: the value of BRIDLE_BOOTSTRAP_ADMIN_PASSWORD (or the one printed at first start)",
+    `  API docs: ${url}/docs`,
+    "",
+  ];
+  process.stdout.write(lines.join("\n") + "\n");
+} catch (err) {
+  app.log.error({ err }, "startup failed");
+  await database.close().catch(() => {});
+  process.exit(1);
+}
+
+const timer = setInterval(() => {
+  database.db.transaction((tx) => recomputeFindings(tx)).catch((err) => app.log.error({ err }, "scheduled findings recompute failed"));
+}, RECOMPUTE_EVERY_MS);
+timer.unref();
+
+let closing = false;
+async function shutdown(signal: string) {
+  if (closing) return;
+  closing = true;
+  app.log.info({ signal }, "shutting down: finishing in-flight requests");
+  clearInterval(timer);
+  const force = setTimeout(() => process.exit(1), 10_000);
+  force.unref();
+  try {
+    await app.close();
+    await database.close();
+    process.exit(0);
+  } catch (err) {
+    app.log.error({ err }, "error during shutdown");
+    process.exit(1);
+  }
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -1,0 +1,99 @@
+import type { TFinding, TFindingKind } from "@bridle/contracts";
+
+export type FindingSeverity = TFinding["severity"];
+
+export type RuleInfo = {
+  /** Stable rule id, e.g. `BR-GOLDEN-RULE`; shown in findings and exports. */
+  rule: string;
+  /** A heading a console can show for the group of findings. */
+  title: string;
+  description: string;
+  severity: FindingSeverity;
+  /** The generic fix; individual findings may carry a more specific one. */
+  remediation: string;
+};
+
+/** The rule catalog: one entry per finding kind, in the order of FINDING_KINDS. */
+export const RULES: Record<TFindingKind, RuleInfo> = {
+  golden_rule: {
+    rule: "BR-GOLDEN-RULE",
+    title: "Golden Rule violations",
+    description:
+      "A bot has internal data access or external communication, never both, unless an approved, unexpired exception documents and covers every external system and channel it uses.",
+    severity: "high",
+    remediation:
+      "Remove either the bot's internal data access or its external communication, or request a Golden Rule exception that covers its external systems and channels and have security approve it.",
+  },
+  orphaned: {
+    rule: "BR-ORPHANED",
+    title: "Bots without an active owner",
+    description:
+      "Every bot has a named human owner who is still in the organisation. Bots of people who left are transferred or offboarded: no orphaned agents.",
+    severity: "high",
+    remediation: "Transfer the bot to an active owner, or offboard it.",
+  },
+  disallowed_channel: {
+    rule: "BR-CHANNEL",
+    title: "Bots on disallowed channels",
+    description:
+      "A bot talks only where the org allows it: never on a blocklisted channel, and, when the org keeps an allowlist, only on allowlisted channels.",
+    severity: "high",
+    remediation: "Remove the channel from the bot, or have an admin change the channel policy.",
+  },
+  naming: {
+    rule: "BR-NAMING",
+    title: "Naming rule violations",
+    description: "Bot names follow the org naming rule, so anyone can tell at a glance that an account is a bot.",
+    severity: "medium",
+    remediation: "Rename the bot so that it satisfies the org naming rule.",
+  },
+  bot_email: {
+    rule: "BR-BOT-EMAIL",
+    title: "Missing or non-standard bot emails",
+    description: "Each bot has its own email identity, `<name>.bot@<org domain>`, and never uses a human's mailbox.",
+    severity: "medium",
+    remediation: "Provision the bot's own mailbox `<name>.bot@<org domain>` and record it on the bot.",
+  },
+  shared_identity: {
+    rule: "BR-SHARED-IDENTITY",
+    title: "Shared bot identities",
+    description:
+      "One identity per bot and per environment: a bot email or a service account is never shared between bots, and never between environments.",
+    severity: "high",
+    remediation: "Provision a separate email or service account for each bot and environment, then revoke the shared one.",
+  },
+  review_overdue: {
+    rule: "BR-REVIEW-OVERDUE",
+    title: "Overdue access reviews",
+    description: "The owner of every active or paused bot re-certifies its access once per review interval.",
+    severity: "medium",
+    remediation: "Have the owner review and re-certify the bot's access, or pause or offboard the bot.",
+  },
+  runtime_profile_incomplete: {
+    rule: "BR-RUNTIME-PROFILE",
+    title: "Incomplete runtime profiles",
+    description:
+      "Every bot documents where and how it runs: runtime owner, hosting, workspace persistence, egress allowlist, pinned tools, shell policy, data retention, deletion procedure and incident response owner.",
+    severity: "low",
+    remediation: "Fill in the missing runtime profile fields.",
+  },
+};
+
+/** Builds a finding with the catalog's rule id, severity and (unless overridden) remediation. */
+export function makeFinding(
+  kind: TFindingKind,
+  message: string,
+  details?: Record<string, unknown>,
+  remediation?: string,
+): TFinding {
+  const info = RULES[kind];
+  const finding: TFinding = {
+    kind,
+    rule: info.rule,
+    severity: info.severity,
+    message,
+    remediation: remediation ?? info.remediation,
+  };
+  if (details !== undefined) finding.details = details;
+  return finding;
+}

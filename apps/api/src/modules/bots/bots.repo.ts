@@ -236,11 +236,9 @@ export type Refs = {
 };
 
 export async function loadRefs(db: DbOrTx): Promise<Refs> {
-  const [p, t, s] = await Promise.all([
-    db.select({ id: people.id, email: people.email, status: people.status }).from(people),
-    db.select({ id: teams.id, slug: teams.slug }).from(teams),
-    db.select({ id: connectedSystems.id, key: connectedSystems.key }).from(connectedSystems),
-  ]);
+  const p = await db.select({ id: people.id, email: people.email, status: people.status }).from(people);
+  const t = await db.select({ id: teams.id, slug: teams.slug }).from(teams);
+  const s = await db.select({ id: connectedSystems.id, key: connectedSystems.key }).from(connectedSystems);
   return {
     people: new Map(p.map((r) => [r.email.toLowerCase(), { id: r.id, status: r.status }])),
     teams: new Map(t.map((r) => [r.slug, r.id])),
@@ -322,11 +320,9 @@ export async function writeBot(tx: DbOrTx, bot: ResolvedBot, existingId?: string
       .update(bots)
       .set({ ...values, ...(bot.createdAt ? { createdAt: bot.createdAt } : {}), version: sql`${bots.version} + 1` })
       .where(eq(bots.id, id));
-    await Promise.all([
-      tx.delete(grants).where(eq(grants.botId, id)),
-      tx.delete(serviceAccounts).where(eq(serviceAccounts.botId, id)),
-      tx.delete(credentialReferences).where(eq(credentialReferences.botId, id)),
-    ]);
+    await tx.delete(grants).where(eq(grants.botId, id));
+    await tx.delete(serviceAccounts).where(eq(serviceAccounts.botId, id));
+    await tx.delete(credentialReferences).where(eq(credentialReferences.botId, id));
   } else {
     const [row] = await tx
       .insert(bots)

@@ -110,7 +110,8 @@ export function createBotsService(deps: { db: Db }) {
   }
 
   async function resolveOrThrow(tx: Parameters<Parameters<Db["transaction"]>[0]>[0], input: TBotInputParsed, ownerMustBeActive: boolean) {
-    const [refs, policy] = await Promise.all([repo.loadRefs(tx), loadPolicyInput(tx)]);
+    const refs = await repo.loadRefs(tx);
+    const policy = await loadPolicyInput(tx);
     const res = resolveBotInput(input, refs, policy?.policy.botEmailDomain ?? "example.com");
     if (!res.ok) throw new AppError("validation_failed", res.errors[0]!.message, { issues: res.errors.map((e) => ({ path: e.field, message: e.message })) });
     if (ownerMustBeActive && refs.people.get(input.owner.toLowerCase())?.status !== "active")

@@ -17,11 +17,10 @@ const RECOMPUTE_LOCK = 0x66696e64;
  */
 export async function recomputeFindings(tx: DbOrTx, now = new Date()): Promise<{ evaluated: number; changed: number }> {
   await tx.execute(sql`select pg_advisory_xact_lock(${RECOMPUTE_LOCK})`);
-  const [policy, systems, facts] = await Promise.all([
-    repo.loadPolicyInput(tx),
-    repo.loadSystemClassifications(tx),
-    repo.loadAllBotFacts(tx),
-  ]);
+  // Sequential: a transaction is one connection, and pg queues (and deprecates) parallel queries on it.
+  const policy = await repo.loadPolicyInput(tx);
+  const systems = await repo.loadSystemClassifications(tx);
+  const facts = await repo.loadAllBotFacts(tx);
   if (!policy) return { evaluated: 0, changed: 0 };
   const results = evaluateInventory(facts, { policy: policy.policy, systems, now });
   const changes: { id: string; findings: TFinding[]; nextReviewDue: Date | null }[] = [];
@@ -29,11 +28,20 @@ export async function recomputeFindings(tx: DbOrTx, now = new Date()): Promise<{
     const findings = results.get(bot.id) ?? [];
     const due = bot.status === "offboarded" ? null : nextReviewDue(bot, policy.policy.reviewIntervalDays);
     const sameDue = (due?.getTime() ?? null) === (bot.storedNextReviewDue?.getTime() ?? null);
-    if (sameDue && JSON.stringify(findings) === JSON.stringify(bot.storedFindings)) continue;
+    if (sameDue && stableJson(findings) === stableJson(bot.storedFindings)) continue;
     changes.push({ id: bot.id, findings, nextReviewDue: due });
   }
   await repo.saveFindings(tx, changes);
   return { evaluated: facts.length, changed: changes.length };
+}
+
+/** JSON with object keys sorted: jsonb does not keep key order, so plain stringify would always differ. */
+function stableJson(v: unknown): string {
+  return JSON.stringify(v, (_k, val: unknown) =>
+    val && typeof val === "object" && !Array.isArray(val)
+      ? Object.fromEntries(Object.entries(val as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : val,
+  );
 }
 
 export function createFindingsService(deps: { db: Db }) {

@@ -69,7 +69,8 @@ export function createInventoryService(deps: { db: Db }) {
 
     // Inside a caller's transaction (the seed) this becomes a savepoint.
     return (options.tx ?? db).transaction(async (tx) => {
-      const [refs, policy] = await Promise.all([botsRepo.loadRefs(tx), loadPolicyInput(tx)]);
+      const refs = await botsRepo.loadRefs(tx);
+      const policy = await loadPolicyInput(tx);
       const domain = policy?.policy.botEmailDomain ?? "example.com";
       const errors: TImportRowError[] = [];
       const valid: { rec: RawRecord; input: TBotInputParsed; resolved: botsRepo.ResolvedBot }[] = [];

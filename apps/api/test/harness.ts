@@ -1,0 +1,75 @@
+import { randomBytes } from "node:crypto";
+import { createDb, type DbHandle } from "@bridle/db";
+import type { FastifyInstance, InjectOptions } from "fastify";
+import pg from "pg";
+import { inject } from "vitest";
+import { buildApp } from "../src/app.ts";
+import { prepareDatabase } from "../src/bootstrap/start.ts";
+import { loadConfig } from "../src/config.ts";
+
+export const ADMIN_EMAIL = "admin@acme.example";
+export const ADMIN_PASSWORD = "correct-horse-battery-staple";
+export const ADMIN_TOKEN = "brdl_test_bootstrap_admin_token_0123456789";
+
+export type TestApp = {
+  app: FastifyInstance;
+  database: DbHandle;
+  /** inject with the bootstrap admin token */
+  api: (opts: InjectOptions) => ReturnType<FastifyInstance["inject"]>;
+  close: () => Promise<void>;
+};
+
+/** A real app on a fresh database cloned from the run's migrated template, seeded like `pnpm start`. */
+export async function createTestApp(opts: { seed?: "demo" | "none"; env?: Record<string, string> } = {}): Promise<TestApp> {
+  const admin = inject("adminDatabaseUrl");
+  const name = `${inject("templateDatabase")}_f${randomBytes(4).toString("hex")}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`create database ${name} template ${inject("templateDatabase")}`);
+  await client.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  const config = loadConfig({
+    DATABASE_URL: url.toString(),
+    BRIDLE_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    BRIDLE_BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
+    BRIDLE_SEED: opts.seed ?? "demo",
+    BRIDLE_BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
+    BRIDLE_BODY_LIMIT_BYTES: String(1024 * 1024),
+    LOG_LEVEL: "silent",
+    ...opts.env,
+  });
+  const database = await createDb({ databaseUrl: config.DATABASE_URL, poolSize: 5 });
+  await prepareDatabase(config, database, () => {});
+  const app = await buildApp({ config, database, logger: false });
+  await app.ready();
+  return {
+    app,
+    database,
+    api: (o) => app.inject({ ...o, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(o.headers ?? {}) } }),
+    close: async () => {
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+/** Signs in through the real login route; returns the cookie header and CSRF token. */
+export async function login(app: FastifyInstance, email = ADMIN_EMAIL, password = ADMIN_PASSWORD) {
+  const res = await app.inject({ method: "POST", url: "/auth/local/login", payload: { email, password } });
+  if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
+  const cookie = res.cookies.find((c) => c.name === "bridle_session");
+  return { cookie: `bridle_session=${cookie!.value}`, csrfToken: (res.json() as { csrfToken: string }).csrfToken };
+}
+
+/** Issues an API token for any person (as an admin would, once personal tokens exist). */
+export async function tokenFor(database: DbHandle, email: string, roles: string[] = []) {
+  const { apiTokens, people } = await import("@bridle/db");
+  const { eq } = await import("drizzle-orm");
+  const { hashToken } = await import("../src/lib/crypto.ts");
+  const [person] = await database.db.select().from(people).where(eq(people.email, email));
+  if (!person) throw new Error(`no person ${email}`);
+  const token = `brdl_test_${randomBytes(16).toString("hex")}`;
+  await database.db.insert(apiTokens).values({ name: "test", kind: "personal", tokenHash: hashToken(token), personId: person.id, roles: roles.length ? roles : person.roles });
+  return token;
+}

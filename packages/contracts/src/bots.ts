@@ -214,7 +214,7 @@ export const ZBotInput = z
     exception: ZGoldenRuleExceptionInput.nullable().optional(),
   })
   .strict()
-  .meta({ id: "BotInput" });
+  .meta({ id: "BotFields" });
 export type TBotInput = z.input<typeof ZBotInput>;
 export type TBotInputParsed = z.output<typeof ZBotInput>;
 

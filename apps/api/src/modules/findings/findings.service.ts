@@ -4,6 +4,7 @@ import { evaluateInventory, nextReviewDue, RULES } from "@bridle/policy";
 import { sql } from "drizzle-orm";
 import { decodeCursor, encodeCursor } from "../../lib/pagination.ts";
 import { can, type Principal } from "../../lib/permissions.ts";
+import { stableJson } from "../../lib/json.ts";
 import * as repo from "./findings.repo.ts";
 
 /** Serializes recomputations, so two concurrent changes never write stale findings over fresh ones. */
@@ -33,15 +34,6 @@ export async function recomputeFindings(tx: DbOrTx, now = new Date()): Promise<{
   }
   await repo.saveFindings(tx, changes);
   return { evaluated: facts.length, changed: changes.length };
-}
-
-/** JSON with object keys sorted: jsonb does not keep key order, so plain stringify would always differ. */
-function stableJson(v: unknown): string {
-  return JSON.stringify(v, (_k, val: unknown) =>
-    val && typeof val === "object" && !Array.isArray(val)
-      ? Object.fromEntries(Object.entries(val as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : val,
-  );
 }
 
 export function createFindingsService(deps: { db: Db }) {

@@ -1,5 +1,6 @@
 import { INVENTORY_COLUMNS, type TImportRowError } from "@bridle/contracts";
 import { parse as parseCsv } from "csv-parse/sync";
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from "jsonc-parser";
 import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
 import { AppError } from "../../lib/errors.ts";
 
@@ -30,9 +31,13 @@ function parseStructured(text: string, format: "yaml" | "json"): RawRecord[] {
     try {
       JSON.parse(text);
     } catch (e) {
-      const m = /position (\d+)/.exec((e as Error).message);
-      const line = m ? text.slice(0, Number(m[1])).split("\n").length : null;
-      throw fileError(`malformed JSON: ${(e as Error).message}`, line);
+      // Node 20's JSON.parse message has no position; jsonc-parser (strict options) locates the error.
+      const errs: ParseError[] = [];
+      parseJsonc(text, errs, { disallowComments: true, allowTrailingComma: false });
+      const first = errs[0];
+      const line = first ? text.slice(0, first.offset).split("\n").length : null;
+      const what = first ? printParseErrorCode(first.error) : (e as Error).message;
+      throw fileError(`malformed JSON: ${what}${line ? ` at line ${line}` : ""}`, line);
     }
   }
   const lineCounter = new LineCounter();

@@ -12,6 +12,7 @@ import { stringify } from "csv-stringify/sync";
 import { SYSTEM_ACTOR, recordAudit, type Actor } from "../audit/audit.repo.ts";
 import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
 import { AppError } from "../../lib/errors.ts";
+import { stableJson } from "../../lib/json.ts";
 import { can } from "../../lib/permissions.ts";
 import * as botsRepo from "../bots/bots.repo.ts";
 import { resolveBotInput } from "../bots/bots.resolve.ts";
@@ -43,7 +44,7 @@ function canonical(b: TBotInputParsed, domain: string): Record<string, string> {
       ? { ...b.exception, approvedBy: b.exception.approvedBy ?? null, approvedAt: iso(b.exception.approvedAt), expiresAt: iso(b.exception.expiresAt) }
       : b.exception,
   };
-  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, JSON.stringify(v ?? null)]));
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, stableJson(v ?? null)]));
 }
 
 export function createInventoryService(deps: { db: Db }) {
@@ -108,6 +109,22 @@ export function createInventoryService(deps: { db: Db }) {
 
       const existing = await botsRepo.botIdsByName(tx, valid.map((v) => v.input.name));
       const current = new Map((await loadBotsAsInput(tx, [...existing.keys()])).map((b) => [b.name, b]));
+      for (const v of valid) {
+        const before = current.get(v.input.name);
+        if (!before) continue;
+        // CSV cells carry only system=reference: keep the rotation data of a reference that stays.
+        v.input.credentialReferences = v.input.credentialReferences.map((c) => {
+          const old = before.credentialReferences.find((o) => o.system === c.system && o.reference === c.reference);
+          if (!old) return c;
+          return {
+            ...c,
+            rotationIntervalDays: c.rotationIntervalDays === undefined ? old.rotationIntervalDays : c.rotationIntervalDays,
+            lastRotatedAt: c.lastRotatedAt === undefined ? old.lastRotatedAt : c.lastRotatedAt,
+          };
+        });
+        const res = resolveBotInput(v.input, refs, domain);
+        if (res.ok) v.resolved = res.bot;
+      }
       const plan = valid.map((v) => {
         const before = current.get(v.input.name);
         if (!before) return { ...v, action: "create" as const, changes: [] as string[] };

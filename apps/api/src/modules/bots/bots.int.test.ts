@@ -1,0 +1,182 @@
+import { auditEvents } from "@bridle/db";
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, tokenFor, type TestApp } from "../../../test/harness.ts";
+
+type Page = { items: { id: string; name: string; owner: { email: string } | null; findingCount: number; environment: string }[]; nextCursor: string | null; total: number };
+
+const newBot = (over: Record<string, unknown> = {}) => ({
+  name: "acme-release-notes-bot",
+  owner: "daniel.kim@acme.example",
+  team: "platform",
+  purpose: "Drafts release notes from merged pull requests",
+  environment: "staging",
+  internalDataAccess: "internal",
+  channels: ["slack-internal"],
+  grants: [{ system: "github", scope: "github:pull_requests:read", access: "read" }],
+  serviceAccounts: [{ system: "github", account: "acme-release-notes-bot" }],
+  credentialReferences: [{ system: "github", reference: "op://bots-staging/release-notes/github-token" }],
+  ...over,
+});
+
+describe("bot inventory", () => {
+  let t: TestApp;
+  let ownerToken: string; // daniel.kim: no role, owns a few bots
+  let auditorToken: string;
+  beforeAll(async () => {
+    t = await createTestApp({ seed: "demo" });
+    ownerToken = await tokenFor(t.database, "daniel.kim@acme.example");
+    auditorToken = await tokenFor(t.database, "ines.moreau@acme.example");
+  });
+  afterAll(() => t.close());
+  const as = (token: string) => ({ authorization: `Bearer ${token}` });
+
+  it("pages through the whole inventory with cursors, in order, without repeats", async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await t.api({ method: "GET", url: `/api/v1/bots?limit=10&sort=name${cursor ? `&cursor=${cursor}` : ""}` });
+      expect(res.statusCode).toBe(200);
+      const page = res.json() as Page;
+      expect(page.total).toBe(42);
+      seen.push(...page.items.map((b) => b.name));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toHaveLength(42);
+    expect(new Set(seen).size).toBe(42);
+    expect(seen).toEqual([...seen].sort());
+  });
+
+  it("sorts by finding count descending across pages", async () => {
+    const p1 = (await t.api({ method: "GET", url: "/api/v1/bots?sort=findingCount&order=desc&limit=5" })).json() as Page;
+    const p2 = (await t.api({ method: "GET", url: `/api/v1/bots?sort=findingCount&order=desc&limit=5&cursor=${p1.nextCursor}` })).json() as Page;
+    const counts = [...p1.items, ...p2.items].map((b) => b.findingCount);
+    expect(counts).toEqual([...counts].sort((a, b) => b - a));
+    expect(counts[0]).toBe(2);
+  });
+
+  it("filters by environment, team, owner, status, finding kind and search", async () => {
+    const get = async (qs: string) => (await t.api({ method: "GET", url: `/api/v1/bots?limit=200&${qs}` })).json() as Page;
+    const staging = await get("environment=staging");
+    expect(staging.items.length).toBeGreaterThan(0);
+    expect(staging.items.every((b) => b.environment === "staging")).toBe(true);
+    const owned = await get("owner=daniel.kim@acme.example");
+    expect(owned.items.every((b) => b.owner?.email === "daniel.kim@acme.example")).toBe(true);
+    expect((await get("q=discord")).items.map((b) => b.name)).toContain("acme-community-bot");
+    expect((await get("hasFindings=true")).total).toBe(20);
+    expect((await get("hasFindings=false")).total).toBe(22);
+    expect((await get("finding=orphaned")).items.map((b) => b.name).sort()).toEqual(["acme-anomaly-bot", "acme-call-notes-bot"]);
+    expect((await get("status=offboarded")).total).toBe(2);
+    const bad = await t.api({ method: "GET", url: "/api/v1/bots?environment=moon" });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe("validation_failed");
+    expect((await t.api({ method: "GET", url: "/api/v1/bots?cursor=garbage" })).statusCode).toBe(400);
+  });
+
+  it("registers a bot with a generated email, writes its audit event, and computes its findings", async () => {
+    const res = await t.api({ method: "POST", url: "/api/v1/bots", payload: newBot() });
+    expect(res.statusCode).toBe(201);
+    const bot = res.json();
+    expect(bot.email).toBe("acme-release-notes-bot.bot@acme.example");
+    expect(bot.grants[0]).toMatchObject({ system: "github", scope: "github:pull_requests:read", access: "read" });
+    // a new bot has no runtime profile yet
+    expect(bot.findings.map((f: { kind: string }) => f.kind)).toEqual(["runtime_profile_incomplete"]);
+    const events = await t.database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "bot.create"), eq(auditEvents.resourceId, bot.id)));
+    expect(events).toHaveLength(1);
+    expect(events[0]!.actorLabel).toBe("admin@acme.example");
+  });
+
+  it("answers a duplicate name with 409 and bad input with 400, writing nothing", async () => {
+    const dup = await t.api({ method: "POST", url: "/api/v1/bots", payload: newBot({ name: "acme-deploy-bot" }) });
+    expect(dup.statusCode).toBe(409);
+    expect(dup.json().error.code).toBe("conflict");
+    const unknownOwner = await t.api({ method: "POST", url: "/api/v1/bots", payload: newBot({ name: "acme-x-bot", owner: "nobody@acme.example" }) });
+    expect(unknownOwner.statusCode).toBe(400);
+    expect(unknownOwner.json().error.message).toMatch(/unknown owner/);
+    const badEnum = await t.api({ method: "POST", url: "/api/v1/bots", payload: newBot({ name: "acme-y-bot", environment: "prod" }) });
+    expect(badEnum.statusCode).toBe(400);
+    const secret = await t.api({
+      method: "POST",
+      url: "/api/v1/bots",
+      payload: newBot({ name: "acme-z-bot", credentialReferences: [{ system: "github", reference: "ghp_abcdefghijklmnopqrstuvwxyz0123456789" }] }),
+    });
+    expect(secret.statusCode).toBe(400);
+    const leftOwner = await t.api({ method: "POST", url: "/api/v1/bots", payload: newBot({ name: "acme-w-bot", owner: "tomas.silva@acme.example" }) });
+    expect(leftOwner.statusCode).toBe(400);
+    const list = (await t.api({ method: "GET", url: "/api/v1/bots?q=acme-&limit=200" })).json() as Page;
+    expect(list.items.map((b) => b.name)).not.toEqual(expect.arrayContaining(["acme-x-bot", "acme-y-bot", "acme-z-bot", "acme-w-bot"]));
+  });
+
+  it("edits a bot, recomputes its findings, and refuses a stale version with 409", async () => {
+    const id = ((await t.api({ method: "GET", url: "/api/v1/bots?q=acme-meetup-bot" })).json() as Page).items[0]!.id;
+    const before = (await t.api({ method: "GET", url: `/api/v1/bots/${id}` })).json();
+    expect(before.findingKinds).toContain("disallowed_channel");
+    const res = await t.api({ method: "PATCH", url: `/api/v1/bots/${id}`, payload: { channels: ["slack-internal"], version: before.version } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().findingKinds).not.toContain("disallowed_channel");
+    expect(res.json().version).toBe(before.version + 1);
+    const stale = await t.api({ method: "PATCH", url: `/api/v1/bots/${id}`, payload: { purpose: "x", version: before.version } });
+    expect(stale.statusCode).toBe(409);
+  });
+
+  it("answers 404 for an unknown bot and 400 for a malformed id", async () => {
+    const res = await t.api({ method: "GET", url: "/api/v1/bots/00000000-0000-4000-8000-000000000000" });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error).toMatchObject({ code: "not_found", requestId: expect.any(String) });
+    expect((await t.api({ method: "GET", url: "/api/v1/bots/not-a-uuid" })).statusCode).toBe(400);
+  });
+
+  describe("security", () => {
+    it("refuses requests without credentials, with a bad token, or a malformed header", async () => {
+      expect((await t.app.inject({ method: "GET", url: "/api/v1/bots" })).statusCode).toBe(401);
+      const bad = await t.app.inject({ method: "GET", url: "/api/v1/bots", headers: as("brdl_nope") });
+      expect(bad.statusCode).toBe(401);
+      expect(bad.json().error.code).toBe("unauthenticated");
+      expect((await t.app.inject({ method: "GET", url: "/api/v1/bots", headers: { authorization: "Basic abc" } })).statusCode).toBe(401);
+      expect((await t.app.inject({ method: "POST", url: "/api/v1/bots", payload: newBot({ name: "acme-anon-bot" }) })).statusCode).toBe(401);
+    });
+
+    it("shows an owner without a role only their own bots", async () => {
+      const page = (await t.app.inject({ method: "GET", url: "/api/v1/bots?limit=200", headers: as(ownerToken) })).json() as Page;
+      expect(page.items.length).toBeGreaterThan(0);
+      expect(page.items.every((b) => b.owner?.email === "daniel.kim@acme.example")).toBe(true);
+    });
+
+    it("refuses another owner's bot with 403 on read and write, and audits both", async () => {
+      const other = ((await t.api({ method: "GET", url: "/api/v1/bots?owner=zoe.martin@acme.example" })).json() as Page).items[0]!;
+      const read = await t.app.inject({ method: "GET", url: `/api/v1/bots/${other.id}`, headers: as(ownerToken) });
+      expect(read.statusCode).toBe(403);
+      const write = await t.app.inject({ method: "PATCH", url: `/api/v1/bots/${other.id}`, headers: as(ownerToken), payload: { purpose: "hijacked" } });
+      expect(write.statusCode).toBe(403);
+      const denied = await t.database.db
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.resourceId, other.id), eq(auditEvents.outcome, "denied")));
+      expect(denied.map((e) => e.action).sort()).toEqual(["bot.read", "bot.update"]);
+      expect((await t.api({ method: "GET", url: `/api/v1/bots/${other.id}` })).json().purpose).not.toBe("hijacked");
+    });
+
+    it("lets an owner register a bot for themselves but not for someone else", async () => {
+      const mine = await t.app.inject({ method: "POST", url: "/api/v1/bots", headers: as(ownerToken), payload: newBot({ name: "acme-mine-bot" }) });
+      expect(mine.statusCode).toBe(201);
+      const theirs = await t.app.inject({
+        method: "POST",
+        url: "/api/v1/bots",
+        headers: as(ownerToken),
+        payload: newBot({ name: "acme-theirs-bot", owner: "zoe.martin@acme.example", team: "support" }),
+      });
+      expect(theirs.statusCode).toBe(403);
+    });
+
+    it("lets an auditor read everything but change nothing", async () => {
+      const page = (await t.app.inject({ method: "GET", url: "/api/v1/bots?limit=200", headers: as(auditorToken) })).json() as Page;
+      expect(page.total).toBeGreaterThanOrEqual(42);
+      const id = page.items[0]!.id;
+      const write = await t.app.inject({ method: "PATCH", url: `/api/v1/bots/${id}`, headers: as(auditorToken), payload: { purpose: "x" } });
+      expect(write.statusCode).toBe(403);
+    });
+  });
+});

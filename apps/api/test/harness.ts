@@ -3,6 +3,7 @@ import { createDb, type DbHandle } from "@bridle/db";
 import type { FastifyInstance, InjectOptions } from "fastify";
 import pg from "pg";
 import { inject } from "vitest";
+import type {} from "./global-setup.ts";
 import { buildApp } from "../src/app.ts";
 import { prepareDatabase } from "../src/bootstrap/start.ts";
 import { loadConfig } from "../src/config.ts";
@@ -15,9 +16,12 @@ export type TestApp = {
   app: FastifyInstance;
   database: DbHandle;
   /** inject with the bootstrap admin token */
-  api: (opts: InjectOptions) => ReturnType<FastifyInstance["inject"]>;
+  api: ReturnType<typeof adminInject>;
   close: () => Promise<void>;
 };
+
+const adminInject = (app: FastifyInstance) => (o: InjectOptions) =>
+  app.inject({ ...o, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(o.headers ?? {}) } });
 
 /** A real app on a fresh database cloned from the run's migrated template, seeded like `pnpm start`. */
 export async function createTestApp(opts: { seed?: "demo" | "none"; env?: Record<string, string> } = {}): Promise<TestApp> {
@@ -46,7 +50,7 @@ export async function createTestApp(opts: { seed?: "demo" | "none"; env?: Record
   return {
     app,
     database,
-    api: (o) => app.inject({ ...o, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(o.headers ?? {}) } }),
+    api: adminInject(app),
     close: async () => {
       await app.close();
       await database.close();

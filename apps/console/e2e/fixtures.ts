@@ -1,0 +1,11 @@
+import type { Page } from "@playwright/test";
+
+export const E2E_ADMIN_EMAIL = "admin@acme.example";
+export const E2E_ADMIN_PASSWORD = "e2e-correct-horse-battery";
+
+export async function signIn(page: Page) {
+  await page.goto("/");
+  await page.getByLabel("Email").fill(E2E_ADMIN_EMAIL);
+  await page.getByLabel("Password").fill(E2E_ADMIN_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}

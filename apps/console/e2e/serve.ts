@@ -1,0 +1,24 @@
+/**
+ * Starts the real Bridle server for the end-to-end tests on a fresh PostgreSQL database
+ * (E2E_DATABASE_URL's server, default the local one), seeded with the demo organization like
+ * `pnpm start`. Databases from earlier runs are dropped first.
+ */
+import pg from "pg";
+import { E2E_ADMIN_PASSWORD } from "./fixtures.ts";
+
+const admin = process.env.E2E_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const client = new pg.Client({ connectionString: admin });
+await client.connect();
+const old = await client.query<{ datname: string }>("select datname from pg_database where datname like 'bridle_e2e_%'");
+for (const r of old.rows) await client.query(`drop database if exists ${r.datname} with (force)`);
+const name = `bridle_e2e_${Date.now()}`;
+await client.query(`create database ${name}`);
+await client.end();
+
+const url = new URL(admin);
+url.pathname = `/${name}`;
+process.env.DATABASE_URL = url.toString();
+process.env.BRIDLE_BOOTSTRAP_ADMIN_PASSWORD = E2E_ADMIN_PASSWORD;
+process.env.BRIDLE_SEED = "demo";
+process.env.LOG_LEVEL ??= "warn";
+await import("../../api/src/server.ts");

@@ -18,7 +18,7 @@ try {
   const url = `http://localhost:${config.PORT}`;
   const lines = [
     "",
-    `  Bridle is running on ${url} (database: ${database.kind}${database.kind === "pglite" ? ", data in .data/" : ""})`,
+    `  Bridle is running on ${url} (database: ${database.kind === "pglite" ? `embedded PGlite, data in ${config.BRIDLE_DATA_DIR ?? ".data/pglite"}` : "PostgreSQL"})`,
     `  Sign in as the bootstrap admin: ${admin.email}`,
     admin.generatedPassword
       ? `  Password (shown once; set BRIDLE_BOOTSTRAP_ADMIN_PASSWORD to choose your own): ${admin.generatedPassword}`

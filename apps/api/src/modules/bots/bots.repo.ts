@@ -1,6 +1,6 @@
 import type { TBot, TBotSummary, TFinding, TFindingKind, TListBotsQuery } from "@bridle/contracts";
-import { z } from "zod";
-import { ZListBotsQuery } from "@bridle/contracts";
+import { type z } from "zod";
+import { type ZListBotsQuery } from "@bridle/contracts";
 import {
   bots,
   connectedSystems,

@@ -1,0 +1,141 @@
+/**
+ * `pnpm bridle <command>`: inventory import and export from the command line.
+ *
+ *   pnpm bridle import FILE [--dry-run]        (format from the extension: .csv, .yaml/.yml, .json)
+ *   pnpm bridle export [--format csv|json] [--out FILE]
+ *
+ * With BRIDLE_TOKEN set it talks to a running server (BRIDLE_URL, default http://localhost:3000)
+ * as that token's person. Otherwise it opens the database directly (DATABASE_URL, or the embedded
+ * one in .data/ when the server is stopped) as the local operator, audited as `cli`.
+ */
+import { readFile, writeFile } from "node:fs/promises";
+import { userInfo } from "node:os";
+import { extname, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import type { TImportResult, TImportRowError } from "@bridle/contracts";
+import { createDb } from "@bridle/db";
+import { loadConfig } from "./config.ts";
+import { AppError } from "./lib/errors.ts";
+import { createInventoryService, toCsvRow } from "./modules/inventory/inventory.service.ts";
+import { parseInventory, type ImportFormat } from "./modules/inventory/inventory.parse.ts";
+import { loadBotsAsInput } from "./modules/inventory/inventory.repo.ts";
+import { INVENTORY_COLUMNS } from "@bridle/contracts";
+import { stringify } from "csv-stringify/sync";
+
+const USAGE = `Usage:
+  pnpm bridle import FILE [--dry-run]
+  pnpm bridle export [--format csv|json] [--out FILE]`;
+
+const CONTENT_TYPES: Record<ImportFormat, string> = { csv: "text/csv", yaml: "application/yaml", json: "application/json" };
+
+function formatOf(file: string): ImportFormat {
+  const ext = extname(file).toLowerCase();
+  if (ext === ".csv") return "csv";
+  if (ext === ".json") return "json";
+  if (ext === ".yaml" || ext === ".yml") return "yaml";
+  throw new Error(`cannot tell the format of ${file}: use a .csv, .yaml, .yml or .json file`);
+}
+
+function printResult(r: TImportResult) {
+  for (const row of r.rows) if (row.action !== "unchanged") console.log(`  ${row.action.padEnd(7)} ${row.name}${row.changes.length ? ` (${row.changes.join(", ")})` : ""}`);
+  console.log(`${r.dryRun ? "Dry run: would create" : "Created"} ${r.created}, ${r.dryRun ? "update" : "updated"} ${r.updated}, unchanged ${r.unchanged}.`);
+}
+
+function printErrors(message: string, rows: TImportRowError[]) {
+  console.error(message);
+  for (const e of rows) console.error(`  ${e.line ? `line ${e.line}` : `row ${e.row}`}${e.name ? ` (${e.name})` : ""}${e.field ? ` ${e.field}` : ""}: ${e.message}`);
+}
+
+async function viaHttp(command: string, args: { file?: string; dryRun: boolean; format: string; out?: string }) {
+  const base = (process.env.BRIDLE_URL ?? "http://localhost:3000").replace(/\/$/, "");
+  const headers = { authorization: `Bearer ${process.env.BRIDLE_TOKEN}` };
+  if (command === "import") {
+    const res = await fetch(`${base}/api/v1/inventory/import?dryRun=${args.dryRun}`, {
+      method: "POST",
+      headers: { ...headers, "content-type": CONTENT_TYPES[formatOf(args.file!)] },
+      body: await readFile(args.file!, "utf8"),
+    });
+    const body = (await res.json()) as TImportResult & { error?: { message: string; details?: { rows?: TImportRowError[] } } };
+    if (!res.ok) {
+      printErrors(body.error?.message ?? `HTTP ${res.status}`, body.error?.details?.rows ?? []);
+      return 1;
+    }
+    printResult(body);
+    return 0;
+  }
+  const res = await fetch(`${base}/api/v1/inventory/export?format=${args.format}`, { headers });
+  const text = await res.text();
+  if (!res.ok) {
+    console.error(text);
+    return 1;
+  }
+  await output(text, args.out);
+  return 0;
+}
+
+async function output(text: string, out?: string) {
+  if (out) {
+    await writeFile(out, text);
+    console.error(`wrote ${out}`);
+  } else process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+}
+
+async function direct(command: string, args: { file?: string; dryRun: boolean; format: string; out?: string }) {
+  const config = loadConfig();
+  const database = await createDb({ databaseUrl: config.DATABASE_URL, dataDir: config.BRIDLE_DATA_DIR, poolSize: 2 });
+  try {
+    await database.migrate();
+    if (command === "import") {
+      const format = formatOf(args.file!);
+      const inventory = createInventoryService({ db: database.db });
+      try {
+        const records = parseInventory(await readFile(args.file!, "utf8"), format);
+        const result = await inventory.importRecords(
+          { system: { type: "system", id: null, label: `cli (${userInfo().username})` }, requestId: null },
+          records,
+          { dryRun: args.dryRun, source: `cli ${resolve(args.file!)}` },
+        );
+        printResult(result);
+        return 0;
+      } catch (e) {
+        if (e instanceof AppError) {
+          printErrors(e.message, (e.details as { rows?: TImportRowError[] } | undefined)?.rows ?? []);
+          return 1;
+        }
+        throw e;
+      }
+    }
+    const bots = await loadBotsAsInput(database.db);
+    const text = args.format === "csv" ? stringify(bots.map(toCsvRow), { header: true, columns: [...INVENTORY_COLUMNS] }) : JSON.stringify({ bots }, null, 2);
+    await output(text, args.out);
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+async function main() {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { "dry-run": { type: "boolean", default: false }, format: { type: "string", default: "json" }, out: { type: "string" }, help: { type: "boolean" } },
+  });
+  const [command, file] = positionals;
+  if (values.help || !command || !["import", "export"].includes(command) || (command === "import" && !file)) {
+    console.error(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  if (command === "export" && !["csv", "json"].includes(values.format!)) {
+    console.error(`--format must be csv or json\n${USAGE}`);
+    return 2;
+  }
+  const args = { file, dryRun: values["dry-run"]!, format: values.format!, out: values.out };
+  return process.env.BRIDLE_TOKEN ? viaHttp(command, args) : direct(command, args);
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);

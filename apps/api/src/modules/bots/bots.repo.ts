@@ -81,7 +81,8 @@ export async function listBots(db: DbOrTx, q: ListQuery, visibleOwnerId: string 
   const where: SQL[] = [];
   if (visibleOwnerId) where.push(sql`b.owner_id = ${visibleOwnerId}`);
   if (q.owner) where.push(isUuid(q.owner) ? sql`b.owner_id = ${q.owner}` : sql`lower(p.email) = ${q.owner.toLowerCase()}`);
-  if (q.team) where.push(isUuid(q.team) ? sql`b.team_id = ${q.team}` : sql`t.slug = ${q.team.toLowerCase()}`);
+  // By id, so the planner can use the team index instead of filtering the joined rows.
+  if (q.team) where.push(isUuid(q.team) ? sql`b.team_id = ${q.team}` : sql`b.team_id = (select id from teams where slug = ${q.team.toLowerCase()})`);
   if (q.environment) where.push(sql`b.environment = ${q.environment}`);
   if (q.status) where.push(sql`b.status = ${q.status}`);
   if (q.finding) where.push(sql`b.finding_kinds @> array[${q.finding}]::text[]`);

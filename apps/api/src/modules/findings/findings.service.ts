@@ -33,6 +33,9 @@ export async function recomputeFindings(tx: DbOrTx, now = new Date()): Promise<{
     changes.push({ id: bot.id, findings, nextReviewDue: due });
   }
   await repo.saveFindings(tx, changes);
+  // A mass rewrite of finding columns leaves the planner's statistics stale (bad plans for
+  // `hasFindings` until autovacuum runs), so refresh them now.
+  if (changes.length > 1000) await tx.execute(sql`analyze bots`);
   return { evaluated: facts.length, changed: changes.length };
 }
 

@@ -24,8 +24,8 @@ export default tseslint.config(
     rules: { "no-restricted-syntax": "off" },
   },
   {
-    // Module augmentation of Fastify and Vitest needs `interface`.
-    files: ["apps/api/src/plugins/auth.ts", "apps/api/test/global-setup.ts"],
+    // Module augmentation (Fastify, Vitest, TanStack Router) needs `interface`.
+    files: ["apps/api/src/plugins/auth.ts", "apps/api/test/global-setup.ts", "apps/console/src/app/router.tsx"],
     rules: { "@typescript-eslint/consistent-type-definitions": "off" },
   },
 );

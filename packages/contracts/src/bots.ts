@@ -60,12 +60,18 @@ export const RUNTIME_PROFILE_FIELDS = [
 ] as const satisfies readonly (keyof TRuntimeProfile)[];
 
 /** A grant: bot x connected system x scope, read-only or write, optional expiry. */
-export const ZGrantInput = z.object({
-  system: ZSystemKey,
-  scope: text(200).min(1).describe("e.g. `github:issues:write`"),
-  access: ZGrantAccess,
-  expiresAt: ZDateInput.nullable().optional(),
-});
+export const ZGrantInput = z
+  .object({
+    system: ZSystemKey,
+    scope: text(200).min(1).describe("`<system>:<resource>:<action>`, e.g. `github:issues:write`"),
+    access: ZGrantAccess,
+    expiresAt: ZDateInput.nullable().optional(),
+  })
+  // The scope names its system first, so a CSV cell (`github:issues:write`) round-trips exactly.
+  .refine((g) => g.scope.toLowerCase().startsWith(`${g.system}:`), {
+    message: "the scope must start with its system key, e.g. `github:issues:write` for system github",
+    path: ["scope"],
+  });
 export type TGrantInput = z.infer<typeof ZGrantInput>;
 export const ZGrant = z
   .object({

@@ -1,0 +1,77 @@
+import type { TMe } from "@bridle/contracts";
+import { AppShell, Burger, Group, ScrollArea, Text } from "@mantine/core";
+import { useDisclosure } from "@mantine/hooks";
+import { useRouterState } from "@tanstack/react-router";
+import { useEffect } from "react";
+import type { ReactNode } from "react";
+import { NavLinkLink } from "../components/links.tsx";
+import { BrandMark } from "../features/auth/components/BrandMark.tsx";
+import { UserCard } from "../features/auth/components/UserCard.tsx";
+
+type NavItem = { label: string; to: "/bots" | "/findings" | "/policy" | "/inventory"; isActive: (path: string) => boolean };
+
+const NAV_ITEMS: NavItem[] = [
+  { label: "Inventory", to: "/bots", isActive: (path) => path === "/" || path === "/bots" || path.startsWith("/bots/") },
+  { label: "Findings", to: "/findings", isActive: (path) => path.startsWith("/findings") },
+  { label: "Org policy", to: "/policy", isActive: (path) => path.startsWith("/policy") },
+  { label: "Import / export", to: "/inventory", isActive: (path) => path.startsWith("/inventory") },
+];
+
+/** The signed-in frame: header, navigation and the signed-in person with Sign out. */
+export function AppLayout({ me, children }: { me: TMe; children: ReactNode }) {
+  const [opened, { toggle, close }] = useDisclosure(false);
+  const pathname = useRouterState({ select: (state) => state.location.pathname });
+
+  // On small screens the navigation is a drawer; close it after navigating.
+  useEffect(close, [pathname, close]);
+
+  return (
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: 220, breakpoint: "sm", collapsed: { mobile: !opened } }}
+      padding="md"
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" gap="sm">
+          <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+          <BrandMark />
+          <Text fw={700} size="lg">
+            Bridle
+          </Text>
+          <Text size="sm" c="dimmed" visibleFrom="sm">
+            AI agent control plane
+          </Text>
+        </Group>
+      </AppShell.Header>
+
+      <AppShell.Navbar p="sm" aria-label="Main">
+        <AppShell.Section grow component={ScrollArea}>
+          <nav aria-label="Main navigation">
+            {NAV_ITEMS.map((item) => {
+              const active = item.isActive(pathname);
+              return (
+                <NavLinkLink
+                  key={item.to}
+                  to={item.to}
+                  label={item.label}
+                  active={active}
+                  aria-current={active ? "page" : undefined}
+                  variant="light"
+                  style={{ borderRadius: "var(--mantine-radius-md)" }}
+                  mb={2}
+                />
+              );
+            })}
+          </nav>
+        </AppShell.Section>
+        <AppShell.Section pt="sm" style={{ borderTop: "1px solid var(--mantine-color-gray-3)" }}>
+          <UserCard me={me} />
+        </AppShell.Section>
+      </AppShell.Navbar>
+
+      <AppShell.Main bg="gray.0">
+        <div style={{ maxWidth: 1480, margin: "0 auto" }}>{children}</div>
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,324 @@
+import { RUNTIME_PROFILE_FIELDS } from "@bridle/contracts";
+import type { TBot, TRuntimeProfile } from "@bridle/contracts";
+import { Badge, Breadcrumbs, Button, Code, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
+import { useDisclosure } from "@mantine/hooks";
+import { getRouteApi } from "@tanstack/react-router";
+import { AnchorLink, ButtonLink } from "../../../components/links.tsx";
+import type { ReactNode } from "react";
+import { PageHeader } from "../../../components/PageHeader.tsx";
+import { EmptyBlock, ErrorBlock, LoadingBlock } from "../../../components/states.tsx";
+import { isApiError } from "../../../lib/api.ts";
+import { formatDate, formatDateTime, humanize, isPast } from "../../../lib/format.ts";
+import { BotFormModal } from "../components/BotFormModal.tsx";
+import { DataAccessBadge, EnvironmentBadge, FindingCountBadge, StatusBadge } from "../components/badges.tsx";
+import { FindingList } from "../components/FindingList.tsx";
+import { Fact, FactList, Missing, NotSet } from "../components/FactList.tsx";
+import { useFindingKindTitles } from "../../findings/queries.ts";
+import { useBot } from "../queries.ts";
+
+const route = getRouteApi("/bots/$botId");
+
+const RUNTIME_PROFILE_LABELS: Record<(typeof RUNTIME_PROFILE_FIELDS)[number], string> = {
+  runtimeOwner: "Runtime owner",
+  hostingEnvironment: "Hosting environment",
+  workspacePersistence: "Workspace persistence",
+  networkAccessPolicy: "Network access policy (egress allowlist)",
+  allowedTools: "Allowed tools (pinned versions)",
+  shellExecutionPolicy: "Shell execution policy",
+  dataRetention: "Data retention",
+  deletionProcedure: "Deletion procedure",
+  incidentResponseOwner: "Incident response owner",
+};
+
+function Card({ title, children, testId }: { title: string; children: ReactNode; testId?: string }) {
+  return (
+    <Paper withBorder radius="md" p="lg" component="section" aria-label={title} data-testid={testId}>
+      <Title order={2} fz="h4" mb="md">
+        {title}
+      </Title>
+      {children}
+    </Paper>
+  );
+}
+
+const listOrNone = (items: string[], render: (item: string) => ReactNode = (item) => item) =>
+  items.length === 0 ? (
+    <Text size="sm" c="dimmed">
+      None
+    </Text>
+  ) : (
+    <Group gap={4}>
+      {items.map((item) => (
+        <Badge key={item} variant="default" radius="sm" tt="none" fw={500}>
+          {render(item)}
+        </Badge>
+      ))}
+    </Group>
+  );
+
+function RuntimeProfileValue({ profile, field }: { profile: TRuntimeProfile; field: (typeof RUNTIME_PROFILE_FIELDS)[number] }) {
+  const value = profile[field];
+  if (value === null || value === undefined || (typeof value === "string" && value.trim() === "") || (Array.isArray(value) && value.length === 0)) {
+    return <Missing />;
+  }
+  if (Array.isArray(value)) {
+    return (
+      <Group gap={4}>
+        {value.map((item) => (
+          <Code key={item}>{item}</Code>
+        ))}
+      </Group>
+    );
+  }
+  return <Text size="sm">{field === "shellExecutionPolicy" ? humanize(value) : value}</Text>;
+}
+
+function SimpleTable({ label, head, rows, empty }: { label: string; head: string[]; rows: ReactNode[][]; empty: string }) {
+  if (rows.length === 0) {
+    return (
+      <Text size="sm" c="dimmed">
+        {empty}
+      </Text>
+    );
+  }
+  return (
+    <Table.ScrollContainer minWidth={480}>
+      <Table aria-label={label} verticalSpacing="xs" withTableBorder>
+        <Table.Thead>
+          <Table.Tr>
+            {head.map((cell) => (
+              <Table.Th key={cell}>{cell}</Table.Th>
+            ))}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {rows.map((cells, index) => (
+            <Table.Tr key={index}>
+              {cells.map((cell, cellIndex) => (
+                <Table.Td key={cellIndex}>{cell}</Table.Td>
+              ))}
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+function ExpiryText({ value }: { value: string | null }) {
+  if (!value) return <Text size="sm" c="dimmed">Never</Text>;
+  return (
+    <Text size="sm" c={isPast(value) ? "red" : undefined}>
+      {formatDate(value)}
+      {isPast(value) ? " (expired)" : ""}
+    </Text>
+  );
+}
+
+function BotDetails({ bot }: { bot: TBot }) {
+  const titleOf = useFindingKindTitles();
+  const [editOpened, edit] = useDisclosure(false);
+  const owner = bot.owner;
+
+  return (
+    <>
+      <PageHeader
+        above={
+          <Breadcrumbs>
+            <AnchorLink to="/bots" size="sm">
+              Inventory
+            </AnchorLink>
+            <Text size="sm">{bot.name}</Text>
+          </Breadcrumbs>
+        }
+        title={bot.name}
+        description={bot.purpose}
+        actions={
+          <Button onClick={edit.open} variant="default">
+            Edit
+          </Button>
+        }
+      />
+      <Group gap="xs" mb="lg">
+        <StatusBadge status={bot.status} />
+        <EnvironmentBadge environment={bot.environment} />
+        <DataAccessBadge level={bot.internalDataAccess} />
+        <FindingCountBadge bot={bot} titleOf={titleOf} />
+        <Text size="sm" c="dimmed">
+          {bot.findingCount === 1 ? "1 finding" : `${bot.findingCount} findings`}
+        </Text>
+      </Group>
+
+      <Stack gap="lg">
+        <Card title="Findings" testId="bot-findings">
+          <FindingList findings={bot.findings} titleOf={titleOf} />
+        </Card>
+
+        <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
+          <Card title="Overview">
+            <FactList>
+              <Fact label="Name">{bot.name}</Fact>
+              <Fact label="Email">{bot.email ?? <Missing />}</Fact>
+              <Fact label="Owner">
+                {owner ? (
+                  <Group gap={6}>
+                    <Text size="sm">
+                      {owner.displayName} <Text span c="dimmed" size="sm">&lt;{owner.email}&gt;</Text>
+                    </Text>
+                    {owner.status === "deactivated" && (
+                      <Badge color="red" variant="light" size="xs" radius="sm">
+                        Deactivated
+                      </Badge>
+                    )}
+                  </Group>
+                ) : (
+                  <Missing label="No owner" />
+                )}
+              </Fact>
+              <Fact label="Team">{bot.team ? bot.team.name : <Missing />}</Fact>
+              <Fact label="Business purpose">{bot.purpose}</Fact>
+              <Fact label="Environment">{bot.environment}</Fact>
+              <Fact label="Runtime">{bot.runtime ?? <NotSet />}</Fact>
+              <Fact label="Lifecycle status">{humanize(bot.status)}</Fact>
+              <Fact label="Internal data access">{humanize(bot.internalDataAccess)}</Fact>
+              <Fact label="External channels">{listOrNone(bot.channels)}</Fact>
+              <Fact label="Credential storage">{bot.credentialStorage ?? <NotSet />}</Fact>
+              <Fact label="Approval-gated actions">{listOrNone(bot.gatedActions)}</Fact>
+              <Fact label="Created">{formatDate(bot.createdAt)}</Fact>
+              <Fact label="Last review">{bot.lastReviewedAt ? formatDate(bot.lastReviewedAt) : <NotSet label="Never reviewed" />}</Fact>
+              <Fact label="Next review due">
+                <Text size="sm" c={isPast(bot.nextReviewDue) ? "red" : undefined}>
+                  {formatDate(bot.nextReviewDue)}
+                  {isPast(bot.nextReviewDue) ? " (overdue)" : ""}
+                </Text>
+              </Fact>
+              <Fact label="Last updated">{formatDateTime(bot.updatedAt)}</Fact>
+            </FactList>
+          </Card>
+
+          <Card title="Runtime profile" testId="runtime-profile">
+            <FactList>
+              {RUNTIME_PROFILE_FIELDS.map((field) => (
+                <Fact key={field} label={RUNTIME_PROFILE_LABELS[field]}>
+                  <RuntimeProfileValue profile={bot.runtimeProfile} field={field} />
+                </Fact>
+              ))}
+            </FactList>
+          </Card>
+        </SimpleGrid>
+
+        <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
+          <Card title="Bot identity">
+            <Stack gap="sm">
+              <FactList>
+                <Fact label="Bot email">{bot.email ?? <Missing />}</Fact>
+              </FactList>
+              <SimpleTable
+                label="Service accounts"
+                head={["System", "Service account"]}
+                rows={bot.serviceAccounts.map((account) => [account.system, <Code key="a">{account.account}</Code>])}
+                empty="No service accounts."
+              />
+            </Stack>
+          </Card>
+
+          <Card title="Credential references">
+            <SimpleTable
+              label="Credential references"
+              head={["System", "Reference", "Rotation interval", "Last rotation"]}
+              rows={bot.credentialReferences.map((reference) => [
+                reference.system,
+                <Code key="r" style={{ wordBreak: "break-all" }}>
+                  {reference.reference}
+                </Code>,
+                reference.rotationIntervalDays ? `${reference.rotationIntervalDays} days` : <NotSet key="m" />,
+                reference.lastRotatedAt ? formatDate(reference.lastRotatedAt) : <NotSet key="m" label="Never" />,
+              ])}
+              empty="No credential references."
+            />
+          </Card>
+        </SimpleGrid>
+
+        <Card title="Grants">
+          <SimpleTable
+            label="Grants"
+            head={["System", "Scope", "Access", "Expires"]}
+            rows={bot.grants.map((grant) => [
+              grant.systemName || grant.system,
+              <Code key="s">{grant.scope}</Code>,
+              <Badge key="a" variant="light" color={grant.access === "write" ? "orange" : "blue"} radius="sm">
+                {grant.access}
+              </Badge>,
+              <ExpiryText key="e" value={grant.expiresAt} />,
+            ])}
+            empty="No grants."
+          />
+        </Card>
+
+        <Card title="Golden Rule exception" testId="golden-rule-exception">
+          {bot.exception ? (
+            <FactList>
+              <Fact label="Status">
+                <Badge
+                  variant="light"
+                  radius="sm"
+                  color={bot.exception.status === "approved" ? "teal" : bot.exception.status === "pending" ? "yellow" : "red"}
+                >
+                  {bot.exception.status}
+                </Badge>
+              </Fact>
+              <Fact label="Business purpose">{bot.exception.businessPurpose}</Fact>
+              <Fact label="Allowed systems">{listOrNone(bot.exception.allowedSystems)}</Fact>
+              <Fact label="Allowed channels">{listOrNone(bot.exception.allowedChannels)}</Fact>
+              <Fact label="Data classification">{bot.exception.dataClassification}</Fact>
+              <Fact label="Approval requirements">{bot.exception.approvalRequirements}</Fact>
+              <Fact label="Approved by">
+                {bot.exception.approvedBy ? (
+                  `${bot.exception.approvedBy}${bot.exception.approvedAt ? ` on ${formatDate(bot.exception.approvedAt)}` : ""}`
+                ) : (
+                  <Missing label="Not approved" />
+                )}
+              </Fact>
+              <Fact label="Expires">
+                <ExpiryText value={bot.exception.expiresAt} />
+              </Fact>
+            </FactList>
+          ) : (
+            <Text size="sm" c="dimmed">
+              No Golden Rule exception. A bot has internal data access or external communication, never
+              both, unless an approved exception documents it.
+            </Text>
+          )}
+        </Card>
+      </Stack>
+
+      <BotFormModal opened={editOpened} onClose={edit.close} bot={bot} />
+    </>
+  );
+}
+
+/** One bot with every inventory field, its runtime profile, identity, grants, credentials and findings. */
+export function BotPage() {
+  const { botId } = route.useParams();
+  const query = useBot(botId);
+
+  if (query.isPending) return <LoadingBlock label="Loading bot" />;
+  if (query.isError) {
+    const notFound = isApiError(query.error) && (query.error.status === 404 || query.error.status === 400);
+    if (notFound) {
+      return (
+        <EmptyBlock
+          title="Bot not found"
+          description="There is no bot with this id. It may have been removed, or the link is wrong."
+          action={
+            <ButtonLink to="/bots" variant="default">
+              Back to the inventory
+            </ButtonLink>
+          }
+        />
+      );
+    }
+    return <ErrorBlock title="Could not load this bot" error={query.error} onRetry={() => void query.refetch()} />;
+  }
+  return <BotDetails bot={query.data} />;
+}

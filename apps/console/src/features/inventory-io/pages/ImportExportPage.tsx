@@ -1,0 +1,184 @@
+import { Alert, Button, Group, Input, Paper, Select, SimpleGrid, Stack, Text, Textarea, Title } from "@mantine/core";
+import { notifications } from "@mantine/notifications";
+import { useId, useRef, useState } from "react";
+import type { ChangeEvent } from "react";
+import { PageHeader } from "../../../components/PageHeader.tsx";
+import { errorMessage } from "../../../lib/api.ts";
+import { ImportErrorsView } from "../components/ImportErrorsView.tsx";
+import { ImportResultView } from "../components/ImportResultView.tsx";
+import { exportUrl, formatFromFileName, guessFormat, importRowErrors, useImportInventory } from "../queries.ts";
+import type { ImportFormat } from "../queries.ts";
+
+const FORMAT_OPTIONS: { value: ImportFormat; label: string }[] = [
+  { value: "csv", label: "CSV (text/csv)" },
+  { value: "yaml", label: "YAML (application/yaml)" },
+  { value: "json", label: "JSON (application/json)" },
+];
+
+/** Import an inventory file (dry run first), and export the inventory as CSV or JSON. */
+export function ImportExportPage() {
+  const fileInputId = useId();
+  const fileInput = useRef<HTMLInputElement>(null);
+  const [text, setText] = useState("");
+  const [fileName, setFileName] = useState<string | null>(null);
+  const [format, setFormat] = useState<ImportFormat>("yaml");
+  const [formatChosen, setFormatChosen] = useState(false);
+  const [fileError, setFileError] = useState<string | null>(null);
+  const importer = useImportInventory();
+
+  const onFile = async (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.currentTarget.files?.[0];
+    importer.reset();
+    setFileError(null);
+    if (!file) return;
+    try {
+      setText(await file.text());
+    } catch {
+      setFileError("Could not read this file.");
+      return;
+    }
+    setFileName(file.name);
+    const detected = formatFromFileName(file.name);
+    if (detected) {
+      setFormat(detected);
+      setFormatChosen(true);
+    } else {
+      setFileError(`Cannot tell the format of "${file.name}" from its extension; choose it below.`);
+    }
+  };
+
+  const onPaste = (value: string) => {
+    setText(value);
+    importer.reset();
+    if (!formatChosen && value.trim() !== "") setFormat(guessFormat(value));
+  };
+
+  const run = (dryRun: boolean) =>
+    importer.mutate(
+      { text, format, dryRun },
+      {
+        onSuccess: (result) => {
+          if (result.dryRun) return;
+          notifications.show({
+            color: "teal",
+            title: "Inventory imported",
+            message: `${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged.`,
+          });
+        },
+      },
+    );
+
+  const clear = () => {
+    setText("");
+    setFileName(null);
+    setFormatChosen(false);
+    setFileError(null);
+    importer.reset();
+    if (fileInput.current) fileInput.current.value = "";
+  };
+
+  const rowErrors = importRowErrors(importer.error);
+  const pendingDryRun = importer.isPending && importer.variables?.dryRun === true;
+  const pendingImport = importer.isPending && importer.variables?.dryRun === false;
+  const empty = text.trim() === "";
+
+  return (
+    <>
+      <PageHeader title="Import / export" description="Bring a whole inventory in from a file, or take it out for review or evidence." />
+      <Stack gap="lg">
+        <Paper withBorder radius="md" p="lg" component="section" aria-label="Import">
+          <Title order={2} fz="h4" mb={4}>
+            Import
+          </Title>
+          <Text size="sm" c="dimmed" mb="md">
+            Upload or paste a CSV, YAML or JSON inventory. Bots are matched by name: new names are created, known ones
+            updated. Run a dry run first to see what would change; nothing is saved until you import.
+          </Text>
+          <Stack gap="md">
+            <SimpleGrid cols={{ base: 1, sm: 2 }}>
+              <Input.Wrapper label="Inventory file" description="A .csv, .yaml, .yml or .json file" id={fileInputId}>
+                <input
+                  ref={fileInput}
+                  id={fileInputId}
+                  type="file"
+                  accept=".csv,.yaml,.yml,.json,text/csv,application/yaml,application/json"
+                  onChange={(event) => void onFile(event)}
+                  style={{ display: "block", marginTop: 6, fontSize: "var(--mantine-font-size-sm)" }}
+                />
+              </Input.Wrapper>
+              <Select
+                label="Format"
+                description="Set from the file's extension; change it if needed"
+                data={FORMAT_OPTIONS}
+                value={format}
+                onChange={(value) => {
+                  if (!value) return;
+                  setFormat(value as ImportFormat);
+                  setFormatChosen(true);
+                }}
+                allowDeselect={false}
+              />
+            </SimpleGrid>
+            {fileError && (
+              <Alert color="orange" variant="light">
+                {fileError}
+              </Alert>
+            )}
+            <Textarea
+              label="File contents"
+              description={fileName ? `From ${fileName}; you can edit it here` : "Or paste the inventory here"}
+              placeholder={"name,owner,team,purpose,environment\nacme-triage-bot,ana@acme.example,platform,Triage issues,production"}
+              autosize
+              minRows={6}
+              maxRows={16}
+              value={text}
+              onChange={(event) => onPaste(event.currentTarget.value)}
+              styles={{ input: { fontFamily: "var(--mantine-font-family-monospace)", fontSize: 12 } }}
+              spellCheck={false}
+            />
+            <Group gap="sm">
+              <Button variant="default" onClick={() => run(true)} disabled={empty || importer.isPending} loading={pendingDryRun}>
+                Dry run
+              </Button>
+              <Button onClick={() => run(false)} disabled={empty || importer.isPending} loading={pendingImport}>
+                Import
+              </Button>
+              {!empty && (
+                <Button variant="subtle" color="gray" onClick={clear}>
+                  Clear
+                </Button>
+              )}
+            </Group>
+
+            {importer.isError &&
+              (rowErrors ? (
+                <ImportErrorsView message={errorMessage(importer.error)} errors={rowErrors} />
+              ) : (
+                <Alert color="red" variant="light" title="Nothing was imported" role="alert">
+                  {errorMessage(importer.error)}
+                </Alert>
+              ))}
+            {importer.isSuccess && <ImportResultView result={importer.data} />}
+          </Stack>
+        </Paper>
+
+        <Paper withBorder radius="md" p="lg" component="section" aria-label="Export">
+          <Title order={2} fz="h4" mb={4}>
+            Export
+          </Title>
+          <Text size="sm" c="dimmed" mb="md">
+            Download the whole inventory. Credential references are pointers only; Bridle never exports a secret.
+          </Text>
+          <Group gap="sm">
+            <Button component="a" href={exportUrl("csv")} download variant="default">
+              Export CSV
+            </Button>
+            <Button component="a" href={exportUrl("json")} download variant="default">
+              Export JSON
+            </Button>
+          </Group>
+        </Paper>
+      </Stack>
+    </>
+  );
+}

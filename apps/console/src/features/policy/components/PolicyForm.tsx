@@ -1,0 +1,250 @@
+import { SYSTEM_CLASSIFICATIONS } from "@bridle/contracts";
+import type { TPolicyResponse, TSystemClassification, TUpdateOrgPolicyRequest } from "@bridle/contracts";
+import { Alert, Button, Fieldset, Group, List, NumberInput, Select, SimpleGrid, Stack, Table, TagsInput, Text, TextInput } from "@mantine/core";
+import { notifications } from "@mantine/notifications";
+import { useState } from "react";
+import type { FormEvent } from "react";
+import { EmptyBlock } from "../../../components/states.tsx";
+import { errorMessage, fieldIssues, isApiError } from "../../../lib/api.ts";
+import { useMe } from "../../auth/queries.ts";
+import { useUpdatePolicy } from "../queries.ts";
+
+const CLASSIFICATION_LABELS: Record<TSystemClassification, string> = {
+  internal_data: "Internal data access",
+  external_communication: "External communication",
+  both: "Both",
+  neither: "Neither",
+};
+
+type Values = {
+  orgName: string;
+  botEmailDomain: string;
+  requiredTokens: string[];
+  orgPrefix: string;
+  channelAllowlist: string[];
+  channelBlocklist: string[];
+  reviewIntervalDays: number | "";
+  classifications: Record<string, TSystemClassification>;
+};
+
+const toValues = ({ policy, systems }: TPolicyResponse): Values => ({
+  orgName: policy.orgName,
+  botEmailDomain: policy.botEmailDomain,
+  requiredTokens: policy.namingRule.requiredTokens,
+  orgPrefix: policy.namingRule.orgPrefix ?? "",
+  channelAllowlist: policy.channelAllowlist,
+  channelBlocklist: policy.channelBlocklist,
+  reviewIntervalDays: policy.reviewIntervalDays,
+  classifications: Object.fromEntries(systems.map((system) => [system.key, system.classification])),
+});
+
+function toRequest(values: Values, data: TPolicyResponse): TUpdateOrgPolicyRequest {
+  const changed = Object.fromEntries(
+    data.systems
+      .filter((system) => values.classifications[system.key] !== system.classification)
+      .map((system) => [system.key, values.classifications[system.key] as TSystemClassification]),
+  );
+  const request: TUpdateOrgPolicyRequest = {
+    orgName: values.orgName.trim(),
+    botEmailDomain: values.botEmailDomain.trim(),
+    namingRule: { requiredTokens: values.requiredTokens, orgPrefix: values.orgPrefix.trim() || null },
+    channelAllowlist: values.channelAllowlist,
+    channelBlocklist: values.channelBlocklist,
+    // An emptied number box is sent as 0 so the server's contract reports it.
+    reviewIntervalDays: values.reviewIntervalDays === "" ? 0 : values.reviewIntervalDays,
+  };
+  if (Object.keys(changed).length > 0) request.systemClassifications = changed;
+  return request;
+}
+
+export function PolicyForm({ data }: { data: TPolicyResponse }) {
+  const me = useMe();
+  const update = useUpdatePolicy();
+  const [values, setValues] = useState<Values>(() => toValues(data));
+  const set = <K extends keyof Values>(key: K, value: Values[K]) => setValues((previous) => ({ ...previous, [key]: value }));
+
+  const isAdmin = me.data?.roles.includes("admin") ?? false;
+  const issues = isApiError(update.error) && update.error.status === 400 ? fieldIssues(update.error.details) : [];
+  const errorAt = (path: string) => issues.find((issue) => issue.path.replace(/^body\.?/, "") === path)?.message;
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    update.mutate(toRequest(values, data), {
+      onSuccess: (saved) =>
+        notifications.show({
+          color: "teal",
+          title: "Policy saved; findings recomputed",
+          message: `Org policy is now at version ${saved.policy.version}.`,
+        }),
+    });
+  };
+
+  return (
+    <form onSubmit={onSubmit} noValidate aria-label="Org policy">
+      <Stack gap="lg">
+        {!isAdmin && (
+          <Alert color="blue" variant="light">
+            Only admins can change the org policy. You can read it here.
+          </Alert>
+        )}
+        {update.isError && (
+          <Alert
+            color="red"
+            variant="light"
+            role="alert"
+            title={isApiError(update.error) && update.error.status === 403 ? "Not allowed" : "The policy was not saved"}
+          >
+            <Text size="sm">{errorMessage(update.error)}</Text>
+            {issues.length > 0 && (
+              <List size="sm" mt="xs" spacing={2}>
+                {issues.map((issue, index) => (
+                  <List.Item key={`${issue.path}-${index}`}>
+                    {issue.path ? <strong>{issue.path}: </strong> : null}
+                    {issue.message}
+                  </List.Item>
+                ))}
+              </List>
+            )}
+          </Alert>
+        )}
+
+        <Fieldset legend="Organization" radius="md">
+          <SimpleGrid cols={{ base: 1, sm: 3 }}>
+            <TextInput
+              label="Organization name"
+              value={values.orgName}
+              onChange={(event) => set("orgName", event.currentTarget.value)}
+              error={errorAt("orgName")}
+            />
+            <TextInput
+              label="Bot email domain"
+              description="Bot emails must be <name>.bot@<domain>"
+              value={values.botEmailDomain}
+              onChange={(event) => set("botEmailDomain", event.currentTarget.value)}
+              error={errorAt("botEmailDomain")}
+            />
+            <NumberInput
+              label="Review interval (days)"
+              description="Days between access reviews"
+              min={1}
+              max={730}
+              allowDecimal={false}
+              value={values.reviewIntervalDays}
+              onChange={(value) => set("reviewIntervalDays", typeof value === "number" ? value : "")}
+              error={errorAt("reviewIntervalDays")}
+            />
+          </SimpleGrid>
+        </Fieldset>
+
+        <Fieldset legend="Naming rule" radius="md">
+          <Text size="sm" c="dimmed" mb="sm">
+            A bot name must contain one of the required tokens, or start with the org prefix.
+          </Text>
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            <TagsInput
+              label="Required tokens"
+              description="Press Enter after each token, e.g. bot"
+              value={values.requiredTokens}
+              onChange={(value) => set("requiredTokens", value)}
+              clearable
+              error={errorAt("namingRule.requiredTokens")}
+            />
+            <TextInput
+              label="Org prefix"
+              description="e.g. acme-; leave empty for none"
+              value={values.orgPrefix}
+              onChange={(event) => set("orgPrefix", event.currentTarget.value)}
+              error={errorAt("namingRule.orgPrefix")}
+            />
+          </SimpleGrid>
+        </Fieldset>
+
+        <Fieldset legend="Channels" radius="md">
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            <TagsInput
+              label="Channel allowlist"
+              description="When not empty, channels not on it are disallowed"
+              value={values.channelAllowlist}
+              onChange={(value) => set("channelAllowlist", value)}
+              clearable
+              error={errorAt("channelAllowlist")}
+            />
+            <TagsInput
+              label="Channel blocklist"
+              description="Channels that are always disallowed"
+              value={values.channelBlocklist}
+              onChange={(value) => set("channelBlocklist", value)}
+              clearable
+              error={errorAt("channelBlocklist")}
+            />
+          </SimpleGrid>
+        </Fieldset>
+
+        <Fieldset legend="Connected systems" radius="md">
+          <Text size="sm" c="dimmed" mb="sm">
+            What access to each system gives a bot. The Golden Rule forbids internal data access together with external
+            communication.
+          </Text>
+          {data.systems.length === 0 ? (
+            <EmptyBlock title="No connected systems" description="Systems come from the org file or an import." />
+          ) : (
+            <Table.ScrollContainer minWidth={560}>
+              <Table aria-label="Connected systems" verticalSpacing="xs">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>System</Table.Th>
+                    <Table.Th>Key</Table.Th>
+                    <Table.Th>Classification</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {data.systems.map((system) => (
+                    <Table.Tr key={system.id}>
+                      <Table.Td>
+                        <Text size="sm" fw={500}>
+                          {system.name}
+                        </Text>
+                        {system.description && (
+                          <Text size="xs" c="dimmed">
+                            {system.description}
+                          </Text>
+                        )}
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="sm" ff="monospace">
+                          {system.key}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td>
+                        <Select
+                          aria-label={`Classification of ${system.name}`}
+                          data={SYSTEM_CLASSIFICATIONS.map((value) => ({ value, label: CLASSIFICATION_LABELS[value] }))}
+                          value={values.classifications[system.key] ?? system.classification}
+                          onChange={(value) =>
+                            value &&
+                            set("classifications", { ...values.classifications, [system.key]: value as TSystemClassification })
+                          }
+                          allowDeselect={false}
+                          w={240}
+                        />
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          )}
+        </Fieldset>
+
+        <Group justify="flex-end" gap="sm">
+          <Button variant="default" onClick={() => { setValues(toValues(data)); update.reset(); }}>
+            Discard changes
+          </Button>
+          <Button type="submit" loading={update.isPending}>
+            Save policy
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}

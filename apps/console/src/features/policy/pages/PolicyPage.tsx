@@ -1,0 +1,37 @@
+import { Badge, Group, Text } from "@mantine/core";
+import { PageHeader } from "../../../components/PageHeader.tsx";
+import { ErrorBlock, LoadingBlock } from "../../../components/states.tsx";
+import { formatDateTime } from "../../../lib/format.ts";
+import { PolicyForm } from "../components/PolicyForm.tsx";
+import { usePolicy } from "../queries.ts";
+
+/** Org policy: naming rule, bot email domain, channels, review cadence and system classifications. */
+export function PolicyPage() {
+  const policy = usePolicy();
+  const data = policy.data;
+
+  return (
+    <>
+      <PageHeader
+        title="Org policy"
+        description="The rules every bot is checked against. Saving recomputes every bot's findings."
+        actions={
+          data && (
+            <Group gap="xs">
+              <Badge size="lg" variant="light" radius="sm" data-testid="policy-version">
+                Version {data.policy.version}
+              </Badge>
+              <Text size="xs" c="dimmed">
+                Updated {formatDateTime(data.policy.updatedAt)}
+              </Text>
+            </Group>
+          )
+        }
+      />
+      {policy.isPending && <LoadingBlock label="Loading policy" />}
+      {policy.isError && <ErrorBlock title="Could not load the org policy" error={policy.error} onRetry={() => void policy.refetch()} />}
+      {/* Keyed by version so a save (or someone else's) starts the form from the stored policy. */}
+      {data && <PolicyForm key={data.policy.version} data={data} />}
+    </>
+  );
+}

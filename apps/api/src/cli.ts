@@ -89,11 +89,12 @@ async function direct(command: string, args: { file?: string; dryRun: boolean; f
       const format = formatOf(args.file!);
       const inventory = createInventoryService({ db: database.db });
       try {
-        const records = parseInventory(await readFile(args.file!, "utf8"), format);
+        const text = await readFile(args.file!, "utf8");
+        const records = parseInventory(text, format);
         const result = await inventory.importRecords(
           { system: { type: "system", id: null, label: `cli (${userInfo().username})` }, requestId: null },
           records,
-          { dryRun: args.dryRun, source: `cli ${resolve(args.file!)}` },
+          { dryRun: args.dryRun, source: `cli ${resolve(args.file!)}`, text },
         );
         printResult(result);
         return 0;

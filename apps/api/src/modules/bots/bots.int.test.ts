@@ -104,10 +104,18 @@ describe("bot inventory", () => {
       payload: newBot({ name: "acme-z-bot", credentialReferences: [{ system: "github", reference: "ghp_abcdefghijklmnopqrstuvwxyz0123456789" }] }),
     });
     expect(secret.statusCode).toBe(400);
+    const pasted = await t.api({
+      method: "POST",
+      url: "/api/v1/bots",
+      payload: newBot({ name: "acme-v-bot", runtimeProfile: { deletionProcedure: "curl -H 'token: ghp_abcdefghijklmnopqrstuvwxyz0123456789' ..." } }),
+    });
+    expect(pasted.statusCode).toBe(400);
+    expect(pasted.json().error.message).toMatch(/runtimeProfile looks like a secret \(GITHUB_TOKEN/);
+    expect(pasted.body).not.toContain("ghp_abcdefghijklmnopqrstuvwxyz0123456789");
     const leftOwner = await t.api({ method: "POST", url: "/api/v1/bots", payload: newBot({ name: "acme-w-bot", owner: "tomas.silva@acme.example" }) });
     expect(leftOwner.statusCode).toBe(400);
     const list = (await t.api({ method: "GET", url: "/api/v1/bots?q=acme-&limit=200" })).json() as Page;
-    expect(list.items.map((b) => b.name)).not.toEqual(expect.arrayContaining(["acme-x-bot", "acme-y-bot", "acme-z-bot", "acme-w-bot"]));
+    expect(list.items.map((b) => b.name)).not.toEqual(expect.arrayContaining(["acme-x-bot", "acme-y-bot", "acme-z-bot", "acme-w-bot", "acme-v-bot"]));
   });
 
   it("edits a bot, recomputes its findings, and refuses a stale version with 409", async () => {

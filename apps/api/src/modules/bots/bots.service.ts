@@ -10,6 +10,7 @@ import type { z } from "zod";
 import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
 import { AppError, notFound } from "../../lib/errors.ts";
 import { can, canManageBot, canReadBot } from "../../lib/permissions.ts";
+import { findSecrets, secretMessage } from "../../lib/secrets.ts";
 import { recordAudit } from "../audit/audit.repo.ts";
 import { recomputeFindings } from "../findings/findings.service.ts";
 import { loadPolicyInput } from "../findings/findings.repo.ts";
@@ -43,6 +44,7 @@ export function createBotsService(deps: { db: Db }) {
   async function create(ctx: RequestCtx, input: TBotInputParsed): Promise<TBot> {
     if (!can(ctx.principal, "bots.write_all") && input.owner.toLowerCase() !== ctx.principal.email.toLowerCase())
       throw await denied(db, ctx, { action: "bot.create", resourceType: "bot", what: "register a bot for another owner" });
+    await refuseSecrets(input);
     const id = await db
       .transaction(async (tx) => {
         const resolved = await resolveOrThrow(tx, input, true);
@@ -84,6 +86,7 @@ export function createBotsService(deps: { db: Db }) {
         issues: merged.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
       });
     const next = merged.data;
+    await refuseSecrets(next);
     if (!can(ctx.principal, "bots.write_all") && next.owner.toLowerCase() !== current.owner?.email.toLowerCase())
       throw await denied(db, ctx, { action: "bot.update", resourceType: "bot", resourceId: id, what: "give this bot to another owner" });
     const changed = Object.keys(fields).filter(
@@ -107,6 +110,15 @@ export function createBotsService(deps: { db: Db }) {
       })
       .catch(rethrowConflict(next.name));
     return get(ctx, id);
+  }
+
+  /** Refuses input that carries a secret value anywhere (400), naming the field, never the value. */
+  async function refuseSecrets(input: TBotInputParsed) {
+    const fields = Object.entries(input).map(([k, v]) => `${k}\t${JSON.stringify(v)}`);
+    const hits = await findSecrets(fields.join("\n"));
+    if (!hits.length) return;
+    const issues = hits.map((h) => ({ path: fields[h.line - 1]?.split("\t")[0] ?? "", message: secretMessage(h) }));
+    throw new AppError("validation_failed", `${issues[0]!.path} ${issues[0]!.message}`, { issues });
   }
 
   async function resolveOrThrow(tx: Parameters<Parameters<Db["transaction"]>[0]>[0], input: TBotInputParsed, ownerMustBeActive: boolean) {

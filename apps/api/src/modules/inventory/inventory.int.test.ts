@@ -98,6 +98,15 @@ describe("inventory import and export", () => {
     expect(await botCount()).toBe(before);
   });
 
+  it("refuses a file with a secret pasted into a cell, naming the line but not the secret", async () => {
+    const slack = ["xoxb", "123456789012", "1234567890123", "abcdefghijklmnopqrstuvwx"].join("-");
+    const csv = [HEADER, row("acme-clean-bot"), row("acme-leaky-bot", { deletion_procedure: `revoke ${slack}` })].join("\n");
+    const res = await importCsv(csv, true);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details.rows[0]).toMatchObject({ line: 3, row: 2, name: "acme-leaky-bot", message: expect.stringMatching(/looks like a secret/) });
+    expect(res.body).not.toContain(slack);
+  });
+
   it("reports the line of a bot in YAML and of a JSON syntax error", async () => {
     const yaml = `bots:\n  - name: acme-yaml-bot\n    owner: daniel.kim@acme.example\n    team: platform\n    purpose: p\n    environment: test\n  - name: Not Valid\n    owner: daniel.kim@acme.example\n    team: platform\n    purpose: p\n    environment: test\n`;
     const y = await t.api({ method: "POST", url: "/api/v1/inventory/import?dryRun=true", headers: { "content-type": "application/yaml" }, payload: yaml });

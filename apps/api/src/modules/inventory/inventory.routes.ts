@@ -38,6 +38,7 @@ export function inventoryRoutes(svc: InventoryService) {
         return svc.importRecords({ ctx: { principal: principalOf(request), requestId: request.id } }, records, {
           dryRun: request.query.dryRun,
           source: `upload (${format})`,
+          text: request.body,
         });
       },
     );

@@ -13,6 +13,7 @@ import { SYSTEM_ACTOR, recordAudit, type Actor } from "../audit/audit.repo.ts";
 import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
 import { AppError } from "../../lib/errors.ts";
 import { stableJson } from "../../lib/json.ts";
+import { findSecrets, secretMessage } from "../../lib/secrets.ts";
 import { can } from "../../lib/permissions.ts";
 import * as botsRepo from "../bots/bots.repo.ts";
 import { resolveBotInput } from "../bots/bots.resolve.ts";
@@ -59,7 +60,7 @@ export function createInventoryService(deps: { db: Db }) {
   async function importRecords(
     actor: { ctx: RequestCtx } | { system: Actor; requestId: string | null },
     records: RawRecord[],
-    options: { dryRun: boolean; source: string; tx?: DbOrTx },
+    options: { dryRun: boolean; source: string; tx?: DbOrTx; text?: string },
   ): Promise<TImportResult> {
     if ("ctx" in actor && !can(actor.ctx.principal, "inventory.import"))
       throw await denied(db, actor.ctx, { action: "inventory.import", resourceType: "inventory", what: "import the inventory" });
@@ -69,11 +70,25 @@ export function createInventoryService(deps: { db: Db }) {
     if (records.length > 20_000) throw new AppError("import_invalid", "At most 20,000 bots per import", { rows: [] });
 
     // Inside a caller's transaction (the seed) this becomes a savepoint.
+    // Secrets pasted into any cell are refused; the raw file is scanned once and hits mapped to rows.
+    const secretErrors: TImportRowError[] = [];
+    if (options.text !== undefined) {
+      const starts = records.filter((r) => r.line !== null).sort((a, b) => a.line! - b.line!);
+      for (const hit of await findSecrets(options.text)) {
+        const rec = [...starts].reverse().find((r) => r.line! <= hit.line);
+        const name = (rec?.data as { name?: unknown } | undefined)?.name;
+        secretErrors.push({ line: hit.line, row: rec?.row ?? 0, name: typeof name === "string" ? name : null, field: null, message: secretMessage(hit) });
+      }
+    } else {
+      for (const rec of records) {
+        for (const hit of await findSecrets(JSON.stringify(rec.data))) secretErrors.push({ line: rec.line, row: rec.row, name: null, field: null, message: secretMessage(hit) });
+      }
+    }
     return (options.tx ?? db).transaction(async (tx) => {
       const refs = await botsRepo.loadRefs(tx);
       const policy = await loadPolicyInput(tx);
       const domain = policy?.policy.botEmailDomain ?? "example.com";
-      const errors: TImportRowError[] = [];
+      const errors: TImportRowError[] = [...secretErrors];
       const valid: { rec: RawRecord; input: TBotInputParsed; resolved: botsRepo.ResolvedBot }[] = [];
       const seen = new Map<string, number>();
       for (const rec of records) {

@@ -1,4 +1,4 @@
-import type { Page } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
 
 export const E2E_ADMIN_EMAIL = "admin@acme.example";
 export const E2E_ADMIN_PASSWORD = "e2e-correct-horse-battery";
@@ -8,4 +8,6 @@ export async function signIn(page: Page) {
   await page.getByLabel("Email").fill(E2E_ADMIN_EMAIL);
   await page.getByLabel("Password").fill(E2E_ADMIN_PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
+  // signed in once the app shell shows, so a following page.goto carries the session
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
 }

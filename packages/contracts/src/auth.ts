@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ZPersonStatus, ZRole } from "./common-exports.ts";
+import { ZPermission } from "./permissions.ts";
 
 export const ZLoginRequest = z
   .object({ email: z.email().trim().toLowerCase(), password: z.string().min(1).max(1000) })
@@ -12,6 +13,8 @@ export const ZMe = z
     displayName: z.string(),
     roles: z.array(ZRole),
     authMethod: z.enum(["session", "token"]),
+    permissions: z.array(ZPermission).describe("What this session or token may do (the console hides the rest)"),
+    isBootstrapAdmin: z.boolean(),
     csrfToken: z.string().nullable().describe("Send as `x-csrf-token` on cookie-authenticated writes"),
   })
   .meta({ id: "Me" });
@@ -26,6 +29,9 @@ export const ZPerson = z
     roles: z.array(ZRole),
     team: z.object({ id: z.uuid(), slug: z.string(), name: z.string() }).nullable(),
     botsOwned: z.number().int(),
+    manager: z.object({ id: z.uuid(), email: z.string(), displayName: z.string() }).nullable(),
+    lastSignInAt: z.iso.datetime({ offset: true }).nullable(),
+    source: z.string(),
   })
   .meta({ id: "Person" });
 export type TPerson = z.infer<typeof ZPerson>;

@@ -187,6 +187,7 @@ export const ZBot = ZBotSummary.extend({
   createdAt: ZTimestamp,
   updatedAt: ZTimestamp,
   runtimeProfile: ZRuntimeProfile,
+  emailSendingEnabled: z.boolean().describe("The bot's mailbox is read-only; sending is off unless an approval allows it"),
   grants: z.array(ZGrant),
   serviceAccounts: z.array(ZServiceAccount),
   credentialReferences: z.array(ZCredentialReference),

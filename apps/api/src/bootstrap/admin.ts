@@ -40,7 +40,16 @@ export async function ensureBootstrapAdmin(db: Db, opts: { email?: string | unde
     } else {
       const [row] = await tx
         .insert(people)
-        .values({ email, displayName: "Bootstrap admin", roles: ["admin"], isBootstrapAdmin: true, passwordHash })
+        .values({
+          email,
+          userName: email,
+          emails: [{ value: email, type: "work", primary: true }],
+          source: "bootstrap",
+          displayName: "Bootstrap admin",
+          roles: ["admin"],
+          isBootstrapAdmin: true,
+          passwordHash,
+        })
         .returning({ id: people.id });
       id = row!.id;
     }

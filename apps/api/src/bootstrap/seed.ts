@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { ZOrgFile, type TOrgFile } from "@bridle/contracts";
-import { REPO_ROOT, connectedSystems, orgPolicy, people, teams, type Db } from "@bridle/db";
+import { REPO_ROOT, connectedSystems, orgPolicy, people, teamMembers, teams, type Db } from "@bridle/db";
 import { eq, sql } from "drizzle-orm";
 import { parse } from "yaml";
 import { recordAudit, SYSTEM_ACTOR } from "../modules/audit/audit.repo.ts";
@@ -84,14 +84,20 @@ export async function seedOrganization(db: Db, inventory: InventoryService, org:
         .values(
           org.people.map((p) => ({
             email: p.email.toLowerCase(),
+            userName: p.email.toLowerCase(),
+            emails: [{ value: p.email.toLowerCase(), type: "work", primary: true }],
+            source: "seed",
+            deactivatedAt: p.status === "deactivated" ? new Date() : null,
             displayName: p.displayName,
             roles: p.roles,
             status: p.status,
             teamId: p.team ? (teamIds.get(p.team.toLowerCase()) ?? null) : null,
           })),
         )
-        .returning({ id: people.id, email: people.email });
+        .returning({ id: people.id, email: people.email, teamId: people.teamId });
       const ids = new Map(rows.map((r) => [r.email, r.id]));
+      const members = rows.filter((r) => r.teamId).map((r) => ({ teamId: r.teamId!, personId: r.id }));
+      if (members.length) await tx.insert(teamMembers).values(members);
       for (const p of org.people) {
         const managerId = p.manager ? ids.get(p.manager.toLowerCase()) : undefined;
         if (managerId) await tx.update(people).set({ managerId }).where(eq(people.id, ids.get(p.email.toLowerCase())!));

@@ -1,44 +1,43 @@
-import type { TRole } from "@bridle/contracts";
+import { permissionsOf, type TPermission, type TRole } from "@bridle/contracts";
 import { AppError } from "./errors.ts";
 
 /**
- * The permission matrix, in one place (README "Permissions"). A permission lists the roles that
- * hold it; every signed-in person additionally manages the bots they own (see `canManageBot`).
+ * Permission checks, in one place. The matrix itself is `PERMISSION_MATRIX` in
+ * packages/contracts (shared with the console); README "Permissions" documents it.
  */
-export const PERMISSIONS = {
-  /** read every bot, finding and the whole inventory */
-  "bots.read_all": ["admin", "security", "it", "auditor"],
-  /** create or change any bot, whoever owns it */
-  "bots.write_all": ["admin", "it"],
-  "policy.update": ["admin"],
-  "inventory.import": ["admin", "it"],
-  "inventory.export": ["admin", "security", "it", "auditor"],
-} as const satisfies Record<string, readonly TRole[]>;
-export type Permission = keyof typeof PERMISSIONS;
+export type Permission = TPermission;
 
 export type Principal = {
   personId: string;
   email: string;
   displayName: string;
   roles: TRole[];
+  /** what this session or token may do: the roles' permissions, narrowed by a token's scopes */
+  permissions: TPermission[];
   authMethod: "session" | "token";
   sessionId: string | null;
   tokenId: string | null;
   csrfToken: string | null;
+  isBootstrapAdmin: boolean;
 };
 
-export function can(principal: Principal, permission: Permission): boolean {
-  const allowed: readonly TRole[] = PERMISSIONS[permission];
-  return principal.roles.some((r) => allowed.includes(r));
+/** The permissions of `roles`, narrowed to `scopes` when a token has any. */
+export function effectivePermissions(roles: readonly TRole[], scopes: readonly string[] = []): TPermission[] {
+  const all = permissionsOf(roles);
+  return scopes.length ? all.filter((p) => scopes.includes(p)) : all;
 }
 
-/** An owner manages their own bots; admins and IT manage every bot. */
+export function can(principal: Principal, permission: Permission): boolean {
+  return principal.permissions.includes(permission);
+}
+
+/** An owner manages their own bots (`bots.own`); admins and IT manage every bot. */
 export function canManageBot(principal: Principal, bot: { ownerId: string | null }): boolean {
-  return can(principal, "bots.write_all") || (bot.ownerId !== null && bot.ownerId === principal.personId);
+  return can(principal, "bots.write_all") || (can(principal, "bots.own") && bot.ownerId !== null && bot.ownerId === principal.personId);
 }
 
 export function canReadBot(principal: Principal, bot: { ownerId: string | null }): boolean {
-  return can(principal, "bots.read_all") || (bot.ownerId !== null && bot.ownerId === principal.personId);
+  return can(principal, "bots.read_all") || (can(principal, "bots.own") && bot.ownerId !== null && bot.ownerId === principal.personId);
 }
 
 export const forbidden = (what: string) => new AppError("forbidden", `You do not have permission to ${what}`);

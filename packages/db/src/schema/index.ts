@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigserial,
+  primaryKey,
   boolean,
   index,
   integer,
@@ -43,7 +44,11 @@ export const teams = pgTable("teams", {
   id: id(),
   slug: text("slug").notNull().unique(),
   name: text("name").notNull(),
+  /** SCIM Group externalId, and whether the identity provider manages this team */
+  externalId: text("external_id"),
+  source: text("source").notNull().default("seed"),
   createdAt: createdAt(),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
 });
 
 export const people = pgTable(
@@ -60,9 +65,43 @@ export const people = pgTable(
     passwordHash: text("password_hash"),
     isBootstrapAdmin: boolean("is_bootstrap_admin").notNull().default(false),
     lastSignInAt: ts("last_sign_in_at"),
+    /** SCIM userName (RFC 7643 4.1.1), unique case-insensitively; defaults to the email */
+    userName: text("user_name"),
+    externalId: text("external_id"),
+    givenName: text("given_name"),
+    familyName: text("family_name"),
+    title: text("title"),
+    department: text("department"),
+    /** SCIM `emails` as sent: [{ value, type, primary }] */
+    emails: jsonb("emails").notNull().default(sql`'[]'::jsonb`),
+    /** how the person came to exist: `seed`, `admin`, `scim`, `sso` (just-in-time) */
+    source: text("source").notNull().default("seed"),
+    /** the identity provider's `sub` for this person, set on first SSO sign-in */
+    oidcSubject: text("oidc_subject"),
+    deactivatedAt: ts("deactivated_at"),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("people_email_lower_idx").on(sql`lower(${t.email})`),
+    uniqueIndex("people_user_name_lower_idx").on(sql`lower(${t.userName})`),
+    uniqueIndex("people_oidc_subject_idx").on(t.oidcSubject),
+  ],
+);
+
+/** Team membership (SCIM Group members). `people.team_id` is a person's primary team. */
+export const teamMembers = pgTable(
+  "team_members",
+  {
+    teamId: uuid("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    personId: uuid("person_id")
+      .notNull()
+      .references(() => people.id, { onDelete: "cascade" }),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("people_email_lower_idx").on(sql`lower(${t.email})`)],
+  (t) => [primaryKey({ columns: [t.teamId, t.personId] }), index("team_members_person_idx").on(t.personId)],
 );
 
 export const bots = pgTable(
@@ -82,6 +121,8 @@ export const bots = pgTable(
     credentialStorage: text("credential_storage"),
     gatedActions: text("gated_actions").array().notNull().default(sql`'{}'`),
     runtimeProfile: jsonb("runtime_profile").notNull().default(sql`'{}'::jsonb`),
+    /** the bot's mailbox is read-only; sending stays off unless an approval turns it on */
+    emailSendingEnabled: boolean("email_sending_enabled").notNull().default(false),
     lastReviewedAt: ts("last_reviewed_at"),
     nextReviewDue: ts("next_review_due"),
     /** Denormalized results of the policy rules, recomputed on every change (see findings.service). */
@@ -191,8 +232,77 @@ export const sessions = pgTable(
     lastSeenAt: ts("last_seen_at").notNull().defaultNow(),
     expiresAt: ts("expires_at").notNull(),
     revokedAt: ts("revoked_at"),
+    /** `local` (bootstrap admin) or `oidc` */
+    method: text("method").notNull().default("local"),
+    /** the ID token, kept only as `id_token_hint` for the provider's logout */
+    idToken: text("id_token"),
+    userAgent: text("user_agent"),
   },
   (t) => [index("sessions_person_idx").on(t.personId)],
+);
+
+/** An OIDC sign-in in flight: state -> PKCE verifier, nonce and where to return. Single use. */
+export const oidcAuthRequests = pgTable("oidc_auth_requests", {
+  state: text("state").primaryKey(),
+  nonce: text("nonce").notNull(),
+  codeVerifier: text("code_verifier").notNull(),
+  returnTo: text("return_to").notNull(),
+  createdAt: createdAt(),
+  expiresAt: ts("expires_at").notNull(),
+});
+
+/**
+ * Single-row identity settings (id 1): SSO, role mapping, provisioning, sessions.
+ * The client secret is AES-256-GCM encrypted with BRIDLE_ENCRYPTION_KEY.
+ */
+export const identitySettings = pgTable("identity_settings", {
+  id: integer("id").primaryKey().default(1),
+  ssoEnabled: boolean("sso_enabled").notNull().default(false),
+  issuerUrl: text("issuer_url"),
+  clientId: text("client_id"),
+  clientSecretEnc: text("client_secret_enc"),
+  scopes: text("scopes").array().notNull().default(sql`'{openid,email,profile}'`),
+  groupsClaim: text("groups_claim").notNull().default("groups"),
+  /** [{ group, role }] */
+  roleMapping: jsonb("role_mapping").notNull().default(sql`'[]'::jsonb`),
+  /** create people on first SSO sign-in when they were never provisioned (refused while SCIM is on) */
+  jitProvisioning: boolean("jit_provisioning").notNull().default(true),
+  scimEnabled: boolean("scim_enabled").notNull().default(false),
+  sessionMaxHours: integer("session_max_hours").notNull().default(12),
+  sessionIdleMinutes: integer("session_idle_minutes").notNull().default(60),
+  bootstrapAdminEnabled: boolean("bootstrap_admin_enabled").notNull().default(true),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});
+
+/** SCIM bearer tokens: they reach /scim/v2 and nothing else. Only the SHA-256 is stored. */
+export const scimTokens = pgTable("scim_tokens", {
+  id: id(),
+  name: text("name").notNull(),
+  tokenHash: text("token_hash").notNull().unique(),
+  createdBy: uuid("created_by").references(() => people.id, { onDelete: "set null" }),
+  createdAt: createdAt(),
+  lastUsedAt: ts("last_used_at"),
+  revokedAt: ts("revoked_at"),
+});
+
+/**
+ * Events about a bot that a workflow picks up later, e.g. `owner_deprovisioned` for offboarding.
+ * `handled_at` is set by the workflow that acted on it.
+ */
+export const botEvents = pgTable(
+  "bot_events",
+  {
+    id: id(),
+    botId: uuid("bot_id")
+      .notNull()
+      .references(() => bots.id, { onDelete: "cascade" }),
+    kind: text("kind").notNull(),
+    personId: uuid("person_id").references(() => people.id, { onDelete: "set null" }),
+    details: jsonb("details").notNull().default(sql`'{}'::jsonb`),
+    createdAt: createdAt(),
+    handledAt: ts("handled_at"),
+  },
+  (t) => [index("bot_events_bot_idx").on(t.botId), index("bot_events_open_idx").on(t.kind, t.handledAt)],
 );
 
 /** API tokens (personal, bootstrap admin). Only the SHA-256 of the token is stored. */
@@ -203,6 +313,10 @@ export const apiTokens = pgTable("api_tokens", {
   tokenHash: text("token_hash").notNull().unique(),
   personId: uuid("person_id").references(() => people.id, { onDelete: "cascade" }),
   roles: text("roles").array().notNull().default(sql`'{}'`),
+  /** permissions this token may use (a subset of its person's); empty = all of them */
+  scopes: text("scopes").array().notNull().default(sql`'{}'`),
+  /** the first characters of the token, to recognise it in a list */
+  prefix: text("prefix"),
   createdAt: createdAt(),
   lastUsedAt: ts("last_used_at"),
   expiresAt: ts("expires_at"),

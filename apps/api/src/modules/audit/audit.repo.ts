@@ -19,6 +19,23 @@ export const AUDIT_ACTIONS = [
   "token.bootstrap_register",
   "findings.recompute",
   "access.denied",
+  "person.create",
+  "person.update",
+  "person.deactivate",
+  "person.reactivate",
+  "person.delete",
+  "team.create",
+  "team.update",
+  "team.delete",
+  "bot.owner_deprovisioned",
+  "identity_settings.update",
+  "scim_token.create",
+  "scim_token.revoke",
+  "scim.request",
+  "api_token.create",
+  "api_token.revoke",
+  "session.revoke",
+  "auth.sso_login",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -10,6 +10,8 @@ export type SessionRow = {
   displayName: string;
   roles: TRole[];
   lastSeenAt: Date;
+  method: string;
+  isBootstrapAdmin: boolean;
 };
 
 /** An unrevoked, unexpired session of an active person, by the SHA-256 of its cookie value. */
@@ -23,6 +25,8 @@ export async function findLiveSession(db: DbOrTx, tokenHash: string, now: Date):
       displayName: people.displayName,
       roles: people.roles,
       lastSeenAt: sessions.lastSeenAt,
+      method: sessions.method,
+      isBootstrapAdmin: people.isBootstrapAdmin,
     })
     .from(sessions)
     .innerJoin(people, eq(people.id, sessions.personId))
@@ -43,6 +47,9 @@ export type TokenRow = {
   displayName: string;
   roles: TRole[];
   tokenRoles: TRole[];
+  scopes: string[];
+  kind: string;
+  isBootstrapAdmin: boolean;
   lastUsedAt: Date | null;
 };
 
@@ -56,6 +63,9 @@ export async function findLiveToken(db: DbOrTx, tokenHash: string, now: Date): P
       displayName: people.displayName,
       roles: people.roles,
       tokenRoles: apiTokens.roles,
+      scopes: apiTokens.scopes,
+      kind: apiTokens.kind,
+      isBootstrapAdmin: people.isBootstrapAdmin,
       lastUsedAt: apiTokens.lastUsedAt,
     })
     .from(apiTokens)
@@ -88,7 +98,7 @@ export async function findPersonByEmail(db: DbOrTx, email: string) {
 
 export async function insertSession(
   db: DbOrTx,
-  s: { tokenHash: string; personId: string; csrfToken: string; expiresAt: Date },
+  s: { tokenHash: string; personId: string; csrfToken: string; expiresAt: Date; method: "local" | "oidc"; idToken?: string | null; userAgent?: string | null },
 ) {
   const [row] = await db.insert(sessions).values(s).returning({ id: sessions.id });
   return row!.id;

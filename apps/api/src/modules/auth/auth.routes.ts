@@ -13,6 +13,8 @@ const toMe = (p: Principal) => ({
   displayName: p.displayName,
   roles: p.roles,
   authMethod: p.authMethod,
+  permissions: p.permissions,
+  isBootstrapAdmin: p.isBootstrapAdmin,
   csrfToken: p.csrfToken,
 });
 
@@ -46,7 +48,11 @@ export function authRoutes(deps: { auth: AuthService; sessionTtlMs: number; secu
         },
       },
       async (request, reply) => {
-        const { cookieValue, principal } = await deps.auth.loginLocal({ ...request.body, requestId: request.id });
+        const { cookieValue, principal } = await deps.auth.loginLocal({
+          ...request.body,
+          requestId: request.id,
+          userAgent: request.headers["user-agent"],
+        });
         const secure = deps.secureCookies === "auto" ? request.protocol === "https" : deps.secureCookies === "true";
         reply.setCookie(SESSION_COOKIE, cookieValue, {
           httpOnly: true,

@@ -3,7 +3,8 @@ import { people } from "@bridle/db";
 import { eq } from "drizzle-orm";
 import { hashToken, newToken, verifyPassword } from "../../lib/crypto.ts";
 import { AppError } from "../../lib/errors.ts";
-import type { Principal } from "../../lib/permissions.ts";
+import { loadIdentitySettings } from "../../lib/identity-settings.ts";
+import { effectivePermissions, type Principal } from "../../lib/permissions.ts";
 import { recordAudit } from "../audit/audit.repo.ts";
 import * as repo from "./auth.repo.ts";
 
@@ -22,12 +23,15 @@ export function createAuthService(deps: { db: Db; sessionTtlMs: number }) {
     if (!row) return null;
     if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_EVERY_MS) await repo.touchToken(db, row.tokenId, now);
     // A token holds at most its person's roles: revoking a role revokes it from their tokens too.
-    const roles = row.tokenRoles.filter((r) => row.roles.includes(r));
+    // Bootstrap tokens carry the roles they were registered with; personal tokens follow the person.
+    const roles = row.kind === "bootstrap" ? row.tokenRoles.filter((r) => row.roles.includes(r)) : row.roles;
     return {
       personId: row.personId,
       email: row.email,
       displayName: row.displayName,
       roles,
+      permissions: effectivePermissions(roles, row.scopes),
+      isBootstrapAdmin: row.isBootstrapAdmin,
       authMethod: "token",
       sessionId: null,
       tokenId: row.tokenId,
@@ -40,12 +44,18 @@ export function createAuthService(deps: { db: Db; sessionTtlMs: number }) {
     const now = new Date();
     const row = await repo.findLiveSession(db, hashToken(cookieValue), now);
     if (!row) return null;
+    const settings = await loadIdentitySettings(db);
+    // Idle timeout: a session unused for longer than the org allows is over.
+    if (now.getTime() - row.lastSeenAt.getTime() > settings.sessionIdleMinutes * 60_000) return null;
+    if (row.isBootstrapAdmin && row.method === "local" && !settings.bootstrapAdminEnabled) return null;
     if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) await repo.touchSession(db, row.sessionId, now);
     return {
       personId: row.personId,
       email: row.email,
       displayName: row.displayName,
       roles: row.roles,
+      permissions: effectivePermissions(row.roles),
+      isBootstrapAdmin: row.isBootstrapAdmin,
       authMethod: "session",
       sessionId: row.sessionId,
       tokenId: null,
@@ -58,9 +68,12 @@ export function createAuthService(deps: { db: Db; sessionTtlMs: number }) {
    * the same answer; every attempt is audited.
    * @returns the cookie value to set and the principal.
    */
-  async function loginLocal(input: { email: string; password: string; requestId: string }) {
+  async function loginLocal(input: { email: string; password: string; requestId: string; userAgent?: string | undefined }) {
     const person = await repo.findPersonByEmail(db, input.email);
+    const settings = await loadIdentitySettings(db);
+    const disabled = person?.isBootstrapAdmin === true && !settings.bootstrapAdminEnabled;
     const ok =
+      !disabled &&
       person !== null &&
       person.status === "active" &&
       person.passwordHash !== null &&
@@ -72,9 +85,9 @@ export function createAuthService(deps: { db: Db; sessionTtlMs: number }) {
         resourceType: "session",
         outcome: "denied",
         requestId: input.requestId,
-        details: { method: "local" },
+        details: { method: "local", ...(disabled ? { reason: "bootstrap admin disabled" } : {}) },
       });
-      throw new AppError("unauthenticated", "Email or password is incorrect");
+      throw new AppError("unauthenticated", disabled ? "The local admin account is disabled; sign in with SSO" : "Email or password is incorrect");
     }
     const cookieValue = newToken("brdl_sess");
     const csrfToken = newToken("brdl_csrf");
@@ -84,7 +97,9 @@ export function createAuthService(deps: { db: Db; sessionTtlMs: number }) {
         tokenHash: hashToken(cookieValue),
         personId: person.id,
         csrfToken,
-        expiresAt: new Date(now.getTime() + deps.sessionTtlMs),
+        expiresAt: new Date(now.getTime() + Math.min(deps.sessionTtlMs, settings.sessionMaxHours * 3_600_000)),
+        method: "local",
+        userAgent: input.userAgent?.slice(0, 300) ?? null,
       });
       await tx.update(people).set({ lastSignInAt: now }).where(eq(people.id, person.id));
       await recordAudit(tx, {
@@ -103,6 +118,8 @@ export function createAuthService(deps: { db: Db; sessionTtlMs: number }) {
       email: person.email,
       displayName: person.displayName,
       roles: person.roles as Principal["roles"],
+      permissions: effectivePermissions(person.roles as Principal["roles"]),
+      isBootstrapAdmin: person.isBootstrapAdmin,
       authMethod: "session",
       sessionId,
       tokenId: null,

@@ -190,6 +190,7 @@ export async function getBotDetail(db: DbOrTx, id: string): Promise<(TBot & { ow
     lastReviewedAt: toIso(bot.lastReviewedAt),
     nextReviewDue: toIso(bot.nextReviewDue),
     runtimeProfile: bot.runtimeProfile as TBot["runtimeProfile"],
+    emailSendingEnabled: bot.emailSendingEnabled,
     grants: grantRows.map(({ g, key, systemName }) => ({
       id: g.id,
       system: key,

@@ -1,7 +1,7 @@
 import type { TPerson, TRole, TTeam } from "@bridle/contracts";
 import type { DbOrTx } from "@bridle/db";
 import { sql } from "drizzle-orm";
-import { escapeLike, rowsOf } from "../../lib/sql.ts";
+import { escapeLike, rowsOf, toIso } from "../../lib/sql.ts";
 
 /** People ordered by email, keyset-paginated; `q` searches name and email. */
 export async function listPeople(db: DbOrTx, q: { limit: number; after: string | null; q?: string | undefined }): Promise<TPerson[]> {
@@ -13,8 +13,10 @@ export async function listPeople(db: DbOrTx, q: { limit: number; after: string |
   }
   const res = await db.execute(sql`
     select p.id, p.email, p.display_name, p.status, p.roles, t.id as team_id, t.slug as team_slug, t.name as team_name,
-           (select count(*)::int from bots b where b.owner_id = p.id) as bots_owned
-    from people p left join teams t on t.id = p.team_id
+           (select count(*)::int from bots b where b.owner_id = p.id) as bots_owned,
+           m.id as manager_id, m.email as manager_email, m.display_name as manager_name,
+           p.last_sign_in_at, p.source
+    from people p left join teams t on t.id = p.team_id left join people m on m.id = p.manager_id
     where ${sql.join(where, sql` and `)}
     order by lower(p.email) limit ${q.limit + 1}`);
   return rowsOf<{
@@ -27,6 +29,11 @@ export async function listPeople(db: DbOrTx, q: { limit: number; after: string |
     team_slug: string | null;
     team_name: string | null;
     bots_owned: number;
+    manager_id: string | null;
+    manager_email: string | null;
+    manager_name: string | null;
+    last_sign_in_at: unknown;
+    source: string;
   }>(res).map((r) => ({
     id: r.id,
     email: r.email,
@@ -35,6 +42,9 @@ export async function listPeople(db: DbOrTx, q: { limit: number; after: string |
     roles: r.roles as TRole[],
     team: r.team_id && r.team_slug ? { id: r.team_id, slug: r.team_slug, name: r.team_name ?? r.team_slug } : null,
     botsOwned: r.bots_owned,
+    manager: r.manager_id && r.manager_email ? { id: r.manager_id, email: r.manager_email, displayName: r.manager_name ?? r.manager_email } : null,
+    lastSignInAt: toIso(r.last_sign_in_at),
+    source: r.source,
   }));
 }
 

@@ -1,0 +1,93 @@
+import { apiTokens, botEvents, bots, people, sessions, type DbOrTx } from "@bridle/db";
+import { and, eq, isNull, ne, sql } from "drizzle-orm";
+import { recordAudit, type Actor } from "../audit/audit.repo.ts";
+import { recomputeFindings } from "../findings/findings.service.ts";
+
+/**
+ * Deactivates a person (SCIM `active: false` or DELETE, or an admin): ends their sessions at
+ * once, revokes their personal API tokens, and records an `owner_deprovisioned` event on each bot
+ * they own that the offboarding workflow picks up. Nothing about the bots is deleted; their
+ * findings are recomputed, so they show as orphaned. Call inside a transaction.
+ * @returns the ids of the bots that lost their owner; [] when the person was already inactive
+ */
+export async function deactivatePerson(
+  tx: DbOrTx,
+  personId: string,
+  ctx: { actor: Actor; requestId: string | null; reason: string },
+): Promise<string[]> {
+  const now = new Date();
+  const [person] = await tx
+    .update(people)
+    .set({ status: "deactivated", deactivatedAt: now, updatedAt: now })
+    .where(and(eq(people.id, personId), eq(people.status, "active")))
+    .returning({ id: people.id, email: people.email });
+  if (!person) return [];
+  const endedSessions = await tx
+    .update(sessions)
+    .set({ revokedAt: now })
+    .where(and(eq(sessions.personId, personId), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+  const revokedTokens = await tx
+    .update(apiTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(apiTokens.personId, personId), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id });
+  const owned = await tx
+    .select({ id: bots.id, name: bots.name })
+    .from(bots)
+    .where(and(eq(bots.ownerId, personId), ne(bots.status, "offboarded")));
+  if (owned.length) {
+    await tx.insert(botEvents).values(
+      owned.map((b) => ({ botId: b.id, kind: "owner_deprovisioned", personId, details: { owner: person.email, reason: ctx.reason } })),
+    );
+    for (const b of owned)
+      await recordAudit(tx, {
+        actor: ctx.actor,
+        action: "bot.owner_deprovisioned",
+        resourceType: "bot",
+        resourceId: b.id,
+        outcome: "success",
+        requestId: ctx.requestId,
+        details: { name: b.name, owner: person.email },
+      });
+    await recomputeFindings(tx);
+  }
+  await recordAudit(tx, {
+    actor: ctx.actor,
+    action: "person.deactivate",
+    resourceType: "person",
+    resourceId: personId,
+    outcome: "success",
+    requestId: ctx.requestId,
+    details: {
+      email: person.email,
+      reason: ctx.reason,
+      sessionsEnded: endedSessions.length,
+      tokensRevoked: revokedTokens.length,
+      botsOrphaned: owned.map((b) => b.name),
+    },
+  });
+  return owned.map((b) => b.id);
+}
+
+/** Reactivates a person (SCIM `active: true`). Their bots' findings are recomputed. */
+export async function reactivatePerson(tx: DbOrTx, personId: string, ctx: { actor: Actor; requestId: string | null }) {
+  const [person] = await tx
+    .update(people)
+    .set({ status: "active", deactivatedAt: null, updatedAt: new Date() })
+    .where(and(eq(people.id, personId), eq(people.status, "deactivated")))
+    .returning({ id: people.id, email: people.email });
+  if (!person) return false;
+  const [{ n } = { n: 0 }] = await tx.select({ n: sql<number>`count(*)::int` }).from(bots).where(eq(bots.ownerId, personId));
+  if (n > 0) await recomputeFindings(tx);
+  await recordAudit(tx, {
+    actor: ctx.actor,
+    action: "person.reactivate",
+    resourceType: "person",
+    resourceId: personId,
+    outcome: "success",
+    requestId: ctx.requestId,
+    details: { email: person.email },
+  });
+  return true;
+}

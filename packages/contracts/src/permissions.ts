@@ -1,0 +1,43 @@
+import { z } from "zod";
+import type { TRole } from "./enums.ts";
+
+/**
+ * The permission matrix: each permission and the roles that hold it. The API enforces it in one
+ * place (apps/api/src/lib/permissions.ts) and the console uses it to hide what would fail.
+ * `bots.own` is held by every signed-in person: register bots and manage the ones they own.
+ */
+export const PERMISSION_MATRIX = {
+  "bots.own": ["admin", "security", "it", "auditor", "*"],
+  "bots.read_all": ["admin", "security", "it", "auditor"],
+  "bots.write_all": ["admin", "it"],
+  "policy.update": ["admin"],
+  "inventory.import": ["admin", "it"],
+  "inventory.export": ["admin", "security", "it", "auditor"],
+  "people.read_all": ["admin", "security", "it", "auditor"],
+  "people.manage": ["admin", "it"],
+  "identity.manage": ["admin"],
+  "sessions.manage": ["admin"],
+  "audit.read": ["admin", "security", "auditor"],
+} as const satisfies Record<string, readonly (TRole | "*")[]>;
+export type TPermission = keyof typeof PERMISSION_MATRIX;
+export const PERMISSIONS_LIST = Object.keys(PERMISSION_MATRIX) as TPermission[];
+export const ZPermission = z.enum(PERMISSIONS_LIST as [TPermission, ...TPermission[]]);
+
+export const PERMISSION_LABELS: Record<TPermission, string> = {
+  "bots.own": "Register bots and manage the bots you own",
+  "bots.read_all": "Read every bot and finding",
+  "bots.write_all": "Change any bot",
+  "policy.update": "Change org policy",
+  "inventory.import": "Import the inventory",
+  "inventory.export": "Export the inventory",
+  "people.read_all": "Read every person's details",
+  "people.manage": "Manage people and teams",
+  "identity.manage": "Manage SSO, role mapping, SCIM tokens and sessions",
+  "sessions.manage": "End other people's sessions",
+  "audit.read": "Read the audit log",
+};
+
+/** The permissions a set of roles holds (every person holds `bots.own`). */
+export function permissionsOf(roles: readonly TRole[]): TPermission[] {
+  return PERMISSIONS_LIST.filter((p) => (PERMISSION_MATRIX[p] as readonly string[]).some((r) => r === "*" || roles.includes(r as TRole)));
+}

@@ -120,3 +120,44 @@ export const ZPersonDetail = z
   })
   .meta({ id: "PersonDetail" });
 export type TPersonDetail = z.infer<typeof ZPersonDetail>;
+
+/** Unauthenticated: which sign-in methods the login page offers. */
+export const ZAuthProviders = z
+  .object({ sso: z.object({ enabled: z.boolean() }), local: z.object({ enabled: z.boolean() }) })
+  .meta({ id: "AuthProviders" });
+
+/** A use of the local bootstrap admin (break-glass account), shown to admins. */
+export const ZBreakGlassEvent = z
+  .object({
+    at: ZTimestamp,
+    action: z.string(),
+    outcome: z.string(),
+    requestId: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: "BreakGlassEvent" });
+
+export const ZUpdatePersonRequest = z
+  .object({ roles: z.array(ZRole).max(4) })
+  .strict()
+  .meta({ id: "UpdatePersonRequest" });
+
+export const ZTeamDetail = z
+  .object({
+    id: z.uuid(),
+    slug: z.string(),
+    name: z.string(),
+    source: z.string(),
+    members: z.array(z.object({ id: z.uuid(), email: z.string(), displayName: z.string(), status: ZPersonStatus })),
+    bots: z.number().int(),
+  })
+  .meta({ id: "TeamDetail" });
+
+export const ZListPeopleQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(500).optional(),
+  q: z.string().trim().max(200).optional().describe("Search in name and email"),
+  status: ZPersonStatus.optional(),
+  role: ZRole.optional(),
+  team: z.string().max(80).optional().describe("Team slug"),
+});

@@ -27,6 +27,8 @@ import { createFindingsService } from "./modules/findings/findings.service.ts";
 import { inventoryRoutes } from "./modules/inventory/inventory.routes.ts";
 import { createInventoryService } from "./modules/inventory/inventory.service.ts";
 import { peopleRoutes } from "./modules/people/people.routes.ts";
+import { tokensRoutes } from "./modules/tokens/tokens.routes.ts";
+import { createTokensService } from "./modules/tokens/tokens.service.ts";
 import { policySettingsRoutes } from "./modules/policy-settings/policy-settings.routes.ts";
 import { createPolicySettingsService } from "./modules/policy-settings/policy-settings.service.ts";
 
@@ -128,6 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(policySettingsRoutes(createPolicySettingsService({ db })));
       await api.register(peopleRoutes({ db }));
       await api.register(inventoryRoutes(inventory));
+      await api.register(tokensRoutes(createTokensService({ db })));
     },
     { prefix: "/api/v1" },
   );

@@ -6,7 +6,7 @@ import { createTestApp, tokenFor, type TestApp } from "../../../test/harness.ts"
 type Page = { items: { id: string; name: string; owner: { email: string } | null; findingCount: number; environment: string }[]; nextCursor: string | null; total: number };
 
 const newBot = (over: Record<string, unknown> = {}) => ({
-  name: "acme-release-notes-bot",
+  name: (over.name as string | undefined) ?? "acme-release-notes-bot",
   owner: "daniel.kim@acme.example",
   team: "platform",
   purpose: "Drafts release notes from merged pull requests",
@@ -14,7 +14,7 @@ const newBot = (over: Record<string, unknown> = {}) => ({
   internalDataAccess: "internal",
   channels: ["slack-internal"],
   grants: [{ system: "github", scope: "github:pull_requests:read", access: "read" }],
-  serviceAccounts: [{ system: "github", account: "acme-release-notes-bot" }],
+  serviceAccounts: [{ system: "github", account: (over.name as string | undefined) ?? "acme-release-notes-bot" }],
   credentialReferences: [{ system: "github", reference: "op://bots-staging/release-notes/github-token" }],
   ...over,
 });
@@ -116,6 +116,30 @@ describe("bot inventory", () => {
     expect(leftOwner.statusCode).toBe(400);
     const list = (await t.api({ method: "GET", url: "/api/v1/bots?q=acme-&limit=200" })).json() as Page;
     expect(list.items.map((b) => b.name)).not.toEqual(expect.arrayContaining(["acme-x-bot", "acme-y-bot", "acme-z-bot", "acme-w-bot", "acme-v-bot"]));
+  });
+
+  it("keeps one identity per bot: the email must be <name>.bot@<domain>, and no account is shared", async () => {
+    const wrongEmail = await t.api({ method: "POST", url: "/api/v1/bots", payload: newBot({ name: "acme-mail-bot", email: "someone@acme.example" }) });
+    expect(wrongEmail.statusCode).toBe(400);
+    expect(wrongEmail.json().error.message).toContain("acme-mail-bot.bot@acme.example");
+    const shared = await t.api({
+      method: "POST",
+      url: "/api/v1/bots",
+      payload: newBot({ name: "acme-deploy-copy-bot", serviceAccounts: [{ system: "github", account: "ACME-DEPLOY-BOT" }] }),
+    });
+    expect(shared.statusCode).toBe(409);
+    expect(shared.json().error.message).toMatch(/already used by acme-deploy/);
+    const created = await t.api({ method: "POST", url: "/api/v1/bots", payload: newBot({ name: "acme-rename-me-bot" }) });
+    expect(created.statusCode).toBe(201);
+    expect(created.json().emailSendingEnabled).toBe(false);
+    const renamed = await t.api({ method: "PATCH", url: `/api/v1/bots/${created.json().id}`, payload: { name: "acme-renamed-bot" } });
+    expect(renamed.statusCode).toBe(200);
+    expect(renamed.json().email).toBe("acme-renamed-bot.bot@acme.example");
+    // an imported bot with a non-standard email can still be edited in other ways
+    const legacy = ((await t.api({ method: "GET", url: "/api/v1/bots?q=acme-test-triage-bot" })).json() as Page).items[0]!;
+    const edit = await t.api({ method: "PATCH", url: `/api/v1/bots/${legacy.id}`, payload: { purpose: "Triage flaky tests" } });
+    expect(edit.statusCode).toBe(200);
+    expect(edit.json().findingKinds).toContain("bot_email");
   });
 
   it("edits a bot, recomputes its findings, and refuses a stale version with 409", async () => {

@@ -342,3 +342,29 @@ export async function writeBot(tx: DbOrTx, bot: ResolvedBot, existingId?: string
   }
   return id;
 }
+
+/**
+ * Other bots already using this bot email or one of these service accounts (case-insensitive),
+ * for the "one identity per bot and environment" rule on registration and edits.
+ */
+export async function findIdentityConflicts(
+  db: DbOrTx,
+  identity: { email: string; serviceAccounts: { systemId: string; account: string }[] },
+  selfId: string | null,
+): Promise<string[]> {
+  const self = selfId ? sql`and b.id <> ${selfId}` : sql``;
+  const conflicts: string[] = [];
+  const byEmail = rowsOf<{ name: string }>(
+    await db.execute(sql`select b.name from bots b where lower(b.email) = ${identity.email.toLowerCase()} ${self}`),
+  );
+  for (const r of byEmail) conflicts.push(`bot email ${identity.email} is already the identity of ${r.name}`);
+  for (const sa of identity.serviceAccounts) {
+    const rows = rowsOf<{ name: string; key: string }>(
+      await db.execute(sql`
+        select b.name, s.key from service_accounts a join bots b on b.id = a.bot_id join connected_systems s on s.id = a.system_id
+        where a.system_id = ${sa.systemId} and lower(a.account) = ${sa.account.toLowerCase()} ${self}`),
+    );
+    for (const r of rows) conflicts.push(`service account ${sa.account} on ${r.key} is already used by ${r.name}`);
+  }
+  return conflicts;
+}

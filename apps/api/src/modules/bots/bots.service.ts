@@ -12,6 +12,7 @@ import { AppError, notFound } from "../../lib/errors.ts";
 import { can, canManageBot, canReadBot } from "../../lib/permissions.ts";
 import { findSecrets, secretMessage } from "../../lib/secrets.ts";
 import { recordAudit } from "../audit/audit.repo.ts";
+import { expectedBotEmail } from "@bridle/policy";
 import { recomputeFindings } from "../findings/findings.service.ts";
 import { loadPolicyInput } from "../findings/findings.repo.ts";
 import * as repo from "./bots.repo.ts";
@@ -48,6 +49,7 @@ export function createBotsService(deps: { db: Db }) {
     const id = await db
       .transaction(async (tx) => {
         const resolved = await resolveOrThrow(tx, input, true);
+        await checkIdentity(tx, resolved, null, { email: true, serviceAccounts: true });
         const id = await repo.writeBot(tx, resolved);
         await recomputeFindings(tx);
         await recordAudit(tx, {
@@ -80,7 +82,13 @@ export function createBotsService(deps: { db: Db }) {
       });
     const { version: _v, ...fields } = patch;
     const base = botToInput(current);
-    const merged = ZBotInput.safeParse({ ...base, ...fields, exception: "exception" in fields ? fields.exception : undefined });
+    // Renaming a bot that had the standard email moves it to the new name's email.
+    const domain = (await loadPolicyInput(db))?.policy.botEmailDomain ?? "example.com";
+    const renamedEmail =
+      fields.name && fields.name !== base.name && fields.email === undefined && base.email === expectedBotEmail(base.name, domain)
+        ? { email: expectedBotEmail(fields.name, domain) }
+        : {};
+    const merged = ZBotInput.safeParse({ ...base, ...fields, ...renamedEmail, exception: "exception" in fields ? fields.exception : undefined });
     if (!merged.success)
       throw new AppError("validation_failed", "The changed bot is not valid", {
         issues: merged.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
@@ -96,6 +104,10 @@ export function createBotsService(deps: { db: Db }) {
       .transaction(async (tx) => {
         const ownerChanged = next.owner.toLowerCase() !== current.owner?.email.toLowerCase();
         const resolved = await resolveOrThrow(tx, next, ownerChanged);
+        await checkIdentity(tx, resolved, id, {
+          email: fields.email !== undefined || fields.name !== undefined,
+          serviceAccounts: fields.serviceAccounts !== undefined,
+        });
         await repo.writeBot(tx, resolved, id);
         await recomputeFindings(tx);
         await recordAudit(tx, {
@@ -119,6 +131,32 @@ export function createBotsService(deps: { db: Db }) {
     if (!hits.length) return;
     const issues = hits.map((h) => ({ path: fields[h.line - 1]?.split("\t")[0] ?? "", message: secretMessage(h) }));
     throw new AppError("validation_failed", `${issues[0]!.path} ${issues[0]!.message}`, { issues });
+  }
+
+  /**
+   * Bot identity rules on registration and edits (DESIGN.md "Bot identity"): the email is
+   * `<name>.bot@<domain>` (400 otherwise), and neither the email nor a service account is used by
+   * another bot (409). Imports record reality instead, and findings flag it.
+   */
+  async function checkIdentity(
+    tx: Parameters<Parameters<Db["transaction"]>[0]>[0],
+    bot: repo.ResolvedBot,
+    selfId: string | null,
+    check: { email: boolean; serviceAccounts: boolean },
+  ) {
+    const domain = (await loadPolicyInput(tx))?.policy.botEmailDomain ?? "example.com";
+    const expected = expectedBotEmail(bot.name, domain);
+    if (check.email && bot.email !== expected)
+      throw new AppError("validation_failed", `The bot email must be ${expected} (<name>.bot@<domain>)`, {
+        issues: [{ path: "email", message: `must be ${expected}` }],
+      });
+    const conflicts = await repo.findIdentityConflicts(
+      tx,
+      { email: check.email ? bot.email : "", serviceAccounts: check.serviceAccounts ? bot.serviceAccounts : [] },
+      selfId,
+    );
+    if (conflicts.length)
+      throw new AppError("conflict", `One identity per bot and environment: ${conflicts[0]}`, { conflicts });
   }
 
   async function resolveOrThrow(tx: Parameters<Parameters<Db["transaction"]>[0]>[0], input: TBotInputParsed, ownerMustBeActive: boolean) {

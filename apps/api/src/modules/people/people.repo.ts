@@ -1,12 +1,24 @@
-import type { TPerson, TRole, TTeam } from "@bridle/contracts";
+import type { TPerson, TPersonDetail, TRole, TTeam } from "@bridle/contracts";
+import type { z } from "zod";
+import type { ZTeamDetail } from "@bridle/contracts";
+import { bots, people, teamMembers, teams } from "@bridle/db";
+import { eq } from "drizzle-orm";
+
+type TTeamDetail = z.infer<typeof ZTeamDetail>;
 import type { DbOrTx } from "@bridle/db";
 import { sql } from "drizzle-orm";
 import { escapeLike, rowsOf, toIso } from "../../lib/sql.ts";
 
 /** People ordered by email, keyset-paginated; `q` searches name and email. */
-export async function listPeople(db: DbOrTx, q: { limit: number; after: string | null; q?: string | undefined }): Promise<TPerson[]> {
+export async function listPeople(
+  db: DbOrTx,
+  q: { limit: number; after: string | null; q?: string | undefined; status?: string | undefined; role?: string | undefined; team?: string | undefined },
+): Promise<TPerson[]> {
   const where = [sql`true`];
   if (q.after) where.push(sql`lower(p.email) > ${q.after}`);
+  if (q.status) where.push(sql`p.status = ${q.status}`);
+  if (q.role) where.push(sql`${q.role} = any(p.roles)`);
+  if (q.team) where.push(sql`exists (select 1 from team_members tm join teams tt on tt.id = tm.team_id where tm.person_id = p.id and tt.slug = ${q.team})`);
   if (q.q) {
     const like = `%${escapeLike(q.q)}%`;
     where.push(sql`(p.email ilike ${like} or p.display_name ilike ${like})`);
@@ -51,8 +63,69 @@ export async function listPeople(db: DbOrTx, q: { limit: number; after: string |
 export async function listTeams(db: DbOrTx): Promise<TTeam[]> {
   const res = await db.execute(sql`
     select t.id, t.slug, t.name,
-           (select count(*)::int from people p where p.team_id = t.id and p.status = 'active') as members,
+           (select count(*)::int from team_members tm join people p on p.id = tm.person_id where tm.team_id = t.id and p.status = 'active') as members,
            (select count(*)::int from bots b where b.team_id = t.id) as bots
     from teams t order by t.name`);
   return rowsOf<TTeam>(res);
+}
+
+export async function getPersonDetail(db: DbOrTx, id: string): Promise<TPersonDetail | null> {
+  const [p] = await db.select().from(people).where(eq(people.id, id)).limit(1);
+  if (!p) return null;
+  const manager = p.managerId
+    ? ((await db.select({ id: people.id, email: people.email, displayName: people.displayName }).from(people).where(eq(people.id, p.managerId)))[0] ?? null)
+    : null;
+  const teamRows = await db
+    .select({ id: teams.id, slug: teams.slug, name: teams.name })
+    .from(teamMembers)
+    .innerJoin(teams, eq(teams.id, teamMembers.teamId))
+    .where(eq(teamMembers.personId, id))
+    .orderBy(teams.name);
+  const botRows = await db
+    .select({ id: bots.id, name: bots.name, environment: bots.environment, status: bots.status, findingCount: bots.findingCount })
+    .from(bots)
+    .where(eq(bots.ownerId, id))
+    .orderBy(bots.name);
+  return {
+    id: p.id,
+    email: p.email,
+    userName: p.userName,
+    displayName: p.displayName,
+    status: p.status as TPersonDetail["status"],
+    roles: p.roles as TRole[],
+    source: p.source,
+    department: p.department,
+    title: p.title,
+    manager,
+    teams: teamRows,
+    lastSignInAt: toIso(p.lastSignInAt),
+    deactivatedAt: toIso(p.deactivatedAt),
+    isBootstrapAdmin: p.isBootstrapAdmin,
+    bots: botRows,
+  };
+}
+
+export async function setRoles(db: DbOrTx, id: string, roles: TRole[]) {
+  const rows = await db.update(people).set({ roles, updatedAt: new Date() }).where(eq(people.id, id)).returning({ id: people.id });
+  return rows.length > 0;
+}
+
+export async function getTeamDetail(db: DbOrTx, id: string): Promise<TTeamDetail | null> {
+  const [t] = await db.select().from(teams).where(eq(teams.id, id)).limit(1);
+  if (!t) return null;
+  const members = await db
+    .select({ id: people.id, email: people.email, displayName: people.displayName, status: people.status })
+    .from(teamMembers)
+    .innerJoin(people, eq(people.id, teamMembers.personId))
+    .where(eq(teamMembers.teamId, id))
+    .orderBy(people.displayName);
+  const [{ n } = { n: 0 }] = await db.select({ n: sql<number>`count(*)::int` }).from(bots).where(eq(bots.teamId, id));
+  return {
+    id: t.id,
+    slug: t.slug,
+    name: t.name,
+    source: t.source,
+    members: members.map((m) => ({ ...m, status: m.status as TTeamDetail["members"][number]["status"] })),
+    bots: n,
+  };
 }

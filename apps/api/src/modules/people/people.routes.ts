@@ -1,16 +1,33 @@
-import { ZErrorEnvelope, ZPageQuery, ZPerson, ZTeam, page } from "@bridle/contracts";
+import {
+  ZErrorEnvelope,
+  ZListPeopleQuery,
+  ZPerson,
+  ZPersonDetail,
+  ZTeam,
+  ZTeamDetail,
+  ZUpdatePersonRequest,
+  page,
+} from "@bridle/contracts";
 import type { Db } from "@bridle/db";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { actorOf, denied } from "../../lib/context.ts";
+import { AppError, notFound } from "../../lib/errors.ts";
 import { decodeCursor, encodeCursor } from "../../lib/pagination.ts";
+import { can } from "../../lib/permissions.ts";
+import { principalOf } from "../../plugins/auth.ts";
+import { recordAudit } from "../audit/audit.repo.ts";
 import * as repo from "./people.repo.ts";
 
+const ZId = z.object({ id: z.uuid() });
+
 /**
- * People and teams, readable by every signed-in person (an owner picks a bot's owner and team
- * from them). Provisioning comes with SCIM.
+ * People and teams. Every signed-in person may list them (an owner picks a bot's owner and team);
+ * changing roles needs `identity.manage` (admins). Provisioning itself comes from SCIM.
  */
 export function peopleRoutes(deps: { db: Db }) {
+  const { db } = deps;
   return async (app: FastifyInstance) => {
     const r = app.withTypeProvider<ZodTypeProvider>();
     r.get(
@@ -19,24 +36,72 @@ export function peopleRoutes(deps: { db: Db }) {
         schema: {
           operationId: "listPeople",
           tags: ["people"],
-          summary: "People ordered by email; `q` searches name and email",
-          querystring: ZPageQuery.extend({ q: z.string().trim().max(200).optional() }),
+          summary: "People ordered by email; filter by status, role, team; `q` searches name and email",
+          querystring: ZListPeopleQuery,
           response: { 200: page(ZPerson), 400: ZErrorEnvelope, 401: ZErrorEnvelope },
         },
       },
       async (request) => {
-        const c = decodeCursor(request.query.cursor);
-        const rows = await repo.listPeople(deps.db, {
-          limit: request.query.limit,
-          after: c && typeof c.k === "string" ? c.k : null,
-          q: request.query.q,
-        });
-        const items = rows.slice(0, request.query.limit);
+        const q = request.query;
+        const c = decodeCursor(q.cursor);
+        const rows = await repo.listPeople(db, { ...q, after: c && typeof c.k === "string" ? c.k : null });
+        const items = rows.slice(0, q.limit);
         const last = items[items.length - 1];
-        return {
-          items,
-          nextCursor: rows.length > items.length && last ? encodeCursor({ k: last.email.toLowerCase(), id: last.id }) : null,
-        };
+        return { items, nextCursor: rows.length > items.length && last ? encodeCursor({ k: last.email.toLowerCase(), id: last.id }) : null };
+      },
+    );
+    r.get(
+      "/people/:id",
+      {
+        schema: {
+          operationId: "getPerson",
+          tags: ["people"],
+          summary: "A person with their teams, manager, bots and sign-in history",
+          params: ZId,
+          response: { 200: ZPersonDetail, 401: ZErrorEnvelope, 404: ZErrorEnvelope },
+        },
+      },
+      async (request) => {
+        const person = await repo.getPersonDetail(db, request.params.id);
+        if (!person) throw notFound("Person");
+        return person;
+      },
+    );
+    r.patch(
+      "/people/:id",
+      {
+        schema: {
+          operationId: "updatePerson",
+          tags: ["people"],
+          summary: "Set a person's Bridle roles (admins). With SSO role mapping, the next sign-in applies the mapping again",
+          params: ZId,
+          body: ZUpdatePersonRequest,
+          response: { 200: ZPersonDetail, 400: ZErrorEnvelope, 401: ZErrorEnvelope, 403: ZErrorEnvelope, 404: ZErrorEnvelope },
+        },
+      },
+      async (request) => {
+        const ctx = { principal: principalOf(request), requestId: request.id };
+        const id = request.params.id;
+        if (!can(ctx.principal, "identity.manage"))
+          throw await denied(db, ctx, { action: "person.update", resourceType: "person", resourceId: id, what: "change roles" });
+        const roles = [...new Set(request.body.roles)];
+        await db.transaction(async (tx) => {
+          const before = await repo.getPersonDetail(tx, id);
+          if (!before) throw notFound("Person");
+          if (before.isBootstrapAdmin && !roles.includes("admin"))
+            throw new AppError("validation_failed", "The bootstrap admin is the break-glass account and keeps the admin role; disable it in Settings instead");
+          await repo.setRoles(tx, id, roles);
+          await recordAudit(tx, {
+            actor: actorOf(ctx.principal),
+            action: "person.update",
+            resourceType: "person",
+            resourceId: id,
+            outcome: "success",
+            requestId: ctx.requestId,
+            details: { email: before.email, rolesBefore: before.roles, rolesAfter: roles },
+          });
+        });
+        return (await repo.getPersonDetail(db, id))!;
       },
     );
     r.get(
@@ -49,7 +114,24 @@ export function peopleRoutes(deps: { db: Db }) {
           response: { 200: z.object({ items: z.array(ZTeam) }), 401: ZErrorEnvelope },
         },
       },
-      async () => ({ items: await repo.listTeams(deps.db) }),
+      async () => ({ items: await repo.listTeams(db) }),
+    );
+    r.get(
+      "/teams/:id",
+      {
+        schema: {
+          operationId: "getTeam",
+          tags: ["people"],
+          summary: "A team and its members",
+          params: ZId,
+          response: { 200: ZTeamDetail, 401: ZErrorEnvelope, 404: ZErrorEnvelope },
+        },
+      },
+      async (request) => {
+        const team = await repo.getTeamDetail(db, request.params.id);
+        if (!team) throw notFound("Team");
+        return team;
+      },
     );
   };
 }

@@ -8,3 +8,4 @@ export * from "./identity.ts";
 export * from "./review.ts";
 export * from "./runtime-profile.ts";
 export * from "./evaluate.ts";
+export * from "./decision.ts";

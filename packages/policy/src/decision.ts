@@ -1,0 +1,138 @@
+import type { TGatedAction, TRole, TSystemClassification } from "@bridle/contracts";
+import { GATED_ACTIONS } from "@bridle/contracts";
+import { channelVerdict, type ChannelPolicy } from "./channels.ts";
+import { checkGoldenRule } from "./golden-rule.ts";
+import type { BotFacts } from "./types.ts";
+import { normalizeKey } from "./util.ts";
+
+export const GATED_ACTION_MODES = ["allow", "require_approval", "deny"] as const;
+export type GatedActionMode = (typeof GATED_ACTION_MODES)[number];
+
+/** How the org (or a per-bot override) treats one gated action type. */
+export type GatedActionRule = {
+  mode: GatedActionMode;
+  approverRole: TRole;
+  /** 2 means dual control: two distinct humans, neither of them the requester */
+  approvalsRequired: number;
+  /** how long an approval request stays open */
+  requestTtlMinutes: number;
+};
+
+const MODE_STRENGTH: Record<GatedActionMode, number> = { allow: 0, require_approval: 1, deny: 2 };
+
+/**
+ * A per-bot override may only tighten the org rule (stricter mode, at least as many approvals),
+ * unless an approved exception says otherwise. Returns why not, or null when it is allowed.
+ */
+export function overrideLoosens(org: GatedActionRule, override: Partial<GatedActionRule>): string | null {
+  if (override.mode && MODE_STRENGTH[override.mode] < MODE_STRENGTH[org.mode])
+    return `mode ${override.mode} is looser than the org's ${org.mode}`;
+  if (override.approvalsRequired !== undefined && override.approvalsRequired < org.approvalsRequired)
+    return `${override.approvalsRequired} approval(s) is fewer than the org's ${org.approvalsRequired}`;
+  return null;
+}
+
+/** The org rule with a bot's override applied (an override only ever tightens). */
+export function effectiveRule(org: GatedActionRule, override: Partial<GatedActionRule> | undefined): GatedActionRule {
+  if (!override) return org;
+  return {
+    mode: override.mode && MODE_STRENGTH[override.mode] > MODE_STRENGTH[org.mode] ? override.mode : org.mode,
+    approverRole: override.approverRole ?? org.approverRole,
+    approvalsRequired: Math.max(org.approvalsRequired, override.approvalsRequired ?? 0),
+    requestTtlMinutes: override.requestTtlMinutes ?? org.requestTtlMinutes,
+  };
+}
+
+export type DecisionReason = { code: string; message: string; rule: string };
+export type DecisionVerdict = {
+  decision: "allow" | "deny" | "require_approval";
+  reasons: DecisionReason[];
+  /** the rule that applies when approval is required */
+  approval: GatedActionRule | null;
+};
+
+export type DecisionRequest = {
+  action: string;
+  target: { system?: string | undefined; resource?: string | undefined; channel?: string | undefined };
+};
+
+export type DecisionContext = {
+  bot: Pick<BotFacts, "status" | "internalDataAccess" | "channels" | "grants" | "exception">;
+  channelPolicy: ChannelPolicy;
+  systems: ReadonlyMap<string, TSystemClassification>;
+  /** org rules with the bot's overrides already applied */
+  rules: Readonly<Record<TGatedAction, GatedActionRule>>;
+  now: Date;
+};
+
+/** Actions that talk to the outside world whatever the channel says. */
+const EXTERNAL_ACTIONS = new Set(["email.send", "message.post_external"]);
+const isGated = (a: string): a is TGatedAction => (GATED_ACTIONS as readonly string[]).includes(a);
+
+/**
+ * Decides whether a bot may take an action (DESIGN.md "Decision"). Deny when unsure:
+ * - a bot that is not active is denied (BR-BOT-STATUS);
+ * - a channel that is unknown, blocklisted or not allowlisted is denied (BR-CHANNEL);
+ * - a system the bot holds no unexpired grant on is denied (BR-GRANT);
+ * - external communication by a bot that breaks the Golden Rule is denied (BR-GOLDEN-RULE);
+ * - a gated action follows its mode: `deny`, `require_approval` (a human decides), or `allow`.
+ * Pure and allocation-light: it runs on the hot path of `POST /decisions`.
+ */
+export function decide(req: DecisionRequest, ctx: DecisionContext): DecisionVerdict {
+  const deny = (code: string, message: string, rule: string): DecisionVerdict => ({
+    decision: "deny",
+    reasons: [{ code, message, rule }],
+    approval: null,
+  });
+  const { bot } = ctx;
+  if (bot.status !== "active") return deny("bot_not_active", `The bot is ${bot.status}; only active bots may act`, "BR-BOT-STATUS");
+
+  let external = EXTERNAL_ACTIONS.has(req.action);
+  if (req.target.channel !== undefined) {
+    const channel = normalizeKey(req.target.channel);
+    const classification = ctx.systems.get(channel);
+    if (classification === undefined) return deny("channel_unknown", `Channel ${channel} is not in the system catalog`, "BR-CHANNEL");
+    const verdict = channelVerdict(channel, ctx.channelPolicy);
+    if (!verdict.allowed)
+      return deny(
+        "channel_disallowed",
+        verdict.reason === "blocklisted" ? `Channel ${channel} is on the org's blocklist` : `Channel ${channel} is not on the org's allowlist`,
+        "BR-CHANNEL",
+      );
+    if (!bot.channels.some((c) => normalizeKey(c) === channel))
+      return deny("channel_not_assigned", `Channel ${channel} is not one of this bot's channels`, "BR-CHANNEL");
+    if (classification === "external_communication" || classification === "both") external = true;
+  }
+
+  if (req.target.system !== undefined) {
+    const system = normalizeKey(req.target.system);
+    const nowMs = ctx.now.getTime();
+    const granted = bot.grants.some((g) => normalizeKey(g.system) === system && !(g.expiresAt && g.expiresAt.getTime() <= nowMs));
+    if (!granted) return deny("system_not_granted", `The bot holds no grant on ${system}`, "BR-GRANT");
+    const classification = ctx.systems.get(system) ?? "both";
+    if (classification === "external_communication") external = true;
+  }
+
+  if (external) {
+    const violation = checkGoldenRule(bot, ctx.systems, ctx.now);
+    if (violation)
+      return deny("golden_rule", `External communication refused: ${violation.message}`, "BR-GOLDEN-RULE");
+  }
+
+  if (!isGated(req.action)) return { decision: "allow", reasons: [{ code: "not_gated", message: `${req.action} is not a gated action`, rule: "BR-GATED-ACTION" }], approval: null };
+  const rule = ctx.rules[req.action];
+  if (rule.mode === "deny") return deny("action_denied", `${req.action} is denied by policy`, "BR-GATED-ACTION");
+  if (rule.mode === "require_approval")
+    return {
+      decision: "require_approval",
+      reasons: [
+        {
+          code: "approval_required",
+          message: `${req.action} needs ${rule.approvalsRequired === 1 ? "one approval" : `${rule.approvalsRequired} approvals`} from ${rule.approverRole}`,
+          rule: "BR-GATED-ACTION",
+        },
+      ],
+      approval: rule,
+    };
+  return { decision: "allow", reasons: [{ code: "allowed", message: `${req.action} is allowed by policy`, rule: "BR-GATED-ACTION" }], approval: null };
+}

@@ -345,3 +345,133 @@ export const auditEvents = pgTable(
   },
   (t) => [index("audit_events_seq_idx").on(t.seq), index("audit_events_resource_idx").on(t.resourceType, t.resourceId)],
 );
+
+/** Org policy per gated action type (DESIGN.md "Gated action"). One row per action. */
+export const gatedActionPolicies = pgTable("gated_action_policies", {
+  action: text("action").primaryKey(),
+  mode: text("mode").notNull(),
+  approverRole: text("approver_role").notNull().default("security"),
+  approvalsRequired: integer("approvals_required").notNull().default(1),
+  requestTtlMinutes: integer("request_ttl_minutes").notNull().default(60),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});
+
+/** Per-bot tightening of a gated action rule (looser only with an approved exception). */
+export const botGatedActionOverrides = pgTable(
+  "bot_gated_action_overrides",
+  {
+    botId: uuid("bot_id")
+      .notNull()
+      .references(() => bots.id, { onDelete: "cascade" }),
+    action: text("action").notNull(),
+    mode: text("mode"),
+    approverRole: text("approver_role"),
+    approvalsRequired: integer("approvals_required"),
+    requestTtlMinutes: integer("request_ttl_minutes"),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.botId, t.action] })],
+);
+
+/**
+ * Approval requests: scope expansion, gated action, Golden Rule exception, ownership transfer.
+ * The requester never approves; only humans approve; requests expire; reviews keep the history.
+ */
+export const approvalRequests = pgTable(
+  "approval_requests",
+  {
+    id: id(),
+    kind: text("kind").notNull(),
+    botId: uuid("bot_id")
+      .notNull()
+      .references(() => bots.id, { onDelete: "cascade" }),
+    requesterPersonId: uuid("requester_person_id").references(() => people.id, { onDelete: "set null" }),
+    /** set when a bot runtime opened the request (a gated action) */
+    requesterBotId: uuid("requester_bot_id").references(() => bots.id, { onDelete: "set null" }),
+    /** pending, approved, denied, expired, cancelled */
+    status: text("status").notNull().default("pending"),
+    payload: jsonb("payload").notNull().default(sql`'{}'::jsonb`),
+    justification: text("justification"),
+    approverRole: text("approver_role").notNull(),
+    approvalsRequired: integer("approvals_required").notNull().default(1),
+    /** the runtime's request id (gated actions): one pending request per id, retries are idempotent */
+    runtimeRequestId: text("runtime_request_id"),
+    /** SHA-256 of the canonical parameters an approval is bound to */
+    paramsHash: text("params_hash"),
+    expiresAt: ts("expires_at").notNull(),
+    decidedAt: ts("decided_at"),
+    /** an approved gated action is allowed once: set when the runtime used it */
+    consumedAt: ts("consumed_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("approval_requests_status_idx").on(t.status, t.createdAt),
+    index("approval_requests_bot_idx").on(t.botId),
+    uniqueIndex("approval_requests_runtime_idx").on(t.botId, t.runtimeRequestId),
+  ],
+);
+
+export const approvalReviews = pgTable(
+  "approval_reviews",
+  {
+    id: id(),
+    requestId: uuid("request_id")
+      .notNull()
+      .references(() => approvalRequests.id, { onDelete: "cascade" }),
+    reviewerPersonId: uuid("reviewer_person_id")
+      .notNull()
+      .references(() => people.id),
+    decision: text("decision").notNull(),
+    note: text("note"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("approval_reviews_once_idx").on(t.requestId, t.reviewerPersonId)],
+);
+
+/** Bot runtime tokens: one bot each, shown once, stored as SHA-256, revocable at once. */
+export const botTokens = pgTable("bot_tokens", {
+  id: id(),
+  botId: uuid("bot_id")
+    .notNull()
+    .references(() => bots.id, { onDelete: "cascade" }),
+  name: text("name").notNull(),
+  tokenHash: text("token_hash").notNull().unique(),
+  prefix: text("prefix"),
+  createdBy: uuid("created_by").references(() => people.id, { onDelete: "set null" }),
+  createdAt: createdAt(),
+  expiresAt: ts("expires_at"),
+  lastUsedAt: ts("last_used_at"),
+  revokedAt: ts("revoked_at"),
+});
+
+/** Every decision answered to a runtime, durable before the answer is sent. */
+export const decisions = pgTable(
+  "decisions",
+  {
+    id: id(),
+    botId: uuid("bot_id")
+      .notNull()
+      .references(() => bots.id, { onDelete: "cascade" }),
+    action: text("action").notNull(),
+    decision: text("decision").notNull(),
+    reasons: jsonb("reasons").notNull().default(sql`'[]'::jsonb`),
+    target: jsonb("target").notNull().default(sql`'{}'::jsonb`),
+    runtimeRequestId: text("runtime_request_id"),
+    sessionId: text("session_id"),
+    approvalRequestId: uuid("approval_request_id"),
+    policyVersion: integer("policy_version").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("decisions_bot_idx").on(t.botId, t.createdAt)],
+);
+
+/** Ed25519 keys that sign decisions (JWS); public halves are served at /.well-known/jwks.json. */
+export const signingKeys = pgTable("signing_keys", {
+  kid: text("kid").primaryKey(),
+  alg: text("alg").notNull().default("EdDSA"),
+  publicJwk: jsonb("public_jwk").notNull(),
+  /** the private JWK, AES-256-GCM encrypted when BRIDLE_ENCRYPTION_KEY is set */
+  privateJwk: text("private_jwk").notNull(),
+  createdAt: createdAt(),
+  retiredAt: ts("retired_at"),
+});

@@ -5,3 +5,5 @@ export * from "./inventory.ts";
 export * from "./auth.ts";
 export * from "./permissions.ts";
 export * from "./identity.ts";
+export * from "./approvals.ts";
+export * from "./decisions.ts";

@@ -1,0 +1,126 @@
+import { z } from "zod";
+import { ZGatedAction, ZGrantAccess, ZRole, ZTimestamp } from "./common-exports.ts";
+import { ZChannelKey, ZSystemKey } from "./policy.ts";
+
+export const APPROVAL_KINDS = ["scope_expansion", "gated_action", "golden_rule_exception", "ownership_transfer"] as const;
+export const ZApprovalKind = z.enum(APPROVAL_KINDS);
+export const APPROVAL_STATUSES = ["pending", "approved", "denied", "expired", "cancelled"] as const;
+export const ZApprovalStatus = z.enum(APPROVAL_STATUSES);
+
+/** What each kind of request asks for (the `payload` column). */
+export const ZScopeExpansionPayload = z.object({
+  system: ZSystemKey,
+  scope: z.string().trim().min(1).max(200),
+  access: ZGrantAccess,
+  grantExpiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
+});
+export const ZGoldenRuleExceptionPayload = z.object({
+  businessPurpose: z.string().trim().min(1).max(1000),
+  allowedSystems: z.array(ZSystemKey).max(50),
+  allowedChannels: z.array(ZChannelKey).max(50),
+  dataClassification: z.string().trim().min(1).max(100),
+  approvalRequirements: z.string().trim().min(1).max(1000),
+  exceptionExpiresAt: z.iso.datetime({ offset: true }),
+});
+export const ZOwnershipTransferPayload = z.object({ toEmail: z.email() });
+export const ZDecisionTarget = z
+  .object({
+    system: z.string().trim().max(100).optional(),
+    resource: z.string().trim().max(500).optional(),
+    channel: z.string().trim().max(100).optional(),
+  })
+  .strict();
+export const ZGatedActionPayload = z.object({
+  action: ZGatedAction,
+  target: ZDecisionTarget,
+  paramsSummary: z.string().max(2000),
+  sessionId: z.string().max(200).nullable(),
+});
+
+export const ZCreateApprovalRequest = z
+  .discriminatedUnion("kind", [
+    z.object({ kind: z.literal("scope_expansion"), botId: z.uuid(), justification: z.string().trim().min(1).max(2000), payload: ZScopeExpansionPayload }),
+    z.object({
+      kind: z.literal("golden_rule_exception"),
+      botId: z.uuid(),
+      justification: z.string().trim().min(1).max(2000),
+      payload: ZGoldenRuleExceptionPayload,
+    }),
+    z.object({ kind: z.literal("ownership_transfer"), botId: z.uuid(), justification: z.string().trim().min(1).max(2000), payload: ZOwnershipTransferPayload }),
+  ])
+  .meta({ id: "CreateApprovalRequest" });
+export type TCreateApprovalRequest = z.infer<typeof ZCreateApprovalRequest>;
+
+export const ZApprovalReview = z.object({
+  reviewer: z.object({ id: z.uuid(), email: z.string(), displayName: z.string() }),
+  decision: z.enum(["approve", "deny"]),
+  note: z.string().nullable(),
+  at: ZTimestamp,
+});
+
+export const ZApprovalRequest = z
+  .object({
+    id: z.uuid(),
+    kind: ZApprovalKind,
+    status: ZApprovalStatus,
+    bot: z.object({ id: z.uuid(), name: z.string(), environment: z.string(), team: z.string().nullable(), owner: z.string().nullable() }),
+    requester: z.object({ type: z.enum(["person", "bot"]), id: z.uuid().nullable(), label: z.string() }),
+    justification: z.string().nullable(),
+    payload: z.record(z.string(), z.unknown()),
+    approverRole: ZRole,
+    approvalsRequired: z.number().int(),
+    approvals: z.number().int(),
+    reviews: z.array(ZApprovalReview),
+    /** what approval would change, in words and as data */
+    effect: z.object({ summary: z.string(), changes: z.array(z.string()) }),
+    /** the policy's reasons (e.g. "this gives external communication to a bot with internal data access") */
+    reasons: z.array(z.object({ code: z.string(), message: z.string(), rule: z.string() })),
+    /** the bot's current scope, for the reviewer */
+    currentScope: z.object({
+      grants: z.array(z.object({ system: z.string(), scope: z.string(), access: ZGrantAccess, expiresAt: ZTimestamp.nullable() })),
+      channels: z.array(z.string()),
+      internalDataAccess: z.string(),
+    }),
+    runtimeRequestId: z.string().nullable(),
+    createdAt: ZTimestamp,
+    expiresAt: ZTimestamp,
+    decidedAt: ZTimestamp.nullable(),
+    consumedAt: ZTimestamp.nullable(),
+  })
+  .meta({ id: "ApprovalRequest" });
+export type TApprovalRequest = z.infer<typeof ZApprovalRequest>;
+
+export const ZReviewRequest = z.object({ note: z.string().trim().max(2000).optional() }).strict().meta({ id: "ReviewRequest" });
+
+export const ZListApprovalRequestsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(500).optional(),
+  status: ZApprovalStatus.optional(),
+  kind: ZApprovalKind.optional(),
+  bot: z.string().max(100).optional().describe("Bot id or name"),
+  team: z.string().max(80).optional().describe("Team slug"),
+  olderThanMinutes: z.coerce.number().int().min(0).optional().describe("Only requests at least this old"),
+  mine: z.enum(["true", "false"]).optional().describe("Only requests I made"),
+});
+
+export const GATED_ACTION_MODES = ["allow", "require_approval", "deny"] as const;
+export const ZGatedActionMode = z.enum(GATED_ACTION_MODES);
+export const ZGatedActionRule = z
+  .object({
+    action: ZGatedAction,
+    mode: ZGatedActionMode,
+    approverRole: ZRole,
+    approvalsRequired: z.number().int().min(1).max(5),
+    requestTtlMinutes: z.number().int().min(1).max(60 * 24 * 30),
+  })
+  .meta({ id: "GatedActionRule" });
+export type TGatedActionRule = z.infer<typeof ZGatedActionRule>;
+export const ZGatedActionOverride = z
+  .object({
+    action: ZGatedAction,
+    mode: ZGatedActionMode.nullable(),
+    approverRole: ZRole.nullable(),
+    approvalsRequired: z.number().int().min(1).max(5).nullable(),
+    requestTtlMinutes: z.number().int().min(1).max(60 * 24 * 30).nullable(),
+  })
+  .meta({ id: "GatedActionOverride" });

@@ -1,0 +1,55 @@
+import { z } from "zod";
+import { ZTimestamp } from "./common-exports.ts";
+import { ZDecisionTarget } from "./approvals.ts";
+
+/** What an agent runtime asks before it acts (`POST /api/v1/decisions`, bot runtime token). */
+export const ZDecisionRequest = z
+  .object({
+    action: z.string().trim().min(1).max(100).describe("A gated action such as `shell.exec`, or any other action name"),
+    target: ZDecisionTarget.default({}),
+    params: z
+      .unknown()
+      .optional()
+      .describe("The action's parameters; an approval is bound to their canonical hash, so a different command needs a new approval"),
+    paramsSummary: z.string().max(2000).optional().describe("A human-readable summary shown to the approver"),
+    sessionId: z.string().max(200).optional(),
+    requestId: z.string().min(1).max(200).describe("The runtime's id for this action; retries with the same id are idempotent"),
+  })
+  .strict()
+  .meta({ id: "DecisionRequest" });
+export type TDecisionRequest = z.input<typeof ZDecisionRequest>;
+
+export const ZDecisionReason = z.object({ code: z.string(), message: z.string(), rule: z.string() });
+
+export const ZDecision = z
+  .object({
+    decision: z.enum(["allow", "deny", "require_approval"]),
+    reasons: z.array(ZDecisionReason),
+    approvalRequestId: z.uuid().nullable(),
+    policyVersion: z.number().int(),
+    expiresAt: ZTimestamp.describe("After this the runtime must ask again"),
+    requestId: z.string(),
+    botId: z.uuid(),
+    action: z.string(),
+    signature: z.string().describe("Compact JWS (EdDSA / Ed25519) over all the other fields; verify with /.well-known/jwks.json"),
+  })
+  .meta({ id: "Decision" });
+export type TDecision = z.infer<typeof ZDecision>;
+
+export const ZBotToken = z
+  .object({
+    id: z.uuid(),
+    botId: z.uuid(),
+    name: z.string(),
+    prefix: z.string().nullable(),
+    createdAt: ZTimestamp,
+    expiresAt: ZTimestamp.nullable(),
+    lastUsedAt: ZTimestamp.nullable(),
+    revokedAt: ZTimestamp.nullable(),
+  })
+  .meta({ id: "BotToken" });
+export const ZCreateBotTokenRequest = z
+  .object({ name: z.string().trim().min(1).max(100), expiresInDays: z.number().int().min(1).max(365) })
+  .strict()
+  .meta({ id: "CreateBotTokenRequest" });
+export const ZCreatedBotToken = ZBotToken.extend({ token: z.string().describe("Shown once") }).meta({ id: "CreatedBotToken" });

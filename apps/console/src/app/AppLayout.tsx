@@ -1,4 +1,4 @@
-import type { TMe } from "@bridle/contracts";
+import type { TMe, TPermission } from "@bridle/contracts";
 import { AppShell, Burger, Group, ScrollArea, Text } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { useRouterState } from "@tanstack/react-router";
@@ -8,13 +8,28 @@ import { NavLinkLink } from "../components/links.tsx";
 import { BrandMark } from "../features/auth/components/BrandMark.tsx";
 import { UserCard } from "../features/auth/components/UserCard.tsx";
 
-type NavItem = { label: string; to: "/bots" | "/findings" | "/policy" | "/inventory"; isActive: (path: string) => boolean };
+type NavItem = {
+  label: string;
+  to: "/bots" | "/my-bots" | "/findings" | "/people" | "/teams" | "/policy" | "/inventory" | "/settings";
+  isActive: (path: string) => boolean;
+  /** Shown only with one of these permissions; always shown without. */
+  needs?: TPermission[];
+};
 
 const NAV_ITEMS: NavItem[] = [
   { label: "Inventory", to: "/bots", isActive: (path) => path === "/" || path === "/bots" || path.startsWith("/bots/") },
+  { label: "My bots", to: "/my-bots", isActive: (path) => path.startsWith("/my-bots"), needs: ["bots.own", "bots.write_all"] },
   { label: "Findings", to: "/findings", isActive: (path) => path.startsWith("/findings") },
+  { label: "People", to: "/people", isActive: (path) => path.startsWith("/people") },
+  { label: "Teams", to: "/teams", isActive: (path) => path.startsWith("/teams") },
   { label: "Org policy", to: "/policy", isActive: (path) => path.startsWith("/policy") },
-  { label: "Import / export", to: "/inventory", isActive: (path) => path.startsWith("/inventory") },
+  {
+    label: "Import / export",
+    to: "/inventory",
+    isActive: (path) => path.startsWith("/inventory"),
+    needs: ["inventory.import", "inventory.export"],
+  },
+  { label: "Settings", to: "/settings", isActive: (path) => path === "/settings", needs: ["identity.manage"] },
 ];
 
 /** The signed-in frame: header, navigation and the signed-in person with Sign out. */
@@ -47,7 +62,7 @@ export function AppLayout({ me, children }: { me: TMe; children: ReactNode }) {
       <AppShell.Navbar p="sm" aria-label="Main">
         <AppShell.Section grow component={ScrollArea}>
           <nav aria-label="Main navigation">
-            {NAV_ITEMS.map((item) => {
+            {NAV_ITEMS.filter((item) => !item.needs || item.needs.some((permission) => me.permissions.includes(permission))).map((item) => {
               const active = item.isActive(pathname);
               return (
                 <NavLinkLink
@@ -56,6 +71,8 @@ export function AppLayout({ me, children }: { me: TMe; children: ReactNode }) {
                   label={item.label}
                   active={active}
                   aria-current={active ? "page" : undefined}
+                  // The router's own notion of active would also mark Settings on /settings/tokens; ours decides.
+                  activeOptions={{ exact: true, includeSearch: false }}
                   variant="light"
                   style={{ borderRadius: "var(--mantine-radius-md)" }}
                   mb={2}

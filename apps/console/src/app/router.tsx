@@ -1,6 +1,8 @@
-import { createRootRoute, createRoute, createRouter, lazyRouteComponent, redirect } from "@tanstack/react-router";
+import { Navigate, createRootRoute, createRoute, createRouter, lazyRouteComponent, redirect } from "@tanstack/react-router";
 import { InventoryPage } from "../features/bots/pages/InventoryPage.tsx";
 import { validateBotRouteSearch } from "../features/bots/search.ts";
+import { validatePeopleRouteSearch } from "../features/people/search.ts";
+import { validateSettingsSearch } from "../features/settings/search.ts";
 import { NotFoundPage } from "./NotFoundPage.tsx";
 import { RootLayout } from "./RootLayout.tsx";
 import { parseSearch, stringifySearch } from "./search-params.ts";
@@ -14,9 +16,12 @@ const rootRoute = createRootRoute({ component: RootLayout, notFoundComponent: No
 const indexRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/",
-  beforeLoad: () => {
-    throw redirect({ to: "/bots", replace: true });
+  // /auth/callback sends a failed sign-in to `/?ssoError=<code>`: that address stays for the login page
+  // to explain; once someone is signed in there, the component moves on to the inventory.
+  beforeLoad: ({ location }) => {
+    if (!new URLSearchParams(location.searchStr).has("ssoError")) throw redirect({ to: "/bots", replace: true });
   },
+  component: () => <Navigate to="/bots" replace />,
 });
 
 const botsRoute = createRoute({
@@ -50,7 +55,66 @@ const inventoryRoute = createRoute({
   component: lazyRouteComponent(() => import("../features/inventory-io/pages/ImportExportPage.tsx"), "ImportExportPage"),
 });
 
-const routeTree = rootRoute.addChildren([indexRoute, botsRoute, botRoute, findingsRoute, policyRoute, inventoryRoute]);
+const myBotsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/my-bots",
+  validateSearch: validateBotRouteSearch,
+  component: lazyRouteComponent(() => import("../features/bots/pages/MyBotsPage.tsx"), "MyBotsPage"),
+});
+
+const peopleRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/people",
+  validateSearch: validatePeopleRouteSearch,
+  component: lazyRouteComponent(() => import("../features/people/pages/PeoplePage.tsx"), "PeoplePage"),
+});
+
+const personRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/people/$personId",
+  component: lazyRouteComponent(() => import("../features/people/pages/PersonPage.tsx"), "PersonPage"),
+});
+
+const teamsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/teams",
+  component: lazyRouteComponent(() => import("../features/teams/pages/TeamsPage.tsx"), "TeamsPage"),
+});
+
+const teamRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/teams/$teamId",
+  component: lazyRouteComponent(() => import("../features/teams/pages/TeamPage.tsx"), "TeamPage"),
+});
+
+const settingsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/settings",
+  validateSearch: validateSettingsSearch,
+  component: lazyRouteComponent(() => import("../features/settings/pages/SettingsPage.tsx"), "SettingsPage"),
+});
+
+const apiTokensRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/settings/tokens",
+  component: lazyRouteComponent(() => import("../features/tokens/pages/ApiTokensPage.tsx"), "ApiTokensPage"),
+});
+
+const routeTree = rootRoute.addChildren([
+  indexRoute,
+  botsRoute,
+  botRoute,
+  myBotsRoute,
+  findingsRoute,
+  policyRoute,
+  inventoryRoute,
+  peopleRoute,
+  personRoute,
+  teamsRoute,
+  teamRoute,
+  settingsRoute,
+  apiTokensRoute,
+]);
 
 export const router = createRouter({
   routeTree,

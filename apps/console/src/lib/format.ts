@@ -32,3 +32,25 @@ export function humanize(value: string): string {
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count.toLocaleString("en-US")} ${count === 1 ? one : many}`;
 }
+
+const RELATIVE_UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ["year", 365 * 24 * 3600],
+  ["month", 30 * 24 * 3600],
+  ["week", 7 * 24 * 3600],
+  ["day", 24 * 3600],
+  ["hour", 3600],
+  ["minute", 60],
+];
+const relativeFormat = new Intl.RelativeTimeFormat("en-US", { numeric: "auto" });
+
+/** `3 hours ago`, `in 2 days`, `just now`; the em dash for no value. */
+export function formatRelative(value: string | null | undefined, now: Date = new Date()): string {
+  if (!value) return EMPTY;
+  const time = new Date(value).getTime();
+  if (Number.isNaN(time)) return value;
+  const seconds = (time - now.getTime()) / 1000;
+  const size = Math.abs(seconds);
+  if (size < 45) return "just now";
+  const [unit, unitSeconds] = RELATIVE_UNITS.find(([, length]) => size >= length) ?? ["minute", 60];
+  return relativeFormat.format(Math.round(seconds / unitSeconds), unit);
+}

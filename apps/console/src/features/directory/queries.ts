@@ -42,6 +42,6 @@ export const systemsQueryOptions = () =>
     select: (data) => data.items,
   });
 
-export const usePeople = () => useQuery(peopleQueryOptions());
+export const usePeople = (options: { enabled?: boolean } = {}) => useQuery({ ...peopleQueryOptions(), enabled: options.enabled ?? true });
 export const useTeams = () => useQuery(teamsQueryOptions());
 export const useSystems = () => useQuery(systemsQueryOptions());

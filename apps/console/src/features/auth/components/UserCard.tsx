@@ -1,5 +1,7 @@
 import type { TMe } from "@bridle/contracts";
 import { Avatar, Badge, Button, Group, Stack, Text } from "@mantine/core";
+import { AnchorLink } from "../../../components/links.tsx";
+import { RoleBadges } from "../../people/components/PersonBadges.tsx";
 import { useLogout } from "../queries.ts";
 
 const initials = (name: string) =>
@@ -10,7 +12,7 @@ const initials = (name: string) =>
     .map((part) => part.charAt(0).toUpperCase())
     .join("");
 
-/** The signed-in person and the Sign out button, at the foot of the navigation. */
+/** The signed-in person, their roles, their API tokens and Sign out, at the foot of the navigation. */
 export function UserCard({ me }: { me: TMe }) {
   const logout = useLogout();
   return (
@@ -28,15 +30,17 @@ export function UserCard({ me }: { me: TMe }) {
           </Text>
         </Stack>
       </Group>
-      {me.roles.length > 0 && (
-        <Group gap={4}>
-          {me.roles.map((role) => (
-            <Badge key={role} size="xs" variant="light" color="gray">
-              {role}
-            </Badge>
-          ))}
-        </Group>
-      )}
+      <Group gap={4} aria-label="Your roles" data-testid="my-roles">
+        <RoleBadges roles={me.roles} size="xs" emptyLabel="Bot owner" />
+        {me.isBootstrapAdmin && (
+          <Badge size="xs" variant="outline" color="orange" radius="sm">
+            Break-glass account
+          </Badge>
+        )}
+      </Group>
+      <AnchorLink to="/settings/tokens" size="sm">
+        API tokens
+      </AnchorLink>
       <Button variant="default" size="xs" onClick={() => logout.mutate()} loading={logout.isPending}>
         Sign out
       </Button>

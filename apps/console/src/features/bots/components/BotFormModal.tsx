@@ -25,6 +25,8 @@ import type { FormEvent, ReactNode } from "react";
 import { errorMessage, fieldIssues, isApiError } from "../../../lib/api.ts";
 import type { FieldIssue } from "../../../lib/api.ts";
 import { humanize } from "../../../lib/format.ts";
+import { useCan } from "../../auth/permissions.tsx";
+import { useMe } from "../../auth/queries.ts";
 import { usePeople, useSystems, useTeams } from "../../directory/queries.ts";
 import { usePolicy } from "../../policy/queries.ts";
 import {
@@ -96,7 +98,14 @@ function BotForm({ bot, onClose, onSaved }: Omit<Props, "opened">) {
   const update = useUpdateBot(bot?.id ?? "");
   const mutation = bot ? update : create;
 
-  const [values, setValues] = useState<BotFormValues>(() => toFormValues(bot));
+  const me = useMe();
+  const can = useCan();
+  // Without bots.write_all a person registers and keeps bots under their own name only (the API refuses others).
+  const ownerFixed = !can("bots.write_all");
+  const [values, setValues] = useState<BotFormValues>(() => {
+    const initial = toFormValues(bot);
+    return !bot && ownerFixed && me.data ? { ...initial, owner: me.data.email } : initial;
+  });
   const [version, setVersion] = useState(bot?.version ?? 0);
   const errorRef = useRef<HTMLDivElement>(null);
 
@@ -239,6 +248,8 @@ function BotForm({ bot, onClose, onSaved }: Omit<Props, "opened">) {
               value={values.owner || null}
               onChange={(value) => set("owner", value ?? "")}
               searchable
+              disabled={ownerFixed}
+              description={ownerFixed ? "Only IT or an admin can give a bot to another owner" : undefined}
               nothingFoundMessage="No one matches"
               error={errorAt("owner") ?? (people.isError ? `Could not load people: ${errorMessage(people.error)}` : undefined)}
             />

@@ -1,50 +1,23 @@
 import { ENVIRONMENTS, FINDING_KINDS, LIFECYCLE_STATUSES } from "@bridle/contracts";
 import type { TFindingKind } from "@bridle/contracts";
-import { Button, Group, Select, TextInput } from "@mantine/core";
-import { useDebouncedValue } from "@mantine/hooks";
-import { useEffect, useState } from "react";
+import { Button, Group, Select } from "@mantine/core";
+import { DebouncedSearchInput } from "../../../components/DebouncedSearchInput.tsx";
 import { humanize } from "../../../lib/format.ts";
 import { usePeople, useTeams } from "../../directory/queries.ts";
 import { hasActiveFilters } from "../search.ts";
 import type { BotSearch } from "../search.ts";
-
-const SEARCH_DEBOUNCE_MS = 300;
 
 type Props = {
   search: BotSearch;
   onChange: (patch: Partial<BotSearch>) => void;
   onReset: () => void;
   titleOf: (kind: TFindingKind) => string;
+  /** Hidden on "My bots", where the owner is always the signed-in person. */
+  hideOwner?: boolean;
 };
 
-function SearchInput({ value, onChange }: { value: string | undefined; onChange: (q: string | undefined) => void }) {
-  const [text, setText] = useState(value ?? "");
-  const [debounced] = useDebouncedValue(text, SEARCH_DEBOUNCE_MS);
-
-  // Typing updates the URL after a pause; the URL changing elsewhere (back, reset) updates the box.
-  // Each effect deliberately depends on one value only, so the two never chase each other.
-  useEffect(() => {
-    const next = debounced.trim() || undefined;
-    if (next !== value) onChange(next);
-  }, [debounced]);
-  useEffect(() => {
-    if ((value ?? "") !== debounced.trim()) setText(value ?? "");
-  }, [value]);
-
-  return (
-    <TextInput
-      label="Search"
-      placeholder="Name or purpose"
-      type="search"
-      value={text}
-      onChange={(event) => setText(event.currentTarget.value)}
-      w={240}
-    />
-  );
-}
-
-export function InventoryFilters({ search, onChange, onReset, titleOf }: Props) {
-  const people = usePeople();
+export function InventoryFilters({ search, onChange, onReset, titleOf, hideOwner = false }: Props) {
+  const people = usePeople({ enabled: !hideOwner });
   const teams = useTeams();
 
   const ownerData = (people.data ?? []).map((person) => ({
@@ -62,18 +35,20 @@ export function InventoryFilters({ search, onChange, onReset, titleOf }: Props) 
 
   return (
     <Group align="flex-end" gap="sm" wrap="wrap" role="search" aria-label="Filter bots">
-      <SearchInput value={search.q} onChange={(q) => onChange({ q })} />
-      <Select
-        label="Owner"
-        placeholder={people.isError ? "Could not load people" : "Any owner"}
-        data={ownerData}
-        value={search.owner ?? null}
-        onChange={(value) => onChange({ owner: value ?? undefined })}
-        searchable
-        clearable
-        nothingFoundMessage="No one matches"
-        w={210}
-      />
+      <DebouncedSearchInput value={search.q} onChange={(q) => onChange({ q })} placeholder="Name or purpose" />
+      {!hideOwner && (
+        <Select
+          label="Owner"
+          placeholder={people.isError ? "Could not load people" : "Any owner"}
+          data={ownerData}
+          value={search.owner ?? null}
+          onChange={(value) => onChange({ owner: value ?? undefined })}
+          searchable
+          clearable
+          nothingFoundMessage="No one matches"
+          w={210}
+        />
+      )}
       <Select
         label="Team"
         placeholder={teams.isError ? "Could not load teams" : "Any team"}

@@ -13,6 +13,8 @@ import { BotFormModal } from "../components/BotFormModal.tsx";
 import { DataAccessBadge, EnvironmentBadge, FindingCountBadge, StatusBadge } from "../components/badges.tsx";
 import { FindingList } from "../components/FindingList.tsx";
 import { Fact, FactList, Missing, NotSet } from "../components/FactList.tsx";
+import { canManageBot } from "../../auth/permissions.tsx";
+import { useMe } from "../../auth/queries.ts";
 import { useFindingKindTitles } from "../../findings/queries.ts";
 import { useBot } from "../queries.ts";
 
@@ -118,6 +120,8 @@ function ExpiryText({ value }: { value: string | null }) {
 function BotDetails({ bot }: { bot: TBot }) {
   const titleOf = useFindingKindTitles();
   const [editOpened, edit] = useDisclosure(false);
+  const me = useMe();
+  const mayEdit = canManageBot(me.data, bot);
   const owner = bot.owner;
 
   return (
@@ -134,9 +138,11 @@ function BotDetails({ bot }: { bot: TBot }) {
         title={bot.name}
         description={bot.purpose}
         actions={
-          <Button onClick={edit.open} variant="default">
-            Edit
-          </Button>
+          mayEdit ? (
+            <Button onClick={edit.open} variant="default">
+              Edit
+            </Button>
+          ) : null
         }
       />
       <Group gap="xs" mb="lg">
@@ -212,7 +218,30 @@ function BotDetails({ bot }: { bot: TBot }) {
             <Stack gap="sm">
               <FactList>
                 <Fact label="Bot email">{bot.email ?? <Missing />}</Fact>
+                {bot.email && (
+                  <>
+                    <Fact label="Inbox">
+                      <Badge variant="light" color="blue" radius="sm" data-testid="bot-inbox">
+                        Read-only
+                      </Badge>
+                    </Fact>
+                    <Fact label="Sending">
+                      {bot.emailSendingEnabled ? (
+                        <Badge variant="light" color="orange" radius="sm" data-testid="bot-email-sending">
+                          On (approved)
+                        </Badge>
+                      ) : (
+                        <Badge variant="light" color="gray" radius="sm" data-testid="bot-email-sending">
+                          Off (needs an approval)
+                        </Badge>
+                      )}
+                    </Fact>
+                  </>
+                )}
               </FactList>
+              <Text size="xs" c="dimmed">
+                A bot has its own identity: its own mailbox and one service account per connected system, never a person's account.
+              </Text>
               <SimpleTable
                 label="Service accounts"
                 head={["System", "Service account"]}
@@ -292,7 +321,7 @@ function BotDetails({ bot }: { bot: TBot }) {
         </Card>
       </Stack>
 
-      <BotFormModal opened={editOpened} onClose={edit.close} bot={bot} />
+      {mayEdit && <BotFormModal opened={editOpened} onClose={edit.close} bot={bot} />}
     </>
   );
 }

@@ -3,6 +3,7 @@ import { notifications } from "@mantine/notifications";
 import { useId, useRef, useState } from "react";
 import type { ChangeEvent } from "react";
 import { PageHeader } from "../../../components/PageHeader.tsx";
+import { RequirePermission, useCan } from "../../auth/permissions.tsx";
 import { errorMessage } from "../../../lib/api.ts";
 import { ImportErrorsView } from "../components/ImportErrorsView.tsx";
 import { ImportResultView } from "../components/ImportResultView.tsx";
@@ -15,8 +16,16 @@ const FORMAT_OPTIONS: { value: ImportFormat; label: string }[] = [
   { value: "json", label: "JSON (application/json)" },
 ];
 
-/** Import an inventory file (dry run first), and export the inventory as CSV or JSON. */
+/** Import an inventory file (dry run first; `inventory.import`), and export it as CSV or JSON (`inventory.export`). */
 export function ImportExportPage() {
+  return (
+    <RequirePermission permission={["inventory.import", "inventory.export"]}>
+      <ImportExport />
+    </RequirePermission>
+  );
+}
+
+function ImportExport() {
   const fileInputId = useId();
   const fileInput = useRef<HTMLInputElement>(null);
   const [text, setText] = useState("");
@@ -25,6 +34,9 @@ export function ImportExportPage() {
   const [formatChosen, setFormatChosen] = useState(false);
   const [fileError, setFileError] = useState<string | null>(null);
   const importer = useImportInventory();
+  const can = useCan();
+  const mayImport = can("inventory.import");
+  const mayExport = can("inventory.export");
 
   const onFile = async (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.currentTarget.files?.[0];
@@ -84,100 +96,111 @@ export function ImportExportPage() {
 
   return (
     <>
-      <PageHeader title="Import / export" description="Bring a whole inventory in from a file, or take it out for review or evidence." />
+      <PageHeader
+        title="Import / export"
+        description={
+          mayImport
+            ? "Bring a whole inventory in from a file, or take it out for review or evidence."
+            : "Take the inventory out for review or evidence. Importing needs the admin or IT role."
+        }
+      />
       <Stack gap="lg">
-        <Paper withBorder radius="md" p="lg" component="section" aria-label="Import">
-          <Title order={2} fz="h4" mb={4}>
-            Import
-          </Title>
-          <Text size="sm" c="dimmed" mb="md">
-            Upload or paste a CSV, YAML or JSON inventory. Bots are matched by name: new names are created, known ones
-            updated. Run a dry run first to see what would change; nothing is saved until you import.
-          </Text>
-          <Stack gap="md">
-            <SimpleGrid cols={{ base: 1, sm: 2 }}>
-              <Input.Wrapper label="Inventory file" description="A .csv, .yaml, .yml or .json file" id={fileInputId}>
-                <input
-                  ref={fileInput}
-                  id={fileInputId}
-                  type="file"
-                  accept=".csv,.yaml,.yml,.json,text/csv,application/yaml,application/json"
-                  onChange={(event) => void onFile(event)}
-                  style={{ display: "block", marginTop: 6, fontSize: "var(--mantine-font-size-sm)" }}
+        {mayImport && (
+          <Paper withBorder radius="md" p="lg" component="section" aria-label="Import">
+            <Title order={2} fz="h4" mb={4}>
+              Import
+            </Title>
+            <Text size="sm" c="dimmed" mb="md">
+              Upload or paste a CSV, YAML or JSON inventory. Bots are matched by name: new names are created, known ones
+              updated. Run a dry run first to see what would change; nothing is saved until you import.
+            </Text>
+            <Stack gap="md">
+              <SimpleGrid cols={{ base: 1, sm: 2 }}>
+                <Input.Wrapper label="Inventory file" description="A .csv, .yaml, .yml or .json file" id={fileInputId}>
+                  <input
+                    ref={fileInput}
+                    id={fileInputId}
+                    type="file"
+                    accept=".csv,.yaml,.yml,.json,text/csv,application/yaml,application/json"
+                    onChange={(event) => void onFile(event)}
+                    style={{ display: "block", marginTop: 6, fontSize: "var(--mantine-font-size-sm)" }}
+                  />
+                </Input.Wrapper>
+                <Select
+                  label="Format"
+                  description="Set from the file's extension; change it if needed"
+                  data={FORMAT_OPTIONS}
+                  value={format}
+                  onChange={(value) => {
+                    if (!value) return;
+                    setFormat(value as ImportFormat);
+                    setFormatChosen(true);
+                  }}
+                  allowDeselect={false}
                 />
-              </Input.Wrapper>
-              <Select
-                label="Format"
-                description="Set from the file's extension; change it if needed"
-                data={FORMAT_OPTIONS}
-                value={format}
-                onChange={(value) => {
-                  if (!value) return;
-                  setFormat(value as ImportFormat);
-                  setFormatChosen(true);
-                }}
-                allowDeselect={false}
-              />
-            </SimpleGrid>
-            {fileError && (
-              <Alert color="orange" variant="light">
-                {fileError}
-              </Alert>
-            )}
-            <Textarea
-              label="File contents"
-              description={fileName ? `From ${fileName}; you can edit it here` : "Or paste the inventory here"}
-              placeholder={"name,owner,team,purpose,environment\nacme-triage-bot,ana@acme.example,platform,Triage issues,production"}
-              autosize
-              minRows={6}
-              maxRows={16}
-              value={text}
-              onChange={(event) => onPaste(event.currentTarget.value)}
-              styles={{ input: { fontFamily: "var(--mantine-font-family-monospace)", fontSize: 12 } }}
-              spellCheck={false}
-            />
-            <Group gap="sm">
-              <Button variant="default" onClick={() => run(true)} disabled={empty || importer.isPending} loading={pendingDryRun}>
-                Dry run
-              </Button>
-              <Button onClick={() => run(false)} disabled={empty || importer.isPending} loading={pendingImport}>
-                Import
-              </Button>
-              {!empty && (
-                <Button variant="subtle" color="gray" onClick={clear}>
-                  Clear
-                </Button>
-              )}
-            </Group>
-
-            {importer.isError &&
-              (rowErrors ? (
-                <ImportErrorsView message={errorMessage(importer.error)} errors={rowErrors} />
-              ) : (
-                <Alert color="red" variant="light" title="Nothing was imported" role="alert">
-                  {errorMessage(importer.error)}
+              </SimpleGrid>
+              {fileError && (
+                <Alert color="orange" variant="light">
+                  {fileError}
                 </Alert>
-              ))}
-            {importer.isSuccess && <ImportResultView result={importer.data} />}
-          </Stack>
-        </Paper>
+              )}
+              <Textarea
+                label="File contents"
+                description={fileName ? `From ${fileName}; you can edit it here` : "Or paste the inventory here"}
+                placeholder={"name,owner,team,purpose,environment\nacme-triage-bot,ana@acme.example,platform,Triage issues,production"}
+                autosize
+                minRows={6}
+                maxRows={16}
+                value={text}
+                onChange={(event) => onPaste(event.currentTarget.value)}
+                styles={{ input: { fontFamily: "var(--mantine-font-family-monospace)", fontSize: 12 } }}
+                spellCheck={false}
+              />
+              <Group gap="sm">
+                <Button variant="default" onClick={() => run(true)} disabled={empty || importer.isPending} loading={pendingDryRun}>
+                  Dry run
+                </Button>
+                <Button onClick={() => run(false)} disabled={empty || importer.isPending} loading={pendingImport}>
+                  Import
+                </Button>
+                {!empty && (
+                  <Button variant="subtle" color="gray" onClick={clear}>
+                    Clear
+                  </Button>
+                )}
+              </Group>
 
-        <Paper withBorder radius="md" p="lg" component="section" aria-label="Export">
-          <Title order={2} fz="h4" mb={4}>
-            Export
-          </Title>
-          <Text size="sm" c="dimmed" mb="md">
-            Download the whole inventory. Credential references are pointers only; Bridle never exports a secret.
-          </Text>
-          <Group gap="sm">
-            <Button component="a" href={exportUrl("csv")} download variant="default">
-              Export CSV
-            </Button>
-            <Button component="a" href={exportUrl("json")} download variant="default">
-              Export JSON
-            </Button>
-          </Group>
-        </Paper>
+              {importer.isError &&
+                (rowErrors ? (
+                  <ImportErrorsView message={errorMessage(importer.error)} errors={rowErrors} />
+                ) : (
+                  <Alert color="red" variant="light" title="Nothing was imported" role="alert">
+                    {errorMessage(importer.error)}
+                  </Alert>
+                ))}
+              {importer.isSuccess && <ImportResultView result={importer.data} />}
+            </Stack>
+          </Paper>
+        )}
+
+        {mayExport && (
+          <Paper withBorder radius="md" p="lg" component="section" aria-label="Export">
+            <Title order={2} fz="h4" mb={4}>
+              Export
+            </Title>
+            <Text size="sm" c="dimmed" mb="md">
+              Download the whole inventory. Credential references are pointers only; Bridle never exports a secret.
+            </Text>
+            <Group gap="sm">
+              <Button component="a" href={exportUrl("csv")} download variant="default">
+                Export CSV
+              </Button>
+              <Button component="a" href={exportUrl("json")} download variant="default">
+                Export JSON
+              </Button>
+            </Group>
+          </Paper>
+        )}
       </Stack>
     </>
   );

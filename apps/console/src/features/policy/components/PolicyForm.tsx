@@ -6,7 +6,7 @@ import { useState } from "react";
 import type { FormEvent } from "react";
 import { EmptyBlock } from "../../../components/states.tsx";
 import { errorMessage, fieldIssues, isApiError } from "../../../lib/api.ts";
-import { useMe } from "../../auth/queries.ts";
+import { useCan } from "../../auth/permissions.tsx";
 import { useUpdatePolicy } from "../queries.ts";
 
 const CLASSIFICATION_LABELS: Record<TSystemClassification, string> = {
@@ -58,17 +58,18 @@ function toRequest(values: Values, data: TPolicyResponse): TUpdateOrgPolicyReque
 }
 
 export function PolicyForm({ data }: { data: TPolicyResponse }) {
-  const me = useMe();
+  const can = useCan();
   const update = useUpdatePolicy();
   const [values, setValues] = useState<Values>(() => toValues(data));
   const set = <K extends keyof Values>(key: K, value: Values[K]) => setValues((previous) => ({ ...previous, [key]: value }));
 
-  const isAdmin = me.data?.roles.includes("admin") ?? false;
+  const mayEdit = can("policy.update");
   const issues = isApiError(update.error) && update.error.status === 400 ? fieldIssues(update.error.details) : [];
   const errorAt = (path: string) => issues.find((issue) => issue.path.replace(/^body\.?/, "") === path)?.message;
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    if (!mayEdit) return;
     update.mutate(toRequest(values, data), {
       onSuccess: (saved) =>
         notifications.show({
@@ -82,8 +83,8 @@ export function PolicyForm({ data }: { data: TPolicyResponse }) {
   return (
     <form onSubmit={onSubmit} noValidate aria-label="Org policy">
       <Stack gap="lg">
-        {!isAdmin && (
-          <Alert color="blue" variant="light">
+        {!mayEdit && (
+          <Alert color="blue" variant="light" data-testid="policy-read-only">
             Only admins can change the org policy. You can read it here.
           </Alert>
         )}
@@ -108,7 +109,7 @@ export function PolicyForm({ data }: { data: TPolicyResponse }) {
           </Alert>
         )}
 
-        <Fieldset legend="Organization" radius="md">
+        <Fieldset legend="Organization" radius="md" disabled={!mayEdit}>
           <SimpleGrid cols={{ base: 1, sm: 3 }}>
             <TextInput
               label="Organization name"
@@ -136,7 +137,7 @@ export function PolicyForm({ data }: { data: TPolicyResponse }) {
           </SimpleGrid>
         </Fieldset>
 
-        <Fieldset legend="Naming rule" radius="md">
+        <Fieldset legend="Naming rule" radius="md" disabled={!mayEdit}>
           <Text size="sm" c="dimmed" mb="sm">
             A bot name must contain one of the required tokens, or start with the org prefix.
           </Text>
@@ -159,7 +160,7 @@ export function PolicyForm({ data }: { data: TPolicyResponse }) {
           </SimpleGrid>
         </Fieldset>
 
-        <Fieldset legend="Channels" radius="md">
+        <Fieldset legend="Channels" radius="md" disabled={!mayEdit}>
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <TagsInput
               label="Channel allowlist"
@@ -180,7 +181,7 @@ export function PolicyForm({ data }: { data: TPolicyResponse }) {
           </SimpleGrid>
         </Fieldset>
 
-        <Fieldset legend="Connected systems" radius="md">
+        <Fieldset legend="Connected systems" radius="md" disabled={!mayEdit}>
           <Text size="sm" c="dimmed" mb="sm">
             What access to each system gives a bot. The Golden Rule forbids internal data access together with external
             communication.
@@ -236,14 +237,16 @@ export function PolicyForm({ data }: { data: TPolicyResponse }) {
           )}
         </Fieldset>
 
-        <Group justify="flex-end" gap="sm">
-          <Button variant="default" onClick={() => { setValues(toValues(data)); update.reset(); }}>
-            Discard changes
-          </Button>
-          <Button type="submit" loading={update.isPending}>
-            Save policy
-          </Button>
-        </Group>
+        {mayEdit && (
+          <Group justify="flex-end" gap="sm">
+            <Button variant="default" onClick={() => { setValues(toValues(data)); update.reset(); }}>
+              Discard changes
+            </Button>
+            <Button type="submit" loading={update.isPending}>
+              Save policy
+            </Button>
+          </Group>
+        )}
       </Stack>
     </form>
   );

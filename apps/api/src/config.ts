@@ -1,4 +1,36 @@
+import { ZRole, type TRole } from "@bridle/contracts";
 import { z } from "zod";
+
+/** Unset and empty mean the same (Compose and Helm often pass `VAR=`). */
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+
+/**
+ * BRIDLE_ENCRYPTION_KEY: 32 random bytes, as 64 hex characters or base64 / base64url
+ * (`openssl rand -base64 32`). Encrypts stored secrets (the OIDC client secret) with AES-256-GCM.
+ */
+export function parseEncryptionKey(raw: string): Buffer | null {
+  const s = raw.trim();
+  if (/^[0-9a-f]{64}$/i.test(s)) return Buffer.from(s, "hex");
+  if (!/^[A-Za-z0-9+/_-]{43}=?$/.test(s)) return null;
+  const key = Buffer.from(s.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+  return key.length === 32 ? key : null;
+}
+
+/**
+ * BRIDLE_OIDC_ROLE_MAPPING: `group=role` pairs separated by commas, e.g.
+ * `okta-bridle-admins=admin,secops=security`. A group may map to several roles.
+ */
+export function parseRoleMapping(raw: string): { group: string; role: TRole }[] | string {
+  const out: { group: string; role: TRole }[] = [];
+  for (const part of raw.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const i = part.lastIndexOf("=");
+    const group = i > 0 ? part.slice(0, i).trim() : "";
+    const role = ZRole.safeParse(i > 0 ? part.slice(i + 1).trim() : "");
+    if (!group || !role.success) return `"${part}" is not group=role (roles: ${ZRole.options.join(", ")})`;
+    out.push({ group, role: role.data });
+  }
+  return out;
+}
 
 /** Process configuration, read once from the environment (README "Configuration"). */
 const ZConfig = z.object({
@@ -18,6 +50,49 @@ const ZConfig = z.object({
   BRIDLE_SECURE_COOKIES: z.enum(["auto", "true", "false"]).default("auto"),
   BRIDLE_TRUST_PROXY: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Bridle's external URL (scheme, host, port), for the OIDC redirect URI; default: from the request */
+  BRIDLE_PUBLIC_URL: optional(z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ""))),
+  BRIDLE_ENCRYPTION_KEY: optional(
+    z.string().transform((v, ctx) => {
+      const key = parseEncryptionKey(v);
+      if (!key) {
+        ctx.addIssue({ code: "custom", message: "must be 32 bytes as 64 hex characters or base64 (e.g. `openssl rand -base64 32`)" });
+        return z.NEVER;
+      }
+      return key;
+    }),
+  ),
+  /** SSO configured by the environment (then read-only in the console) */
+  /** exactly as the provider's discovery document spells `issuer` (a trailing slash matters) */
+  BRIDLE_OIDC_ISSUER: optional(z.url({ protocol: /^https?$/ })),
+  BRIDLE_OIDC_CLIENT_ID: optional(z.string().trim().min(1)),
+  BRIDLE_OIDC_CLIENT_SECRET: optional(z.string().min(1)),
+  BRIDLE_OIDC_SCOPES: optional(
+    z
+      .string()
+      .transform((v) => v.split(/[\s,]+/).filter(Boolean))
+      .refine((s) => s.includes("openid"), "must include openid"),
+  ),
+  BRIDLE_OIDC_GROUPS_CLAIM: optional(z.string().trim().min(1)),
+  BRIDLE_OIDC_ROLE_MAPPING: optional(
+    z.string().transform((v, ctx) => {
+      const parsed = parseRoleMapping(v);
+      if (typeof parsed === "string") {
+        ctx.addIssue({ code: "custom", message: parsed });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
+  ),
+  /** Accept an `http://` issuer (a provider on the same host or a development network); off by default */
+  BRIDLE_OIDC_ALLOW_HTTP: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+}).superRefine((c, ctx) => {
+  const oidcVars = ["BRIDLE_OIDC_CLIENT_ID", "BRIDLE_OIDC_CLIENT_SECRET", "BRIDLE_OIDC_SCOPES", "BRIDLE_OIDC_GROUPS_CLAIM", "BRIDLE_OIDC_ROLE_MAPPING"] as const;
+  const anySet = c.BRIDLE_OIDC_ISSUER !== undefined || oidcVars.some((k) => c[k] !== undefined);
+  if (anySet && (!c.BRIDLE_OIDC_ISSUER || !c.BRIDLE_OIDC_CLIENT_ID))
+    ctx.addIssue({ code: "custom", path: ["BRIDLE_OIDC_ISSUER"], message: "BRIDLE_OIDC_ISSUER and BRIDLE_OIDC_CLIENT_ID are both needed to configure SSO" });
+  if (c.BRIDLE_OIDC_ISSUER?.startsWith("http:") && !c.BRIDLE_OIDC_ALLOW_HTTP)
+    ctx.addIssue({ code: "custom", path: ["BRIDLE_OIDC_ISSUER"], message: "must be https:// (set BRIDLE_OIDC_ALLOW_HTTP=true only for a development provider)" });
 });
 export type Config = z.infer<typeof ZConfig>;
 

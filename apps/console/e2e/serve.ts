@@ -3,6 +3,7 @@
  * (E2E_DATABASE_URL's server, default the local one), seeded with the demo organization like
  * `pnpm start`. Databases from earlier runs are dropped first.
  */
+import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { E2E_ADMIN_PASSWORD } from "./fixtures.ts";
 
@@ -21,4 +22,7 @@ process.env.DATABASE_URL = url.toString();
 process.env.BRIDLE_BOOTSTRAP_ADMIN_PASSWORD = E2E_ADMIN_PASSWORD;
 process.env.BRIDLE_SEED = "demo";
 process.env.LOG_LEVEL ??= "warn";
+// sso.spec.ts runs its OpenID Connect provider on http://127.0.0.1 and stores a client secret.
+process.env.BRIDLE_OIDC_ALLOW_HTTP ??= "true";
+process.env.BRIDLE_ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
 await import("../../api/src/server.ts");

@@ -19,7 +19,7 @@ export async function resolvePrincipal(request: FastifyRequest, auth: AuthServic
   if (header !== undefined) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!m?.[1]) throw new AppError("unauthenticated", "Authorization header must be `Bearer <token>`");
-    const principal = await auth.principalFromToken(m[1]);
+    const principal = await auth.principalFromToken(m[1], { requestId: request.id, method: request.method, path: request.url.split("?")[0] ?? "/" });
     if (!principal) throw new AppError("unauthenticated", "The token is invalid, expired or revoked");
     return principal;
   }
@@ -50,6 +50,14 @@ export function requireAuth(scope: FastifyInstance, auth: AuthService) {
     checkCsrf(request, principal);
     request.principal = principal;
   });
+}
+
+/**
+ * Whether the session cookie gets the Secure attribute: BRIDLE_SECURE_COOKIES `true`/`false`, or
+ * with `auto` when the request came over TLS (`X-Forwarded-Proto` counts with BRIDLE_TRUST_PROXY).
+ */
+export function secureCookie(request: FastifyRequest, setting: "auto" | "true" | "false"): boolean {
+  return setting === "auto" ? request.protocol === "https" : setting === "true";
 }
 
 export function principalOf(request: FastifyRequest): Principal {

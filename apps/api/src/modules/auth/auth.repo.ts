@@ -1,6 +1,6 @@
 import type { TRole } from "@bridle/contracts";
 import { apiTokens, people, sessions, type DbOrTx } from "@bridle/db";
-import { and, eq, gt, isNull, or, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
 
 export type SessionRow = {
   sessionId: string;
@@ -9,6 +9,7 @@ export type SessionRow = {
   email: string;
   displayName: string;
   roles: TRole[];
+  createdAt: Date;
   lastSeenAt: Date;
   method: string;
   isBootstrapAdmin: boolean;
@@ -24,6 +25,7 @@ export async function findLiveSession(db: DbOrTx, tokenHash: string, now: Date):
       email: people.email,
       displayName: people.displayName,
       roles: people.roles,
+      createdAt: sessions.createdAt,
       lastSeenAt: sessions.lastSeenAt,
       method: sessions.method,
       isBootstrapAdmin: people.isBootstrapAdmin,
@@ -49,6 +51,7 @@ export type TokenRow = {
   tokenRoles: TRole[];
   scopes: string[];
   kind: string;
+  name: string;
   isBootstrapAdmin: boolean;
   lastUsedAt: Date | null;
 };
@@ -65,6 +68,7 @@ export async function findLiveToken(db: DbOrTx, tokenHash: string, now: Date): P
       tokenRoles: apiTokens.roles,
       scopes: apiTokens.scopes,
       kind: apiTokens.kind,
+      name: apiTokens.name,
       isBootstrapAdmin: people.isBootstrapAdmin,
       lastUsedAt: apiTokens.lastUsedAt,
     })
@@ -106,4 +110,69 @@ export async function insertSession(
 
 export async function revokeSession(db: DbOrTx, sessionId: string, now: Date) {
   await db.update(sessions).set({ revokedAt: now }).where(eq(sessions.id, sessionId));
+}
+
+export type SessionListRow = {
+  id: string;
+  person: { id: string; email: string; displayName: string };
+  method: "local" | "oidc";
+  createdAt: Date;
+  lastSeenAt: Date;
+  expiresAt: Date;
+  userAgent: string | null;
+};
+
+/**
+ * Sessions that would still be accepted now (not revoked, not expired, within the org's maximum
+ * duration and idle timeout, of an active person), newest first; one person's or everyone's.
+ */
+export async function listLiveSessions(
+  db: DbOrTx,
+  q: { personId: string | null; now: Date; maxHours: number; idleMinutes: number; limit: number },
+): Promise<SessionListRow[]> {
+  const rows = await db
+    .select({
+      id: sessions.id,
+      personId: people.id,
+      email: people.email,
+      displayName: people.displayName,
+      method: sessions.method,
+      createdAt: sessions.createdAt,
+      lastSeenAt: sessions.lastSeenAt,
+      expiresAt: sessions.expiresAt,
+      userAgent: sessions.userAgent,
+    })
+    .from(sessions)
+    .innerJoin(people, eq(people.id, sessions.personId))
+    .where(
+      and(
+        q.personId ? eq(sessions.personId, q.personId) : undefined,
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, q.now),
+        gt(sessions.createdAt, new Date(q.now.getTime() - q.maxHours * 3_600_000)),
+        gt(sessions.lastSeenAt, new Date(q.now.getTime() - q.idleMinutes * 60_000)),
+        eq(people.status, "active"),
+      ),
+    )
+    .orderBy(desc(sessions.createdAt), desc(sessions.id))
+    .limit(q.limit);
+  return rows.map((r) => ({
+    id: r.id,
+    person: { id: r.personId, email: r.email, displayName: r.displayName },
+    method: r.method === "oidc" ? "oidc" : "local",
+    createdAt: r.createdAt,
+    lastSeenAt: r.lastSeenAt,
+    expiresAt: r.expiresAt,
+    userAgent: r.userAgent,
+  }));
+}
+
+export async function findSession(db: DbOrTx, sessionId: string) {
+  const rows = await db
+    .select({ id: sessions.id, personId: sessions.personId, email: people.email, method: sessions.method, idToken: sessions.idToken, revokedAt: sessions.revokedAt })
+    .from(sessions)
+    .innerJoin(people, eq(people.id, sessions.personId))
+    .where(eq(sessions.id, sessionId))
+    .limit(1);
+  return rows[0] ?? null;
 }

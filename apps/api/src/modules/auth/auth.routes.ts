@@ -4,8 +4,19 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { AppError } from "../../lib/errors.ts";
 import type { Principal } from "../../lib/permissions.ts";
-import { checkCsrf, resolvePrincipal, SESSION_COOKIE } from "../../plugins/auth.ts";
+import { checkCsrf, resolvePrincipal, secureCookie, SESSION_COOKIE } from "../../plugins/auth.ts";
+import { publicBase } from "../sso/sso.routes.ts";
+import type { SsoService } from "../sso/sso.service.ts";
 import type { AuthService } from "./auth.service.ts";
+
+/** `POST /auth/logout` after an SSO session, when the provider supports RP-initiated logout. */
+export const ZLogoutResponse = z
+  .object({
+    redirectTo: z
+      .string()
+      .describe("The identity provider's logout URL (with id_token_hint and post_logout_redirect_uri): navigate there to end the provider session too"),
+  })
+  .meta({ id: "LogoutResponse" });
 
 const toMe = (p: Principal) => ({
   id: p.personId,
@@ -32,8 +43,14 @@ export const meRoute = (app: FastifyInstance) =>
     async (request) => toMe(request.principal!),
   );
 
-/** `/auth/local/login` and `/auth/logout`. SSO (`/auth/login`, `/auth/callback`) comes with OIDC. */
-export function authRoutes(deps: { auth: AuthService; sessionTtlMs: number; secureCookies: "auto" | "true" | "false" }) {
+/** `/auth/local/login` and `/auth/logout`. SSO (`/auth/login`, `/auth/callback`) is in modules/sso. */
+export function authRoutes(deps: {
+  auth: AuthService;
+  secureCookies: "auto" | "true" | "false";
+  /** builds the provider's logout URL after an SSO session */
+  sso?: Pick<SsoService, "endSessionUrl">;
+  publicUrl?: string | undefined;
+}) {
   return async (app: FastifyInstance) => {
     const r = app.withTypeProvider<ZodTypeProvider>();
     r.post(
@@ -48,18 +65,17 @@ export function authRoutes(deps: { auth: AuthService; sessionTtlMs: number; secu
         },
       },
       async (request, reply) => {
-        const { cookieValue, principal } = await deps.auth.loginLocal({
+        const { cookieValue, expiresAt, principal } = await deps.auth.loginLocal({
           ...request.body,
           requestId: request.id,
           userAgent: request.headers["user-agent"],
         });
-        const secure = deps.secureCookies === "auto" ? request.protocol === "https" : deps.secureCookies === "true";
         reply.setCookie(SESSION_COOKIE, cookieValue, {
           httpOnly: true,
           sameSite: "lax",
-          secure,
+          secure: secureCookie(request, deps.secureCookies),
           path: "/",
-          maxAge: Math.floor(deps.sessionTtlMs / 1000),
+          maxAge: Math.max(1, Math.floor((expiresAt.getTime() - Date.now()) / 1000)),
         });
         return toMe(principal);
       },
@@ -70,18 +86,32 @@ export function authRoutes(deps: { auth: AuthService; sessionTtlMs: number; secu
         schema: {
           operationId: "logout",
           tags: ["auth"],
-          summary: "Ends the Bridle session (needs x-csrf-token)",
-          response: { 204: z.null(), 403: ZErrorEnvelope },
+          summary: "Ends the Bridle session (needs x-csrf-token); after an SSO session, also says where to end the provider's session",
+          description:
+            "204 without a body, or 200 `{ redirectTo }` when the session came from single sign-on and the provider has an " +
+            "end_session_endpoint: the Bridle session is already over, and navigating to `redirectTo` signs out at the provider, " +
+            "which then returns the browser to Bridle's `/`.",
+          response: { 200: ZLogoutResponse, 204: z.null(), 400: ZErrorEnvelope, 403: ZErrorEnvelope },
         },
       },
       async (request, reply) => {
         const principal = await resolvePrincipal(request, deps.auth).catch(() => null);
+        let redirectTo: string | null = null;
         if (principal) {
           checkCsrf(request, principal);
           if (principal.authMethod !== "session") throw new AppError("bad_request", "Only a session can be logged out");
-          await deps.auth.logout(principal, request.id);
+          const ended = await deps.auth.logout(principal, request.id);
+          if (ended?.method === "oidc" && deps.sso) {
+            redirectTo = await deps.sso
+              .endSessionUrl({ idToken: ended.idToken, postLogoutRedirectUri: `${publicBase(request, deps.publicUrl)}/` })
+              .catch((err: unknown) => {
+                request.log.warn({ err }, "no provider logout URL: the Bridle session ended, the provider's may not have");
+                return null;
+              });
+          }
         }
         reply.clearCookie(SESSION_COOKIE, { path: "/" });
+        if (redirectTo) return reply.code(200).send({ redirectTo });
         return reply.code(204).send(null);
       },
     );

@@ -1,9 +1,10 @@
-import type { Db } from "@bridle/db";
+import type { TRole } from "@bridle/contracts";
+import type { Db, DbOrTx } from "@bridle/db";
 import { people } from "@bridle/db";
 import { eq } from "drizzle-orm";
 import { hashToken, newToken, verifyPassword } from "../../lib/crypto.ts";
 import { AppError } from "../../lib/errors.ts";
-import { loadIdentitySettings } from "../../lib/identity-settings.ts";
+import { loadIdentitySettings, type IdentitySettingsRow } from "../../lib/identity-settings.ts";
 import { effectivePermissions, type Principal } from "../../lib/permissions.ts";
 import { recordAudit } from "../audit/audit.repo.ts";
 import * as repo from "./auth.repo.ts";
@@ -13,15 +14,78 @@ const TOUCH_EVERY_MS = 60_000;
 
 export type AuthService = ReturnType<typeof createAuthService>;
 
+/** Where a bearer token was used, for the audit of break-glass (bootstrap admin) token uses. */
+export type TokenUse = { requestId: string; method: string; path: string };
+
+export type OpenedSession = { sessionId: string; cookieValue: string; csrfToken: string; expiresAt: Date };
+
+/**
+ * Creates a server-side session (call inside the sign-in's transaction). It lasts the org's
+ * maximum session duration (identity settings `sessionMaxHours`), capped by
+ * BRIDLE_SESSION_TTL_HOURS; the cookie carries a random token, the table only its SHA-256.
+ */
+export async function openSession(
+  tx: DbOrTx,
+  s: {
+    personId: string;
+    method: "local" | "oidc";
+    settings: Pick<IdentitySettingsRow, "sessionMaxHours">;
+    sessionTtlMs: number;
+    idToken?: string | null;
+    userAgent?: string | undefined;
+    now: Date;
+  },
+): Promise<OpenedSession> {
+  const cookieValue = newToken("brdl_sess");
+  const csrfToken = newToken("brdl_csrf");
+  const expiresAt = new Date(s.now.getTime() + Math.min(s.sessionTtlMs, s.settings.sessionMaxHours * 3_600_000));
+  const sessionId = await repo.insertSession(tx, {
+    tokenHash: hashToken(cookieValue),
+    personId: s.personId,
+    csrfToken,
+    expiresAt,
+    method: s.method,
+    idToken: s.idToken ?? null,
+    userAgent: s.userAgent?.slice(0, 300) ?? null,
+  });
+  return { sessionId, cookieValue, csrfToken, expiresAt };
+}
+
 export function createAuthService(deps: { db: Db; sessionTtlMs: number }) {
   const { db } = deps;
 
-  /** Resolves a bearer token (`Authorization: Bearer ...`) to a principal, or null. */
-  async function principalFromToken(token: string): Promise<Principal | null> {
+  /**
+   * Resolves a bearer token (`Authorization: Bearer ...`) to a principal, or null.
+   * Tokens of the bootstrap admin (break-glass) stop working while it is disabled (identity
+   * settings `bootstrapAdminEnabled`), and their uses are audited as `auth.token_used`: every
+   * refused use, and successful uses at most once a minute per token (when last-used is touched).
+   */
+  async function principalFromToken(token: string, use?: TokenUse): Promise<Principal | null> {
     const now = new Date();
     const row = await repo.findLiveToken(db, hashToken(token), now);
     if (!row) return null;
-    if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_EVERY_MS) await repo.touchToken(db, row.tokenId, now);
+    const touch = !row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_EVERY_MS;
+    if (row.isBootstrapAdmin) {
+      const settings = await loadIdentitySettings(db);
+      if (!settings.bootstrapAdminEnabled || touch) {
+        await recordAudit(db, {
+          actor: { type: "token", id: row.personId, label: row.email },
+          action: "auth.token_used",
+          resourceType: "api_token",
+          resourceId: row.tokenId,
+          outcome: settings.bootstrapAdminEnabled ? "success" : "denied",
+          requestId: use?.requestId ?? null,
+          details: {
+            token: row.name,
+            bootstrapAdmin: true,
+            ...(use ? { method: use.method, path: use.path } : {}),
+            ...(settings.bootstrapAdminEnabled ? {} : { reason: "bootstrap admin disabled" }),
+          },
+        });
+      }
+      if (!settings.bootstrapAdminEnabled) return null;
+    }
+    if (touch) await repo.touchToken(db, row.tokenId, now);
     // A token holds at most its person's roles: revoking a role revokes it from their tokens too.
     // Bootstrap tokens carry the roles they were registered with; personal tokens follow the person.
     const roles = row.kind === "bootstrap" ? row.tokenRoles.filter((r) => row.roles.includes(r)) : row.roles;
@@ -47,6 +111,8 @@ export function createAuthService(deps: { db: Db; sessionTtlMs: number }) {
     const settings = await loadIdentitySettings(db);
     // Idle timeout: a session unused for longer than the org allows is over.
     if (now.getTime() - row.lastSeenAt.getTime() > settings.sessionIdleMinutes * 60_000) return null;
+    // Maximum duration, as the org sets it now: lowering it also shortens sessions already open.
+    if (now.getTime() - row.createdAt.getTime() > settings.sessionMaxHours * 3_600_000) return null;
     if (row.isBootstrapAdmin && row.method === "local" && !settings.bootstrapAdminEnabled) return null;
     if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) await repo.touchSession(db, row.sessionId, now);
     return {
@@ -89,49 +155,54 @@ export function createAuthService(deps: { db: Db; sessionTtlMs: number }) {
       });
       throw new AppError("unauthenticated", disabled ? "The local admin account is disabled; sign in with SSO" : "Email or password is incorrect");
     }
-    const cookieValue = newToken("brdl_sess");
-    const csrfToken = newToken("brdl_csrf");
     const now = new Date();
-    const sessionId = await db.transaction(async (tx) => {
-      const id = await repo.insertSession(tx, {
-        tokenHash: hashToken(cookieValue),
+    const session = await db.transaction(async (tx) => {
+      const opened = await openSession(tx, {
         personId: person.id,
-        csrfToken,
-        expiresAt: new Date(now.getTime() + Math.min(deps.sessionTtlMs, settings.sessionMaxHours * 3_600_000)),
         method: "local",
-        userAgent: input.userAgent?.slice(0, 300) ?? null,
+        settings,
+        sessionTtlMs: deps.sessionTtlMs,
+        userAgent: input.userAgent,
+        now,
       });
       await tx.update(people).set({ lastSignInAt: now }).where(eq(people.id, person.id));
       await recordAudit(tx, {
         actor: { type: "person", id: person.id, label: person.email },
         action: "auth.login",
         resourceType: "session",
-        resourceId: id,
+        resourceId: opened.sessionId,
         outcome: "success",
         requestId: input.requestId,
         details: { method: "local", bootstrapAdmin: person.isBootstrapAdmin },
       });
-      return id;
+      return opened;
     });
+    const roles = person.roles as TRole[];
     const principal: Principal = {
       personId: person.id,
       email: person.email,
       displayName: person.displayName,
-      roles: person.roles as Principal["roles"],
-      permissions: effectivePermissions(person.roles as Principal["roles"]),
+      roles,
+      permissions: effectivePermissions(roles),
       isBootstrapAdmin: person.isBootstrapAdmin,
       authMethod: "session",
-      sessionId,
+      sessionId: session.sessionId,
       tokenId: null,
-      csrfToken,
+      csrfToken: session.csrfToken,
     };
-    return { cookieValue, principal };
+    return { cookieValue: session.cookieValue, expiresAt: session.expiresAt, principal };
   }
 
-  async function logout(principal: Principal, requestId: string) {
-    if (!principal.sessionId) return;
+  /**
+   * Ends the principal's session.
+   * @returns how the session was opened and, for SSO sessions, the ID token (the provider's
+   *   logout takes it as `id_token_hint`); null when there was no session
+   */
+  async function logout(principal: Principal, requestId: string): Promise<{ method: string; idToken: string | null } | null> {
+    if (!principal.sessionId) return null;
     const sessionId = principal.sessionId;
-    await db.transaction(async (tx) => {
+    return db.transaction(async (tx) => {
+      const session = await repo.findSession(tx, sessionId);
       await repo.revokeSession(tx, sessionId, new Date());
       await recordAudit(tx, {
         actor: { type: "person", id: principal.personId, label: principal.email },
@@ -140,7 +211,9 @@ export function createAuthService(deps: { db: Db; sessionTtlMs: number }) {
         resourceId: sessionId,
         outcome: "success",
         requestId,
+        details: { method: session?.method ?? "local" },
       });
+      return session ? { method: session.method, idToken: session.idToken } : null;
     });
   }
 

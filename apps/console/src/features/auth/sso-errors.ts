@@ -9,6 +9,10 @@ const SSO_ERROR_MESSAGES: Record<string, string> = {
   not_provisioned: "Your account is not provisioned in Bridle. Ask your IT team to give you access.",
   deactivated: "Your Bridle account is deactivated.",
   sso_disabled: "Single sign-on is turned off. Use the local admin account, or ask an admin.",
+  sso_misconfigured: "Single sign-on is not fully configured (issuer or client id missing). Ask an admin to finish the setup.",
+  provider_unavailable: "The identity provider could not be reached. Try again in a moment, or ask an admin to check the issuer URL.",
+  account_conflict:
+    "Your Bridle account is linked to a different identity, or is the local admin account, which cannot use single sign-on. Ask an admin.",
 };
 
 export const SSO_ERROR_GENERIC = "Single sign-on failed";

@@ -197,28 +197,41 @@ export const ZBot = ZBotSummary.extend({
 }).meta({ id: "Bot" });
 export type TBot = z.infer<typeof ZBot>;
 
+/** The bot record's fields without defaults: the base of create (with defaults) and PATCH (without). */
+const botFields = {
+  name: ZBotName,
+  email: z.email().trim().toLowerCase().nullable().optional().describe("Generated as `<name>.bot@<domain>` when omitted"),
+  owner: z.email().trim().toLowerCase().describe("The owner's email"),
+  team: text(80).min(1).describe("The team's slug"),
+  purpose: text(2000).min(1),
+  environment: ZEnvironment,
+  runtime: optText(200),
+  status: ZLifecycleStatus,
+  internalDataAccess: ZDataAccessLevel,
+  channels: z.array(ZChannelKey).max(50),
+  grants: z.array(ZGrantInput).max(200),
+  serviceAccounts: z.array(ZServiceAccountInput).max(50),
+  credentialReferences: z.array(ZCredentialReferenceInput).max(50),
+  credentialStorage: optText(300).describe("Where the bot's credentials live, e.g. `1Password vault bots-prod`"),
+  gatedActions: z.array(ZGatedAction).max(20),
+  createdAt: ZDateInput.nullable().optional(),
+  lastReviewedAt: ZDateInput.nullable().optional(),
+  runtimeProfile: ZRuntimeProfile,
+  exception: ZGoldenRuleExceptionInput.nullable().optional(),
+};
+
 /** What a bot record accepts on create and import. Owner and team are named by email and slug. */
 export const ZBotInput = z
   .object({
-    name: ZBotName,
-    email: z.email().trim().toLowerCase().nullable().optional().describe("Generated as `<name>.bot@<domain>` when omitted"),
-    owner: z.email().trim().toLowerCase().describe("The owner's email"),
-    team: text(80).min(1).describe("The team's slug"),
-    purpose: text(2000).min(1),
-    environment: ZEnvironment,
-    runtime: optText(200),
-    status: ZLifecycleStatus.default("active"),
-    internalDataAccess: ZDataAccessLevel.default("none"),
-    channels: z.array(ZChannelKey).max(50).default([]),
-    grants: z.array(ZGrantInput).max(200).default([]),
-    serviceAccounts: z.array(ZServiceAccountInput).max(50).default([]),
-    credentialReferences: z.array(ZCredentialReferenceInput).max(50).default([]),
-    credentialStorage: optText(300).describe("Where the bot's credentials live, e.g. `1Password vault bots-prod`"),
-    gatedActions: z.array(ZGatedAction).max(20).default([]),
-    createdAt: ZDateInput.nullable().optional(),
-    lastReviewedAt: ZDateInput.nullable().optional(),
-    runtimeProfile: ZRuntimeProfile.default({}),
-    exception: ZGoldenRuleExceptionInput.nullable().optional(),
+    ...botFields,
+    status: botFields.status.default("active"),
+    internalDataAccess: botFields.internalDataAccess.default("none"),
+    channels: botFields.channels.default([]),
+    grants: botFields.grants.default([]),
+    serviceAccounts: botFields.serviceAccounts.default([]),
+    credentialReferences: botFields.credentialReferences.default([]),
+    gatedActions: botFields.gatedActions.default([]),
+    runtimeProfile: botFields.runtimeProfile.default({}),
   })
   .strict()
   .meta({ id: "BotFields" });
@@ -226,7 +239,10 @@ export type TBotInput = z.input<typeof ZBotInput>;
 export type TBotInputParsed = z.output<typeof ZBotInput>;
 
 export const ZCreateBotRequest = ZBotInput;
-export const ZUpdateBotRequest = ZBotInput.partial()
+// No defaults here: a field left out of a PATCH keeps its stored value.
+export const ZUpdateBotRequest = z
+  .object(botFields)
+  .partial()
   .extend({ version: z.number().int().optional().describe("When given, the update fails with 409 if the bot changed since") })
   .strict()
   .meta({ id: "UpdateBotRequest" });

@@ -150,6 +150,11 @@ describe("bot inventory", () => {
     expect(res.statusCode).toBe(200);
     expect(res.json().findingKinds).not.toContain("disallowed_channel");
     expect(res.json().version).toBe(before.version + 1);
+    // fields left out of the PATCH keep their values
+    expect(res.json().grants).toEqual(before.grants.map((g: Record<string, unknown>) => ({ ...g, id: expect.any(String) })));
+    expect(res.json().serviceAccounts.length).toBe(before.serviceAccounts.length);
+    expect(res.json().runtimeProfile).toEqual(before.runtimeProfile);
+    expect(res.json().status).toBe(before.status);
     const stale = await t.api({ method: "PATCH", url: `/api/v1/bots/${id}`, payload: { purpose: "x", version: before.version } });
     expect(stale.statusCode).toBe(409);
   });

@@ -11,6 +11,7 @@ import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
 import { AppError, notFound } from "../../lib/errors.ts";
 import { can, canManageBot, canReadBot } from "../../lib/permissions.ts";
 import { findSecrets, secretMessage } from "../../lib/secrets.ts";
+import { notifyPolicyChanged } from "../../lib/policy-events.ts";
 import { recordAudit } from "../audit/audit.repo.ts";
 import { expectedBotEmail } from "@bridle/policy";
 import { recomputeFindings } from "../findings/findings.service.ts";
@@ -49,9 +50,12 @@ export function createBotsService(deps: { db: Db }) {
     const id = await db
       .transaction(async (tx) => {
         const resolved = await resolveOrThrow(tx, input, true);
+        // The name clash is the clearer message when the generated email would clash too.
+        if ((await repo.botIdsByName(tx, [input.name])).size) throw new AppError("conflict", `A bot named ${input.name} already exists`);
         await checkIdentity(tx, resolved, null, { email: true, serviceAccounts: true });
         const id = await repo.writeBot(tx, resolved);
         await recomputeFindings(tx);
+        await notifyPolicyChanged(tx, `bot:${id} created`);
         await recordAudit(tx, {
           actor: actorOf(ctx.principal),
           action: "bot.create",
@@ -110,6 +114,7 @@ export function createBotsService(deps: { db: Db }) {
         });
         await repo.writeBot(tx, resolved, id);
         await recomputeFindings(tx);
+        await notifyPolicyChanged(tx, `bot:${id} updated`);
         await recordAudit(tx, {
           actor: actorOf(ctx.principal),
           action: "bot.update",

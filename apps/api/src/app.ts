@@ -20,6 +20,9 @@ import { registerErrorHandler } from "./plugins/error-handler.ts";
 import { requireAuth } from "./plugins/auth.ts";
 import { authRoutes, meRoute } from "./modules/auth/auth.routes.ts";
 import { createAuthService } from "./modules/auth/auth.service.ts";
+import { sessionsRoutes } from "./modules/auth/sessions.routes.ts";
+import { createSessionsService } from "./modules/auth/sessions.service.ts";
+import { createSsoModule } from "./modules/sso/index.ts";
 import { botsRoutes } from "./modules/bots/bots.routes.ts";
 import { createBotsService } from "./modules/bots/bots.service.ts";
 import { findingsRoutes } from "./modules/findings/findings.routes.ts";
@@ -27,10 +30,14 @@ import { createFindingsService } from "./modules/findings/findings.service.ts";
 import { inventoryRoutes } from "./modules/inventory/inventory.routes.ts";
 import { createInventoryService } from "./modules/inventory/inventory.service.ts";
 import { peopleRoutes } from "./modules/people/people.routes.ts";
+import { scimRoutes, scimTokenRoutes } from "./modules/scim/scim.plugin.ts";
 import { tokensRoutes } from "./modules/tokens/tokens.routes.ts";
 import { createTokensService } from "./modules/tokens/tokens.service.ts";
 import { policySettingsRoutes } from "./modules/policy-settings/policy-settings.routes.ts";
 import { createPolicySettingsService } from "./modules/policy-settings/policy-settings.service.ts";
+import { approvalsModule } from "./modules/approvals/index.ts";
+import { gatedActionsModule } from "./modules/gated-actions/index.ts";
+import { createDecisionsModule } from "./modules/decisions/decisions.module.ts";
 
 export type AppDeps = { config: Config; database: DbHandle; logger?: boolean | object };
 
@@ -43,6 +50,7 @@ export const LOG_REDACT = [
   "*.password",
   "*.token",
   "*.csrfToken",
+  "*.clientSecret",
 ];
 
 /** Builds the Fastify app: plugins first, then one plugin per feature module. Does not listen. */
@@ -120,20 +128,32 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const sessionTtlMs = config.BRIDLE_SESSION_TTL_HOURS * 3_600_000;
   const auth = createAuthService({ db, sessionTtlMs });
   const inventory = createInventoryService({ db });
-  await app.register(authRoutes({ auth, sessionTtlMs, secureCookies: config.BRIDLE_SECURE_COOKIES }), { prefix: "/auth" });
+  const sso = createSsoModule({ db, config, sessionTtlMs });
+  const decisions = createDecisionsModule({ config, database, auth, log: app.log });
+  await app.register(authRoutes({ auth, secureCookies: config.BRIDLE_SECURE_COOKIES, sso: sso.sso, publicUrl: config.BRIDLE_PUBLIC_URL }), { prefix: "/auth" });
+  await app.register(sso.authRoutes, { prefix: "/auth" });
   await app.register(
     async (api) => {
       requireAuth(api, auth);
       meRoute(api);
+      await api.register(sso.apiRoutes);
+      await api.register(sessionsRoutes(createSessionsService({ db })));
       await api.register(botsRoutes(createBotsService({ db })));
       await api.register(findingsRoutes(createFindingsService({ db })));
       await api.register(policySettingsRoutes(createPolicySettingsService({ db })));
       await api.register(peopleRoutes({ db }));
       await api.register(inventoryRoutes(inventory));
+      await api.register(scimTokenRoutes({ db }));
       await api.register(tokensRoutes(createTokensService({ db })));
+      await api.register(approvalsModule({ db }));
+      await api.register(gatedActionsModule({ db }));
+      await api.register(decisions.botTokenRoutes);
     },
     { prefix: "/api/v1" },
   );
+  // Bot runtime scope (POST /api/v1/decisions, GET /api/v1/approval-requests/{id}) and /.well-known/jwks.json
+  await app.register(decisions.runtime);
+  await app.register(scimRoutes({ db }), { prefix: "/scim/v2" });
 
   // The built console, with the SPA's client-side routes falling back to index.html.
   const consoleDir = config.BRIDLE_CONSOLE_DIR ?? resolve(REPO_ROOT, "apps/console/dist");

@@ -3,6 +3,7 @@ import { buildApp } from "./app.ts";
 import { prepareDatabase } from "./bootstrap/start.ts";
 import { loadConfig } from "./config.ts";
 import { recomputeFindings } from "./modules/findings/findings.service.ts";
+import { startJobs, type Jobs } from "./jobs/index.ts";
 
 /** Findings that depend on the clock (overdue reviews, expired exceptions) are refreshed hourly. */
 const RECOMPUTE_EVERY_MS = 3_600_000;
@@ -33,6 +34,17 @@ try {
   process.exit(1);
 }
 
+// Background jobs (approval expiry): pg-boss with PostgreSQL, an in-process timer with PGlite.
+let jobs: Jobs | null = null;
+try {
+  jobs = await startJobs({ database, databaseUrl: config.DATABASE_URL, log: app.log });
+} catch (err) {
+  app.log.error({ err }, "background jobs failed to start");
+  await app.close().catch(() => {});
+  await database.close().catch(() => {});
+  process.exit(1);
+}
+
 const timer = setInterval(() => {
   database.db.transaction((tx) => recomputeFindings(tx)).catch((err) => app.log.error({ err }, "scheduled findings recompute failed"));
 }, RECOMPUTE_EVERY_MS);
@@ -48,6 +60,7 @@ async function shutdown(signal: string) {
   force.unref();
   try {
     await app.close();
+    await jobs?.stop(5_000);
     await database.close();
     process.exit(0);
   } catch (err) {

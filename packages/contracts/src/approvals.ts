@@ -21,6 +21,13 @@ export const ZGoldenRuleExceptionPayload = z.object({
   dataClassification: z.string().trim().min(1).max(100),
   approvalRequirements: z.string().trim().min(1).max(1000),
   exceptionExpiresAt: z.iso.datetime({ offset: true }),
+  /**
+   * The scope expansion this exception makes possible, applied with it on approval. A scope
+   * expansion that would break the Golden Rule is sent this way: one request, one review.
+   */
+  grant: ZScopeExpansionPayload.optional().describe(
+    "A grant to add together with the exception (a scope expansion that breaks the Golden Rule is requested this way)",
+  ),
 });
 export const ZOwnershipTransferPayload = z.object({ toEmail: z.email() });
 export const ZDecisionTarget = z

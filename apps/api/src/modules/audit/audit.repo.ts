@@ -36,10 +36,28 @@ export const AUDIT_ACTIONS = [
   "api_token.revoke",
   "session.revoke",
   "auth.sso_login",
+  // approvals (human side): request opened, each review, expiry, withdrawal, and the applied change
+  "approval.request",
+  "approval.approve",
+  "approval.deny",
+  "approval.expire",
+  "approval.cancel",
+  "approval.apply",
+  "gated_action.update",
+  "gated_action.override_set",
+  "gated_action.override_remove",
+  // runtime side: bot runtime tokens, every decision answered to a runtime (actor: the bot), denied reads of a request
+  "bot_token.create",
+  "bot_token.revoke",
+  "decision.allow",
+  "decision.deny",
+  "decision.require_approval",
+  "approval.read",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export type Actor = { type: "person" | "system" | "token"; id: string | null; label: string | null };
+/** `bot`: a bot runtime acting with its runtime token (decisions, gated-action requests). */
+export type Actor = { type: "person" | "system" | "token" | "bot"; id: string | null; label: string | null };
 export const SYSTEM_ACTOR: Actor = { type: "system", id: null, label: "bridle" };
 
 export type AuditEventInput = {

@@ -21,6 +21,7 @@ import { loadPolicyInput } from "../findings/findings.repo.ts";
 import { recomputeFindings } from "../findings/findings.service.ts";
 import type { RawRecord } from "./inventory.parse.ts";
 import { loadBotsAsInput } from "./inventory.repo.ts";
+import { notifyPolicyChanged } from "../../lib/policy-events.ts";
 
 /** Canonical JSON of a bot input for change detection: dates as ISO instants, defaults applied. */
 function canonical(b: TBotInputParsed, domain: string): Record<string, string> {
@@ -177,6 +178,7 @@ export function createInventoryService(deps: { db: Db }) {
       }
       for (let i = 0; i < events.length; i += 1000) await tx.insert(auditEvents).values(events.slice(i, i + 1000));
       await recomputeFindings(tx);
+      await notifyPolicyChanged(tx, "inventory imported");
       await recordAudit(tx, {
         actor: auditActor,
         action: "inventory.import",

@@ -3,6 +3,7 @@ import type { Db } from "@bridle/db";
 import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
 import { AppError } from "../../lib/errors.ts";
 import { can } from "../../lib/permissions.ts";
+import { notifyPolicyChanged } from "../../lib/policy-events.ts";
 import { recordAudit } from "../audit/audit.repo.ts";
 import { recomputeFindings } from "../findings/findings.service.ts";
 import * as repo from "./policy-settings.repo.ts";
@@ -41,6 +42,7 @@ export function createPolicySettingsService(deps: { db: Db }) {
           });
       }
       const result = await recomputeFindings(tx);
+      await notifyPolicyChanged(tx, "org policy updated");
       await recordAudit(tx, {
         actor: actorOf(ctx.principal),
         action: "policy.update",

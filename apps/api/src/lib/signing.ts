@@ -1,0 +1,192 @@
+import { createPrivateKey, sign as ed25519Sign } from "node:crypto";
+import { Worker } from "node:worker_threads";
+import { signingKeys, type Db } from "@bridle/db";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from "jose";
+import { decryptSecret, encryptSecret } from "../modules/sso/secret-box.ts";
+
+/**
+ * Ed25519 keys that sign decisions (DESIGN.md "Decision": verifiable offline). One active key,
+ * generated on the first start and stored in `signing_keys`, so every replica signs with the same
+ * key and one JWKS verifies them all. The private JWK is AES-256-GCM encrypted with
+ * BRIDLE_ENCRYPTION_KEY when it is set (stored as plain JSON otherwise, and encrypted in place the
+ * first time a replica starts with the key).
+ */
+
+/** The protected header's `typ`: a decision JWS is never mistaken for another JWT/JWS. */
+export const DECISION_JWS_TYPE = "bridle-decision+jws";
+const ALG = "EdDSA";
+/** Serialises key creation across replicas starting at once ("bridle_signing_key"). */
+const KEY_LOCK = 0x62726b6579;
+const aad = (kid: string) => `signing_key:${kid}`;
+
+export type PublicJwk = { kty: "OKP"; crv: "Ed25519"; x: string; kid: string; alg: "EdDSA"; use: "sig" };
+export type Jwks = { keys: PublicJwk[] };
+
+export type DecisionSigner = {
+  kid: string;
+  /** A compact JWS over `JSON.stringify(payload)`, header `{ alg: "EdDSA", kid, typ: "bridle-decision+jws" }`. */
+  sign: (payload: object) => Promise<string>;
+  /** Stops the signing thread (the signer signs on the calling thread afterwards). */
+  close: () => Promise<void>;
+};
+
+/**
+ * Signs on a worker thread. Plain CommonJS evaluated in the worker (no TypeScript loader needed).
+ * Input: `{ id, inputs: string[] }` (JWS signing inputs); output: `{ id, signatures: string[] }`
+ * (base64url). The private key never leaves the process.
+ */
+const SIGNING_WORKER = `
+const { parentPort, workerData } = require("node:worker_threads");
+const { createPrivateKey, sign } = require("node:crypto");
+const key = createPrivateKey({ key: workerData, format: "jwk" });
+parentPort.on("message", ({ id, inputs }) => {
+  parentPort.postMessage({ id, signatures: inputs.map((input) => sign(null, Buffer.from(input), key).toString("base64url")) });
+});`;
+
+/**
+ * The compact JWS serialization (RFC 7515 §7.1) with EdDSA / Ed25519 (RFC 8037), computed with
+ * node:crypto. Ed25519 is deterministic, so this is byte for byte what jose's `CompactSign`
+ * produces (a unit test checks it).
+ *
+ * Signing is the largest CPU cost of a decision (~40 µs here), so by default it runs on a worker
+ * thread, fed in batches (everything queued in one turn of the event loop goes in one message),
+ * which takes it off the event loop that parses and answers requests. (libuv's pool via
+ * `crypto.sign(..., callback)` did not: its job holds the key's lock, and the event loop waited
+ * for it.) If the worker fails, signing falls back to the calling thread.
+ */
+export function createJwsSigner(privateJwk: JWK, kid: string, opts: { thread?: boolean; onError?: (err: Error) => void } = {}): DecisionSigner {
+  const jwk = { kty: "OKP", crv: "Ed25519", x: String(privateJwk.x), d: String(privateJwk.d) };
+  const key = createPrivateKey({ key: jwk, format: "jwk" });
+  const header = Buffer.from(JSON.stringify({ alg: ALG, kid, typ: DECISION_JWS_TYPE })).toString("base64url");
+  const inputOf = (payload: object) => `${header}.${Buffer.from(JSON.stringify(payload)).toString("base64url")}`;
+  const signHere = (input: string) => `${input}.${ed25519Sign(null, Buffer.from(input), key).toString("base64url")}`;
+
+  type Waiting = { input: string; resolve: (jws: string) => void };
+  let worker: Worker | null = opts.thread === false ? null : new Worker(SIGNING_WORKER, { eval: true, workerData: jwk });
+  const inFlight = new Map<number, Waiting[]>();
+  let queue: Waiting[] = [];
+  let scheduled = false;
+  let seq = 0;
+
+  const failOver = (err: Error) => {
+    if (!worker) return;
+    worker = null;
+    opts.onError?.(err);
+    // What the worker had not answered is signed here instead.
+    for (const batch of inFlight.values()) for (const w of batch) w.resolve(signHere(w.input));
+    inFlight.clear();
+  };
+  if (worker) {
+    worker.unref();
+    worker.on("message", (m: { id: number; signatures: string[] }) => {
+      const batch = inFlight.get(m.id);
+      inFlight.delete(m.id);
+      batch?.forEach((w, i) => w.resolve(`${w.input}.${m.signatures[i]}`));
+    });
+    worker.on("error", failOver);
+    worker.on("exit", (code) => failOver(new Error(`the signing worker exited (code ${code})`)));
+  }
+
+  function flush() {
+    scheduled = false;
+    const batch = queue;
+    queue = [];
+    if (!worker) {
+      for (const w of batch) w.resolve(signHere(w.input));
+      return;
+    }
+    const id = ++seq;
+    inFlight.set(id, batch);
+    worker.postMessage({ id, inputs: batch.map((w) => w.input) });
+  }
+
+  return {
+    kid,
+    sign: (payload) => {
+      const input = inputOf(payload);
+      if (!worker) return Promise.resolve(signHere(input));
+      return new Promise((resolve) => {
+        queue.push({ input, resolve });
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(flush);
+        }
+      });
+    },
+    close: async () => {
+      const w = worker;
+      worker = null;
+      if (!w) return;
+      for (const batch of inFlight.values()) for (const x of batch) x.resolve(signHere(x.input));
+      inFlight.clear();
+      await w.terminate();
+    },
+  };
+}
+
+export class SigningKeyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SigningKeyError";
+  }
+}
+
+const toPublic = (jwk: JWK, kid: string): PublicJwk => ({ kty: "OKP", crv: "Ed25519", x: String(jwk.x), kid, alg: ALG, use: "sig" });
+
+async function createKey(encryptionKey: Buffer | undefined) {
+  const { privateKey } = await generateKeyPair(ALG, { crv: "Ed25519", extractable: true });
+  const priv = await exportJWK(privateKey);
+  const kid = await calculateJwkThumbprint({ kty: "OKP", crv: "Ed25519", x: String(priv.x) });
+  const json = JSON.stringify(priv);
+  return { kid, publicJwk: toPublic(priv, kid), privateJwk: encryptionKey ? encryptSecret(encryptionKey, json, aad(kid)) : json };
+}
+
+function openPrivate(stored: string, kid: string, encryptionKey: Buffer | undefined): JWK {
+  if (stored.startsWith("{")) return JSON.parse(stored) as JWK;
+  if (!encryptionKey)
+    throw new SigningKeyError(`The decision signing key ${kid} is encrypted: set BRIDLE_ENCRYPTION_KEY to the key it was stored with`);
+  try {
+    return JSON.parse(decryptSecret(encryptionKey, stored, aad(kid))) as JWK;
+  } catch (err) {
+    throw new SigningKeyError(`The decision signing key ${kid} cannot be decrypted: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Loads the active signing key (the oldest unretired one), creating it when there is none, and
+ * the JWKS of every unretired key. Safe when several replicas start together: creation runs under
+ * an advisory lock and re-checks.
+ * @throws SigningKeyError when the stored key cannot be opened with the configured encryption key
+ */
+export async function loadSigningKeys(db: Db, opts: { encryptionKey: Buffer | undefined; log?: (msg: string) => void; onSignerError?: (err: Error) => void }) {
+  const active = () =>
+    db.select().from(signingKeys).where(isNull(signingKeys.retiredAt)).orderBy(asc(signingKeys.createdAt), asc(signingKeys.kid));
+  let rows = await active();
+  if (rows.length === 0) {
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${KEY_LOCK})`);
+      const again = await tx.select({ kid: signingKeys.kid }).from(signingKeys).where(isNull(signingKeys.retiredAt)).limit(1);
+      if (again.length) return;
+      const key = await createKey(opts.encryptionKey);
+      await tx.insert(signingKeys).values({ kid: key.kid, alg: ALG, publicJwk: key.publicJwk, privateJwk: key.privateJwk });
+      opts.log?.(`created the decision signing key ${key.kid}${opts.encryptionKey ? "" : " (stored unencrypted: set BRIDLE_ENCRYPTION_KEY to encrypt it)"}`);
+    });
+    rows = await active();
+  }
+  const current = rows[0];
+  if (!current) throw new SigningKeyError("No decision signing key could be created");
+  const privateJwk = openPrivate(current.privateJwk, current.kid, opts.encryptionKey);
+  if (opts.encryptionKey && current.privateJwk.startsWith("{")) {
+    // Started once without the key, now with it: encrypt the stored key in place.
+    const enc = encryptSecret(opts.encryptionKey, current.privateJwk, aad(current.kid));
+    await db
+      .update(signingKeys)
+      .set({ privateJwk: enc })
+      .where(and(eq(signingKeys.kid, current.kid), eq(signingKeys.privateJwk, current.privateJwk)));
+    opts.log?.(`encrypted the decision signing key ${current.kid} with BRIDLE_ENCRYPTION_KEY`);
+  }
+  const signer = createJwsSigner(privateJwk, current.kid, { onError: opts.onSignerError });
+  const jwks: Jwks = { keys: rows.map((r) => ({ ...(r.publicJwk as PublicJwk), kid: r.kid, alg: ALG, use: "sig" as const })) };
+  return { signer, jwks };
+}

@@ -1,0 +1,118 @@
+import {
+  ZGatedActionPayload,
+  ZGoldenRuleExceptionPayload,
+  ZOwnershipTransferPayload,
+  ZScopeExpansionPayload,
+  type TApprovalRequest,
+  type TRole,
+  type TSystemClassification,
+} from "@bridle/contracts";
+import type { DbOrTx } from "@bridle/db";
+import { toIso } from "../../lib/sql.ts";
+import { assess, type AssessInput, type Assessment, type BotScope } from "./approvals.effect.ts";
+import * as repo from "./approvals.repo.ts";
+
+/** The request's status as a reader should see it: a pending request past its expiry is expired. */
+export function displayStatus(status: string, expiresAt: Date, now: Date): TApprovalRequest["status"] {
+  return (status === "pending" && expiresAt.getTime() <= now.getTime() ? "expired" : status) as TApprovalRequest["status"];
+}
+
+/** Parses a stored payload back into what `assess` reads; null when it does not parse (never expected). */
+export function assessInputOf(
+  kind: string,
+  payload: unknown,
+  extra: { approverRole: string; approvalsRequired: number; people: ReadonlyMap<string, { email: string; displayName: string; status: string }> },
+): AssessInput | null {
+  switch (kind) {
+    case "scope_expansion": {
+      const p = ZScopeExpansionPayload.safeParse(payload);
+      return p.success ? { kind, payload: p.data } : null;
+    }
+    case "golden_rule_exception": {
+      const p = ZGoldenRuleExceptionPayload.safeParse(payload);
+      return p.success ? { kind, payload: p.data } : null;
+    }
+    case "ownership_transfer": {
+      const p = ZOwnershipTransferPayload.safeParse(payload);
+      return p.success ? { kind, payload: p.data, toPerson: extra.people.get(p.data.toEmail.toLowerCase()) ?? null } : null;
+    }
+    case "gated_action": {
+      const p = ZGatedActionPayload.safeParse(payload);
+      return p.success ? { kind, payload: p.data, approverRole: extra.approverRole, approvalsRequired: extra.approvalsRequired } : null;
+    }
+    default:
+      return null;
+  }
+}
+
+const unreadable: Assessment = {
+  effect: { summary: "This request's payload could not be read", changes: [] },
+  reasons: [{ code: "payload_unreadable", message: "The stored request does not match its kind; deny it", rule: "BR-APPROVAL" }],
+  goldenRule: { internalData: false, externalCommunication: false, violation: false },
+  becomesExceptionRequest: false,
+};
+
+/**
+ * Builds the reviewer's view (ZApprovalRequest) of many requests (the inbox) in a fixed number of
+ * queries. One request is read with `getApprovalRequestView` (decisions/approval-view.repo.ts,
+ * shared with the runtime's long-poll); both call `assess`, and a test checks they agree.
+ * Each view has the requester, the bot's current scope, what approval would change and the
+ * policy's reasons (computed now, against the bot as it is now), and the history of reviews.
+ */
+export async function buildViews(db: DbOrTx, rows: readonly repo.RequestListRow[], now = new Date()): Promise<TApprovalRequest[]> {
+  if (!rows.length) return [];
+  const transferEmails = rows
+    .filter((r) => r.kind === "ownership_transfer" && typeof r.payload.toEmail === "string")
+    .map((r) => r.payload.toEmail as string);
+  const [reviews, scopes, systems, people] = [
+    await repo.reviewsFor(
+      db,
+      rows.map((r) => r.id),
+    ),
+    await repo.loadBotScopes(
+      db,
+      rows.map((r) => r.bot_id),
+    ),
+    await repo.loadSystems(db),
+    await repo.findPeopleByEmail(db, transferEmails),
+  ];
+  const classifications = new Map<string, TSystemClassification>([...systems].map(([k, v]) => [k, v.classification]));
+  return rows.map((r) => {
+    const scope: BotScope = scopes.get(r.bot_id) ?? { name: r.bot_name, ownerEmail: r.owner_email, internalDataAccess: "none", channels: [], grants: [], exception: null };
+    const input = assessInputOf(r.kind, r.payload, { approverRole: r.approver_role, approvalsRequired: r.approvals_required, people });
+    const a = input ? assess(scope, input, { systems: classifications, now }) : unreadable;
+    const mine = reviews.filter((v) => v.requestId === r.id);
+    return {
+      id: r.id,
+      kind: r.kind as TApprovalRequest["kind"],
+      status: displayStatus(r.status, new Date(toIso(r.expires_at)!), now),
+      bot: { id: r.bot_id, name: r.bot_name, environment: r.bot_environment, team: r.team_name, owner: r.owner_email },
+      requester: r.requester_bot_id
+        ? { type: "bot" as const, id: r.requester_bot_id, label: r.requester_bot_name ?? "(removed bot)" }
+        : { type: "person" as const, id: r.requester_person_id, label: r.requester_email ?? "(removed person)" },
+      justification: r.justification,
+      payload: r.payload,
+      approverRole: r.approver_role as TRole,
+      approvalsRequired: r.approvals_required,
+      approvals: mine.filter((v) => v.decision === "approve").length,
+      reviews: mine.map((v) => ({
+        reviewer: { id: v.reviewerId, email: v.email, displayName: v.displayName },
+        decision: v.decision as "approve" | "deny",
+        note: v.note,
+        at: toIso(v.at)!,
+      })),
+      effect: a.effect,
+      reasons: a.reasons,
+      currentScope: {
+        grants: scope.grants.map((g) => ({ system: g.system, scope: g.scope, access: g.access, expiresAt: g.expiresAt ? g.expiresAt.toISOString() : null })),
+        channels: [...scope.channels],
+        internalDataAccess: scope.internalDataAccess,
+      },
+      runtimeRequestId: r.runtime_request_id,
+      createdAt: toIso(r.created_at)!,
+      expiresAt: toIso(r.expires_at)!,
+      decidedAt: toIso(r.decided_at),
+      consumedAt: toIso(r.consumed_at),
+    };
+  });
+}

@@ -1,0 +1,264 @@
+import { GATED_ACTIONS, type TGatedAction, type TSystemClassification } from "@bridle/contracts";
+import type { Db } from "@bridle/db";
+import { effectiveRule, type ChannelPolicy, type DecisionContext, type GatedActionRule } from "@bridle/policy";
+import { hashToken } from "../../lib/crypto.ts";
+import * as repo from "./snapshot.repo.ts";
+
+/**
+ * The in-memory policy snapshot that `POST /decisions` evaluates against (DESIGN.md: "a decision
+ * costs no database round trip beyond what its audit write needs"): org policy and its version,
+ * system classifications, gated-action rules, and per bot its status, channels, grants, Golden
+ * Rule exception, effective rules (org rule + override) and live token hashes.
+ *
+ * It is rebuilt when POLICY_CHANNEL fires (every replica LISTENs). A reason `bot:<uuid> ...`
+ * (or `bot <uuid> ...`) refreshes that bot only; any other reason rebuilds everything. Refreshes run one at a time and
+ * coalesce: notifications that arrive during a refresh are applied by the next one.
+ */
+
+export type Rules = Readonly<Record<TGatedAction, GatedActionRule>>;
+export type BotEntry = DecisionContext["bot"] & { id: string; name: string; rules: Rules; tokenHashes: string[] };
+export type TokenEntry = { tokenId: string; botId: string; tokenHash: string; expiresAtMs: number | null; lastTouchMs: number };
+
+export type PolicySnapshot = {
+  version: number;
+  channelPolicy: ChannelPolicy;
+  systems: ReadonlyMap<string, TSystemClassification>;
+  orgRules: Rules;
+  bots: Map<string, BotEntry>;
+  /** SHA-256 of the token -> token */
+  tokens: Map<string, TokenEntry>;
+};
+
+/** A gated action with no row in gated_action_policies is denied (deny when unsure). */
+const MISSING_RULE: GatedActionRule = { mode: "deny", approverRole: "security", approvalsRequired: 1, requestTtlMinutes: 60 };
+const BOT_REASON = /^bot[: ]([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b/i;
+/** Remembered revoked / unknown token hashes (FIFO-bounded), so they never cost a DB lookup twice. */
+const MAX_REJECTED = 10_000;
+const RETRY_MS = 1_000;
+const READ_SNAPSHOT = { isolationLevel: "repeatable read", accessMode: "read only" } as const;
+
+function orgRulesOf(rows: repo.RuleRow[]): Rules {
+  const byAction = new Map(rows.map((r) => [r.action, r]));
+  return Object.fromEntries(
+    GATED_ACTIONS.map((a) => {
+      const r = byAction.get(a);
+      return [a, r ? { mode: r.mode, approverRole: r.approverRole, approvalsRequired: r.approvalsRequired, requestTtlMinutes: r.requestTtlMinutes } : MISSING_RULE];
+    }),
+  ) as Rules;
+}
+
+function botRules(org: Rules, overrides: repo.OverrideRow[]): Rules {
+  if (overrides.length === 0) return org;
+  const rules = { ...org } as Record<TGatedAction, GatedActionRule>;
+  for (const o of overrides) {
+    if (!(o.action in rules)) continue;
+    const a = o.action as TGatedAction;
+    rules[a] = effectiveRule(org[a], {
+      ...(o.mode ? { mode: o.mode } : {}),
+      ...(o.approverRole ? { approverRole: o.approverRole } : {}),
+      ...(o.approvalsRequired !== null ? { approvalsRequired: o.approvalsRequired } : {}),
+      ...(o.requestTtlMinutes !== null ? { requestTtlMinutes: o.requestTtlMinutes } : {}),
+    });
+  }
+  return rules;
+}
+
+const toEntry = (b: repo.BotRuntimeRow, org: Rules): BotEntry => ({
+  id: b.id,
+  name: b.name,
+  status: b.status,
+  internalDataAccess: b.internalDataAccess,
+  channels: b.channels,
+  grants: b.grants,
+  exception: b.exception,
+  rules: botRules(org, b.overrides),
+  tokenHashes: [],
+});
+
+const toTokenEntry = (t: repo.TokenRow): TokenEntry => ({
+  tokenId: t.id,
+  botId: t.botId,
+  tokenHash: t.tokenHash,
+  expiresAtMs: t.expiresAt ? t.expiresAt.getTime() : null,
+  lastTouchMs: t.lastUsedAt ? t.lastUsedAt.getTime() : 0,
+});
+
+export type SnapshotStore = ReturnType<typeof createSnapshotStore>;
+
+export function createSnapshotStore(deps: { db: Db; log: { error: (obj: object, msg: string) => void } }) {
+  const { db, log } = deps;
+  let snap: PolicySnapshot | null = null;
+  const rejected = new Map<string, true>();
+  let fullPending = false;
+  const pendingBots = new Set<string>();
+  let running: Promise<void> | null = null;
+  let retryTimer: NodeJS.Timeout | null = null;
+  let stopped = false;
+
+  function reject(hash: string) {
+    rejected.delete(hash);
+    rejected.set(hash, true);
+    if (rejected.size > MAX_REJECTED) rejected.delete(rejected.keys().next().value!);
+  }
+
+  function putTokens(s: PolicySnapshot, tokens: repo.TokenRow[]) {
+    for (const t of tokens) {
+      const bot = s.bots.get(t.botId);
+      if (!bot || rejected.has(t.tokenHash)) continue;
+      s.tokens.set(t.tokenHash, toTokenEntry(t));
+      bot.tokenHashes.push(t.tokenHash);
+    }
+  }
+
+  async function loadFull(): Promise<void> {
+    // One consistent read: a change committed in between is either wholly in or wholly out
+    // (and then its notification triggers the next refresh).
+    const [org, systems, ruleRows, bots, tokens] = await db.transaction(
+      async (tx) => [await repo.loadOrg(tx), await repo.loadSystems(tx), await repo.loadRules(tx), await repo.loadBots(tx), await repo.loadLiveTokens(tx)] as const,
+      READ_SNAPSHOT,
+    );
+    const orgRules = orgRulesOf(ruleRows);
+    const next: PolicySnapshot = {
+      version: org?.version ?? 0,
+      channelPolicy: { channelAllowlist: org?.channelAllowlist ?? [], channelBlocklist: org?.channelBlocklist ?? [] },
+      systems,
+      orgRules,
+      bots: new Map(bots.map((b) => [b.id, toEntry(b, orgRules)])),
+      tokens: new Map(),
+    };
+    putTokens(next, tokens);
+    // Keep the throttle of last-used writes across rebuilds.
+    if (snap) for (const [hash, t] of next.tokens) t.lastTouchMs = Math.max(t.lastTouchMs, snap.tokens.get(hash)?.lastTouchMs ?? 0);
+    snap = next;
+  }
+
+  async function loadBots(ids: string[]): Promise<void> {
+    const s = snap;
+    if (!s) return loadFull();
+    const [org, bots, tokens] = await db.transaction(
+      async (tx) => [await repo.loadOrg(tx), await repo.loadBots(tx, ids), await repo.loadLiveTokens(tx, ids)] as const,
+      READ_SNAPSHOT,
+    );
+    if (snap !== s) return; // a full rebuild replaced the snapshot meanwhile and read newer data
+    // Per-bot changes (an override) bump the org's policy version too.
+    if (org) s.version = org.version;
+    for (const id of ids) {
+      for (const hash of s.bots.get(id)?.tokenHashes ?? []) s.tokens.delete(hash);
+      s.bots.delete(id);
+    }
+    for (const b of bots) s.bots.set(b.id, toEntry(b, s.orgRules));
+    putTokens(s, tokens);
+  }
+
+  async function drain(): Promise<void> {
+    while (!stopped && (fullPending || pendingBots.size > 0)) {
+      try {
+        if (fullPending || !snap) {
+          fullPending = false;
+          pendingBots.clear();
+          await loadFull();
+        } else {
+          const ids = [...pendingBots];
+          pendingBots.clear();
+          await loadBots(ids);
+        }
+      } catch (err) {
+        log.error({ err }, "decision snapshot refresh failed; retrying");
+        fullPending = true;
+        if (!retryTimer && !stopped) {
+          retryTimer = setTimeout(() => {
+            retryTimer = null;
+            schedule();
+          }, RETRY_MS);
+          retryTimer.unref();
+        }
+        return;
+      }
+    }
+  }
+
+  function schedule(): Promise<void> {
+    if (!running)
+      running = drain().finally(() => {
+        running = null;
+        if (!stopped && !retryTimer && (fullPending || pendingBots.size > 0)) void schedule();
+      });
+    return running;
+  }
+
+  /** Applies a POLICY_CHANNEL notification (or any other reason to refresh). */
+  function invalidate(reason: string): Promise<void> {
+    const m = BOT_REASON.exec(reason);
+    if (m?.[1]) pendingBots.add(m[1].toLowerCase());
+    else fullPending = true;
+    return schedule();
+  }
+
+  return {
+    /** Loads the first snapshot (call before serving). */
+    load: async () => {
+      stopped = false;
+      fullPending = true;
+      await schedule();
+      if (!snap) throw new Error("The decision snapshot could not be loaded");
+    },
+    stop: () => {
+      stopped = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = null;
+    },
+    invalidate,
+    /** The current snapshot, or null before the first load. */
+    current: (): PolicySnapshot | null => snap,
+    /**
+     * The live token for a raw bot token. From memory; a token missing from the snapshot (created
+     * on another replica a moment ago) is looked up once in the database. Null when unknown,
+     * revoked or expired.
+     */
+    async authenticate(token: string, nowMs: number): Promise<TokenEntry | null> {
+      const hash = hashToken(token);
+      if (rejected.has(hash)) return null;
+      const s = snap;
+      let entry = s?.tokens.get(hash);
+      if (!entry) {
+        const row = await repo.findLiveToken(db, hash);
+        if (!row) {
+          reject(hash);
+          return null;
+        }
+        if (!snap?.bots.has(row.botId)) await invalidate(`bot:${row.botId} token`);
+        const cur = snap;
+        if (!cur || !cur.bots.has(row.botId)) return null;
+        entry = cur.tokens.get(hash);
+        if (!entry) {
+          entry = toTokenEntry(row);
+          cur.tokens.set(hash, entry);
+          cur.bots.get(row.botId)!.tokenHashes.push(hash);
+        }
+      }
+      if (entry.expiresAtMs !== null && entry.expiresAtMs <= nowMs) return null;
+      return entry;
+    },
+    /** Makes a just-created token usable on this replica at once. */
+    addToken(t: repo.TokenRow) {
+      const s = snap;
+      const bot = s?.bots.get(t.botId);
+      if (!s || !bot || s.tokens.has(t.tokenHash)) return;
+      s.tokens.set(t.tokenHash, toTokenEntry(t));
+      bot.tokenHashes.push(t.tokenHash);
+    },
+    /**
+     * Revokes a token on this replica at once (before the NOTIFY round trip), and for good: a
+     * rebuild that read the row just before the revocation committed cannot bring it back.
+     */
+    forgetToken(tokenHash: string) {
+      reject(tokenHash);
+      const s = snap;
+      const t = s?.tokens.get(tokenHash);
+      if (!s || !t) return;
+      s.tokens.delete(tokenHash);
+      const bot = s.bots.get(t.botId);
+      if (bot) bot.tokenHashes = bot.tokenHashes.filter((h) => h !== tokenHash);
+    },
+  };
+}

@@ -1,0 +1,134 @@
+import type { TDataAccessLevel, TExceptionStatus, TGrantAccess, TLifecycleStatus, TRole, TSystemClassification } from "@bridle/contracts";
+import { type DbOrTx } from "@bridle/db";
+import type { GatedActionMode } from "@bridle/policy";
+import { sql, type SQL } from "drizzle-orm";
+import { rowsOf, toDate } from "../../lib/sql.ts";
+
+/** Queries that (re)build the in-memory decision snapshot. Nothing here runs on the hot path. */
+
+export type OrgRow = { version: number; channelAllowlist: string[]; channelBlocklist: string[] };
+export type RuleRow = { action: string; mode: GatedActionMode; approverRole: TRole; approvalsRequired: number; requestTtlMinutes: number };
+export type OverrideRow = {
+  action: string;
+  mode: GatedActionMode | null;
+  approverRole: TRole | null;
+  approvalsRequired: number | null;
+  requestTtlMinutes: number | null;
+};
+export type BotRuntimeRow = {
+  id: string;
+  name: string;
+  status: TLifecycleStatus;
+  internalDataAccess: TDataAccessLevel;
+  channels: string[];
+  grants: { system: string; scope: string; access: TGrantAccess; expiresAt: Date | null }[];
+  exception: { status: TExceptionStatus; expiresAt: Date | null; allowedSystems: string[]; allowedChannels: string[] } | null;
+  overrides: OverrideRow[];
+};
+export type TokenRow = { id: string; botId: string; tokenHash: string; expiresAt: Date | null; lastUsedAt: Date | null };
+
+export async function loadOrg(db: DbOrTx): Promise<OrgRow | null> {
+  const rows = rowsOf<{ version: number; channel_allowlist: string[]; channel_blocklist: string[] }>(
+    await db.execute(sql`select version, channel_allowlist, channel_blocklist from org_policy where id = 1`),
+  );
+  const r = rows[0];
+  return r ? { version: r.version, channelAllowlist: r.channel_allowlist, channelBlocklist: r.channel_blocklist } : null;
+}
+
+export async function loadSystems(db: DbOrTx): Promise<Map<string, TSystemClassification>> {
+  const rows = rowsOf<{ key: string; classification: TSystemClassification }>(await db.execute(sql`select key, classification from connected_systems`));
+  return new Map(rows.map((r) => [r.key, r.classification]));
+}
+
+export async function loadRules(db: DbOrTx): Promise<RuleRow[]> {
+  const rows = rowsOf<{ action: string; mode: GatedActionMode; approver_role: TRole; approvals_required: number; request_ttl_minutes: number }>(
+    await db.execute(sql`select action, mode, approver_role, approvals_required, request_ttl_minutes from gated_action_policies`),
+  );
+  return rows.map((r) => ({
+    action: r.action,
+    mode: r.mode,
+    approverRole: r.approver_role,
+    approvalsRequired: r.approvals_required,
+    requestTtlMinutes: r.request_ttl_minutes,
+  }));
+}
+
+type RawBot = {
+  id: string;
+  name: string;
+  status: TLifecycleStatus;
+  internal_data_access: TDataAccessLevel;
+  channels: string[];
+  grants: { system: string; scope: string; access: TGrantAccess; expiresAt: string | null }[] | null;
+  overrides: { action: string; mode: GatedActionMode | null; approverRole: TRole | null; approvalsRequired: number | null; requestTtlMinutes: number | null }[] | null;
+  exc_status: TExceptionStatus | null;
+  exc_expires_at: unknown;
+  exc_allowed_systems: string[] | null;
+  exc_allowed_channels: string[] | null;
+};
+
+/**
+ * What decisions need to know about bots (all of them, or the given ids), one round trip:
+ * status, data access, channels, grants (system keys), the Golden Rule exception, the gated-action
+ * overrides.
+ */
+export async function loadBots(db: DbOrTx, ids?: readonly string[]): Promise<BotRuntimeRow[]> {
+  const filter: SQL = ids ? sql`where b.id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)` : sql``;
+  const res = await db.execute(sql`
+    select b.id, b.name, b.status, b.internal_data_access, b.channels, g.grants, o.overrides,
+           e.status as exc_status, e.expires_at as exc_expires_at,
+           e.allowed_systems as exc_allowed_systems, e.allowed_channels as exc_allowed_channels
+    from bots b
+    left join lateral (
+      select json_agg(json_build_object('system', s.key, 'scope', gr.scope, 'access', gr.access, 'expiresAt', gr.expires_at)) as grants
+      from grants gr join connected_systems s on s.id = gr.system_id where gr.bot_id = b.id
+    ) g on true
+    left join lateral (
+      select json_agg(json_build_object('action', x.action, 'mode', x.mode, 'approverRole', x.approver_role,
+                                        'approvalsRequired', x.approvals_required, 'requestTtlMinutes', x.request_ttl_minutes)) as overrides
+      from bot_gated_action_overrides x where x.bot_id = b.id
+    ) o on true
+    left join golden_rule_exceptions e on e.bot_id = b.id
+    ${filter}`);
+  return rowsOf<RawBot>(res).map((r) => ({
+    id: r.id,
+    name: r.name,
+    status: r.status,
+    internalDataAccess: r.internal_data_access,
+    channels: r.channels,
+    grants: (r.grants ?? []).map((g) => ({ ...g, expiresAt: toDate(g.expiresAt) })),
+    exception: r.exc_status
+      ? {
+          status: r.exc_status,
+          expiresAt: toDate(r.exc_expires_at),
+          allowedSystems: r.exc_allowed_systems ?? [],
+          allowedChannels: r.exc_allowed_channels ?? [],
+        }
+      : null,
+    overrides: r.overrides ?? [],
+  }));
+}
+
+/** Unrevoked, unexpired bot tokens (all, or of the given bots). */
+export async function loadLiveTokens(db: DbOrTx, botIds?: readonly string[]): Promise<TokenRow[]> {
+  const filter: SQL = botIds ? sql`and bot_id in (select jsonb_array_elements_text(${JSON.stringify(botIds)}::jsonb)::uuid)` : sql``;
+  const res = await db.execute(sql`
+    select id, bot_id, token_hash, expires_at, last_used_at from bot_tokens
+    where revoked_at is null and (expires_at is null or expires_at > now()) ${filter}`);
+  return rowsOf<{ id: string; bot_id: string; token_hash: string; expires_at: unknown; last_used_at: unknown }>(res).map((r) => ({
+    id: r.id,
+    botId: r.bot_id,
+    tokenHash: r.token_hash,
+    expiresAt: toDate(r.expires_at),
+    lastUsedAt: toDate(r.last_used_at),
+  }));
+}
+
+/** One live token by hash: the fallback when a token is not (yet) in this replica's snapshot. */
+export async function findLiveToken(db: DbOrTx, tokenHash: string): Promise<TokenRow | null> {
+  const res = await db.execute(sql`
+    select id, bot_id, token_hash, expires_at, last_used_at from bot_tokens
+    where token_hash = ${tokenHash} and revoked_at is null and (expires_at is null or expires_at > now())`);
+  const r = rowsOf<{ id: string; bot_id: string; token_hash: string; expires_at: unknown; last_used_at: unknown }>(res)[0];
+  return r ? { id: r.id, botId: r.bot_id, tokenHash: r.token_hash, expiresAt: toDate(r.expires_at), lastUsedAt: toDate(r.last_used_at) } : null;
+}

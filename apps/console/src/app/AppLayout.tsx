@@ -5,20 +5,24 @@ import { useRouterState } from "@tanstack/react-router";
 import { useEffect } from "react";
 import type { ReactNode } from "react";
 import { NavLinkLink } from "../components/links.tsx";
+import { APPROVAL_COUNT_ID, ApprovalCountBadge } from "../features/approvals/components/ApprovalCountBadge.tsx";
 import { BrandMark } from "../features/auth/components/BrandMark.tsx";
 import { UserCard } from "../features/auth/components/UserCard.tsx";
 
 type NavItem = {
   label: string;
-  to: "/bots" | "/my-bots" | "/findings" | "/people" | "/teams" | "/policy" | "/inventory" | "/settings";
+  to: "/bots" | "/my-bots" | "/approvals" | "/findings" | "/people" | "/teams" | "/policy" | "/inventory" | "/settings";
   isActive: (path: string) => boolean;
   /** Shown only with one of these permissions; always shown without. */
   needs?: TPermission[];
+  /** Shown at the item's end (e.g. a count); its element id describes the link, whose name stays the label. */
+  badge?: { node: ReactNode; id: string };
 };
 
 const NAV_ITEMS: NavItem[] = [
   { label: "Inventory", to: "/bots", isActive: (path) => path === "/" || path === "/bots" || path.startsWith("/bots/") },
   { label: "My bots", to: "/my-bots", isActive: (path) => path.startsWith("/my-bots"), needs: ["bots.own", "bots.write_all"] },
+  { label: "Approvals", to: "/approvals", isActive: (path) => path.startsWith("/approvals"), badge: { node: <ApprovalCountBadge />, id: APPROVAL_COUNT_ID } },
   { label: "Findings", to: "/findings", isActive: (path) => path.startsWith("/findings") },
   { label: "People", to: "/people", isActive: (path) => path.startsWith("/people") },
   { label: "Teams", to: "/teams", isActive: (path) => path.startsWith("/teams") },
@@ -69,6 +73,9 @@ export function AppLayout({ me, children }: { me: TMe; children: ReactNode }) {
                   key={item.to}
                   to={item.to}
                   label={item.label}
+                  rightSection={item.badge?.node}
+                  aria-label={item.badge ? item.label : undefined}
+                  aria-describedby={item.badge?.id}
                   active={active}
                   aria-current={active ? "page" : undefined}
                   // The router's own notion of active would also mark Settings on /settings/tokens; ours decides.

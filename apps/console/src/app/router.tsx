@@ -1,5 +1,6 @@
 import { Navigate, createRootRoute, createRoute, createRouter, lazyRouteComponent, redirect } from "@tanstack/react-router";
 import { InventoryPage } from "../features/bots/pages/InventoryPage.tsx";
+import { validateApprovalRouteSearch } from "../features/approvals/search.ts";
 import { validateBotRouteSearch } from "../features/bots/search.ts";
 import { validatePeopleRouteSearch } from "../features/people/search.ts";
 import { validateSettingsSearch } from "../features/settings/search.ts";
@@ -37,6 +38,19 @@ const botRoute = createRoute({
   component: lazyRouteComponent(() => import("../features/bots/pages/BotPage.tsx"), "BotPage"),
 });
 
+const approvalsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/approvals",
+  validateSearch: validateApprovalRouteSearch,
+  component: lazyRouteComponent(() => import("../features/approvals/pages/ApprovalsInboxPage.tsx"), "ApprovalsInboxPage"),
+});
+
+const approvalRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/approvals/$requestId",
+  component: lazyRouteComponent(() => import("../features/approvals/pages/ApprovalRequestPage.tsx"), "ApprovalRequestPage"),
+});
+
 const findingsRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/findings",
@@ -47,6 +61,12 @@ const policyRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/policy",
   component: lazyRouteComponent(() => import("../features/policy/pages/PolicyPage.tsx"), "PolicyPage"),
+});
+
+const gatedActionsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/policy/gated-actions",
+  component: lazyRouteComponent(() => import("../features/gated-actions/pages/GatedActionsPage.tsx"), "GatedActionsPage"),
 });
 
 const inventoryRoute = createRoute({
@@ -105,8 +125,11 @@ const routeTree = rootRoute.addChildren([
   botsRoute,
   botRoute,
   myBotsRoute,
+  approvalsRoute,
+  approvalRoute,
   findingsRoute,
   policyRoute,
+  gatedActionsRoute,
   inventoryRoute,
   peopleRoute,
   personRoute,

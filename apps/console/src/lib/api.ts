@@ -209,6 +209,13 @@ export function fieldIssues(details: unknown): FieldIssue[] {
   return issues;
 }
 
+/**
+ * True when the server has no such endpoint at all (an older API), as opposed to a 404 for a
+ * missing record: the API's not-found handler answers `No route <METHOD> <path>`.
+ */
+export const isMissingEndpoint = (error: unknown): boolean =>
+  isApiError(error) && error.status === 404 && (error.code !== "not_found" || error.message.startsWith("No route"));
+
 /** A message fit to show a person, for any error a query or mutation can throw. */
 export function errorMessage(error: unknown): string {
   if (isApiError(error)) return error.message;

@@ -13,7 +13,11 @@ import { BotFormModal } from "../components/BotFormModal.tsx";
 import { DataAccessBadge, EnvironmentBadge, FindingCountBadge, StatusBadge } from "../components/badges.tsx";
 import { FindingList } from "../components/FindingList.tsx";
 import { Fact, FactList, Missing, NotSet } from "../components/FactList.tsx";
+import { BotOpenRequests } from "../../approvals/components/BotOpenRequests.tsx";
+import { BotRequestActions } from "../../approvals/components/BotRequestActions.tsx";
 import { canManageBot } from "../../auth/permissions.tsx";
+import { BotTokensSection } from "../../bot-tokens/components/BotTokensSection.tsx";
+import { BotGatedActions } from "../../gated-actions/components/BotGatedActions.tsx";
 import { useMe } from "../../auth/queries.ts";
 import { useFindingKindTitles } from "../../findings/queries.ts";
 import { useBot } from "../queries.ts";
@@ -139,9 +143,12 @@ function BotDetails({ bot }: { bot: TBot }) {
         description={bot.purpose}
         actions={
           mayEdit ? (
-            <Button onClick={edit.open} variant="default">
-              Edit
-            </Button>
+            <>
+              <BotRequestActions bot={bot} />
+              <Button onClick={edit.open} variant="default">
+                Edit
+              </Button>
+            </>
           ) : null
         }
       />
@@ -268,7 +275,7 @@ function BotDetails({ bot }: { bot: TBot }) {
           </Card>
         </SimpleGrid>
 
-        <Card title="Grants">
+        <Card title="Grants" testId="bot-grants">
           <SimpleTable
             label="Grants"
             head={["System", "Scope", "Access", "Expires"]}
@@ -319,6 +326,20 @@ function BotDetails({ bot }: { bot: TBot }) {
             </Text>
           )}
         </Card>
+
+        <Card title="Approval requests" testId="bot-approval-requests">
+          <BotOpenRequests botId={bot.id} botName={bot.name} />
+        </Card>
+
+        <Card title="Gated actions for this bot" testId="bot-gated-actions">
+          <BotGatedActions botId={bot.id} />
+        </Card>
+
+        {mayEdit && (
+          <Card title="Runtime tokens" testId="bot-runtime-tokens">
+            <BotTokensSection botId={bot.id} botName={bot.name} offboarded={bot.status === "offboarded"} />
+          </Card>
+        )}
       </Stack>
 
       {mayEdit && <BotFormModal opened={editOpened} onClose={edit.close} bot={bot} />}

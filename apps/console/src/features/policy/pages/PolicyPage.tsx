@@ -1,11 +1,12 @@
 import { Badge, Group, Text } from "@mantine/core";
+import { ButtonLink } from "../../../components/links.tsx";
 import { PageHeader } from "../../../components/PageHeader.tsx";
 import { ErrorBlock, LoadingBlock } from "../../../components/states.tsx";
 import { formatDateTime } from "../../../lib/format.ts";
 import { PolicyForm } from "../components/PolicyForm.tsx";
 import { usePolicy } from "../queries.ts";
 
-/** Org policy: naming rule, bot email domain, channels, review cadence and system classifications. */
+/** Org policy: naming rule, bot email domain, channels, review cadence and system classifications; gated actions have their own page. */
 export function PolicyPage() {
   const policy = usePolicy();
   const data = policy.data;
@@ -16,16 +17,21 @@ export function PolicyPage() {
         title="Org policy"
         description="The rules every bot is checked against. Saving recomputes every bot's findings."
         actions={
-          data && (
-            <Group gap="xs">
-              <Badge size="lg" variant="light" radius="sm" data-testid="policy-version">
-                Version {data.policy.version}
-              </Badge>
-              <Text size="xs" c="dimmed">
-                Updated {formatDateTime(data.policy.updatedAt)}
-              </Text>
-            </Group>
-          )
+          <Group gap="md">
+            {data && (
+              <Group gap="xs">
+                <Badge size="lg" variant="light" radius="sm" data-testid="policy-version">
+                  Version {data.policy.version}
+                </Badge>
+                <Text size="xs" c="dimmed">
+                  Updated {formatDateTime(data.policy.updatedAt)}
+                </Text>
+              </Group>
+            )}
+            <ButtonLink to="/policy/gated-actions" variant="default">
+              Gated actions
+            </ButtonLink>
+          </Group>
         }
       />
       {policy.isPending && <LoadingBlock label="Loading policy" />}

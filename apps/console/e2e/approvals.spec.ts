@@ -1,0 +1,137 @@
+import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+import { startTestIdp, type TestIdp } from "../../api/test/test-idp.ts";
+import { E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD } from "./fixtures.ts";
+
+/**
+ * Approvals through the console, with real people signing in through a real OpenID provider:
+ * Daniel owns bots and has no role; Omar and Priya are security through their group.
+ */
+const PEOPLE = {
+  daniel: { sub: "e2e|daniel", email: "daniel.kim@acme.example", email_verified: true, name: "Daniel Kim", groups: ["engineering"] },
+  omar: { sub: "e2e|omar", email: "omar.haddad@acme.example", email_verified: true, name: "Omar Haddad", groups: ["bridle-security"] },
+  priya: { sub: "e2e|priya", email: "priya.nair@acme.example", email_verified: true, name: "Priya Nair", groups: ["bridle-security"] },
+};
+const CLIENT_ID = "bridle-e2e-approvals";
+const CLIENT_SECRET = "e2e-approvals-client-secret-0123456789";
+
+test.describe("approvals", () => {
+  let idp: TestIdp;
+  let admin: APIRequestContext;
+  let csrf: string;
+
+  test.beforeAll(async ({ playwright }, testInfo) => {
+    const baseURL = testInfo.project.use.baseURL!;
+    idp = await startTestIdp({
+      accounts: Object.values(PEOPLE),
+      client: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [`${baseURL}/auth/callback`], postLogoutRedirectUris: [`${baseURL}/`] },
+    });
+    admin = await playwright.request.newContext({ baseURL });
+    expect((await admin.post("/auth/local/login", { data: { email: E2E_ADMIN_EMAIL, password: E2E_ADMIN_PASSWORD } })).ok()).toBe(true);
+    csrf = ((await (await admin.get("/api/v1/me")).json()) as { csrfToken: string }).csrfToken;
+    const res = await admin.patch("/api/v1/identity-settings", {
+      headers: { "x-csrf-token": csrf },
+      data: {
+        ssoEnabled: true,
+        issuerUrl: idp.issuer,
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        scopes: ["openid", "email", "profile", "groups"],
+        groupsClaim: "groups",
+        roleMapping: [{ group: "bridle-security", role: "security" }],
+        jitProvisioning: false,
+      },
+    });
+    expect(res.ok(), await res.text()).toBe(true);
+  });
+
+  test.afterAll(async () => {
+    await admin?.patch("/api/v1/identity-settings", { headers: { "x-csrf-token": csrf }, data: { ssoEnabled: false, jitProvisioning: true } }).catch(() => {});
+    await admin?.dispose();
+    await idp?.close();
+  });
+
+  /** A browser context of its own per person, signed in through the provider's login form. */
+  async function signedIn(browser: Browser, who: keyof typeof PEOPLE, path: string): Promise<Page> {
+    const context = await browser.newContext();
+    await context.route((url) => !["127.0.0.1", "localhost"].includes(url.hostname), (route) => route.abort());
+    const page = await context.newPage();
+    await page.goto(`/auth/login?returnTo=${encodeURIComponent(path)}`);
+    await page.locator('input[name="login"]').fill(PEOPLE[who].sub);
+    await page.locator('input[name="password"]').fill("any password works here");
+    await page.getByRole("button", { name: "Sign-in" }).click();
+    await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+    return page;
+  }
+
+  test("an owner requests a scope expansion, security approves, and the grant shows on the bot page", async ({ browser }) => {
+    const owner = await signedIn(browser, "daniel", "/my-bots");
+    await owner.getByRole("link", { name: "acme-sandbox-bot", exact: true }).click();
+    await expect(owner.getByRole("heading", { name: "acme-sandbox-bot" })).toBeVisible();
+    await owner.getByRole("button", { name: "Request scope expansion" }).click();
+    const form = owner.getByRole("dialog");
+    await form.getByRole("combobox", { name: "System" }).click();
+    await owner.getByRole("option", { name: /^GitHub/ }).click();
+    await form.getByRole("textbox", { name: "Scope" }).fill("github:pull_requests:read");
+    await form.getByRole("textbox", { name: "Justification" }).fill("Summarize open pull requests for the weekly platform sync");
+    // the live preview comes from the same policy code the server uses
+    await expect(form.getByTestId("approval-preview")).toContainText(/github:pull_requests:read/);
+    await form.getByRole("button", { name: "Submit request" }).click();
+    await expect(owner.getByTestId("approval-status")).toContainText(/pending/i);
+    const requestUrl = owner.url();
+    expect(requestUrl).toMatch(/\/approvals\/[0-9a-f-]{36}$/);
+    // the owner cannot approve their own request
+    await expect(owner.getByRole("button", { name: "Approve" })).toHaveCount(0);
+
+    const security = await signedIn(browser, "omar", "/approvals");
+    await expect(security.getByTestId("approval-count")).toBeVisible();
+    await security.goto(requestUrl);
+    await security.getByRole("textbox", { name: "Note" }).fill("Read-only access to pull requests is fine");
+    await security.getByRole("button", { name: "Approve" }).click();
+    await expect(security.getByTestId("approval-status")).toContainText(/approved/i);
+    // the audit trail of the request shows both steps
+    const history = security.getByTestId("approval-history");
+    await expect(history).toContainText("Requested by");
+    await expect(history).toContainText("daniel.kim@acme.example");
+    await expect(history).toContainText("Approved by Omar Haddad");
+
+    await owner.goto(owner.url().replace(/\/approvals\/.*$/, "/my-bots"));
+    await owner.getByRole("link", { name: "acme-sandbox-bot", exact: true }).click();
+    await expect(owner.getByTestId("bot-grants")).toContainText("github:pull_requests:read");
+    await owner.context().close();
+    await security.context().close();
+  });
+
+  test("a dual-control request opened by a bot runtime stays pending after one approval", async ({ browser, playwright, baseURL }) => {
+    const bots = (await (await admin.get("/api/v1/bots?q=acme-sandbox-bot")).json()) as { items: { id: string }[] };
+    const botId = bots.items[0]!.id;
+    const created = await admin.post(`/api/v1/bots/${botId}/tokens`, { headers: { "x-csrf-token": csrf }, data: { name: "e2e runtime", expiresInDays: 1 } });
+    expect(created.status()).toBe(201);
+    const runtime = await playwright.request.newContext({
+      baseURL,
+      extraHTTPHeaders: { authorization: `Bearer ${((await created.json()) as { token: string }).token}` },
+    });
+    const decision = await runtime.post("/api/v1/decisions", {
+      data: { action: "config.change_production", target: { resource: "feature-flags/checkout" }, params: { flag: "new-checkout", value: true }, paramsSummary: "Turn on the new checkout flag", requestId: "e2e-dual-1" },
+    });
+    expect(decision.status()).toBe(200);
+    const answer = (await decision.json()) as { decision: string; approvalRequestId: string };
+    expect(answer.decision).toBe("require_approval");
+
+    const omar = await signedIn(browser, "omar", `/approvals/${answer.approvalRequestId}`);
+    await omar.getByRole("button", { name: "Approve" }).click();
+    await expect(omar.getByTestId("approval-progress")).toContainText("1 of 2");
+    await expect(omar.getByTestId("approval-status")).toContainText(/pending/i);
+    // still not allowed: the runtime asking again gets the same pending request
+    const again = (await (await runtime.post("/api/v1/decisions", {
+      data: { action: "config.change_production", target: { resource: "feature-flags/checkout" }, params: { flag: "new-checkout", value: true }, paramsSummary: "Turn on the new checkout flag", requestId: "e2e-dual-1" },
+    })).json()) as { decision: string; approvalRequestId: string };
+    expect(again).toMatchObject({ decision: "require_approval", approvalRequestId: answer.approvalRequestId });
+
+    const priya = await signedIn(browser, "priya", `/approvals/${answer.approvalRequestId}`);
+    await priya.getByRole("button", { name: "Approve" }).click();
+    await expect(priya.getByTestId("approval-status")).toContainText(/approved/i);
+    await runtime.dispose();
+    await omar.context().close();
+    await priya.context().close();
+  });
+});

@@ -6,6 +6,8 @@ import { AppError } from "../lib/errors.ts";
 export function registerErrorHandler(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError | AppError | Error, request, reply) => {
     const requestId = request.id;
+    // A handler may have set another type (e.g. text/html for the console) before failing.
+    reply.type("application/json; charset=utf-8");
     if (err instanceof AppError) {
       return reply.code(err.status).send({
         error: { code: err.code, message: err.message, requestId, ...(err.details === undefined ? {} : { details: err.details }) },

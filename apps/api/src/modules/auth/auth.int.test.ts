@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { auditEvents } from "@bridle/db";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -93,6 +96,27 @@ describe("operations endpoints", () => {
     const missing = await t.api({ method: "GET", url: "/api/v1/nope" });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.code).toBe("not_found");
+  });
+
+  it("serves the console's pages from its build, and answers JSON errors even mid-rebuild", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "bridle-console-"));
+    writeFileSync(join(dir, "index.html"), "<!doctype html><title>Bridle</title>");
+    const c = await createTestApp({ seed: "none", env: { BRIDLE_CONSOLE_DIR: dir } });
+    try {
+      const page = await c.app.inject({ method: "GET", url: "/people/123" });
+      expect(page.statusCode).toBe(200);
+      expect(page.headers["content-type"]).toMatch(/text\/html/);
+      const api = await c.app.inject({ method: "GET", url: "/api/v1/nope" });
+      expect(api.headers["content-type"]).toMatch(/json/);
+      rmSync(join(dir, "index.html"));
+      const missing = await c.app.inject({ method: "GET", url: "/people/123" });
+      expect(missing.statusCode).toBeGreaterThanOrEqual(400);
+      expect(missing.headers["content-type"]).toMatch(/json/);
+      expect(missing.json().error.requestId).toEqual(expect.any(String));
+    } finally {
+      await c.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("starts without the demo organization when BRIDLE_SEED=none", async () => {

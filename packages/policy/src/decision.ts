@@ -1,11 +1,10 @@
 import type { TGatedAction, TRole, TSystemClassification } from "@bridle/contracts";
-import { GATED_ACTIONS } from "@bridle/contracts";
+import { GATED_ACTIONS, type GATED_ACTION_MODES } from "@bridle/contracts";
 import { channelVerdict, type ChannelPolicy } from "./channels.ts";
 import { checkGoldenRule } from "./golden-rule.ts";
 import type { BotFacts } from "./types.ts";
 import { normalizeKey } from "./util.ts";
 
-export const GATED_ACTION_MODES = ["allow", "require_approval", "deny"] as const;
 export type GatedActionMode = (typeof GATED_ACTION_MODES)[number];
 
 /** How the org (or a per-bot override) treats one gated action type. */

@@ -121,16 +121,24 @@ async function main() {
     options: { "dry-run": { type: "boolean", default: false }, format: { type: "string", default: "json" }, out: { type: "string" }, help: { type: "boolean" } },
   });
   const [command, file] = positionals;
-  if (values.help || !command || !["import", "export"].includes(command) || (command === "import" && !file)) {
-    console.error(USAGE);
-    return command || values.help ? 0 : 2;
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (!command || !["import", "export"].includes(command) || (command === "import" && !file)) {
+    console.error(command && !["import", "export"].includes(command) ? `unknown command ${command}\n${USAGE}` : USAGE);
+    return 2;
   }
   if (command === "export" && !["csv", "json"].includes(values.format!)) {
     console.error(`--format must be csv or json\n${USAGE}`);
     return 2;
   }
   const args = { file, dryRun: values["dry-run"]!, format: values.format!, out: values.out };
-  return process.env.BRIDLE_TOKEN ? viaHttp(command, args) : direct(command, args);
+  if (!process.env.BRIDLE_TOKEN) return direct(command, args);
+  const base = process.env.BRIDLE_URL ?? "http://localhost:3000";
+  return viaHttp(command, args).catch((e: unknown) => {
+    throw new Error(`could not reach Bridle at ${base} (set BRIDLE_URL): ${e instanceof Error ? e.message : String(e)}`);
+  });
 }
 
 main().then(

@@ -5,7 +5,14 @@ import { ZDecisionTarget } from "./approvals.ts";
 /** What an agent runtime asks before it acts (`POST /api/v1/decisions`, bot runtime token). */
 export const ZDecisionRequest = z
   .object({
-    action: z.string().trim().min(1).max(100).describe("A gated action such as `shell.exec`, or any other action name"),
+    action: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .min(1)
+      .max(100)
+      .regex(/^[a-z0-9][a-z0-9._:-]*$/, "letters, digits, '.', '_', ':' or '-'")
+      .describe("A gated action such as `shell.exec` (case-insensitive), or any other action name"),
     target: ZDecisionTarget.default({}),
     params: z
       .unknown()

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
@@ -76,7 +76,7 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
     };
   }
   const dataDir = options.dataDir ?? resolve(REPO_ROOT, ".data/pglite");
-  if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
+  const release = dataDir.startsWith("memory://") ? () => {} : lockDataDir(dataDir);
   const client = new PGlite(dataDir);
   const pgliteDb = drizzlePglite(client, { schema });
   const db = pgliteDb as unknown as Db;
@@ -88,6 +88,43 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
     ping: async () => {
       await db.execute(sql`select 1`);
     },
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      release();
+    },
   };
+}
+
+/**
+ * PGlite is embedded: two processes on one data directory would silently lose each other's
+ * writes. A pid file refuses the second one (a stale file from a dead process is taken over).
+ * @returns a function that releases the lock
+ */
+function lockDataDir(dataDir: string): () => void {
+  mkdirSync(dataDir, { recursive: true });
+  const file = resolve(dataDir, "bridle.pid");
+  if (existsSync(file)) {
+    const pid = Number(readFileSync(file, "utf8").trim());
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid))
+      throw new Error(
+        `The embedded database in ${dataDir} is in use by process ${pid}. Stop that process (the server, or another pnpm bridle) first, or set DATABASE_URL to use PostgreSQL.`,
+      );
+  }
+  writeFileSync(file, String(process.pid));
+  return () => {
+    try {
+      if (readFileSync(file, "utf8").trim() === String(process.pid)) unlinkSync(file);
+    } catch {
+      // already gone
+    }
+  };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
 }

@@ -24,7 +24,7 @@ const NAV_ITEMS: NavItem[] = [
   { label: "My bots", to: "/my-bots", isActive: (path) => path.startsWith("/my-bots"), needs: ["bots.own", "bots.write_all"] },
   { label: "Approvals", to: "/approvals", isActive: (path) => path.startsWith("/approvals"), badge: { node: <ApprovalCountBadge />, id: APPROVAL_COUNT_ID } },
   { label: "Findings", to: "/findings", isActive: (path) => path.startsWith("/findings") },
-  { label: "People", to: "/people", isActive: (path) => path.startsWith("/people") },
+  { label: "People", to: "/people", isActive: (path) => path.startsWith("/people"), needs: ["people.read_all"] },
   { label: "Teams", to: "/teams", isActive: (path) => path.startsWith("/teams") },
   { label: "Org policy", to: "/policy", isActive: (path) => path.startsWith("/policy") },
   {

@@ -21,6 +21,7 @@ export const AUDIT_ACTIONS = [
   "access.denied",
   "person.create",
   "person.update",
+  "person.read",
   "person.deactivate",
   "person.reactivate",
   "person.delete",

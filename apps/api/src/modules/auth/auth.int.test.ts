@@ -62,6 +62,20 @@ describe("local sign-in, sessions and CSRF", () => {
     expect(me.statusCode).toBe(401);
   });
 
+  it("slows down password guessing: after 20 attempts for one email, 429 until the window passes", async () => {
+    const tries = [];
+    for (let i = 0; i < 21; i++)
+      tries.push(await t.app.inject({ method: "POST", url: "/auth/local/login", payload: { email: "guess@acme.example", password: `guess-${i}` } }));
+    expect(tries.slice(0, 20).every((r) => r.statusCode === 401)).toBe(true);
+    const limited = tries[20]!;
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().error).toMatchObject({ code: "rate_limited", message: expect.stringMatching(/Too many sign-in attempts/) });
+    expect(limited.headers["retry-after"]).toBeDefined();
+    // another account is not affected
+    const other = await t.app.inject({ method: "POST", url: "/auth/local/login", payload: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } });
+    expect(other.statusCode).toBe(200);
+  });
+
   it("rejects an invalid login body with 400 in the error envelope", async () => {
     const res = await t.app.inject({ method: "POST", url: "/auth/local/login", payload: { email: "not-an-email" } });
     expect(res.statusCode).toBe(400);

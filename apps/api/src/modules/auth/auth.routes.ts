@@ -1,5 +1,6 @@
+import rateLimit from "@fastify/rate-limit";
 import { ZErrorEnvelope, ZLoginRequest, ZMe } from "@bridle/contracts";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { AppError } from "../../lib/errors.ts";
@@ -43,6 +44,10 @@ export const meRoute = (app: FastifyInstance) =>
     async (request) => toMe(request.principal!),
   );
 
+/** Local sign-in attempts allowed per client address and email in LOGIN_WINDOW_MS. */
+export const LOGIN_ATTEMPTS = 20;
+const LOGIN_WINDOW_MS = 10 * 60_000;
+
 /** `/auth/local/login` and `/auth/logout`. SSO (`/auth/login`, `/auth/callback`) is in modules/sso. */
 export function authRoutes(deps: {
   auth: AuthService;
@@ -52,16 +57,31 @@ export function authRoutes(deps: {
   publicUrl?: string | undefined;
 }) {
   return async (app: FastifyInstance) => {
+    // Slows password guessing against the break-glass account: per client address and email,
+    // counted after the body is parsed (in-process; each replica counts on its own).
+    await app.register(rateLimit, {
+      global: false,
+      hook: "preHandler",
+      errorResponseBuilder: (_request, context) =>
+        new AppError("rate_limited", `Too many sign-in attempts; try again in ${Math.ceil(context.ttl / 1000)} seconds`),
+    });
     const r = app.withTypeProvider<ZodTypeProvider>();
     r.post(
       "/local/login",
       {
+        config: {
+          rateLimit: {
+            max: LOGIN_ATTEMPTS,
+            timeWindow: LOGIN_WINDOW_MS,
+            keyGenerator: (request: FastifyRequest) => `${request.ip}|${String((request.body as { email?: unknown } | undefined)?.email ?? "").toLowerCase()}`,
+          },
+        },
         schema: {
           operationId: "loginLocal",
           tags: ["auth"],
           summary: "Sign in with the local bootstrap admin (break-glass) account; sets the session cookie",
           body: ZLoginRequest,
-          response: { 200: ZMe, 400: ZErrorEnvelope, 401: ZErrorEnvelope },
+          response: { 200: ZMe, 400: ZErrorEnvelope, 401: ZErrorEnvelope, 429: ZErrorEnvelope },
         },
       },
       async (request, reply) => {

@@ -1,7 +1,7 @@
 import type { TRole } from "@bridle/contracts";
 import type { Db, DbOrTx } from "@bridle/db";
-import { people } from "@bridle/db";
-import { eq } from "drizzle-orm";
+import { botTokens, people } from "@bridle/db";
+import { and, eq, gt, isNull, or } from "drizzle-orm";
 import { hashToken, newToken, verifyPassword } from "../../lib/crypto.ts";
 import { AppError } from "../../lib/errors.ts";
 import { loadIdentitySettings, type IdentitySettingsRow } from "../../lib/identity-settings.ts";
@@ -217,5 +217,16 @@ export function createAuthService(deps: { db: Db; sessionTtlMs: number }) {
     });
   }
 
-  return { principalFromToken, principalFromSession, loginLocal, logout };
+  /** Whether `token` is an unrevoked, unexpired bot runtime token (for a clearer 403 on human routes). */
+  async function isLiveBotToken(token: string): Promise<boolean> {
+    const now = new Date();
+    const rows = await db
+      .select({ id: botTokens.id })
+      .from(botTokens)
+      .where(and(eq(botTokens.tokenHash, hashToken(token)), isNull(botTokens.revokedAt), or(isNull(botTokens.expiresAt), gt(botTokens.expiresAt, now))))
+      .limit(1);
+    return rows.length > 0;
+  }
+
+  return { principalFromToken, principalFromSession, loginLocal, logout, isLiveBotToken };
 }

@@ -75,6 +75,12 @@ describe("decisions", () => {
       expect(JSON.parse(new TextDecoder().decode(payload))).toEqual(rest);
     });
 
+    it("matches gated action names case-insensitively, so SHELL.EXEC is gated like shell.exec", async () => {
+      const d = await ask(triage, { action: "SHELL.EXEC", target: { system: "github" }, params: { command: "ls" } });
+      expect(d.action).toBe("shell.exec");
+      expect(d.decision).not.toBe("allow");
+    });
+
     it("a tampered payload or signature does not verify", async () => {
       const d = await ask(triage, { action: "shell.exec", target: { system: "github" }, params: { command: "rm -rf /" } });
       const [h, p, s] = d.signature.split(".") as [string, string, string];
@@ -436,10 +442,15 @@ describe("decisions", () => {
     });
 
     it("a bot token reaches nothing but the runtime routes", async () => {
+      // a live bot token is refused on human routes with a message that says where it belongs
       const res = await t.app.inject({ method: "GET", url: `/api/v1/bots/${triage.botId}`, headers: { authorization: `Bearer ${triage.token}` } });
-      expect(res.statusCode).toBe(401);
+      expect(res.statusCode).toBe(403);
+      expect(res.json().error.message).toMatch(/may only call POST \/api\/v1\/decisions/);
       const list = await t.app.inject({ method: "GET", url: "/api/v1/approval-requests", headers: { authorization: `Bearer ${triage.token}` } });
-      expect(list.statusCode).toBe(401);
+      expect(list.statusCode).toBe(403);
+      // a made-up token of the same shape is simply unknown
+      const fake = await t.app.inject({ method: "GET", url: "/api/v1/bots", headers: { authorization: "Bearer brdl_bot_not-a-real-token" } });
+      expect(fake.statusCode).toBe(401);
     });
 
     it("a bot's id in the body changes nothing: the token decides which bot asks", async () => {

@@ -37,6 +37,20 @@ describe("people and teams", () => {
     expect((await t.api({ method: "GET", url: "/api/v1/people/00000000-0000-4000-8000-000000000000" })).statusCode).toBe(404);
   });
 
+  it("gives people without people.read_all the directory only, and only their own details", async () => {
+    const owner = await tokenFor(t.database, "daniel.kim@acme.example");
+    const as = { authorization: `Bearer ${owner}` };
+    const list = (await t.app.inject({ method: "GET", url: "/api/v1/people?q=omar", headers: as })).json().items as Person[];
+    expect(list[0]).toMatchObject({ email: "omar.haddad@acme.example", roles: [], manager: null, botsOwned: 0 });
+    const me = ((await t.app.inject({ method: "GET", url: "/api/v1/people?q=daniel.kim", headers: as })).json().items as Person[])[0]!;
+    expect((await t.app.inject({ method: "GET", url: `/api/v1/people/${me.id}`, headers: as })).statusCode).toBe(200);
+    const omarId = ((await t.api({ method: "GET", url: "/api/v1/people?q=omar" })).json().items as Person[])[0]!.id;
+    const other = await t.app.inject({ method: "GET", url: `/api/v1/people/${omarId}`, headers: as });
+    expect(other.statusCode).toBe(403);
+    const full = (await t.api({ method: "GET", url: `/api/v1/people?q=omar` })).json().items as Person[];
+    expect(full[0]!.roles).toEqual(["security"]);
+  });
+
   it("lets an admin change roles, refuses others (audited), and keeps the bootstrap admin an admin", async () => {
     const daniel = ((await t.api({ method: "GET", url: "/api/v1/people?q=daniel.kim" })).json().items as Person[])[0]!;
     const ok = await t.api({ method: "PATCH", url: `/api/v1/people/${daniel.id}`, payload: { roles: ["auditor"] } });

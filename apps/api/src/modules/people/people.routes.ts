@@ -37,6 +37,8 @@ export function peopleRoutes(deps: { db: Db }) {
           operationId: "listPeople",
           tags: ["people"],
           summary: "People ordered by email; filter by status, role, team; `q` searches name and email",
+          description:
+            "Every signed-in person may list the directory. Without `people.read_all`, roles, manager, last sign-in and bots owned are left empty (and `source` is `directory`).",
           querystring: ZListPeopleQuery,
           response: { 200: page(ZPerson), 400: ZErrorEnvelope, 401: ZErrorEnvelope },
         },
@@ -45,7 +47,12 @@ export function peopleRoutes(deps: { db: Db }) {
         const q = request.query;
         const c = decodeCursor(q.cursor);
         const rows = await repo.listPeople(db, { ...q, after: c && typeof c.k === "string" ? c.k : null });
-        const items = rows.slice(0, q.limit);
+        // The directory (name, email, status, team) is for everyone, e.g. to pick a new owner;
+        // roles, manager, sign-ins and bot counts need `people.read_all`.
+        const full = can(principalOf(request), "people.read_all");
+        const items = rows
+          .slice(0, q.limit)
+          .map((p) => (full ? p : { ...p, roles: [], manager: null, lastSignInAt: null, botsOwned: 0, source: "directory" }));
         const last = items[items.length - 1];
         return { items, nextCursor: rows.length > items.length && last ? encodeCursor({ k: last.email.toLowerCase(), id: last.id }) : null };
       },
@@ -56,14 +63,17 @@ export function peopleRoutes(deps: { db: Db }) {
         schema: {
           operationId: "getPerson",
           tags: ["people"],
-          summary: "A person with their teams, manager, bots and sign-in history",
+          summary: "A person with their teams, manager, bots and sign-in history (yourself, or anyone with `people.read_all`)",
           params: ZId,
-          response: { 200: ZPersonDetail, 401: ZErrorEnvelope, 404: ZErrorEnvelope },
+          response: { 200: ZPersonDetail, 401: ZErrorEnvelope, 403: ZErrorEnvelope, 404: ZErrorEnvelope },
         },
       },
       async (request) => {
+        const ctx = { principal: principalOf(request), requestId: request.id };
         const person = await repo.getPersonDetail(db, request.params.id);
         if (!person) throw notFound("Person");
+        if (person.id !== ctx.principal.personId && !can(ctx.principal, "people.read_all"))
+          throw await denied(db, ctx, { action: "person.read", resourceType: "person", resourceId: person.id, what: "read other people's details" });
         return person;
       },
     );

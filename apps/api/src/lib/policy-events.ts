@@ -11,4 +11,19 @@ export const POLICY_CHANNEL = "bridle_policy_changed";
  */
 export async function notifyPolicyChanged(tx: DbOrTx, reason: string): Promise<void> {
   await tx.execute(sql`select pg_notify(${POLICY_CHANNEL}, ${reason.slice(0, 200)})`);
+  for (const listener of localListeners) listener(reason);
+}
+
+type LocalListener = (reason: string) => void;
+const localListeners = new Set<LocalListener>();
+
+/**
+ * In-process subscribers to policy changes made by THIS process. NOTIFY arrives only after the
+ * change commits and a moment later; a local subscriber marks its snapshot stale at once, so a
+ * decision asked after the change's answer was sent never uses the old policy on this replica.
+ * @returns a function that unsubscribes
+ */
+export function onLocalPolicyChange(listener: LocalListener): () => void {
+  localListeners.add(listener);
+  return () => localListeners.delete(listener);
 }

@@ -75,6 +75,18 @@ describe("decisions", () => {
       expect(JSON.parse(new TextDecoder().decode(payload))).toEqual(rest);
     });
 
+    it("applies a gated-action policy change to the very next decision on this replica", async () => {
+      const rule = { approverRole: "security", approvalsRequired: 1, requestTtlMinutes: 60 };
+      for (let i = 0; i < 8; i++) {
+        const mode = i % 2 === 0 ? "deny" : "allow";
+        const put = await t.api({ method: "PUT", url: "/api/v1/gated-actions/email.send", payload: { mode, ...rule } });
+        expect(put.statusCode).toBe(200);
+        const d = await ask(triage, { action: "email.send", target: {}, params: { i } });
+        expect(d.decision).toBe(mode);
+      }
+      await t.api({ method: "PUT", url: "/api/v1/gated-actions/email.send", payload: { mode: "require_approval", ...rule } });
+    });
+
     it("matches gated action names case-insensitively, so SHELL.EXEC is gated like shell.exec", async () => {
       const d = await ask(triage, { action: "SHELL.EXEC", target: { system: "github" }, params: { command: "ls" } });
       expect(d.action).toBe("shell.exec");

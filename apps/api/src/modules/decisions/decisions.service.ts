@@ -107,6 +107,7 @@ export function createDecisionsService(deps: {
    * that as a deny).
    */
   async function evaluate(caller: BotCaller, input: DecisionInput, httpRequestId: string): Promise<TDecision> {
+    await snapshot.catchUp();
     const snap = snapshot.current();
     if (!snap) throw new AppError("unavailable", "Decisions are not ready yet; try again");
     const bot = snap.bots.get(caller.botId);

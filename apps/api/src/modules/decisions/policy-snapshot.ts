@@ -1,3 +1,4 @@
+import { onLocalPolicyChange } from "../../lib/policy-events.ts";
 import { GATED_ACTIONS, type TGatedAction, type TSystemClassification } from "@bridle/contracts";
 import type { Db } from "@bridle/db";
 import { effectiveRule, type ChannelPolicy, type DecisionContext, type GatedActionRule } from "@bridle/policy";
@@ -194,15 +195,33 @@ export function createSnapshotStore(deps: { db: Db; log: { error: (obj: object, 
     return schedule();
   }
 
+  // Changes made by this process: applied before the next decision (see onLocalPolicyChange).
+  const localPending: string[] = [];
+  let unsubscribe: (() => void) | null = null;
+
   return {
     /** Loads the first snapshot (call before serving). */
     load: async () => {
       stopped = false;
+      unsubscribe ??= onLocalPolicyChange((reason) => localPending.push(reason));
       fullPending = true;
       await schedule();
       if (!snap) throw new Error("The decision snapshot could not be loaded");
     },
+    /**
+     * Applies policy changes this process made since the last decision. By the time a later
+     * request asks, the change's transaction has committed, so the refresh reads it.
+     */
+    catchUp: async (): Promise<void> => {
+      if (localPending.length === 0) return;
+      for (const reason of localPending.splice(0)) void invalidate(reason);
+      // A refresh already running may have read the data before the change committed: keep
+      // going until nothing is pending.
+      while (!stopped && !retryTimer && (running || fullPending || pendingBots.size > 0)) await schedule();
+    },
     stop: () => {
+      unsubscribe?.();
+      unsubscribe = null;
       stopped = true;
       if (retryTimer) clearTimeout(retryTimer);
       retryTimer = null;

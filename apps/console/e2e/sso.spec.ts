@@ -4,8 +4,8 @@ import { E2E_SSO_ACCOUNTS, E2E_SSO_CLIENT_ID, E2E_SSO_ROLE_MAPPING, startE2eProv
 
 /**
  * Single sign-on through a real OpenID Connect provider started by this spec on 127.0.0.1. The
- * bootstrap admin turns SSO on through the API first, and turns it off again afterwards so the
- * other specs see the login page they expect.
+ * bootstrap admin turns SSO on through the API first, and turns it (and SCIM provisioning) off
+ * again afterwards so the other specs see the login page they expect.
  */
 test.describe("single sign-on", () => {
   let idp: E2eProvider;
@@ -36,7 +36,7 @@ test.describe("single sign-on", () => {
   });
 
   test.afterAll(async () => {
-    await patchSettings({ ssoEnabled: false, jitProvisioning: true }).catch(() => {});
+    await patchSettings({ ssoEnabled: false, jitProvisioning: true, scimEnabled: false }).catch(() => {});
     await api?.dispose();
     await idp?.close();
   });
@@ -98,11 +98,15 @@ test.describe("single sign-on", () => {
     await expect(page.getByRole("table", { name: "Bot inventory" })).toBeVisible();
 
     // The identity provider deprovisions her, as Okta does: PATCH active=false with a SCIM token.
+    // An admin turns SCIM provisioning on first (it is off by default, and /scim/v2 answers 403 then).
+    // This comes last in the spec: while SCIM is on, just-in-time provisioning is refused.
+    await patchSettings({ scimEnabled: true });
     const { csrfToken } = (await (await api.get("/api/v1/me")).json()) as { csrfToken: string };
     const created = await api.post("/api/v1/scim-tokens", { headers: { "x-csrf-token": csrfToken }, data: { name: "e2e okta" } });
     expect(created.status()).toBe(201);
     const scim = { authorization: `Bearer ${((await created.json()) as { token: string }).token}`, "content-type": "application/scim+json" };
     const found = await api.get(`/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${E2E_SSO_ACCOUNTS.auditor.email}"`)}`, { headers: scim });
+    expect(found.status(), await found.text()).toBe(200);
     const id = ((await found.json()) as { Resources: { id: string }[] }).Resources[0]!.id;
     const patched = await api.patch(`/scim/v2/Users/${id}`, {
       headers: scim,

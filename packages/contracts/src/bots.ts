@@ -71,6 +71,10 @@ export const ZGrantInput = z
   .refine((g) => g.scope.toLowerCase().startsWith(`${g.system}:`), {
     message: "the scope must start with its system key, e.g. `github:issues:write` for system github",
     path: ["scope"],
+  })
+  .refine((g) => g.scope.split(":").filter((part) => part.trim()).length >= 3, {
+    message: "the scope is `<system>:<resource>:<action>`, e.g. `github:issues:write`",
+    path: ["scope"],
   });
 export type TGrantInput = z.infer<typeof ZGrantInput>;
 export const ZGrant = z

@@ -228,7 +228,9 @@ describe("approval requests: reviews", () => {
     await t.database.db.insert(botTokens).values({ botId: botIds["acme-human-bot"]!, name: "runtime", tokenHash: hashToken(botToken) });
     for (const url of [`/api/v1/approval-requests/${id}/approve`, `/api/v1/approval-requests/${id}/deny`, "/api/v1/approval-requests", "/api/v1/approval-requests/count"]) {
       const res = await t.app.inject({ method: url.endsWith("count") || url.endsWith("requests") ? "GET" : "POST", url, headers: { authorization: `Bearer ${botToken}` } });
-      expect(res.statusCode).toBe(401);
+      // refused before any route runs; a live bot token is told where it belongs
+      expect(res.statusCode).toBe(403);
+      expect(res.json().error.message).toMatch(/Bot runtime tokens may only call/);
     }
     await t.database.db.insert(people).values({ email: "acme-human-bot.bot@acme.example", displayName: "Human Bot", roles: ["security"] });
     tokens.mailbox = await tokenFor(t.database, "acme-human-bot.bot@acme.example");

@@ -138,6 +138,7 @@ describe("bot runtime tokens", () => {
   it("a bot token cannot manage tokens (the human API does not accept it)", async () => {
     const { token } = (await create(owner)).json() as { token: string };
     const res = await t.app.inject({ method: "POST", url: `/api/v1/bots/${triageId}/tokens`, headers: as(token), payload: { name: "self", expiresInDays: 1 } });
-    expect(res.statusCode).toBe(401);
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.message).toMatch(/Bot runtime tokens may only call/);
   });
 });

@@ -5,6 +5,41 @@ export type FieldError = { field: string; message: string };
 
 const date = (v: string | null | undefined) => (v ? new Date(v) : null);
 
+const unknownOwner = (email: string): FieldError => ({ field: "owner", message: `unknown owner ${email}: no person has this email` });
+const unknownTeam = (slug: string): FieldError => ({ field: "team", message: `unknown team ${slug}` });
+const unknownSystem = (field: string, key: string): FieldError => ({ field, message: `unknown connected system ${key}` });
+
+/** The lists of a bot record whose entries name a connected system (`system`). */
+const SYSTEM_LISTS = ["grants", "serviceAccounts", "credentialReferences"] as const;
+
+/**
+ * The references resolveBotInput checks (owner email, team slug, the system of each grant,
+ * service account and credential reference), checked on a raw record that failed validation, so
+ * an import reports them together with the validation errors instead of after those are fixed.
+ * Only string values are looked up (normalized as the schema would), and a field listed in
+ * `skip` (it already has a validation error) is left alone. Pure.
+ */
+export function rawReferenceErrors(raw: unknown, refs: Refs, skip: ReadonlySet<string> = new Set()): FieldError[] {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return [];
+  const r = raw as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === "string" && v.trim() ? v.trim() : null);
+  const errors: FieldError[] = [];
+  const owner = str(r.owner)?.toLowerCase();
+  if (owner && !skip.has("owner") && !refs.people.has(owner)) errors.push(unknownOwner(owner));
+  const team = str(r.team);
+  if (team && !skip.has("team") && !refs.teams.has(team.toLowerCase())) errors.push(unknownTeam(team));
+  for (const list of SYSTEM_LISTS) {
+    const items = r[list];
+    if (!Array.isArray(items)) continue;
+    items.forEach((item: unknown, i) => {
+      const field = `${list}.${i}.system`;
+      const key = typeof item === "object" && item !== null ? str((item as { system?: unknown }).system)?.toLowerCase() : null;
+      if (key && !skip.has(field) && !refs.systems.has(key)) errors.push(unknownSystem(field, key));
+    });
+  }
+  return errors;
+}
+
 /**
  * Resolves owner email, team slug and system keys of a validated bot input to ids, and fills the
  * default bot email `<name>.bot@<domain>`. Pure: returns every problem found, not only the first.
@@ -16,12 +51,12 @@ export function resolveBotInput(
 ): { ok: true; bot: ResolvedBot } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const owner = refs.people.get(input.owner.toLowerCase());
-  if (!owner) errors.push({ field: "owner", message: `unknown owner ${input.owner}: no person has this email` });
+  if (!owner) errors.push(unknownOwner(input.owner));
   const teamId = refs.teams.get(input.team.toLowerCase());
-  if (!teamId) errors.push({ field: "team", message: `unknown team ${input.team}` });
+  if (!teamId) errors.push(unknownTeam(input.team));
   const system = (field: string, key: string) => {
     const id = refs.systems.get(key);
-    if (!id) errors.push({ field, message: `unknown connected system ${key}` });
+    if (!id) errors.push(unknownSystem(field, key));
     return id ?? "";
   };
   const grants = input.grants.map((g, i) => ({

@@ -35,7 +35,7 @@ const row = (name: string, over: Partial<Record<string, string>> = {}) => {
     incident_response_owner: "omar.haddad@acme.example",
     ...over,
   };
-  return HEADER.split(",").map((c) => (/[,"\n]/.test(v[c] ?? "") ? `"${(v[c] ?? "").replace(/"/g, '""')}"` : (v[c] ?? ""))).join(",");
+  return HEADER.split(",").map((c) => (/[,"\r\n]/.test(v[c] ?? "") ? `"${(v[c] ?? "").replace(/"/g, '""')}"` : (v[c] ?? ""))).join(",");
 };
 
 describe("inventory import and export", () => {
@@ -96,6 +96,96 @@ describe("inventory import and export", () => {
       ]),
     );
     expect(await botCount()).toBe(before);
+  });
+
+  type RowError = { line: number; row: number; name: string | null; field: string | null; message: string };
+  const rowErrors = (res: { statusCode: number; json: () => { error: { code: string; details: { rows: RowError[] } } } }) => {
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe("import_invalid");
+    return res.json().error.details.rows;
+  };
+
+  it("reports every problem of a row in one pass: an invalid field and the unknown owner, team and systems", async () => {
+    const before = await botCount();
+    const csv = [
+      HEADER,
+      row("acme-many-problems-bot", {
+        environment: "prod",
+        owner: "Ghost@acme.example",
+        team: "no-such-team",
+        grants: "nosuch:issues:write;nosuch:repos:read",
+        service_accounts: "elsewhere=acme-many-problems-bot",
+      }),
+      // An invalid owner email is one problem, not also an unknown owner.
+      row("acme-bad-email-bot", { owner: "not-an-email", internal_data_access: "secret-ish" }),
+    ].join("\n");
+    const rows = rowErrors(await importCsv(csv, false));
+    expect(rows.filter((r) => r.row === 1).map((r) => [r.field, r.message])).toEqual([
+      ["environment", expect.any(String)],
+      ["owner", "unknown owner ghost@acme.example: no person has this email"],
+      ["team", "unknown team no-such-team"],
+      // Both grants name the same unknown system: said once.
+      ["grants", "unknown connected system nosuch"],
+      ["service_accounts", "unknown connected system elsewhere"],
+    ]);
+    expect(rows.filter((r) => r.row === 2).map((r) => r.field)).toEqual(["owner", "internal_data_access"]);
+    expect(rows.find((r) => r.row === 2 && r.field === "owner")!.message).not.toMatch(/unknown owner/);
+    expect(await botCount()).toBe(before);
+  });
+
+  it("names CSV columns in a CSV upload's errors, and field paths in YAML", async () => {
+    const csv = [HEADER, row("acme-columns-bot", { internal_data_access: "top-secret", data_retention: "d".repeat(201), shell_execution_policy: "sometimes" })].join("\n");
+    const rows = rowErrors(await importCsv(csv, true));
+    expect(rows.map((r) => r.field).sort()).toEqual(["data_retention", "internal_data_access", "shell_execution_policy"]);
+    expect(rows.every((r) => r.line === 2 && r.name === "acme-columns-bot")).toBe(true);
+
+    const yaml = `- name: acme-columns-bot\n  owner: daniel.kim@acme.example\n  team: platform\n  purpose: p\n  environment: test\n  internalDataAccess: top-secret\n  runtimeProfile:\n    dataRetention: ${"d".repeat(201)}\n`;
+    const y = await t.api({ method: "POST", url: "/api/v1/inventory/import?dryRun=true", headers: { "content-type": "application/yaml" }, payload: yaml });
+    expect(rowErrors(y).map((r) => r.field).sort()).toEqual(["internalDataAccess", "runtimeProfile.dataRetention"]);
+  });
+
+  it("refuses a grant cell that is not system:resource:action[@YYYY-MM-DD], naming the cell and the format", async () => {
+    const before = await botCount();
+    const csv = [
+      HEADER,
+      row("acme-short-grant-bot", { grants: "github:repo;github:actions:read" }),
+      row("acme-bad-expiry-bot", { grants: "github:issues:write@someday" }),
+    ].join("\n");
+    const res = await importCsv(csv, false);
+    const rows = rowErrors(res);
+    expect(rows).toEqual([
+      {
+        line: 2,
+        row: 1,
+        name: "acme-short-grant-bot",
+        field: "grants",
+        message: "grant `github:repo` is not system:resource:action; write system:resource:action, optionally with an expiry @YYYY-MM-DD (e.g. github:issues:write@2026-12-31)",
+      },
+      expect.objectContaining({ line: 3, field: "grants", message: expect.stringMatching(/^grant `github:issues:write@someday` has an expiry that is not a date/) }),
+    ]);
+    expect(res.json().error.message).toMatch(/^2 problem\(s\).*First: line 2: grants: grant `github:repo`/);
+    expect(await botCount()).toBe(before);
+  });
+
+  it("does not quote a bad grant cell back when its row holds something that looks like a secret", async () => {
+    const slack = ["xoxb", "123456789012", "1234567890123", "abcdefghijklmnopqrstuvwx"].join("-");
+    const rows = rowErrors(await importCsv([HEADER, row("acme-shifted-bot", { grants: slack })].join("\n"), true));
+    expect(rows.map((r) => r.field)).toEqual([null, "grants"]);
+    expect(rows[1]!.message).toMatch(/^grant `…` is not system:resource:action/);
+    expect(JSON.stringify(rows)).not.toContain(slack);
+  });
+
+  it("reads a CSV with CR-only (classic Mac) line endings, with the right lines", async () => {
+    const csv = [HEADER, row("acme-mac-one-bot"), row("acme-mac-two-bot", { purpose: "two\rlines" }), row("acme-mac-three-bot")].join("\r");
+    const res = await importCsv(csv, true);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ created: 3 });
+    expect(res.json().rows.map((r: { line: number }) => r.line)).toEqual([2, 3, 5]);
+    const bad = await importCsv([HEADER, row("acme-mac-one-bot", { environment: "prod" })].join("\r"), true);
+    expect(rowErrors(bad)).toEqual([expect.objectContaining({ line: 2, field: "environment" })]);
+    const unknown = await importCsv([`${HEADER},colour`, `${row("acme-mac-one-bot")},red`].join("\r"), true);
+    expect(unknown.json().error.message).toMatch(/unknown column\(s\) colour; expected name, email/);
+    expect(unknown.json().error.message).not.toMatch(/\r|acme-mac/);
   });
 
   it("refuses a file with a secret pasted into a cell, naming the line but not the secret", async () => {

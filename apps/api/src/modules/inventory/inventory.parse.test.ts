@@ -1,15 +1,47 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../../lib/errors.ts";
-import { csvRecordToBot, formatFromContentType, parseGrantCell, parseInventory } from "./inventory.parse.ts";
+import { csvColumnOf, csvRecordToBot, formatFromContentType, parseGrantCell, parseInventory } from "./inventory.parse.ts";
 
 describe("inventory file parsing", () => {
   it("reads a grant cell: system from the first segment, read-only only when it ends in read", () => {
-    expect(parseGrantCell("github:issues:write@2026-12-31")).toEqual({ system: "github", scope: "github:issues:write", access: "write", expiresAt: "2026-12-31" });
-    expect(parseGrantCell("axiom:datasets:read")).toEqual({ system: "axiom", scope: "axiom:datasets:read", access: "read" });
+    expect(parseGrantCell("github:issues:write@2026-12-31")).toEqual({
+      ok: true,
+      grant: { system: "github", scope: "github:issues:write", access: "write", expiresAt: "2026-12-31" },
+    });
+    expect(parseGrantCell("axiom:datasets:read")).toEqual({ ok: true, grant: { system: "axiom", scope: "axiom:datasets:read", access: "read" } });
+  });
+
+  it("refuses a grant cell that is not system:resource:action[@YYYY-MM-DD], naming the cell", () => {
+    for (const bad of ["github:repo", "github", "github::write", ":issues:write", "github:issues:"]) {
+      const g = parseGrantCell(bad);
+      expect(g.ok, bad).toBe(false);
+      expect(!g.ok && g.message).toContain(`\`${bad}\` is not system:resource:action`);
+    }
+    for (const bad of ["github:issues:write@tomorrow", "github:issues:write@2026-02-30", "github:issues:write@", "github:issues:write@2026-12-31T00:00:00Z"]) {
+      const g = parseGrantCell(bad);
+      expect(g.ok, bad).toBe(false);
+      expect(!g.ok && g.message).toMatch(/expiry that is not a date; write system:resource:action, optionally with an expiry @YYYY-MM-DD/);
+    }
+  });
+
+  it("leaves a bad grant cell out of the bot and reports it for the grants column", () => {
+    const { bot, errors } = csvRecordToBot({ name: "a-bot", grants: "github:repo;github:issues:read" });
+    expect(bot.grants).toEqual([{ system: "github", scope: "github:issues:read", access: "read" }]);
+    expect(errors).toEqual([{ field: "grants", cell: "github:repo", message: expect.stringContaining("`github:repo`") }]);
+  });
+
+  it("maps field paths to the CSV columns they come from", () => {
+    expect(csvColumnOf("internalDataAccess")).toBe("internal_data_access");
+    expect(csvColumnOf("runtimeProfile.dataRetention")).toBe("data_retention");
+    expect(csvColumnOf("grants.0.scope")).toBe("grants");
+    expect(csvColumnOf("credentialReferences.1.reference")).toBe("credential_references");
+    expect(csvColumnOf("runtime")).toBe("runtime");
+    expect(csvColumnOf("runtimeProfile")).toBe("runtimeProfile");
   });
 
   it("splits list cells on semicolons and key=value pairs", () => {
-    const bot = csvRecordToBot({ name: "a-bot", channels: "slack-internal; company-chat", service_accounts: "github=a-bot;slack-internal=U1", network_access_policy: "" });
+    const { bot, errors } = csvRecordToBot({ name: "a-bot", channels: "slack-internal; company-chat", service_accounts: "github=a-bot;slack-internal=U1", network_access_policy: "" });
+    expect(errors).toEqual([]);
     expect(bot.channels).toEqual(["slack-internal", "company-chat"]);
     expect(bot.serviceAccounts).toEqual([
       { system: "github", account: "a-bot" },
@@ -24,6 +56,23 @@ describe("inventory file parsing", () => {
       [1, 2],
       [2, 5],
     ]);
+  });
+
+  it("reads CR-only (classic Mac) line endings like any other, with the same lines", () => {
+    const csv = 'name,purpose\ra-bot,"two\rlines"\r\rb-bot,x\r';
+    const records = parseInventory(csv, "csv");
+    expect(records.map((r) => [r.row, r.line, (r.data as { name: string }).name])).toEqual([
+      [1, 2, "a-bot"],
+      [2, 5, "b-bot"],
+    ]);
+    expect(parseInventory("name,purpose\r\na-bot,x\r\n", "csv").map((r) => r.data)).toEqual([expect.objectContaining({ name: "a-bot", purpose: "x" })]);
+    expect(() => parseInventory("name,colour\ra-bot,red\r", "csv")).toThrow(/unknown column\(s\) colour; expected/);
+  });
+
+  it("checks the header as the CSV parser reads it (quotes, a BOM)", () => {
+    expect(parseInventory('\uFEFF"name","purpose"\na-bot,x\n', "csv")[0]!.data).toMatchObject({ name: "a-bot", purpose: "x" });
+    // One quoted column holding a comma: a split on commas would see a known column `purpose` and `more`.
+    expect(() => parseInventory('name,"purpose, more"\na-bot,x\n', "csv")).toThrow(/unknown column\(s\) purpose, more; expected/);
   });
 
   it("rejects unknown CSV columns and names them", () => {

@@ -1,12 +1,23 @@
-import { INVENTORY_COLUMNS, type TImportRowError } from "@bridle/contracts";
+import { INVENTORY_COLUMNS, type TImportRowError, type TInventoryColumn } from "@bridle/contracts";
 import { parse as parseCsv } from "csv-parse/sync";
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from "jsonc-parser";
 import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
 import { AppError } from "../../lib/errors.ts";
 
-/** One record of an uploaded inventory: its position in the file and its raw (unvalidated) data. */
-export type RawRecord = { row: number; line: number | null; data: unknown };
 export type ImportFormat = "yaml" | "json" | "csv";
+
+/**
+ * A problem found while reading a cell, before validation. `field` is already what the user sees
+ * (a CSV column); `cell` is the cell's text quoted in `message`, so it can be left out when the
+ * row holds something that looks like a secret.
+ */
+export type CellError = { field: string; message: string; cell: string };
+
+/**
+ * One record of an uploaded inventory: its position in the file, its raw (unvalidated) data, the
+ * format it came in (CSV errors name columns, not fields) and problems found reading its cells.
+ */
+export type RawRecord = { row: number; line: number | null; data: unknown; format?: ImportFormat; errors?: CellError[] };
 
 export function formatFromContentType(contentType: string | undefined): ImportFormat | null {
   const ct = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
@@ -74,20 +85,86 @@ const pairs = (v: string | undefined, field: string) =>
     return i > 0 ? { system: p.slice(0, i).trim(), [field]: p.slice(i + 1).trim() } : { system: "", [field]: p };
   });
 
-/** `github:issues:write@2026-12-31` -> grant; read-only when the last scope segment is `read`. */
-export function parseGrantCell(s: string) {
-  const [scope = "", expiresAt] = s.split("@").map((x) => x.trim());
-  const parts = scope.split(":");
+const GRANT_FORMAT = "system:resource:action, optionally with an expiry @YYYY-MM-DD (e.g. github:issues:write@2026-12-31)";
+
+/** A calendar date written YYYY-MM-DD that exists (2026-02-30 does not). */
+const isDay = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().slice(0, 10) === s;
+
+export type GrantCell = { system: string; scope: string; access: "read" | "write"; expiresAt?: string };
+
+/**
+ * `github:issues:write@2026-12-31` -> grant: the system is the first segment; read-only when the
+ * last segment is `read`, write otherwise. A scope needs at least three non-empty segments and the
+ * expiry must be a real YYYY-MM-DD date, or the cell is refused (a cell like `github:repo` would
+ * otherwise become a write grant on all of GitHub).
+ */
+export function parseGrantCell(s: string): { ok: true; grant: GrantCell } | { ok: false; message: string } {
+  const at = s.lastIndexOf("@");
+  const scope = (at < 0 ? s : s.slice(0, at)).trim();
+  const expiresAt = at < 0 ? undefined : s.slice(at + 1).trim();
+  const parts = scope.split(":").map((p) => p.trim());
+  if (parts.length < 3 || parts.some((p) => !p))
+    return { ok: false, message: `grant \`${s}\` is not system:resource:action; write ${GRANT_FORMAT}` };
+  if (expiresAt !== undefined && !isDay(expiresAt))
+    return { ok: false, message: `grant \`${s}\` has an expiry that is not a date; write ${GRANT_FORMAT}` };
   return {
-    system: parts[0] ?? "",
-    scope,
-    access: parts[parts.length - 1] === "read" ? "read" : "write",
-    ...(expiresAt ? { expiresAt } : {}),
+    ok: true,
+    grant: { system: parts[0]!, scope, access: parts[parts.length - 1] === "read" ? "read" : "write", ...(expiresAt ? { expiresAt } : {}) },
   };
 }
 
-/** Turns one CSV record (INVENTORY_COLUMNS) into the shape of ZBotInput; validation happens later. */
-export function csvRecordToBot(r: Record<string, string>): Record<string, unknown> {
+/**
+ * Where each CSV column lands in a bot record (ZBotInput), as a field path. Errors on a CSV
+ * upload are reported by column through this map (`runtimeProfile.dataRetention` ->
+ * `data_retention`, `grants.0.scope` -> `grants`); YAML and JSON keep the field paths.
+ */
+const CSV_COLUMN_FIELDS = {
+  name: "name",
+  email: "email",
+  owner: "owner",
+  team: "team",
+  purpose: "purpose",
+  environment: "environment",
+  runtime: "runtime",
+  status: "status",
+  internal_data_access: "internalDataAccess",
+  channels: "channels",
+  grants: "grants",
+  service_accounts: "serviceAccounts",
+  credential_references: "credentialReferences",
+  credential_storage: "credentialStorage",
+  gated_actions: "gatedActions",
+  created_at: "createdAt",
+  last_reviewed_at: "lastReviewedAt",
+  runtime_owner: "runtimeProfile.runtimeOwner",
+  hosting_environment: "runtimeProfile.hostingEnvironment",
+  workspace_persistence: "runtimeProfile.workspacePersistence",
+  network_access_policy: "runtimeProfile.networkAccessPolicy",
+  allowed_tools: "runtimeProfile.allowedTools",
+  shell_execution_policy: "runtimeProfile.shellExecutionPolicy",
+  data_retention: "runtimeProfile.dataRetention",
+  deletion_procedure: "runtimeProfile.deletionProcedure",
+  incident_response_owner: "runtimeProfile.incidentResponseOwner",
+} as const satisfies Record<TInventoryColumn, string>;
+const COLUMN_ENTRIES = Object.entries(CSV_COLUMN_FIELDS) as [TInventoryColumn, string][];
+
+/** The CSV column a field path (`a.b.0.c`) comes from; the path itself when no column holds it. */
+export function csvColumnOf(path: string): string {
+  return COLUMN_ENTRIES.find(([, field]) => path === field || path.startsWith(`${field}.`))?.[0] ?? path;
+}
+
+/**
+ * Turns one CSV record (INVENTORY_COLUMNS) into the shape of ZBotInput; validation happens later.
+ * A grant cell that cannot be read is left out of `bot` and reported in `errors` (column `grants`).
+ */
+export function csvRecordToBot(r: Record<string, string>): { bot: Record<string, unknown>; errors: CellError[] } {
+  const errors: CellError[] = [];
+  const grants = list(r.grants).flatMap((c) => {
+    const g = parseGrantCell(c);
+    if (g.ok) return [g.grant];
+    errors.push({ field: "grants", message: g.message, cell: c });
+    return [];
+  });
   const profile = {
     runtimeOwner: cell(r.runtime_owner) ?? null,
     hostingEnvironment: cell(r.hosting_environment) ?? null,
@@ -110,7 +187,7 @@ export function csvRecordToBot(r: Record<string, string>): Record<string, unknow
     status: cell(r.status),
     internalDataAccess: cell(r.internal_data_access),
     channels: list(r.channels),
-    grants: list(r.grants).map(parseGrantCell),
+    grants,
     serviceAccounts: pairs(r.service_accounts, "account"),
     credentialReferences: pairs(r.credential_references, "reference"),
     credentialStorage: cell(r.credential_storage),
@@ -120,29 +197,47 @@ export function csvRecordToBot(r: Record<string, string>): Record<string, unknow
     runtimeProfile: profile,
   };
   for (const k of Object.keys(bot)) if (bot[k] === undefined) delete bot[k];
-  return bot;
+  return { bot, errors };
 }
 
 function parseCsvText(text: string): RawRecord[] {
   let records: { record: Record<string, string>; info: { lines: number } }[];
+  // The header as csv-parse read it (quotes, delimiters and line endings handled the same way as the records).
+  let header: string[] = [];
   try {
-    records = parseCsv(text, { columns: true, info: true, skip_empty_lines: true, trim: true, bom: true }) as typeof records;
+    records = parseCsv(text, {
+      columns: (h: string[]) => (header = h),
+      info: true,
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+    }) as typeof records;
   } catch (e) {
     const err = e as Error & { lines?: number };
     throw fileError(`malformed CSV: ${err.message}`, err.lines ?? null);
   }
-  const header = (text.replace(/^\uFEFF/, "").split(/\r?\n/)[0] ?? "").split(",").map((h) => h.trim().replace(/^"|"$/g, ""));
   const unknown = header.filter((h) => h && !(INVENTORY_COLUMNS as readonly string[]).includes(h));
   if (unknown.length) throw fileError(`unknown column(s) ${unknown.join(", ")}; expected ${INVENTORY_COLUMNS.join(", ")}`, 1);
   return records.map(({ record, info }, i) => {
     // info.lines is where the record ends; quoted cells may span lines, so step back over them.
     const inner = Object.values(record).reduce((n, v) => n + (v.match(/\n/g)?.length ?? 0), 0);
-    return { row: i + 1, line: info.lines - inner, data: csvRecordToBot(record) };
+    const { bot, errors } = csvRecordToBot(record);
+    return { row: i + 1, line: info.lines - inner, data: bot, format: "csv" as const, ...(errors.length ? { errors } : {}) };
   });
 }
 
-/** Parses an uploaded inventory file. Throws `import_invalid` (400) with the line of a syntax error. */
+/**
+ * Line breaks as `\n` or `\r\n`: a lone `\r` (classic Mac OS line endings, still written by
+ * some spreadsheet exports) becomes `\n`, so lines are counted the same way everywhere.
+ */
+export const normalizeLineEndings = (text: string) => text.replace(/\r(?!\n)/g, "\n");
+
+/**
+ * Parses an uploaded inventory file. Throws `import_invalid` (400) with the line of a syntax error.
+ * Line numbers count lines after normalizeLineEndings; pass the same text to the secret scan.
+ */
 export function parseInventory(text: string, format: ImportFormat): RawRecord[] {
   if (!text.trim()) throw fileError("the file is empty", null);
-  return format === "csv" ? parseCsvText(text) : parseStructured(text, format);
+  const normalized = normalizeLineEndings(text);
+  return format === "csv" ? parseCsvText(normalized) : parseStructured(normalized, format);
 }

@@ -16,10 +16,10 @@ import { stableJson } from "../../lib/json.ts";
 import { findSecrets, secretMessage } from "../../lib/secrets.ts";
 import { can } from "../../lib/permissions.ts";
 import * as botsRepo from "../bots/bots.repo.ts";
-import { resolveBotInput } from "../bots/bots.resolve.ts";
+import { rawReferenceErrors, resolveBotInput } from "../bots/bots.resolve.ts";
 import { loadPolicyInput } from "../findings/findings.repo.ts";
 import { recomputeFindings } from "../findings/findings.service.ts";
-import type { RawRecord } from "./inventory.parse.ts";
+import { csvColumnOf, normalizeLineEndings, type RawRecord } from "./inventory.parse.ts";
 import { loadBotsAsInput } from "./inventory.repo.ts";
 import { notifyPolicyChanged } from "../../lib/policy-events.ts";
 
@@ -56,7 +56,9 @@ export function createInventoryService(deps: { db: Db }) {
    * Imports bots (created when new, replaced when the name exists), all or nothing.
    * Every row is checked before anything is written: an invalid field, unknown owner, team or
    * system, or a name used twice in the file answers 400 `import_invalid` with one error per
-   * problem and its line. With `dryRun` nothing is written and the plan is returned.
+   * problem and its line, all of a row's problems at once (references are checked even when a
+   * field is invalid). Errors name CSV columns for CSV records, field paths otherwise. With
+   * `dryRun` nothing is written and the plan is returned.
    */
   async function importRecords(
     actor: { ctx: RequestCtx } | { system: Actor; requestId: string | null },
@@ -75,7 +77,8 @@ export function createInventoryService(deps: { db: Db }) {
     const secretErrors: TImportRowError[] = [];
     if (options.text !== undefined) {
       const starts = records.filter((r) => r.line !== null).sort((a, b) => a.line! - b.line!);
-      for (const hit of await findSecrets(options.text)) {
+      // Lines as parseInventory counts them.
+      for (const hit of await findSecrets(normalizeLineEndings(options.text))) {
         const rec = [...starts].reverse().find((r) => r.line! <= hit.line);
         const name = (rec?.data as { name?: unknown } | undefined)?.name;
         secretErrors.push({ line: hit.line, row: rec?.row ?? 0, name: typeof name === "string" ? name : null, field: null, message: secretMessage(hit) });
@@ -92,27 +95,33 @@ export function createInventoryService(deps: { db: Db }) {
       const errors: TImportRowError[] = [...secretErrors];
       const valid: { rec: RawRecord; input: TBotInputParsed; resolved: botsRepo.ResolvedBot }[] = [];
       const seen = new Map<string, number>();
+      const secretRows = new Set(secretErrors.map((e) => e.row));
       for (const rec of records) {
         const rawName = typeof rec.data === "object" && rec.data !== null ? (rec.data as { name?: unknown }).name : undefined;
         const name = typeof rawName === "string" ? rawName : null;
-        const err = (field: string | null, message: string) => errors.push({ line: rec.line, row: rec.row, name, field, message });
+        // A row's errors, once each, with the field as the user wrote it (a CSV column, or a field path).
+        const rowErrors = new Map<string, TImportRowError>();
+        const add = (field: string | null, message: string) =>
+          rowErrors.set(`${field ?? ""}\u0000${message}`, { line: rec.line, row: rec.row, name, field, message });
+        const err = (path: string | null, message: string) => add(path && rec.format === "csv" ? csvColumnOf(path) : path, message);
+        // A cell is quoted back only when nothing on its row looks like a secret.
+        for (const e of rec.errors ?? []) add(e.field, secretRows.has(rec.row) ? e.message.replaceAll(e.cell, "…") : e.message);
         const parsed = ZBotInput.safeParse(rec.data);
+        const invalid = new Set(parsed.success ? [] : parsed.error.issues.map((i) => i.path.join(".")));
+        for (const issue of parsed.success ? [] : parsed.error.issues) err(issue.path.join(".") || null, issue.message);
+        const validName = parsed.success ? parsed.data.name : !invalid.has("name") && typeof rawName === "string" ? rawName.trim() : null;
+        const firstRow = validName === null ? undefined : seen.get(validName);
+        if (validName !== null && firstRow !== undefined) err("name", `duplicate bot name ${validName}: also on row ${firstRow}`);
+        else if (validName !== null) seen.set(validName, rec.row);
         if (!parsed.success) {
-          for (const issue of parsed.error.issues) err(issue.path.join(".") || null, issue.message);
-          continue;
+          // Owner, team and systems are still looked up, so a row's problems all show at once.
+          for (const e of rawReferenceErrors(rec.data, refs, invalid)) err(e.field, e.message);
+        } else {
+          const res = resolveBotInput(parsed.data, refs, domain);
+          if (!res.ok) for (const e of res.errors) err(e.field, e.message);
+          else if (rowErrors.size === 0) valid.push({ rec, input: parsed.data, resolved: res.bot });
         }
-        const firstRow = seen.get(parsed.data.name);
-        if (firstRow !== undefined) {
-          err("name", `duplicate bot name ${parsed.data.name}: also on row ${firstRow}`);
-          continue;
-        }
-        seen.set(parsed.data.name, rec.row);
-        const res = resolveBotInput(parsed.data, refs, domain);
-        if (!res.ok) {
-          for (const e of res.errors) err(e.field, e.message);
-          continue;
-        }
-        valid.push({ rec, input: parsed.data, resolved: res.bot });
+        errors.push(...rowErrors.values());
       }
       if (errors.length) {
         const first = errors[0]!;

@@ -3,7 +3,8 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_TOKEN, tokenFor } from "../../../test/harness.ts";
 import { hashToken } from "../../lib/crypto.ts";
-import { expectScimError, scimKit, type ScimKit } from "./scim.testkit.ts";
+import { SCIM_DISABLED_DETAIL } from "./scim.plugin.ts";
+import { expectScimError, scimKit, setScimEnabled, type ScimKit } from "./scim.testkit.ts";
 
 describe("SCIM tokens and who reaches /scim/v2", () => {
   let k: ScimKit;
@@ -78,6 +79,28 @@ describe("SCIM tokens and who reaches /scim/v2", () => {
     // Writes too: nothing is created without a SCIM token.
     expectScimError(await k.scim({ method: "POST", url: "/Users", token: ADMIN_TOKEN, body: { userName: "x@acme.example" } }), 401);
     expect((await k.t.api({ method: "GET", url: "/api/v1/people?q=x@acme.example" })).json().items).toHaveLength(0);
+  });
+
+  it("refuses every request with a valid token (403, SCIM error) while SCIM provisioning is off, and serves it once on", async () => {
+    await setScimEnabled(k.t, false);
+    try {
+      for (const r of [
+        { method: "GET", url: "/ServiceProviderConfig" },
+        { method: "GET", url: "/Users" },
+        { method: "GET", url: "/no-such-endpoint" },
+        { method: "POST", url: "/Users", body: { schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: "off@acme.example" } },
+      ] as const) {
+        const err = expectScimError(await k.scim(r), 403);
+        expect(err.detail, r.url).toBe(SCIM_DISABLED_DETAIL);
+      }
+      expect((await k.t.api({ method: "GET", url: "/api/v1/people?q=off@acme.example" })).json().items).toHaveLength(0);
+      // The token is still checked first: a bad one is told so, not that SCIM is off.
+      expectScimError(await k.scim({ method: "GET", url: "/Users", token: "brdl_scim_not-a-real-token" }), 401);
+      expectScimError(await k.scim({ method: "GET", url: "/Users", token: null }), 401);
+    } finally {
+      await setScimEnabled(k.t, true);
+    }
+    expect((await k.scim({ method: "GET", url: "/Users" })).statusCode).toBe(200);
   });
 
   it("does not let a SCIM token reach /api", async () => {

@@ -1,5 +1,6 @@
 import type { Db } from "@bridle/db";
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { loadIdentitySettings } from "../../lib/identity-settings.ts";
 import { ScimError, scimErrorHandler, scimNotFoundHandler } from "./scim.errors.ts";
 import { scimResourceRoutes } from "./scim.routes.ts";
 import { createScimGroupsService } from "./scim-groups.service.ts";
@@ -10,12 +11,18 @@ export { scimTokenRoutes } from "./scim-tokens.routes.ts";
 
 const SCIM_JSON = "application/scim+json";
 
+export const SCIM_DISABLED_DETAIL =
+  "SCIM provisioning is turned off in Bridle's identity settings (Settings → Single sign-on → SCIM provisioning)";
+
 /**
  * The SCIM 2.0 service provider, registered with the prefix `/scim/v2`. Its own scope:
  *  - bodies in `application/scim+json` or `application/json` (RFC 7644 §3.1); answers in
  *    `application/scim+json`;
  *  - a SCIM token in `Authorization: Bearer` on every request, discovery included (API tokens and
  *    sessions are not accepted here, and SCIM tokens are accepted nowhere else);
+ *  - while identity settings have `scimEnabled: false` (the default), every request with a valid
+ *    token answers 403: an admin turns provisioning on, so a token alone never changes who exists
+ *    (a bad token still answers 401);
  *  - every error, 401 and unknown routes included, in the SCIM error shape (RFC 7644 §3.12).
  */
 export function scimRoutes(deps: { db: Db }) {
@@ -41,6 +48,8 @@ export function scimRoutes(deps: { db: Db }) {
       if (!m?.[1]) throw new ScimError(401, "Send a SCIM token: Authorization: Bearer <token>");
       const client = await tokens.authenticate(m[1]);
       if (!client) throw new ScimError(401, "The SCIM token is invalid or revoked");
+      // Read on every request so turning SCIM off in the console takes effect at once.
+      if (!(await loadIdentitySettings(deps.db)).scimEnabled) throw new ScimError(403, SCIM_DISABLED_DETAIL);
       request.setDecorator("scimClient", client);
     });
     app.addHook("onSend", async (_request, reply, payload) => {

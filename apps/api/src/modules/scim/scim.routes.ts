@@ -80,7 +80,7 @@ const ZListQuery = z.object({
 const ZProjectionQuery = ZListQuery.pick({ attributes: true, excludedAttributes: true });
 const ZId = z.object({ id: z.string().min(1).max(200) });
 
-const errors = { 400: ZScimError, 401: ZScimError, 404: ZScimError, 409: ZScimError };
+const errors = { 400: ZScimError, 401: ZScimError, 403: ZScimError, 404: ZScimError, 409: ZScimError };
 /** Media types for OpenAPI: SCIM's own (RFC 7644 §3.1) and plain JSON are read; SCIM's is answered. */
 const produces = ["application/scim+json"];
 const consumes = ["application/scim+json", "application/json"];
@@ -191,12 +191,12 @@ export function scimResourceRoutes(deps: ScimRouteDeps) {
     const all = { startIndex: 1, count: 100 };
     r.get(
       "/ServiceProviderConfig",
-      { schema: { operationId: "scimServiceProviderConfig", tags, produces, summary: "What this SCIM service supports (RFC 7643 §5)", response: { 200: discovery, 401: ZScimError } } },
+      { schema: { operationId: "scimServiceProviderConfig", tags, produces, summary: "What this SCIM service supports (RFC 7643 §5)", response: { 200: discovery, 401: ZScimError, 403: ZScimError } } },
       async (request) => serviceProviderConfig(ctx(request).baseUrl),
     );
     r.get(
       "/ResourceTypes",
-      { schema: { operationId: "scimResourceTypes", tags, produces, summary: "User and Group (RFC 7643 §6)", response: { 200: ZListResponse, 401: ZScimError } } },
+      { schema: { operationId: "scimResourceTypes", tags, produces, summary: "User and Group (RFC 7643 §6)", response: { 200: ZListResponse, 401: ZScimError, 403: ZScimError } } },
       async (request) => {
         const items = resourceTypeResources(ctx(request).baseUrl);
         return listResponse(items.length, all, items);
@@ -204,7 +204,7 @@ export function scimResourceRoutes(deps: ScimRouteDeps) {
     );
     r.get(
       "/ResourceTypes/:id",
-      { schema: { operationId: "scimResourceType", tags, produces, summary: "One resource type", params: ZId, response: { 200: discovery, 401: ZScimError, 404: ZScimError } } },
+      { schema: { operationId: "scimResourceType", tags, produces, summary: "One resource type", params: ZId, response: { 200: discovery, 401: ZScimError, 403: ZScimError, 404: ZScimError } } },
       async (request) => {
         const found = resourceTypeResources(ctx(request).baseUrl).find((t) => t.id === request.params.id);
         if (!found) throw new ScimError(404, `ResourceType ${request.params.id} not found`);
@@ -213,7 +213,7 @@ export function scimResourceRoutes(deps: ScimRouteDeps) {
     );
     r.get(
       "/Schemas",
-      { schema: { operationId: "scimSchemas", tags, produces, summary: "The User, Group and enterprise User schemas as served (RFC 7643 §7)", response: { 200: ZListResponse, 401: ZScimError } } },
+      { schema: { operationId: "scimSchemas", tags, produces, summary: "The User, Group and enterprise User schemas as served (RFC 7643 §7)", response: { 200: ZListResponse, 401: ZScimError, 403: ZScimError } } },
       async (request) => {
         const items = schemaResources(ctx(request).baseUrl);
         return listResponse(items.length, all, items);
@@ -221,7 +221,7 @@ export function scimResourceRoutes(deps: ScimRouteDeps) {
     );
     r.get(
       "/Schemas/:id",
-      { schema: { operationId: "scimSchema", tags, produces, summary: "One schema by URN", params: ZId, response: { 200: discovery, 401: ZScimError, 404: ZScimError } } },
+      { schema: { operationId: "scimSchema", tags, produces, summary: "One schema by URN", params: ZId, response: { 200: discovery, 401: ZScimError, 403: ZScimError, 404: ZScimError } } },
       async (request) => {
         const found = schemaResources(ctx(request).baseUrl).find((s) => s.id.toLowerCase() === request.params.id.toLowerCase());
         if (!found) throw new ScimError(404, `Schema ${request.params.id} not found`);

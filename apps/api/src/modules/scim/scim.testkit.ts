@@ -4,7 +4,10 @@ import type { InjectOptions, LightMyRequestResponse } from "fastify";
 import { expect } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/harness.ts";
 
-/** Helpers for the SCIM integration tests: a demo app, a SCIM token from the admin API, and a client. */
+/**
+ * Helpers for the SCIM integration tests: a demo app with SCIM provisioning turned on and a SCIM
+ * token, both through the admin API as an admin would, and a client.
+ */
 
 export type ScimRequest = { method: InjectOptions["method"]; url: string; body?: unknown; token?: string | null; headers?: Record<string, string> };
 
@@ -21,8 +24,16 @@ export type ScimKit = {
   botIdsOwnedBy: (personId: string) => Promise<string[]>;
 };
 
+/** Turns SCIM provisioning on or off as an admin does in Settings (it is off by default). */
+export async function setScimEnabled(t: TestApp, scimEnabled: boolean) {
+  const res = await t.api({ method: "PATCH", url: "/api/v1/identity-settings", payload: { scimEnabled } });
+  expect(res.statusCode, res.body).toBe(200);
+  expect(res.json()).toMatchObject({ scimEnabled });
+}
+
 export async function scimKit(tokenName = "test idp"): Promise<ScimKit> {
   const t = await createTestApp({ seed: "demo" });
+  await setScimEnabled(t, true);
   const created = await t.api({ method: "POST", url: "/api/v1/scim-tokens", payload: { name: tokenName } });
   expect(created.statusCode).toBe(201);
   const { token, id: tokenId } = created.json() as { token: string; id: string };

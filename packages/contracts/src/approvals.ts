@@ -131,3 +131,36 @@ export const ZGatedActionOverride = z
     requestTtlMinutes: z.number().int().min(1).max(60 * 24 * 30).nullable(),
   })
   .meta({ id: "GatedActionOverride" });
+
+const ZApprovalReason = z.object({ code: z.string(), message: z.string(), rule: z.string() });
+
+/** `POST /api/v1/approval-requests/preview`: what the request would change, and what policy says. */
+export const ZApprovalPreview = z
+  .object({
+    effect: z.object({ summary: z.string(), changes: z.array(z.string()) }),
+    reasons: z.array(ZApprovalReason),
+    goldenRule: z
+      .object({ internalData: z.boolean(), externalCommunication: z.boolean(), violation: z.boolean() })
+      .describe("The bot after the change, counting only exceptions already approved (not the one this request asks for)"),
+    becomesExceptionRequest: z.boolean().describe("The change breaks the Golden Rule: send it as kind golden_rule_exception"),
+  })
+  .meta({ id: "ApprovalPreview" });
+export type TApprovalPreview = z.infer<typeof ZApprovalPreview>;
+
+export const ZApprovalRequestPage = z
+  .object({ items: z.array(ZApprovalRequest), nextCursor: z.string().nullable(), total: z.number().int() })
+  .meta({ id: "ApprovalRequestPage" });
+export type TApprovalRequestPage = z.infer<typeof ZApprovalRequestPage>;
+
+/** `GET /api/v1/approval-requests/count`: pending requests the caller could decide now. */
+export const ZApprovalCount = z.object({ pending: z.number().int() }).meta({ id: "ApprovalCount" });
+
+/** A gated action for one bot: the org rule, the bot's override and what applies. */
+export const ZBotGatedActionItem = z
+  .object({
+    rule: ZGatedActionRule.describe("The org's rule"),
+    override: ZGatedActionOverride.nullable().describe("This bot's override; null fields follow the org"),
+    effective: ZGatedActionRule.describe("What applies to this bot"),
+  })
+  .meta({ id: "BotGatedActionRule" });
+export type TBotGatedActionItem = z.infer<typeof ZBotGatedActionItem>;

@@ -40,3 +40,12 @@ export const ZTeam = z
   .object({ id: z.uuid(), slug: z.string(), name: z.string(), members: z.number().int(), bots: z.number().int() })
   .meta({ id: "Team" });
 export type TTeam = z.infer<typeof ZTeam>;
+
+/** `POST /auth/logout` after an SSO session, when the provider supports RP-initiated logout. */
+export const ZLogoutResponse = z
+  .object({
+    redirectTo: z
+      .string()
+      .describe("The identity provider's logout URL (with id_token_hint and post_logout_redirect_uri): navigate there to end the provider session too"),
+  })
+  .meta({ id: "LogoutResponse" });

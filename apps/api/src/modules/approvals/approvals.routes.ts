@@ -1,4 +1,7 @@
 import {
+  ZApprovalCount,
+  ZApprovalPreview,
+  ZApprovalRequestPage,
   ZApprovalRequest,
   ZCreateApprovalRequest,
   ZErrorEnvelope,
@@ -13,20 +16,6 @@ import type { ApprovalReviewService } from "./approvals.review.ts";
 import type { ApprovalsService } from "./approvals.service.ts";
 
 const ZParams = z.object({ id: z.uuid() });
-const ZReason = z.object({ code: z.string(), message: z.string(), rule: z.string() });
-export const ZApprovalPreview = z
-  .object({
-    effect: z.object({ summary: z.string(), changes: z.array(z.string()) }),
-    reasons: z.array(ZReason),
-    goldenRule: z
-      .object({ internalData: z.boolean(), externalCommunication: z.boolean(), violation: z.boolean() })
-      .describe("The bot after the change, counting only exceptions already approved (not the one this request asks for)"),
-    becomesExceptionRequest: z.boolean().describe("The change breaks the Golden Rule: send it as kind golden_rule_exception"),
-  })
-  .meta({ id: "ApprovalPreview" });
-const ZApprovalPage = z
-  .object({ items: z.array(ZApprovalRequest), nextCursor: z.string().nullable(), total: z.number().int() })
-  .meta({ id: "ApprovalRequestPage" });
 const errors = { 400: ZErrorEnvelope, 401: ZErrorEnvelope, 403: ZErrorEnvelope };
 
 /**
@@ -52,7 +41,7 @@ export function approvalsRoutes(svc: ApprovalsService, reviews: ApprovalReviewSe
           tags: ["approvals"],
           summary: "The approvals inbox, newest first: each request with requester, the bot's scope, its effect, reasons and reviews",
           querystring: ZListApprovalRequestsQuery,
-          response: { 200: ZApprovalPage, ...errors },
+          response: { 200: ZApprovalRequestPage, ...errors },
         },
       },
       async (request) => svc.list(ctx(request), request.query),
@@ -64,7 +53,7 @@ export function approvalsRoutes(svc: ApprovalsService, reviews: ApprovalReviewSe
           operationId: "countApprovalRequests",
           tags: ["approvals"],
           summary: "How many pending requests the caller could approve now (the navigation badge)",
-          response: { 200: z.object({ pending: z.number().int() }), 401: ZErrorEnvelope },
+          response: { 200: ZApprovalCount, 401: ZErrorEnvelope },
         },
       },
       async (request) => svc.pendingCount(ctx(request)),

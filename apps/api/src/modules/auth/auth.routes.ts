@@ -1,5 +1,5 @@
 import rateLimit from "@fastify/rate-limit";
-import { ZErrorEnvelope, ZLoginRequest, ZMe } from "@bridle/contracts";
+import { ZErrorEnvelope, ZLoginRequest, ZLogoutResponse, ZMe } from "@bridle/contracts";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -10,14 +10,7 @@ import { publicBase } from "../sso/sso.routes.ts";
 import type { SsoService } from "../sso/sso.service.ts";
 import type { AuthService } from "./auth.service.ts";
 
-/** `POST /auth/logout` after an SSO session, when the provider supports RP-initiated logout. */
-export const ZLogoutResponse = z
-  .object({
-    redirectTo: z
-      .string()
-      .describe("The identity provider's logout URL (with id_token_hint and post_logout_redirect_uri): navigate there to end the provider session too"),
-  })
-  .meta({ id: "LogoutResponse" });
+
 
 const toMe = (p: Principal) => ({
   id: p.personId,

@@ -1,4 +1,4 @@
-import { ZErrorEnvelope, ZGatedAction, ZGatedActionOverride, ZGatedActionRule } from "@bridle/contracts";
+import { ZBotGatedActionItem, ZErrorEnvelope, ZGatedAction, ZGatedActionOverride, ZGatedActionRule } from "@bridle/contracts";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -7,13 +7,7 @@ import type { GatedActionsService } from "./gated-actions.service.ts";
 
 const ZRuleFields = ZGatedActionRule.omit({ action: true }).strict().meta({ id: "GatedActionRuleFields" });
 const ZOverrideFields = ZGatedActionOverride.omit({ action: true }).partial().strict().meta({ id: "GatedActionOverrideFields" });
-const ZBotRule = z
-  .object({
-    rule: ZGatedActionRule.describe("The org's rule"),
-    override: ZGatedActionOverride.nullable().describe("This bot's override; null fields follow the org"),
-    effective: ZGatedActionRule.describe("What applies to this bot"),
-  })
-  .meta({ id: "BotGatedActionRule" });
+
 const errors = { 400: ZErrorEnvelope, 401: ZErrorEnvelope, 403: ZErrorEnvelope };
 
 /**
@@ -60,7 +54,7 @@ export function gatedActionsRoutes(svc: GatedActionsService) {
           tags: ["gated-actions"],
           summary: "For one bot, each gated action's org rule, the bot's override and the effective rule",
           params: z.object({ id: z.uuid() }),
-          response: { 200: z.object({ items: z.array(ZBotRule) }), 404: ZErrorEnvelope, ...errors },
+          response: { 200: z.object({ items: z.array(ZBotGatedActionItem) }), 404: ZErrorEnvelope, ...errors },
         },
       },
       async (request) => svc.botRules(ctx(request), request.params.id),
@@ -74,7 +68,7 @@ export function gatedActionsRoutes(svc: GatedActionsService) {
           summary: "Set a bot's override (admin, IT); it may only tighten the org's rule unless the bot has an approved, unexpired Golden Rule exception",
           params: z.object({ id: z.uuid(), action: ZGatedAction }),
           body: ZOverrideFields,
-          response: { 200: ZBotRule, 404: ZErrorEnvelope, ...errors },
+          response: { 200: ZBotGatedActionItem, 404: ZErrorEnvelope, ...errors },
         },
       },
       async (request) => svc.setOverride(ctx(request), request.params.id, request.params.action, request.body),

@@ -1,4 +1,4 @@
-import { ZGatedActionOverride, ZGatedActionRule } from "@bridle/contracts";
+import { type ZGatedActionOverride, ZGatedActionRule } from "@bridle/contracts";
 import type { TGatedAction, TGatedActionRule } from "@bridle/contracts";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { z } from "zod";
@@ -9,8 +9,8 @@ import { policyKeys } from "../policy/queries.ts";
  * The bot-level item is declared in the API's route file (BotGatedActionRule), not exported by
  * @bridle/contracts yet; it is composed here from the contract's rule and override.
  */
-export const ZBotGatedActionItem = z.object({ rule: ZGatedActionRule, override: ZGatedActionOverride.nullable(), effective: ZGatedActionRule });
-export type TBotGatedActionItem = z.infer<typeof ZBotGatedActionItem>;
+export { ZBotGatedActionItem, type TBotGatedActionItem } from "@bridle/contracts";
+import { ZBotGatedActionItem } from "@bridle/contracts";
 export type TGatedActionOverride = z.infer<typeof ZGatedActionOverride>;
 /** PUT body of an override: the fields to set (omitted or null ones follow the org's rule). */
 export type OverrideFields = Partial<Omit<TGatedActionOverride, "action">>;

@@ -1,14 +1,11 @@
 import { Button, Group, NumberInput, Stack, Text } from "@mantine/core";
-import { notifications } from "@mantine/notifications";
 import { useState } from "react";
-import { ConfirmDialog } from "../../../components/ConfirmDialog.tsx";
-import { CreateTokenModal } from "../../../components/CreateTokenModal.tsx";
-import { SecretOnceModal } from "../../../components/SecretOnceModal.tsx";
+import { TokenFlowDialogs, useTokenFlow } from "../../../components/TokenFlow.tsx";
 import { ErrorBlock, LoadingBlock } from "../../../components/states.tsx";
 import { isMissingEndpoint } from "../../../lib/api.ts";
 import { errorLookup, formIssues } from "../../../lib/form-errors.ts";
 import { useBotTokens, useCreateBotToken, useRevokeBotToken } from "../queries.ts";
-import type { TBotToken } from "../queries.ts";
+import type { CreateBotTokenInput, TBotToken } from "../queries.ts";
 import { BotTokensTable } from "./BotTokensTable.tsx";
 
 const DEFAULT_EXPIRY_DAYS = 90;
@@ -21,24 +18,13 @@ export function BotTokensSection({ botId, botName, offboarded }: { botId: string
   const tokens = useBotTokens(botId);
   const create = useCreateBotToken(botId);
   const revoke = useRevokeBotToken(botId);
-  const [creating, setCreating] = useState(false);
+  const flow = useTokenFlow<TBotToken, CreateBotTokenInput>(create, revoke);
   const [expiresInDays, setExpiresInDays] = useState<number | "">(DEFAULT_EXPIRY_DAYS);
-  const [created, setCreated] = useState<string | null>(null);
-  const [target, setTarget] = useState<TBotToken | null>(null);
   const errorAt = errorLookup(formIssues(create.error));
 
   const openCreate = () => {
     setExpiresInDays(DEFAULT_EXPIRY_DAYS);
-    create.reset();
-    setCreating(true);
-  };
-  const closeCreate = () => {
-    setCreating(false);
-    create.reset();
-  };
-  const closeRevoke = () => {
-    setTarget(null);
-    revoke.reset();
+    flow.openCreate();
   };
 
   const body = () => {
@@ -60,7 +46,7 @@ export function BotTokensSection({ botId, botName, offboarded }: { botId: string
         </Text>
       );
     }
-    return <BotTokensTable tokens={tokens.data} onRevoke={setTarget} />;
+    return <BotTokensTable tokens={tokens.data} onRevoke={flow.requestRevoke} />;
   };
 
   return (
@@ -75,26 +61,13 @@ export function BotTokensSection({ botId, botName, offboarded }: { botId: string
       </Group>
       {body()}
 
-      <CreateTokenModal
-        opened={creating}
-        title="Create runtime token"
+      <TokenFlowDialogs
+        flow={flow}
+        noun="runtime token"
         nameDescription={`Where the runtime runs, e.g. ${botName} on k8s prod-eu`}
-        onClose={closeCreate}
-        loading={create.isPending}
-        error={create.isError ? create.error : null}
-        nameError={errorAt("name")}
         canSubmit={typeof expiresInDays === "number" && expiresInDays >= 1 && expiresInDays <= 365}
-        onSubmit={(name) =>
-          create.mutate(
-            { name, expiresInDays: Number(expiresInDays) },
-            {
-              onSuccess: (token) => {
-                closeCreate();
-                setCreated(token.token);
-              },
-            },
-          )
-        }
+        createInput={(name) => ({ name, expiresInDays: Number(expiresInDays) })}
+        revokeMessage={(name) => `A runtime using "${name}" gets 401 from its next decision request.`}
       >
         <NumberInput
           label="Expires in days"
@@ -108,27 +81,7 @@ export function BotTokensSection({ botId, botName, offboarded }: { botId: string
           error={errorAt("expiresInDays")}
           w={220}
         />
-      </CreateTokenModal>
-      <SecretOnceModal opened={created !== null} title="Runtime token created" label="Runtime token" value={created} onClose={() => setCreated(null)} />
-      <ConfirmDialog
-        opened={target !== null}
-        title="Revoke this runtime token?"
-        confirmLabel="Revoke token"
-        loading={revoke.isPending}
-        error={revoke.isError ? revoke.error : undefined}
-        onConfirm={() =>
-          target &&
-          revoke.mutate(target.id, {
-            onSuccess: () => {
-              notifications.show({ color: "teal", title: "Runtime token revoked", message: `${target.name} no longer works.` });
-              closeRevoke();
-            },
-          })
-        }
-        onCancel={closeRevoke}
-      >
-        {`A runtime using "${target?.name ?? ""}" gets 401 from its next decision request.`}
-      </ConfirmDialog>
+      </TokenFlowDialogs>
     </Stack>
   );
 }

@@ -1,12 +1,7 @@
 import { Alert, Button, Group, Paper, Stack, Text, Title } from "@mantine/core";
-import { notifications } from "@mantine/notifications";
-import { useState } from "react";
-import { ConfirmDialog } from "../../../components/ConfirmDialog.tsx";
 import { CopyField } from "../../../components/CopyField.tsx";
-import { CreateTokenModal } from "../../../components/CreateTokenModal.tsx";
-import { SecretOnceModal } from "../../../components/SecretOnceModal.tsx";
 import { EmptyBlock, ErrorBlock, LoadingBlock } from "../../../components/states.tsx";
-import { errorLookup, formIssues } from "../../../lib/form-errors.ts";
+import { TokenFlowDialogs, useTokenFlow } from "../../../components/TokenFlow.tsx";
 import { useCreateScimToken, useIdentitySettings, useRevokeScimToken, useScimTokens } from "../queries.ts";
 import type { TScimToken } from "../queries.ts";
 import { ScimTokensTable } from "./ScimTokensTable.tsx";
@@ -17,19 +12,8 @@ export function ScimTab({ onOpenSso }: { onOpenSso: () => void }) {
   const tokens = useScimTokens();
   const create = useCreateScimToken();
   const revoke = useRevokeScimToken();
-  const [creating, setCreating] = useState(false);
-  const [created, setCreated] = useState<string | null>(null);
-  const [target, setTarget] = useState<TScimToken | null>(null);
+  const flow = useTokenFlow<TScimToken, string>(create, revoke);
   const baseUrl = `${window.location.origin}/scim/v2`;
-
-  const closeCreate = () => {
-    setCreating(false);
-    create.reset();
-  };
-  const closeRevoke = () => {
-    setTarget(null);
-    revoke.reset();
-  };
 
   const body = () => {
     if (tokens.isPending) return <LoadingBlock label="Loading SCIM tokens" />;
@@ -37,7 +21,7 @@ export function ScimTab({ onOpenSso }: { onOpenSso: () => void }) {
     if (tokens.data.length === 0) {
       return <EmptyBlock title="No SCIM tokens yet" description="Create one and paste it into your identity provider's provisioning settings." />;
     }
-    return <ScimTokensTable tokens={tokens.data} onRevoke={setTarget} />;
+    return <ScimTokensTable tokens={tokens.data} onRevoke={flow.requestRevoke} />;
   };
 
   return (
@@ -74,48 +58,18 @@ export function ScimTab({ onOpenSso }: { onOpenSso: () => void }) {
               connector.
             </Text>
           </Stack>
-          <Button onClick={() => setCreating(true)}>Create SCIM token</Button>
+          <Button onClick={flow.openCreate}>Create SCIM token</Button>
         </Group>
         {body()}
       </Paper>
 
-      <CreateTokenModal
-        opened={creating}
-        title="Create SCIM token"
+      <TokenFlowDialogs
+        flow={flow}
+        noun="SCIM token"
         nameDescription="e.g. Okta production"
-        onClose={closeCreate}
-        loading={create.isPending}
-        error={create.isError ? create.error : null}
-        nameError={errorLookup(formIssues(create.error))("name")}
-        onSubmit={(name) =>
-          create.mutate(name, {
-            onSuccess: (token) => {
-              closeCreate();
-              setCreated(token.token);
-            },
-          })
-        }
+        createInput={(name) => name}
+        revokeMessage={(name) => `The identity provider using "${name}" can no longer provision people or teams until it gets a new token.`}
       />
-      <SecretOnceModal opened={created !== null} title="SCIM token created" label="SCIM token" value={created} onClose={() => setCreated(null)} />
-      <ConfirmDialog
-        opened={target !== null}
-        title="Revoke this SCIM token?"
-        confirmLabel="Revoke token"
-        loading={revoke.isPending}
-        error={revoke.isError ? revoke.error : undefined}
-        onConfirm={() =>
-          target &&
-          revoke.mutate(target.id, {
-            onSuccess: () => {
-              notifications.show({ color: "teal", title: "SCIM token revoked", message: `${target.name} no longer works.` });
-              closeRevoke();
-            },
-          })
-        }
-        onCancel={closeRevoke}
-      >
-        {`The identity provider using "${target?.name ?? ""}" can no longer provision people or teams until it gets a new token.`}
-      </ConfirmDialog>
     </Stack>
   );
 }

@@ -1,17 +1,15 @@
 import { PERMISSION_LABELS } from "@bridle/contracts";
 import type { TApiToken, TPermission } from "@bridle/contracts";
 import { Button, MultiSelect, Paper, Select } from "@mantine/core";
-import { notifications } from "@mantine/notifications";
 import { useState } from "react";
-import { ConfirmDialog } from "../../../components/ConfirmDialog.tsx";
-import { CreateTokenModal } from "../../../components/CreateTokenModal.tsx";
 import { PageHeader } from "../../../components/PageHeader.tsx";
-import { SecretOnceModal } from "../../../components/SecretOnceModal.tsx";
+import { TokenFlowDialogs, useTokenFlow } from "../../../components/TokenFlow.tsx";
 import { EmptyBlock, ErrorBlock, LoadingBlock } from "../../../components/states.tsx";
 import { errorLookup, formIssues } from "../../../lib/form-errors.ts";
 import { useMe } from "../../auth/queries.ts";
 import { ApiTokensTable } from "../components/ApiTokensTable.tsx";
 import { useApiTokens, useCreateApiToken, useRevokeApiToken } from "../queries.ts";
+import type { CreateApiTokenInput } from "../queries.ts";
 
 const EXPIRY_OPTIONS = [
   { value: "7", label: "7 days" },
@@ -27,11 +25,9 @@ export function ApiTokensPage() {
   const tokens = useApiTokens();
   const create = useCreateApiToken();
   const revoke = useRevokeApiToken();
-  const [creating, setCreating] = useState(false);
+  const flow = useTokenFlow<TApiToken, CreateApiTokenInput>(create, revoke);
   const [scopes, setScopes] = useState<TPermission[]>([]);
   const [expiresInDays, setExpiresInDays] = useState("30");
-  const [created, setCreated] = useState<string | null>(null);
-  const [target, setTarget] = useState<TApiToken | null>(null);
 
   const myPermissions = me.data?.permissions ?? [];
   const scopeOptions = myPermissions.map((permission) => ({ value: permission, label: `${PERMISSION_LABELS[permission]} (${permission})` }));
@@ -40,16 +36,7 @@ export function ApiTokensPage() {
   const openCreate = () => {
     setScopes([]);
     setExpiresInDays("30");
-    create.reset();
-    setCreating(true);
-  };
-  const closeCreate = () => {
-    setCreating(false);
-    create.reset();
-  };
-  const closeRevoke = () => {
-    setTarget(null);
-    revoke.reset();
+    flow.openCreate();
   };
 
   const body = () => {
@@ -63,7 +50,7 @@ export function ApiTokensPage() {
         />
       );
     }
-    return <ApiTokensTable tokens={tokens.data} onRevoke={setTarget} />;
+    return <ApiTokensTable tokens={tokens.data} onRevoke={flow.requestRevoke} />;
   };
 
   return (
@@ -77,26 +64,13 @@ export function ApiTokensPage() {
         {body()}
       </Paper>
 
-      <CreateTokenModal
-        opened={creating}
-        title="Create API token"
+      <TokenFlowDialogs
+        flow={flow}
+        noun="API token"
         nameDescription="What the token is for, e.g. nightly inventory export"
-        onClose={closeCreate}
-        loading={create.isPending}
-        error={create.isError ? create.error : null}
-        nameError={errorAt("name")}
         canSubmit={scopes.length > 0}
-        onSubmit={(name) =>
-          create.mutate(
-            { name, scopes, expiresInDays: Number(expiresInDays) },
-            {
-              onSuccess: (token) => {
-                closeCreate();
-                setCreated(token.token);
-              },
-            },
-          )
-        }
+        createInput={(name) => ({ name, scopes, expiresInDays: Number(expiresInDays) })}
+        revokeMessage={(name) => `Anything using "${name}" will get 401 from its next request.`}
       >
         <MultiSelect
           label="Scopes"
@@ -118,27 +92,7 @@ export function ApiTokensPage() {
           error={errorAt("expiresInDays")}
           w={200}
         />
-      </CreateTokenModal>
-      <SecretOnceModal opened={created !== null} title="API token created" label="API token" value={created} onClose={() => setCreated(null)} />
-      <ConfirmDialog
-        opened={target !== null}
-        title="Revoke this API token?"
-        confirmLabel="Revoke token"
-        loading={revoke.isPending}
-        error={revoke.isError ? revoke.error : undefined}
-        onConfirm={() =>
-          target &&
-          revoke.mutate(target.id, {
-            onSuccess: () => {
-              notifications.show({ color: "teal", title: "API token revoked", message: `${target.name} no longer works.` });
-              closeRevoke();
-            },
-          })
-        }
-        onCancel={closeRevoke}
-      >
-        {`Anything using "${target?.name ?? ""}" will get 401 from its next request.`}
-      </ConfirmDialog>
+      </TokenFlowDialogs>
     </>
   );
 }

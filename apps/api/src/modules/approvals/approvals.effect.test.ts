@@ -90,6 +90,8 @@ describe("review rules", () => {
     expect(reviewRefusal({ ...reviewer, roles: ["admin"] }, { ...request, approverRole: "admin" })).toBeNull();
     // a gated action opened by the bot itself has no requesting person
     expect(reviewRefusal(reviewer, { ...request, requesterPersonId: null })).toBeNull();
+    // the new owner of a transfer does not approve receiving the bot
+    expect(reviewRefusal(reviewer, { ...request, transferToEmail: "OMAR@acme.example" })).toMatch(/transfer of a bot to yourself/);
   });
   it("recognises bot mailboxes by convention and by record", () => {
     expect(looksLikeBotEmail("Acme-X-Bot.bot@ACME.example", "acme.example", [])).toBe(true);

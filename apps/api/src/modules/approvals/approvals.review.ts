@@ -57,7 +57,12 @@ export function createApprovalReviewService(deps: { db: Db }) {
           roles: me.roles,
           isBotIdentity: looksLikeBotEmail(me.email, facts.domain, facts.isKnownBotEmail ? [me.email] : []),
         },
-        { requesterPersonId: found.request.requesterPersonId, approverRole: found.request.approverRole, botOwnerId: found.botOwnerId },
+        {
+          requesterPersonId: found.request.requesterPersonId,
+          approverRole: found.request.approverRole,
+          botOwnerId: found.botOwnerId,
+          transferToEmail: found.request.kind === "ownership_transfer" ? ((found.request.payload as { toEmail?: string }).toEmail ?? null) : null,
+        },
       ) ??
       // Reviewers read the bot's whole scope; a token narrowed below `bots.read_all` does not review.
       (can(me, "bots.read_all") ? null : "review approval requests with a token that cannot read every bot");

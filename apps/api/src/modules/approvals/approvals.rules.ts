@@ -25,7 +25,13 @@ export function looksLikeBotEmail(email: string, botEmailDomain: string | null, 
 }
 
 export type ReviewerFacts = { personId: string; email: string; roles: readonly TRole[]; isBotIdentity: boolean };
-export type RequestFacts = { requesterPersonId: string | null; approverRole: string; botOwnerId: string | null };
+export type RequestFacts = {
+  requesterPersonId: string | null;
+  approverRole: string;
+  botOwnerId: string | null;
+  /** for ownership transfers: the new owner, who must not approve receiving the bot */
+  transferToEmail?: string | null;
+};
 
 /**
  * Why this person may not review (approve or deny) this request, or null when they may.
@@ -43,6 +49,8 @@ export function reviewRefusal(reviewer: ReviewerFacts, request: RequestFacts): s
     return "review your own request: someone else must decide it";
   if (request.botOwnerId !== null && request.botOwnerId === reviewer.personId)
     return "review a request about a bot you own: someone else must decide it";
+  if (request.transferToEmail && reviewer.email && request.transferToEmail.toLowerCase() === reviewer.email.toLowerCase())
+    return "review a transfer of a bot to yourself: someone else must decide it";
   if (!reviewer.roles.includes(request.approverRole as TRole))
     return `review this request: it needs the ${request.approverRole} role`;
   return null;

@@ -197,13 +197,47 @@ describe("bot inventory", () => {
     });
 
     it("lets an owner register a bot for themselves but not for someone else", async () => {
-      const mine = await t.app.inject({ method: "POST", url: "/api/v1/bots", headers: as(ownerToken), payload: newBot({ name: "acme-mine-bot" }) });
+      // an owner registers a bot without scope; scope comes through approvals
+      const unscoped = { grants: [], channels: [], internalDataAccess: "none", credentialReferences: [] };
+      const scoped = await t.app.inject({ method: "POST", url: "/api/v1/bots", headers: as(ownerToken), payload: newBot({ name: "acme-scoped-bot" }) });
+      expect(scoped.statusCode).toBe(403);
+      expect(scoped.json().error.message).toMatch(/Request scope expansion/);
+      const mine = await t.app.inject({ method: "POST", url: "/api/v1/bots", headers: as(ownerToken), payload: newBot({ name: "acme-mine-bot", ...unscoped }) });
       expect(mine.statusCode).toBe(201);
+      const id = mine.json().id as string;
+      // the owner may edit the bot's description, but not widen its scope or forge an exception
+      expect((await t.app.inject({ method: "PATCH", url: `/api/v1/bots/${id}`, headers: as(ownerToken), payload: { purpose: "Still a sandbox" } })).statusCode).toBe(200);
+      const widen = await t.app.inject({
+        method: "PATCH",
+        url: `/api/v1/bots/${id}`,
+        headers: as(ownerToken),
+        payload: { grants: [{ system: "github", scope: "github:repo:admin", access: "write" }] },
+      });
+      expect(widen.statusCode).toBe(403);
+      expect(widen.json().error.message).toMatch(/grants/);
+      const forged = await t.app.inject({
+        method: "PATCH",
+        url: `/api/v1/bots/${id}`,
+        headers: as(ownerToken),
+        payload: {
+          exception: {
+            status: "approved",
+            businessPurpose: "x",
+            allowedSystems: ["discord"],
+            allowedChannels: ["discord"],
+            dataClassification: "internal",
+            approvalRequirements: "none",
+            approvedBy: "ciso@acme.example",
+          },
+        },
+      });
+      expect(forged.statusCode).toBe(403);
+      expect((await t.api({ method: "GET", url: `/api/v1/bots/${id}` })).json()).toMatchObject({ grants: [], exception: null });
       const theirs = await t.app.inject({
         method: "POST",
         url: "/api/v1/bots",
         headers: as(ownerToken),
-        payload: newBot({ name: "acme-theirs-bot", owner: "zoe.martin@acme.example", team: "support" }),
+        payload: newBot({ name: "acme-theirs-bot", owner: "zoe.martin@acme.example", team: "support", grants: [], channels: [], internalDataAccess: "none" }),
       });
       expect(theirs.statusCode).toBe(403);
     });

@@ -22,6 +22,19 @@ import { botToInput, resolveBotInput } from "./bots.resolve.ts";
 const isUniqueViolation = (e: unknown) =>
   typeof e === "object" && e !== null && ((e as { code?: string }).code === "23505" || (e as { cause?: { code?: string } }).cause?.code === "23505");
 
+/** A bot's scope in comparable form: what only an approval (or an admin/IT) may change. */
+function scopeOf(b: Pick<TBotInputParsed, "grants" | "channels" | "internalDataAccess">) {
+  const day = (v: string | null | undefined) => (v ? new Date(v).toISOString() : "");
+  return {
+    grants: b.grants.map((g) => `${g.system}|${g.scope}|${g.access}|${day(g.expiresAt)}`).sort().join(","),
+    channels: [...new Set(b.channels)].sort().join(","),
+    internalDataAccess: b.internalDataAccess,
+  };
+}
+
+const exceptionKey = (e: TBotInputParsed["exception"]) =>
+  e ? JSON.stringify([e.status, e.businessPurpose, [...e.allowedSystems].sort(), [...e.allowedChannels].sort(), e.dataClassification, e.approvalRequirements, e.approvedBy ?? null, e.expiresAt ? new Date(e.expiresAt).toISOString() : null]) : "none";
+
 export function createBotsService(deps: { db: Db }) {
   const { db } = deps;
 
@@ -47,6 +60,18 @@ export function createBotsService(deps: { db: Db }) {
     if (!can(ctx.principal, "bots.write_all") && input.owner.toLowerCase() !== ctx.principal.email.toLowerCase())
       throw await denied(db, ctx, { action: "bot.create", resourceType: "bot", what: "register a bot for another owner" });
     await refuseSecrets(input);
+    // Scope comes through approvals (DESIGN.md "Approval request"): only admins and IT register a
+    // bot with grants, channels or internal data access, and only admins record an exception.
+    const empty = scopeOf({ grants: [], channels: [], internalDataAccess: "none" });
+    const asked = scopeOf(input);
+    if (!can(ctx.principal, "bots.write_all") && (asked.grants !== empty.grants || asked.channels !== empty.channels || asked.internalDataAccess !== "none"))
+      throw await denied(db, ctx, {
+        action: "bot.create",
+        resourceType: "bot",
+        what: "give a bot grants, channels or internal data access directly; register it without them, then use Request scope expansion",
+      });
+    if (input.exception && !can(ctx.principal, "policy.update"))
+      throw await denied(db, ctx, { action: "bot.create", resourceType: "bot", what: "record a Golden Rule exception directly; request one for approval instead" });
     const id = await db
       .transaction(async (tx) => {
         const resolved = await resolveOrThrow(tx, input, true);
@@ -99,6 +124,18 @@ export function createBotsService(deps: { db: Db }) {
       });
     const next = merged.data;
     await refuseSecrets(next);
+    const before = scopeOf(base);
+    const after = scopeOf(next);
+    const scopeChanged = (Object.keys(before) as (keyof typeof before)[]).filter((k) => before[k] !== after[k]);
+    if (scopeChanged.length && !can(ctx.principal, "bots.write_all"))
+      throw await denied(db, ctx, {
+        action: "bot.update",
+        resourceType: "bot",
+        resourceId: id,
+        what: `change ${scopeChanged.join(", ")} directly; use Request scope expansion so security can approve it`,
+      });
+    if ("exception" in fields && exceptionKey(fields.exception ?? null) !== exceptionKey(base.exception ?? null) && !can(ctx.principal, "policy.update"))
+      throw await denied(db, ctx, { action: "bot.update", resourceType: "bot", resourceId: id, what: "change a Golden Rule exception directly; request one for approval instead" });
     if (!can(ctx.principal, "bots.write_all") && next.owner.toLowerCase() !== current.owner?.email.toLowerCase())
       throw await denied(db, ctx, { action: "bot.update", resourceType: "bot", resourceId: id, what: "give this bot to another owner" });
     const changed = Object.keys(fields).filter(

@@ -33,7 +33,8 @@ export function approvalWaitRoutes(deps: { db: Db; waiters: ApprovalWaiters }) {
 
   async function authorize(caller: Caller, access: ApprovalAccess, requestId: string) {
     if (caller.kind === "bot") {
-      if (access.botId !== caller.bot.botId && access.requesterBotId !== caller.bot.botId) throw notFound("Approval request");
+      // A runtime reads only the requests it opened itself, not people's requests about its bot.
+      if (access.requesterBotId !== caller.bot.botId) throw notFound("Approval request");
       return;
     }
     const p = caller.principal;

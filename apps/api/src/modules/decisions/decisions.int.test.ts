@@ -295,6 +295,15 @@ describe("decisions", () => {
       expect(answers.filter((a) => a.reasons[0]!.code === "approval_used")).toHaveLength(3);
     });
 
+    it("an approval does not keep: unused past its time to live after the decision, it is refused", async () => {
+      const requestId = rid();
+      const pending = await ask(triage, shell(requestId));
+      await review(pending.approvalRequestId!, "approved");
+      await t.database.db.update(approvalRequests).set({ decidedAt: new Date(Date.now() - 7 * 86_400_000) }).where(eq(approvalRequests.id, pending.approvalRequestId!));
+      const late = await ask(triage, shell(requestId));
+      expect(late).toMatchObject({ decision: "deny", reasons: [{ code: "approval_expired" }] });
+    });
+
     it("binds the approval to its parameters: another command with the same request id is denied", async () => {
       const requestId = rid();
       const pending = await ask(triage, shell(requestId, "make deploy"));

@@ -154,14 +154,26 @@ export async function findRuntimeRequest(tx: DbOrTx, botId: string, runtimeReque
 }
 
 /**
- * Uses an approved request: sets `consumed_at` once. False when it was already used (or is no
- * longer approved): the row lock makes a concurrent second use wait and then find it consumed.
+ * Uses an approved request: sets `consumed_at` once. `used` when it was already used, `stale`
+ * when it was not used in time after the decision: the row lock makes a concurrent second use wait and then find it consumed.
  */
-export async function consumeApproval(tx: DbOrTx, id: string, at: Date): Promise<boolean> {
+export async function consumeApproval(tx: DbOrTx, id: string, at: Date): Promise<"ok" | "used" | "stale"> {
   const rows = await tx
     .update(approvalRequests)
     .set({ consumedAt: at })
-    .where(and(eq(approvalRequests.id, id), eq(approvalRequests.status, "approved"), isNull(approvalRequests.consumedAt)))
+    .where(
+      and(
+        eq(approvalRequests.id, id),
+        eq(approvalRequests.status, "approved"),
+        isNull(approvalRequests.consumedAt),
+        // An approval does not keep: it must be used within the request's time to live after
+        // the decision (expires_at - created_at), so banked approvals go stale.
+        sql`${approvalRequests.decidedAt} + (${approvalRequests.expiresAt} - ${approvalRequests.createdAt}) > ${at}`,
+      ),
+    )
     .returning({ id: approvalRequests.id });
-  return rows.length > 0;
+  if (rows.length > 0) return "ok";
+  // Read after the update: a concurrent use that won the row lock has set consumed_at by now.
+  const [row] = await tx.select({ consumedAt: approvalRequests.consumedAt }).from(approvalRequests).where(eq(approvalRequests.id, id));
+  return row?.consumedAt ? "used" : "stale";
 }

@@ -192,7 +192,8 @@ export function createDecisionsService(deps: {
               : "The parameters differ from the request opened with this requestId; ask with a new requestId",
           );
         } else if (req.status === "approved") {
-          out = (await repo.consumeApproval(tx, req.id, at))
+          const use = await repo.consumeApproval(tx, req.id, at);
+          out = use === "ok"
             ? {
                 ...base,
                 decision: "allow",
@@ -200,7 +201,9 @@ export function createDecisionsService(deps: {
                 approvalRequestId: req.id,
                 expiresAt: new Date(at.getTime() + DECISION_TTL_MS).toISOString(),
               }
-            : denyFor(req.id, "approval_used", "The approval was already used; an approval allows its action once. Ask with a new requestId");
+            : use === "used"
+              ? denyFor(req.id, "approval_used", "The approval was already used; an approval allows its action once. Ask with a new requestId")
+              : denyFor(req.id, "approval_expired", "The approval was not used in time after it was given; ask with a new requestId");
         } else if (req.status === "pending") {
           out = denyFor(req.id, "approval_expired", "The approval request expired before anyone decided it; ask with a new requestId");
         } else {

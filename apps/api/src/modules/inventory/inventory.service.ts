@@ -109,6 +109,9 @@ export function createInventoryService(deps: { db: Db }) {
         const parsed = ZBotInput.safeParse(rec.data);
         const invalid = new Set(parsed.success ? [] : parsed.error.issues.map((i) => i.path.join(".")));
         for (const issue of parsed.success ? [] : parsed.error.issues) err(issue.path.join(".") || null, issue.message);
+        // Golden Rule exceptions are approved by security; only admins may record one directly.
+        if (parsed.success && parsed.data.exception && "ctx" in actor && !can(actor.ctx.principal, "policy.update"))
+          err("exception", "only admins may import a Golden Rule exception; request it for approval instead");
         const validName = parsed.success ? parsed.data.name : !invalid.has("name") && typeof rawName === "string" ? rawName.trim() : null;
         const firstRow = validName === null ? undefined : seen.get(validName);
         if (validName !== null && firstRow !== undefined) err("name", `duplicate bot name ${validName}: also on row ${firstRow}`);

@@ -45,6 +45,10 @@ export function peopleRoutes(deps: { db: Db }) {
       },
       async (request) => {
         const q = request.query;
+        const principal = principalOf(request);
+        // Filtering by role would reveal who holds which role: that needs people.read_all too.
+        if (q.role && !can(principal, "people.read_all"))
+          throw await denied(db, { principal, requestId: request.id }, { action: "person.read", resourceType: "person", what: "filter people by role" });
         const c = decodeCursor(q.cursor);
         const rows = await repo.listPeople(db, { ...q, after: c && typeof c.k === "string" ? c.k : null });
         // The directory (name, email, status, team) is for everyone, e.g. to pick a new owner;

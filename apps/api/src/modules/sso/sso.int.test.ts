@@ -18,15 +18,17 @@ const ENCRYPTION_KEY = randomBytes(32).toString("base64");
 
 const ACCOUNTS: TestIdpAccount[] = [
   { sub: "okta|ines", email: "ines.moreau@acme.example", email_verified: true, name: "Inès Moreau", groups: ["bridle-auditors"] },
-  { sub: "okta|daniel", email: "Daniel.Kim@ACME.example", name: "Daniel Kim", groups: ["secops", "bridle-auditors", "unrelated"] },
-  { sub: "okta|maya", email: "maya.chen@acme.example", name: "Maya Chen", groups: ["bridle-admins"] },
-  { sub: "okta|newhire", email: "new.hire@acme.example", name: "New Hire", groups: ["secops"] },
-  { sub: "okta|stranger", email: "stranger@acme.example", name: "Stranger", groups: [] },
-  { sub: "okta|tomas", email: "tomas.silva@acme.example", name: "Tomás Silva", groups: ["bridle-auditors"] },
+  { sub: "okta|daniel", email_verified: true, email: "Daniel.Kim@ACME.example", name: "Daniel Kim", groups: ["secops", "bridle-auditors", "unrelated"] },
+  { sub: "okta|maya", email_verified: true, email: "maya.chen@acme.example", name: "Maya Chen", groups: ["bridle-admins"] },
+  { sub: "okta|newhire", email_verified: true, email: "new.hire@acme.example", name: "New Hire", groups: ["secops"] },
+  { sub: "okta|stranger", email_verified: true, email: "stranger@acme.example", name: "Stranger", groups: [] },
+  { sub: "okta|tomas", email_verified: true, email: "tomas.silva@acme.example", name: "Tomás Silva", groups: ["bridle-auditors"] },
   { sub: "okta|impostor", email: "lucas.meyer@acme.example", email_verified: false, name: "Not Lucas", groups: ["bridle-admins"] },
-  { sub: "okta|breakglass", email: "admin@acme.example", name: "Admin", groups: ["bridle-admins"] },
-  { sub: "okta|sofia", email: "sofia.rossi@acme.example", name: "Sofia Rossi", groups: ["bridle-auditors"] },
-  { sub: "okta|hana", email: "hana.sato@acme.example", name: "Hana Sato", groups: [] },
+  // a provider that does not say whether the email is verified
+  { sub: "okta|silent", email: "raj.patel@acme.example", name: "Maybe Raj", groups: ["bridle-admins"] },
+  { sub: "okta|breakglass", email_verified: true, email: "admin@acme.example", name: "Admin", groups: ["bridle-admins"] },
+  { sub: "okta|sofia", email_verified: true, email: "sofia.rossi@acme.example", name: "Sofia Rossi", groups: ["bridle-auditors"] },
+  { sub: "okta|hana", email_verified: true, email: "hana.sato@acme.example", name: "Hana Sato", groups: [] },
 ];
 
 const ROLE_MAPPING = [
@@ -275,6 +277,8 @@ describe("single sign-on with a real OpenID Connect provider", () => {
 
   it("refuses to link by an unverified email, and keeps the bootstrap admin out of SSO", async () => {
     expect((await ssoSignIn(createTestBrowser(), { bridle, login: "okta|impostor" })).location).toBe("/?ssoError=account_conflict");
+    // no email_verified claim at all is not a yes: the existing account is not linked either
+    expect((await ssoSignIn(createTestBrowser(), { bridle, login: "okta|silent" })).location).toBe("/?ssoError=account_conflict");
     const [lucas] = await t.database.db.select().from(people).where(eq(people.email, "lucas.meyer@acme.example"));
     expect(lucas).toMatchObject({ oidcSubject: null, roles: [] });
     expect((await ssoSignIn(createTestBrowser(), { bridle, login: "okta|breakglass" })).location).toBe("/?ssoError=account_conflict");

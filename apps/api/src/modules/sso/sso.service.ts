@@ -226,8 +226,10 @@ export function createSsoService(deps: { db: Db; settings: IdentitySettingsServi
         person = await repo.findPersonByEmail(tx, email);
         if (person && person.oidcSubject && person.oidcSubject !== subject)
           throw new SsoFailure("account_conflict", "the email belongs to a person linked to another provider subject", { ...who, personId: person.id });
-        if (person && emailVerified === false)
-          throw new SsoFailure("account_conflict", "the provider says the email is not verified; refusing to link by it", { ...who, personId: person.id });
+        // Link an existing person by email only when the provider vouches for it: a provider that
+        // leaves email_verified out could let anyone claim a colleague's address.
+        if (person && emailVerified !== true)
+          throw new SsoFailure("account_conflict", "the provider did not confirm the email is verified; refusing to link by it", { ...who, personId: person.id });
       }
       if (person?.isBootstrapAdmin)
         throw new SsoFailure("account_conflict", "the local bootstrap admin cannot sign in with SSO", { ...who, personId: person.id });

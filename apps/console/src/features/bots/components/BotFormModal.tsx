@@ -80,9 +80,9 @@ function RowRemove({ label, onClick }: { label: string; onClick: () => void }) {
   );
 }
 
-function Section({ legend, children }: { legend: string; children: ReactNode }) {
+function Section({ legend, children, disabled = false }: { legend: string; children: ReactNode; disabled?: boolean }) {
   return (
-    <Fieldset legend={legend} radius="md">
+    <Fieldset legend={legend} radius="md" disabled={disabled}>
       <Stack gap="sm">{children}</Stack>
     </Fieldset>
   );
@@ -300,7 +300,12 @@ function BotForm({ bot, onClose, onSaved }: Omit<Props, "opened">) {
           </SimpleGrid>
         </Section>
 
-        <Section legend="Access">
+        <Section legend="Access" disabled={ownerFixed}>
+          {ownerFixed && (
+            <Text size="sm" c="dimmed" data-testid="scope-locked">
+              Grants, channels and data access change through an approval: use “Request scope expansion” on the bot page.
+            </Text>
+          )}
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <Select
               label="Internal data access"

@@ -1,7 +1,7 @@
 import { APPROVAL_KINDS } from "@bridle/contracts";
 import { Button, Group, Select, Switch } from "@mantine/core";
 import { DebouncedSearchInput } from "../../../components/DebouncedSearchInput.tsx";
-import { useTeams } from "../../directory/queries.ts";
+import { TeamFilter } from "../../directory/TeamFilter.tsx";
 import { KIND_LABELS } from "../labels.ts";
 import { AGE_OPTIONS, hasActiveFilters } from "../search.ts";
 import type { ApprovalSearch } from "../search.ts";
@@ -14,9 +14,6 @@ type Props = {
 
 /** Kind, bot, team, age and "Mine"; the status is the page's tabs. */
 export function ApprovalFilters({ search, onChange, onReset }: Props) {
-  const teams = useTeams();
-  const teamData = (teams.data ?? []).map((team) => ({ value: team.slug, label: team.name }));
-  if (search.team && !teamData.some((option) => option.value === search.team)) teamData.unshift({ value: search.team, label: search.team });
 
   return (
     <Group align="flex-end" gap="sm" wrap="wrap" role="search" aria-label="Filter approval requests">
@@ -30,16 +27,7 @@ export function ApprovalFilters({ search, onChange, onReset }: Props) {
         w={210}
       />
       <DebouncedSearchInput label="Bot" value={search.bot} onChange={(bot) => onChange({ bot })} placeholder="Bot name" width={200} />
-      <Select
-        label="Team"
-        placeholder={teams.isError ? "Could not load teams" : "Any team"}
-        data={teamData}
-        value={search.team ?? null}
-        onChange={(value) => onChange({ team: value ?? undefined })}
-        searchable
-        clearable
-        w={180}
-      />
+      <TeamFilter value={search.team} onChange={(team) => onChange({ team })} width={180} />
       <Select
         label="Age"
         placeholder="Any age"

@@ -3,7 +3,8 @@ import type { TFindingKind } from "@bridle/contracts";
 import { Button, Group, Select } from "@mantine/core";
 import { DebouncedSearchInput } from "../../../components/DebouncedSearchInput.tsx";
 import { humanize } from "../../../lib/format.ts";
-import { usePeople, useTeams } from "../../directory/queries.ts";
+import { usePeople } from "../../directory/queries.ts";
+import { TeamFilter } from "../../directory/TeamFilter.tsx";
 import { hasActiveFilters } from "../search.ts";
 import type { BotSearch } from "../search.ts";
 
@@ -18,7 +19,6 @@ type Props = {
 
 export function InventoryFilters({ search, onChange, onReset, titleOf, hideOwner = false }: Props) {
   const people = usePeople({ enabled: !hideOwner });
-  const teams = useTeams();
 
   const ownerData = (people.data ?? []).map((person) => ({
     value: person.email,
@@ -27,10 +27,6 @@ export function InventoryFilters({ search, onChange, onReset, titleOf, hideOwner
   // Keep a value from the URL selectable even when it is not among the first 200 people.
   if (search.owner && !ownerData.some((option) => option.value === search.owner)) {
     ownerData.unshift({ value: search.owner, label: search.owner });
-  }
-  const teamData = (teams.data ?? []).map((team) => ({ value: team.slug, label: team.name }));
-  if (search.team && !teamData.some((option) => option.value === search.team)) {
-    teamData.unshift({ value: search.team, label: search.team });
   }
 
   return (
@@ -49,16 +45,7 @@ export function InventoryFilters({ search, onChange, onReset, titleOf, hideOwner
           w={210}
         />
       )}
-      <Select
-        label="Team"
-        placeholder={teams.isError ? "Could not load teams" : "Any team"}
-        data={teamData}
-        value={search.team ?? null}
-        onChange={(value) => onChange({ team: value ?? undefined })}
-        searchable
-        clearable
-        w={180}
-      />
+      <TeamFilter value={search.team} onChange={(team) => onChange({ team })} width={180} />
       <Select
         label="Environment"
         placeholder="Any"

@@ -2,7 +2,7 @@ import { PERSON_STATUSES } from "@bridle/contracts";
 import { Button, Group, Select } from "@mantine/core";
 import { DebouncedSearchInput } from "../../../components/DebouncedSearchInput.tsx";
 import { humanize } from "../../../lib/format.ts";
-import { useTeams } from "../../directory/queries.ts";
+import { TeamFilter } from "../../directory/TeamFilter.tsx";
 import { ROLE_OPTIONS } from "../roles.ts";
 import { hasPeopleFilters } from "../search.ts";
 import type { PeopleSearch } from "../search.ts";
@@ -16,11 +16,6 @@ export function PeopleFilters({
   onChange: (patch: Partial<PeopleSearch>) => void;
   onReset: () => void;
 }) {
-  const teams = useTeams();
-  const teamData = (teams.data ?? []).map((team) => ({ value: team.slug, label: team.name }));
-  if (search.team && !teamData.some((option) => option.value === search.team)) {
-    teamData.unshift({ value: search.team, label: search.team });
-  }
 
   return (
     <Group align="flex-end" gap="sm" wrap="wrap" role="search" aria-label="Filter people">
@@ -43,16 +38,7 @@ export function PeopleFilters({
         clearable
         w={150}
       />
-      <Select
-        label="Team"
-        placeholder={teams.isError ? "Could not load teams" : "Any team"}
-        data={teamData}
-        value={search.team ?? null}
-        onChange={(value) => onChange({ team: value ?? undefined })}
-        searchable
-        clearable
-        w={200}
-      />
+      <TeamFilter value={search.team} onChange={(team) => onChange({ team })} width={200} />
       {hasPeopleFilters(search) && (
         <Button variant="subtle" onClick={onReset}>
           Clear filters

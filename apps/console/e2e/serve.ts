@@ -10,8 +10,11 @@ import { E2E_ADMIN_PASSWORD } from "./fixtures.ts";
 const admin = process.env.E2E_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const client = new pg.Client({ connectionString: admin });
 await client.connect();
+// Only databases of runs that started over two hours ago: another checkout may be running its own.
 const old = await client.query<{ datname: string }>("select datname from pg_database where datname like 'bridle_e2e_%'");
-for (const r of old.rows) await client.query(`drop database if exists ${r.datname} with (force)`);
+const stale = Date.now() - 2 * 3_600_000;
+for (const r of old.rows)
+  if (Number(r.datname.slice("bridle_e2e_".length)) < stale) await client.query(`drop database if exists ${r.datname} with (force)`);
 const name = `bridle_e2e_${Date.now()}`;
 await client.query(`create database ${name}`);
 await client.end();

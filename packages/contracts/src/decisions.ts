@@ -17,7 +17,9 @@ export const ZDecisionRequest = z
     params: z
       .unknown()
       .optional()
-      .describe("The action's parameters; an approval is bound to their canonical hash, so a different command needs a new approval"),
+      .describe(
+        "The action's parameters; an approval is bound to their canonical hash, so a different command needs a new approval. Approvers see them in full (secrets cut out); a gated action needing approval is denied (`params_too_large`) when they exceed 16 KB as canonical JSON",
+      ),
     paramsSummary: z
       .string()
       .max(2000)

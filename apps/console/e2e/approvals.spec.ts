@@ -203,4 +203,30 @@ test.describe("approvals", () => {
     await runtime.dispose();
     await omar.context().close();
   });
+
+  test("a token in the parameters is shown as a marker naming the scanner's rule, never in clear", async ({ browser, playwright, baseURL }) => {
+    const bots = (await (await admin.get("/api/v1/bots?q=acme-triage-bot")).json()) as { items: { id: string; name: string }[] };
+    const botId = bots.items.find((b) => b.name === "acme-triage-bot")!.id;
+    const created = await admin.post(`/api/v1/bots/${botId}/tokens`, { headers: { "x-csrf-token": csrf }, data: { name: "e2e secret runtime", expiresInDays: 1 } });
+    const runtime = await playwright.request.newContext({
+      baseURL,
+      extraHTTPHeaders: { authorization: `Bearer ${((await created.json()) as { token: string }).token}` },
+    });
+    const token = "ghp_e2eR7kQ2mZ8vN4xT6yL0pW3sA5dF9hJ1cB7u";
+    const res = await runtime.post("/api/v1/decisions", {
+      data: { action: "shell.exec", target: { system: "github" }, params: { cmd: `curl -H 'Authorization: token ${token}' https://api.github.com/user` }, requestId: "e2e-secret-1" },
+    });
+    const answer = (await res.json()) as { decision: string; approvalRequestId: string };
+    expect(answer.decision).toBe("require_approval");
+
+    const omar = await signedIn(browser, "omar", `/approvals/${answer.approvalRequestId}`);
+    const action = omar.getByTestId("approval-gated-action");
+    await expect(action.getByTestId("approval-command")).toHaveText("$ curl -H 'Authorization: token [redacted: github]' https://api.github.com/user");
+    await expect(action.getByTestId("approval-params-redacted")).toContainText("/cmd (rule github)");
+    await expect(action.getByTestId("approval-bot-summary")).toContainText("The bot gave none.");
+    expect(await omar.content()).not.toContain(token);
+    await action.screenshot({ path: "/tmp/approvals-view-redacted.png" });
+    await runtime.dispose();
+    await omar.context().close();
+  });
 });

@@ -37,7 +37,7 @@ export function GatedActionParams({ payload }: { payload: GatedActionPayload }) 
           Parameters this approval is bound to
         </Title>
         <Text size="xs" c="dimmed">
-          Exactly what the runtime sent, in full: it must send the same parameters to act, or it is refused.
+          What the runtime sent, in full, as the approval is bound to them: it must send exactly these to act, or it is refused.
         </Text>
         <Code block data-testid="approval-params" aria-label="Parameters this approval is bound to" style={mono}>
           {payload.paramsText}
@@ -74,8 +74,12 @@ export function GatedActionParams({ payload }: { payload: GatedActionPayload }) 
   );
 }
 
-/** The first `n` lines of a text, and whether more follow (for restating parameters in a confirmation). */
-export function firstLines(text: string, n: number): { lines: string; more: boolean } {
+/**
+ * The first `n` lines of a text (at most `maxChars` characters), and whether more follow: for
+ * restating parameters where the page already shows them in full.
+ */
+export function firstLines(text: string, n: number, maxChars = 600): { lines: string; more: boolean } {
   const all = text.split("\n");
-  return { lines: all.slice(0, n).join("\n"), more: all.length > n };
+  const lines = all.slice(0, n).join("\n");
+  return lines.length > maxChars ? { lines: lines.slice(0, maxChars), more: true } : { lines, more: all.length > n };
 }

@@ -62,7 +62,7 @@ function Lines({ text, label, testId }: { text: string; label: string; testId: s
     <Stack gap={2}>
       <Text size="xs" c="dimmed" fw={500}>
         {label}
-        {more ? ` (first ${RESTATED_LINES} lines; all of it is on the page)` : ""}
+        {more ? " (the beginning; all of it is on the page)" : ""}
       </Text>
       <Code block data-testid={testId} style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>
         {lines}

@@ -136,7 +136,7 @@ describe("bot records are facts", () => {
       });
     });
 
-    it("refuses a direct transfer by an owner (403, audited), and to a deactivated person, a bot mailbox or the current owner (400)", async () => {
+    it("refuses a direct transfer by an owner (403, audited), and to a deactivated person, a bot mailbox or the current owner, or with a secret in the note (400)", async () => {
       const id = await botId("acme-sandbox-bot"); // owner daniel.kim
       const byOwner = await t.app.inject({ method: "POST", url: `/api/v1/bots/${id}/transfer`, headers: as(ownerToken), payload: { toEmail: "sofia.rossi@acme.example", note: "mine to give" } });
       expect(byOwner.statusCode).toBe(403);
@@ -156,6 +156,15 @@ describe("bot records are facts", () => {
         expect(res.statusCode, toEmail).toBe(400);
         expect(res.json().error.message).toMatch(message);
       }
+      const secret = await t.app.inject({
+        method: "POST",
+        url: `/api/v1/bots/${id}/transfer`,
+        headers: as(itToken),
+        payload: { toEmail: "sofia.rossi@acme.example", note: "token ghp_abcdefghijklmnopqrstuvwxyz0123456789 moves too" },
+      });
+      expect(secret.statusCode).toBe(400);
+      expect(secret.json().error.details.issues).toEqual([{ path: "note", message: expect.any(String) }]);
+      expect(secret.body).not.toContain("ghp_abcdefghijklmnopqrstuvwxyz0123456789");
       const [row] = await t.database.db.select({ email: people.email }).from(bots).innerJoin(people, eq(people.id, bots.ownerId)).where(eq(bots.id, id));
       expect(row!.email).toBe("daniel.kim@acme.example");
     });

@@ -216,7 +216,10 @@ export function createBotsService(deps: { db: Db }) {
       });
     if (bot.status === "offboarded" || bot.status === "offboarding")
       throw new AppError("conflict", `${bot.name} is ${bot.status}; it takes no new owner`);
-    const invalid = (message: string) => new AppError("validation_failed", message, { issues: [{ path: "toEmail", message }] });
+    const invalid = (message: string, path = "toEmail") => new AppError("validation_failed", message, { issues: [{ path, message }] });
+    // The note goes into the audit log, which must never hold a secret.
+    const hit = (await findSecrets(body.note))[0];
+    if (hit) throw invalid(`The note ${secretMessage(hit)}`, "note");
     const to = await repo.findPersonByEmail(db, body.toEmail);
     if (!to) throw invalid(`No person has the email ${body.toEmail}`);
     if (to.status !== "active") throw invalid(`${to.displayName} <${to.email}> is deactivated; a bot needs an active owner`);

@@ -50,6 +50,29 @@ export const APPROVAL_DECISION_REASONS = [
 export const ZApprovalDecisionReason = z.enum(APPROVAL_DECISION_REASONS);
 export type TApprovalDecisionReason = z.infer<typeof ZApprovalDecisionReason>;
 
+/**
+ * The reason codes `decide()` (packages/policy) gives, so runtimes and the console branch on a code,
+ * never on English text. `owner_departed` / `owner_missing` (rule BR-ORPHANED): the bot's owner has
+ * left, or it has none; until it is transferred or offboarded it may only take read-only actions.
+ * The decisions service adds approval outcomes (`approved`, `approval_denied`, ...).
+ */
+export const DECISION_REASON_CODES = [
+  "bot_not_active",
+  "owner_departed",
+  "owner_missing",
+  "channel_unknown",
+  "channel_disallowed",
+  "channel_not_assigned",
+  "system_not_granted",
+  "golden_rule",
+  "not_gated",
+  "action_denied",
+  "approval_required",
+  "allowed",
+] as const;
+export const ZDecisionReasonCode = z.enum(DECISION_REASON_CODES);
+export type TDecisionReasonCode = z.infer<typeof ZDecisionReasonCode>;
+
 export const ZDecisionReason = z.object({ code: z.string(), message: z.string(), rule: z.string() });
 
 export const ZDecision = z

@@ -1,6 +1,6 @@
 import { ZBotInput, type TBotInputParsed } from "@bridle/contracts";
 import { describe, expect, it } from "vitest";
-import { fieldChanges, mergeOverStored, scopeRemovals } from "./inventory.diff.ts";
+import { fieldChanges, mergeOverStored, scopeRemovals, withoutFileApproval } from "./inventory.diff.ts";
 
 const bot = (over: Record<string, unknown> = {}): TBotInputParsed =>
   ZBotInput.parse({
@@ -52,5 +52,15 @@ describe("an import's plan", () => {
       { field: "grants", before: "github:issues:write", after: "github:issues:write@2027-01-31" },
     ]);
     expect(scopeRemovals(before, before)).toEqual([]);
+  });
+
+  it("drops a file's claim of who approved an exception and when, and nothing else", () => {
+    const exception = { status: "approved", businessPurpose: "p", approvedBy: "the CISO", approvedAt: "2020-01-01", expiresAt: "2027-01-01" };
+    expect(withoutFileApproval({ name: "a-bot", exception })).toEqual({
+      name: "a-bot",
+      exception: { status: "approved", businessPurpose: "p", expiresAt: "2027-01-01" },
+    });
+    expect(withoutFileApproval({ name: "a-bot", exception: null })).toEqual({ name: "a-bot", exception: null });
+    expect(withoutFileApproval({ name: "a-bot" })).toEqual({ name: "a-bot" });
   });
 });

@@ -27,6 +27,17 @@ export function mergeOverStored(raw: unknown, stored: TBotInputParsed | undefine
   };
 }
 
+/**
+ * A record without the `approvedBy` / `approvedAt` of its Golden Rule exception: the server
+ * records who approved an imported exception and when, so a file's claim is neither stored nor
+ * validated (an export's `approvedBy` may be a label such as `cli (sam)`, not an email).
+ */
+export function withoutFileApproval(raw: unknown): unknown {
+  if (!isPlainObject(raw) || !isPlainObject(raw.exception)) return raw;
+  const { approvedBy: _by, approvedAt: _at, ...exception } = raw.exception;
+  return { ...raw, exception };
+}
+
 type Exception = NonNullable<TBotInputParsed["exception"]>;
 const iso = (v: string | null | undefined) => (v ? new Date(v).toISOString() : null);
 

@@ -222,7 +222,7 @@ describe("inventory import keeps what the file does not mention", () => {
       allowedChannels: [slack-internal]
       dataClassification: internal
       approvalRequirements: Every post is approved by the release manager
-      approvedBy: ciso@acme.example
+      approvedBy: the CISO, by phone
       approvedAt: "2020-01-01"
       expiresAt: "2027-06-30"
 `;
@@ -262,7 +262,7 @@ describe("inventory import keeps what the file does not mention", () => {
     expect(imports[0]!.details).toMatchObject({ fileName: "exceptions.yaml", created: 1 });
 
     // The same exception again, claiming another approver: unchanged, and the record stays.
-    const again = await post(file.replace("ciso@acme.example", "someone@acme.example"), "application/yaml", true);
+    const again = await post(file.replace("the CISO, by phone", "someone@acme.example"), "application/yaml", true);
     expect(again.json()).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
 
     // An export imports back unchanged, even for IT (who may not record exceptions), and keeps the approval.
@@ -287,6 +287,14 @@ describe("inventory import keeps what the file does not mention", () => {
     const refused = await asIt(JSON.stringify({ bots: mine }));
     expect(refused.statusCode).toBe(400);
     expect(refused.json().error.details.rows).toMatchObject([{ field: "exception", message: expect.stringMatching(/only admins/) }]);
+
+    // An exception recorded by the command line names a label, not an email; its export still imports back.
+    await t.database.db.update(goldenRuleExceptions).set({ approvedBy: "cli (sam)" }).where(eq(goldenRuleExceptions.botId, botId));
+    const labelled = await t.api({ method: "GET", url: "/api/v1/inventory/export?format=json" });
+    expect(labelled.body).toContain('"approvedBy": "cli (sam)"');
+    const labelledBack = await post(labelled.body, "application/json", true);
+    expect(labelledBack.statusCode).toBe(200);
+    expect(labelledBack.json()).toMatchObject({ created: 0, updated: 0 });
   });
 
   it("the demo organization's seed keeps its exceptions' approvals as written", async () => {

@@ -19,7 +19,7 @@ import * as botsRepo from "../bots/bots.repo.ts";
 import { rawReferenceErrors, resolveBotInput } from "../bots/bots.resolve.ts";
 import { loadPolicyInput } from "../findings/findings.repo.ts";
 import { recomputeFindings } from "../findings/findings.service.ts";
-import { canonical, exceptionContent, fieldChanges, mergeOverStored, scopeRemovals } from "./inventory.diff.ts";
+import { canonical, exceptionContent, fieldChanges, mergeOverStored, scopeRemovals, withoutFileApproval } from "./inventory.diff.ts";
 import { csvColumnOf, neutraliseFormulaText, normalizeLineEndings, type RawRecord } from "./inventory.parse.ts";
 import { loadBotsAsInput } from "./inventory.repo.ts";
 import { notifyPolicyChanged } from "../../lib/policy-events.ts";
@@ -102,7 +102,8 @@ export function createInventoryService(deps: { db: Db }) {
       for (const rec of records) {
         const name = rawNameOf(rec);
         const stored = name === null ? undefined : current.get(name.trim());
-        const data = mergeOverStored(rec.data, stored);
+        const fromFile = options.exceptionApprovals === "from-file" ? rec.data : withoutFileApproval(rec.data);
+        const data = mergeOverStored(fromFile, stored);
         // A row's errors, once each, with the field as the user wrote it (a CSV column, or a field path).
         const rowErrors = new Map<string, TImportRowError>();
         const add = (field: string | null, message: string) =>

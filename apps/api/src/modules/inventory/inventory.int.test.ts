@@ -68,7 +68,11 @@ describe("inventory import and export", () => {
     const again = await importCsv(csv, true);
     expect(again.json()).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
     const changed = await importCsv([HEADER, row("acme-ci-digest-bot", { purpose: "New purpose" })].join("\n"), true);
-    expect(changed.json().rows[0]).toMatchObject({ action: "update", changes: ["purpose"] });
+    expect(changed.json().rows[0]).toMatchObject({
+      action: "update",
+      changes: [{ field: "purpose", before: "Summarizes CI failures", after: "New purpose" }],
+      removals: [],
+    });
     const imported = await t.database.db.select().from(auditEvents).where(eq(auditEvents.action, "inventory.import"));
     expect(imported.some((e) => (e.details as { created?: number }).created === 1)).toBe(true);
   });

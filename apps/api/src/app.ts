@@ -31,7 +31,7 @@ import { createFindingsService } from "./modules/findings/findings.service.ts";
 import { inventoryRoutes } from "./modules/inventory/inventory.routes.ts";
 import { createInventoryService } from "./modules/inventory/inventory.service.ts";
 import { peopleRoutes } from "./modules/people/people.routes.ts";
-import { scimRoutes, scimTokenRoutes } from "./modules/scim/scim.plugin.ts";
+import { canonicalScimUrl, scimRoutes, scimTokenRoutes } from "./modules/scim/scim.plugin.ts";
 import { tokensRoutes } from "./modules/tokens/tokens.routes.ts";
 import { createTokensService } from "./modules/tokens/tokens.service.ts";
 import { policySettingsRoutes } from "./modules/policy-settings/policy-settings.routes.ts";
@@ -67,6 +67,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     trustProxy: config.BRIDLE_TRUST_PROXY,
     return503OnClosing: true,
+    // SCIM clients send endpoint names in any case and with a trailing slash; only /scim/v2 is rewritten.
+    rewriteUrl: (req) => canonicalScimUrl(req.url ?? "/"),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -222,4 +222,25 @@ describe("Okta", () => {
     expect((await k.personByEmail("test.user@okta.local")).teamId).toBeNull();
     expect(await k.audit("team.delete", id)).toHaveLength(1);
   });
+
+  it("answers endpoint names in any case and with a trailing slash, as some clients send them", async () => {
+    const maya = await k.personByEmail("maya.chen@acme.example");
+    const byFilter = await okta("GET", `/Users/?filter=${encodeURIComponent('userName eq "maya.chen@acme.example"')}`);
+    expect(byFilter).toMatchObject({ status: 200, body: { schemas: [LIST_URN], totalResults: 1, Resources: [{ id: maya.id }] } });
+    const lower = await okta("GET", `/users?filter=${encodeURIComponent('userName eq "maya.chen@acme.example"')}`);
+    expect(lower).toMatchObject({ status: 200, body: { totalResults: 1, Resources: [{ id: maya.id }] } });
+    expect(await okta("GET", `/users/${maya.id}/`)).toMatchObject({ status: 200, body: { id: maya.id, userName: "maya.chen@acme.example" } });
+    const schemas = await okta("GET", "/SCHEMAS");
+    expect(schemas).toMatchObject({ status: 200, body: { schemas: [LIST_URN], totalResults: 3 } });
+    expect(await okta("GET", `/schemas/${USER_URN}/`)).toMatchObject({ status: 200, body: { id: USER_URN } });
+    expect(await okta("GET", "/resourcetypes/")).toMatchObject({ status: 200, body: { totalResults: 2 } });
+    expect(await okta("GET", "/serviceproviderconfig")).toMatchObject({ status: 200 });
+    const created = await okta("POST", "/users/", { schemas: [USER_URN], userName: "lower.case@okta.local", emails: [{ value: "lower.case@okta.local", primary: true }], active: true });
+    expect(created).toMatchObject({ status: 201, body: { userName: "lower.case@okta.local" } });
+    expect((await okta("GET", "/groups/?count=1")).status).toBe(200);
+    // the whole prefix too, and an unknown endpoint stays a SCIM 404
+    const upper = await k.t.app.inject({ method: "GET", url: "/SCIM/V2/USERS?count=1", headers: { authorization: `Bearer ${k.token}` } });
+    expect(upper.statusCode).toBe(200);
+    expect(await okta("GET", "/bulk/")).toMatchObject({ status: 404, body: { schemas: [ERROR_URN] } });
+  });
 });

@@ -18,6 +18,7 @@ import { z } from "zod";
 import type { Config } from "./config.ts";
 import { registerErrorHandler } from "./plugins/error-handler.ts";
 import { registerSecurityHeaders } from "./plugins/security-headers.ts";
+import { collectRoutes } from "./plugins/route-list.ts";
 import { requireAuth } from "./plugins/auth.ts";
 import { authRoutes, meRoute } from "./modules/auth/auth.routes.ts";
 import { createAuthService } from "./modules/auth/auth.service.ts";
@@ -70,6 +71,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // SCIM clients send endpoint names in any case and with a trailing slash; only /scim/v2 is rewritten.
     rewriteUrl: (req) => canonicalScimUrl(req.url ?? "/"),
   });
+  collectRoutes(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);

@@ -141,7 +141,7 @@ describe("inventory import and export", () => {
     const csv = [HEADER, row("acme-columns-bot", { internal_data_access: "top-secret", data_retention: "d".repeat(201), shell_execution_policy: "sometimes" })].join("\n");
     const rows = rowErrors(await importCsv(csv, true));
     expect(rows.map((r) => r.field).sort()).toEqual(["data_retention", "internal_data_access", "shell_execution_policy"]);
-    expect(rows.every((r) => r.line === 2 && r.name === "acme-columns-bot")).toBe(true);
+    expect(rows.map((r) => [r.line, r.name])).toEqual(Array(3).fill([2, "acme-columns-bot"]));
 
     const yaml = `- name: acme-columns-bot\n  owner: daniel.kim@acme.example\n  team: platform\n  purpose: p\n  environment: test\n  internalDataAccess: top-secret\n  runtimeProfile:\n    dataRetention: ${"d".repeat(201)}\n`;
     const y = await t.api({ method: "POST", url: "/api/v1/inventory/import?dryRun=true", headers: { "content-type": "application/yaml" }, payload: yaml });

@@ -17,7 +17,7 @@ import { createDb } from "@bridle/db";
 import { loadConfig } from "./config.ts";
 import { AppError } from "./lib/errors.ts";
 import { createInventoryService, toCsvRow } from "./modules/inventory/inventory.service.ts";
-import { parseInventory, type ImportFormat } from "./modules/inventory/inventory.parse.ts";
+import { parseInventoryFile, type ImportFormat } from "./modules/inventory/inventory.parse.ts";
 import { loadBotsAsInput } from "./modules/inventory/inventory.repo.ts";
 import { INVENTORY_COLUMNS } from "@bridle/contracts";
 import { stringify } from "csv-stringify/sync";
@@ -90,11 +90,11 @@ async function direct(command: string, args: { file?: string; dryRun: boolean; f
       const inventory = createInventoryService({ db: database.db });
       try {
         const text = await readFile(args.file!, "utf8");
-        const records = parseInventory(text, format);
+        const { records, systems } = parseInventoryFile(text, format);
         const result = await inventory.importRecords(
           { system: { type: "system", id: null, label: `cli (${userInfo().username})` }, requestId: null },
           records,
-          { dryRun: args.dryRun, source: `cli ${resolve(args.file!)}`, text },
+          { dryRun: args.dryRun, source: `cli ${resolve(args.file!)}`, text, systems },
         );
         printResult(result);
         return 0;

@@ -62,6 +62,9 @@ export const ZImportResult = z
     created: z.number().int(),
     updated: z.number().int(),
     unchanged: z.number().int(),
+    systems: z
+      .object({ created: z.array(z.string()), updated: z.array(z.string()), unchanged: z.array(z.string()) })
+      .describe("Keys of the connected systems in the file's `systems:` block, by what the import does to them"),
     rows: z.array(
       z.object({
         row: z.number().int(),

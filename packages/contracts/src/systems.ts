@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZSystemClassification } from "./common-exports.ts";
+import { ZSystemClassification, type TSystemClassification } from "./common-exports.ts";
 import { ZConnectedSystem, ZSystemKey } from "./policy.ts";
 
 /**
@@ -71,3 +71,11 @@ export const ZSetupStatus = z
   .meta({ id: "SetupStatus" });
 export type TSetupStatus = z.infer<typeof ZSetupStatus>;
 export type TSetupStepKey = TSetupStatus["steps"][number]["key"];
+
+/** How the console names each classification, and what it means for the Golden Rule (README "Rules"). */
+export const SYSTEM_CLASSIFICATION_INFO: Record<TSystemClassification, { label: string; meaning: string }> = {
+  internal_data: { label: "Internal data", meaning: "Access to it is internal data access" },
+  external_communication: { label: "External communication", meaning: "Access to it talks outside the company" },
+  both: { label: "Both", meaning: "Reading is internal data access; writing also talks outside (e.g. Gmail)" },
+  neither: { label: "Neither", meaning: "Neither internal data nor external communication" },
+};

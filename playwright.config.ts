@@ -53,7 +53,7 @@ export default defineConfig({
       timeout: 120_000,
       reuseExistingServer: false,
       stdout: "pipe",
-      env: { PORT: String(EMPTY_PORT), HOST: "127.0.0.1", E2E_SEED: "none" },
+      env: { PORT: String(EMPTY_PORT), HOST: "127.0.0.1", E2E_SEED: "none", BRIDLE_BOOTSTRAP_ADMIN_EMAIL: "admin@acme.example" },
     },
   ],
 });

@@ -1,7 +1,7 @@
 import { INVENTORY_COLUMNS, type TImportRowError, type TInventoryColumn } from "@bridle/contracts";
 import { parse as parseCsv } from "csv-parse/sync";
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from "jsonc-parser";
-import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import { AppError } from "../../lib/errors.ts";
 
 export type ImportFormat = "yaml" | "json" | "csv";
@@ -69,7 +69,8 @@ function parseStructured(text: string, format: "yaml" | "json"): ParsedInventory
   const root: unknown = doc.contents;
   // An object may carry a `systems:` block (the connected system catalog) beside, or instead of, its bots.
   const systemsNode = isMap(root) ? root.get("systems", true) : undefined;
-  if (systemsNode != null && !isSeq(systemsNode)) throw fileError("`systems` must be a list of connected systems", 1);
+  // `systems:` with nothing under it is an empty block.
+  if (systemsNode != null && !isSeq(systemsNode) && !(isScalar(systemsNode) && systemsNode.value === null)) throw fileError("`systems` must be a list of connected systems", 1);
   const systems = isSeq(systemsNode) ? toRecords(systemsNode) : [];
   const bots: unknown = isMap(root) ? root.get("bots", true) : root;
   if (isSeq(bots)) return { records: toRecords(bots), systems };

@@ -37,6 +37,12 @@ export function ImportResultView({ result }: { result: TImportResult }) {
           ? `Dry run: nothing was changed. Importing would create ${created}, update ${updated} and leave ${unchanged} unchanged.`
           : `Imported: ${created} created, ${updated} updated, ${unchanged} unchanged.`}
       </Alert>
+      {result.systems.created.length + result.systems.updated.length > 0 && (
+        <Text size="sm" data-testid="import-systems">
+          Connected systems {result.dryRun ? "the import would add" : "added"}: {result.systems.created.join(", ") || "none"};{" "}
+          {result.dryRun ? "would change" : "changed"}: {result.systems.updated.join(", ") || "none"}.
+        </Text>
+      )}
       <Group gap="sm">
         <Stat label={result.dryRun ? "Would create" : "Created"} value={created} color="teal.7" />
         <Stat label={result.dryRun ? "Would update" : "Updated"} value={updated} color="blue.7" />

@@ -42,7 +42,7 @@ describe("team management", () => {
       ["platform-engineering", "bridle"],
       ["platform-engineering-eu", "bridle"],
     ]);
-    const events = await t.database.db.select().from(auditEvents).where(and(eq(auditEvents.action, "team.create"), eq(auditEvents.outcome, "success")));
+    const events = await t.database.db.select().from(auditEvents).where(and(eq(auditEvents.action, "team.create"), eq(auditEvents.outcome, "success"))).orderBy(auditEvents.seq);
     expect(events.map((e) => [e.actorLabel, (e.details as { slug: string }).slug])).toEqual([
       ["ivy.it@acme.example", "platform-engineering"],
       [ADMIN_EMAIL, "data-team"],
@@ -61,7 +61,7 @@ describe("team management", () => {
     expect(denied.statusCode).toBe(403);
     const [team] = (await list()).items;
     expect((await as(ownerToken, "DELETE", `/api/v1/teams/${team!.id}`)).statusCode).toBe(403);
-    const events = await t.database.db.select().from(auditEvents).where(eq(auditEvents.outcome, "denied"));
+    const events = await t.database.db.select().from(auditEvents).where(eq(auditEvents.outcome, "denied")).orderBy(auditEvents.seq);
     expect(events.map((e) => [e.action, e.actorLabel, e.resourceId])).toEqual([
       ["team.create", "olga.owner@acme.example", null],
       ["team.delete", "olga.owner@acme.example", team!.id],
@@ -90,7 +90,7 @@ describe("team management", () => {
     expect(busy.json().error.message).toBe("Platform Engineering still has 1 bot; move them to another team first");
     expect((await as(itToken, "DELETE", `/api/v1/teams/${data!.id}`)).statusCode).toBe(204);
     expect((await list()).items.map((x) => x.slug)).toEqual(["platform-engineering", "platform-engineering-eu"]);
-    expect((await t.database.db.select().from(auditEvents).where(eq(auditEvents.action, "team.delete"))).map((e) => [e.outcome, e.resourceId])).toEqual([
+    expect((await t.database.db.select().from(auditEvents).where(eq(auditEvents.action, "team.delete")).orderBy(auditEvents.seq)).map((e) => [e.outcome, e.resourceId])).toEqual([
       ["denied", expect.any(String)],
       ["success", data!.id],
     ]);

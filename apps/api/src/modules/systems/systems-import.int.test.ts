@@ -74,7 +74,7 @@ bots:
     expect(again.json()).toMatchObject({ created: 0, unchanged: 1, systems: { created: [], updated: ["jira"], unchanged: ["github"] } });
     expect(await catalog()).toEqual(["github:internal_data", "jira:both"]);
     expect((await t.api({ method: "GET", url: "/api/v1/bots" })).json().items[0].findingKinds).toContain("golden_rule");
-    const events = await t.database.db.select().from(auditEvents).where(eq(auditEvents.resourceType, "connected_system"));
+    const events = await t.database.db.select().from(auditEvents).where(eq(auditEvents.resourceType, "connected_system")).orderBy(auditEvents.seq);
     expect(events.map((e) => [e.action, (e.details as { via: string }).via])).toEqual([
       ["system.create", "upload (yaml)"],
       ["system.create", "upload (yaml)"],

@@ -15,7 +15,7 @@ describe("connected systems", () => {
   const as = (token: string, method: "GET" | "POST" | "PATCH" | "DELETE", url: string, payload?: object) =>
     t.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload ? { payload } : {}) });
   const audit = (action: string, outcome: string) =>
-    t.database.db.select().from(auditEvents).where(and(eq(auditEvents.action, action), eq(auditEvents.outcome, outcome)));
+    t.database.db.select().from(auditEvents).where(and(eq(auditEvents.action, action), eq(auditEvents.outcome, outcome))).orderBy(auditEvents.seq);
   const system = async (key: string) => ((await admin("GET", "/api/v1/systems")).json().items as System[]).find((s) => s.key === key)!;
   const botFindings = async (id: string) => ((await admin("GET", `/api/v1/bots/${id}`)).json().findings as { kind: string }[]).map((f) => f.kind).sort();
 

@@ -14,13 +14,15 @@ export function InventoryPage() {
   const search = validateBotSearch(route.useSearch());
   const navigate = route.useNavigate();
   const can = useCan();
-  // Admins and IT setting up an organization see the first-run checklist here until it is complete.
+  // Admins and IT setting up an organization see the first-run checklist here until the first bot
+  // is registered (and on Get started after that, while a step is left).
   const setsUp = can("policy.update") || can("people.manage");
   const setup = useSetupStatus({ enabled: setsUp });
+  const noBotYet = setup.data?.steps.some((step) => step.key === "first_bot" && !step.done) ?? false;
 
   return (
     <>
-      {setsUp && setup.data && !setup.data.complete && <SetupChecklist compact />}
+      {setsUp && noBotYet && <SetupChecklist compact />}
       <InventoryView
         title="Inventory"
         description="Every bot, who owns it, what it can reach and what is wrong with it."

@@ -120,5 +120,16 @@ test.describe("an organization from empty", () => {
     await page.getByRole("link", { name: "Inventory" }).click();
     await expect(page.getByRole("link", { name: "platform-triage-bot" })).toBeVisible();
     await expect(checklist(page)).toHaveCount(0);
+
+    // Once SCIM provisioning is on, the identity provider owns the teams: read-only, and the page says so.
+    const { csrfToken } = (await (await page.request.get("/api/v1/me")).json()) as { csrfToken: string };
+    const scim = (on: boolean) => page.request.patch("/api/v1/identity-settings", { headers: { "x-csrf-token": csrfToken }, data: { scimEnabled: on } });
+    expect((await scim(true)).ok()).toBe(true);
+    await page.goto("/teams");
+    await expect(page.getByText("Managed by your identity provider")).toBeVisible();
+    await expect(page.getByRole("table", { name: "Teams" }).getByText("Identity provider")).toBeVisible();
+    await expect(page.getByRole("button", { name: "Create team" })).toHaveCount(0);
+    await expect(page.getByRole("button", { name: /^Rename / })).toHaveCount(0);
+    expect((await scim(false)).ok()).toBe(true);
   });
 });

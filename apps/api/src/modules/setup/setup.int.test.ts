@@ -37,4 +37,18 @@ describe("first-run checklist", () => {
     expect(last.complete).toBe(false);
     expect((await t.app.inject({ method: "GET", url: "/api/v1/setup" })).statusCode).toBe(401);
   });
+
+  it("counts single sign-on as done when the environment configures it", async () => {
+    const env = await createTestApp({
+      seed: "none",
+      env: { BRIDLE_OIDC_ISSUER: "https://idp.acme.example", BRIDLE_OIDC_CLIENT_ID: "bridle", BRIDLE_OIDC_CLIENT_SECRET: "not-a-real-secret-value" },
+    });
+    try {
+      const res = (await env.api({ method: "GET", url: "/api/v1/setup" })).json() as { steps: { key: string; done: boolean; detail: string }[] };
+      expect(res.steps.filter((s) => s.done).map((s) => s.key)).toEqual(["sso"]);
+      expect(res.steps[0]!.detail).toBe("People sign in with https://idp.acme.example (set by the environment).");
+    } finally {
+      await env.close();
+    }
+  });
 });

@@ -1,6 +1,9 @@
 import { defineConfig } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3210);
+/** A second server, on an organization started from empty (BRIDLE_SEED=none), for empty-org.spec.ts. */
+const EMPTY_PORT = Number(process.env.E2E_EMPTY_PORT ?? PORT + 200);
+const EMPTY_SPEC = "**/empty-org.spec.ts";
 
 /**
  * End-to-end tests drive Debian's Chromium (no browser downloads) against the real server on a
@@ -31,12 +34,26 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: "pnpm exec tsx apps/console/e2e/serve.ts",
-    url: `http://127.0.0.1:${PORT}/readyz`,
-    timeout: 120_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    env: { PORT: String(PORT), HOST: "127.0.0.1" },
-  },
+  projects: [
+    { name: "demo", testIgnore: EMPTY_SPEC },
+    { name: "empty-org", testMatch: EMPTY_SPEC, use: { baseURL: `http://127.0.0.1:${EMPTY_PORT}` } },
+  ],
+  webServer: [
+    {
+      command: "pnpm exec tsx apps/console/e2e/serve.ts",
+      url: `http://127.0.0.1:${PORT}/readyz`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      env: { PORT: String(PORT), HOST: "127.0.0.1" },
+    },
+    {
+      command: "pnpm exec tsx apps/console/e2e/serve.ts",
+      url: `http://127.0.0.1:${EMPTY_PORT}/readyz`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      env: { PORT: String(EMPTY_PORT), HOST: "127.0.0.1", E2E_SEED: "none", BRIDLE_BOOTSTRAP_ADMIN_EMAIL: "admin@acme.example" },
+    },
+  ],
 });

@@ -39,6 +39,10 @@ import { policySettingsRoutes } from "./modules/policy-settings/policy-settings.
 import { createPolicySettingsService } from "./modules/policy-settings/policy-settings.service.ts";
 import { approvalsModule } from "./modules/approvals/index.ts";
 import { gatedActionsModule } from "./modules/gated-actions/index.ts";
+import { systemsModule } from "./modules/systems/index.ts";
+import { setupModule } from "./modules/setup/index.ts";
+import { teamsRoutes } from "./modules/people/teams.routes.ts";
+import { createTeamsService } from "./modules/people/teams.service.ts";
 import { createDecisionsModule } from "./modules/decisions/decisions.module.ts";
 
 export type AppDeps = { config: Config; database: DbHandle; logger?: boolean | object };
@@ -153,6 +157,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(tokensRoutes(createTokensService({ db })));
       await api.register(approvalsModule({ db }));
       await api.register(gatedActionsModule({ db }));
+      await api.register(systemsModule({ db }));
+      await api.register(teamsRoutes({ db, svc: createTeamsService({ db }) }));
+      await api.register(setupModule({ db, settings: sso.settings }));
       await api.register(decisions.botTokenRoutes);
     },
     { prefix: "/api/v1" },

@@ -17,7 +17,7 @@ import { createDb } from "@bridle/db";
 import { loadConfig } from "./config.ts";
 import { AppError } from "./lib/errors.ts";
 import { createInventoryService, inventoryCsv } from "./modules/inventory/inventory.service.ts";
-import { parseInventory, type ImportFormat } from "./modules/inventory/inventory.parse.ts";
+import { parseInventoryFile, type ImportFormat } from "./modules/inventory/inventory.parse.ts";
 import { loadBotsAsInput } from "./modules/inventory/inventory.repo.ts";
 
 const USAGE = `Usage:
@@ -96,11 +96,11 @@ async function direct(command: string, args: { file?: string; dryRun: boolean; f
       const inventory = createInventoryService({ db: database.db });
       try {
         const text = await readFile(args.file!, "utf8");
-        const records = parseInventory(text, format);
+        const { records, systems } = parseInventoryFile(text, format);
         const result = await inventory.importRecords(
           { system: { type: "system", id: null, label: `cli (${userInfo().username})` }, requestId: null },
           records,
-          { dryRun: args.dryRun, source: `cli ${resolve(args.file!)}`, text, fileName: basename(args.file!) },
+          { dryRun: args.dryRun, source: `cli ${resolve(args.file!)}`, text, fileName: basename(args.file!), systems },
         );
         printResult(result);
         return 0;

@@ -1,7 +1,8 @@
 /**
  * Starts the real Bridle server for the end-to-end tests on a fresh PostgreSQL database
  * (E2E_DATABASE_URL's server, default the local one), seeded with the demo organization like
- * `pnpm start`. Databases from earlier runs are dropped first.
+ * `pnpm start` (or, with E2E_SEED=none, an empty organization as `BRIDLE_SEED=none` starts it).
+ * Databases from earlier runs are dropped first.
  */
 import { randomBytes } from "node:crypto";
 import pg from "pg";
@@ -14,8 +15,9 @@ await client.connect();
 const old = await client.query<{ datname: string }>("select datname from pg_database where datname like 'bridle_e2e_%'");
 const stale = Date.now() - 2 * 3_600_000;
 for (const r of old.rows)
-  if (Number(r.datname.slice("bridle_e2e_".length)) < stale) await client.query(`drop database if exists ${r.datname} with (force)`);
-const name = `bridle_e2e_${Date.now()}`;
+  if (Number.parseInt(r.datname.slice("bridle_e2e_".length), 10) < stale) await client.query(`drop database if exists ${r.datname} with (force)`);
+// The suffix keeps the two servers of one run (demo and empty) apart.
+const name = `bridle_e2e_${Date.now()}_${randomBytes(3).toString("hex")}`;
 await client.query(`create database ${name}`);
 await client.end();
 
@@ -23,7 +25,7 @@ const url = new URL(admin);
 url.pathname = `/${name}`;
 process.env.DATABASE_URL = url.toString();
 process.env.BRIDLE_BOOTSTRAP_ADMIN_PASSWORD = E2E_ADMIN_PASSWORD;
-process.env.BRIDLE_SEED = "demo";
+process.env.BRIDLE_SEED = process.env.E2E_SEED === "none" ? "none" : "demo";
 process.env.LOG_LEVEL ??= "warn";
 // sso.spec.ts runs its OpenID Connect provider on http://127.0.0.1 and stores a client secret.
 process.env.BRIDLE_OIDC_ALLOW_HTTP ??= "true";

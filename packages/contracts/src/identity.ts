@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ZPersonStatus, ZRole, ZTimestamp } from "./common-exports.ts";
+import { ZTeamManagedBy } from "./auth.ts";
 import { ZPermission } from "./permissions.ts";
 
 export const ZRoleMappingEntry = z.object({
@@ -148,6 +149,7 @@ export const ZTeamDetail = z
     slug: z.string(),
     name: z.string(),
     source: z.string(),
+    managedBy: ZTeamManagedBy,
     members: z.array(z.object({ id: z.uuid(), email: z.string(), displayName: z.string(), status: ZPersonStatus })),
     bots: z.number().int(),
   })

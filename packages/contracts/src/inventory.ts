@@ -89,6 +89,9 @@ export const ZImportResult = z
     updated: z.number().int(),
     unchanged: z.number().int(),
     removals: z.number().int().describe("Grants, channels, credential references and service accounts the import removes, over all bots"),
+    systems: z
+      .object({ created: z.array(z.string()), updated: z.array(z.string()), unchanged: z.array(z.string()) })
+      .describe("Keys of the connected systems in the file's `systems:` block, by what the import does to them"),
     rows: z.array(
       z.object({
         row: z.number().int(),

@@ -11,7 +11,17 @@ import { UserCard } from "../features/auth/components/UserCard.tsx";
 
 type NavItem = {
   label: string;
-  to: "/bots" | "/my-bots" | "/approvals" | "/findings" | "/people" | "/teams" | "/policy" | "/inventory" | "/settings";
+  to: | "/get-started"
+    | "/bots"
+    | "/my-bots"
+    | "/approvals"
+    | "/findings"
+    | "/people"
+    | "/teams"
+    | "/systems"
+    | "/policy"
+    | "/inventory"
+    | "/settings";
   isActive: (path: string) => boolean;
   /** Shown only with one of these permissions; always shown without. */
   needs?: TPermission[];
@@ -20,12 +30,14 @@ type NavItem = {
 };
 
 const NAV_ITEMS: NavItem[] = [
+  { label: "Get started", to: "/get-started", isActive: (path) => path === "/get-started", needs: ["policy.update", "people.manage", "systems.manage"] },
   { label: "Inventory", to: "/bots", isActive: (path) => path === "/" || path === "/bots" || path.startsWith("/bots/") },
   { label: "My bots", to: "/my-bots", isActive: (path) => path.startsWith("/my-bots"), needs: ["bots.own", "bots.write_all"] },
   { label: "Approvals", to: "/approvals", isActive: (path) => path.startsWith("/approvals"), badge: { node: <ApprovalCountBadge />, id: APPROVAL_COUNT_ID } },
   { label: "Findings", to: "/findings", isActive: (path) => path.startsWith("/findings") },
   { label: "People", to: "/people", isActive: (path) => path.startsWith("/people"), needs: ["people.read_all"] },
   { label: "Teams", to: "/teams", isActive: (path) => path.startsWith("/teams") },
+  { label: "Connected systems", to: "/systems", isActive: (path) => path.startsWith("/systems") },
   { label: "Org policy", to: "/policy", isActive: (path) => path.startsWith("/policy") },
   {
     label: "Import / export",

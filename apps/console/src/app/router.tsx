@@ -120,6 +120,18 @@ const apiTokensRoute = createRoute({
   component: lazyRouteComponent(() => import("../features/tokens/pages/ApiTokensPage.tsx"), "ApiTokensPage"),
 });
 
+const systemsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/systems",
+  component: lazyRouteComponent(() => import("../features/systems/pages/SystemsPage.tsx"), "SystemsPage"),
+});
+
+const getStartedRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/get-started",
+  component: lazyRouteComponent(() => import("../features/setup/pages/GetStartedPage.tsx"), "GetStartedPage"),
+});
+
 const routeTree = rootRoute.addChildren([
   indexRoute,
   botsRoute,
@@ -135,6 +147,8 @@ const routeTree = rootRoute.addChildren([
   personRoute,
   teamsRoute,
   teamRoute,
+  systemsRoute,
+  getStartedRoute,
   settingsRoute,
   apiTokensRoute,
 ]);

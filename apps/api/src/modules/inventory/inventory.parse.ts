@@ -1,7 +1,7 @@
 import { INVENTORY_COLUMNS, type TImportRowError, type TInventoryColumn } from "@bridle/contracts";
 import { parse as parseCsv } from "csv-parse/sync";
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from "jsonc-parser";
-import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import { AppError } from "../../lib/errors.ts";
 
 export type ImportFormat = "yaml" | "json" | "csv";
@@ -37,7 +37,7 @@ const fileError = (message: string, line: number | null) => {
  * JSON is parsed strictly first (so a JSON error reads like one), then through the YAML parser for
  * positions, since JSON is YAML.
  */
-function parseStructured(text: string, format: "yaml" | "json"): RawRecord[] {
+function parseStructured(text: string, format: "yaml" | "json"): ParsedInventory {
   if (format === "json") {
     try {
       JSON.parse(text);
@@ -57,17 +57,25 @@ function parseStructured(text: string, format: "yaml" | "json"): RawRecord[] {
     const err = doc.errors[0]!;
     throw fileError(`malformed ${format.toUpperCase()}: ${err.message.split("\n")[0]}`, lineCounter.linePos(err.pos[0]).line);
   }
-  let seq: unknown = doc.contents;
-  if (isMap(seq)) seq = seq.get("bots", true);
-  if (!isSeq(seq)) throw fileError("expected a list of bots, or an object with a `bots` list", 1);
-  return seq.items.map((item, i) => {
-    const offset = (item as { range?: [number, number, number] }).range?.[0];
-    return {
-      row: i + 1,
-      line: offset === undefined ? null : lineCounter.linePos(offset).line,
-      data: (item as { toJSON: () => unknown }).toJSON(),
-    };
-  });
+  const toRecords = (seq: { items: unknown[] }) =>
+    seq.items.map((item, i) => {
+      const offset = (item as { range?: [number, number, number] }).range?.[0];
+      return {
+        row: i + 1,
+        line: offset === undefined ? null : lineCounter.linePos(offset).line,
+        data: (item as { toJSON: () => unknown }).toJSON(),
+      };
+    });
+  const root: unknown = doc.contents;
+  // An object may carry a `systems:` block (the connected system catalog) beside, or instead of, its bots.
+  const systemsNode = isMap(root) ? root.get("systems", true) : undefined;
+  // `systems:` with nothing under it is an empty block.
+  if (systemsNode != null && !isSeq(systemsNode) && !(isScalar(systemsNode) && systemsNode.value === null)) throw fileError("`systems` must be a list of connected systems", 1);
+  const systems = isSeq(systemsNode) ? toRecords(systemsNode) : [];
+  const bots: unknown = isMap(root) ? root.get("bots", true) : root;
+  if (isSeq(bots)) return { records: toRecords(bots), systems };
+  if (bots === undefined && systems.length) return { records: [], systems };
+  throw fileError("expected a list of bots, or an object with a `bots` list", 1);
 }
 
 const list = (v: string | undefined) =>
@@ -274,12 +282,22 @@ function parseCsvText(text: string): RawRecord[] {
  */
 export const normalizeLineEndings = (text: string) => text.replace(/\r(?!\n)/g, "\n");
 
+/** A parsed file: its bots, and (YAML and JSON only) the records of its `systems:` block. */
+export type ParsedInventory = { records: RawRecord[]; systems: RawRecord[] };
+
 /**
- * Parses an uploaded inventory file. Throws `import_invalid` (400) with the line of a syntax error.
- * Line numbers count lines after normalizeLineEndings; pass the same text to the secret scan.
+ * Parses an uploaded inventory file: its bots and, for YAML and JSON, its `systems:` block (each
+ * entry `{ key, name, classification, description? }`, unvalidated here). Throws `import_invalid`
+ * (400) with the line of a syntax error. Line numbers count lines after normalizeLineEndings;
+ * pass the same text to the secret scan.
  */
-export function parseInventory(text: string, format: ImportFormat): RawRecord[] {
+export function parseInventoryFile(text: string, format: ImportFormat): ParsedInventory {
   if (!text.trim()) throw fileError("the file is empty", null);
   const normalized = normalizeLineEndings(text);
-  return format === "csv" ? parseCsvText(normalized) : parseStructured(normalized, format);
+  return format === "csv" ? { records: parseCsvText(normalized), systems: [] } : parseStructured(normalized, format);
+}
+
+/** The bots of an uploaded inventory file (parseInventoryFile without the systems). */
+export function parseInventory(text: string, format: ImportFormat): RawRecord[] {
+  return parseInventoryFile(text, format).records;
 }

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { AppError } from "../../lib/errors.ts";
 import { principalOf } from "../../plugins/auth.ts";
-import { formatFromContentType, parseInventory } from "./inventory.parse.ts";
+import { formatFromContentType, parseInventoryFile } from "./inventory.parse.ts";
 import type { InventoryService } from "./inventory.service.ts";
 
 const TEXT_TYPES = ["text/csv", "application/csv", "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "text/plain"];
@@ -26,6 +26,7 @@ export function inventoryRoutes(svc: InventoryService) {
             "Bots are matched by name: new names are created, existing ones updated with the fields the file has (a missing column or key keeps the stored value; an empty cell, null or [] clears it). " +
             "`dryRun=true` returns the plan without writing: per bot each changed field before and after, and the grants, channels, credential references and service accounts it removes. " +
             "A Golden Rule exception's approvedBy/approvedAt in the file are ignored: a new or changed exception is recorded as approved by the importer at import time (admins only). " +
+            "A YAML or JSON object may carry a `systems:` list (`{ key, name, classification, description }`), created or updated by key with the bots, all or nothing (changing the catalog needs `systems.manage`). " +
             "Errors answer 400 `import_invalid` with `details.rows: [{ line, row, name, field, message }]`. Needs `inventory.import` (admin, IT).",
           querystring: ZImportQuery,
           body: z.string().describe("The file's text"),
@@ -36,12 +37,13 @@ export function inventoryRoutes(svc: InventoryService) {
         const format = request.query.format ?? formatFromContentType(request.headers["content-type"]);
         if (!format)
           throw new AppError("unsupported_media_type", "Send the file as text/csv, application/yaml or application/json, or pass ?format=");
-        const records = parseInventory(request.body, format);
+        const { records, systems } = parseInventoryFile(request.body, format);
         return svc.importRecords({ ctx: { principal: principalOf(request), requestId: request.id } }, records, {
           dryRun: request.query.dryRun,
           source: `upload (${format})`,
           text: request.body,
           ...(request.query.fileName ? { fileName: request.query.fileName } : {}),
+          systems,
         });
       },
     );

@@ -2,7 +2,9 @@ import { createHash } from "node:crypto";
 import {
   INVENTORY_COLUMNS,
   ZBotInput,
+  ZSystemImportEntry,
   type TBotInputParsed,
+  type TSystemImportEntry,
   type TImportResult,
   type TImportRowError,
   type TInventoryColumn,
@@ -23,6 +25,48 @@ import { canonical, exceptionContent, fieldChanges, mergeOverStored, scopeRemova
 import { csvColumnOf, neutraliseFormulaText, normalizeLineEndings, type RawRecord } from "./inventory.parse.ts";
 import { loadBotsAsInput } from "./inventory.repo.ts";
 import { notifyPolicyChanged } from "../../lib/policy-events.ts";
+import { upsertSystems } from "../systems/index.ts";
+
+/** Stands in for the id of a system that a dry run would create (nothing is written on a dry run). */
+const PLANNED_SYSTEM_ID = "00000000-0000-0000-0000-000000000000";
+
+/**
+ * Validates a file's `systems:` block and (unless `dryRun`, or when it has problems) creates or
+ * updates the systems through the systems module's command. Changing the catalog needs
+ * `systems.manage`; a block that matches the catalog as it is needs nothing more than the import.
+ */
+async function importSystemsBlock(
+  tx: DbOrTx,
+  recs: RawRecord[],
+  o: { actor: Actor; requestId: string | null; via: string; dryRun: boolean; mayManage: boolean },
+): Promise<{ errors: TImportRowError[]; systems: TImportResult["systems"] }> {
+  const errors: TImportRowError[] = [];
+  const entries: TSystemImportEntry[] = [];
+  const seen = new Map<string, number>();
+  recs.forEach((rec, i) => {
+    const key = (rec.data as { key?: unknown } | null)?.key;
+    const at = (field: string | null, message: string) =>
+      errors.push({ line: rec.line, row: 0, name: typeof key === "string" ? key : null, field: `systems.${i}${field ? `.${field}` : ""}`, message });
+    const parsed = ZSystemImportEntry.safeParse(rec.data);
+    if (!parsed.success) return parsed.error.issues.forEach((issue) => at(issue.path.join(".") || null, issue.message));
+    const first = seen.get(parsed.data.key);
+    if (first !== undefined) return at("key", `duplicate connected system ${parsed.data.key}: also systems.${first}`);
+    seen.set(parsed.data.key, i);
+    entries.push(parsed.data);
+  });
+  const none = { created: [], updated: [], unchanged: [] };
+  if (errors.length || !entries.length) return { errors, systems: none };
+  const audit = { actor: o.actor, requestId: o.requestId, via: o.via };
+  const plan = await upsertSystems(tx, entries, audit, { dryRun: true });
+  if (!o.mayManage && plan.created.length + plan.updated.length) {
+    const keys = [...plan.created, ...plan.updated];
+    return {
+      errors: [{ line: recs[0]?.line ?? null, row: 0, name: null, field: "systems", message: `only admins may add or change connected systems (${keys.join(", ")}); ask one, or leave the block out` }],
+      systems: none,
+    };
+  }
+  return { errors, systems: o.dryRun ? plan : await upsertSystems(tx, entries, audit, { dryRun: false }) };
+}
 
 export function createInventoryService(deps: { db: Db }) {
   const { db } = deps;
@@ -57,13 +101,14 @@ export function createInventoryService(deps: { db: Db }) {
       text?: string;
       fileName?: string;
       exceptionApprovals?: "recorded" | "from-file";
+      systems?: RawRecord[];
     },
   ): Promise<TImportResult> {
     if ("ctx" in actor && !can(actor.ctx.principal, "inventory.import"))
       throw await denied(db, actor.ctx, { action: "inventory.import", resourceType: "inventory", what: "import the inventory" });
     const auditActor = "ctx" in actor ? actorOf(actor.ctx.principal) : actor.system;
     const requestId = "ctx" in actor ? actor.ctx.requestId : actor.requestId;
-    if (records.length === 0) throw new AppError("import_invalid", "The file has no bots", { rows: [] });
+    if (records.length === 0 && !options.systems?.length) throw new AppError("import_invalid", "The file has no bots", { rows: [] });
     if (records.length > 20_000) throw new AppError("import_invalid", "At most 20,000 bots per import", { rows: [] });
 
     // Inside a caller's transaction (the seed) this becomes a savepoint.
@@ -83,10 +128,21 @@ export function createInventoryService(deps: { db: Db }) {
       }
     }
     return (options.tx ?? db).transaction(async (tx) => {
+      // The `systems:` block first, through the systems module, so the bots below can use them;
+      // its problems join the bots' and nothing is written unless the whole file is valid.
+      const systemsPart = await importSystemsBlock(tx, options.systems ?? [], {
+        actor: auditActor,
+        requestId,
+        via: options.source,
+        dryRun: options.dryRun,
+        mayManage: !("ctx" in actor) || can(actor.ctx.principal, "systems.manage"),
+      });
       const refs = await botsRepo.loadRefs(tx);
+      // On a dry run the new systems are not written: let the bots refer to them all the same.
+      for (const key of systemsPart.systems.created) if (!refs.systems.has(key)) refs.systems.set(key, PLANNED_SYSTEM_ID);
       const policy = await loadPolicyInput(tx);
       const domain = policy?.policy.botEmailDomain ?? "example.com";
-      const errors: TImportRowError[] = [...secretErrors];
+      const errors: TImportRowError[] = [...secretErrors, ...systemsPart.errors];
       const valid: { rec: RawRecord; input: TBotInputParsed; resolved: botsRepo.ResolvedBot }[] = [];
       const seen = new Map<string, number>();
       const secretRows = new Set(secretErrors.map((e) => e.row));
@@ -185,6 +241,7 @@ export function createInventoryService(deps: { db: Db }) {
         created: plan.filter((p) => p.action === "create").length,
         updated: plan.filter((p) => p.action === "update").length,
         unchanged: plan.filter((p) => p.action === "unchanged").length,
+        systems: systemsPart.systems,
         removals: plan.reduce((n, p) => n + p.removals.length, 0),
         rows: plan.map((p) => ({
           row: p.rec.row,
@@ -234,7 +291,7 @@ export function createInventoryService(deps: { db: Db }) {
         resourceType: "inventory",
         outcome: "success",
         requestId,
-        details: { ...file, created: result.created, updated: result.updated, unchanged: result.unchanged, removals: result.removals },
+        details: { ...file, created: result.created, updated: result.updated, unchanged: result.unchanged, removals: result.removals, systemsCreated: result.systems.created.length, systemsUpdated: result.systems.updated.length },
       });
       return result;
     });

@@ -8,6 +8,7 @@ type TTeamDetail = z.infer<typeof ZTeamDetail>;
 import type { DbOrTx } from "@bridle/db";
 import { sql } from "drizzle-orm";
 import { escapeLike, rowsOf, toIso } from "../../lib/sql.ts";
+import { teamManagedBy } from "./teams.repo.ts";
 
 /** People ordered by email, keyset-paginated; `q` searches name and email. */
 export async function listPeople(
@@ -60,13 +61,14 @@ export async function listPeople(
   }));
 }
 
-export async function listTeams(db: DbOrTx): Promise<TTeam[]> {
+/** Every team by name, with who manages it (`scimEnabled`: whether SCIM provisioning is on). */
+export async function listTeams(db: DbOrTx, scimEnabled: boolean): Promise<TTeam[]> {
   const res = await db.execute(sql`
-    select t.id, t.slug, t.name,
+    select t.id, t.slug, t.name, t.source,
            (select count(*)::int from team_members tm join people p on p.id = tm.person_id where tm.team_id = t.id and p.status = 'active') as members,
            (select count(*)::int from bots b where b.team_id = t.id) as bots
     from teams t order by t.name`);
-  return rowsOf<TTeam>(res);
+  return rowsOf<Omit<TTeam, "managedBy"> & { source: string }>(res).map(({ source, ...t }) => ({ ...t, managedBy: teamManagedBy(source, scimEnabled) }));
 }
 
 export async function getPersonDetail(db: DbOrTx, id: string): Promise<TPersonDetail | null> {
@@ -110,7 +112,7 @@ export async function setRoles(db: DbOrTx, id: string, roles: TRole[]) {
   return rows.length > 0;
 }
 
-export async function getTeamDetail(db: DbOrTx, id: string): Promise<TTeamDetail | null> {
+export async function getTeamDetail(db: DbOrTx, id: string, scimEnabled: boolean): Promise<TTeamDetail | null> {
   const [t] = await db.select().from(teams).where(eq(teams.id, id)).limit(1);
   if (!t) return null;
   const members = await db
@@ -125,6 +127,7 @@ export async function getTeamDetail(db: DbOrTx, id: string): Promise<TTeamDetail
     slug: t.slug,
     name: t.name,
     source: t.source,
+    managedBy: teamManagedBy(t.source, scimEnabled),
     members: members.map((m) => ({ ...m, status: m.status as TTeamDetail["members"][number]["status"] })),
     bots: n,
   };

@@ -3,8 +3,8 @@ import {
   ZListPeopleQuery,
   ZPerson,
   ZPersonDetail,
-  ZTeam,
   ZTeamDetail,
+  ZTeamList,
   ZUpdatePersonRequest,
   page,
 } from "@bridle/contracts";
@@ -13,6 +13,7 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { actorOf, denied } from "../../lib/context.ts";
+import { loadIdentitySettings } from "../../lib/identity-settings.ts";
 import { AppError, notFound } from "../../lib/errors.ts";
 import { decodeCursor, encodeCursor } from "../../lib/pagination.ts";
 import { can } from "../../lib/permissions.ts";
@@ -124,11 +125,14 @@ export function peopleRoutes(deps: { db: Db }) {
         schema: {
           operationId: "listTeams",
           tags: ["people"],
-          summary: "Teams with their active members and bots",
-          response: { 200: z.object({ items: z.array(ZTeam) }), 401: ZErrorEnvelope },
+          summary: "Teams with their active members and bots, and who manages each (Bridle, or the identity provider over SCIM)",
+          response: { 200: ZTeamList, 401: ZErrorEnvelope },
         },
       },
-      async () => ({ items: await repo.listTeams(db) }),
+      async () => {
+        const { scimEnabled } = await loadIdentitySettings(db);
+        return { items: await repo.listTeams(db, scimEnabled), scimEnabled };
+      },
     );
     r.get(
       "/teams/:id",
@@ -142,7 +146,7 @@ export function peopleRoutes(deps: { db: Db }) {
         },
       },
       async (request) => {
-        const team = await repo.getTeamDetail(db, request.params.id);
+        const team = await repo.getTeamDetail(db, request.params.id, (await loadIdentitySettings(db)).scimEnabled);
         if (!team) throw notFound("Team");
         return team;
       },

@@ -1,5 +1,5 @@
-import type { TConnectedSystem, TOrgPolicy } from "@bridle/contracts";
-import { connectedSystems, orgPolicy, type DbOrTx } from "@bridle/db";
+import type { TOrgPolicy } from "@bridle/contracts";
+import { orgPolicy, type DbOrTx } from "@bridle/db";
 import { eq, sql } from "drizzle-orm";
 import { toIso } from "../../lib/sql.ts";
 
@@ -16,17 +16,6 @@ export async function getPolicy(db: DbOrTx): Promise<TOrgPolicy | null> {
     version: p.version,
     updatedAt: toIso(p.updatedAt)!,
   };
-}
-
-export async function listSystems(db: DbOrTx): Promise<TConnectedSystem[]> {
-  const rows = await db.select().from(connectedSystems).orderBy(connectedSystems.name);
-  return rows.map((s) => ({
-    id: s.id,
-    key: s.key,
-    name: s.name,
-    classification: s.classification as TConnectedSystem["classification"],
-    description: s.description,
-  }));
 }
 
 export type PolicyValues = Omit<TOrgPolicy, "version" | "updatedAt">;
@@ -47,13 +36,4 @@ export async function savePolicy(db: DbOrTx, v: PolicyValues) {
     .insert(orgPolicy)
     .values({ id: 1, ...values })
     .onConflictDoUpdate({ target: orgPolicy.id, set: { ...values, version: sql`${orgPolicy.version} + 1` } });
-}
-
-export async function setSystemClassification(db: DbOrTx, key: string, classification: string) {
-  const rows = await db
-    .update(connectedSystems)
-    .set({ classification })
-    .where(eq(connectedSystems.key, key))
-    .returning({ id: connectedSystems.id });
-  return rows.length > 0;
 }

@@ -1,4 +1,4 @@
-import { ZConnectedSystem, ZErrorEnvelope, ZPolicyResponse, ZUpdateOrgPolicyRequest } from "@bridle/contracts";
+import { ZErrorEnvelope, ZPolicyResponse, ZUpdateOrgPolicyRequest } from "@bridle/contracts";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -37,18 +37,6 @@ export function policySettingsRoutes(svc: PolicySettingsService) {
         },
       },
       async (request) => svc.update({ principal: principalOf(request), requestId: request.id }, request.body),
-    );
-    r.get(
-      "/systems",
-      {
-        schema: {
-          operationId: "listSystems",
-          tags: ["policy"],
-          summary: "The connected system catalog with each system's classification",
-          response: { 200: z.object({ items: z.array(ZConnectedSystem) }), 401: ZErrorEnvelope },
-        },
-      },
-      async () => ({ items: (await svc.get()).systems }),
     );
   };
 }

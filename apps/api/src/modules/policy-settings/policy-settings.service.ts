@@ -6,13 +6,14 @@ import { can } from "../../lib/permissions.ts";
 import { notifyPolicyChanged } from "../../lib/policy-events.ts";
 import { recordAudit } from "../audit/audit.repo.ts";
 import { recomputeFindings } from "../findings/findings.service.ts";
+import { listSystems, setSystemClassification } from "../systems/index.ts";
 import * as repo from "./policy-settings.repo.ts";
 
 export function createPolicySettingsService(deps: { db: Db }) {
   const { db } = deps;
 
   async function get(): Promise<TPolicyResponse> {
-    const [policy, systems] = await Promise.all([repo.getPolicy(db), repo.listSystems(db)]);
+    const [policy, systems] = await Promise.all([repo.getPolicy(db), listSystems(db)]);
     if (!policy) throw new AppError("unavailable", "The organization has no policy yet; start Bridle once to create it");
     return { policy, systems };
   }
@@ -36,7 +37,7 @@ export function createPolicySettingsService(deps: { db: Db }) {
         });
       await repo.savePolicy(tx, next);
       for (const [key, classification] of Object.entries(systemClassifications ?? {})) {
-        if (!(await repo.setSystemClassification(tx, key, classification)))
+        if (!(await setSystemClassification(tx, key, classification)))
           throw new AppError("validation_failed", `unknown connected system ${key}`, {
             issues: [{ path: `systemClassifications.${key}`, message: "unknown connected system" }],
           });

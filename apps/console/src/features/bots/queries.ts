@@ -3,6 +3,7 @@ import type { TBot, TBotInput, TDirectTransferRequest, TUpdateBotRequest } from 
 import { infiniteQueryOptions, keepPreviousData, queryOptions, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../lib/api.ts";
 import { findingKeys } from "../findings/queries.ts";
+import { setupKeys } from "../setup/queries.ts";
 import type { BotSearch } from "./search.ts";
 
 export const BOT_PAGE_SIZE = 50;
@@ -43,6 +44,8 @@ function useInvalidateAfterBotChange() {
     // Findings counts and list rows change with the bot; teams and people count its bots.
     void queryClient.invalidateQueries({ queryKey: botKeys.lists() });
     void queryClient.invalidateQueries({ queryKey: findingKeys.all });
+    // The first-run checklist counts bots.
+    void queryClient.invalidateQueries({ queryKey: setupKeys.all });
   };
 }
 

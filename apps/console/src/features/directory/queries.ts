@@ -1,4 +1,4 @@
-import { ZConnectedSystem, ZPerson, ZTeam, page } from "@bridle/contracts";
+import { ZConnectedSystem, ZPerson, ZTeamList, page } from "@bridle/contracts";
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import { z } from "zod";
 import { api } from "../../lib/api.ts";
@@ -12,7 +12,6 @@ export const directoryKeys = {
 };
 
 const ZPeoplePage = page(ZPerson);
-const ZTeamList = z.object({ items: z.array(ZTeam) });
 const ZSystemList = z.object({ items: z.array(ZConnectedSystem) });
 
 const REFERENCE_STALE_MS = 5 * 60_000;
@@ -26,13 +25,15 @@ export const peopleQueryOptions = () =>
     select: (data) => data.items,
   });
 
-export const teamsQueryOptions = () =>
+/** GET /api/v1/teams: the teams, and whether SCIM provisioning (which then manages them) is on. */
+export const teamListQueryOptions = () =>
   queryOptions({
     queryKey: directoryKeys.teams(),
     queryFn: ({ signal }) => api.get("/api/v1/teams", ZTeamList, undefined, signal),
     staleTime: REFERENCE_STALE_MS,
-    select: (data) => data.items,
   });
+
+export const teamsQueryOptions = () => ({ ...teamListQueryOptions(), select: (data: z.infer<typeof ZTeamList>) => data.items });
 
 export const systemsQueryOptions = () =>
   queryOptions({
@@ -44,4 +45,5 @@ export const systemsQueryOptions = () =>
 
 export const usePeople = (options: { enabled?: boolean } = {}) => useQuery({ ...peopleQueryOptions(), enabled: options.enabled ?? true });
 export const useTeams = () => useQuery(teamsQueryOptions());
+export const useTeamList = () => useQuery(teamListQueryOptions());
 export const useSystems = () => useQuery(systemsQueryOptions());

@@ -5,6 +5,8 @@ import { z } from "zod";
 import { apiRequest, buildUrl, isApiError } from "../../lib/api.ts";
 import { botKeys } from "../bots/queries.ts";
 import { directoryKeys } from "../directory/queries.ts";
+import { setupKeys } from "../setup/queries.ts";
+import { systemKeys } from "../systems/queries.ts";
 import { findingKeys } from "../findings/queries.ts";
 
 /** Import has no reads of its own; the keys name its mutation for devtools and `useIsMutating`. */
@@ -71,6 +73,9 @@ export function useImportInventory() {
       void queryClient.invalidateQueries({ queryKey: botKeys.all });
       void queryClient.invalidateQueries({ queryKey: findingKeys.all });
       void queryClient.invalidateQueries({ queryKey: directoryKeys.all });
+      // A `systems:` block changes the catalog; bots tick the first-run checklist.
+      void queryClient.invalidateQueries({ queryKey: systemKeys.all });
+      void queryClient.invalidateQueries({ queryKey: setupKeys.all });
     },
   });
 }

@@ -5,6 +5,7 @@ import { api } from "../../lib/api.ts";
 import { botKeys } from "../bots/queries.ts";
 import { directoryKeys } from "../directory/queries.ts";
 import { findingKeys } from "../findings/queries.ts";
+import { setupKeys } from "../setup/queries.ts";
 
 export const policyKeys = {
   all: ["policy"] as const,
@@ -30,6 +31,7 @@ export function useUpdatePolicy() {
       void queryClient.invalidateQueries({ queryKey: botKeys.all });
       void queryClient.invalidateQueries({ queryKey: findingKeys.all });
       void queryClient.invalidateQueries({ queryKey: directoryKeys.systems() });
+      void queryClient.invalidateQueries({ queryKey: setupKeys.all });
     },
   });
 }

@@ -3,6 +3,8 @@ import type { TUpdateIdentitySettingsRequest } from "@bridle/contracts";
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { z } from "zod";
 import { api, apiRequest } from "../../lib/api.ts";
+import { directoryKeys } from "../directory/queries.ts";
+import { setupKeys } from "../setup/queries.ts";
 import { authKeys } from "../auth/queries.ts";
 
 export type TSession = z.infer<typeof ZSession>;
@@ -38,6 +40,9 @@ export function useUpdateIdentitySettings() {
       queryClient.setQueryData(settingsKeys.identity(), settings);
       // The login page's providers follow the SSO and bootstrap admin switches.
       void queryClient.invalidateQueries({ queryKey: authKeys.providers() });
+      // SSO and SCIM are steps of the first-run checklist; SCIM decides who manages teams.
+      void queryClient.invalidateQueries({ queryKey: setupKeys.all });
+      void queryClient.invalidateQueries({ queryKey: directoryKeys.teams() });
     },
   });
 }

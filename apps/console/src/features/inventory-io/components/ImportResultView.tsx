@@ -107,6 +107,12 @@ export function ImportResultView({ result }: { result: TImportResult }) {
           {botsLosingScope === 1 ? "bot" : "bots"}, listed below.
         </Alert>
       )}
+      {result.systems.created.length + result.systems.updated.length > 0 && (
+        <Text size="sm" data-testid="import-systems">
+          Connected systems {result.dryRun ? "the import would add" : "added"}: {result.systems.created.join(", ") || "none"};{" "}
+          {result.dryRun ? "would change" : "changed"}: {result.systems.updated.join(", ") || "none"}.
+        </Text>
+      )}
       <Group gap="sm">
         <Stat label={result.dryRun ? "Would create" : "Created"} value={created} color="teal.7" />
         <Stat label={result.dryRun ? "Would update" : "Updated"} value={updated} color="blue.7" />

@@ -108,6 +108,15 @@ const ACCESS: Record<string, Entry> = {
   "GET /api/v1/systems": PERSON,
   "GET /api/v1/teams": PERSON,
   "GET /api/v1/teams/:id": PERSON,
+  "GET /api/v1/systems/:id": PERSON,
+  "POST /api/v1/systems": needs("systems.manage", () => ({ url: "/api/v1/systems", payload: { key: "jira", name: "Jira", classification: "internal_data" } })),
+  "PATCH /api/v1/systems/:id": needs("systems.manage", () => ({ url: `/api/v1/systems/${UUID}`, payload: { classification: "both" } })),
+  "DELETE /api/v1/systems/:id": needs("systems.manage", () => ({ url: `/api/v1/systems/${UUID}` })),
+  "POST /api/v1/teams": needs("people.manage", () => ({ url: "/api/v1/teams", payload: { name: "Skunkworks" } })),
+  "PATCH /api/v1/teams/:id": needs("people.manage", () => ({ url: `/api/v1/teams/${UUID}`, payload: { name: "Renamed" } })),
+  "DELETE /api/v1/teams/:id": needs("people.manage", () => ({ url: `/api/v1/teams/${UUID}` })),
+  // the first-run checklist: what is set up, nothing secret
+  "GET /api/v1/setup": PERSON,
   // org policy and gated actions
   "GET /api/v1/policy": PERSON,
   "PATCH /api/v1/policy": needs("policy.update", () => ({ url: "/api/v1/policy", payload: { reviewIntervalDays: 7 } })),

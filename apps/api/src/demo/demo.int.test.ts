@@ -115,6 +115,32 @@ describe("demo mode (pnpm start with BRIDLE_SEED=demo)", () => {
     expect(botTokens.items[0]!.revokedAt).not.toBeNull();
   });
 
+  /** Signs in at the demo login page as `sub`, from Bridle's /auth/login; returns the session. */
+  async function signInAs(sub: string) {
+    const b = createTestBrowser();
+    const start = await b.request(`${server.base}/auth/login?returnTo=/approvals`);
+    expect(start.status).toBe(302);
+    const login = await b.follow(new URL(start.headers.get("location")!));
+    const html = await login.res.text();
+    const action = /<form method="post" action="([^"]+)"/.exec(html)![1]!;
+    const picked = await b.request(new URL(action, login.url), { form: { account: sub } });
+    expect(picked.status).toBe(303);
+    const back = await b.follow(new URL(picked.headers.get("location")!, login.url), (u) => u.origin === server.base);
+    const callback = await b.request(back.next!);
+    expect(callback.headers.get("location")).toBe("/approvals");
+    const me = (await (await b.request(`${server.base}/api/v1/me`)).json()) as { email: string; roles: string[]; csrfToken: string };
+    const approve = async (id: string) => {
+      const res = await fetch(`${server.base}/api/v1/approval-requests/${id}/approve`, {
+        method: "POST",
+        headers: { cookie: `bridle_session=${b.cookie(server.base, "bridle_session")}`, "x-csrf-token": me.csrfToken, "content-type": "application/json" },
+        body: JSON.stringify({ note: `approved in the demo by ${me.email}` }),
+      });
+      expect(res.status, await res.clone().text()).toBe(200);
+      return (await res.json()) as { status: string; approvals: number };
+    };
+    return { me, approve, get: (path: string) => b.request(`${server.base}${path}`) };
+  }
+
   it("signs a security person in through the demo login page, with the security role, who approves the seeded scope expansion", async () => {
     const b = createTestBrowser();
     const start = await b.request(`${server.base}/auth/login?returnTo=/approvals`);
@@ -131,28 +157,33 @@ describe("demo mode (pnpm start with BRIDLE_SEED=demo)", () => {
     expect(html).not.toContain("<script");
     const offered = [...html.matchAll(/name="account" value="([^"]+)"/g)].map((m) => m[1]);
     expect(offered).toEqual(DEMO_PEOPLE.map((p) => p.sub));
-    const action = /<form method="post" action="([^"]+)"/.exec(html)![1]!;
 
-    const picked = await b.request(new URL(action, login.url), { form: { account: "demo|omar.haddad" } });
-    expect(picked.status).toBe(303);
-    const back = await b.follow(new URL(picked.headers.get("location")!, login.url), (u) => u.origin === server.base);
-    expect(back.next?.pathname).toBe("/auth/callback");
-    const callback = await b.request(back.next!);
-    expect(callback.status).toBe(302);
-    expect(callback.headers.get("location")).toBe("/approvals");
-
-    const me = (await (await b.request(`${server.base}/api/v1/me`)).json()) as { email: string; roles: string[]; csrfToken: string };
-    expect(me).toMatchObject({ email: "omar.haddad@acme.example", roles: ["security"] });
-
-    const pending = (await (await b.request(`${server.base}/api/v1/approval-requests?kind=scope_expansion&status=pending`)).json()) as Listed;
+    const omar = await signInAs("demo|omar.haddad");
+    expect(omar.me).toMatchObject({ email: "omar.haddad@acme.example", roles: ["security"] });
+    const pending = (await (await omar.get("/api/v1/approval-requests?kind=scope_expansion&status=pending")).json()) as Listed;
     expect(pending.items).toHaveLength(1);
-    const approved = await fetch(`${server.base}/api/v1/approval-requests/${pending.items[0]!.id}/approve`, {
-      method: "POST",
-      headers: { cookie: `bridle_session=${b.cookie(server.base, "bridle_session")}`, "x-csrf-token": me.csrfToken, "content-type": "application/json" },
-      body: JSON.stringify({ note: "Read-only, fine" }),
-    });
-    expect(approved.status).toBe(200);
-    expect(((await approved.json()) as { status: string }).status).toBe("approved");
+    expect((await omar.approve(pending.items[0]!.id)).status).toBe("approved");
+  });
+
+  it("lets the README's personas approve one request of each kind: security (twice for the exception) and IT", async () => {
+    const { items } = (await (await admin(server.base, "/api/v1/approval-requests?status=pending&limit=200")).json()) as Listed;
+    const byKind = new Map(items.map((r) => [r.kind, r.id]));
+    expect([...byKind.keys()].sort()).toEqual(["gated_action", "golden_rule_exception", "ownership_transfer"]);
+    const omar = await signInAs("demo|omar.haddad");
+    expect(await omar.approve(byKind.get("golden_rule_exception")!)).toMatchObject({ status: "pending", approvals: 1 });
+    expect((await omar.approve(byKind.get("gated_action")!)).status).toBe("approved");
+    const priya = await signInAs("demo|priya.nair");
+    expect(priya.me.roles).toEqual(["security"]);
+    expect(await priya.approve(byKind.get("golden_rule_exception")!)).toMatchObject({ status: "approved", approvals: 2 });
+    const sam = await signInAs("demo|sam.taylor");
+    expect(sam.me.roles).toEqual(["it"]);
+    expect((await sam.approve(byKind.get("ownership_transfer")!)).status).toBe("approved");
+    const bots = (await (await admin(server.base, "/api/v1/bots?q=acme-incident-digest-bot")).json()) as { items: { name: string; owner: unknown }[] };
+    expect(JSON.stringify(bots.items.find((b) => b.name === "acme-incident-digest-bot")!.owner)).toContain("ethan.brooks@acme.example");
+    // the other personas get the roles the page promises
+    expect((await signInAs("demo|ines.moreau")).me.roles).toEqual(["auditor"]);
+    expect((await signInAs("demo|maya.chen")).me.roles).toEqual(["admin"]);
+    expect((await signInAs("demo|lucas.meyer")).me.roles).toEqual([]);
   });
 
   it("refuses a person the demo does not offer", async () => {

@@ -46,14 +46,12 @@ test.describe("demo sign-in", () => {
     await expect(page).toHaveURL(/\/demo-idp\/interaction\/[\w-]+$/);
     await expect(page.getByText("Demo sign-in: for the demo only, never for production.")).toBeVisible();
     await expect(page.getByRole("button")).toHaveCount(6);
-    await page.screenshot({ path: "/tmp/demo-sso-login.png", fullPage: true });
     await page.getByRole("button", { name: /Omar Haddad/ }).click();
 
     await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
     await expect(page).toHaveURL(/\/approvals/);
     const row = page.getByRole("row").filter({ hasText: "acme-triage-bot" }).filter({ hasText: /scope expansion/i });
     await expect(row).toHaveCount(1);
-    await page.screenshot({ path: "/tmp/demo-sso-inbox.png", fullPage: true });
     await row.locator('a[href^="/approvals/"]').click();
     await expect(page.getByTestId("approval-status")).toContainText(/pending/i);
     await expect(page.getByText("github:pull_requests:read").first()).toBeVisible();

@@ -50,17 +50,8 @@ export type DemoIdp = {
 const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
-/** No script at all (the console's CSP allows none inline); an inline style block is enough. */
-function page(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${esc(title)}</title>
-<style>
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#f8f9fa;color:#212529}
+/** The pages' only style sheet, served from DEMO_STYLE_PATH: no inline script or style, so a strict CSP allows them. */
+const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#f8f9fa;color:#212529}
 main{max-width:720px;margin:32px auto;padding:0 16px}
 .warn{background:#fff4e6;border:1px solid #ffa94d;border-radius:8px;padding:12px 16px;margin:16px 0}
 ul{list-style:none;padding:0;margin:0}
@@ -69,7 +60,18 @@ button.person{display:block;width:100%;text-align:left;background:#fff;border:1p
 button.person:hover,button.person:focus{border-color:#228be6;outline:2px solid #a5d8ff}
 .name{font-weight:600}.persona{color:#1971c2;font-weight:600;margin-left:8px}.email{color:#868e96;font-size:.9em}
 .can{display:block;margin-top:4px;font-size:.95em}
-</style>
+`;
+const DEMO_STYLE_PATH = `${DEMO_IDP_PATH}/static/demo.css`;
+
+function page(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${esc(title)}</title>
+<link rel="stylesheet" href="${DEMO_STYLE_PATH}">
 </head>
 <body><main>${body}</main></body>
 </html>`;
@@ -219,7 +221,13 @@ export function createDemoIdp(opts: { origins: string[]; trustProxy: boolean }):
   const INTERACTION = new RegExp(`^${DEMO_IDP_PATH}/interaction/([A-Za-z0-9_-]{1,64})(/login)?$`);
   function dispatch(req: IncomingMessage, res: ServerResponse) {
     const url = req.url ?? "/";
-    const m = INTERACTION.exec(url.split("?")[0]!);
+    const path = url.split("?")[0]!;
+    if (path === DEMO_STYLE_PATH) {
+      res.setHeader("content-type", "text/css; charset=utf-8");
+      res.setHeader("cache-control", "public, max-age=3600");
+      return void res.end(STYLE);
+    }
+    const m = INTERACTION.exec(path);
     if (m) return void interaction(req, res, m[1]!, m[2] !== undefined);
     // Mounted like Express's app.use(prefix, ...): oidc-provider derives its links from originalUrl.
     (req as IncomingMessage & { originalUrl?: string }).originalUrl = url;

@@ -154,7 +154,10 @@ describe("demo mode (pnpm start with BRIDLE_SEED=demo)", () => {
     expect(login.url.pathname).toMatch(/^\/demo-idp\/interaction\/[\w-]+$/);
     const html = await login.res.text();
     expect(html).toContain("Demo sign-in: for the demo only, never for production.");
-    expect(html).not.toContain("<script");
+    // nothing inline, so the console's Content-Security-Policy needs no exception for this page
+    expect(html).not.toMatch(/<script|<style|style=/);
+    const css = await fetch(`${server.base}/demo-idp/static/demo.css`);
+    expect([css.status, css.headers.get("content-type")]).toEqual([200, "text/css; charset=utf-8"]);
     const offered = [...html.matchAll(/name="account" value="([^"]+)"/g)].map((m) => m[1]);
     expect(offered).toEqual(DEMO_PEOPLE.map((p) => p.sub));
 

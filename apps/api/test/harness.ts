@@ -18,6 +18,8 @@ export type TestApp = {
   /** inject with the bootstrap admin token */
   api: ReturnType<typeof adminInject>;
   close: () => Promise<void>;
+  /** the configuration it runs with (its DATABASE_URL names its own database) */
+  config: ReturnType<typeof loadConfig>;
 };
 
 const adminInject = (app: FastifyInstance) => (o: InjectOptions) =>
@@ -55,6 +57,27 @@ export async function createTestApp(opts: { seed?: "demo" | "none"; env?: Record
       await app.close();
       await database.close();
     },
+    config,
+  };
+}
+
+/**
+ * A second replica of a test app: its own process state (decision snapshot, LISTEN connection,
+ * pool) on the same database, as two servers behind a load balancer. Close it before the first.
+ */
+export async function createReplica(t: TestApp): Promise<TestApp> {
+  const database = await createDb({ databaseUrl: t.config.DATABASE_URL, poolSize: 5 });
+  const app = await buildApp({ config: t.config, database, logger: false });
+  await app.ready();
+  return {
+    app,
+    database,
+    api: adminInject(app),
+    close: async () => {
+      await app.close();
+      await database.close();
+    },
+    config: t.config,
   };
 }
 

@@ -24,6 +24,9 @@ test("the admin registers a bot, sees its generated identity and findings, then 
 
   await page.getByRole("button", { name: "Edit" }).click();
   const edit = page.getByRole("dialog");
+  // the owner changes only through Transfer ownership, never through Edit
+  await expect(edit.getByRole("combobox", { name: "Owner" })).toBeDisabled();
+  await expect(edit.getByText("use Transfer ownership on the bot's page")).toBeVisible();
   const purpose = edit.getByRole("textbox", { name: "Business purpose" });
   await purpose.fill("Labels and deduplicates new GitHub issues");
   await edit.getByRole("button", { name: "Save changes" }).click();

@@ -37,10 +37,38 @@ export const ZDecisionTarget = z
     channel: z.string().trim().max(100).optional(),
   })
   .strict();
+/**
+ * Gated-action parameters larger than this (bytes of their canonical JSON, UTF-8) are refused at
+ * decision time (reason `params_too_large`): an approver must be able to read all of what they
+ * approve.
+ */
+export const GATED_PARAMS_MAX_BYTES = 16 * 1024;
+/** Marks a secret cut out of stored parameters: `[redacted: <rule>]`, the rule that found it. */
+export const redactionMarker = (rule: string) => `[redacted: ${rule}]`;
+export const ZParamsRedaction = z.object({
+  path: z.string().describe("JSON Pointer (RFC 6901) into `params` of the string, value or key, the secret was cut out of (`\"\"` for a bare string)"),
+  rule: z.string().describe("The secret scanner's rule that found it, e.g. `github`"),
+});
+/**
+ * A gated action as the approver sees it. `params` and `paramsText` are the parameters the
+ * approval is bound to (the runtime must send exactly these, see `paramsHash`), computed once on
+ * the server when the request was opened; `paramsSummary` is the bot's own, unverified words.
+ */
 export const ZGatedActionPayload = z.object({
   action: ZGatedAction,
   target: ZDecisionTarget,
-  paramsSummary: z.string().max(2000),
+  params: z
+    .unknown()
+    .describe("The parameters the approval is bound to, with each secret the scanner found replaced by `[redacted: <rule>]`; null when none were sent"),
+  paramsText: z
+    .string()
+    .describe("The same parameters as canonical JSON (keys sorted, as hashed), indented two spaces: show this, never a re-rendering"),
+  paramsRedacted: z.array(ZParamsRedaction).describe("Where secrets were cut out of `params`, and by which rule"),
+  command: z
+    .string()
+    .nullable()
+    .describe("For shell.exec: the command line the runtime will run (`params.cmd` or `params.command`, when exactly one string is given)"),
+  paramsSummary: z.string().nullable().describe("The bot's own description of the parameters: unverified, never a substitute for them"),
   sessionId: z.string().max(200).nullable(),
 });
 

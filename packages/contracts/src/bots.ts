@@ -131,6 +131,15 @@ export const ZGoldenRuleExceptionInput = z.object({
   expiresAt: ZDateInput.nullable().optional(),
 });
 export type TGoldenRuleExceptionInput = z.infer<typeof ZGoldenRuleExceptionInput>;
+/**
+ * A Golden Rule exception an admin records directly on a bot (`POST /bots`, `PATCH /bots/{id}`).
+ * Who approved it and when are facts the server records (the admin making the request, and the
+ * time it commits), so `approvedBy` and `approvedAt` are not accepted here: an unknown key is a
+ * 400. DESIGN/STYLE "Show what is true".
+ */
+export const ZGoldenRuleExceptionRequest = ZGoldenRuleExceptionInput.omit({ approvedBy: true, approvedAt: true })
+  .strict()
+  .meta({ id: "GoldenRuleExceptionRequest" });
 export const ZGoldenRuleException = z
   .object({
     id: z.uuid(),
@@ -197,6 +206,9 @@ export const ZBot = ZBotSummary.extend({
   credentialReferences: z.array(ZCredentialReference),
   exception: ZGoldenRuleException.nullable(),
   findings: z.array(ZFinding),
+  suggestedOwner: ZPersonRef.nullable().describe(
+    "When the owner has left (deactivated): their manager, if an active person, proposed first as the new owner; otherwise null",
+  ),
   version: z.number().int().describe("Optimistic concurrency version"),
 }).meta({ id: "Bot" });
 export type TBot = z.infer<typeof ZBot>;
@@ -242,12 +254,25 @@ export const ZBotInput = z
 export type TBotInput = z.input<typeof ZBotInput>;
 export type TBotInputParsed = z.output<typeof ZBotInput>;
 
-export const ZCreateBotRequest = ZBotInput;
+/** `POST /bots`: the owner set here is the initial owner; the exception's approver is the server's record. */
+export const ZCreateBotRequest = ZBotInput.extend({ exception: ZGoldenRuleExceptionRequest.nullable().optional() })
+  .strict()
+  .meta({ id: "CreateBotRequest" });
+export type TCreateBotRequest = z.input<typeof ZCreateBotRequest>;
 // No defaults here: a field left out of a PATCH keeps its stored value.
 export const ZUpdateBotRequest = z
   .object(botFields)
   .partial()
-  .extend({ version: z.number().int().optional().describe("When given, the update fails with 409 if the bot changed since") })
+  .extend({
+    owner: botFields.owner
+      .optional()
+      .describe(
+        "Only the current owner is accepted (400 otherwise): the owner changes through an ownership transfer " +
+          "(`POST /approval-requests` kind ownership_transfer, or `POST /bots/{id}/transfer` for IT and admins)",
+      ),
+    exception: ZGoldenRuleExceptionRequest.nullable().optional(),
+    version: z.number().int().optional().describe("When given, the update fails with 409 if the bot changed since"),
+  })
   .strict()
   .meta({ id: "UpdateBotRequest" });
 export type TUpdateBotRequest = z.input<typeof ZUpdateBotRequest>;
@@ -289,3 +314,16 @@ export type TFindingsOverview = z.infer<typeof ZFindingsOverview>;
 export const ZFindingRow = ZFinding.extend({ botId: z.uuid(), botName: z.string() }).meta({ id: "FindingRow" });
 export const ZFindingPage = page(ZFindingRow).meta({ id: "FindingPage" });
 export const ZListFindingsQuery = ZPageQuery.extend({ kind: ZFindingKind.optional() });
+
+/**
+ * `POST /bots/{id}/transfer`: IT and admins give a bot to a new owner at once, without an approval
+ * request. The note is required and kept in the audit event (`bot.ownership_transferred`, `direct: true`).
+ */
+export const ZDirectTransferRequest = z
+  .object({
+    toEmail: z.email().trim().toLowerCase().describe("The new owner's email: an active person, not a bot mailbox"),
+    note: z.string().trim().min(1, "Say why the bot moves (kept in the audit log)").max(2000),
+  })
+  .strict()
+  .meta({ id: "DirectTransferRequest" });
+export type TDirectTransferRequest = z.infer<typeof ZDirectTransferRequest>;

@@ -17,14 +17,61 @@ export const ZDecisionRequest = z
     params: z
       .unknown()
       .optional()
-      .describe("The action's parameters; an approval is bound to their canonical hash, so a different command needs a new approval"),
-    paramsSummary: z.string().max(2000).optional().describe("A human-readable summary shown to the approver"),
+      .describe(
+        "The action's parameters; an approval is bound to their canonical hash, so a different command needs a new approval. Approvers see them in full (secrets cut out); a gated action needing approval is denied (`params_too_large`) when they exceed 16 KB as canonical JSON",
+      ),
+    paramsSummary: z
+      .string()
+      .max(2000)
+      .optional()
+      .describe("The bot's own description of the parameters; approvers see it labelled as such, after the parameters themselves"),
     sessionId: z.string().max(200).optional(),
     requestId: z.string().min(1).max(200).describe("The runtime's id for this action; retries with the same id are idempotent"),
   })
   .strict()
   .meta({ id: "DecisionRequest" });
 export type TDecisionRequest = z.input<typeof ZDecisionRequest>;
+
+/**
+ * Reason codes of the approval step of a gated action (rule `BR-APPROVAL`), decided in the
+ * decisions service; the policy's own codes (e.g. `approval_required`, `golden_rule`) come from
+ * @bridle/policy.
+ */
+export const APPROVAL_DECISION_REASONS = [
+  "approved",
+  "params_mismatch",
+  "params_too_large",
+  "approval_used",
+  "approval_expired",
+  "approval_denied",
+  "approval_cancelled",
+  "approval_unusable",
+] as const;
+export const ZApprovalDecisionReason = z.enum(APPROVAL_DECISION_REASONS);
+export type TApprovalDecisionReason = z.infer<typeof ZApprovalDecisionReason>;
+
+/**
+ * The reason codes `decide()` (packages/policy) gives, so runtimes and the console branch on a code,
+ * never on English text. `owner_departed` / `owner_missing` (rule BR-ORPHANED): the bot's owner has
+ * left, or it has none; until it is transferred or offboarded it may only take read-only actions.
+ * The decisions service adds approval outcomes (`approved`, `approval_denied`, ...).
+ */
+export const DECISION_REASON_CODES = [
+  "bot_not_active",
+  "owner_departed",
+  "owner_missing",
+  "channel_unknown",
+  "channel_disallowed",
+  "channel_not_assigned",
+  "system_not_granted",
+  "golden_rule",
+  "not_gated",
+  "action_denied",
+  "approval_required",
+  "allowed",
+] as const;
+export const ZDecisionReasonCode = z.enum(DECISION_REASON_CODES);
+export type TDecisionReasonCode = z.infer<typeof ZDecisionReasonCode>;
 
 export const ZDecisionReason = z.object({ code: z.string(), message: z.string(), rule: z.string() });
 

@@ -1,6 +1,6 @@
 import { GATED_ACTIONS, type TGatedAction, type TSystemClassification } from "@bridle/contracts";
 import { describe, expect, it } from "vitest";
-import { decide, effectiveRule, overrideLoosens, type DecisionContext, type GatedActionRule } from "./decision.ts";
+import { decide, effectiveRule, isReadOnlyAction, overrideLoosens, type DecisionContext, type GatedActionRule } from "./decision.ts";
 
 const now = new Date("2026-11-20T12:00:00Z");
 const systems = new Map<string, TSystemClassification>([
@@ -20,6 +20,7 @@ const ctx = (over: Partial<DecisionContext["bot"]> = {}, extra: Partial<Decision
     channels: ["slack-internal"],
     grants: [{ system: "github", scope: "github:issues:write", access: "write", expiresAt: null }],
     exception: null,
+    owner: { email: "lucas.meyer@acme.example", displayName: "Lucas Meyer", status: "active" },
     ...over,
   },
   channelPolicy: { channelAllowlist: ["slack-internal", "discord"], channelBlocklist: ["telegram"] },
@@ -27,6 +28,49 @@ const ctx = (over: Partial<DecisionContext["bot"]> = {}, extra: Partial<Decision
   rules,
   now,
   ...extra,
+});
+
+describe("decide: a bot whose owner has left (BR-ORPHANED)", () => {
+  const departed = { owner: { email: "lucas.meyer@acme.example", displayName: "Lucas Meyer", status: "deactivated" as const } };
+  const external = { channels: ["slack-internal", "discord"], internalDataAccess: "none" as const, grants: [] };
+
+  it("denies every gated action, even one the org allows, naming the departed owner", () => {
+    for (const action of GATED_ACTIONS) {
+      const v = decide({ action, target: { system: "github" } }, ctx(departed));
+      expect(v.decision, action).toBe("deny");
+      expect(v.reasons).toEqual([
+        {
+          code: "owner_departed",
+          rule: "BR-ORPHANED",
+          message: `${action} refused: the bot's owner Lucas Meyer <lucas.meyer@acme.example> has left (account deactivated); until the bot is transferred to a new owner or offboarded it may only take read-only actions`,
+        },
+      ]);
+    }
+  });
+
+  it("denies external communication, including a read on an external channel, and an ungated write", () => {
+    // With an active owner the same bot may post to Discord (no internal data access: no Golden Rule problem).
+    expect(decide({ action: "message.post", target: { channel: "discord" } }, ctx(external)).decision).toBe("allow");
+    expect(decide({ action: "message.post", target: { channel: "discord" } }, ctx({ ...external, ...departed })).reasons[0]!.code).toBe("owner_departed");
+    expect(decide({ action: "channel.read", target: { channel: "discord" } }, ctx({ ...external, ...departed })).reasons[0]!.code).toBe("owner_departed");
+    expect(decide({ action: "issue.comment", target: { system: "github" } }, ctx(departed)).reasons[0]!.code).toBe("owner_departed");
+  });
+
+  it("still allows a read-only action on an internal system it holds a grant on, and still checks the grant", () => {
+    expect(decide({ action: "repo.read", target: { system: "github" } }, ctx(departed))).toMatchObject({ decision: "allow", reasons: [{ code: "not_gated" }] });
+    expect(decide({ action: "github:issues:read", target: {} }, ctx(departed)).decision).toBe("allow");
+    expect(decide({ action: "crm.read", target: { system: "hubspot" } }, ctx(departed)).reasons[0]!.code).toBe("system_not_granted");
+  });
+
+  it("treats a bot with no owner at all the same way", () => {
+    expect(decide({ action: "shell.exec", target: {} }, ctx({ owner: null })).reasons[0]).toMatchObject({ code: "owner_missing", rule: "BR-ORPHANED" });
+    expect(decide({ action: "repo.read", target: { system: "github" } }, ctx({ owner: null })).decision).toBe("allow");
+  });
+
+  it("classifies read-only actions by their last part, `read`", () => {
+    expect(["repo.read", "READ", "github:issues:read", " files.read "].map(isReadOnlyAction)).toEqual([true, true, true, true]);
+    expect(["repo.reader", "read.write", "thread", "shell.exec", "repo.readme"].map(isReadOnlyAction)).toEqual([false, false, false, false, false]);
+  });
 });
 
 describe("decide", () => {

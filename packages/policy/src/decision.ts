@@ -1,4 +1,4 @@
-import type { TGatedAction, TRole, TSystemClassification } from "@bridle/contracts";
+import type { TDecisionReasonCode, TGatedAction, TPersonStatus, TRole, TSystemClassification } from "@bridle/contracts";
 import { GATED_ACTIONS, type GATED_ACTION_MODES } from "@bridle/contracts";
 import { channelVerdict, type ChannelPolicy } from "./channels.ts";
 import { checkGoldenRule } from "./golden-rule.ts";
@@ -42,7 +42,7 @@ export function effectiveRule(org: GatedActionRule, override: Partial<GatedActio
   };
 }
 
-export type DecisionReason = { code: string; message: string; rule: string };
+export type DecisionReason = { code: TDecisionReasonCode; message: string; rule: string };
 export type DecisionVerdict = {
   decision: "allow" | "deny" | "require_approval";
   reasons: DecisionReason[];
@@ -55,8 +55,11 @@ export type DecisionRequest = {
   target: { system?: string | undefined; resource?: string | undefined; channel?: string | undefined };
 };
 
+/** The bot's owner as decisions see it: null when the bot has none. */
+export type DecisionOwner = { email: string; displayName: string; status: TPersonStatus } | null;
+
 export type DecisionContext = {
-  bot: Pick<BotFacts, "status" | "internalDataAccess" | "channels" | "grants" | "exception">;
+  bot: Pick<BotFacts, "status" | "internalDataAccess" | "channels" | "grants" | "exception"> & { owner: DecisionOwner };
   channelPolicy: ChannelPolicy;
   systems: ReadonlyMap<string, TSystemClassification>;
   /** org rules with the bot's overrides already applied */
@@ -69,8 +72,31 @@ const EXTERNAL_ACTIONS = new Set(["email.send", "message.post_external"]);
 const isGated = (a: string): a is TGatedAction => (GATED_ACTIONS as readonly string[]).includes(a);
 
 /**
+ * A read-only action: its name's last part (after the last `.` or `:`) is `read`, as in
+ * `repo.read` or `github:issues:read`, the same verb that makes a grant read-only
+ * (`<system>:<resource>:read`). Gated actions never are (none ends in `read`).
+ */
+export const isReadOnlyAction = (action: string): boolean => /(^|[.:])read$/.test(action.trim().toLowerCase());
+
+/** Why a bot without an active owner may not take this action, naming the owner; null when it has one. */
+function ownerGone(owner: DecisionOwner, action: string): DecisionReason | null {
+  if (owner?.status === "active") return null;
+  const until = "until the bot is transferred to a new owner or offboarded it may only take read-only actions";
+  if (!owner) return { code: "owner_missing", message: `${action} refused: the bot has no owner; ${until}`, rule: "BR-ORPHANED" };
+  return {
+    code: "owner_departed",
+    message: `${action} refused: the bot's owner ${owner.displayName} <${owner.email}> has left (account ${owner.status}); ${until}`,
+    rule: "BR-ORPHANED",
+  };
+}
+
+/**
  * Decides whether a bot may take an action (DESIGN.md "Decision"). Deny when unsure:
  * - a bot that is not active is denied (BR-BOT-STATUS);
+ * - a bot whose owner has left (deactivated) or that has no owner is denied everything but a
+ *   read-only action (`*.read`, see isReadOnlyAction) that reaches no external system or channel
+ *   (BR-ORPHANED; codes `owner_departed`, `owner_missing`): gated actions and external
+ *   communication wait for a transfer or the offboarding;
  * - a channel that is unknown, blocklisted or not allowlisted is denied (BR-CHANNEL);
  * - a system the bot holds no unexpired grant on is denied (BR-GRANT);
  * - external communication by a bot that breaks the Golden Rule is denied (BR-GOLDEN-RULE);
@@ -78,13 +104,15 @@ const isGated = (a: string): a is TGatedAction => (GATED_ACTIONS as readonly str
  * Pure and allocation-light: it runs on the hot path of `POST /decisions`.
  */
 export function decide(req: DecisionRequest, ctx: DecisionContext): DecisionVerdict {
-  const deny = (code: string, message: string, rule: string): DecisionVerdict => ({
+  const deny = (code: TDecisionReasonCode, message: string, rule: string): DecisionVerdict => ({
     decision: "deny",
     reasons: [{ code, message, rule }],
     approval: null,
   });
   const { bot } = ctx;
   if (bot.status !== "active") return deny("bot_not_active", `The bot is ${bot.status}; only active bots may act`, "BR-BOT-STATUS");
+  const orphaned = ownerGone(bot.owner, req.action);
+  if (orphaned && (!isReadOnlyAction(req.action) || EXTERNAL_ACTIONS.has(req.action))) return { decision: "deny", reasons: [orphaned], approval: null };
 
   let external = EXTERNAL_ACTIONS.has(req.action);
   if (req.target.channel !== undefined) {
@@ -112,6 +140,7 @@ export function decide(req: DecisionRequest, ctx: DecisionContext): DecisionVerd
     if (classification === "external_communication") external = true;
   }
 
+  if (external && orphaned) return { decision: "deny", reasons: [orphaned], approval: null };
   if (external) {
     const violation = checkGoldenRule(bot, ctx.systems, ctx.now);
     if (violation)

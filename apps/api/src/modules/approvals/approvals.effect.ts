@@ -232,7 +232,11 @@ function assessGatedAction(bot: BotScope, p: GatedActionRequest, role: string, c
   return {
     effect: {
       summary: `${bot.name} may ${p.action} once${target.length ? ` on ${target.join(", ")}` : ""}`,
-      changes: [`allow ${p.action} once, for these exact parameters`, ...(p.paramsSummary ? [p.paramsSummary] : [])],
+      // Never the bot's paramsSummary: what approval changes is stated from the parameters alone.
+      changes: [
+        `allow ${p.action} once, with exactly the parameters shown; the runtime is refused if it sends any others`,
+        ...(p.command !== null ? [`run the command: ${p.command}`] : []),
+      ],
     },
     reasons: [
       {

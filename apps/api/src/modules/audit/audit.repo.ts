@@ -29,6 +29,7 @@ export const AUDIT_ACTIONS = [
   "team.update",
   "team.delete",
   "bot.owner_deprovisioned",
+  "bot.ownership_transferred",
   "identity_settings.update",
   "scim_token.create",
   "scim_token.revoke",

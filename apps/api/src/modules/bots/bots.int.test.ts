@@ -227,7 +227,6 @@ describe("bot inventory", () => {
             allowedChannels: ["discord"],
             dataClassification: "internal",
             approvalRequirements: "none",
-            approvedBy: "ciso@acme.example",
           },
         },
       });

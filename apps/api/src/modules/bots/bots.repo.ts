@@ -1,4 +1,4 @@
-import type { TBot, TBotSummary, TFinding, TFindingKind, TListBotsQuery } from "@bridle/contracts";
+import type { TBot, TBotSummary, TFinding, TFindingKind, TListBotsQuery, TPersonStatus } from "@bridle/contracts";
 import { type z } from "zod";
 import { type ZListBotsQuery } from "@bridle/contracts";
 import {
@@ -12,7 +12,7 @@ import {
   teams,
   type DbOrTx,
 } from "@bridle/db";
-import { eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { decodeCursor, encodeCursor } from "../../lib/pagination.ts";
 import { escapeLike, isUuid, rowsOf, toIso } from "../../lib/sql.ts";
 
@@ -170,13 +170,18 @@ export async function getBotDetail(db: DbOrTx, id: string): Promise<(TBot & { ow
     db.select().from(goldenRuleExceptions).where(eq(goldenRuleExceptions.botId, id)).limit(1),
   ]);
   const exc = excRows[0];
+  // A departed owner's manager is proposed first as the new owner (DESIGN.md "Offboarding").
+  const [manager] =
+    owner && owner.status !== "active" && owner.managerId
+      ? await db.select({ id: people.id, email: people.email, displayName: people.displayName, status: people.status }).from(people).where(eq(people.id, owner.managerId))
+      : [];
   return {
     id: bot.id,
     ownerId: bot.ownerId,
     name: bot.name,
     email: bot.email,
     purpose: bot.purpose,
-    owner: owner ? { id: owner.id, email: owner.email, displayName: owner.displayName, status: owner.status as "active" } : null,
+    owner: owner ? { id: owner.id, email: owner.email, displayName: owner.displayName, status: owner.status as TPersonStatus } : null,
     team: team ? { id: team.id, slug: team.slug, name: team.name } : null,
     environment: bot.environment as TBot["environment"],
     status: bot.status as TBot["status"],
@@ -222,6 +227,7 @@ export async function getBotDetail(db: DbOrTx, id: string): Promise<(TBot & { ow
         }
       : null,
     findings: bot.findings as TFinding[],
+    suggestedOwner: manager?.status === "active" ? { id: manager.id, email: manager.email, displayName: manager.displayName, status: "active" } : null,
     findingCount: bot.findingCount,
     findingKinds: bot.findingKinds as TFindingKind[],
     version: bot.version,
@@ -367,4 +373,33 @@ export async function findIdentityConflicts(
     for (const r of rows) conflicts.push(`service account ${sa.account} on ${r.key} is already used by ${r.name}`);
   }
   return conflicts;
+}
+
+/** One person by email (case-insensitive), for an ownership transfer; null when unknown. */
+export async function findPersonByEmail(db: DbOrTx, email: string) {
+  const rows = await db
+    .select({ id: people.id, email: people.email, displayName: people.displayName, status: people.status })
+    .from(people)
+    .where(sql`lower(${people.email}) = ${email.toLowerCase()}`)
+    .limit(1);
+  return rows[0] ?? null;
+}
+
+/** Whether this address is a bot's mailbox in the inventory (case-insensitive). */
+export async function isBotEmail(db: DbOrTx, email: string): Promise<boolean> {
+  const rows = await db.select({ id: bots.id }).from(bots).where(sql`lower(${bots.email}) = ${email.toLowerCase()}`).limit(1);
+  return rows.length > 0;
+}
+
+/**
+ * Gives the bot to a new owner if its owner is still `fromOwnerId` (compare-and-set, so a change
+ * made meanwhile is not overwritten). Call inside a transaction. @returns false when it changed.
+ */
+export async function setOwner(tx: DbOrTx, botId: string, fromOwnerId: string | null, toOwnerId: string): Promise<boolean> {
+  const rows = await tx
+    .update(bots)
+    .set({ ownerId: toOwnerId, updatedAt: new Date(), version: sql`${bots.version} + 1` })
+    .where(and(eq(bots.id, botId), fromOwnerId === null ? isNull(bots.ownerId) : eq(bots.ownerId, fromOwnerId)))
+    .returning({ id: bots.id });
+  return rows.length > 0;
 }

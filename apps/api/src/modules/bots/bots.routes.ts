@@ -1,4 +1,4 @@
-import { ZBot, ZBotPage, ZCreateBotRequest, ZErrorEnvelope, ZListBotsQuery, ZUpdateBotRequest } from "@bridle/contracts";
+import { ZBot, ZBotPage, ZCreateBotRequest, ZDirectTransferRequest, ZErrorEnvelope, ZListBotsQuery, ZUpdateBotRequest } from "@bridle/contracts";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -10,7 +10,8 @@ const errors = { 400: ZErrorEnvelope, 401: ZErrorEnvelope, 403: ZErrorEnvelope }
 
 /**
  * Bot inventory. Permissions: `bots.read_all` (admin, security, IT, auditor) reads every bot;
- * everyone else reads and changes only the bots they own; `bots.write_all` (admin, IT) changes any.
+ * everyone else reads and changes only the bots they own; `bots.write_all` (admin, IT) changes any
+ * and transfers any at once. The owner changes only through a transfer, never through PATCH.
  */
 export function botsRoutes(svc: BotsService) {
   return async (app: FastifyInstance) => {
@@ -71,6 +72,22 @@ export function botsRoutes(svc: BotsService) {
         },
       },
       async (request) => svc.update(ctx(request), request.params.id, request.body),
+    );
+    r.post(
+      "/bots/:id/transfer",
+      {
+        schema: {
+          operationId: "transferBot",
+          tags: ["bots"],
+          summary:
+            "IT and admins (`bots.write_all`) give the bot to a new, active owner at once, with a note kept in the audit log " +
+            "(`bot.ownership_transferred`, `direct: true`). Owners request a transfer instead (`POST /approval-requests`, kind ownership_transfer)",
+          params: ZParams,
+          body: ZDirectTransferRequest,
+          response: { 200: ZBot, 404: ZErrorEnvelope, 409: ZErrorEnvelope, ...errors },
+        },
+      },
+      async (request) => svc.transfer(ctx(request), request.params.id, request.body),
     );
   };
 }

@@ -2,6 +2,7 @@ import {
   ZBotInput,
   type TBot,
   type TBotInputParsed,
+  type TDirectTransferRequest,
   type TUpdateBotRequest,
   type ZListBotsQuery,
 } from "@bridle/contracts";
@@ -32,8 +33,27 @@ function scopeOf(b: Pick<TBotInputParsed, "grants" | "channels" | "internalDataA
   };
 }
 
+/** What an exception documents, without who recorded it and when (the server's record, not input). */
 const exceptionKey = (e: TBotInputParsed["exception"]) =>
-  e ? JSON.stringify([e.status, e.businessPurpose, [...e.allowedSystems].sort(), [...e.allowedChannels].sort(), e.dataClassification, e.approvalRequirements, e.approvedBy ?? null, e.expiresAt ? new Date(e.expiresAt).toISOString() : null]) : "none";
+  e ? JSON.stringify([e.status, e.businessPurpose, [...e.allowedSystems].sort(), [...e.allowedChannels].sort(), e.dataClassification, e.approvalRequirements, e.expiresAt ? new Date(e.expiresAt).toISOString() : null]) : "none";
+
+/**
+ * An exception an admin records directly, with the facts of its recording: an approved exception
+ * is approved by the admin making the request, now (DESIGN.md "Show what is true"); one recorded
+ * in any other status has no approver. The request contract has no approvedBy / approvedAt.
+ */
+function recorded(e: TBotInputParsed["exception"], approver: string, now: Date): TBotInputParsed["exception"] {
+  if (!e) return e;
+  const approved = e.status === "approved";
+  return { ...e, approvedBy: approved ? approver : null, approvedAt: approved ? now.toISOString() : null };
+}
+
+const exceptionDetails = (e: TBotInputParsed["exception"]) =>
+  e === undefined ? {} : { exception: e ? { status: e.status, approvedBy: e.approvedBy ?? null, approvedAt: e.approvedAt ?? null } : null };
+
+const transferHint =
+  "The owner changes only through an ownership transfer: use Transfer ownership on the bot's page " +
+  "(POST /api/v1/approval-requests with kind ownership_transfer; IT and admins may use POST /api/v1/bots/{id}/transfer)";
 
 export function createBotsService(deps: { db: Db }) {
   const { db } = deps;
@@ -72,9 +92,11 @@ export function createBotsService(deps: { db: Db }) {
       });
     if (input.exception && !can(ctx.principal, "policy.update"))
       throw await denied(db, ctx, { action: "bot.create", resourceType: "bot", what: "record a Golden Rule exception directly; request one for approval instead" });
+    const now = new Date();
+    const record: TBotInputParsed = { ...input, exception: recorded(input.exception, ctx.principal.email, now) };
     const id = await db
       .transaction(async (tx) => {
-        const resolved = await resolveOrThrow(tx, input, true);
+        const resolved = await resolveOrThrow(tx, record, true);
         // The name clash is the clearer message when the generated email would clash too.
         if ((await repo.botIdsByName(tx, [input.name])).size) throw new AppError("conflict", `A bot named ${input.name} already exists`);
         await checkIdentity(tx, resolved, null, { email: true, serviceAccounts: true });
@@ -88,7 +110,7 @@ export function createBotsService(deps: { db: Db }) {
           resourceId: id,
           outcome: "success",
           requestId: ctx.requestId,
-          details: { name: input.name, owner: input.owner, environment: input.environment },
+          details: { name: input.name, owner: input.owner, environment: input.environment, ...exceptionDetails(record.exception) },
         });
         return id;
       })
@@ -110,6 +132,8 @@ export function createBotsService(deps: { db: Db }) {
         currentVersion: current.version,
       });
     const { version: _v, ...fields } = patch;
+    if (fields.owner !== undefined && fields.owner.toLowerCase() !== current.owner?.email.toLowerCase())
+      throw new AppError("validation_failed", transferHint, { issues: [{ path: "owner", message: transferHint }] });
     const base = botToInput(current);
     // Renaming a bot that had the standard email moves it to the new name's email.
     const domain = (await loadPolicyInput(db))?.policy.botEmailDomain ?? "example.com";
@@ -117,7 +141,14 @@ export function createBotsService(deps: { db: Db }) {
       fields.name && fields.name !== base.name && fields.email === undefined && base.email === expectedBotEmail(base.name, domain)
         ? { email: expectedBotEmail(fields.name, domain) }
         : {};
-    const merged = ZBotInput.safeParse({ ...base, ...fields, ...renamedEmail, exception: "exception" in fields ? fields.exception : undefined });
+    // An exception sent unchanged is kept as it is, with its recorded approver and time.
+    const exceptionChanged = "exception" in fields && exceptionKey(fields.exception ?? null) !== exceptionKey(base.exception ?? null);
+    const merged = ZBotInput.safeParse({
+      ...base,
+      ...fields,
+      ...renamedEmail,
+      exception: exceptionChanged ? recorded(fields.exception ?? null, ctx.principal.email, new Date()) : undefined,
+    });
     if (!merged.success)
       throw new AppError("validation_failed", "The changed bot is not valid", {
         issues: merged.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
@@ -134,17 +165,16 @@ export function createBotsService(deps: { db: Db }) {
         resourceId: id,
         what: `change ${scopeChanged.join(", ")} directly; use Request scope expansion so security can approve it`,
       });
-    if ("exception" in fields && exceptionKey(fields.exception ?? null) !== exceptionKey(base.exception ?? null) && !can(ctx.principal, "policy.update"))
+    if (exceptionChanged && !can(ctx.principal, "policy.update"))
       throw await denied(db, ctx, { action: "bot.update", resourceType: "bot", resourceId: id, what: "change a Golden Rule exception directly; request one for approval instead" });
-    if (!can(ctx.principal, "bots.write_all") && next.owner.toLowerCase() !== current.owner?.email.toLowerCase())
-      throw await denied(db, ctx, { action: "bot.update", resourceType: "bot", resourceId: id, what: "give this bot to another owner" });
-    const changed = Object.keys(fields).filter(
-      (k) => JSON.stringify((base as Record<string, unknown>)[k]) !== JSON.stringify((next as Record<string, unknown>)[k]),
+    const changed = Object.keys(fields).filter((k) =>
+      k === "exception"
+        ? exceptionChanged
+        : JSON.stringify((base as Record<string, unknown>)[k]) !== JSON.stringify((next as Record<string, unknown>)[k]),
     );
     await db
       .transaction(async (tx) => {
-        const ownerChanged = next.owner.toLowerCase() !== current.owner?.email.toLowerCase();
-        const resolved = await resolveOrThrow(tx, next, ownerChanged);
+        const resolved = await resolveOrThrow(tx, next, false);
         await checkIdentity(tx, resolved, id, {
           email: fields.email !== undefined || fields.name !== undefined,
           serviceAccounts: fields.serviceAccounts !== undefined,
@@ -159,10 +189,59 @@ export function createBotsService(deps: { db: Db }) {
           resourceId: id,
           outcome: "success",
           requestId: ctx.requestId,
-          details: { changed },
+          details: { changed, ...(exceptionChanged ? exceptionDetails(next.exception) : {}) },
         });
       })
       .catch(rethrowConflict(next.name));
+    return get(ctx, id);
+  }
+
+  /**
+   * IT and admins (`bots.write_all`) give a bot to a new owner at once, with a note, instead of
+   * opening an ownership transfer request (DESIGN.md "Offboarding": no orphaned agents). Audited
+   * as `bot.ownership_transferred` with `direct: true` and the note; owners request a transfer
+   * for IT to approve instead. Errors: 404; 403 (audited) without `bots.write_all`; 400 an
+   * unknown or deactivated new owner, a bot mailbox, or the current owner; 409 an offboarded or
+   * offboarding bot, or an owner changed meanwhile.
+   */
+  async function transfer(ctx: RequestCtx, id: string, body: TDirectTransferRequest): Promise<TBot> {
+    const bot = await repo.getBotDetail(db, id);
+    if (!bot) throw notFound("Bot");
+    if (!can(ctx.principal, "bots.write_all"))
+      throw await denied(db, ctx, {
+        action: "bot.ownership_transferred",
+        resourceType: "bot",
+        resourceId: id,
+        what: "transfer this bot directly; request an ownership transfer for IT to approve instead",
+      });
+    if (bot.status === "offboarded" || bot.status === "offboarding")
+      throw new AppError("conflict", `${bot.name} is ${bot.status}; it takes no new owner`);
+    const invalid = (message: string, path = "toEmail") => new AppError("validation_failed", message, { issues: [{ path, message }] });
+    // The note goes into the audit log, which must never hold a secret.
+    const hit = (await findSecrets(body.note))[0];
+    if (hit) throw invalid(`The note ${secretMessage(hit)}`, "note");
+    const to = await repo.findPersonByEmail(db, body.toEmail);
+    if (!to) throw invalid(`No person has the email ${body.toEmail}`);
+    if (to.status !== "active") throw invalid(`${to.displayName} <${to.email}> is deactivated; a bot needs an active owner`);
+    if (to.id === bot.ownerId) throw invalid(`${to.displayName} already owns ${bot.name}`);
+    const domain = (await loadPolicyInput(db))?.policy.botEmailDomain ?? null;
+    if ((domain && to.email.toLowerCase().endsWith(`.bot@${domain.toLowerCase()}`)) || (await repo.isBotEmail(db, to.email)))
+      throw invalid(`${to.email} is a bot mailbox; a bot is owned by a person`);
+    await db.transaction(async (tx) => {
+      if (!(await repo.setOwner(tx, id, bot.ownerId, to.id)))
+        throw new AppError("conflict", "This bot's owner was changed by someone else since you loaded it; reload and try again");
+      await recomputeFindings(tx);
+      await notifyPolicyChanged(tx, `bot:${id} owner transferred`);
+      await recordAudit(tx, {
+        actor: actorOf(ctx.principal),
+        action: "bot.ownership_transferred",
+        resourceType: "bot",
+        resourceId: id,
+        outcome: "success",
+        requestId: ctx.requestId,
+        details: { name: bot.name, from: bot.owner?.email ?? null, fromStatus: bot.owner?.status ?? null, to: to.email, direct: true, note: body.note },
+      });
+    });
     return get(ctx, id);
   }
 
@@ -218,6 +297,6 @@ export function createBotsService(deps: { db: Db }) {
     throw e;
   };
 
-  return { list, get, create, update };
+  return { list, get, create, update, transfer };
 }
 export type BotsService = ReturnType<typeof createBotsService>;

@@ -254,7 +254,16 @@ describe("decisions", () => {
       const rows = await t.database.db.select().from(approvalRequests).where(eq(approvalRequests.runtimeRequestId, requestId));
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({ kind: "gated_action", status: "pending", approverRole: "security", approvalsRequired: 1, requesterBotId: triage.botId });
-      expect(rows[0]!.payload).toEqual({ action: "shell.exec", target: { system: "github" }, paramsSummary: "run: make deploy", sessionId: null });
+      expect(rows[0]!.payload).toEqual({
+        action: "shell.exec",
+        target: { system: "github" },
+        params: { command: "make deploy", cwd: "/work" },
+        paramsText: '{\n  "command": "make deploy",\n  "cwd": "/work"\n}',
+        paramsRedacted: [],
+        command: "make deploy",
+        paramsSummary: "run: make deploy",
+        sessionId: null,
+      });
       expect(new Date(first.expiresAt).getTime()).toBe(rows[0]!.expiresAt.getTime());
       expect(rows[0]!.expiresAt.getTime() - Date.now()).toBeGreaterThan(55 * 60_000);
       const again = await ask(triage, shell(requestId));

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import type { TDecision, ZDecisionRequest, ZGatedActionPayload } from "@bridle/contracts";
+import { GATED_PARAMS_MAX_BYTES, type TApprovalDecisionReason, type TDecision, type ZDecisionRequest, type ZGatedActionPayload } from "@bridle/contracts";
 import type { Db } from "@bridle/db";
 import { decide, type DecisionReason, type GatedActionRule } from "@bridle/policy";
 import type { z } from "zod";
@@ -9,6 +9,7 @@ import type { DecisionSigner } from "../../lib/signing.ts";
 import { recordAudit } from "../audit/audit.repo.ts";
 import type { DecisionLog } from "./decision-log.ts";
 import * as repo from "./decisions.repo.ts";
+import { prepareGatedParams } from "./gated-params.ts";
 import type { BotEntry, SnapshotStore } from "./policy-snapshot.ts";
 
 export type DecisionInput = z.output<typeof ZDecisionRequest>;
@@ -152,17 +153,30 @@ export function createDecisionsService(deps: {
   }): Promise<TDecision> {
     const { bot, caller, input, rule, at } = a;
     const base = { policyVersion: a.policyVersion, requestId: input.requestId, botId: bot.id, action: input.action };
-    const denyFor = (id: string, code: string, message: string): Verdict => ({
+    const denyFor = (id: string | null, code: TApprovalDecisionReason, message: string): Verdict => ({
       ...base,
       decision: "deny",
       reasons: [{ code, message, rule: APPROVAL_RULE }],
       approvalRequestId: id,
       expiresAt: new Date(at.getTime() + DECISION_TTL_MS).toISOString(),
     });
+
+    // The approver is shown the parameters themselves, in full and with secrets cut out; too
+    // large to show in full means never approvable, so it is denied before any request opens.
+    const prepared = await prepareGatedParams(input.action, input.params, input.paramsSummary);
+    if (!prepared.ok) {
+      const v = denyFor(
+        null,
+        "params_too_large",
+        `The parameters are ${prepared.bytes} bytes as canonical JSON; approvers must see all of what they approve, so a gated action's parameters may be at most ${GATED_PARAMS_MAX_BYTES} bytes. Send a shorter command (for example, run a reviewed script by its path)`,
+      );
+      const [signed] = await Promise.all([sign(v), log.append(record(bot, caller, input, v, a), caller.touch ? caller.tokenId : undefined).catch(unrecorded)]);
+      return signed;
+    }
     const payload: z.input<typeof ZGatedActionPayload> = {
       action: input.action as z.input<typeof ZGatedActionPayload>["action"],
       target: a.target,
-      paramsSummary: input.paramsSummary ?? (input.params === undefined ? "" : stableJson(input.params).slice(0, 2000)),
+      ...prepared.shown,
       sessionId: input.sessionId ?? null,
     };
 
@@ -207,7 +221,7 @@ export function createDecisionsService(deps: {
         } else if (req.status === "pending") {
           out = denyFor(req.id, "approval_expired", "The approval request expired before anyone decided it; ask with a new requestId");
         } else {
-          const why: Record<string, [string, string]> = {
+          const why: Record<string, [TApprovalDecisionReason, string]> = {
             denied: ["approval_denied", "A reviewer denied this request"],
             expired: ["approval_expired", "The approval request expired before anyone decided it; ask with a new requestId"],
             cancelled: ["approval_cancelled", "The approval request was cancelled"],

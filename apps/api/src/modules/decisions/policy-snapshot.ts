@@ -8,8 +8,8 @@ import * as repo from "./snapshot.repo.ts";
 /**
  * The in-memory policy snapshot that `POST /decisions` evaluates against (DESIGN.md: "a decision
  * costs no database round trip beyond what its audit write needs"): org policy and its version,
- * system classifications, gated-action rules, and per bot its status, channels, grants, Golden
- * Rule exception, effective rules (org rule + override) and live token hashes.
+ * system classifications, gated-action rules, and per bot its status, owner (email, name, status),
+ * channels, grants, Golden Rule exception, effective rules (org rule + override) and live token hashes.
  *
  * It is rebuilt when POLICY_CHANNEL fires (every replica LISTENs). A reason `bot:<uuid> ...`
  * (or `bot <uuid> ...`) refreshes that bot only; any other reason rebuilds everything. Refreshes run one at a time and
@@ -72,6 +72,7 @@ const toEntry = (b: repo.BotRuntimeRow, org: Rules): BotEntry => ({
   channels: b.channels,
   grants: b.grants,
   exception: b.exception,
+  owner: b.owner,
   rules: botRules(org, b.overrides),
   tokenHashes: [],
 });
@@ -209,11 +210,14 @@ export function createSnapshotStore(deps: { db: Db; log: { error: (obj: object, 
       if (!snap) throw new Error("The decision snapshot could not be loaded");
     },
     /**
-     * Applies policy changes this process made since the last decision. By the time a later
-     * request asks, the change's transaction has committed, so the refresh reads it.
+     * Applies policy changes this process made since the last decision, and any refresh under way
+     * for a notification already heard. By the time a later request asks, the change's
+     * transaction has committed, so the refresh reads it.
      */
     catchUp: async (): Promise<void> => {
-      if (localPending.length === 0) return;
+      // A change heard from another replica (NOTIFY) and not applied yet is applied first too:
+      // once this replica has heard of a deactivation, no decision uses the old owner status.
+      if (localPending.length === 0 && !running && !fullPending && pendingBots.size === 0) return;
       for (const reason of localPending.splice(0)) void invalidate(reason);
       // A refresh already running may have read the data before the change committed: keep
       // going until nothing is pending.

@@ -1,4 +1,4 @@
-import type { TDataAccessLevel, TExceptionStatus, TGrantAccess, TLifecycleStatus, TRole, TSystemClassification } from "@bridle/contracts";
+import type { TDataAccessLevel, TExceptionStatus, TGrantAccess, TLifecycleStatus, TPersonStatus, TRole, TSystemClassification } from "@bridle/contracts";
 import { type DbOrTx } from "@bridle/db";
 import type { GatedActionMode } from "@bridle/policy";
 import { sql, type SQL } from "drizzle-orm";
@@ -23,6 +23,8 @@ export type BotRuntimeRow = {
   channels: string[];
   grants: { system: string; scope: string; access: TGrantAccess; expiresAt: Date | null }[];
   exception: { status: TExceptionStatus; expiresAt: Date | null; allowedSystems: string[]; allowedChannels: string[] } | null;
+  /** null when the bot has no owner; a deactivated owner limits the bot to read-only actions */
+  owner: { email: string; displayName: string; status: TPersonStatus } | null;
   overrides: OverrideRow[];
 };
 export type TokenRow = { id: string; botId: string; tokenHash: string; expiresAt: Date | null; lastUsedAt: Date | null };
@@ -65,20 +67,25 @@ type RawBot = {
   exc_expires_at: unknown;
   exc_allowed_systems: string[] | null;
   exc_allowed_channels: string[] | null;
+  owner_email: string | null;
+  owner_name: string | null;
+  owner_status: TPersonStatus | null;
 };
 
 /**
  * What decisions need to know about bots (all of them, or the given ids), one round trip:
  * status, data access, channels, grants (system keys), the Golden Rule exception, the gated-action
- * overrides.
+ * overrides, and the owner's status (a person's deactivation notifies each of their bots).
  */
 export async function loadBots(db: DbOrTx, ids?: readonly string[]): Promise<BotRuntimeRow[]> {
   const filter: SQL = ids ? sql`where b.id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)` : sql``;
   const res = await db.execute(sql`
     select b.id, b.name, b.status, b.internal_data_access, b.channels, g.grants, o.overrides,
            e.status as exc_status, e.expires_at as exc_expires_at,
-           e.allowed_systems as exc_allowed_systems, e.allowed_channels as exc_allowed_channels
+           e.allowed_systems as exc_allowed_systems, e.allowed_channels as exc_allowed_channels,
+           p.email as owner_email, p.display_name as owner_name, p.status as owner_status
     from bots b
+    left join people p on p.id = b.owner_id
     left join lateral (
       select json_agg(json_build_object('system', s.key, 'scope', gr.scope, 'access', gr.access, 'expiresAt', gr.expires_at)) as grants
       from grants gr join connected_systems s on s.id = gr.system_id where gr.bot_id = b.id
@@ -105,6 +112,7 @@ export async function loadBots(db: DbOrTx, ids?: readonly string[]): Promise<Bot
           allowedChannels: r.exc_allowed_channels ?? [],
         }
       : null,
+    owner: r.owner_email ? { email: r.owner_email, displayName: r.owner_name ?? r.owner_email, status: r.owner_status ?? "deactivated" } : null,
     overrides: r.overrides ?? [],
   }));
 }

@@ -1,5 +1,6 @@
 import { apiTokens, botEvents, bots, people, sessions, type DbOrTx } from "@bridle/db";
-import { and, eq, isNull, ne, sql } from "drizzle-orm";
+import { and, eq, isNull, ne } from "drizzle-orm";
+import { notifyPolicyChanged } from "../../lib/policy-events.ts";
 import { recordAudit, type Actor } from "../audit/audit.repo.ts";
 import { recomputeFindings } from "../findings/findings.service.ts";
 
@@ -7,7 +8,9 @@ import { recomputeFindings } from "../findings/findings.service.ts";
  * Deactivates a person (SCIM `active: false` or DELETE, or an admin): ends their sessions at
  * once, revokes their personal API tokens, and records an `owner_deprovisioned` event on each bot
  * they own that the offboarding workflow picks up. Nothing about the bots is deleted; their
- * findings are recomputed, so they show as orphaned. Call inside a transaction.
+ * findings are recomputed, so they show as orphaned, and every replica's decision snapshot is told
+ * (NOTIFY on commit), so those bots get only read-only actions allowed from then on (BR-ORPHANED).
+ * Call inside a transaction.
  * @returns the ids of the bots that lost their owner; [] when the person was already inactive
  */
 export async function deactivatePerson(
@@ -51,6 +54,7 @@ export async function deactivatePerson(
         details: { name: b.name, owner: person.email },
       });
     await recomputeFindings(tx);
+    for (const b of owned) await notifyPolicyChanged(tx, `bot:${b.id} owner deactivated`);
   }
   await recordAudit(tx, {
     actor: ctx.actor,
@@ -70,7 +74,7 @@ export async function deactivatePerson(
   return owned.map((b) => b.id);
 }
 
-/** Reactivates a person (SCIM `active: true`). Their bots' findings are recomputed. */
+/** Reactivates a person (SCIM `active: true`). Their bots' findings and decision snapshot entries are refreshed. */
 export async function reactivatePerson(tx: DbOrTx, personId: string, ctx: { actor: Actor; requestId: string | null }) {
   const [person] = await tx
     .update(people)
@@ -78,8 +82,9 @@ export async function reactivatePerson(tx: DbOrTx, personId: string, ctx: { acto
     .where(and(eq(people.id, personId), eq(people.status, "deactivated")))
     .returning({ id: people.id, email: people.email });
   if (!person) return false;
-  const [{ n } = { n: 0 }] = await tx.select({ n: sql<number>`count(*)::int` }).from(bots).where(eq(bots.ownerId, personId));
-  if (n > 0) await recomputeFindings(tx);
+  const owned = await tx.select({ id: bots.id }).from(bots).where(eq(bots.ownerId, personId));
+  if (owned.length > 0) await recomputeFindings(tx);
+  for (const b of owned) await notifyPolicyChanged(tx, `bot:${b.id} owner reactivated`);
   await recordAudit(tx, {
     actor: ctx.actor,
     action: "person.reactivate",

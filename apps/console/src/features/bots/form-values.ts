@@ -174,8 +174,10 @@ export function toBotInput(values: BotFormValues): TBotInput {
 
 /**
  * The body of PATCH /api/v1/bots/{id}: every field the form edits, plus the version it was loaded
- * at. The Golden Rule exception and review dates are not edited here and so are not sent.
+ * at. The owner changes only through a transfer, and the Golden Rule exception and review dates
+ * are not edited here, so none of them is sent.
  */
 export function toUpdateRequest(values: BotFormValues, version: number): TUpdateBotRequest {
-  return { ...toBotInput(values), version };
+  const { owner: _owner, ...fields } = toBotInput(values);
+  return { ...fields, version };
 }

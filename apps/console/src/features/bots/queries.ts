@@ -1,5 +1,5 @@
 import { ZBot, ZBotPage } from "@bridle/contracts";
-import type { TBot, TBotInput, TUpdateBotRequest } from "@bridle/contracts";
+import type { TBot, TBotInput, TDirectTransferRequest, TUpdateBotRequest } from "@bridle/contracts";
 import { infiniteQueryOptions, keepPreviousData, queryOptions, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../lib/api.ts";
 import { findingKeys } from "../findings/queries.ts";
@@ -51,6 +51,15 @@ export function useCreateBot() {
   const onChanged = useInvalidateAfterBotChange();
   return useMutation({
     mutationFn: (input: TBotInput) => api.post("/api/v1/bots", ZBot, input),
+    onSuccess: onChanged,
+  });
+}
+
+/** POST /api/v1/bots/{id}/transfer (IT and admins): the new owner at once, with a note for the audit log. */
+export function useTransferBot(id: string) {
+  const onChanged = useInvalidateAfterBotChange();
+  return useMutation({
+    mutationFn: (body: TDirectTransferRequest) => api.post(`/api/v1/bots/${encodeURIComponent(id)}/transfer`, ZBot, body),
     onSuccess: onChanged,
   });
 }

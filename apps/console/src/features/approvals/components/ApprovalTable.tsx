@@ -1,9 +1,10 @@
 import type { TApprovalRequest } from "@bridle/contracts";
-import { Stack, Table, Text } from "@mantine/core";
+import { Code, Stack, Table, Text } from "@mantine/core";
 import { AnchorLink } from "../../../components/links.tsx";
 import { RelativeTime } from "../../../components/RelativeTime.tsx";
 import { ApprovalKindBadge, ApprovalStatusBadge } from "./ApprovalBadges.tsx";
 import { ApprovalProgress } from "./ApprovalProgress.tsx";
+import { firstLines, gatedPayloadOf } from "./GatedActionParams.tsx";
 
 function Requester({ requester }: { requester: TApprovalRequest["requester"] }) {
   return (
@@ -20,7 +21,22 @@ function Requester({ requester }: { requester: TApprovalRequest["requester"] }) 
   );
 }
 
-/** Approval requests: each row's summary links to the request page. */
+/**
+ * A gated shell command's first line, from the parameters the approval is bound to (never the
+ * bot's own summary); the request page shows all of it.
+ */
+function CommandLine({ request }: { request: TApprovalRequest }) {
+  const command = gatedPayloadOf(request)?.command;
+  if (command == null) return null;
+  const { lines, more } = firstLines(command, 1);
+  return (
+    <Code display="block" mt={4} maw={420} title={command} data-testid="approval-row-command" style={{ overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" }}>
+      {`$ ${lines}${more ? " …" : ""}`}
+    </Code>
+  );
+}
+
+/** Approval requests: each row's summary (what approval changes, from the request itself) links to the request page. */
 export function ApprovalTable({
   requests,
   label = "Approval requests",
@@ -74,6 +90,7 @@ export function ApprovalTable({
                 <AnchorLink to="/approvals/$requestId" params={{ requestId: request.id }} size="sm">
                   {request.effect.summary}
                 </AnchorLink>
+                <CommandLine request={request} />
               </Table.Td>
               <Table.Td>
                 <ApprovalProgress request={request} compact />

@@ -6,6 +6,8 @@ import { useState } from "react";
 import type { FormEvent } from "react";
 import { MutationErrorAlert } from "../../../components/MutationErrorAlert.tsx";
 import { errorLookup, formIssues } from "../../../lib/form-errors.ts";
+import { useCan } from "../../auth/permissions.tsx";
+import { useTransferBot } from "../../bots/queries.ts";
 import { usePeople } from "../../directory/queries.ts";
 import { PREVIEW_JUSTIFICATION, useLivePreview } from "../live-preview.ts";
 import { useCreateApprovalRequest } from "../queries.ts";
@@ -13,7 +15,11 @@ import { ApprovalPreviewPanel } from "./ApprovalPreviewPanel.tsx";
 
 const looksLikeEmail = (value: string) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value.trim());
 
-/** "Transfer ownership": the owner proposes a new owner; IT approves (kind ownership_transfer). */
+/**
+ * "Transfer ownership". An owner proposes a new owner and IT approves (kind ownership_transfer);
+ * IT and admins (`bots.write_all`) transfer at once with a note (POST /bots/{id}/transfer). When
+ * the owner has left, the API's `suggestedOwner` (their manager) is listed first and preselected.
+ */
 export function OwnershipTransferModal({ bot, opened, onClose }: { bot: TBot; opened: boolean; onClose: () => void }) {
   return (
     <Modal opened={opened} onClose={onClose} title={`Transfer ownership of ${bot.name}`} size={960} closeOnClickOutside={false} closeButtonProps={{ "aria-label": "Close" }}>
@@ -25,10 +31,19 @@ export function OwnershipTransferModal({ bot, opened, onClose }: { bot: TBot; op
 function OwnershipTransferForm({ bot, onClose }: { bot: TBot; onClose: () => void }) {
   const navigate = useNavigate();
   const people = usePeople();
+  const can = useCan();
+  const direct = can("bots.write_all");
   const create = useCreateApprovalRequest();
-  const [toEmail, setToEmail] = useState("");
+  const transfer = useTransferBot(bot.id);
+  const mutation = direct ? transfer : create;
+  const suggested = bot.suggestedOwner;
+  const [toEmail, setToEmail] = useState(suggested?.email ?? "");
   const [justification, setJustification] = useState("");
-  const errorAt = errorLookup(formIssues(create.error));
+  const errorAt = errorLookup(formIssues(mutation.error));
+  const reset = () => {
+    create.reset();
+    transfer.reset();
+  };
 
   const body = (forPreview: boolean): TCreateApprovalRequest => ({
     kind: "ownership_transfer",
@@ -40,13 +55,31 @@ function OwnershipTransferForm({ bot, onClose }: { bot: TBot; onClose: () => voi
   const preview = useLivePreview(ready ? body(true) : null);
   const canSubmit = ready && justification.trim() !== "";
 
-  const candidates = (people.data ?? [])
-    .filter((person) => person.status === "active" && person.id !== bot.owner?.id)
+  const everyone = (people.data ?? [])
+    .filter((person) => person.status === "active" && person.id !== bot.owner?.id && person.id !== suggested?.id)
     .map((person) => ({ value: person.email, label: `${person.displayName} <${person.email}>` }));
+  const candidates = suggested
+    ? [
+        { group: `Suggested: ${bot.owner?.displayName ?? "the former owner"}'s manager`, items: [{ value: suggested.email, label: `${suggested.displayName} <${suggested.email}>` }] },
+        { group: "Everyone else", items: everyone },
+      ]
+    : everyone;
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (!canSubmit) return;
+    if (direct) {
+      transfer.mutate(
+        { toEmail: toEmail.trim(), note: justification.trim() },
+        {
+          onSuccess: (updated) => {
+            notifications.show({ color: "teal", title: "Ownership transferred", message: `${updated.owner?.displayName ?? toEmail} now owns ${updated.name}.` });
+            onClose();
+          },
+        },
+      );
+      return;
+    }
     create.mutate(body(false), {
       onSuccess: (request) => {
         notifications.show({ color: "teal", title: "Ownership transfer requested", message: `A reviewer with the ${request.approverRole} role will decide it.` });
@@ -61,11 +94,23 @@ function OwnershipTransferForm({ bot, onClose }: { bot: TBot; onClose: () => voi
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, md: 7 }}>
           <Stack gap="sm">
-            {create.isError && <MutationErrorAlert error={create.error} title="The request was not submitted" />}
+            {mutation.isError && (
+              <MutationErrorAlert error={mutation.error} title={direct ? "The bot was not transferred" : "The request was not submitted"} />
+            )}
             <Text size="sm">
-              Current owner: <strong>{bot.owner ? `${bot.owner.displayName} <${bot.owner.email}>` : "none"}</strong>. The new owner becomes accountable for the
-              bot: access reviews, incidents and offboarding. IT approves the transfer.
+              Current owner:{" "}
+              <strong>
+                {bot.owner ? `${bot.owner.displayName} <${bot.owner.email}>` : "none"}
+                {bot.owner?.status === "deactivated" ? " (has left)" : ""}
+              </strong>
+              . The new owner becomes accountable for the bot: access reviews, incidents and offboarding.{" "}
+              {direct ? "You transfer it at once; your note is kept in the audit log." : "IT approves the transfer."}
             </Text>
+            {suggested && (
+              <Text size="sm" c="dimmed" data-testid="suggested-owner">
+                Proposed: {suggested.displayName}, the manager of the departed owner.
+              </Text>
+            )}
             {people.isError ? (
               <TextInput
                 label="New owner"
@@ -73,10 +118,10 @@ function OwnershipTransferForm({ bot, onClose }: { bot: TBot; onClose: () => voi
                 required
                 value={toEmail}
                 onChange={(event) => {
-                  create.reset();
+                  reset();
                   setToEmail(event.currentTarget.value);
                 }}
-                error={errorAt("payload.toEmail")}
+                error={errorAt(direct ? "toEmail" : "payload.toEmail")}
               />
             ) : (
               <Select
@@ -85,29 +130,31 @@ function OwnershipTransferForm({ bot, onClose }: { bot: TBot; onClose: () => voi
                 data={candidates}
                 value={toEmail || null}
                 onChange={(value) => {
-                  create.reset();
+                  reset();
                   setToEmail(value ?? "");
                 }}
                 searchable
                 required
                 nothingFoundMessage="No one matches"
-                error={errorAt("payload.toEmail")}
+                error={errorAt(direct ? "toEmail" : "payload.toEmail")}
                 comboboxProps={{ withinPortal: true }}
               />
             )}
             <Textarea
-              label="Justification"
-              description="Why the bot should move, e.g. a team change or a departure."
+              label={direct ? "Note" : "Justification"}
+              description={
+                direct ? "Why the bot moves, kept in the audit log with the transfer." : "Why the bot should move, e.g. a team change or a departure."
+              }
               required
               autosize
               minRows={3}
               maxLength={2000}
               value={justification}
               onChange={(event) => {
-                create.reset();
+                reset();
                 setJustification(event.currentTarget.value);
               }}
-              error={errorAt("justification")}
+              error={errorAt(direct ? "note" : "justification")}
             />
           </Stack>
         </Grid.Col>
@@ -124,14 +171,14 @@ function OwnershipTransferForm({ bot, onClose }: { bot: TBot; onClose: () => voi
       <Group justify="flex-end" gap="sm" mt="lg">
         {!canSubmit && (
           <Text size="xs" c="dimmed" mr="auto">
-            {ready ? "Write a justification." : "Choose the new owner."}
+            {ready ? (direct ? "Write a note." : "Write a justification.") : "Choose the new owner."}
           </Text>
         )}
-        <Button variant="default" onClick={onClose} disabled={create.isPending}>
+        <Button variant="default" onClick={onClose} disabled={mutation.isPending}>
           Cancel
         </Button>
-        <Button type="submit" loading={create.isPending} disabled={!canSubmit}>
-          Submit request
+        <Button type="submit" loading={mutation.isPending} disabled={!canSubmit}>
+          {direct ? "Transfer now" : "Submit request"}
         </Button>
       </Group>
     </form>

@@ -1,6 +1,6 @@
 import { ZGatedActionPayload, ZGoldenRuleExceptionPayload, ZOwnershipTransferPayload, ZScopeExpansionPayload } from "@bridle/contracts";
 import type { TApprovalRequest } from "@bridle/contracts";
-import { Badge, Code, Group, Text } from "@mantine/core";
+import { Badge, Code, Group } from "@mantine/core";
 import type { ReactNode } from "react";
 import type { z } from "zod";
 import { formatDate, formatDateTime } from "../../../lib/format.ts";
@@ -80,7 +80,6 @@ function details(request: TApprovalRequest): ReactNode | null {
           <Fact label="Target system">{p.target.system ?? <NotSet />}</Fact>
           <Fact label="Target resource">{p.target.resource ?? <NotSet />}</Fact>
           <Fact label="Target channel">{p.target.channel ?? <NotSet />}</Fact>
-          <Fact label="Parameters">{p.paramsSummary ? <Text size="sm" style={{ whiteSpace: "pre-wrap" }}>{p.paramsSummary}</Text> : <NotSet />}</Fact>
           <Fact label="Session">{p.sessionId ?? <NotSet />}</Fact>
           <Fact label="Runtime request id">{request.runtimeRequestId ?? <NotSet />}</Fact>
           <Fact label="Used by the runtime">{request.consumedAt ? formatDateTime(request.consumedAt) : <NotSet label="Not yet" />}</Fact>
@@ -90,7 +89,10 @@ function details(request: TApprovalRequest): ReactNode | null {
   }
 }
 
-/** The request's payload, field by field for its kind (raw JSON if it does not parse). */
+/**
+ * The request's payload, field by field for its kind (raw JSON if it does not parse). A gated
+ * action's parameters are shown apart, first on the page (GatedActionParams).
+ */
 export function PayloadDetails({ request }: { request: TApprovalRequest }) {
   const facts = details(request);
   if (facts === null) {

@@ -13,6 +13,7 @@ import { ApprovalKindBadge, ApprovalStatusBadge } from "../components/ApprovalBa
 import { ApprovalProgress } from "../components/ApprovalProgress.tsx";
 import { CurrentScope } from "../components/CurrentScope.tsx";
 import { EffectSummary, ReasonList } from "../components/EffectView.tsx";
+import { GatedActionParams, gatedPayloadOf } from "../components/GatedActionParams.tsx";
 import { PayloadDetails } from "../components/PayloadDetails.tsx";
 import { RequestHistory } from "../components/RequestHistory.tsx";
 import { ReviewPanel } from "../components/ReviewPanel.tsx";
@@ -33,6 +34,7 @@ function Section({ title, children, testId }: { title: string; children: ReactNo
 }
 
 function RequestDetails({ request, me }: { request: TApprovalRequest; me: TMe }) {
+  const gated = gatedPayloadOf(request);
   return (
     <>
       <PageHeader
@@ -56,6 +58,11 @@ function RequestDetails({ request, me }: { request: TApprovalRequest; me: TMe })
       </Group>
 
       <Stack gap="lg">
+        {gated && (
+          <Section title={`What ${request.bot.name} will do`} testId="approval-gated-action">
+            <GatedActionParams payload={gated} />
+          </Section>
+        )}
         <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
           <Section title="Decision" testId="approval-decision">
             <Stack gap="md">

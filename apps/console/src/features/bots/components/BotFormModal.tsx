@@ -248,8 +248,14 @@ function BotForm({ bot, onClose, onSaved }: Omit<Props, "opened">) {
               value={values.owner || null}
               onChange={(value) => set("owner", value ?? "")}
               searchable
-              disabled={ownerFixed}
-              description={ownerFixed ? "Only IT or an admin can give a bot to another owner" : undefined}
+              disabled={ownerFixed || bot !== undefined}
+              description={
+                bot
+                  ? "To give the bot to someone else, use Transfer ownership on the bot's page"
+                  : ownerFixed
+                    ? "Only IT or an admin can register a bot for another owner"
+                    : undefined
+              }
               nothingFoundMessage="No one matches"
               error={errorAt("owner") ?? (people.isError ? `Could not load people: ${errorMessage(people.error)}` : undefined)}
             />

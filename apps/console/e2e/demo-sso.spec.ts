@@ -55,7 +55,8 @@ test.describe("demo sign-in", () => {
     await row.locator('a[href^="/approvals/"]').click();
     await expect(page.getByTestId("approval-status")).toContainText(/pending/i);
     await expect(page.getByText("github:pull_requests:read").first()).toBeVisible();
-    await page.getByRole("button", { name: "Approve" }).click();
+    await page.getByRole("button", { name: "Approve", exact: true }).click();
+    await page.getByRole("dialog", { name: "Approve this request?" }).getByRole("button", { name: "Approve request" }).click();
     await expect(page.getByTestId("approval-status")).toContainText(/approved/i);
     await expect(page.getByTestId("approval-history")).toContainText("Approved by Omar Haddad");
 

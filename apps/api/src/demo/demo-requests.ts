@@ -20,7 +20,7 @@ export type DemoRequests = Record<"scope_expansion" | "golden_rule_exception" | 
  * | scope expansion | Lucas Meyer (owner) | acme-triage-bot: github:pull_requests:read | security (one) |
  * | Golden Rule exception | Sofia Rossi (owner) | acme-deploy-bot posts to the public status page | security (two: dual control) |
  * | ownership transfer | Hana Sato (owner) | acme-incident-digest-bot to Ethan Brooks | IT |
- * | gated action | the bot acme-triage-bot, with a token Lucas made | shell.exec `npm audit` | as org policy says |
+ * | gated action | the bot acme-test-triage-bot, with a token Lucas made | shell.exec of a flaky test | as org policy says (security) |
  *
  * Everything goes through the real HTTP routes (`app.inject`), as the people and the bot would:
  * each requester gets a session opened the way a sign-in opens one and closed by /auth/logout
@@ -31,7 +31,7 @@ export type DemoRequests = Record<"scope_expansion" | "golden_rule_exception" | 
  * @throws Error naming the step that failed (a start-up error: the demo file and this list disagree)
  */
 export async function seedDemoRequests(app: FastifyInstance, db: Db, sessionTtlMs: number, now = new Date()): Promise<DemoRequests> {
-  const botIds = await botIdsByName(db, ["acme-triage-bot", "acme-deploy-bot", "acme-incident-digest-bot"]);
+  const botIds = await botIdsByName(db, ["acme-triage-bot", "acme-test-triage-bot", "acme-deploy-bot", "acme-incident-digest-bot"]);
   const lucas = await signedIn(db, "lucas.meyer@acme.example", sessionTtlMs);
   const sofia = await signedIn(db, "sofia.rossi@acme.example", sessionTtlMs);
   const hana = await signedIn(db, "hana.sato@acme.example", sessionTtlMs);
@@ -62,7 +62,7 @@ export async function seedDemoRequests(app: FastifyInstance, db: Db, sessionTtlM
       justification: "I am moving to the data team; Ethan runs the incident reviews from next month.",
       payload: { toEmail: "ethan.brooks@acme.example" },
     });
-    const gated = await botAsks(app, lucas, botIds.get("acme-triage-bot")!);
+    const gated = await botAsks(app, lucas, botIds.get("acme-test-triage-bot")!);
     return { scope_expansion: scope, golden_rule_exception: exception, ownership_transfer: transfer, gated_action: gated };
   } finally {
     for (const s of [lucas, sofia, hana]) await call(app, s, { method: "POST", url: "/auth/logout" }, "sign the requester out").catch(() => {});
@@ -100,7 +100,7 @@ async function open(app: FastifyInstance, s: Session, body: TCreateApprovalReque
   return ZApprovalRequest.parse(res.json()).id;
 }
 
-/** The bot's runtime asks to run a shell command; policy holds it for approval. */
+/** The bot's runtime asks to run a shell command (a flaky test, once); policy holds it for approval. */
 async function botAsks(app: FastifyInstance, owner: Session, botId: string): Promise<string> {
   const created = ZCreatedBotToken.parse(
     (await call(app, owner, { method: "POST", url: `/api/v1/bots/${botId}/tokens`, payload: { name: "demo runtime (revoked)", expiresInDays: 1 } }, "create a runtime token")).json(),
@@ -115,9 +115,9 @@ async function botAsks(app: FastifyInstance, owner: Session, botId: string): Pro
         payload: {
           action: "shell.exec",
           target: { resource: "acme-corp/acme-web" },
-          params: { command: "npm audit --omit=dev --json", cwd: "/workspace/acme-web", timeoutSeconds: 120 },
-          paramsSummary: "Run `npm audit --omit=dev --json` in /workspace/acme-web (120 s timeout) to list vulnerable production dependencies",
-          requestId: "demo-npm-audit-1",
+          params: { command: "npx vitest run src/checkout/cart.test.ts --retry=0", cwd: "/workspace/acme-web", timeoutSeconds: 300 },
+          paramsSummary: "Re-run the flaky checkout cart test once on main, without retries, to see whether it fails there too",
+          requestId: "demo-flaky-cart-test-1",
         },
       },
       "ask for a decision as the bot",

@@ -101,15 +101,15 @@ describe("demo mode (pnpm start with BRIDLE_SEED=demo)", () => {
     const summary = items.map((r) => [r.kind, r.status, r.bot.name, r.requester.type, r.requester.label, r.approverRole, r.approvalsRequired]);
     expect(summary.sort()).toEqual(
       [
-        ["gated_action", "pending", "acme-triage-bot", "bot", "acme-triage-bot", "security", 1],
+        ["gated_action", "pending", "acme-test-triage-bot", "bot", "acme-test-triage-bot", "security", 1],
         ["golden_rule_exception", "pending", "acme-deploy-bot", "person", "sofia.rossi@acme.example", "security", 2],
         ["ownership_transfer", "pending", "acme-incident-digest-bot", "person", "hana.sato@acme.example", "it", 1],
         ["scope_expansion", "pending", "acme-triage-bot", "person", "lucas.meyer@acme.example", "security", 1],
       ].sort(),
     );
     // the seed's sessions and the bot's runtime token are gone again
-    const tokens = (await (await admin(server.base, `/api/v1/bots?q=acme-triage-bot`)).json()) as { items: { id: string; name: string }[] };
-    const bot = tokens.items.find((b) => b.name === "acme-triage-bot")!;
+    const tokens = (await (await admin(server.base, `/api/v1/bots?q=acme-test-triage-bot`)).json()) as { items: { id: string; name: string }[] };
+    const bot = tokens.items.find((b) => b.name === "acme-test-triage-bot")!;
     const botTokens = (await (await admin(server.base, `/api/v1/bots/${bot.id}/tokens`)).json()) as { items: { revokedAt: string | null }[] };
     expect(botTokens.items).toHaveLength(1);
     expect(botTokens.items[0]!.revokedAt).not.toBeNull();

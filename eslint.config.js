@@ -25,7 +25,7 @@ export default tseslint.config(
   },
   {
     // Module augmentation (Fastify, Vitest, TanStack Router) needs `interface`.
-    files: ["apps/api/src/plugins/auth.ts", "apps/api/test/global-setup.ts", "apps/console/src/app/router.tsx"],
+    files: ["apps/api/src/plugins/auth.ts", "apps/api/src/plugins/route-list.ts", "apps/api/test/global-setup.ts", "apps/console/src/app/router.tsx"],
     rules: { "@typescript-eslint/consistent-type-definitions": "off" },
   },
 );

@@ -17,6 +17,8 @@ import {
 import { z } from "zod";
 import type { Config } from "./config.ts";
 import { registerErrorHandler } from "./plugins/error-handler.ts";
+import { registerSecurityHeaders } from "./plugins/security-headers.ts";
+import { collectRoutes } from "./plugins/route-list.ts";
 import { requireAuth } from "./plugins/auth.ts";
 import { authRoutes, meRoute } from "./modules/auth/auth.routes.ts";
 import { createAuthService } from "./modules/auth/auth.service.ts";
@@ -30,7 +32,7 @@ import { createFindingsService } from "./modules/findings/findings.service.ts";
 import { inventoryRoutes } from "./modules/inventory/inventory.routes.ts";
 import { createInventoryService } from "./modules/inventory/inventory.service.ts";
 import { peopleRoutes } from "./modules/people/people.routes.ts";
-import { scimRoutes, scimTokenRoutes } from "./modules/scim/scim.plugin.ts";
+import { canonicalScimUrl, scimRoutes, scimTokenRoutes } from "./modules/scim/scim.plugin.ts";
 import { tokensRoutes } from "./modules/tokens/tokens.routes.ts";
 import { createTokensService } from "./modules/tokens/tokens.service.ts";
 import { policySettingsRoutes } from "./modules/policy-settings/policy-settings.routes.ts";
@@ -73,7 +75,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     trustProxy: config.BRIDLE_TRUST_PROXY,
     return503OnClosing: true,
+    // SCIM clients send endpoint names in any case and with a trailing slash; only /scim/v2 is rewritten.
+    rewriteUrl: (req) => canonicalScimUrl(req.url ?? "/"),
   });
+  collectRoutes(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
@@ -81,6 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header("x-request-id", request.id);
   });
 
+  await registerSecurityHeaders(app);
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {

@@ -10,17 +10,15 @@
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { userInfo } from "node:os";
-import { extname, resolve } from "node:path";
+import { basename, extname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { TImportResult, TImportRowError } from "@bridle/contracts";
 import { createDb } from "@bridle/db";
 import { loadConfig } from "./config.ts";
 import { AppError } from "./lib/errors.ts";
-import { createInventoryService, toCsvRow } from "./modules/inventory/inventory.service.ts";
+import { createInventoryService, inventoryCsv } from "./modules/inventory/inventory.service.ts";
 import { parseInventory, type ImportFormat } from "./modules/inventory/inventory.parse.ts";
 import { loadBotsAsInput } from "./modules/inventory/inventory.repo.ts";
-import { INVENTORY_COLUMNS } from "@bridle/contracts";
-import { stringify } from "csv-stringify/sync";
 
 const USAGE = `Usage:
   pnpm bridle import FILE [--dry-run]
@@ -37,7 +35,14 @@ function formatOf(file: string): ImportFormat {
 }
 
 function printResult(r: TImportResult) {
-  for (const row of r.rows) if (row.action !== "unchanged") console.log(`  ${row.action.padEnd(7)} ${row.name}${row.changes.length ? ` (${row.changes.join(", ")})` : ""}`);
+  const text = (v: string | null) => (v === null ? "(empty)" : JSON.stringify(v));
+  for (const row of r.rows) {
+    if (row.action === "unchanged") continue;
+    console.log(`  ${row.action.padEnd(7)} ${row.name}`);
+    for (const c of row.changes) console.log(`    ${c.field}: ${text(c.before)} -> ${text(c.after)}`);
+    for (const x of row.removals) console.log(`    removes ${x.kind} ${x.value}`);
+  }
+  if (r.removals) console.log(`${r.dryRun ? "Would remove" : "Removed"} ${r.removals} grant(s), channel(s), credential reference(s) or service account(s).`);
   console.log(`${r.dryRun ? "Dry run: would create" : "Created"} ${r.created}, ${r.dryRun ? "update" : "updated"} ${r.updated}, unchanged ${r.unchanged}.`);
 }
 
@@ -50,7 +55,8 @@ async function viaHttp(command: string, args: { file?: string; dryRun: boolean; 
   const base = (process.env.BRIDLE_URL ?? "http://localhost:3000").replace(/\/$/, "");
   const headers = { authorization: `Bearer ${process.env.BRIDLE_TOKEN}` };
   if (command === "import") {
-    const res = await fetch(`${base}/api/v1/inventory/import?dryRun=${args.dryRun}`, {
+    const query = new URLSearchParams({ dryRun: String(args.dryRun), fileName: basename(args.file!) });
+    const res = await fetch(`${base}/api/v1/inventory/import?${query}`, {
       method: "POST",
       headers: { ...headers, "content-type": CONTENT_TYPES[formatOf(args.file!)] },
       body: await readFile(args.file!, "utf8"),
@@ -94,7 +100,7 @@ async function direct(command: string, args: { file?: string; dryRun: boolean; f
         const result = await inventory.importRecords(
           { system: { type: "system", id: null, label: `cli (${userInfo().username})` }, requestId: null },
           records,
-          { dryRun: args.dryRun, source: `cli ${resolve(args.file!)}`, text },
+          { dryRun: args.dryRun, source: `cli ${resolve(args.file!)}`, text, fileName: basename(args.file!) },
         );
         printResult(result);
         return 0;
@@ -107,7 +113,7 @@ async function direct(command: string, args: { file?: string; dryRun: boolean; f
       }
     }
     const bots = await loadBotsAsInput(database.db);
-    const text = args.format === "csv" ? stringify(bots.map(toCsvRow), { header: true, columns: [...INVENTORY_COLUMNS] }) : JSON.stringify({ bots }, null, 2);
+    const text = args.format === "csv" ? inventoryCsv(bots) : JSON.stringify({ bots }, null, 2);
     await output(text, args.out);
     return 0;
   } finally {

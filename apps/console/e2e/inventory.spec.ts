@@ -84,4 +84,52 @@ test.describe("the admin reviews the inventory", () => {
     await page.getByLabel("Search").fill("acme-e2e-good");
     await expect(page.getByTestId("empty-state")).toBeVisible();
   });
+
+  test("an import that removes a grant shows the removal in the dry run and imports only after explicit confirmation", async ({ page }) => {
+    await signIn(page);
+    await page.getByRole("link", { name: "Import / export" }).click();
+    const upload = (name: string, csv: string[]) =>
+      page.getByLabel("Inventory file").setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(csv.join("\n")) });
+    const grantsOf = () =>
+      page.evaluate(async () => {
+        const list = await (await fetch("/api/v1/bots?q=acme-e2e-scope-bot")).json();
+        const bot = await (await fetch(`/api/v1/bots/${list.items[0].id}`)).json();
+        return (bot.grants as { scope: string }[]).map((g) => g.scope).sort();
+      });
+
+    // A new bot removes nothing: Import goes straight through.
+    await upload("scope.csv", [
+      "name,owner,team,purpose,environment,grants",
+      "acme-e2e-scope-bot,daniel.kim@acme.example,platform,Labels issues,test,github:issues:write;github:actions:read",
+    ]);
+    await page.getByRole("button", { name: "Import", exact: true }).click();
+    await expect(page.getByText("Inventory imported")).toBeVisible();
+    expect(await grantsOf()).toEqual(["github:actions:read", "github:issues:write"]);
+
+    // Only the grants column: the dry run shows the grant before and after, and the removal.
+    await upload("fewer-grants.csv", ["name,grants", "acme-e2e-scope-bot,github:actions:read"]);
+    await page.getByRole("button", { name: "Dry run" }).click();
+    const result = page.getByTestId("import-result");
+    await expect(page.getByTestId("import-removal-summary")).toContainText("Importing would remove 1 grant from 1 bot");
+    await expect(result.getByTestId("import-change")).toHaveText(["grants: github:actions:read; github:issues:write → github:actions:read"]);
+    await expect(result.getByTestId("import-removals")).toHaveText("Removes grant github:issues:write");
+
+    // Import asks first; cancelling writes nothing.
+    await page.getByRole("button", { name: "Import", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: "Remove scope from bots?" });
+    await expect(dialog).toBeVisible();
+    await expect(dialog.getByTestId("confirm-removals")).toContainText("This import removes 1 grant");
+    await expect(dialog.getByTestId("import-removals")).toHaveText("Removes grant github:issues:write");
+    await page.screenshot({ path: "/tmp/import-safe-confirm.png", fullPage: true });
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await expect(dialog).toBeHidden();
+    expect(await grantsOf()).toEqual(["github:actions:read", "github:issues:write"]);
+
+    await page.getByRole("button", { name: "Import", exact: true }).click();
+    await dialog.getByRole("button", { name: "Import and remove 1" }).click();
+    await expect(page.getByText("Inventory imported")).toBeVisible();
+    await expect(page.getByTestId("import-removal-summary")).toContainText("The import removed 1 grant from 1 bot");
+    await page.screenshot({ path: "/tmp/import-safe-result.png", fullPage: true });
+    expect(await grantsOf()).toEqual(["github:actions:read"]);
+  });
 });

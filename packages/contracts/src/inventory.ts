@@ -43,6 +43,12 @@ export const IMPORT_FORMATS = ["yaml", "json", "csv"] as const;
 export const ZImportQuery = z.object({
   dryRun: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
   format: z.enum(IMPORT_FORMATS).optional().describe("Overrides the Content-Type"),
+  fileName: z
+    .string()
+    .trim()
+    .max(255)
+    .optional()
+    .describe("The uploaded file's name, recorded in the audit log with the file's SHA-256"),
 });
 
 export const ZImportRowError = z
@@ -56,19 +62,41 @@ export const ZImportRowError = z
   .meta({ id: "ImportRowError" });
 export type TImportRowError = z.infer<typeof ZImportRowError>;
 
+/**
+ * One field an import changes on an existing bot, as text: lists joined by `; ` in the CSV cell
+ * notation (`github:issues:write@2026-12-31`, `github=op://vault/item/field`); null when empty.
+ * `field` is the CSV column for a CSV upload, the field path (`runtimeProfile.dataRetention`) otherwise.
+ */
+export const ZImportFieldChange = z
+  .object({ field: z.string(), before: z.string().nullable(), after: z.string().nullable() })
+  .meta({ id: "ImportFieldChange" });
+export type TImportFieldChange = z.infer<typeof ZImportFieldChange>;
+
+/** Scope an import takes away from a bot. */
+export const IMPORT_REMOVAL_KINDS = ["grant", "channel", "credentialReference", "serviceAccount"] as const;
+export const ZImportRemoval = z
+  .object({
+    kind: z.enum(IMPORT_REMOVAL_KINDS),
+    value: z.string().describe("The grant's scope (with `@expiry`), the channel key, or `system=reference` / `system=account`"),
+  })
+  .meta({ id: "ImportRemoval" });
+export type TImportRemoval = z.infer<typeof ZImportRemoval>;
+
 export const ZImportResult = z
   .object({
     dryRun: z.boolean(),
     created: z.number().int(),
     updated: z.number().int(),
     unchanged: z.number().int(),
+    removals: z.number().int().describe("Grants, channels, credential references and service accounts the import removes, over all bots"),
     rows: z.array(
       z.object({
         row: z.number().int(),
         line: z.number().int().nullable(),
         name: z.string(),
         action: z.enum(["create", "update", "unchanged"]),
-        changes: z.array(z.string()).describe("The fields that would change (update only)"),
+        changes: z.array(ZImportFieldChange).describe("Each field that would change, before and after (update only)"),
+        removals: z.array(ZImportRemoval).describe("Scope this row takes away from the bot (update only)"),
       }),
     ),
   })

@@ -55,7 +55,7 @@ describe("checkChannels", () => {
       { channel: "telegram", reason: "blocklisted" },
       { channel: "whatsapp", reason: "not_allowlisted" },
     ]);
-    expect(findings.every((f) => f.kind === "disallowed_channel" && f.rule === "BR-CHANNEL" && f.severity === "high")).toBe(true);
+    expect(findings.map((f) => [f.kind, f.rule, f.severity])).toEqual(Array(3).fill(["disallowed_channel", "BR-CHANNEL", "high"]));
     expect(findings[1]?.message).toBe("The bot uses the channel telegram, which is on the org's channel blocklist.");
     expect(findings[2]?.message).toBe("The bot uses the channel whatsapp, which is not on the org's channel allowlist.");
     expect(findings[2]?.remediation).toContain("add it to the channel allowlist");

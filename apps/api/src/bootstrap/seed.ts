@@ -116,7 +116,8 @@ export async function seedOrganization(db: Db, inventory: InventoryService, org:
     await inventory.importRecords(
       { system: SYSTEM_ACTOR, requestId: null },
       bots.map((data, i) => ({ row: i + 1, line: null, data })),
-      { dryRun: false, source, tx },
+      // The organization's starting state, loaded by the server before anyone signs in: its exceptions keep their approvals as written.
+      { dryRun: false, source, tx, exceptionApprovals: "from-file" },
     );
     }
     return true;

@@ -68,7 +68,11 @@ describe("inventory import and export", () => {
     const again = await importCsv(csv, true);
     expect(again.json()).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
     const changed = await importCsv([HEADER, row("acme-ci-digest-bot", { purpose: "New purpose" })].join("\n"), true);
-    expect(changed.json().rows[0]).toMatchObject({ action: "update", changes: ["purpose"] });
+    expect(changed.json().rows[0]).toMatchObject({
+      action: "update",
+      changes: [{ field: "purpose", before: "Summarizes CI failures", after: "New purpose" }],
+      removals: [],
+    });
     const imported = await t.database.db.select().from(auditEvents).where(eq(auditEvents.action, "inventory.import"));
     expect(imported.some((e) => (e.details as { created?: number }).created === 1)).toBe(true);
   });
@@ -137,7 +141,7 @@ describe("inventory import and export", () => {
     const csv = [HEADER, row("acme-columns-bot", { internal_data_access: "top-secret", data_retention: "d".repeat(201), shell_execution_policy: "sometimes" })].join("\n");
     const rows = rowErrors(await importCsv(csv, true));
     expect(rows.map((r) => r.field).sort()).toEqual(["data_retention", "internal_data_access", "shell_execution_policy"]);
-    expect(rows.every((r) => r.line === 2 && r.name === "acme-columns-bot")).toBe(true);
+    expect(rows.map((r) => [r.line, r.name])).toEqual(Array(3).fill([2, "acme-columns-bot"]));
 
     const yaml = `- name: acme-columns-bot\n  owner: daniel.kim@acme.example\n  team: platform\n  purpose: p\n  environment: test\n  internalDataAccess: top-secret\n  runtimeProfile:\n    dataRetention: ${"d".repeat(201)}\n`;
     const y = await t.api({ method: "POST", url: "/api/v1/inventory/import?dryRun=true", headers: { "content-type": "application/yaml" }, payload: yaml });

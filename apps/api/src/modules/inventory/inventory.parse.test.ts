@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../../lib/errors.ts";
-import { csvColumnOf, csvRecordToBot, formatFromContentType, parseGrantCell, parseInventory } from "./inventory.parse.ts";
+import {
+  csvColumnOf,
+  csvRecordToBot,
+  formatFromContentType,
+  neutraliseFormulaText,
+  parseGrantCell,
+  parseInventory,
+  restoreFormulaText,
+} from "./inventory.parse.ts";
 
 describe("inventory file parsing", () => {
   it("reads a grant cell: system from the first segment, read-only only when it ends in read", () => {
@@ -48,6 +56,57 @@ describe("inventory file parsing", () => {
       { system: "slack-internal", account: "U1" },
     ]);
     expect((bot.runtimeProfile as Record<string, unknown>).networkAccessPolicy).toBeNull();
+  });
+
+  it("turns only the columns the file has into fields; an empty cell clears, or is refused where a value is required", () => {
+    const { bot, errors } = csvRecordToBot({ name: "a-bot", purpose: "Triage", data_retention: "" });
+    expect(errors).toEqual([]);
+    expect(bot).toEqual({ name: "a-bot", purpose: "Triage", runtimeProfile: { dataRetention: null } });
+
+    const cleared = csvRecordToBot({
+      name: "a-bot",
+      email: "",
+      runtime: "",
+      internal_data_access: "",
+      channels: "",
+      grants: "",
+      created_at: "",
+      last_reviewed_at: "",
+      allowed_tools: "",
+    });
+    expect(cleared.errors).toEqual([]);
+    expect(cleared.bot).toEqual({
+      name: "a-bot",
+      email: null,
+      runtime: null,
+      internalDataAccess: "none",
+      channels: [],
+      grants: [],
+      lastReviewedAt: null,
+      runtimeProfile: { allowedTools: null },
+    });
+
+    const refused = csvRecordToBot({ name: "a-bot", owner: " ", team: "", purpose: "", environment: "", status: "" });
+    expect(refused.errors.map((e) => e.field)).toEqual(["owner", "team", "purpose", "environment", "status"]);
+    expect(refused.bot).toEqual({ name: "a-bot" });
+  });
+
+  it("quotes formula-like text for a spreadsheet and reads back exactly what was quoted", () => {
+    const texts = ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "\uFF1Dx", "'=x", "''@x", "- step one", "'plain", "plain", "", "'", "a=b"];
+    // What csv-stringify's escape_formulas adds, after our extra quote for text that starts with quotes.
+    const exported = texts.map((v) => {
+      const cast = neutraliseFormulaText(v);
+      return /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(cast) ? `'${cast}` : cast;
+    });
+    expect(exported).toEqual(["'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\tx", "'\rx", "'\uFF1Dx", "''=x", "'''@x", "'- step one", "'plain", "plain", "", "'", "a=b"]);
+    expect(exported.map(restoreFormulaText)).toEqual(texts);
+    // Written by hand without a quote, text is read as it is.
+    expect(["- step one", "=x", "'plain"].map(restoreFormulaText)).toEqual(["- step one", "=x", "'plain"]);
+  });
+
+  it("strips the export's quote from every CSV cell before reading it", () => {
+    const [rec] = parseInventory("name,purpose,channels\na-bot,'- runs nightly,'@x\n", "csv");
+    expect(rec!.data).toEqual({ name: "a-bot", purpose: "- runs nightly", channels: ["@x"] });
   });
 
   it("gives each CSV record the line it starts on, also after a multi-line cell", () => {

@@ -153,52 +153,94 @@ export function csvColumnOf(path: string): string {
   return COLUMN_ENTRIES.find(([, field]) => path === field || path.startsWith(`${field}.`))?.[0] ?? path;
 }
 
+/** Columns whose field always holds a value: an empty cell there cannot clear it and is refused. */
+const REQUIRED_COLUMNS = ["name", "owner", "team", "purpose", "environment", "status"] as const satisfies readonly TInventoryColumn[];
+
 /**
  * Turns one CSV record (INVENTORY_COLUMNS) into the shape of ZBotInput; validation happens later.
- * A grant cell that cannot be read is left out of `bot` and reported in `errors` (column `grants`).
+ * Only the columns the file has become fields, so a missing column leaves the stored value as it
+ * is (the service merges the record over the stored bot). An empty cell in a present column
+ * clears the field: lists become empty, optional text and dates null, `internal_data_access`
+ * `none`, while an empty `created_at` leaves the date alone. An empty cell in a column that
+ * always holds a value (REQUIRED_COLUMNS) is reported in `errors`, as is a grant cell that cannot
+ * be read (column `grants`); both are left out of `bot`.
  */
 export function csvRecordToBot(r: Record<string, string>): { bot: Record<string, unknown>; errors: CellError[] } {
   const errors: CellError[] = [];
-  const grants = list(r.grants).flatMap((c) => {
-    const g = parseGrantCell(c);
-    if (g.ok) return [g.grant];
-    errors.push({ field: "grants", message: g.message, cell: c });
-    return [];
-  });
-  const profile = {
-    runtimeOwner: cell(r.runtime_owner) ?? null,
-    hostingEnvironment: cell(r.hosting_environment) ?? null,
-    workspacePersistence: cell(r.workspace_persistence) ?? null,
-    networkAccessPolicy: list(r.network_access_policy).length ? list(r.network_access_policy) : null,
-    allowedTools: list(r.allowed_tools).length ? list(r.allowed_tools) : null,
-    shellExecutionPolicy: cell(r.shell_execution_policy) ?? null,
-    dataRetention: cell(r.data_retention) ?? null,
-    deletionProcedure: cell(r.deletion_procedure) ?? null,
-    incidentResponseOwner: cell(r.incident_response_owner) ?? null,
-  };
-  const bot: Record<string, unknown> = {
-    name: cell(r.name),
-    email: cell(r.email),
-    owner: cell(r.owner),
-    team: cell(r.team),
-    purpose: cell(r.purpose),
-    environment: cell(r.environment),
-    runtime: cell(r.runtime),
-    status: cell(r.status),
-    internalDataAccess: cell(r.internal_data_access),
-    channels: list(r.channels),
+  const has = (c: TInventoryColumn) => Object.hasOwn(r, c);
+  for (const c of REQUIRED_COLUMNS)
+    if (has(c) && cell(r[c]) === undefined) errors.push({ field: c, message: `${c} cannot be empty; leave the column out to keep the stored value`, cell: "" });
+  const grants = () =>
+    list(r.grants).flatMap((c) => {
+      const g = parseGrantCell(c);
+      if (g.ok) return [g.grant];
+      errors.push({ field: "grants", message: g.message, cell: c });
+      return [];
+    });
+  const optional = (c: TInventoryColumn) => cell(r[c]) ?? null;
+  const optionalList = (c: TInventoryColumn) => (list(r[c]).length ? list(r[c]) : null);
+  const fields: { [C in TInventoryColumn]: () => unknown } = {
+    name: () => cell(r.name),
+    email: () => optional("email"),
+    owner: () => cell(r.owner),
+    team: () => cell(r.team),
+    purpose: () => cell(r.purpose),
+    environment: () => cell(r.environment),
+    runtime: () => optional("runtime"),
+    status: () => cell(r.status),
+    internal_data_access: () => cell(r.internal_data_access) ?? "none",
+    channels: () => list(r.channels),
     grants,
-    serviceAccounts: pairs(r.service_accounts, "account"),
-    credentialReferences: pairs(r.credential_references, "reference"),
-    credentialStorage: cell(r.credential_storage),
-    gatedActions: list(r.gated_actions),
-    createdAt: cell(r.created_at),
-    lastReviewedAt: cell(r.last_reviewed_at),
-    runtimeProfile: profile,
+    service_accounts: () => pairs(r.service_accounts, "account"),
+    credential_references: () => pairs(r.credential_references, "reference"),
+    credential_storage: () => optional("credential_storage"),
+    gated_actions: () => list(r.gated_actions),
+    created_at: () => cell(r.created_at),
+    last_reviewed_at: () => optional("last_reviewed_at"),
+    runtime_owner: () => optional("runtime_owner"),
+    hosting_environment: () => optional("hosting_environment"),
+    workspace_persistence: () => optional("workspace_persistence"),
+    network_access_policy: () => optionalList("network_access_policy"),
+    allowed_tools: () => optionalList("allowed_tools"),
+    shell_execution_policy: () => optional("shell_execution_policy"),
+    data_retention: () => optional("data_retention"),
+    deletion_procedure: () => optional("deletion_procedure"),
+    incident_response_owner: () => optional("incident_response_owner"),
   };
-  for (const k of Object.keys(bot)) if (bot[k] === undefined) delete bot[k];
+  const bot: Record<string, unknown> = {};
+  for (const [column, path] of COLUMN_ENTRIES) {
+    if (!has(column)) continue;
+    const value = fields[column]();
+    if (value === undefined) continue;
+    const [head, sub] = path.split(".") as [string, string | undefined];
+    if (sub === undefined) bot[head] = value;
+    else bot[head] = { ...(bot[head] as Record<string, unknown> | undefined), [sub]: value };
+  }
   return { bot, errors };
 }
+
+/**
+ * Spreadsheet formula neutralisation (OWASP "CSV Injection"): a cell whose text starts with one of
+ * these is written with a leading `'`, so a spreadsheet shows it as text instead of running it.
+ * The list is csv-stringify's `escape_formulas` (OWASP's `=`, `+`, `-`, `@`, tab, carriage return,
+ * and the full-width forms Apple Numbers reads as the same).
+ */
+const FORMULA_TRIGGERS = "=+\\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20";
+/** Text that needs a `'` on export: a trigger first, or quotes then a trigger (so `'=x` survives too). */
+const NEEDS_QUOTE = new RegExp(`^'*[${FORMULA_TRIGGERS}]`);
+
+/**
+ * A cell as export writes it: one `'` before text matching `'*<trigger>`. csv-stringify's
+ * `escape_formulas` adds it for a trigger in first place; this adds it when the text already
+ * starts with quotes, which the library leaves alone, so import can strip exactly one `'`.
+ */
+export const neutraliseFormulaText = (v: string) => (v.startsWith("'") && NEEDS_QUOTE.test(v) ? `'${v}` : v);
+
+/**
+ * The inverse on import: `'` followed by `'*<trigger>` loses that one `'`; any other text is kept,
+ * so `- step one` written by hand and `'- step one` from an export both read as `- step one`.
+ */
+export const restoreFormulaText = (v: string) => (v.startsWith("'") && NEEDS_QUOTE.test(v.slice(1)) ? v.slice(1) : v);
 
 function parseCsvText(text: string): RawRecord[] {
   let records: { record: Record<string, string>; info: { lines: number } }[];
@@ -221,7 +263,7 @@ function parseCsvText(text: string): RawRecord[] {
   return records.map(({ record, info }, i) => {
     // info.lines is where the record ends; quoted cells may span lines, so step back over them.
     const inner = Object.values(record).reduce((n, v) => n + (v.match(/\n/g)?.length ?? 0), 0);
-    const { bot, errors } = csvRecordToBot(record);
+    const { bot, errors } = csvRecordToBot(Object.fromEntries(Object.entries(record).map(([k, v]) => [k, restoreFormulaText(v)])));
     return { row: i + 1, line: info.lines - inner, data: bot, format: "csv" as const, ...(errors.length ? { errors } : {}) };
   });
 }

@@ -23,7 +23,9 @@ export function inventoryRoutes(svc: InventoryService) {
           tags: ["inventory"],
           summary: "Import bots from YAML, JSON or CSV (Content-Type text/csv, application/yaml or application/json); all or nothing",
           description:
-            "Bots are matched by name: new names are created, existing ones replaced. `dryRun=true` returns the plan without writing. " +
+            "Bots are matched by name: new names are created, existing ones updated with the fields the file has (a missing column or key keeps the stored value; an empty cell, null or [] clears it). " +
+            "`dryRun=true` returns the plan without writing: per bot each changed field before and after, and the grants, channels, credential references and service accounts it removes. " +
+            "A Golden Rule exception's approvedBy/approvedAt in the file are ignored: a new or changed exception is recorded as approved by the importer at import time (admins only). " +
             "Errors answer 400 `import_invalid` with `details.rows: [{ line, row, name, field, message }]`. Needs `inventory.import` (admin, IT).",
           querystring: ZImportQuery,
           body: z.string().describe("The file's text"),
@@ -39,6 +41,7 @@ export function inventoryRoutes(svc: InventoryService) {
           dryRun: request.query.dryRun,
           source: `upload (${format})`,
           text: request.body,
+          ...(request.query.fileName ? { fileName: request.query.fileName } : {}),
         });
       },
     );

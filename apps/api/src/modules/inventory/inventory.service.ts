@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import {
   INVENTORY_COLUMNS,
   ZBotInput,
@@ -12,58 +13,51 @@ import { stringify } from "csv-stringify/sync";
 import { SYSTEM_ACTOR, recordAudit, type Actor } from "../audit/audit.repo.ts";
 import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
 import { AppError } from "../../lib/errors.ts";
-import { stableJson } from "../../lib/json.ts";
 import { findSecrets, secretMessage } from "../../lib/secrets.ts";
 import { can } from "../../lib/permissions.ts";
 import * as botsRepo from "../bots/bots.repo.ts";
 import { rawReferenceErrors, resolveBotInput } from "../bots/bots.resolve.ts";
 import { loadPolicyInput } from "../findings/findings.repo.ts";
 import { recomputeFindings } from "../findings/findings.service.ts";
-import { csvColumnOf, normalizeLineEndings, type RawRecord } from "./inventory.parse.ts";
+import { canonical, exceptionContent, fieldChanges, mergeOverStored, scopeRemovals, withoutFileApproval } from "./inventory.diff.ts";
+import { csvColumnOf, neutraliseFormulaText, normalizeLineEndings, type RawRecord } from "./inventory.parse.ts";
 import { loadBotsAsInput } from "./inventory.repo.ts";
 import { notifyPolicyChanged } from "../../lib/policy-events.ts";
-
-/** Canonical JSON of a bot input for change detection: dates as ISO instants, defaults applied. */
-function canonical(b: TBotInputParsed, domain: string): Record<string, string> {
-  const iso = (v: string | null | undefined) => (v ? new Date(v).toISOString() : null);
-  const out: Record<string, unknown> = {
-    ...b,
-    email: (b.email ?? `${b.name}.bot@${domain}`).toLowerCase(),
-    owner: b.owner.toLowerCase(),
-    createdAt: iso(b.createdAt),
-    lastReviewedAt: iso(b.lastReviewedAt),
-    channels: [...new Set(b.channels)].sort(),
-    gatedActions: [...new Set(b.gatedActions)].sort(),
-    grants: b.grants
-      .map((g) => ({ system: g.system, scope: g.scope, access: g.access, expiresAt: iso(g.expiresAt) }))
-      .sort((x, y) => `${x.system}${x.scope}`.localeCompare(`${y.system}${y.scope}`)),
-    serviceAccounts: [...b.serviceAccounts].sort((x, y) => x.system.localeCompare(y.system)),
-    credentialReferences: b.credentialReferences
-      .map((c) => ({ system: c.system, reference: c.reference, rotationIntervalDays: c.rotationIntervalDays ?? null, lastRotatedAt: iso(c.lastRotatedAt) }))
-      .sort((x, y) => `${x.system}${x.reference}`.localeCompare(`${y.system}${y.reference}`)),
-    runtimeProfile: Object.fromEntries(Object.entries(b.runtimeProfile).filter(([, v]) => v !== null && v !== undefined)),
-    exception: b.exception
-      ? { ...b.exception, approvedBy: b.exception.approvedBy ?? null, approvedAt: iso(b.exception.approvedAt), expiresAt: iso(b.exception.expiresAt) }
-      : b.exception,
-  };
-  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, stableJson(v ?? null)]));
-}
 
 export function createInventoryService(deps: { db: Db }) {
   const { db } = deps;
 
   /**
-   * Imports bots (created when new, replaced when the name exists), all or nothing.
+   * Imports bots (created when new, updated when the name exists), all or nothing.
+   * A record updates only the fields it has: a CSV column or YAML/JSON key the file leaves out
+   * keeps the stored value; an empty cell, `null` or `[]` clears it (see csvRecordToBot).
    * Every row is checked before anything is written: an invalid field, unknown owner, team or
    * system, or a name used twice in the file answers 400 `import_invalid` with one error per
    * problem and its line, all of a row's problems at once (references are checked even when a
    * field is invalid). Errors name CSV columns for CSV records, field paths otherwise. With
-   * `dryRun` nothing is written and the plan is returned.
+   * `dryRun` nothing is written and the plan is returned: per updated bot each changed field
+   * before and after, and the grants, channels, credential references and service accounts it
+   * would remove.
+   *
+   * Golden Rule exceptions (issue 7, section 5): `approvedBy` / `approvedAt` in a file are never
+   * stored. An exception equal to the stored one (status, purpose, systems, channels,
+   * classification, requirements, expiry) keeps its stored approval; a new or changed one is
+   * recorded as approved by whoever runs the import (the person's email, or the CLI's label) at
+   * the import's time, and its audit event names the file and its SHA-256. Recording one needs
+   * `policy.update` (admins). Only the server's own bootstrap seed passes
+   * `exceptionApprovals: "from-file"`, to load the organization's starting state as written.
    */
   async function importRecords(
     actor: { ctx: RequestCtx } | { system: Actor; requestId: string | null },
     records: RawRecord[],
-    options: { dryRun: boolean; source: string; tx?: DbOrTx; text?: string },
+    options: {
+      dryRun: boolean;
+      source: string;
+      tx?: DbOrTx;
+      text?: string;
+      fileName?: string;
+      exceptionApprovals?: "recorded" | "from-file";
+    },
   ): Promise<TImportResult> {
     if ("ctx" in actor && !can(actor.ctx.principal, "inventory.import"))
       throw await denied(db, actor.ctx, { action: "inventory.import", resourceType: "inventory", what: "import the inventory" });
@@ -96,29 +90,44 @@ export function createInventoryService(deps: { db: Db }) {
       const valid: { rec: RawRecord; input: TBotInputParsed; resolved: botsRepo.ResolvedBot }[] = [];
       const seen = new Map<string, number>();
       const secretRows = new Set(secretErrors.map((e) => e.row));
+      const rawNameOf = (rec: RawRecord) => {
+        const n = typeof rec.data === "object" && rec.data !== null ? (rec.data as { name?: unknown }).name : undefined;
+        return typeof n === "string" ? n : null;
+      };
+      // The stored bots the file names, so each record is laid over what it does not mention.
+      const fileNames = [...new Set(records.map(rawNameOf).flatMap((n) => (n?.trim() ? [n.trim()] : [])))];
+      const existing = await botsRepo.botIdsByName(tx, fileNames);
+      const current = new Map((await loadBotsAsInput(tx, [...existing.keys()])).map((b) => [b.name, b]));
+      const mayRecordException = !("ctx" in actor) || can(actor.ctx.principal, "policy.update");
       for (const rec of records) {
-        const rawName = typeof rec.data === "object" && rec.data !== null ? (rec.data as { name?: unknown }).name : undefined;
-        const name = typeof rawName === "string" ? rawName : null;
+        const name = rawNameOf(rec);
+        const stored = name === null ? undefined : current.get(name.trim());
+        const fromFile = options.exceptionApprovals === "from-file" ? rec.data : withoutFileApproval(rec.data);
+        const data = mergeOverStored(fromFile, stored);
         // A row's errors, once each, with the field as the user wrote it (a CSV column, or a field path).
         const rowErrors = new Map<string, TImportRowError>();
         const add = (field: string | null, message: string) =>
           rowErrors.set(`${field ?? ""}\u0000${message}`, { line: rec.line, row: rec.row, name, field, message });
         const err = (path: string | null, message: string) => add(path && rec.format === "csv" ? csvColumnOf(path) : path, message);
         // A cell is quoted back only when nothing on its row looks like a secret.
-        for (const e of rec.errors ?? []) add(e.field, secretRows.has(rec.row) ? e.message.replaceAll(e.cell, "…") : e.message);
-        const parsed = ZBotInput.safeParse(rec.data);
+        for (const e of rec.errors ?? []) add(e.field, secretRows.has(rec.row) && e.cell ? e.message.replaceAll(e.cell, "…") : e.message);
+        const parsed = ZBotInput.safeParse(data);
         const invalid = new Set(parsed.success ? [] : parsed.error.issues.map((i) => i.path.join(".")));
         for (const issue of parsed.success ? [] : parsed.error.issues) err(issue.path.join(".") || null, issue.message);
-        // Golden Rule exceptions are approved by security; only admins may record one directly.
-        if (parsed.success && parsed.data.exception && "ctx" in actor && !can(actor.ctx.principal, "policy.update"))
-          err("exception", "only admins may import a Golden Rule exception; request it for approval instead");
-        const validName = parsed.success ? parsed.data.name : !invalid.has("name") && typeof rawName === "string" ? rawName.trim() : null;
+        if (parsed.success && parsed.data.exception) {
+          const same = stored?.exception && exceptionContent(stored.exception) === exceptionContent(parsed.data.exception);
+          // An exception the file repeats unchanged keeps its stored approval record (an export imports back as it was).
+          if (same) parsed.data.exception = undefined;
+          // Golden Rule exceptions are approved by security; only admins may record one directly.
+          else if (!mayRecordException) err("exception", "only admins may import a Golden Rule exception; request it for approval instead");
+        }
+        const validName = parsed.success ? parsed.data.name : !invalid.has("name") && name !== null ? name.trim() : null;
         const firstRow = validName === null ? undefined : seen.get(validName);
         if (validName !== null && firstRow !== undefined) err("name", `duplicate bot name ${validName}: also on row ${firstRow}`);
         else if (validName !== null) seen.set(validName, rec.row);
         if (!parsed.success) {
           // Owner, team and systems are still looked up, so a row's problems all show at once.
-          for (const e of rawReferenceErrors(rec.data, refs, invalid)) err(e.field, e.message);
+          for (const e of rawReferenceErrors(data, refs, invalid)) err(e.field, e.message);
         } else {
           const res = resolveBotInput(parsed.data, refs, domain);
           if (!res.ok) for (const e of res.errors) err(e.field, e.message);
@@ -135,43 +144,64 @@ export function createInventoryService(deps: { db: Db }) {
         );
       }
 
-      const existing = await botsRepo.botIdsByName(tx, valid.map((v) => v.input.name));
-      const current = new Map((await loadBotsAsInput(tx, [...existing.keys()])).map((b) => [b.name, b]));
+      // Who approved a new or changed exception is the server's record: this import, now.
+      const now = new Date().toISOString();
+      const recorder = auditActor.label ?? auditActor.type;
       for (const v of valid) {
         const before = current.get(v.input.name);
-        if (!before) continue;
-        // CSV cells carry only system=reference: keep the rotation data of a reference that stays.
-        v.input.credentialReferences = v.input.credentialReferences.map((c) => {
-          const old = before.credentialReferences.find((o) => o.system === c.system && o.reference === c.reference);
-          if (!old) return c;
-          return {
-            ...c,
-            rotationIntervalDays: c.rotationIntervalDays === undefined ? old.rotationIntervalDays : c.rotationIntervalDays,
-            lastRotatedAt: c.lastRotatedAt === undefined ? old.lastRotatedAt : c.lastRotatedAt,
-          };
-        });
+        const e = v.input.exception;
+        if (e && options.exceptionApprovals !== "from-file")
+          v.input.exception = { ...e, approvedBy: e.status === "approved" ? recorder : null, approvedAt: e.status === "approved" ? now : null };
+        if (before) {
+          // CSV cells carry only system=reference: keep the rotation data of a reference that stays.
+          v.input.credentialReferences = v.input.credentialReferences.map((c) => {
+            const old = before.credentialReferences.find((o) => o.system === c.system && o.reference === c.reference);
+            if (!old) return c;
+            return {
+              ...c,
+              rotationIntervalDays: c.rotationIntervalDays === undefined ? old.rotationIntervalDays : c.rotationIntervalDays,
+              lastRotatedAt: c.lastRotatedAt === undefined ? old.lastRotatedAt : c.lastRotatedAt,
+            };
+          });
+        }
         const res = resolveBotInput(v.input, refs, domain);
         if (res.ok) v.resolved = res.bot;
       }
       const plan = valid.map((v) => {
         const before = current.get(v.input.name);
-        if (!before) return { ...v, action: "create" as const, changes: [] as string[] };
+        if (!before) return { ...v, action: "create" as const, keys: [] as string[], changes: [], removals: [] };
         const a = canonical(before, domain);
         const b = canonical(v.input, domain);
-        const changes = Object.keys(b).filter(
+        const keys = Object.keys(b).filter(
           (k) => a[k] !== b[k] && !(k === "exception" && v.input.exception === undefined) && !(k === "createdAt" && !v.input.createdAt),
         );
-        return { ...v, action: changes.length ? ("update" as const) : ("unchanged" as const), changes };
+        const fieldName = (path: string) => (v.rec.format === "csv" ? csvColumnOf(path) : path);
+        const changes = fieldChanges({ before, after: v.input, changedKeys: keys, domain, fieldName });
+        const removals = scopeRemovals(before, v.input);
+        return { ...v, action: keys.length ? ("update" as const) : ("unchanged" as const), keys, changes, removals };
       });
       const result: TImportResult = {
         dryRun: options.dryRun,
         created: plan.filter((p) => p.action === "create").length,
         updated: plan.filter((p) => p.action === "update").length,
         unchanged: plan.filter((p) => p.action === "unchanged").length,
-        rows: plan.map((p) => ({ row: p.rec.row, line: p.rec.line, name: p.input.name, action: p.action, changes: p.changes })),
+        removals: plan.reduce((n, p) => n + p.removals.length, 0),
+        rows: plan.map((p) => ({
+          row: p.rec.row,
+          line: p.rec.line,
+          name: p.input.name,
+          action: p.action,
+          changes: p.changes,
+          removals: p.removals,
+        })),
       };
       if (options.dryRun) return result;
 
+      const file = {
+        source: options.source,
+        ...(options.fileName ? { fileName: options.fileName } : {}),
+        ...(options.text !== undefined ? { sha256: createHash("sha256").update(options.text).digest("hex") } : {}),
+      };
       const events: (typeof auditEvents.$inferInsert)[] = [];
       for (const p of plan) {
         if (p.action === "unchanged") continue;
@@ -185,7 +215,14 @@ export function createInventoryService(deps: { db: Db }) {
           resourceId: id,
           outcome: "success",
           requestId,
-          details: { name: p.input.name, via: "import", changed: p.changes },
+          details: {
+            name: p.input.name,
+            via: "import",
+            changed: p.keys,
+            ...(p.removals.length ? { removed: p.removals } : {}),
+            // A recorded exception names who recorded it, when, and from which file.
+            ...(p.input.exception ? { exception: { approvedBy: p.input.exception.approvedBy, approvedAt: p.input.exception.approvedAt, ...file } } : {}),
+          },
         });
       }
       for (let i = 0; i < events.length; i += 1000) await tx.insert(auditEvents).values(events.slice(i, i + 1000));
@@ -197,7 +234,7 @@ export function createInventoryService(deps: { db: Db }) {
         resourceType: "inventory",
         outcome: "success",
         requestId,
-        details: { source: options.source, created: result.created, updated: result.updated, unchanged: result.unchanged },
+        details: { ...file, created: result.created, updated: result.updated, unchanged: result.unchanged, removals: result.removals },
       });
       return result;
     });
@@ -217,7 +254,7 @@ export function createInventoryService(deps: { db: Db }) {
       details: { format, bots: bots.length },
     });
     if (format === "json") return JSON.stringify({ bots }, null, 2);
-    return stringify(bots.map(toCsvRow), { header: true, columns: [...INVENTORY_COLUMNS] });
+    return inventoryCsv(bots);
   }
 
   return { importRecords, exportInventory };
@@ -256,6 +293,21 @@ export function toCsvRow(b: TBotInputParsed): Record<TInventoryColumn, string> {
     deletion_procedure: p.deletionProcedure ?? "",
     incident_response_owner: p.incidentResponseOwner ?? "",
   };
+}
+
+/**
+ * The inventory as CSV (INVENTORY_COLUMNS). Cells a spreadsheet would run as a formula are
+ * neutralised with a leading `'` (OWASP "CSV Injection"; csv-stringify's `escape_formulas`, plus
+ * neutraliseFormulaText for text already starting with `'`), and import strips exactly that
+ * prefix again (restoreFormulaText), so every value round-trips.
+ */
+export function inventoryCsv(bots: TBotInputParsed[]): string {
+  return stringify(bots.map(toCsvRow), {
+    header: true,
+    columns: [...INVENTORY_COLUMNS],
+    escape_formulas: true,
+    cast: { string: neutraliseFormulaText },
+  });
 }
 
 export { SYSTEM_ACTOR };

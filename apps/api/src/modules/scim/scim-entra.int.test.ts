@@ -197,6 +197,13 @@ describe("Microsoft Entra ID", () => {
     expect(schemas.body).toMatchObject({ schemas: [LIST_URN], totalResults: 3 });
     expect(resources.map((r) => r.id)).toEqual([USER_URN, GROUP_URN, ENTERPRISE_URN]);
     expect(resources[0]!.attributes.find((a) => a.name === "userName")).toMatchObject({ caseExact: false, mutability: "readWrite", returned: "default", uniqueness: "server" });
+    const emails = resources[0]!.attributes.find((a) => a.name === "emails") as unknown as { subAttributes: { name: string; uniqueness: string }[] };
+    expect(emails.subAttributes.map((a) => [a.name, a.uniqueness])).toEqual([
+      ["value", "server"],
+      ["display", "none"],
+      ["type", "none"],
+      ["primary", "none"],
+    ]);
     expect(resources[2]!.attributes.map((a) => a.name)).toEqual(["department", "manager"]);
     expect((await entra("GET", `/Schemas/${ENTERPRISE_URN}`)).body).toMatchObject({ id: ENTERPRISE_URN, name: "EnterpriseUser" });
     expect((await entra("GET", "/Schemas/urn:nope")).status).toBe(404);

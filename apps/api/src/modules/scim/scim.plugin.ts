@@ -8,6 +8,7 @@ import { createScimTokensService } from "./scim-tokens.service.ts";
 import { createScimUsersService } from "./scim-users.service.ts";
 
 export { scimTokenRoutes } from "./scim-tokens.routes.ts";
+export { canonicalScimUrl } from "./scim.paths.ts";
 
 const SCIM_JSON = "application/scim+json";
 

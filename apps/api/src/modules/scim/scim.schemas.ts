@@ -78,7 +78,8 @@ export const USER_ATTRS: AttrDef[] = [
   attr("emails", "complex", "Email addresses; the primary (or work) one is the person's email in Bridle", {
     multiValued: true,
     subAttributes: [
-      attr("value", "string", "The email address"),
+      // Bridle refuses a second person with the same email (409 uniqueness), so the server says so.
+      attr("value", "string", "The email address; unique case-insensitively across Users", { uniqueness: "server" }),
       attr("display", "string", "A human-readable name"),
       attr("type", "string", "The kind of address", { canonicalValues: ["work", "home", "other"] }),
       attr("primary", "boolean", "Whether this is the primary address"),

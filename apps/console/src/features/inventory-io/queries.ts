@@ -49,18 +49,19 @@ export function importRowErrors(error: unknown): TImportRowError[] | null {
   return parsed.success ? parsed.data.rows : null;
 }
 
-export type ImportInput = { text: string; format: ImportFormat; dryRun: boolean };
+/** `fileName` is the uploaded file's name, which the server audits with the file's SHA-256. */
+export type ImportInput = { text: string; format: ImportFormat; dryRun: boolean; fileName?: string | null };
 
-/** POST /api/v1/inventory/import?dryRun=… with the raw file as the body and its Content-Type. */
+/** POST /api/v1/inventory/import?dryRun=…&fileName=… with the raw file as the body and its Content-Type. */
 export function useImportInventory() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationKey: inventoryIoKeys.import(),
-    mutationFn: ({ text, format, dryRun }: ImportInput) =>
+    mutationFn: ({ text, format, dryRun, fileName }: ImportInput) =>
       apiRequest({
         method: "POST",
         path: "/api/v1/inventory/import",
-        query: { dryRun: dryRun ? "true" : "false" },
+        query: { dryRun: dryRun ? "true" : "false", ...(fileName ? { fileName } : {}) },
         text,
         contentType: IMPORT_CONTENT_TYPES[format],
         schema: ZImportResult,

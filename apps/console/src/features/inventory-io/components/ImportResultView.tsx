@@ -1,4 +1,4 @@
-import type { TImportResult } from "@bridle/contracts";
+import type { TImportFieldChange, TImportRemoval, TImportResult } from "@bridle/contracts";
 import { Alert, Badge, Group, Paper, SegmentedControl, Stack, Table, Text, Title } from "@mantine/core";
 import { useState } from "react";
 import { EmptyBlock } from "../../../components/states.tsx";
@@ -6,6 +6,68 @@ import { EmptyBlock } from "../../../components/states.tsx";
 const MAX_ROWS_SHOWN = 500;
 const ACTION_COLORS = { create: "teal", update: "blue", unchanged: "gray" } as const;
 const ACTION_LABELS = { create: "Create", update: "Update", unchanged: "Unchanged" } as const;
+export const REMOVAL_LABELS: Record<TImportRemoval["kind"], string> = {
+  grant: "grant",
+  channel: "channel",
+  credentialReference: "credential reference",
+  serviceAccount: "service account",
+};
+
+/** "2 grants, 1 channel" for a list of removals. */
+export function removalSummary(removals: readonly TImportRemoval[]): string {
+  const counts = new Map<TImportRemoval["kind"], number>();
+  for (const r of removals) counts.set(r.kind, (counts.get(r.kind) ?? 0) + 1);
+  return [...counts]
+    .map(([kind, n]) => `${n} ${REMOVAL_LABELS[kind]}${n === 1 ? "" : "s"}`)
+    .join(", ");
+}
+
+/** The scope one bot loses, one line each: "Removes grant github:issues:write". */
+export function RemovalList({ removals }: { removals: readonly TImportRemoval[] }) {
+  return (
+    <Stack gap={2} data-testid="import-removals">
+      {removals.map((r) => (
+        <Text key={`${r.kind}:${r.value}`} size="sm" c="red.8">
+          Removes {REMOVAL_LABELS[r.kind]}{" "}
+          <Text span ff="monospace" size="sm" fw={600}>
+            {r.value}
+          </Text>
+        </Text>
+      ))}
+    </Stack>
+  );
+}
+
+/** One changed field: its name, the stored value struck through, and the file's value. */
+function FieldChange({ change }: { change: TImportFieldChange }) {
+  return (
+    <Text size="sm" data-testid="import-change">
+      <Text span ff="monospace" size="xs" fw={600}>
+        {change.field}
+      </Text>
+      {": "}
+      {change.before === null ? (
+        <Text span c="dimmed" fs="italic" size="sm">
+          empty
+        </Text>
+      ) : (
+        <Text span td="line-through" c="red.8" size="sm">
+          {change.before}
+        </Text>
+      )}
+      {" → "}
+      {change.after === null ? (
+        <Text span c="dimmed" fs="italic" size="sm">
+          empty
+        </Text>
+      ) : (
+        <Text span c="teal.8" size="sm">
+          {change.after}
+        </Text>
+      )}
+    </Text>
+  );
+}
 
 function Stat({ label, value, color }: { label: string; value: number; color: string }) {
   return (
@@ -26,6 +88,8 @@ export function ImportResultView({ result }: { result: TImportResult }) {
   const rows = show === "all" ? result.rows : result.rows.filter((row) => row.action !== "unchanged");
   const shown = rows.slice(0, MAX_ROWS_SHOWN);
   const { created, updated, unchanged } = result;
+  const allRemovals = result.rows.flatMap((row) => row.removals);
+  const botsLosingScope = result.rows.filter((row) => row.removals.length > 0).length;
 
   return (
     <Stack gap="md" data-testid="import-result">
@@ -37,6 +101,12 @@ export function ImportResultView({ result }: { result: TImportResult }) {
           ? `Dry run: nothing was changed. Importing would create ${created}, update ${updated} and leave ${unchanged} unchanged.`
           : `Imported: ${created} created, ${updated} updated, ${unchanged} unchanged.`}
       </Alert>
+      {allRemovals.length > 0 && (
+        <Alert color="orange" variant="light" title={result.dryRun ? "This import removes scope" : "Scope removed"} data-testid="import-removal-summary">
+          {result.dryRun ? "Importing would remove" : "The import removed"} {removalSummary(allRemovals)} from {botsLosingScope}{" "}
+          {botsLosingScope === 1 ? "bot" : "bots"}, listed below.
+        </Alert>
+      )}
       <Group gap="sm">
         <Stat label={result.dryRun ? "Would create" : "Created"} value={created} color="teal.7" />
         <Stat label={result.dryRun ? "Would update" : "Updated"} value={updated} color="blue.7" />
@@ -60,7 +130,7 @@ export function ImportResultView({ result }: { result: TImportResult }) {
       {shown.length === 0 ? (
         <EmptyBlock title="Nothing to change" description="Every bot in the file matches the inventory." />
       ) : (
-        <Table.ScrollContainer minWidth={640}>
+        <Table.ScrollContainer minWidth={720}>
           <Table aria-label={result.dryRun ? "Dry run changes" : "Imported rows"} verticalSpacing="xs" striped>
             <Table.Thead>
               <Table.Tr>
@@ -94,13 +164,12 @@ export function ImportResultView({ result }: { result: TImportResult }) {
                         {row.action === "create" ? "New bot" : "—"}
                       </Text>
                     ) : (
-                      <Group gap={4}>
+                      <Stack gap={4}>
                         {row.changes.map((change) => (
-                          <Badge key={change} variant="default" radius="sm" tt="none" fw={500}>
-                            {change}
-                          </Badge>
+                          <FieldChange key={change.field} change={change} />
                         ))}
-                      </Group>
+                        {row.removals.length > 0 && <RemovalList removals={row.removals} />}
+                      </Stack>
                     )}
                   </Table.Td>
                 </Table.Tr>

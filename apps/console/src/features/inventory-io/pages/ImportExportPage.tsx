@@ -1,12 +1,14 @@
+import type { TImportResult } from "@bridle/contracts";
 import { Alert, Button, Group, Input, Paper, Select, SimpleGrid, Stack, Text, Textarea, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useId, useRef, useState } from "react";
 import type { ChangeEvent } from "react";
+import { ConfirmDialog } from "../../../components/ConfirmDialog.tsx";
 import { PageHeader } from "../../../components/PageHeader.tsx";
 import { RequirePermission, useCan } from "../../auth/permissions.tsx";
 import { errorMessage } from "../../../lib/api.ts";
 import { ImportErrorsView } from "../components/ImportErrorsView.tsx";
-import { ImportResultView } from "../components/ImportResultView.tsx";
+import { ImportResultView, RemovalList, removalSummary } from "../components/ImportResultView.tsx";
 import { exportUrl, formatFromFileName, guessFormat, importRowErrors, useImportInventory } from "../queries.ts";
 import type { ImportFormat } from "../queries.ts";
 
@@ -33,6 +35,10 @@ function ImportExport() {
   const [format, setFormat] = useState<ImportFormat>("yaml");
   const [formatChosen, setFormatChosen] = useState(false);
   const [fileError, setFileError] = useState<string | null>(null);
+  // The dry run of an import that removes scope, waiting for the person to confirm it.
+  const [confirmPlan, setConfirmPlan] = useState<TImportResult | null>(null);
+  // Which button started the request in flight (Import starts with a dry run too).
+  const [clicked, setClicked] = useState<"dry-run" | "import">("dry-run");
   const importer = useImportInventory();
   const can = useCan();
   const mayImport = can("inventory.import");
@@ -41,6 +47,7 @@ function ImportExport() {
   const onFile = async (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.currentTarget.files?.[0];
     importer.reset();
+    setConfirmPlan(null);
     setFileError(null);
     if (!file) return;
     try {
@@ -62,12 +69,13 @@ function ImportExport() {
   const onPaste = (value: string) => {
     setText(value);
     importer.reset();
+    setConfirmPlan(null);
     if (!formatChosen && value.trim() !== "") setFormat(guessFormat(value));
   };
 
   const run = (dryRun: boolean) =>
     importer.mutate(
-      { text, format, dryRun },
+      { text, format, dryRun, fileName },
       {
         onSuccess: (result) => {
           if (result.dryRun) return;
@@ -80,18 +88,41 @@ function ImportExport() {
       },
     );
 
+  /**
+   * Import runs a dry run first: when it would remove grants, channels, credential references or
+   * service accounts, the person confirms that list before anything is written.
+   */
+  const importChecked = () => {
+    setClicked("import");
+    importer.mutate(
+      { text, format, dryRun: true, fileName },
+      {
+        onSuccess: (plan) => {
+          if (plan.removals > 0) setConfirmPlan(plan);
+          else run(false);
+        },
+      },
+    );
+  };
+
+  const confirmRemovals = () => {
+    setConfirmPlan(null);
+    run(false);
+  };
+
   const clear = () => {
     setText("");
     setFileName(null);
     setFormatChosen(false);
     setFileError(null);
+    setConfirmPlan(null);
     importer.reset();
     if (fileInput.current) fileInput.current.value = "";
   };
 
   const rowErrors = importRowErrors(importer.error);
-  const pendingDryRun = importer.isPending && importer.variables?.dryRun === true;
-  const pendingImport = importer.isPending && importer.variables?.dryRun === false;
+  const pendingDryRun = importer.isPending && clicked === "dry-run";
+  const pendingImport = importer.isPending && clicked === "import";
   const empty = text.trim() === "";
 
   return (
@@ -112,7 +143,9 @@ function ImportExport() {
             </Title>
             <Text size="sm" c="dimmed" mb="md">
               Upload or paste a CSV, YAML or JSON inventory. Bots are matched by name: new names are created, known ones
-              updated. Run a dry run first to see what would change; nothing is saved until you import.
+              updated. A column or key the file leaves out keeps its value; an empty cell clears it. Run a dry run to see
+              each change; an import that removes grants, channels, credential references or service accounts asks you to
+              confirm them first.
             </Text>
             <Stack gap="md">
               <SimpleGrid cols={{ base: 1, sm: 2 }}>
@@ -157,10 +190,13 @@ function ImportExport() {
                 spellCheck={false}
               />
               <Group gap="sm">
-                <Button variant="default" onClick={() => run(true)} disabled={empty || importer.isPending} loading={pendingDryRun}>
+                <Button variant="default" onClick={() => {
+                    setClicked("dry-run");
+                    run(true);
+                  }} disabled={empty || importer.isPending} loading={pendingDryRun}>
                   Dry run
                 </Button>
-                <Button onClick={() => run(false)} disabled={empty || importer.isPending} loading={pendingImport}>
+                <Button onClick={importChecked} disabled={empty || importer.isPending || confirmPlan !== null} loading={pendingImport}>
                   Import
                 </Button>
                 {!empty && (
@@ -179,6 +215,32 @@ function ImportExport() {
                   </Alert>
                 ))}
               {importer.isSuccess && <ImportResultView result={importer.data} />}
+              <ConfirmDialog
+                opened={confirmPlan !== null}
+                title="Remove scope from bots?"
+                confirmLabel={`Import and remove ${confirmPlan?.removals ?? 0}`}
+                onConfirm={confirmRemovals}
+                onCancel={() => setConfirmPlan(null)}
+              >
+                {confirmPlan && (
+                  <Stack gap="sm" data-testid="confirm-removals">
+                    <Text size="sm">
+                      This import removes {removalSummary(confirmPlan.rows.flatMap((row) => row.removals))}. Nothing has been saved yet; the
+                      dry run below the dialog shows every change.
+                    </Text>
+                    {confirmPlan.rows
+                      .filter((row) => row.removals.length > 0)
+                      .map((row) => (
+                        <Stack key={row.row} gap={2}>
+                          <Text size="sm" fw={600}>
+                            {row.name}
+                          </Text>
+                          <RemovalList removals={row.removals} />
+                        </Stack>
+                      ))}
+                  </Stack>
+                )}
+              </ConfirmDialog>
             </Stack>
           </Paper>
         )}

@@ -156,6 +156,7 @@ describe("demo mode (pnpm start with BRIDLE_SEED=demo)", () => {
     expect(html).toContain("Demo sign-in: for the demo only, never for production.");
     // nothing inline, so the console's Content-Security-Policy needs no exception for this page
     expect(html).not.toMatch(/<script|<style|style=/);
+    expect(login.res.headers.get("content-security-policy")).toContain("script-src 'self'");
     const css = await fetch(`${server.base}/demo-idp/static/demo.css`);
     expect([css.status, css.headers.get("content-type")]).toEqual([200, "text/css; charset=utf-8"]);
     const offered = [...html.matchAll(/name="account" value="([^"]+)"/g)].map((m) => m[1]);

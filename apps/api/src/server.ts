@@ -2,7 +2,7 @@ import { createDb } from "@bridle/db";
 import { buildApp } from "./app.ts";
 import { prepareDatabase } from "./bootstrap/start.ts";
 import { loadConfig } from "./config.ts";
-import { demoIdpFor, seedDemoRequests, syncDemoSso } from "./demo/index.ts";
+import { demoIdpFor, renewDemoGatedAction, seedDemoRequests, syncDemoSso } from "./demo/index.ts";
 import { recomputeFindings } from "./modules/findings/findings.service.ts";
 import { startJobs, type Jobs } from "./jobs/index.ts";
 
@@ -21,11 +21,14 @@ try {
   if (demoSso === "switched_off") app.log.warn("single sign-on pointed at the demo sign-in provider, which runs only in demo mode: it is now off");
   await database.db.transaction((tx) => recomputeFindings(tx));
   await app.listen({ port: config.PORT, host: config.HOST });
-  // A demo without its pending requests is still a demo: log, and keep serving.
-  if (demoIdp && admin.orgSeeded)
-    await seedDemoRequests(app, database.db, config.BRIDLE_SESSION_TTL_HOURS * 3_600_000).catch((err: unknown) =>
+  // Demo mode: one pending request of each kind on a fresh database; later, a new gated action when
+  // the bot's last one is no longer pending. A demo without them is still a demo: log, keep serving.
+  if (demoIdp) {
+    const ttl = config.BRIDLE_SESSION_TTL_HOURS * 3_600_000;
+    await (admin.orgSeeded ? seedDemoRequests(app, database.db, ttl) : renewDemoGatedAction(app, database.db, ttl)).catch((err: unknown) =>
       app.log.error({ err }, "the demo's pending approval requests could not be opened"),
     );
+  }
   const url = config.BRIDLE_PUBLIC_URL ?? `http://localhost:${config.PORT}`;
   const demoLines =
     demoIdp && demoSso !== "kept_own"

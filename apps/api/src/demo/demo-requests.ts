@@ -1,4 +1,4 @@
-import { ZApprovalRequest, ZCreatedBotToken, ZDecision, type TCreateApprovalRequest } from "@bridle/contracts";
+import { ZApprovalRequest, ZApprovalRequestPage, ZCreatedBotToken, ZDecision, type TCreateApprovalRequest } from "@bridle/contracts";
 import { bots, people, type Db } from "@bridle/db";
 import { eq, inArray } from "drizzle-orm";
 import type { FastifyInstance, InjectOptions } from "fastify";
@@ -69,6 +69,28 @@ export async function seedDemoRequests(app: FastifyInstance, db: Db, sessionTtlM
   }
 }
 
+/**
+ * At a later start in demo mode: the bot's gated action lasts only as long as the gated-action
+ * policy says (an hour by default, as a runtime would wait), so when acme-test-triage-bot has no
+ * pending one any more, its runtime asks again (a new request id), and the README's gated-action
+ * walk-through still has a request to approve. The other kinds last a week and are not renewed.
+ * Returns the new request's id, or null when one is still pending or the demo bot is not there
+ * (a database that was not seeded with the demo organization).
+ */
+export async function renewDemoGatedAction(app: FastifyInstance, db: Db, sessionTtlMs: number, now = new Date()): Promise<string | null> {
+  const [bot] = await db.select({ id: bots.id }).from(bots).where(eq(bots.name, "acme-test-triage-bot"));
+  const [owner] = await db.select({ id: people.id }).from(people).where(eq(people.email, "lucas.meyer@acme.example"));
+  if (!bot || !owner) return null;
+  const lucas = await signedIn(db, "lucas.meyer@acme.example", sessionTtlMs);
+  try {
+    const res = await call(app, lucas, { method: "GET", url: `/api/v1/approval-requests?status=pending&kind=gated_action&bot=${bot.id}` }, "list the bot's pending requests");
+    if (ZApprovalRequestPage.parse(res.json()).items.length) return null;
+    return await botAsks(app, lucas, bot.id, `demo-flaky-cart-test-${now.getTime()}`);
+  } finally {
+    await call(app, lucas, { method: "POST", url: "/auth/logout" }, "sign the requester out").catch(() => {});
+  }
+}
+
 type Session = { email: string; cookie: string; csrf: string };
 
 async function botIdsByName(db: Db, names: string[]): Promise<Map<string, string>> {
@@ -101,7 +123,7 @@ async function open(app: FastifyInstance, s: Session, body: TCreateApprovalReque
 }
 
 /** The bot's runtime asks to run a shell command (a flaky test, once); policy holds it for approval. */
-async function botAsks(app: FastifyInstance, owner: Session, botId: string): Promise<string> {
+async function botAsks(app: FastifyInstance, owner: Session, botId: string, requestId = "demo-flaky-cart-test-1"): Promise<string> {
   const created = ZCreatedBotToken.parse(
     (await call(app, owner, { method: "POST", url: `/api/v1/bots/${botId}/tokens`, payload: { name: "demo runtime (revoked)", expiresInDays: 1 } }, "create a runtime token")).json(),
   );
@@ -117,7 +139,7 @@ async function botAsks(app: FastifyInstance, owner: Session, botId: string): Pro
           target: { resource: "acme-corp/acme-web" },
           params: { command: "npx vitest run src/checkout/cart.test.ts --retry=0", cwd: "/workspace/acme-web", timeoutSeconds: 300 },
           paramsSummary: "Re-run the flaky checkout cart test once on main, without retries, to see whether it fails there too",
-          requestId: "demo-flaky-cart-test-1",
+          requestId,
         },
       },
       "ask for a decision as the bot",

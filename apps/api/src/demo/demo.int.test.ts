@@ -200,6 +200,22 @@ describe("demo mode (pnpm start with BRIDLE_SEED=demo)", () => {
     expect(picked.headers.get("location")).toBeNull();
   });
 
+  it("after a restart in demo mode, the bot asks again for the gated action it no longer has pending; nothing else is reopened", async () => {
+    await server.stop();
+    server = await startServer({ DATABASE_URL: databaseUrl, BRIDLE_SEED: "demo" });
+    const { items } = (await (await admin(server.base, "/api/v1/approval-requests?limit=200")).json()) as Listed;
+    const summary = items.map((r) => [r.kind, r.status]);
+    expect(summary.sort()).toEqual(
+      [
+        ["gated_action", "approved"],
+        ["gated_action", "pending"],
+        ["golden_rule_exception", "approved"],
+        ["ownership_transfer", "approved"],
+        ["scope_expansion", "approved"],
+      ].sort(),
+    );
+  }, 60_000);
+
   it("after a restart with BRIDLE_SEED=none, the provider is gone and SSO that pointed at it is off", async () => {
     await server.stop();
     const none = await startServer({ DATABASE_URL: databaseUrl, BRIDLE_SEED: "none" });

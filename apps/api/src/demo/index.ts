@@ -6,7 +6,7 @@ import { createDemoIdp, DEMO_CLIENT_ID, DEMO_IDP_PATH, demoModeOf, demoOrigins, 
 
 export { DEMO_PEOPLE, DEMO_ROLE_MAPPING } from "./demo-people.ts";
 export { DEMO_CLIENT_ID, DEMO_IDP_PATH, demoModeOf, demoSsoSettings, type DemoIdp } from "./demo-idp.ts";
-export { seedDemoRequests, type DemoRequests } from "./demo-requests.ts";
+export { renewDemoGatedAction, seedDemoRequests, type DemoRequests } from "./demo-requests.ts";
 
 /**
  * The demo sign-in provider for this configuration, or null outside demo mode (`demoModeOf`) and

@@ -44,8 +44,15 @@ import { setupModule } from "./modules/setup/index.ts";
 import { teamsRoutes } from "./modules/people/teams.routes.ts";
 import { createTeamsService } from "./modules/people/teams.service.ts";
 import { createDecisionsModule } from "./modules/decisions/decisions.module.ts";
+import type { DemoIdp } from "./demo/demo-idp.ts";
 
-export type AppDeps = { config: Config; database: DbHandle; logger?: boolean | object };
+export type AppDeps = {
+  config: Config;
+  database: DbHandle;
+  logger?: boolean | object;
+  /** demo mode only (src/demo): the demo sign-in provider, mounted under /demo-idp */
+  demoIdp?: DemoIdp | null;
+};
 
 /** Log redaction: credentials never reach the logs (STYLE.md "Secrets never travel"). */
 export const LOG_REDACT = [
@@ -138,7 +145,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const sessionTtlMs = config.BRIDLE_SESSION_TTL_HOURS * 3_600_000;
   const auth = createAuthService({ db, sessionTtlMs });
   const inventory = createInventoryService({ db });
-  const sso = createSsoModule({ db, config, sessionTtlMs });
+  const sso = createSsoModule({ db, config, sessionTtlMs, demoIssuer: deps.demoIdp?.issuer });
   const decisions = createDecisionsModule({ config, database, auth, log: app.log });
   await app.register(authRoutes({ auth, secureCookies: config.BRIDLE_SECURE_COOKIES, sso: sso.sso, publicUrl: config.BRIDLE_PUBLIC_URL }), { prefix: "/auth" });
   await app.register(sso.authRoutes, { prefix: "/auth" });
@@ -167,6 +174,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Bot runtime scope (POST /api/v1/decisions, GET /api/v1/approval-requests/{id}) and /.well-known/jwks.json
   await app.register(decisions.runtime);
   await app.register(scimRoutes({ db }), { prefix: "/scim/v2" });
+  if (deps.demoIdp) await app.register(deps.demoIdp.plugin);
 
   // The built console, with the SPA's client-side routes falling back to index.html.
   const consoleDir = config.BRIDLE_CONSOLE_DIR ?? resolve(REPO_ROOT, "apps/console/dist");

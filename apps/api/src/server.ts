@@ -2,6 +2,7 @@ import { createDb } from "@bridle/db";
 import { buildApp } from "./app.ts";
 import { prepareDatabase } from "./bootstrap/start.ts";
 import { loadConfig } from "./config.ts";
+import { demoIdpFor, renewDemoGatedAction, seedDemoRequests, syncDemoSso } from "./demo/index.ts";
 import { recomputeFindings } from "./modules/findings/findings.service.ts";
 import { startJobs, type Jobs } from "./jobs/index.ts";
 
@@ -10,13 +11,32 @@ const RECOMPUTE_EVERY_MS = 3_600_000;
 
 const config = loadConfig();
 const database = await createDb({ databaseUrl: config.DATABASE_URL, dataDir: config.BRIDLE_DATA_DIR, poolSize: config.BRIDLE_DB_POOL_SIZE });
-const app = await buildApp({ config, database });
+// Demo mode only (BRIDLE_SEED=demo, no seed file, no BRIDLE_OIDC_ISSUER): the demo sign-in provider.
+const demoIdp = demoIdpFor(config);
+const app = await buildApp({ config, database, demoIdp });
 
 try {
   const admin = await prepareDatabase(config, database, (m) => app.log.info(m));
+  const demoSso = await syncDemoSso(database.db, demoIdp);
+  if (demoSso === "switched_off") app.log.warn("single sign-on pointed at the demo sign-in provider, which runs only in demo mode: it is now off");
   await database.db.transaction((tx) => recomputeFindings(tx));
   await app.listen({ port: config.PORT, host: config.HOST });
-  const url = `http://localhost:${config.PORT}`;
+  // Demo mode: one pending request of each kind on a fresh database; later, a new gated action when
+  // the bot's last one is no longer pending. A demo without them is still a demo: log, keep serving.
+  if (demoIdp) {
+    const ttl = config.BRIDLE_SESSION_TTL_HOURS * 3_600_000;
+    await (admin.orgSeeded ? seedDemoRequests(app, database.db, ttl) : renewDemoGatedAction(app, database.db, ttl)).catch((err: unknown) =>
+      app.log.error({ err }, "the demo's pending approval requests could not be opened"),
+    );
+  }
+  const url = config.BRIDLE_PUBLIC_URL ?? `http://localhost:${config.PORT}`;
+  const demoLines =
+    demoIdp && demoSso !== "kept_own"
+      ? [
+          `  Try every persona: choose "Sign in with SSO" and pick a demo person (owner, security, IT, auditor, admin).`,
+          `  The demo sign-in (${demoIdp.issuer}) lets anyone be anyone: for the demo only, never for production.`,
+        ]
+      : [];
   const lines = [
     "",
     `  Bridle is running on ${url} (database: ${database.kind === "pglite" ? `embedded PGlite, data in ${config.BRIDLE_DATA_DIR ?? ".data/pglite"}` : "PostgreSQL"})`,
@@ -24,6 +44,7 @@ try {
     admin.generatedPassword
       ? `  Password (shown once; set BRIDLE_BOOTSTRAP_ADMIN_PASSWORD to choose your own): ${admin.generatedPassword}`
       : "  Password: the value of BRIDLE_BOOTSTRAP_ADMIN_PASSWORD (or the one printed at first start)",
+    ...demoLines,
     `  API docs: ${url}/docs`,
     "",
   ];

@@ -1,6 +1,6 @@
 // oidc-provider ships no types; the reference also serves the console's e2e typecheck, which loads this file.
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference
-/// <reference path="./oidc-provider.d.ts" />
+/// <reference path="../src/types/oidc-provider.d.ts" />
 /**
  * A real OpenID Connect provider (oidc-provider) for the SSO integration and end-to-end tests.
  * Not used by the server: Bridle only ever talks to it over HTTP, like to Okta or Entra ID.

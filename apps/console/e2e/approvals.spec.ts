@@ -4,12 +4,14 @@ import { E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD } from "./fixtures.ts";
 
 /**
  * Approvals through the console, with real people signing in through a real OpenID provider:
- * Daniel owns bots and has no role; Omar and Priya are security through their group.
+ * Daniel owns bots and has no role; Omar and Priya are security through their group. Omar and
+ * Priya keep the subjects the demo sign-in provider gives them (demo-sso.spec.ts signs in as Omar
+ * on the same server), since Bridle links a person to one provider subject.
  */
 const PEOPLE = {
   daniel: { sub: "e2e|daniel", email: "daniel.kim@acme.example", email_verified: true, name: "Daniel Kim", groups: ["engineering"] },
-  omar: { sub: "e2e|omar", email: "omar.haddad@acme.example", email_verified: true, name: "Omar Haddad", groups: ["bridle-security"] },
-  priya: { sub: "e2e|priya", email: "priya.nair@acme.example", email_verified: true, name: "Priya Nair", groups: ["bridle-security"] },
+  omar: { sub: "demo|omar.haddad", email: "omar.haddad@acme.example", email_verified: true, name: "Omar Haddad", groups: ["bridle-security"] },
+  priya: { sub: "demo|priya.nair", email: "priya.nair@acme.example", email_verified: true, name: "Priya Nair", groups: ["bridle-security"] },
 };
 const CLIENT_ID = "bridle-e2e-approvals";
 const CLIENT_SECRET = "e2e-approvals-client-secret-0123456789";

@@ -6,7 +6,7 @@ test.describe("the admin reviews the inventory", () => {
     await page.goto("/");
     await page.getByLabel("Email").fill("admin@acme.example");
     await page.getByLabel("Password").fill("not-the-password");
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page.getByText("Email or password is incorrect")).toBeVisible();
 
     await signIn(page);

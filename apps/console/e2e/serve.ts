@@ -26,6 +26,8 @@ url.pathname = `/${name}`;
 process.env.DATABASE_URL = url.toString();
 process.env.BRIDLE_BOOTSTRAP_ADMIN_PASSWORD = E2E_ADMIN_PASSWORD;
 process.env.BRIDLE_SEED = process.env.E2E_SEED === "none" ? "none" : "demo";
+// The browser's address (playwright.config.ts baseURL), so the demo sign-in provider's issuer is on the same origin.
+process.env.BRIDLE_PUBLIC_URL ??= `http://127.0.0.1:${process.env.PORT ?? 3210}`;
 process.env.LOG_LEVEL ??= "warn";
 // sso.spec.ts runs its OpenID Connect provider on http://127.0.0.1 and stores a client secret.
 process.env.BRIDLE_OIDC_ALLOW_HTTP ??= "true";

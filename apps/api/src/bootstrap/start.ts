@@ -8,14 +8,16 @@ import { DEMO_FILE, readOrgFile, seedEmptyOrganization, seedOrganization } from 
 /**
  * Everything that happens before the server listens: migrations, the organization on an empty
  * database (the demo org unless BRIDLE_SEED=none), the bootstrap admin and token.
+ * `orgSeeded`: the organization was loaded now, into an empty database.
  */
-export async function prepareDatabase(config: Config, database: DbHandle, log: (msg: string) => void): Promise<BootstrapResult> {
+export async function prepareDatabase(config: Config, database: DbHandle, log: (msg: string) => void): Promise<BootstrapResult & { orgSeeded: boolean }> {
   await database.migrate();
   const file = config.BRIDLE_SEED_FILE ?? (config.BRIDLE_SEED === "demo" ? DEMO_FILE : null);
+  let orgSeeded = false;
   if (file && existsSync(file)) {
     const org = await readOrgFile(file);
-    if (await seedOrganization(database.db, createInventoryService({ db: database.db }), org, file))
-      log(`Loaded the organization "${org.organization.name}" from ${file}: ${org.people.length} people, ${org.bots.length} bots`);
+    orgSeeded = await seedOrganization(database.db, createInventoryService({ db: database.db }), org, file);
+    if (orgSeeded) log(`Loaded the organization "${org.organization.name}" from ${file}: ${org.people.length} people, ${org.bots.length} bots`);
   } else {
     await seedEmptyOrganization(database.db, (config.BRIDLE_BOOTSTRAP_ADMIN_EMAIL ?? "admin@example.com").split("@")[1]!);
   }
@@ -24,5 +26,5 @@ export async function prepareDatabase(config: Config, database: DbHandle, log: (
     password: config.BRIDLE_BOOTSTRAP_ADMIN_PASSWORD,
   });
   if (config.BRIDLE_BOOTSTRAP_ADMIN_TOKEN) await ensureBootstrapToken(database.db, config.BRIDLE_BOOTSTRAP_ADMIN_TOKEN);
-  return admin;
+  return { ...admin, orgSeeded };
 }

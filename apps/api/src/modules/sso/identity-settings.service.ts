@@ -7,7 +7,7 @@ import { loadIdentitySettings } from "../../lib/identity-settings.ts";
 import { stableJson } from "../../lib/json.ts";
 import { can } from "../../lib/permissions.ts";
 import { toIso } from "../../lib/sql.ts";
-import { recordAudit } from "../audit/audit.repo.ts";
+import { recordAudit, SYSTEM_ACTOR } from "../audit/audit.repo.ts";
 import * as repo from "./identity-settings.repo.ts";
 import { decryptSecret, encryptSecret } from "./secret-box.ts";
 
@@ -65,6 +65,8 @@ export function createIdentitySettingsService(deps: {
     | "BRIDLE_OIDC_GROUPS_CLAIM"
     | "BRIDLE_OIDC_ROLE_MAPPING"
   >;
+  /** issuers served by this process (the demo provider), accepted over http:// like BRIDLE_OIDC_ALLOW_HTTP would */
+  httpIssuers?: readonly string[];
 }) {
   const { db, config } = deps;
   const key = config.BRIDLE_ENCRYPTION_KEY ?? null;
@@ -171,7 +173,7 @@ export function createIdentitySettingsService(deps: {
         "bad_request",
         "Bridle stores the client secret only encrypted: set BRIDLE_ENCRYPTION_KEY (32 bytes, e.g. `openssl rand -base64 32`) and restart, then save the secret again",
       );
-    if (patch.issuerUrl?.startsWith("http:") && !config.BRIDLE_OIDC_ALLOW_HTTP)
+    if (patch.issuerUrl?.startsWith("http:") && !config.BRIDLE_OIDC_ALLOW_HTTP && !deps.httpIssuers?.includes(patch.issuerUrl))
       throw new AppError("validation_failed", "The issuer URL must use https://", {
         issues: [{ path: "issuerUrl", message: "must be https:// (BRIDLE_OIDC_ALLOW_HTTP=true allows http:// for a development provider)" }],
       });
@@ -236,6 +238,55 @@ export function createIdentitySettingsService(deps: {
   }
 
   return { effective, get, update, breakGlassEvents, providers };
+}
+
+/** The SSO connection part of the stored identity settings (what BRIDLE_OIDC_* would otherwise set). */
+export type SsoConnection = {
+  ssoEnabled: boolean;
+  issuerUrl: string | null;
+  clientId: string | null;
+  clientSecretSet: boolean;
+  scopes: string[];
+  groupsClaim: string;
+  roleMapping: RoleMappingEntry[];
+};
+
+/** The stored SSO connection (not the environment's), for start-up code that decides whether to change it. */
+export async function readSsoConnection(db: DbOrTx): Promise<SsoConnection> {
+  const row = await loadIdentitySettings(db);
+  return {
+    ssoEnabled: row.ssoEnabled,
+    issuerUrl: row.issuerUrl,
+    clientId: row.clientId,
+    clientSecretSet: row.clientSecretEnc !== null,
+    scopes: row.scopes,
+    groupsClaim: row.groupsClaim,
+    roleMapping: row.roleMapping as RoleMappingEntry[],
+  };
+}
+
+/**
+ * Replaces the stored SSO connection at start-up (no person asks: the actor is the system), with
+ * its `identity_settings.update` audit event in the same transaction. Used by demo mode to make
+ * the demo provider Bridle's SSO and to switch it off again outside demo mode (src/demo). A client
+ * secret is never set here; any stored one is removed, since it belonged to another client.
+ */
+export async function replaceSsoConnection(db: Db, next: Omit<SsoConnection, "clientSecretSet">, reason: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await repo.saveIdentitySettings(
+      tx,
+      { ...next, roleMapping: dedupeMapping(next.roleMapping), clientSecretEnc: null },
+      new Date(),
+    );
+    await recordAudit(tx, {
+      actor: SYSTEM_ACTOR,
+      action: "identity_settings.update",
+      resourceType: "identity_settings",
+      resourceId: "1",
+      outcome: "success",
+      details: { reason, changes: next },
+    });
+  });
 }
 
 /** How the break-glass account was used: `password` sign-in, `session` (sign-out), `api_token`, or `system` (a change to the account). */

@@ -14,15 +14,17 @@ export type OidcClients = ReturnType<typeof createOidcClients>;
  * openid-client configurations, one per (issuer, client id, secret), from the provider's discovery
  * document. ID token signatures are always verified against the provider's published keys
  * (`enableNonRepudiationChecks`), not only trusted because they came over TLS. `http://` issuers are
- * accepted only with `allowHttp` (BRIDLE_OIDC_ALLOW_HTTP).
+ * accepted only with `allowHttp` (BRIDLE_OIDC_ALLOW_HTTP), or when the issuer is exactly one of
+ * `httpIssuers`: providers this process serves on its own origin (the demo provider), which are
+ * then as reachable, and over the same transport, as Bridle itself.
  */
-export function createOidcClients(opts: { allowHttp: boolean }) {
+export function createOidcClients(opts: { allowHttp: boolean; httpIssuers?: readonly string[] }) {
   const cache = new Map<string, { at: number; config: Promise<oidc.Configuration> }>();
 
   async function build(s: OidcClientSettings): Promise<oidc.Configuration> {
     const issuer = new URL(s.issuerUrl);
     const insecure = issuer.protocol === "http:";
-    if (insecure && !opts.allowHttp) throw new Error("the issuer uses http://, which BRIDLE_OIDC_ALLOW_HTTP does not allow");
+    if (insecure && !opts.allowHttp && !opts.httpIssuers?.includes(s.issuerUrl)) throw new Error("the issuer uses http://, which BRIDLE_OIDC_ALLOW_HTTP does not allow");
     const execute = insecure ? [oidc.allowInsecureRequests] : [];
     const discovered = await oidc.discovery(issuer, s.clientId, undefined, oidc.None(), { execute, timeout: TIMEOUT_S });
     const server = { ...discovered.serverMetadata() };

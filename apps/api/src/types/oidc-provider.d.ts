@@ -1,6 +1,6 @@
 /**
- * The small part of oidc-provider (which ships no types) that the test identity provider uses.
- * oidc-provider is a devDependency: only tests and the end-to-end provider load it.
+ * The small part of oidc-provider (which ships no types) that Bridle uses: the demo sign-in
+ * provider (src/demo/demo-idp.ts) and the tests' identity provider (test/test-idp.ts).
  */
 declare module "oidc-provider" {
   import type { IncomingMessage, ServerResponse } from "node:http";
@@ -19,11 +19,23 @@ declare module "oidc-provider" {
       result?: { consent?: { grantId?: string } };
       provider: Provider;
     };
+    host: string;
+    body: unknown;
+    type: string;
+  };
+  export type OidcInteraction = {
+    uid: string;
+    prompt: { name: string; reasons: string[]; details: Record<string, unknown> };
+    params: Record<string, unknown>;
   };
 
   export class Provider {
     constructor(issuer: string, configuration?: Record<string, unknown>);
+    /** trust X-Forwarded-* (Koa's `proxy`) */
+    proxy: boolean;
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
+    interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<OidcInteraction>;
+    interactionFinished(req: IncomingMessage, res: ServerResponse, result: Record<string, unknown>, opts?: { mergeWithLastSubmission?: boolean }): Promise<void>;
     Grant: {
       new (init: { accountId: string; clientId: string }): OidcGrant;
       find: (id: string) => Promise<OidcGrant | undefined>;

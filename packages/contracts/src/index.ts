@@ -7,3 +7,4 @@ export * from "./permissions.ts";
 export * from "./identity.ts";
 export * from "./approvals.ts";
 export * from "./decisions.ts";
+export * from "./field-errors.ts";

@@ -6,6 +6,9 @@ export type SecretHit = { line: number; rule: string; kind: string };
 export type SecretRange = { start: number; end: number; rule: string; kind: string };
 
 type RuleEntry = Parameters<typeof lintSource>[0]["options"]["config"]["rules"][number];
+type RuleCreator = Extract<RuleEntry["rule"], { create: unknown }>;
+type RuleContext = Extract<Parameters<RuleCreator["create"]>[0], { report: unknown }>;
+type RuleSource = Parameters<NonNullable<Extract<ReturnType<RuleCreator["create"]>, object>["file"]>>[0];
 
 /** AWS's documentation example key, which secretlint ignores too. */
 const AWS_EXAMPLE_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -30,8 +33,9 @@ const looksRandom = (key: string) => /[A-Z]/.test(key) && /[a-z]/.test(key) && /
  *    lower case letters and digits is refused.
  * Keys secretlint does report (labelled, ending in a letter or digit) are left to it.
  */
-export const awsSecretAccessKeyRule = {
-  messages: { AWSSecretAccessKey: { en: () => "found an AWS secret access key" } },
+const awsMessages = { AWSSecretAccessKey: { en: () => "found an AWS secret access key" } };
+export const awsSecretAccessKeyRule: RuleCreator = {
+  messages: awsMessages,
   meta: {
     id: "bridle/aws-secret-access-key",
     recommended: true,
@@ -39,10 +43,10 @@ export const awsSecretAccessKeyRule = {
     supportedContentTypes: ["text"],
     docs: { url: "https://github.com/secretlint/secretlint/tree/master/packages/%40secretlint/secretlint-rule-aws" },
   },
-  create(context: { createTranslator: (m: unknown) => (id: string) => unknown; report: (d: { message: unknown; range: [number, number] }) => void }) {
-    const t = context.createTranslator(awsSecretAccessKeyRule.messages);
+  create(context: RuleContext) {
+    const t = context.createTranslator(awsMessages);
     return {
-      file(source: { content: string }) {
+      file(source: RuleSource) {
         const reported = new Set<number>();
         const report = (start: number, key: string) => {
           if (key === AWS_EXAMPLE_SECRET || reported.has(start)) return;
@@ -65,7 +69,7 @@ export const awsSecretAccessKeyRule = {
       },
     };
   },
-} as unknown as RuleEntry["rule"];
+};
 
 const config = {
   rules: [

@@ -2,7 +2,7 @@ import type { TIdentitySettings, TRole, TUpdateIdentitySettingsRequest } from "@
 import type { Db, DbOrTx } from "@bridle/db";
 import type { Config } from "../../config.ts";
 import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
-import { AppError } from "../../lib/errors.ts";
+import { AppError, fieldError, invalidFields } from "../../lib/errors.ts";
 import { loadIdentitySettings } from "../../lib/identity-settings.ts";
 import { stableJson } from "../../lib/json.ts";
 import { can } from "../../lib/permissions.ts";
@@ -172,17 +172,16 @@ export function createIdentitySettingsService(deps: {
         "Bridle stores the client secret only encrypted: set BRIDLE_ENCRYPTION_KEY (32 bytes, e.g. `openssl rand -base64 32`) and restart, then save the secret again",
       );
     if (patch.issuerUrl?.startsWith("http:") && !config.BRIDLE_OIDC_ALLOW_HTTP)
-      throw new AppError("validation_failed", "The issuer URL must use https://", {
-        issues: [{ path: "issuerUrl", message: "must be https:// (BRIDLE_OIDC_ALLOW_HTTP=true allows http:// for a development provider)" }],
-      });
+      throw invalidFields(
+        [fieldError("issuerUrl", "invalid_format", "must be https:// (BRIDLE_OIDC_ALLOW_HTTP=true allows http:// for a development provider)")],
+        "The issuer URL must use https://",
+      );
     const result = await db.transaction(async (tx) => {
       const current = await effective(tx);
       const { clientSecret, roleMapping, scopes, ...rest } = stripUndefined(patch);
       const next = { ...current, ...rest };
       if (next.ssoEnabled && (!next.issuerUrl || !next.clientId))
-        throw new AppError("validation_failed", "Single sign-on needs an issuer URL and a client id", {
-          issues: [{ path: next.issuerUrl ? "clientId" : "issuerUrl", message: "required while ssoEnabled is true" }],
-        });
+        throw invalidFields([fieldError(next.issuerUrl ? "clientId" : "issuerUrl", "required", "needed while single sign-on is on")], "Single sign-on needs an issuer URL and a client id");
       const touchesLockout = ["bootstrapAdminEnabled", "ssoEnabled", "issuerUrl", "clientId"].some((f) => f in patch);
       if (touchesLockout && !next.bootstrapAdminEnabled && !ssoReady(next))
         throw new AppError(

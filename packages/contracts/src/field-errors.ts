@@ -172,6 +172,8 @@ const count = (n: unknown, one: string, many: string) => (Number(n) === 1 ? `1 $
  * with `z.config` when the contracts load, so the API and the console speak alike.
  */
 export function fieldPhrase(issue: IssueLike): string {
+  // An empty value that fails a check (an email, a choice) is a missing one.
+  if (issue.input === "" && issue.code !== "unrecognized_keys") return REQUIRED_PHRASE;
   switch (issue.code) {
     case "invalid_type":
       if (issue.input === undefined || (issue.input === null && issue.expected !== "null")) return REQUIRED_PHRASE;
@@ -221,11 +223,11 @@ z.config({ customError: (issue) => fieldPhrase(issue as IssueLike) });
 export type ValidationIssue = IssueLike & { path: readonly PropertyKey[]; message: string; keys?: readonly string[] };
 
 const fieldCode = (issue: ValidationIssue): TFieldErrorCode => {
+  if (issue.message === REQUIRED_PHRASE) return "required";
   switch (issue.code) {
     case "invalid_type":
-      return issue.message === REQUIRED_PHRASE ? "required" : "invalid_type";
+      return "invalid_type";
     case "too_small":
-      if (issue.message === REQUIRED_PHRASE) return "required";
       return issue.origin === "string" || issue.origin === "array" || issue.origin === "set" ? "too_short" : "too_small";
     case "too_big":
       return issue.origin === "string" || issue.origin === "array" || issue.origin === "set" ? "too_long" : "too_big";

@@ -1,4 +1,4 @@
-import { fieldErrorsSummary, fieldMessage, type TFieldError, type TFieldErrorCode } from "@bridle/contracts";
+import { fieldErrorsSummary, fieldMessage, type TErrorDetails, type TFieldError, type TFieldErrorCode } from "@bridle/contracts";
 
 /** Error codes and the HTTP status each maps to (one place; DESIGN.md "Errors"). */
 export const ERROR_STATUS = {
@@ -21,8 +21,9 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 /** The one application error. Thrown anywhere; the error handler renders the envelope. */
 export class AppError extends Error {
   readonly code: ErrorCode;
-  readonly details: unknown;
-  constructor(code: ErrorCode, message: string, details?: unknown) {
+  /** `fields` is typed (contracts ZErrorDetails), so the error envelope always serializes. */
+  readonly details: TErrorDetails | undefined;
+  constructor(code: ErrorCode, message: string, details?: TErrorDetails) {
     super(message);
     this.name = "AppError";
     this.code = code;

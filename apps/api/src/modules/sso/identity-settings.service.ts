@@ -160,7 +160,7 @@ export function createIdentitySettingsService(deps: {
       throw new AppError(
         "conflict",
         `Single sign-on is configured by environment variables (BRIDLE_OIDC_*), so ${conflicts.join(", ")} cannot be changed here; change the variables and restart Bridle`,
-        { fields: conflicts },
+        { fields: conflicts.map((f) => fieldError(f, "invalid", "is set by environment variables (BRIDLE_OIDC_*); change it there and restart Bridle")) },
       );
     // Environment-managed fields sent unchanged (a console form sends them back) are not stored.
     const patch: TUpdateIdentitySettingsRequest = env

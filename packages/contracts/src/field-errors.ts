@@ -9,7 +9,7 @@ import { z } from "zod";
  * - `code` is stable and typed: branch on it, never on the English.
  * - `message` is a sentence about the field a person sees ("Name is required", "Team: choose a
  *   team"); it never quotes a value that looks like a secret.
- * - `in` says where the field was: the JSON body (default), the query string or the path.
+ * - `in` says where the field was: the JSON body (default), the query string, the path or a header.
  */
 export const FIELD_ERROR_CODES = [
   "required",
@@ -36,7 +36,7 @@ export const ZFieldError = z
     path: z.array(z.string()).describe("The field, e.g. `[\"grants\", \"0\", \"scope\"]`; empty for the request as a whole"),
     code: ZFieldErrorCode,
     message: z.string().describe("A sentence for people, naming the field as the console labels it"),
-    in: z.enum(["body", "query", "params"]).optional().describe("Where the field was; the body when absent"),
+    in: z.enum(["body", "query", "params", "headers"]).optional().describe("Where the field was; the body when absent"),
   })
   .meta({ id: "FieldError" });
 export type TFieldError = z.infer<typeof ZFieldError>;
@@ -115,6 +115,7 @@ const humanize = (segment: string) => {
  */
 export function fieldLabel(path: readonly (string | number)[], where: TFieldError["in"] = "body"): string {
   const segments = path.map(String);
+  if (where === "headers") return `Header ${segments.join(".") || "(none)"}`;
   if (where !== "body") return `Parameter ${segments.join(".") || "(none)"}`;
   const pattern = segments.map((s) => (isIndex(s) ? "*" : s)).join(".");
   const rows = segments.filter(isIndex).map((s) => Number(s) + 1);

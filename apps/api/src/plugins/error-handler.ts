@@ -7,7 +7,7 @@ import { looksLikeSecret } from "../lib/secrets.ts";
 type Context = "body" | "querystring" | "params" | "headers";
 const contextSchema = (context: string | undefined): Context =>
   context === "querystring" || context === "params" || context === "headers" ? context : "body";
-const WHERE = { body: "body", querystring: "query", params: "params", headers: "params" } as const;
+const WHERE = { body: "body", querystring: "query", params: "params", headers: "headers" } as const;
 
 /** The keys a zod object schema declares (for "this endpoint accepts ..."); none for other schemas. */
 function declaredKeys(schema: unknown): string[] {

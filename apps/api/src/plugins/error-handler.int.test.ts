@@ -112,6 +112,15 @@ describe("clear answers: field errors, unknown parameters, no echoed secrets", (
     expect(answers).toEqual(routes.map(({ path }) => `${path} 400 unknown_parameter:bridleNoSuchParam`));
   });
 
+  it("answers a body that is not JSON, or empty, in a sentence rather than the parser's words", async () => {
+    const broken = await t.api({ method: "POST", url: "/api/v1/bots", headers: { "content-type": "application/json" }, payload: '{"name": "x",' });
+    expect(broken.statusCode).toBe(400);
+    expect((broken.json() as Envelope).error).toMatchObject({ code: "bad_request", message: "The request body is not valid JSON" });
+    const empty = await t.api({ method: "POST", url: "/api/v1/bots", headers: { "content-type": "application/json" }, payload: "" });
+    expect(empty.statusCode).toBe(400);
+    expect((empty.json() as Envelope).error).toMatchObject({ code: "bad_request", message: "The request body is empty; send a JSON object" });
+  });
+
   it("does not repeat a query parameter name that looks like a secret", async () => {
     const res = await t.api({ method: "GET", url: `/api/v1/bots?${GITHUB_TOKEN}=1` });
     expect(res.statusCode).toBe(400);

@@ -184,10 +184,9 @@ export function createIdentitySettingsService(deps: {
         throw invalidFields([fieldError(next.issuerUrl ? "clientId" : "issuerUrl", "required", "needed while single sign-on is on")], "Single sign-on needs an issuer URL and a client id");
       const touchesLockout = ["bootstrapAdminEnabled", "ssoEnabled", "issuerUrl", "clientId"].some((f) => f in patch);
       if (touchesLockout && !next.bootstrapAdminEnabled && !ssoReady(next))
-        throw new AppError(
-          "validation_failed",
+        throw invalidFields(
+          [fieldError("bootstrapAdminEnabled", "invalid", "stays on until single sign-on is configured and enabled")],
           "Keep the local bootstrap admin enabled until single sign-on is configured and enabled: otherwise nobody could sign in",
-          { issues: [{ path: "bootstrapAdminEnabled", message: "needs single sign-on enabled" }] },
         );
       const change: repo.IdentitySettingsChange = { ...rest };
       if (roleMapping) change.roleMapping = dedupeMapping(roleMapping);

@@ -20,6 +20,7 @@ import { registerErrorHandler } from "./plugins/error-handler.ts";
 import { registerSecurityHeaders } from "./plugins/security-headers.ts";
 import { collectRoutes } from "./plugins/route-list.ts";
 import { requireAuth } from "./plugins/auth.ts";
+import { strictQueryStrings } from "./plugins/strict-query.ts";
 import { authRoutes, meRoute } from "./modules/auth/auth.routes.ts";
 import { createAuthService } from "./modules/auth/auth.service.ts";
 import { sessionsRoutes } from "./modules/auth/sessions.routes.ts";
@@ -86,6 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
+  strictQueryStrings(app, "/api/v1");
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });

@@ -23,6 +23,8 @@ import { ZChannelKey, ZSystemKey } from "./policy.ts";
 export const ZBotName = z
   .string()
   .trim()
+  // Empty is "Name is required", not a pattern mismatch.
+  .min(1, { abort: true })
   .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, "2-63 lowercase letters, digits or hyphens, starting with a letter or digit");
 
 const text = (max: number) => z.string().trim().max(max);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZErrorDetails } from "./field-errors.ts";
 
 /** The one error shape every endpoint answers with (DESIGN.md "Errors"). */
 export const ZErrorEnvelope = z
@@ -7,7 +8,7 @@ export const ZErrorEnvelope = z
       code: z.string().describe("Stable machine-readable code, e.g. `validation_failed`, `not_found`"),
       message: z.string().describe("Human-readable summary; 5xx messages are generic"),
       requestId: z.string().describe("The request id, also sent as the `x-request-id` header"),
-      details: z.unknown().optional().describe("Per-field or per-row details where they help"),
+      details: ZErrorDetails.optional().describe("`fields`: per-field problems (FieldError); other keys per endpoint, e.g. an import's `rows`"),
     }),
   })
   .meta({ id: "ErrorEnvelope" });

@@ -8,3 +8,4 @@ export * from "./identity.ts";
 export * from "./approvals.ts";
 export * from "./decisions.ts";
 export * from "./systems.ts";
+export * from "./field-errors.ts";

@@ -1,3 +1,5 @@
+import { fieldErrorsSummary, fieldMessage, type TErrorDetails, type TFieldError, type TFieldErrorCode } from "@bridle/contracts";
+
 /** Error codes and the HTTP status each maps to (one place; DESIGN.md "Errors"). */
 export const ERROR_STATUS = {
   validation_failed: 400,
@@ -19,8 +21,9 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 /** The one application error. Thrown anywhere; the error handler renders the envelope. */
 export class AppError extends Error {
   readonly code: ErrorCode;
-  readonly details: unknown;
-  constructor(code: ErrorCode, message: string, details?: unknown) {
+  /** `fields` is typed (contracts ZErrorDetails), so the error envelope always serializes. */
+  readonly details: TErrorDetails | undefined;
+  constructor(code: ErrorCode, message: string, details?: TErrorDetails) {
     super(message);
     this.name = "AppError";
     this.code = code;
@@ -32,3 +35,16 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string) => new AppError("not_found", `${what} not found`);
+
+/**
+ * One field's problem as a person reads it: "<Label> is required" for REQUIRED_PHRASE, else
+ * "<Label>: <phrase>" (labels from FIELD_LABELS in the contracts). `path` is a dotted path or a list.
+ */
+export function fieldError(path: string | readonly string[], code: TFieldErrorCode, phrase: string): TFieldError {
+  const segments = typeof path === "string" ? path.split(".").filter(Boolean) : [...path];
+  return { path: segments, code, message: fieldMessage({ path: segments, code, phrase }) };
+}
+
+/** 400 `validation_failed` with `details.fields`; the message is the first field's sentence and a count of the rest. */
+export const invalidFields = (fields: TFieldError[], message: string = fieldErrorsSummary(fields)) =>
+  new AppError("validation_failed", message, { fields });

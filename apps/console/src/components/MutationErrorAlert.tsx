@@ -14,7 +14,7 @@ export function MutationErrorAlert({ error, title }: { error: unknown; title: st
         <List size="sm" mt="xs" spacing={2}>
           {issues.map((issue, index) => (
             <List.Item key={`${issue.path}-${index}`}>
-              {issue.path ? <strong>{issue.path}: </strong> : null}
+              {issue.path && !issue.labelled ? <strong>{issue.path}: </strong> : null}
               {issue.message}
             </List.Item>
           ))}

@@ -1,4 +1,4 @@
-import { ZErrorEnvelope, ZMe } from "@bridle/contracts";
+import { ZErrorDetails, ZErrorEnvelope, ZMe } from "@bridle/contracts";
 import type { z } from "zod";
 
 /**
@@ -27,6 +27,30 @@ export const isApiError = (error: unknown): error is ApiError => error instanceo
 
 /** True when the error means "not signed in" (the root then shows the login page). */
 export const isUnauthorized = (error: unknown): boolean => isApiError(error) && error.status === 401;
+
+/** True when the request never reached the API: the browser is offline or the network failed. */
+export const isOffline = (error: unknown): boolean => isApiError(error) && (error.code === "offline" || error.code === "network_error");
+
+/**
+ * The error for a request that could not be sent. A write says plainly that nothing was saved and
+ * that the form keeps what was typed (forms stay open on errors); a read says what is missing.
+ */
+function unreachable(method: Method, offline: boolean): ApiError {
+  const write = method !== "GET";
+  if (offline)
+    return new ApiError({
+      status: 0,
+      code: "offline",
+      message: write ? "You are offline; nothing was saved. Your changes are kept." : "You are offline; Bridle cannot load this until you are back online.",
+    });
+  return new ApiError({
+    status: 0,
+    code: "network_error",
+    message: write ? "Bridle cannot be reached; nothing was saved. Your changes are kept; try again." : "Cannot reach the Bridle API. Check your connection.",
+  });
+}
+
+const browserOffline = () => typeof navigator !== "undefined" && navigator.onLine === false;
 
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export type QueryParams = Record<string, string | number | boolean | null | undefined>;
@@ -108,6 +132,8 @@ async function send(options: RequestOptions<z.ZodType | null>, method: Method, r
     headers["content-type"] = options.contentType ?? "text/plain";
     body = options.text;
   }
+  // Offline, say so at once rather than after a request that cannot succeed.
+  if (browserOffline()) throw unreachable(method, true);
   const needsCsrf = method !== "GET" && options.csrf !== false;
   if (needsCsrf) {
     const token = await ensureCsrfToken(options.signal);
@@ -124,7 +150,8 @@ async function send(options: RequestOptions<z.ZodType | null>, method: Method, r
     });
   } catch (error) {
     if (error instanceof DOMException && error.name === "AbortError") throw error;
-    throw new ApiError({ status: 0, code: "network_error", message: "Cannot reach the Bridle API. Check your connection." });
+    // fetch rejects with a TypeError when the network fails; the browser may only now know it is offline.
+    throw unreachable(method, browserOffline());
   }
   // A remembered CSRF token goes stale when the session changes (e.g. signed in in another tab):
   // fetch a fresh one from /api/v1/me and try once more.
@@ -170,7 +197,8 @@ export const api = {
     apiRequest({ method: "PATCH", path, schema, json }),
 };
 
-export type FieldIssue = { path: string; message: string };
+/** A field's problem; `labelled` when the message already names the field ("Team: choose a team"). */
+export type FieldIssue = { path: string; message: string; labelled?: boolean };
 
 const pathText = (path: unknown): string => {
   if (Array.isArray(path)) return path.map(String).join(".");
@@ -179,11 +207,16 @@ const pathText = (path: unknown): string => {
 };
 
 /**
- * Reads the per-field problems of a 400 envelope's `details`, whichever common shape it has:
- * a zod issue list `[{ path, message }]`, `{ issues: [...] }`, or zod's flattened
+ * Reads the per-field problems of a 400 envelope's `details`: the API's typed `fields`
+ * (`[{ path: ["grants", "0", "scope"], code, message }]`, keyed here as `grants.0.scope`), or an
+ * older shape: a zod issue list `[{ path, message }]`, `{ issues: [...] }`, or zod's flattened
  * `{ formErrors, fieldErrors: { field: [messages] } }`.
  */
 export function fieldIssues(details: unknown): FieldIssue[] {
+  const typed = ZErrorDetails.safeParse(details);
+  if (typed.success && typed.data.fields) {
+    return typed.data.fields.map((field) => ({ path: field.path.join("."), message: field.message, labelled: true }));
+  }
   if (Array.isArray(details)) {
     return details.flatMap((item): FieldIssue[] => {
       if (item && typeof item === "object" && "message" in item) {

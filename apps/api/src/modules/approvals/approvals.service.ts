@@ -2,7 +2,7 @@ import type { TApprovalRequest, TCreateApprovalRequest, TSystemClassification, Z
 import type { Db } from "@bridle/db";
 import type { z } from "zod";
 import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
-import { AppError, notFound } from "../../lib/errors.ts";
+import { AppError, fieldError, invalidFields, notFound } from "../../lib/errors.ts";
 import { can, canManageBot } from "../../lib/permissions.ts";
 import { findSecrets, secretMessage } from "../../lib/secrets.ts";
 import { recordAudit } from "../audit/audit.repo.ts";
@@ -15,7 +15,7 @@ import { buildViews } from "./approvals.view.ts";
 
 export type Preview = Pick<Assessment, "effect" | "reasons" | "goldenRule" | "becomesExceptionRequest">;
 
-const invalid = (path: string, message: string) => new AppError("validation_failed", message, { issues: [{ path, message }] });
+const invalid = (path: string, message: string) => invalidFields([fieldError(path, "invalid", message)], message);
 const DAY_MS = 86_400_000;
 
 /**

@@ -97,7 +97,7 @@ describe("bot records are facts", () => {
       const id = await botId("acme-triage-bot"); // owner lucas.meyer
       const res = await t.api({ method: "PATCH", url: `/api/v1/bots/${id}`, payload: { owner: "sofia.rossi@acme.example" } });
       expect(res.statusCode, res.body).toBe(400);
-      expect(res.json().error).toMatchObject({ code: "validation_failed", details: { issues: [{ path: "owner" }] } });
+      expect(res.json().error).toMatchObject({ code: "validation_failed", details: { fields: [{ path: ["owner"], code: "invalid" }] } });
       expect(res.json().error.message).toMatch(/ownership transfer/);
       expect(res.json().error.message).toMatch(/\/bots\/\{id\}\/transfer/);
       const same = await t.api({ method: "PATCH", url: `/api/v1/bots/${id}`, payload: { owner: "Lucas.Meyer@acme.example", purpose: "Triages new GitHub issues" } });
@@ -163,7 +163,7 @@ describe("bot records are facts", () => {
         payload: { toEmail: "sofia.rossi@acme.example", note: "token ghp_abcdefghijklmnopqrstuvwxyz0123456789 moves too" },
       });
       expect(secret.statusCode).toBe(400);
-      expect(secret.json().error.details.issues).toEqual([{ path: "note", message: expect.any(String) }]);
+      expect(secret.json().error.details.fields).toEqual([{ path: ["note"], code: "invalid", message: expect.any(String) }]);
       expect(secret.body).not.toContain("ghp_abcdefghijklmnopqrstuvwxyz0123456789");
       const [row] = await t.database.db.select({ email: people.email }).from(bots).innerJoin(people, eq(people.id, bots.ownerId)).where(eq(bots.id, id));
       expect(row!.email).toBe("daniel.kim@acme.example");

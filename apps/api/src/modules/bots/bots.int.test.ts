@@ -118,7 +118,7 @@ describe("bot inventory", () => {
       payload: newBot({ name: "acme-v-bot", runtimeProfile: { deletionProcedure: "curl -H 'token: ghp_abcdefghijklmnopqrstuvwxyz0123456789' ..." } }),
     });
     expect(pasted.statusCode).toBe(400);
-    expect(pasted.json().error.message).toMatch(/runtimeProfile looks like a secret \(GITHUB_TOKEN/);
+    expect(pasted.json().error.message).toMatch(/^Runtime profile: looks like a secret \(GITHUB_TOKEN/);
     expect(pasted.body).not.toContain("ghp_abcdefghijklmnopqrstuvwxyz0123456789");
     const leftOwner = await t.api({ method: "POST", url: "/api/v1/bots", payload: newBot({ name: "acme-w-bot", owner: "tomas.silva@acme.example" }) });
     expect(leftOwner.statusCode).toBe(400);

@@ -1,13 +1,36 @@
-import type { TBot, TBotInputParsed } from "@bridle/contracts";
+import type { TBot, TBotInputParsed, TFieldErrorCode } from "@bridle/contracts";
 import type { Refs, ResolvedBot } from "./bots.repo.ts";
 
-export type FieldError = { field: string; message: string };
+/**
+ * A problem with one field of a bot record. `message` may quote the value (`unknown team
+ * <slug>`); `echoed` is that value and `withoutValue` the same message without it, so callers can
+ * drop the quote when the value looks like a secret (lib/secrets.ts withoutEchoedSecrets).
+ */
+export type FieldError = { field: string; code: TFieldErrorCode; message: string; echoed?: string; withoutValue?: string };
 
 const date = (v: string | null | undefined) => (v ? new Date(v) : null);
 
-const unknownOwner = (email: string): FieldError => ({ field: "owner", message: `unknown owner ${email}: no person has this email` });
-const unknownTeam = (slug: string): FieldError => ({ field: "team", message: `unknown team ${slug}` });
-const unknownSystem = (field: string, key: string): FieldError => ({ field, message: `unknown connected system ${key}` });
+const unknownOwner = (email: string): FieldError => ({
+  field: "owner",
+  code: "unknown_reference",
+  message: `unknown owner ${email}: no person has this email`,
+  echoed: email,
+  withoutValue: "unknown owner: no person has this email",
+});
+const unknownTeam = (slug: string): FieldError => ({
+  field: "team",
+  code: "unknown_reference",
+  message: `unknown team ${slug}`,
+  echoed: slug,
+  withoutValue: "unknown team: no team has this slug",
+});
+const unknownSystem = (field: string, key: string): FieldError => ({
+  field,
+  code: "unknown_reference",
+  message: `unknown connected system ${key}`,
+  echoed: key,
+  withoutValue: "unknown connected system",
+});
 
 /** The lists of a bot record whose entries name a connected system (`system`). */
 const SYSTEM_LISTS = ["grants", "serviceAccounts", "credentialReferences"] as const;
@@ -68,7 +91,7 @@ export function resolveBotInput(
   const seenSystems = new Set<string>();
   const serviceAccounts = input.serviceAccounts.map((s, i) => {
     if (seenSystems.has(s.system))
-      errors.push({ field: `serviceAccounts.${i}.system`, message: `one service account per connected system: ${s.system} appears twice` });
+      errors.push({ field: `serviceAccounts.${i}.system`, code: "duplicate", message: `one service account per connected system: ${s.system} appears twice` });
     seenSystems.add(s.system);
     return { systemId: system(`serviceAccounts.${i}.system`, s.system), account: s.account };
   });

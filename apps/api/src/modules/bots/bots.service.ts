@@ -1,4 +1,5 @@
 import {
+  toFieldErrors,
   ZBotInput,
   type TBot,
   type TBotInputParsed,
@@ -9,9 +10,9 @@ import {
 import type { Db } from "@bridle/db";
 import type { z } from "zod";
 import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
-import { AppError, notFound } from "../../lib/errors.ts";
+import { AppError, fieldError, invalidFields, notFound } from "../../lib/errors.ts";
 import { can, canManageBot, canReadBot } from "../../lib/permissions.ts";
-import { findSecrets, secretMessage } from "../../lib/secrets.ts";
+import { findSecrets, secretMessage, withoutEchoedSecrets } from "../../lib/secrets.ts";
 import { notifyPolicyChanged } from "../../lib/policy-events.ts";
 import { recordAudit } from "../audit/audit.repo.ts";
 import { expectedBotEmail } from "@bridle/policy";
@@ -133,7 +134,7 @@ export function createBotsService(deps: { db: Db }) {
       });
     const { version: _v, ...fields } = patch;
     if (fields.owner !== undefined && fields.owner.toLowerCase() !== current.owner?.email.toLowerCase())
-      throw new AppError("validation_failed", transferHint, { issues: [{ path: "owner", message: transferHint }] });
+      throw invalidFields([fieldError("owner", "invalid", transferHint)], transferHint);
     const base = botToInput(current);
     // Renaming a bot that had the standard email moves it to the new name's email.
     const domain = (await loadPolicyInput(db))?.policy.botEmailDomain ?? "example.com";
@@ -149,10 +150,7 @@ export function createBotsService(deps: { db: Db }) {
       ...renamedEmail,
       exception: exceptionChanged ? recorded(fields.exception ?? null, ctx.principal.email, new Date()) : undefined,
     });
-    if (!merged.success)
-      throw new AppError("validation_failed", "The changed bot is not valid", {
-        issues: merged.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-      });
+    if (!merged.success) throw invalidFields(toFieldErrors(merged.error.issues));
     const next = merged.data;
     await refuseSecrets(next);
     const before = scopeOf(base);
@@ -216,7 +214,7 @@ export function createBotsService(deps: { db: Db }) {
       });
     if (bot.status === "offboarded" || bot.status === "offboarding")
       throw new AppError("conflict", `${bot.name} is ${bot.status}; it takes no new owner`);
-    const invalid = (message: string, path = "toEmail") => new AppError("validation_failed", message, { issues: [{ path, message }] });
+    const invalid = (message: string, path = "toEmail") => invalidFields([fieldError(path, "invalid", message)], message);
     // The note goes into the audit log, which must never hold a secret.
     const hit = (await findSecrets(body.note))[0];
     if (hit) throw invalid(`The note ${secretMessage(hit)}`, "note");
@@ -250,8 +248,7 @@ export function createBotsService(deps: { db: Db }) {
     const fields = Object.entries(input).map(([k, v]) => `${k}\t${JSON.stringify(v)}`);
     const hits = await findSecrets(fields.join("\n"));
     if (!hits.length) return;
-    const issues = hits.map((h) => ({ path: fields[h.line - 1]?.split("\t")[0] ?? "", message: secretMessage(h) }));
-    throw new AppError("validation_failed", `${issues[0]!.path} ${issues[0]!.message}`, { issues });
+    throw invalidFields(hits.map((h) => fieldError(fields[h.line - 1]?.split("\t")[0] ?? "", "looks_like_secret", secretMessage(h))));
   }
 
   /**
@@ -268,9 +265,7 @@ export function createBotsService(deps: { db: Db }) {
     const domain = (await loadPolicyInput(tx))?.policy.botEmailDomain ?? "example.com";
     const expected = expectedBotEmail(bot.name, domain);
     if (check.email && bot.email !== expected)
-      throw new AppError("validation_failed", `The bot email must be ${expected} (<name>.bot@<domain>)`, {
-        issues: [{ path: "email", message: `must be ${expected}` }],
-      });
+      throw invalidFields([fieldError("email", "invalid", `must be ${expected} (<name>.bot@<domain>), or left empty`)]);
     const conflicts = await repo.findIdentityConflicts(
       tx,
       { email: check.email ? bot.email : "", serviceAccounts: check.serviceAccounts ? bot.serviceAccounts : [] },
@@ -284,11 +279,10 @@ export function createBotsService(deps: { db: Db }) {
     const refs = await repo.loadRefs(tx);
     const policy = await loadPolicyInput(tx);
     const res = resolveBotInput(input, refs, policy?.policy.botEmailDomain ?? "example.com");
-    if (!res.ok) throw new AppError("validation_failed", res.errors[0]!.message, { issues: res.errors.map((e) => ({ path: e.field, message: e.message })) });
+    // The messages quote what was typed (`unknown team <slug>`) unless it looks like a secret.
+    if (!res.ok) throw invalidFields((await withoutEchoedSecrets(res.errors)).map((e) => fieldError(e.field, e.code, e.message)));
     if (ownerMustBeActive && refs.people.get(input.owner.toLowerCase())?.status !== "active")
-      throw new AppError("validation_failed", `owner ${input.owner} is deactivated; a bot needs an active owner`, {
-        issues: [{ path: "owner", message: "owner is deactivated" }],
-      });
+      throw invalidFields([fieldError("owner", "inactive_reference", `${input.owner} is deactivated; a bot needs an active owner`)]);
     return res.bot;
   }
 

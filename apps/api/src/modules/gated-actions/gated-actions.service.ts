@@ -2,7 +2,7 @@ import type { TGatedAction, TGatedActionRule } from "@bridle/contracts";
 import type { Db } from "@bridle/db";
 import { overrideLoosens } from "@bridle/policy";
 import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
-import { AppError, notFound } from "../../lib/errors.ts";
+import { AppError, fieldError, invalidFields, notFound } from "../../lib/errors.ts";
 import { notifyPolicyChanged } from "../../lib/policy-events.ts";
 import { can, canReadBot } from "../../lib/permissions.ts";
 import { recordAudit } from "../audit/audit.repo.ts";
@@ -34,9 +34,7 @@ export function createGatedActionsService(deps: { db: Db }) {
   /** Auditors read; they never decide, so no rule may name them as approvers. */
   function checkApprover(role: string | null | undefined) {
     if (role === "auditor")
-      throw new AppError("validation_failed", "Auditors read; they do not approve. Choose admin, security or it", {
-        issues: [{ path: "approverRole", message: "auditors do not approve" }],
-      });
+      throw invalidFields([fieldError("approverRole", "invalid_choice", "auditors read; they do not approve. Choose admin, security or it")], "Auditors read; they do not approve. Choose admin, security or it");
   }
 
   /** Changes the org's rule for one action (`policy.update`: admins). */

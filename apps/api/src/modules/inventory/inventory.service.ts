@@ -15,7 +15,7 @@ import { stringify } from "csv-stringify/sync";
 import { SYSTEM_ACTOR, recordAudit, type Actor } from "../audit/audit.repo.ts";
 import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
 import { AppError } from "../../lib/errors.ts";
-import { findSecrets, secretMessage } from "../../lib/secrets.ts";
+import { findSecrets, secretMessage, withoutEchoedSecrets } from "../../lib/secrets.ts";
 import { can } from "../../lib/permissions.ts";
 import * as botsRepo from "../bots/bots.repo.ts";
 import { rawReferenceErrors, resolveBotInput } from "../bots/bots.resolve.ts";
@@ -183,10 +183,10 @@ export function createInventoryService(deps: { db: Db }) {
         else if (validName !== null) seen.set(validName, rec.row);
         if (!parsed.success) {
           // Owner, team and systems are still looked up, so a row's problems all show at once.
-          for (const e of rawReferenceErrors(data, refs, invalid)) err(e.field, e.message);
+          for (const e of await withoutEchoedSecrets(rawReferenceErrors(data, refs, invalid))) err(e.field, e.message);
         } else {
           const res = resolveBotInput(parsed.data, refs, domain);
-          if (!res.ok) for (const e of res.errors) err(e.field, e.message);
+          if (!res.ok) for (const e of await withoutEchoedSecrets(res.errors)) err(e.field, e.message);
           else if (rowErrors.size === 0) valid.push({ rec, input: parsed.data, resolved: res.bot });
         }
         errors.push(...rowErrors.values());

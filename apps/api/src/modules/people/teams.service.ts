@@ -1,7 +1,7 @@
 import type { TCreateTeamRequest, TUpdateTeamRequest } from "@bridle/contracts";
 import type { Db, DbOrTx } from "@bridle/db";
 import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
-import { AppError, notFound } from "../../lib/errors.ts";
+import { AppError, fieldError, notFound } from "../../lib/errors.ts";
 import { can } from "../../lib/permissions.ts";
 import { recordAudit } from "../audit/audit.repo.ts";
 import { slugify } from "../scim/scim-groups.service.ts";
@@ -35,7 +35,7 @@ export function createTeamsService(deps: { db: Db }) {
   }
 
   const nameTaken = (name: string) =>
-    new AppError("conflict", `A team named ${name} already exists`, { issues: [{ path: "name", message: "already in use" }] });
+    new AppError("conflict", `A team named ${name} already exists`, { fields: [fieldError("name", "duplicate", "already in use")] });
 
   /**
    * Creates a team. `slug` (how bots and imports name the team) is made from the name when
@@ -49,7 +49,7 @@ export function createTeamsService(deps: { db: Db }) {
       const clash = await repo.findClash(tx, { slug: input.slug, name: input.name });
       if (clash && clash.name.toLowerCase() === input.name.toLowerCase()) throw nameTaken(clash.name);
       if (clash)
-        throw new AppError("conflict", `The slug ${input.slug} is used by the team ${clash.name}`, { issues: [{ path: "slug", message: "already in use" }] });
+        throw new AppError("conflict", `The slug ${input.slug} is used by the team ${clash.name}`, { fields: [fieldError("slug", "duplicate", "already in use")] });
       let slug = input.slug;
       if (!slug) {
         const base = slugify(input.name);
@@ -58,7 +58,7 @@ export function createTeamsService(deps: { db: Db }) {
         for (let i = 2; taken.has(slug); i++) slug = `${base}-${i}`;
       }
       const id = await repo.insertTeam(tx, { slug, name: input.name });
-      if (!id) throw new AppError("conflict", `The slug ${slug} was taken meanwhile; try again`, { issues: [{ path: "slug", message: "already in use" }] });
+      if (!id) throw new AppError("conflict", `The slug ${slug} was taken meanwhile; try again`, { fields: [fieldError("slug", "duplicate", "already in use")] });
       await recordAudit(tx, {
         actor: actorOf(ctx.principal),
         action: "team.create",

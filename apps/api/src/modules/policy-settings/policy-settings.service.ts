@@ -1,7 +1,8 @@
 import type { TPolicyResponse, TUpdateOrgPolicyRequest } from "@bridle/contracts";
 import type { Db } from "@bridle/db";
 import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
-import { AppError } from "../../lib/errors.ts";
+import { AppError, fieldError, invalidFields } from "../../lib/errors.ts";
+import { looksLikeSecret } from "../../lib/secrets.ts";
 import { can } from "../../lib/permissions.ts";
 import { notifyPolicyChanged } from "../../lib/policy-events.ts";
 import { recordAudit } from "../audit/audit.repo.ts";
@@ -32,15 +33,16 @@ export function createPolicySettingsService(deps: { db: Db }) {
       const next = { ...current, ...fields };
       const overlap = next.channelAllowlist.filter((c) => next.channelBlocklist.includes(c));
       if (overlap.length)
-        throw new AppError("validation_failed", `A channel cannot be both allowed and blocked: ${overlap.join(", ")}`, {
-          issues: [{ path: "channelAllowlist", message: `also on the blocklist: ${overlap.join(", ")}` }],
-        });
+        throw invalidFields([fieldError("channelAllowlist", "invalid", `a channel cannot be both allowed and blocked: ${overlap.join(", ")}`)]);
       await repo.savePolicy(tx, next);
       for (const [key, classification] of Object.entries(systemClassifications ?? {})) {
         if (!(await setSystemClassification(tx, key, classification)))
-          throw new AppError("validation_failed", `unknown connected system ${key}`, {
-            issues: [{ path: `systemClassifications.${key}`, message: "unknown connected system" }],
-          });
+          // The key is what was typed: quoted only when it does not look like a secret.
+          throw invalidFields([
+            (await looksLikeSecret(key))
+              ? fieldError("systemClassifications", "unknown_reference", "unknown connected system")
+              : fieldError(["systemClassifications", key], "unknown_reference", `unknown connected system ${key}`),
+          ]);
       }
       const result = await recomputeFindings(tx);
       await notifyPolicyChanged(tx, "org policy updated");

@@ -78,7 +78,7 @@ describe("identity settings", () => {
   it("refuses an http:// issuer unless BRIDLE_OIDC_ALLOW_HTTP is set, and SSO without an issuer", async () => {
     const http = await t.api({ method: "PATCH", url: "/api/v1/identity-settings", payload: { issuerUrl: "http://idp.acme.example" } });
     expect(http.statusCode).toBe(400);
-    expect(http.json().error.details.issues[0]).toMatchObject({ path: "issuerUrl", message: expect.stringMatching(/BRIDLE_OIDC_ALLOW_HTTP/) });
+    expect(http.json().error.details.fields[0]).toMatchObject({ path: ["issuerUrl"], code: "invalid_format", message: expect.stringMatching(/BRIDLE_OIDC_ALLOW_HTTP/) });
     const none = await t.api({ method: "PATCH", url: "/api/v1/identity-settings", payload: { issuerUrl: null } });
     expect(none.statusCode).toBe(400);
     expect(none.json().error.message).toMatch(/issuer URL and a client id/);

@@ -2,7 +2,7 @@ import type { TIdentitySettings, TRole, TUpdateIdentitySettingsRequest } from "@
 import type { Db, DbOrTx } from "@bridle/db";
 import type { Config } from "../../config.ts";
 import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
-import { AppError } from "../../lib/errors.ts";
+import { AppError, fieldError, invalidFields } from "../../lib/errors.ts";
 import { loadIdentitySettings } from "../../lib/identity-settings.ts";
 import { stableJson } from "../../lib/json.ts";
 import { can } from "../../lib/permissions.ts";
@@ -162,7 +162,7 @@ export function createIdentitySettingsService(deps: {
       throw new AppError(
         "conflict",
         `Single sign-on is configured by environment variables (BRIDLE_OIDC_*), so ${conflicts.join(", ")} cannot be changed here; change the variables and restart Bridle`,
-        { fields: conflicts },
+        { fields: conflicts.map((f) => fieldError(f, "invalid", "is set by environment variables (BRIDLE_OIDC_*); change it there and restart Bridle")) },
       );
     // Environment-managed fields sent unchanged (a console form sends them back) are not stored.
     const patch: TUpdateIdentitySettingsRequest = env
@@ -174,23 +174,21 @@ export function createIdentitySettingsService(deps: {
         "Bridle stores the client secret only encrypted: set BRIDLE_ENCRYPTION_KEY (32 bytes, e.g. `openssl rand -base64 32`) and restart, then save the secret again",
       );
     if (patch.issuerUrl?.startsWith("http:") && !config.BRIDLE_OIDC_ALLOW_HTTP && !deps.httpIssuers?.includes(patch.issuerUrl))
-      throw new AppError("validation_failed", "The issuer URL must use https://", {
-        issues: [{ path: "issuerUrl", message: "must be https:// (BRIDLE_OIDC_ALLOW_HTTP=true allows http:// for a development provider)" }],
-      });
+      throw invalidFields(
+        [fieldError("issuerUrl", "invalid_format", "must be https:// (BRIDLE_OIDC_ALLOW_HTTP=true allows http:// for a development provider)")],
+        "The issuer URL must use https://",
+      );
     const result = await db.transaction(async (tx) => {
       const current = await effective(tx);
       const { clientSecret, roleMapping, scopes, ...rest } = stripUndefined(patch);
       const next = { ...current, ...rest };
       if (next.ssoEnabled && (!next.issuerUrl || !next.clientId))
-        throw new AppError("validation_failed", "Single sign-on needs an issuer URL and a client id", {
-          issues: [{ path: next.issuerUrl ? "clientId" : "issuerUrl", message: "required while ssoEnabled is true" }],
-        });
+        throw invalidFields([fieldError(next.issuerUrl ? "clientId" : "issuerUrl", "required", "needed while single sign-on is on")], "Single sign-on needs an issuer URL and a client id");
       const touchesLockout = ["bootstrapAdminEnabled", "ssoEnabled", "issuerUrl", "clientId"].some((f) => f in patch);
       if (touchesLockout && !next.bootstrapAdminEnabled && !ssoReady(next))
-        throw new AppError(
-          "validation_failed",
+        throw invalidFields(
+          [fieldError("bootstrapAdminEnabled", "invalid", "stays on until single sign-on is configured and enabled")],
           "Keep the local bootstrap admin enabled until single sign-on is configured and enabled: otherwise nobody could sign in",
-          { issues: [{ path: "bootstrapAdminEnabled", message: "needs single sign-on enabled" }] },
         );
       const change: repo.IdentitySettingsChange = { ...rest };
       if (roleMapping) change.roleMapping = dedupeMapping(roleMapping);

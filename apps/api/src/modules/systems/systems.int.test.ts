@@ -81,7 +81,7 @@ describe("connected systems", () => {
   it("validates keys, names and classifications, and refuses a key in use", async () => {
     const bad = await admin("POST", "/api/v1/systems", { key: "Git Hub!", name: "", classification: "secret" });
     expect(bad.statusCode).toBe(400);
-    expect(new Set((bad.json().error.details.issues as { path: string }[]).map((i) => i.path.replace(/^body\./, "")))).toEqual(new Set(["key", "name", "classification"]));
+    expect(new Set((bad.json().error.details.fields as { path: string[] }[]).map((i) => i.path.join(".")))).toEqual(new Set(["key", "name", "classification"]));
     const dup = await admin("POST", "/api/v1/systems", { key: "github", name: "Another GitHub", classification: "neither" });
     expect(dup.statusCode).toBe(409);
     expect(dup.json().error.message).toBe("A connected system with the key github already exists");

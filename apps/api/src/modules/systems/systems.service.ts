@@ -8,7 +8,7 @@ import type {
 } from "@bridle/contracts";
 import type { Db, DbOrTx } from "@bridle/db";
 import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
-import { AppError, notFound } from "../../lib/errors.ts";
+import { AppError, fieldError, notFound } from "../../lib/errors.ts";
 import { can } from "../../lib/permissions.ts";
 import { notifyPolicyChanged } from "../../lib/policy-events.ts";
 import { recordAudit, type Actor } from "../audit/audit.repo.ts";
@@ -138,7 +138,7 @@ export function createSystemsService(deps: { db: Db }) {
       const id = await repo.insertSystem(tx, values);
       if (!id)
         throw new AppError("conflict", `A connected system with the key ${input.key} already exists`, {
-          issues: [{ path: "key", message: "already in use" }],
+          fields: [fieldError("key", "duplicate", "already in use")],
         });
       const recomputed = await afterCatalogChange(tx, `connected system ${input.key} added`);
       await recordAudit(tx, {

@@ -2,7 +2,7 @@ import type { TPermission } from "@bridle/contracts";
 import type { Db } from "@bridle/db";
 import { actorOf, type RequestCtx } from "../../lib/context.ts";
 import { hashToken, newToken } from "../../lib/crypto.ts";
-import { AppError, notFound } from "../../lib/errors.ts";
+import { fieldError, invalidFields, notFound } from "../../lib/errors.ts";
 import { recordAudit } from "../audit/audit.repo.ts";
 import * as repo from "./tokens.repo.ts";
 
@@ -22,9 +22,7 @@ export function createTokensService(deps: { db: Db }) {
     // A token made with a token may not widen what that token could do.
     const outside = input.scopes.filter((s) => !ctx.principal.permissions.includes(s));
     if (outside.length)
-      throw new AppError("validation_failed", `You cannot give a token permissions you do not have: ${outside.join(", ")}`, {
-        issues: [{ path: "scopes", message: `not yours: ${outside.join(", ")}` }],
-      });
+      throw invalidFields([fieldError("scopes", "invalid_choice", `you cannot give a token permissions you do not have: ${outside.join(", ")}`)]);
     const token = newToken("brdl_pat");
     const created = await db.transaction(async (tx) => {
       const t = await repo.insertPersonalToken(tx, {

@@ -4,6 +4,7 @@ import { Alert, Button, Grid, Group, Modal, Select, Stack, Text, TextInput, Text
 import { notifications } from "@mantine/notifications";
 import { useNavigate } from "@tanstack/react-router";
 import { useState } from "react";
+import { useKeepOnSessionEnd, useKeptValues } from "../../../lib/kept-forms.ts";
 import type { FormEvent } from "react";
 import { MutationErrorAlert } from "../../../components/MutationErrorAlert.tsx";
 import { errorLookup, formIssues } from "../../../lib/form-errors.ts";
@@ -36,6 +37,9 @@ function goldenRuleWarning(preview: TApprovalPreview): string {
 }
 
 /** "Request scope expansion" on the bot page: the owner asks for a grant, with a live preview of its effect. */
+/** The id under which the form's values are kept when the session ends. */
+export const scopeExpansionFormId = (botId: string) => `scope-expansion:${botId}`;
+
 export function ScopeExpansionModal({ bot, opened, onClose }: { bot: TBot; opened: boolean; onClose: () => void }) {
   return (
     <Modal opened={opened} onClose={onClose} title={`Request scope expansion for ${bot.name}`} size={1080} closeOnClickOutside={false} closeButtonProps={{ "aria-label": "Close" }}>
@@ -49,7 +53,10 @@ function ScopeExpansionForm({ bot, onClose }: { bot: TBot; onClose: () => void }
   const navigate = useNavigate();
   const systems = useSystems();
   const create = useCreateApprovalRequest();
-  const [values, setValues] = useState<ScopeExpansionValues>(() => initialValues(bot));
+  // What was typed before a session ended comes back after sign-in (lib/kept-forms.ts).
+  const kept = useKeptValues<ScopeExpansionValues>(scopeExpansionFormId(bot.id));
+  const [values, setValues] = useState<ScopeExpansionValues>(() => kept ?? initialValues(bot));
+  useKeepOnSessionEnd(scopeExpansionFormId(bot.id), values);
   const catalog = systems.data ?? [];
 
   const allowedSystems = proposedAllowedSystems(values, bot, catalog);

@@ -4,6 +4,7 @@ import { useState } from "react";
 import type { FormEvent } from "react";
 import { LoadingBlock } from "../../../components/states.tsx";
 import { buildUrl, errorMessage, isUnauthorized } from "../../../lib/api.ts";
+import { hasKeptForms } from "../../../lib/kept-forms.ts";
 import { BrandMark } from "../components/BrandMark.tsx";
 import { useAuthProviders, useLogin } from "../queries.ts";
 import { SSO_ERROR_GENERIC, ssoErrorMessage } from "../sso-errors.ts";
@@ -74,6 +75,8 @@ export function LoginPage() {
   const router = useRouter();
   const location = useRouterState({ select: (state) => ({ pathname: state.location.pathname, searchStr: state.location.searchStr }) });
   const ssoError = new URLSearchParams(location.searchStr).get("ssoError");
+  // A form was open when the session ended: its values wait in this tab (lib/kept-forms.ts).
+  const [keptForms] = useState(hasKeptForms);
 
   const ssoEnabled = providers.data?.sso.enabled ?? false;
   const localEnabled = providers.data ? providers.data.local.enabled : true;
@@ -120,6 +123,11 @@ export function LoginPage() {
         </Stack>
         <Paper withBorder shadow="sm" p="xl" radius="md">
           <Stack>
+            {keptForms && (
+              <Alert color="orange" variant="light" title="Your session ended; sign in again to save" role="status" data-testid="session-ended">
+                Nothing was saved. What you typed is kept, and the form comes back after you sign in.
+              </Alert>
+            )}
             {ssoError && (
               <Alert color="red" variant="light" title={SSO_ERROR_GENERIC} role="alert" data-testid="sso-error">
                 {ssoErrorMessage(ssoError)}

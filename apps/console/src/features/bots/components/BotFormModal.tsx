@@ -25,6 +25,7 @@ import type { FormEvent, ReactNode } from "react";
 import { errorMessage, fieldIssues, isApiError } from "../../../lib/api.ts";
 import type { FieldIssue } from "../../../lib/api.ts";
 import { humanize } from "../../../lib/format.ts";
+import { useKeepOnSessionEnd, useKeptValues } from "../../../lib/kept-forms.ts";
 import { useCan } from "../../auth/permissions.tsx";
 import { useMe } from "../../auth/queries.ts";
 import { usePeople, useSystems, useTeams } from "../../directory/queries.ts";
@@ -47,6 +48,9 @@ type Props = {
   bot?: TBot;
   onSaved?: (bot: TBot) => void;
 };
+
+/** The id under which the form's values are kept when the session ends (lib/kept-forms.ts). */
+export const botFormId = (botId?: string) => `bot:${botId ?? "new"}`;
 
 /** Register (POST /api/v1/bots) or edit (PATCH /api/v1/bots/{id}) a bot. */
 export function BotFormModal({ opened, onClose, bot, onSaved }: Props) {
@@ -102,11 +106,15 @@ function BotForm({ bot, onClose, onSaved }: Omit<Props, "opened">) {
   const can = useCan();
   // Without bots.write_all a person registers and keeps bots under their own name only (the API refuses others).
   const ownerFixed = !can("bots.write_all");
+  // Values typed before the session ended come back after sign-in, with the version they were based on.
+  const kept = useKeptValues<{ values: BotFormValues; version: number }>(botFormId(bot?.id));
   const [values, setValues] = useState<BotFormValues>(() => {
+    if (kept) return kept.values;
     const initial = toFormValues(bot);
     return !bot && ownerFixed && me.data ? { ...initial, owner: me.data.email } : initial;
   });
-  const [version, setVersion] = useState(bot?.version ?? 0);
+  const [version, setVersion] = useState(kept?.version ?? bot?.version ?? 0);
+  useKeepOnSessionEnd(botFormId(bot?.id), { values, version });
   const errorRef = useRef<HTMLDivElement>(null);
 
   // The submit button is at the foot of a long form: bring the server's answer into view.
@@ -205,6 +213,11 @@ function BotForm({ bot, onClose, onSaved }: Omit<Props, "opened">) {
             </Stack>
           </Alert>
         )}
+        {kept && mutation.isIdle && (
+          <Alert color="blue" variant="light" title="Your changes are back" data-testid="bot-form-resumed">
+            <Text size="sm">Your session ended before this was saved. Check what you typed, then save.</Text>
+          </Alert>
+        )}
         {mutation.isError && !conflict && (
           <Alert color="red" variant="light" title="The bot was not saved" role="alert" data-testid="bot-form-errors">
             <Text size="sm">{errorMessage(mutation.error)}</Text>
@@ -212,7 +225,7 @@ function BotForm({ bot, onClose, onSaved }: Omit<Props, "opened">) {
               <List size="sm" mt="xs" spacing={2}>
                 {issues.map((issue, index) => (
                   <List.Item key={`${issue.path}-${index}`}>
-                    {issue.path ? <strong>{issue.path}: </strong> : null}
+                    {issue.path && !issue.labelled ? <strong>{issue.path}: </strong> : null}
                     {issue.message}
                   </List.Item>
                 ))}

@@ -7,7 +7,8 @@ import { EmptyBlock, ErrorBlock, LoadingBlock } from "../../../components/states
 import { errorMessage } from "../../../lib/api.ts";
 import { canRegisterBot, useCan } from "../../auth/permissions.tsx";
 import { useFindingKindTitles, useFindingsOverview } from "../../findings/queries.ts";
-import { BotFormModal } from "./BotFormModal.tsx";
+import { BotFormModal, botFormId } from "./BotFormModal.tsx";
+import { useReopenKeptForm } from "../../../lib/kept-forms.ts";
 import { BotTable } from "./BotTable.tsx";
 import type { SortState } from "./BotTable.tsx";
 import { InventoryFilters } from "./InventoryFilters.tsx";
@@ -56,6 +57,8 @@ export function InventoryView({ title, description, search, onSearch, onReset, f
   const titleOf = useFindingKindTitles();
   const list = useBotList({ ...search, ...fixed });
   const [formOpened, form] = useDisclosure(false);
+  // Re-opens the registration form a session end interrupted, with what was typed.
+  useReopenKeptForm(botFormId(), form.open);
   const mayRegister = canRegisterBot(can);
 
   const sortState: SortState = { sort: search.sort ?? "name", order: search.order ?? "asc" };

@@ -9,7 +9,8 @@ import { PageHeader } from "../../../components/PageHeader.tsx";
 import { EmptyBlock, ErrorBlock, LoadingBlock } from "../../../components/states.tsx";
 import { isApiError } from "../../../lib/api.ts";
 import { formatDate, formatDateTime, humanize, isPast } from "../../../lib/format.ts";
-import { BotFormModal } from "../components/BotFormModal.tsx";
+import { BotFormModal, botFormId } from "../components/BotFormModal.tsx";
+import { useReopenKeptForm } from "../../../lib/kept-forms.ts";
 import { DataAccessBadge, EnvironmentBadge, FindingCountBadge, StatusBadge } from "../components/badges.tsx";
 import { FindingList } from "../components/FindingList.tsx";
 import { Fact, FactList, Missing, NotSet } from "../components/FactList.tsx";
@@ -127,6 +128,8 @@ function BotDetails({ bot }: { bot: TBot }) {
   const me = useMe();
   const mayEdit = canManageBot(me.data, bot);
   const owner = bot.owner;
+  // Re-opens an edit a session end interrupted, with what was typed.
+  useReopenKeptForm(mayEdit ? botFormId(bot.id) : null, edit.open);
 
   return (
     <>

@@ -6,6 +6,7 @@ import { useState } from "react";
 import type { FormEvent } from "react";
 import { EmptyBlock } from "../../../components/states.tsx";
 import { errorMessage, fieldIssues, isApiError } from "../../../lib/api.ts";
+import { useKeepOnSessionEnd, useKeptValues } from "../../../lib/kept-forms.ts";
 import { useCan } from "../../auth/permissions.tsx";
 import { useUpdatePolicy } from "../queries.ts";
 
@@ -60,7 +61,10 @@ function toRequest(values: Values, data: TPolicyResponse): TUpdateOrgPolicyReque
 export function PolicyForm({ data }: { data: TPolicyResponse }) {
   const can = useCan();
   const update = useUpdatePolicy();
-  const [values, setValues] = useState<Values>(() => toValues(data));
+  // What was typed before a session ended comes back after sign-in (lib/kept-forms.ts).
+  const kept = useKeptValues<Values>("policy");
+  const [values, setValues] = useState<Values>(() => kept ?? toValues(data));
+  useKeepOnSessionEnd("policy", values);
   const set = <K extends keyof Values>(key: K, value: Values[K]) => setValues((previous) => ({ ...previous, [key]: value }));
 
   const mayEdit = can("policy.update");
@@ -100,7 +104,7 @@ export function PolicyForm({ data }: { data: TPolicyResponse }) {
               <List size="sm" mt="xs" spacing={2}>
                 {issues.map((issue, index) => (
                   <List.Item key={`${issue.path}-${index}`}>
-                    {issue.path ? <strong>{issue.path}: </strong> : null}
+                    {issue.path && !issue.labelled ? <strong>{issue.path}: </strong> : null}
                     {issue.message}
                   </List.Item>
                 ))}

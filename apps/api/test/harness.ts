@@ -27,16 +27,8 @@ const adminInject = (app: FastifyInstance) => (o: InjectOptions) =>
 
 /** A real app on a fresh database cloned from the run's migrated template, seeded like `pnpm start`. */
 export async function createTestApp(opts: { seed?: "demo" | "none"; env?: Record<string, string> } = {}): Promise<TestApp> {
-  const admin = inject("adminDatabaseUrl");
-  const name = `${inject("templateDatabase")}_f${randomBytes(4).toString("hex")}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`create database ${name} template ${inject("templateDatabase")}`);
-  await client.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
   const config = loadConfig({
-    DATABASE_URL: url.toString(),
+    DATABASE_URL: await freshDatabase(),
     BRIDLE_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
     BRIDLE_BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
     BRIDLE_SEED: opts.seed ?? "demo",
@@ -47,6 +39,23 @@ export async function createTestApp(opts: { seed?: "demo" | "none"; env?: Record
   });
   const database = await createDb({ databaseUrl: config.DATABASE_URL, poolSize: 5 });
   await prepareDatabase(config, database, () => {});
+  return startApp(config, database);
+}
+
+/** A fresh database cloned from the run's migrated template; returns its URL. */
+export async function freshDatabase(): Promise<string> {
+  const admin = inject("adminDatabaseUrl");
+  const name = `${inject("templateDatabase")}_f${randomBytes(4).toString("hex")}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`create database ${name} template ${inject("templateDatabase")}`);
+  await client.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function startApp(config: TestApp["config"], database: DbHandle): Promise<TestApp> {
   const app = await buildApp({ config, database, logger: false });
   await app.ready();
   return {
@@ -66,19 +75,7 @@ export async function createTestApp(opts: { seed?: "demo" | "none"; env?: Record
  * pool) on the same database, as two servers behind a load balancer. Close it before the first.
  */
 export async function createReplica(t: TestApp): Promise<TestApp> {
-  const database = await createDb({ databaseUrl: t.config.DATABASE_URL, poolSize: 5 });
-  const app = await buildApp({ config: t.config, database, logger: false });
-  await app.ready();
-  return {
-    app,
-    database,
-    api: adminInject(app),
-    close: async () => {
-      await app.close();
-      await database.close();
-    },
-    config: t.config,
-  };
+  return startApp(t.config, await createDb({ databaseUrl: t.config.DATABASE_URL, poolSize: 5 }));
 }
 
 /** Signs in through the real login route; returns the cookie header and CSRF token. */

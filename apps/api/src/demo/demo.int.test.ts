@@ -1,11 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { REPO_ROOT } from "@bridle/db";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { ADMIN_TOKEN, createTestApp } from "../../test/harness.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ADMIN_TOKEN, createTestApp, freshDatabase } from "../../test/harness.ts";
 import { createTestBrowser } from "../../test/test-browser.ts";
 import { loadConfig } from "../config.ts";
 import { createDemoIdp, demoModeOf } from "./demo-idp.ts";
@@ -26,17 +24,6 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function freshDatabase(): Promise<string> {
-  const admin = inject("adminDatabaseUrl");
-  const name = `${inject("templateDatabase")}_f${randomBytes(4).toString("hex")}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`create database ${name} template ${inject("templateDatabase")}`);
-  await client.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 type Server = { base: string; port: number; output: () => string; stop: () => Promise<void> };
 

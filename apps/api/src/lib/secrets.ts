@@ -1,5 +1,6 @@
 import { lintSource } from "@secretlint/core";
 import { creator as recommended } from "@secretlint/secretlint-rule-preset-recommend";
+import { fieldError, invalidFields } from "./errors.ts";
 
 export type SecretHit = { line: number; rule: string; kind: string };
 /** A secret found in a text: `[start, end)` in UTF-16 code units (JavaScript string indices). */
@@ -134,4 +135,18 @@ export async function withoutEchoedSecrets<T extends { message: string; echoed?:
     const secret = echoed !== undefined && Array.from({ length: span }, (_, k) => lineOf[i]! + k).some((l) => hitLines.has(l));
     return secret ? { ...rest, message: withoutValue ?? "A value here looks like a secret; Bridle stores references to secrets, never their values" } : rest;
   });
+}
+
+/**
+ * Refuses input that carries a secret value in any of its fields: 400 `validation_failed` with one
+ * `looks_like_secret` field error per field (named by its top-level key), never the value.
+ * One scan for the whole record. Used by every write that stores free text people will read.
+ */
+export async function refuseSecretFields(input: Record<string, unknown>): Promise<void> {
+  const fields = Object.entries(input)
+    .filter(([, v]) => v !== undefined && v !== null)
+    .map(([k, v]) => `${k}\t${JSON.stringify(v)}`);
+  const hits = await findSecrets(fields.join("\n"));
+  if (!hits.length) return;
+  throw invalidFields(hits.map((h) => fieldError(fields[h.line - 1]?.split("\t")[0] ?? "", "looks_like_secret", secretMessage(h))));
 }

@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
 import { AppError, fieldError, invalidFields, notFound } from "../../lib/errors.ts";
 import { can, canManageBot } from "../../lib/permissions.ts";
-import { findSecrets, secretMessage } from "../../lib/secrets.ts";
+import { refuseSecretFields } from "../../lib/secrets.ts";
 import { recordAudit } from "../audit/audit.repo.ts";
 import { getBotDetail } from "../bots/bots.repo.ts";
 import { assess, qualifiedScope, type Assessment, type ScopeExpansion } from "./approvals.effect.ts";
@@ -96,8 +96,7 @@ export function createApprovalsService(deps: { db: Db }) {
    */
   async function create(ctx: RequestCtx, body: TCreateApprovalRequest): Promise<TApprovalRequest> {
     const now = new Date();
-    const hits = await findSecrets(`${body.justification}\n${JSON.stringify(body.payload)}`);
-    if (hits[0]) throw invalid("justification", `The request ${secretMessage(hits[0])}`);
+    await refuseSecretFields({ justification: body.justification, payload: body.payload });
     const { bot, assessment } = await prepare(ctx, body, now);
     const has = (code: string) => assessment.reasons.find((r) => r.code === code);
     const exists = has("grant_exists");

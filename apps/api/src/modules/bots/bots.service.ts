@@ -12,7 +12,7 @@ import type { z } from "zod";
 import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
 import { AppError, fieldError, invalidFields, notFound } from "../../lib/errors.ts";
 import { can, canManageBot, canReadBot } from "../../lib/permissions.ts";
-import { findSecrets, secretMessage, withoutEchoedSecrets } from "../../lib/secrets.ts";
+import { findSecrets, refuseSecretFields, secretMessage, withoutEchoedSecrets } from "../../lib/secrets.ts";
 import { notifyPolicyChanged } from "../../lib/policy-events.ts";
 import { recordAudit } from "../audit/audit.repo.ts";
 import { expectedBotEmail } from "@bridle/policy";
@@ -80,7 +80,7 @@ export function createBotsService(deps: { db: Db }) {
   async function create(ctx: RequestCtx, input: TBotInputParsed): Promise<TBot> {
     if (!can(ctx.principal, "bots.write_all") && input.owner.toLowerCase() !== ctx.principal.email.toLowerCase())
       throw await denied(db, ctx, { action: "bot.create", resourceType: "bot", what: "register a bot for another owner" });
-    await refuseSecrets(input);
+    await refuseSecretFields(input);
     // Scope comes through approvals (DESIGN.md "Approval request"): only admins and IT register a
     // bot with grants, channels or internal data access, and only admins record an exception.
     const empty = scopeOf({ grants: [], channels: [], internalDataAccess: "none" });
@@ -152,7 +152,7 @@ export function createBotsService(deps: { db: Db }) {
     });
     if (!merged.success) throw invalidFields(toFieldErrors(merged.error.issues));
     const next = merged.data;
-    await refuseSecrets(next);
+    await refuseSecretFields(next);
     const before = scopeOf(base);
     const after = scopeOf(next);
     const scopeChanged = (Object.keys(before) as (keyof typeof before)[]).filter((k) => before[k] !== after[k]);
@@ -241,14 +241,6 @@ export function createBotsService(deps: { db: Db }) {
       });
     });
     return get(ctx, id);
-  }
-
-  /** Refuses input that carries a secret value anywhere (400), naming the field, never the value. */
-  async function refuseSecrets(input: TBotInputParsed) {
-    const fields = Object.entries(input).map(([k, v]) => `${k}\t${JSON.stringify(v)}`);
-    const hits = await findSecrets(fields.join("\n"));
-    if (!hits.length) return;
-    throw invalidFields(hits.map((h) => fieldError(fields[h.line - 1]?.split("\t")[0] ?? "", "looks_like_secret", secretMessage(h))));
   }
 
   /**

@@ -127,4 +127,13 @@ describe("team management", () => {
     expect((await as(null, "DELETE", `/api/v1/teams/${scimTeam!.id}`)).statusCode).toBe(409);
     expect((await as(null, "GET", `/api/v1/teams/${scimTeam!.id}`)).json()).toMatchObject({ name: "SRE", managedBy: "identity_provider" });
   });
+
+  it("refuses a secret as a team name, never echoing it", async () => {
+    const token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8";
+    const res = await as(itToken, "POST", "/api/v1/teams", { name: `Team ${token}` });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details.fields).toEqual([{ path: ["name"], code: "looks_like_secret", message: expect.any(String) }]);
+    expect(res.body).not.toContain(token);
+    expect((await list()).items.filter((team) => team.name.includes("ghp_"))).toEqual([]);
+  });
 });

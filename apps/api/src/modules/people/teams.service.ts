@@ -2,6 +2,7 @@ import type { TCreateTeamRequest, TUpdateTeamRequest } from "@bridle/contracts";
 import type { Db, DbOrTx } from "@bridle/db";
 import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
 import { AppError, fieldError, notFound } from "../../lib/errors.ts";
+import { refuseSecretFields } from "../../lib/secrets.ts";
 import { can } from "../../lib/permissions.ts";
 import { recordAudit } from "../audit/audit.repo.ts";
 import { slugify } from "../scim/scim-groups.service.ts";
@@ -44,6 +45,7 @@ export function createTeamsService(deps: { db: Db }) {
    */
   async function create(ctx: RequestCtx, input: TCreateTeamRequest): Promise<string> {
     await requireManage(ctx, "team.create", null, "create teams");
+    await refuseSecretFields(input);
     return db.transaction(async (tx) => {
       if (await repo.scimEnabledLocked(tx)) throw new AppError("conflict", SCIM_ON);
       const clash = await repo.findClash(tx, { slug: input.slug, name: input.name });
@@ -75,6 +77,7 @@ export function createTeamsService(deps: { db: Db }) {
   /** Renames a team; the slug stays (bots and imports use it). */
   async function update(ctx: RequestCtx, id: string, patch: TUpdateTeamRequest): Promise<void> {
     await requireManage(ctx, "team.update", id, "rename teams");
+    await refuseSecretFields(patch);
     await db.transaction(async (tx) => {
       const team = await writable(tx, id);
       if (team.name === patch.name) return;

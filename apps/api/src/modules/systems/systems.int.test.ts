@@ -146,4 +146,18 @@ describe("connected systems", () => {
     expect((await admin("DELETE", `/api/v1/systems/${notes.id}`)).json()).toEqual({ recomputed: 1 });
     expect(await botFindings(bots[0]!.id)).toContain("golden_rule");
   });
+
+  it("refuses a secret in a system's name or description, naming the field, never the value, and stores nothing", async () => {
+    const token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8";
+    const res = await admin("POST", "/api/v1/systems", { key: "wiki", name: "Wiki", classification: "internal_data", description: `token ${token}` });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details.fields).toEqual([{ path: ["description"], code: "looks_like_secret", message: expect.any(String) }]);
+    expect(res.body).not.toContain(token);
+    expect(await system("wiki")).toBeUndefined();
+    const github = await system("github");
+    const edit = await admin("PATCH", `/api/v1/systems/${github.id}`, { name: token });
+    expect(edit.statusCode).toBe(400);
+    expect(edit.json().error.details.fields.map((f: { path: string[] }) => f.path)).toEqual([["name"]]);
+    expect((await system("github")).name).toBe(github.name);
+  });
 });

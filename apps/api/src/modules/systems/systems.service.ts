@@ -9,6 +9,7 @@ import type {
 import type { Db, DbOrTx } from "@bridle/db";
 import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
 import { AppError, fieldError, notFound } from "../../lib/errors.ts";
+import { refuseSecretFields } from "../../lib/secrets.ts";
 import { can } from "../../lib/permissions.ts";
 import { notifyPolicyChanged } from "../../lib/policy-events.ts";
 import { recordAudit, type Actor } from "../audit/audit.repo.ts";
@@ -133,6 +134,7 @@ export function createSystemsService(deps: { db: Db }) {
    */
   async function create(ctx: RequestCtx, input: TCreateSystemRequest): Promise<TSystemDetail & { recomputed: number }> {
     await requireManage(ctx, "add connected systems", null, "system.create");
+    await refuseSecretFields(input);
     const values = { key: input.key, name: input.name, classification: input.classification, description: input.description ?? null };
     const { id, recomputed } = await db.transaction(async (tx) => {
       const id = await repo.insertSystem(tx, values);
@@ -161,6 +163,7 @@ export function createSystemsService(deps: { db: Db }) {
    */
   async function update(ctx: RequestCtx, id: string, patch: TUpdateSystemRequest): Promise<TSystemDetail & { recomputed: number }> {
     await requireManage(ctx, "change connected systems", id, "system.update");
+    await refuseSecretFields(patch);
     const recomputed = await db.transaction(async (tx) => {
       const before = await repo.lockSystem(tx, id);
       if (!before) throw notFound("Connected system");

@@ -297,6 +297,54 @@ describe("inventory import keeps what the file does not mention", () => {
     expect(labelledBack.json()).toMatchObject({ created: 0, updated: 0 });
   });
 
+  it("removing a recorded exception is changing it: admins only, as on the bot's page (IT is refused, the exception stays)", async () => {
+    const bot = (exception: string) => `bots:
+  - name: acme-exception-removal-bot
+    owner: daniel.kim@acme.example
+    team: platform
+    purpose: Posts release notes to the company chat
+    environment: test
+    internalDataAccess: internal
+    channels: [slack-internal]
+    exception:${exception}
+`;
+    const recorded = bot(`
+      status: approved
+      businessPurpose: Release notes need the changelog and the chat
+      allowedSystems: [github]
+      allowedChannels: [slack-internal]
+      dataClassification: internal
+      approvalRequirements: Every post is approved by the release manager
+      expiresAt: "2027-06-30"`);
+    expect((await post(recorded, "application/yaml", false)).statusCode).toBe(200);
+    const exceptions = async () => {
+      const [row] = await t.database.db.select({ id: bots.id }).from(bots).where(eq(bots.name, "acme-exception-removal-bot"));
+      return t.database.db.select().from(goldenRuleExceptions).where(eq(goldenRuleExceptions.botId, row!.id));
+    };
+    const before = await exceptions();
+    expect(before.map((e) => [e.status, e.approvedBy])).toEqual([["approved", "admin@acme.example"]]);
+
+    const it = await tokenFor(t.database, "sam.taylor@acme.example");
+    const asIt = (dryRun: boolean) =>
+      t.app.inject({
+        method: "POST",
+        url: `/api/v1/inventory/import?dryRun=${dryRun}`,
+        headers: { authorization: `Bearer ${it}`, "content-type": "application/yaml" },
+        payload: bot(" null"),
+      });
+    for (const dryRun of [true, false]) {
+      const refused = await asIt(dryRun);
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().error.details.rows).toMatchObject([{ field: "exception", message: expect.stringMatching(/only admins/) }]);
+    }
+    expect(await exceptions()).toEqual(before);
+
+    // An admin may remove it.
+    const removed = await post(bot(" null"), "application/yaml", false);
+    expect(removed.json()).toMatchObject({ updated: 1 });
+    expect(await exceptions()).toEqual([]);
+  });
+
   it("the demo organization's seed keeps its exceptions' approvals as written", async () => {
     const [row] = await t.database.db
       .select({ approvedBy: goldenRuleExceptions.approvedBy })

@@ -176,7 +176,9 @@ export function createInventoryService(deps: { db: Db }) {
           if (same) parsed.data.exception = undefined;
           // Golden Rule exceptions are approved by security; only admins may record one directly.
           else if (!mayRecordException) err("exception", "only admins may import a Golden Rule exception; request it for approval instead");
-        }
+        } else if (parsed.success && parsed.data.exception === null && stored?.exception && !mayRecordException)
+          // Removing a recorded exception changes it too (as PATCH /bots/{id} rules): admins only.
+          err("exception", "only admins may remove a Golden Rule exception; leave the exception in the file, or ask an admin");
         const validName = parsed.success ? parsed.data.name : !invalid.has("name") && name !== null ? name.trim() : null;
         const firstRow = validName === null ? undefined : seen.get(validName);
         if (validName !== null && firstRow !== undefined) err("name", `duplicate bot name ${validName}: also on row ${firstRow}`);

@@ -332,12 +332,24 @@ describe("inventory import keeps what the file does not mention", () => {
         headers: { authorization: `Bearer ${it}`, "content-type": "application/yaml" },
         payload: bot(" null"),
       });
+    const deniedImports = () =>
+      t.database.db
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.action, "inventory.import"), eq(auditEvents.outcome, "denied")))
+        .orderBy(auditEvents.seq);
+    const deniedBefore = (await deniedImports()).length;
     for (const dryRun of [true, false]) {
       const refused = await asIt(dryRun);
       expect(refused.statusCode).toBe(400);
       expect(refused.json().error.details.rows).toMatchObject([{ field: "exception", message: expect.stringMatching(/only admins/) }]);
     }
     expect(await exceptions()).toEqual(before);
+    // The attempt to write (not the dry run) is audited as denied, naming what was refused.
+    const denied = (await deniedImports()).slice(deniedBefore);
+    expect(denied.map((e) => [e.actorLabel, (e.details as { refused?: unknown }).refused])).toEqual([
+      ["sam.taylor@acme.example", ["acme-exception-removal-bot: remove a Golden Rule exception"]],
+    ]);
 
     // An admin may remove it.
     const removed = await post(bot(" null"), "application/yaml", false);

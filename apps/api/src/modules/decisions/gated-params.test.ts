@@ -86,6 +86,14 @@ describe("prepareGatedParams: characters an approver cannot see", () => {
     expect(p.shown.params).toEqual({ cmd: `${hidden}\n\tls` });
   });
 
+  it("shows characters that render as nothing (variation selectors, Hangul fillers, the grapheme joiner) too", async () => {
+    // `rm report\uFE0F` names another file than `rm report`, and looks the same.
+    const p = await prepareGatedParams("shell.exec", { cmd: "rm report\uFE0F \u3164 a\u034Fb" }, undefined);
+    if (!p.ok) throw new Error("expected ok");
+    expect(p.shown.command).toBe("rm report\\uFE0F \\u3164 a\\u034Fb");
+    expect(p.shown.paramsText).toBe('{\n  "cmd": "rm report\\ufe0f \\u3164 a\\u034fb"\n}');
+  });
+
   it("shows the same escapes in object keys", async () => {
     const p = await prepareGatedParams("config.change_production", { "path\u202E": "x" }, undefined);
     if (!p.ok) throw new Error("expected ok");

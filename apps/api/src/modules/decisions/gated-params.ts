@@ -100,10 +100,11 @@ export async function redactSecrets(value: unknown): Promise<{ value: unknown; r
 /**
  * Characters an approver cannot see or that change how the rest is shown: control characters
  * (ESC sequences, carriage return, C1), format characters (Unicode direction overrides and
- * isolates, zero-width characters, tag characters) and line/paragraph separators. Newline and tab
- * are kept: they show as what they are.
+ * isolates, zero-width characters, tag characters), line/paragraph separators, and the other
+ * characters Unicode says render as nothing (Default_Ignorable_Code_Point: variation selectors,
+ * Hangul fillers, the grapheme joiner). Newline and tab are kept: they show as what they are.
  */
-const HIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+const HIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
 const hex = (n: number) => n.toString(16).toUpperCase().padStart(4, "0");
 
 /** `text` with every HIDDEN character but newline and tab written as `\uXXXX` (`\u{XXXXX}` above U+FFFF). */

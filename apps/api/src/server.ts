@@ -19,11 +19,15 @@ try {
   const admin = await prepareDatabase(config, database, (m) => app.log.info(m));
   const demoSso = await syncDemoSso(database.db, demoIdp);
   if (demoSso === "switched_off") app.log.warn("single sign-on pointed at the demo sign-in provider, which runs only in demo mode: it is now off");
+  // BRIDLE_SEED defaults to demo: on an organization of its own, the demo sign-in stays shut.
+  const demo = demoIdp && demoSso !== "not_demo_org" ? demoIdp : null;
+  if (demoIdp && !demo)
+    app.log.warn("BRIDLE_SEED is demo (the default) but this database holds an organization of its own: the demo sign-in is not offered; set BRIDLE_SEED=none");
   await database.db.transaction((tx) => recomputeFindings(tx));
   await app.listen({ port: config.PORT, host: config.HOST });
   // Demo mode: one pending request of each kind on a fresh database; later, a new gated action when
   // the bot's last one is no longer pending. A demo without them is still a demo: log, keep serving.
-  if (demoIdp) {
+  if (demo) {
     const ttl = config.BRIDLE_SESSION_TTL_HOURS * 3_600_000;
     await (admin.orgSeeded ? seedDemoRequests(app, database.db, ttl) : renewDemoGatedAction(app, database.db, ttl)).catch((err: unknown) =>
       app.log.error({ err }, "the demo's pending approval requests could not be opened"),
@@ -31,10 +35,10 @@ try {
   }
   const url = config.BRIDLE_PUBLIC_URL ?? `http://localhost:${config.PORT}`;
   const demoLines =
-    demoIdp && demoSso !== "kept_own"
+    demo && demoSso !== "kept_own"
       ? [
           `  Try every persona: choose "Sign in with SSO" and pick a demo person (owner, security, IT, auditor, admin).`,
-          `  The demo sign-in (${demoIdp.issuer}) lets anyone be anyone: for the demo only, never for production.`,
+          `  The demo sign-in (${demo.issuer}) lets anyone be anyone: for the demo only, never for production.`,
         ]
       : [];
   const lines = [

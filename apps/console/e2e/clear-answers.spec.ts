@@ -64,7 +64,7 @@ test("a save after the session ended says so, and after sign-in the form comes b
   await page.screenshot({ path: "/tmp/clear-answers-session-ended.png", fullPage: true });
   await page.getByLabel("Email").fill(E2E_ADMIN_EMAIL);
   await page.getByLabel("Password").fill(E2E_ADMIN_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
 
   const resumed = page.getByRole("dialog");
   await expect(resumed.getByTestId("bot-form-resumed")).toBeVisible();

@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { DEMO_ROLE_MAPPING } from "../../api/src/demo/demo-people.ts";
-import { E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD } from "./fixtures.ts";
+import { E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD, signIn } from "./fixtures.ts";
 
 /**
  * The demo sign-in (README "Try every persona"): the server runs in demo mode (serve.ts), so its
@@ -71,5 +71,30 @@ test.describe("demo sign-in", () => {
     await expect(page.getByRole("button", { name: "Sign in with SSO" })).toBeVisible();
     // the provider sent the browser back to Bridle's "/", which shows the inventory's address
     expect(new URL(page.url()).pathname).toBe("/bots");
+  });
+
+  test("what one person typed before their session ended is not offered to another person signing in in the same tab", async ({ page }) => {
+    await signIn(page);
+    await page.getByRole("button", { name: "Register bot" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByRole("textbox", { name: "Name", exact: true }).fill("acme-e2e-admins-draft-bot");
+    await dialog.getByRole("textbox", { name: "Business purpose" }).fill("The admin's draft, not for anyone else");
+    // The admin's session ends with the form open; the values are kept in this tab.
+    await page.context().clearCookies();
+    await dialog.getByRole("button", { name: "Create bot" }).click();
+    await expect(page.getByTestId("session-ended")).toBeVisible();
+
+    // Someone else signs in in this tab, through the demo provider.
+    await page.getByRole("button", { name: "Sign in with SSO" }).click();
+    await page.getByRole("button", { name: /Lucas Meyer/ }).click();
+    await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+    expect(((await (await page.request.get("/api/v1/me")).json()) as { email: string }).email).toBe("lucas.meyer@acme.example");
+    await expect(page.getByRole("heading", { name: "Inventory", exact: true })).toBeVisible();
+    await expect(page.getByRole("dialog")).toHaveCount(0);
+    expect(await page.evaluate(() => window.sessionStorage.getItem("bridle.keptForms"))).toBeNull();
+    // Opening the form shows an empty one.
+    await page.getByRole("button", { name: "Register bot" }).click();
+    await expect(page.getByRole("dialog").getByRole("textbox", { name: "Name", exact: true })).toHaveValue("");
+    await page.screenshot({ path: "/tmp/secreview-kept-forms-other-person.png", fullPage: true });
   });
 });

@@ -62,13 +62,20 @@ export const ZGatedActionPayload = z.object({
     .describe("The parameters the approval is bound to, with each secret the scanner found replaced by `[redacted: <rule>]`; null when none were sent"),
   paramsText: z
     .string()
-    .describe("The same parameters as canonical JSON (keys sorted, as hashed), indented two spaces: show this, never a re-rendering"),
+    .describe(
+      "The same parameters as canonical JSON (keys sorted, as hashed), indented two spaces: show this, never a re-rendering. Invisible and direction-changing characters (controls, Unicode format characters such as U+202E or U+200B, line separators) are written as JSON escapes (`\\u202e`), so the text parses to the same value",
+    ),
   paramsRedacted: z.array(ZParamsRedaction).describe("Where secrets were cut out of `params`, and by which rule"),
   command: z
     .string()
     .nullable()
-    .describe("For shell.exec: the command line the runtime will run (`params.cmd` or `params.command`, when exactly one string is given)"),
-  paramsSummary: z.string().nullable().describe("The bot's own description of the parameters: unverified, never a substitute for them"),
+    .describe(
+      "For shell.exec: the command line the runtime will run (`params.cmd` or `params.command`, when exactly one string is given), with invisible and direction-changing characters other than newline and tab shown as `\\uXXXX` (`\\u{XXXXX}` above U+FFFF)",
+    ),
+  paramsSummary: z
+    .string()
+    .nullable()
+    .describe("The bot's own description of the parameters: unverified, never a substitute for them (invisible characters shown as in `command`)"),
   sessionId: z.string().max(200).nullable(),
 });
 

@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { ZOrgFile, type TOrgFile } from "@bridle/contracts";
-import { REPO_ROOT, connectedSystems, orgPolicy, people, teamMembers, teams, type Db } from "@bridle/db";
-import { eq, sql } from "drizzle-orm";
+import { REPO_ROOT, auditEvents, connectedSystems, orgPolicy, people, teamMembers, teams, type Db, type DbOrTx } from "@bridle/db";
+import { and, eq, sql } from "drizzle-orm";
 import { parse } from "yaml";
 import { recordAudit, SYSTEM_ACTOR } from "../modules/audit/audit.repo.ts";
 import type { InventoryService } from "../modules/inventory/inventory.service.ts";
@@ -10,6 +10,19 @@ import type { InventoryService } from "../modules/inventory/inventory.service.ts
 export const DEMO_FILE = resolve(REPO_ROOT, "examples/acme-inventory.yaml");
 const SEED_LOCK = 0x73656564;
 const DAY = 86_400_000;
+
+/**
+ * The file the organization was loaded from (`org.seed` audit event, written with the seed), or
+ * null for one started empty. The demo sign-in uses it: only the demo organization gets it.
+ */
+export async function organizationSeedSource(db: DbOrTx): Promise<string | null> {
+  const [row] = await db
+    .select({ source: sql<string | null>`${auditEvents.details}->>'source'` })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.action, "org.seed"), eq(auditEvents.outcome, "success")))
+    .limit(1);
+  return row?.source ?? null;
+}
 
 /** Shifts every date of the bots by whole days, so a demo file written `asOf` a day never ages. */
 export function shiftBotDates(bots: TOrgFile["bots"], days: number): TOrgFile["bots"] {

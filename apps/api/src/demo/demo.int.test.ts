@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_TOKEN, createTestApp, freshDatabase } from "../../test/harness.ts";
 import { createTestBrowser } from "../../test/test-browser.ts";
 import { loadConfig } from "../config.ts";
-import { createDemoIdp, demoModeOf } from "./demo-idp.ts";
+import { replaceSsoConnection } from "../modules/sso/index.ts";
+import { createDemoIdp, demoModeOf, demoSsoSettings } from "./demo-idp.ts";
 import { DEMO_PEOPLE } from "./demo-people.ts";
 import { syncDemoSso } from "./index.ts";
 
@@ -221,6 +222,23 @@ describe("demo mode (pnpm start with BRIDLE_SEED=demo)", () => {
 });
 
 describe("demo mode and configured SSO", () => {
+  it("never opens the demo sign-in on an organization that is not the demo's (a real one restarted without BRIDLE_SEED=none)", async () => {
+    const t = await createTestApp({ seed: "none" }); // an organization of its own, started empty; SSO not configured yet
+    try {
+      const idp = createDemoIdp({ origins: ["http://localhost:3999"], trustProxy: false });
+      expect(await syncDemoSso(t.database.db, idp)).toBe("not_demo_org");
+      expect((await t.api({ method: "GET", url: "/api/v1/identity-settings" })).json()).toMatchObject({ ssoEnabled: false, issuerUrl: null });
+      // Pointed at the demo provider anyway (an admin's choice), it is switched off at the next start.
+      const demo = { ssoEnabled: true, issuerUrl: idp.issuer, clientId: idp.clientId };
+      expect((await t.api({ method: "PATCH", url: "/api/v1/identity-settings", payload: demo })).statusCode).toBe(400); // http:// issuer of no provider this app serves
+      await replaceSsoConnection(t.database.db, { ...demoSsoSettings(idp), ssoEnabled: true }, "test: as an earlier demo start left it");
+      expect(await syncDemoSso(t.database.db, idp)).toBe("not_demo_org");
+      expect((await t.api({ method: "GET", url: "/api/v1/identity-settings" })).json()).toMatchObject({ ssoEnabled: false });
+    } finally {
+      await t.close();
+    }
+  });
+
   it("is off with a seed file of one's own, or SSO from the environment", () => {
     const base = { DATABASE_URL: "postgres://x/y" };
     expect(demoModeOf(loadConfig(base))).toBe(true);

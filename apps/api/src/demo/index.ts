@@ -1,5 +1,6 @@
 import type { Db } from "@bridle/db";
 import type { Config } from "../config.ts";
+import { DEMO_FILE, organizationSeedSource } from "../bootstrap/seed.ts";
 import { stableJson } from "../lib/json.ts";
 import { readSsoConnection, replaceSsoConnection } from "../modules/sso/index.ts";
 import { createDemoIdp, DEMO_CLIENT_ID, DEMO_IDP_PATH, demoModeOf, demoOrigins, demoSsoSettings, type DemoIdp } from "./demo-idp.ts";
@@ -22,7 +23,7 @@ export function demoIdpFor(config: Config): DemoIdp | null {
 const isDemoConnection = (c: { clientId: string | null; issuerUrl: string | null }) =>
   c.clientId === DEMO_CLIENT_ID && (c.issuerUrl?.endsWith(DEMO_IDP_PATH) ?? false);
 
-export type DemoSsoOutcome = "configured" | "unchanged" | "kept_own" | "switched_off" | "none";
+export type DemoSsoOutcome = "configured" | "unchanged" | "kept_own" | "switched_off" | "not_demo_org" | "none";
 
 /**
  * Makes the stored identity settings agree with the mode, at start-up (each change audited as
@@ -34,14 +35,24 @@ export type DemoSsoOutcome = "configured" | "unchanged" | "kept_own" | "switched
  *   overrides a real connection. (SSO from BRIDLE_OIDC_* is not demo mode at all.)
  * - not demo mode, still pointing at the demo provider: SSO is switched off (`switched_off`), since
  *   nothing serves that provider any more; the bootstrap admin still signs in.
+ * - demo mode on a database that does not hold the demo organization (one started empty or from a
+ *   file of its own, then restarted without BRIDLE_SEED=none, the default being `demo`): nothing is
+ *   configured and SSO still pointing at the demo provider is switched off (`not_demo_org`): a
+ *   real organization never gets a door where anyone signs in as anyone.
  */
 export async function syncDemoSso(db: Db, idp: DemoIdp | null): Promise<DemoSsoOutcome> {
   const current = await readSsoConnection(db);
   const demo = isDemoConnection(current);
-  if (!idp) {
-    if (!demo || !current.ssoEnabled) return "none";
-    await replaceSsoConnection(db, { ...current, ssoEnabled: false }, "not in demo mode: the demo sign-in provider no longer runs");
-    return "switched_off";
+  const demoOrg = idp !== null && (await organizationSeedSource(db)) === DEMO_FILE;
+  if (!idp || !demoOrg) {
+    const off = demo && current.ssoEnabled;
+    if (off)
+      await replaceSsoConnection(
+        db,
+        { ...current, ssoEnabled: false },
+        idp ? "not the demo organization: the demo sign-in is for the demo only" : "not in demo mode: the demo sign-in provider no longer runs",
+      );
+    return idp ? "not_demo_org" : off ? "switched_off" : "none";
   }
   if (current.issuerUrl && !demo) return "kept_own";
   const want = { ssoEnabled: demo ? current.ssoEnabled : true, ...demoSsoSettings(idp) };

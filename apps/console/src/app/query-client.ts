@@ -1,3 +1,4 @@
+import type { TMe } from "@bridle/contracts";
 import { MutationCache, QueryCache, QueryClient } from "@tanstack/react-query";
 import { isApiError, isUnauthorized } from "../lib/api.ts";
 import { keepOpenForms } from "../lib/kept-forms.ts";
@@ -10,8 +11,9 @@ import { authKeys } from "../features/auth/queries.ts";
  */
 export function createQueryClient(): QueryClient {
   const sessionEnded = () => {
-    if (client.getQueryData(authKeys.me()) === null) return;
-    keepOpenForms();
+    const me = client.getQueryData<TMe | null>(authKeys.me());
+    if (me === null) return;
+    keepOpenForms(me?.id ?? null);
     client.setQueryData(authKeys.me(), null);
   };
   const client: QueryClient = new QueryClient({

@@ -9,13 +9,17 @@ import { useEffect, useRef, useState } from "react";
  * from the kept values (`useKeptValues`), so the person saves again without retyping.
  *
  * A form id names the form and what it edits, e.g. `bot:new` or `bot:<id>`.
+ *
+ * Values are kept for the person who typed them: when someone signs in (`signedInAs`), values
+ * another person left in this tab are dropped, never offered to them.
  */
 
 const STORAGE_KEY = "bridle.keptForms";
 /** Kept values older than this are dropped rather than offered back. */
 const MAX_AGE_MS = 12 * 3_600_000;
 
-type Kept = { form: string; path: string; values: unknown; at: number };
+/** `person`: the signed-in person's id when the values were kept. */
+type Kept = { form: string; path: string; person: string | null; values: unknown; at: number };
 
 /** The forms open now: id -> a getter of their latest values. */
 const openForms = new Map<string, () => unknown>();
@@ -41,12 +45,22 @@ function write(list: Kept[]): void {
   }
 }
 
-/** Called when the session ends (any 401): keeps the values of every open form, at this address. */
-export function keepOpenForms(): void {
+/** Called when the session of `person` ends (any 401): keeps the values of every open form, at this address. */
+export function keepOpenForms(person: string | null): void {
   if (openForms.size === 0) return;
   const path = currentPath();
-  const kept = [...openForms].map(([form, values]) => ({ form, path, values: values(), at: Date.now() }));
+  const kept = [...openForms].map(([form, values]) => ({ form, path, person, values: values(), at: Date.now() }));
   write([...read().filter((k) => !openForms.has(k.form)), ...kept]);
+}
+
+/**
+ * Called when `person` is known to be signed in (before any form opens for them): drops the
+ * values someone else kept in this tab, so one person's drafts never reach another.
+ */
+export function signedInAs(person: string): void {
+  const list = read();
+  const mine = list.filter((k) => k.person === person);
+  if (mine.length !== list.length) write(mine);
 }
 
 /** True when some form's values wait for the person to sign in again. */

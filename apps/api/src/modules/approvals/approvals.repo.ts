@@ -246,6 +246,16 @@ export async function lockRequest(tx: DbOrTx, id: string): Promise<RequestRow | 
   return row ?? null;
 }
 
+/** The bot's pending requests of `kind`, locked for update (oldest first). */
+export async function lockPendingOfBot(tx: DbOrTx, botId: string, kind: RequestRow["kind"]): Promise<RequestRow[]> {
+  return tx
+    .select()
+    .from(approvalRequests)
+    .where(and(eq(approvalRequests.botId, botId), eq(approvalRequests.kind, kind), eq(approvalRequests.status, "pending")))
+    .orderBy(asc(approvalRequests.createdAt))
+    .for("update");
+}
+
 export async function findRequestWithOwner(db: DbOrTx, id: string) {
   const [row] = await db
     .select({ request: approvalRequests, botOwnerId: bots.ownerId })

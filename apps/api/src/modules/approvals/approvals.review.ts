@@ -25,7 +25,9 @@ function notPending(r: repo.RequestRow): AppError {
     case "expired":
       return new AppError("conflict", `This request expired${when}; an expired request cannot be reviewed${again}`, { status: r.status });
     case "cancelled":
-      return new AppError("conflict", `This request was withdrawn by its requester${when}`, { status: r.status });
+      return new AppError("conflict", `This request was cancelled${when}: withdrawn by its requester, or moot after the bot was transferred directly`, {
+        status: r.status,
+      });
     default:
       return new AppError("conflict", `This request is ${r.status}`, { status: r.status });
   }

@@ -168,5 +168,41 @@ describe("bot records are facts", () => {
       const [row] = await t.database.db.select({ email: people.email }).from(bots).innerJoin(people, eq(people.id, bots.ownerId)).where(eq(bots.id, id));
       expect(row!.email).toBe("daniel.kim@acme.example");
     });
+
+    it("a direct transfer cancels the bot's pending transfer requests (audited), so approving one later cannot give the bot away again", async () => {
+      const id = await botId("acme-sandbox-bot"); // owner daniel.kim
+      const asked = await t.app.inject({
+        method: "POST",
+        url: "/api/v1/approval-requests",
+        headers: as(ownerToken),
+        payload: { kind: "ownership_transfer", botId: id, justification: "Sofia runs the sandbox now", payload: { toEmail: "sofia.rossi@acme.example" } },
+      });
+      expect(asked.statusCode, asked.body).toBe(201);
+      const requestId = asked.json().id as string;
+
+      const moved = await t.app.inject({
+        method: "POST",
+        url: `/api/v1/bots/${id}/transfer`,
+        headers: as(itToken),
+        payload: { toEmail: "lucas.meyer@acme.example", note: "Lucas takes the sandbox over" },
+      });
+      expect(moved.statusCode, moved.body).toBe(200);
+      const request = await t.api({ method: "GET", url: `/api/v1/approval-requests/${requestId}` });
+      expect(request.json().status).toBe("cancelled");
+      const cancelled = await t.database.db
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.resourceId, requestId), eq(auditEvents.action, "approval.cancel")));
+      expect(cancelled.map((e) => [e.outcome, e.actorLabel, (e.details as { reason?: string }).reason])).toEqual([
+        ["success", "sam.taylor@acme.example", expect.stringMatching(/transferred directly/)],
+      ]);
+
+      // IT approving the old request now changes nothing.
+      const approve = await t.app.inject({ method: "POST", url: `/api/v1/approval-requests/${requestId}/approve`, headers: as(itToken), payload: {} });
+      expect(approve.statusCode, approve.body).toBe(409);
+      expect(approve.json().error.message).toMatch(/cancelled/);
+      const [row] = await t.database.db.select({ email: people.email }).from(bots).innerJoin(people, eq(people.id, bots.ownerId)).where(eq(bots.id, id));
+      expect(row!.email).toBe("lucas.meyer@acme.example");
+    });
   });
 });

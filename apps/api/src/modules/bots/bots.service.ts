@@ -15,6 +15,7 @@ import { can, canManageBot, canReadBot } from "../../lib/permissions.ts";
 import { findSecrets, refuseSecretFields, secretMessage, withoutEchoedSecrets } from "../../lib/secrets.ts";
 import { notifyPolicyChanged } from "../../lib/policy-events.ts";
 import { recordAudit } from "../audit/audit.repo.ts";
+import { cancelPendingTransfers } from "../approvals/index.ts";
 import { expectedBotEmail } from "@bridle/policy";
 import { recomputeFindings } from "../findings/findings.service.ts";
 import { loadPolicyInput } from "../findings/findings.repo.ts";
@@ -197,7 +198,9 @@ export function createBotsService(deps: { db: Db }) {
   /**
    * IT and admins (`bots.write_all`) give a bot to a new owner at once, with a note, instead of
    * opening an ownership transfer request (DESIGN.md "Offboarding": no orphaned agents). Audited
-   * as `bot.ownership_transferred` with `direct: true` and the note; owners request a transfer
+   * as `bot.ownership_transferred` with `direct: true` and the note; the bot's pending ownership
+   * transfer requests are cancelled in the same transaction (they asked about the previous
+   * owner's bot; approving one later would give it away again). Owners request a transfer
    * for IT to approve instead. Errors: 404; 403 (audited) without `bots.write_all`; 400 an
    * unknown or deactivated new owner, a bot mailbox, or the current owner; 409 an offboarded or
    * offboarding bot, or an owner changed meanwhile.
@@ -228,6 +231,12 @@ export function createBotsService(deps: { db: Db }) {
     await db.transaction(async (tx) => {
       if (!(await repo.setOwner(tx, id, bot.ownerId, to.id)))
         throw new AppError("conflict", "This bot's owner was changed by someone else since you loaded it; reload and try again");
+      const cancelled = await cancelPendingTransfers(tx, {
+        botId: id,
+        actor: actorOf(ctx.principal),
+        requestId: ctx.requestId,
+        reason: `the bot was transferred directly to ${to.email}`,
+      });
       await recomputeFindings(tx);
       await notifyPolicyChanged(tx, `bot:${id} owner transferred`);
       await recordAudit(tx, {
@@ -237,7 +246,15 @@ export function createBotsService(deps: { db: Db }) {
         resourceId: id,
         outcome: "success",
         requestId: ctx.requestId,
-        details: { name: bot.name, from: bot.owner?.email ?? null, fromStatus: bot.owner?.status ?? null, to: to.email, direct: true, note: body.note },
+        details: {
+          name: bot.name,
+          from: bot.owner?.email ?? null,
+          fromStatus: bot.owner?.status ?? null,
+          to: to.email,
+          direct: true,
+          note: body.note,
+          ...(cancelled.length ? { cancelledRequests: cancelled } : {}),
+        },
       });
     });
     return get(ctx, id);

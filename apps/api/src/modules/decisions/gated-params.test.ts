@@ -69,3 +69,34 @@ describe("prepareGatedParams", () => {
     expect((await prepareGatedParams("shell.exec", { cmd: "x".repeat(16384 - 10) }, undefined)).ok).toBe(true);
   });
 });
+
+describe("prepareGatedParams: characters an approver cannot see", () => {
+  // U+202E turns the rest of a line around on screen; U+200B is invisible; ESC and CR drive
+  // terminals; U+E0041 (a tag character) is invisible text.
+  const hidden = "echo safe\u202E\u200B\u001b[2K\r\u{E0041} #; rm -rf ~";
+
+  it("shows them as escapes in the command, the parameters' text and the bot's summary, newlines and tabs kept", async () => {
+    const p = await prepareGatedParams("shell.exec", { cmd: `${hidden}\n\tls` }, `tidy up\u2066 files\u2069\nnothing else`);
+    if (!p.ok) throw new Error("expected ok");
+    expect(p.shown.command).toBe("echo safe\\u202E\\u200B\\u001B[2K\\u000D\\u{E0041} #; rm -rf ~\n\tls");
+    expect(p.shown.paramsText).toBe('{\n  "cmd": "echo safe\\u202e\\u200b\\u001b[2K\\r\\udb40\\udc41 #; rm -rf ~\\n\\tls"\n}');
+    expect(p.shown.paramsSummary).toBe("tidy up\\u2066 files\\u2069\nnothing else");
+    // The shown text is still JSON for the very same parameters (the approval stays bound to them).
+    expect(JSON.parse(p.shown.paramsText)).toEqual({ cmd: `${hidden}\n\tls` });
+    expect(p.shown.params).toEqual({ cmd: `${hidden}\n\tls` });
+  });
+
+  it("shows characters that render as nothing (variation selectors, Hangul fillers, the grapheme joiner) too", async () => {
+    // `rm report\uFE0F` names another file than `rm report`, and looks the same.
+    const p = await prepareGatedParams("shell.exec", { cmd: "rm report\uFE0F \u3164 a\u034Fb" }, undefined);
+    if (!p.ok) throw new Error("expected ok");
+    expect(p.shown.command).toBe("rm report\\uFE0F \\u3164 a\\u034Fb");
+    expect(p.shown.paramsText).toBe('{\n  "cmd": "rm report\\ufe0f \\u3164 a\\u034fb"\n}');
+  });
+
+  it("shows the same escapes in object keys", async () => {
+    const p = await prepareGatedParams("config.change_production", { "path\u202E": "x" }, undefined);
+    if (!p.ok) throw new Error("expected ok");
+    expect(p.shown.paramsText).toBe('{\n  "path\\u202e": "x"\n}');
+  });
+});

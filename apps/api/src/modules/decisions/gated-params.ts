@@ -97,6 +97,34 @@ export async function redactSecrets(value: unknown): Promise<{ value: unknown; r
   return { value: rebuild(value, []), redactions };
 }
 
+/**
+ * Characters an approver cannot see or that change how the rest is shown: control characters
+ * (ESC sequences, carriage return, C1), format characters (Unicode direction overrides and
+ * isolates, zero-width characters, tag characters), line/paragraph separators, and the other
+ * characters Unicode says render as nothing (Default_Ignorable_Code_Point: variation selectors,
+ * Hangul fillers, the grapheme joiner). Newline and tab are kept: they show as what they are.
+ */
+const HIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
+const hex = (n: number) => n.toString(16).toUpperCase().padStart(4, "0");
+
+/** `text` with every HIDDEN character but newline and tab written as `\uXXXX` (`\u{XXXXX}` above U+FFFF). */
+export function showHidden(text: string): string {
+  return text.replace(HIDDEN, (c) => {
+    if (c === "\n" || c === "\t") return c;
+    const cp = c.codePointAt(0)!;
+    return cp > 0xffff ? `\\u{${hex(cp)}}` : `\\u${hex(cp)}`;
+  });
+}
+
+/**
+ * JSON text with the HIDDEN characters JSON.stringify leaves as they are (format characters,
+ * separators, DEL and C1 controls) written as JSON escapes (`\u202e`): the same JSON value, shown
+ * visibly. They can only occur inside strings; a raw newline is the layout's (a string's is `\\n`).
+ */
+function jsonShowingHidden(json: string): string {
+  return json.replace(HIDDEN, (c) => c === "\n" ? c : [...Array(c.length).keys()].map((i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, "0")}`).join(""));
+}
+
 /** The command line of `shell.exec`: `cmd` or `command`, when exactly one string is given. */
 function commandOf(action: string, params: unknown): string | null {
   if (action !== "shell.exec" || params === null || typeof params !== "object" || Array.isArray(params)) return null;
@@ -127,10 +155,12 @@ export async function prepareGatedParams(action: string, params: unknown, params
     shown: {
       params: shown.value,
       // Same key order as the hashed text: parsing and printing canonical JSON keeps its order.
-      paramsText: JSON.stringify(shown.value, null, 2),
+      // Invisible and direction-changing characters are shown as escapes, so what the approver
+      // reads is what runs (a U+202E could otherwise turn `rm` around on screen).
+      paramsText: jsonShowingHidden(JSON.stringify(shown.value, null, 2)),
       paramsRedacted: shown.redactions,
-      command: commandOf(action, shown.value),
-      paramsSummary: summary === null ? null : (summary.value as string),
+      command: ((c) => (c === null ? null : showHidden(c)))(commandOf(action, shown.value)),
+      paramsSummary: summary === null ? null : showHidden(summary.value as string),
     },
   };
 }

@@ -297,6 +297,66 @@ describe("inventory import keeps what the file does not mention", () => {
     expect(labelledBack.json()).toMatchObject({ created: 0, updated: 0 });
   });
 
+  it("removing a recorded exception is changing it: admins only, as on the bot's page (IT is refused, the exception stays)", async () => {
+    const bot = (exception: string) => `bots:
+  - name: acme-exception-removal-bot
+    owner: daniel.kim@acme.example
+    team: platform
+    purpose: Posts release notes to the company chat
+    environment: test
+    internalDataAccess: internal
+    channels: [slack-internal]
+    exception:${exception}
+`;
+    const recorded = bot(`
+      status: approved
+      businessPurpose: Release notes need the changelog and the chat
+      allowedSystems: [github]
+      allowedChannels: [slack-internal]
+      dataClassification: internal
+      approvalRequirements: Every post is approved by the release manager
+      expiresAt: "2027-06-30"`);
+    expect((await post(recorded, "application/yaml", false)).statusCode).toBe(200);
+    const exceptions = async () => {
+      const [row] = await t.database.db.select({ id: bots.id }).from(bots).where(eq(bots.name, "acme-exception-removal-bot"));
+      return t.database.db.select().from(goldenRuleExceptions).where(eq(goldenRuleExceptions.botId, row!.id));
+    };
+    const before = await exceptions();
+    expect(before.map((e) => [e.status, e.approvedBy])).toEqual([["approved", "admin@acme.example"]]);
+
+    const it = await tokenFor(t.database, "sam.taylor@acme.example");
+    const asIt = (dryRun: boolean) =>
+      t.app.inject({
+        method: "POST",
+        url: `/api/v1/inventory/import?dryRun=${dryRun}`,
+        headers: { authorization: `Bearer ${it}`, "content-type": "application/yaml" },
+        payload: bot(" null"),
+      });
+    const deniedImports = () =>
+      t.database.db
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.action, "inventory.import"), eq(auditEvents.outcome, "denied")))
+        .orderBy(auditEvents.seq);
+    const deniedBefore = (await deniedImports()).length;
+    for (const dryRun of [true, false]) {
+      const refused = await asIt(dryRun);
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().error.details.rows).toMatchObject([{ field: "exception", message: expect.stringMatching(/only admins/) }]);
+    }
+    expect(await exceptions()).toEqual(before);
+    // The attempt to write (not the dry run) is audited as denied, naming what was refused.
+    const denied = (await deniedImports()).slice(deniedBefore);
+    expect(denied.map((e) => [e.actorLabel, (e.details as { refused?: unknown }).refused])).toEqual([
+      ["sam.taylor@acme.example", ["acme-exception-removal-bot: remove a Golden Rule exception"]],
+    ]);
+
+    // An admin may remove it.
+    const removed = await post(bot(" null"), "application/yaml", false);
+    expect(removed.json()).toMatchObject({ updated: 1 });
+    expect(await exceptions()).toEqual([]);
+  });
+
   it("the demo organization's seed keeps its exceptions' approvals as written", async () => {
     const [row] = await t.database.db
       .select({ approvedBy: goldenRuleExceptions.approvedBy })

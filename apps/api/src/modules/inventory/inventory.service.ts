@@ -38,6 +38,7 @@ const PLANNED_SYSTEM_ID = "00000000-0000-0000-0000-000000000000";
 async function importSystemsBlock(
   tx: DbOrTx,
   recs: RawRecord[],
+  refused: string[],
   o: { actor: Actor; requestId: string | null; via: string; dryRun: boolean; mayManage: boolean },
 ): Promise<{ errors: TImportRowError[]; systems: TImportResult["systems"] }> {
   const errors: TImportRowError[] = [];
@@ -60,6 +61,7 @@ async function importSystemsBlock(
   const plan = await upsertSystems(tx, entries, audit, { dryRun: true });
   if (!o.mayManage && plan.created.length + plan.updated.length) {
     const keys = [...plan.created, ...plan.updated];
+    refused.push(`connected systems ${keys.join(", ")}: add or change`);
     return {
       errors: [{ line: recs[0]?.line ?? null, row: 0, name: null, field: "systems", message: `only admins may add or change connected systems (${keys.join(", ")}); ask one, or leave the block out` }],
       systems: none,
@@ -127,10 +129,13 @@ export function createInventoryService(deps: { db: Db }) {
         for (const hit of await findSecrets(JSON.stringify(rec.data))) secretErrors.push({ line: rec.line, row: rec.row, name: null, field: null, message: secretMessage(hit) });
       }
     }
+    // What the importer may not do (an exception recorded or removed, the catalog changed): a
+    // write refused for it is audited as denied once the import's transaction is rolled back.
+    const refused: string[] = [];
     return (options.tx ?? db).transaction(async (tx) => {
       // The `systems:` block first, through the systems module, so the bots below can use them;
       // its problems join the bots' and nothing is written unless the whole file is valid.
-      const systemsPart = await importSystemsBlock(tx, options.systems ?? [], {
+      const systemsPart = await importSystemsBlock(tx, options.systems ?? [], refused, {
         actor: auditActor,
         requestId,
         via: options.source,
@@ -175,7 +180,14 @@ export function createInventoryService(deps: { db: Db }) {
           // An exception the file repeats unchanged keeps its stored approval record (an export imports back as it was).
           if (same) parsed.data.exception = undefined;
           // Golden Rule exceptions are approved by security; only admins may record one directly.
-          else if (!mayRecordException) err("exception", "only admins may import a Golden Rule exception; request it for approval instead");
+          else if (!mayRecordException) {
+            err("exception", "only admins may import a Golden Rule exception; request it for approval instead");
+            refused.push(`${parsed.data.name}: record a Golden Rule exception`);
+          }
+        } else if (parsed.success && parsed.data.exception === null && stored?.exception && !mayRecordException) {
+          // Removing a recorded exception changes it too (as PATCH /bots/{id} rules): admins only.
+          err("exception", "only admins may remove a Golden Rule exception; leave the exception in the file, or ask an admin");
+          refused.push(`${parsed.data.name}: remove a Golden Rule exception`);
         }
         const validName = parsed.success ? parsed.data.name : !invalid.has("name") && name !== null ? name.trim() : null;
         const firstRow = validName === null ? undefined : seen.get(validName);
@@ -294,6 +306,17 @@ export function createInventoryService(deps: { db: Db }) {
         details: { ...file, created: result.created, updated: result.updated, unchanged: result.unchanged, removals: result.removals, systemsCreated: result.systems.created.length, systemsUpdated: result.systems.updated.length },
       });
       return result;
+    }).catch(async (e: unknown) => {
+      if (refused.length && !options.dryRun && "ctx" in actor)
+        await recordAudit(db, {
+          actor: auditActor,
+          action: "inventory.import",
+          resourceType: "inventory",
+          outcome: "denied",
+          requestId,
+          details: { roles: actor.ctx.principal.roles, refused, source: options.source, ...(options.fileName ? { fileName: options.fileName } : {}) },
+        });
+      throw e;
     });
   }
 

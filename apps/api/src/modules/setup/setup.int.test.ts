@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_EMAIL, createTestApp, type TestApp } from "../../../test/harness.ts";
+import { auditEvents, people } from "@bridle/db";
+import { and, eq } from "drizzle-orm";
+import { ADMIN_EMAIL, createTestApp, tokenFor, type TestApp } from "../../../test/harness.ts";
 
 /** The first-run checklist follows the organization's real state, step by step. */
 describe("first-run checklist", () => {
@@ -36,6 +38,26 @@ describe("first-run checklist", () => {
     expect(last.steps.find((s) => s.key === "first_bot")!.detail).toBe("1 bot in the inventory.");
     expect(last.complete).toBe(false);
     expect((await t.app.inject({ method: "GET", url: "/api/v1/setup" })).statusCode).toBe(401);
+  });
+
+  it("answers only those who set the organization up (as the console's page); others are refused, audited", async () => {
+    await t.database.db.insert(people).values([
+      { email: "olga.owner@acme.example", displayName: "Olga Owner", roles: [], source: "admin" },
+      { email: "aude.auditor@acme.example", displayName: "Aude Auditor", roles: ["auditor"], source: "admin" },
+      { email: "ida.it@acme.example", displayName: "Ida IT", roles: ["it"], source: "admin" },
+    ]);
+    const get = async (email: string) =>
+      (await t.app.inject({ method: "GET", url: "/api/v1/setup", headers: { authorization: `Bearer ${await tokenFor(t.database, email)}` } })).statusCode;
+    expect([await get("olga.owner@acme.example"), await get("aude.auditor@acme.example"), await get("ida.it@acme.example")]).toEqual([403, 403, 200]);
+    const denied = await t.database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.resourceType, "setup"), eq(auditEvents.outcome, "denied")))
+      .orderBy(auditEvents.seq);
+    expect(denied.map((e) => [e.action, e.actorLabel])).toEqual([
+      ["access.denied", "olga.owner@acme.example"],
+      ["access.denied", "aude.auditor@acme.example"],
+    ]);
   });
 
   it("counts single sign-on as done when the environment configures it", async () => {

@@ -6,7 +6,7 @@ const ENDED: Record<Exclude<TApprovalRequest["status"], "pending">, string> = {
   approved: "This request was approved",
   denied: "This request was denied",
   expired: "This request expired without a decision",
-  cancelled: "This request was withdrawn by its requester",
+  cancelled: "This request was cancelled: withdrawn by its requester, or moot after the bot was transferred directly",
 };
 
 /**

@@ -3,6 +3,7 @@ import type { TMe } from "@bridle/contracts";
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { z } from "zod";
 import { apiRequest, isUnauthorized, setCsrfToken } from "../../lib/api.ts";
+import { signedInAs } from "../../lib/kept-forms.ts";
 
 export const authKeys = {
   all: ["auth"] as const,
@@ -27,6 +28,8 @@ export const meQueryOptions = () =>
       try {
         const me = await apiRequest({ path: "/api/v1/me", schema: ZMe, signal });
         setCsrfToken(me.csrfToken);
+        // Before any form opens for this person: drafts another person left in this tab go.
+        signedInAs(me.id);
         return me;
       } catch (error) {
         if (!isUnauthorized(error)) throw error;
@@ -49,6 +52,7 @@ export function useLogin() {
       apiRequest({ method: "POST", path: "/auth/local/login", json: input, schema: ZMe, csrf: false }),
     onSuccess: (me) => {
       setCsrfToken(me.csrfToken);
+      signedInAs(me.id);
       // Data cached for a previous session must not leak into this one.
       queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== authKeys.all[0] });
       queryClient.setQueryData(authKeys.me(), me);

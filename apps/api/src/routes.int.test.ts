@@ -115,8 +115,9 @@ const ACCESS: Record<string, Entry> = {
   "POST /api/v1/teams": needs("people.manage", () => ({ url: "/api/v1/teams", payload: { name: "Skunkworks" } })),
   "PATCH /api/v1/teams/:id": needs("people.manage", () => ({ url: `/api/v1/teams/${UUID}`, payload: { name: "Renamed" } })),
   "DELETE /api/v1/teams/:id": needs("people.manage", () => ({ url: `/api/v1/teams/${UUID}` })),
-  // the first-run checklist: what is set up, nothing secret
-  "GET /api/v1/setup": PERSON,
+  // the first-run checklist: admins and IT (policy.update, people.manage or systems.manage); IT is
+  // the one who lacks the other two, so a person without people.manage is the wrong role here
+  "GET /api/v1/setup": needs("people.manage", () => ({ url: "/api/v1/setup" })),
   // org policy and gated actions
   "GET /api/v1/policy": PERSON,
   "PATCH /api/v1/policy": needs("policy.update", () => ({ url: "/api/v1/policy", payload: { reviewIntervalDays: 7 } })),

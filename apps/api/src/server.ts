@@ -12,7 +12,7 @@ const RECOMPUTE_EVERY_MS = 3_600_000;
 const config = loadConfig();
 const database = await createDb({ databaseUrl: config.DATABASE_URL, dataDir: config.BRIDLE_DATA_DIR, poolSize: config.BRIDLE_DB_POOL_SIZE });
 // Demo mode only (BRIDLE_SEED=demo, no seed file, no BRIDLE_OIDC_ISSUER): the demo sign-in provider.
-const demoIdp = demoIdpFor(config);
+const demoIdp = await demoIdpFor(config);
 const app = await buildApp({ config, database, demoIdp });
 
 try {

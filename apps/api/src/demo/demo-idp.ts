@@ -13,7 +13,8 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FastifyInstance } from "fastify";
-import { Provider, type OidcContext } from "oidc-provider";
+import type { interactionPolicy as InteractionPolicy, OidcContext } from "oidc-provider";
+import { CSP_DIRECTIVES } from "../plugins/security-headers.ts";
 import type { Config } from "../config.ts";
 import { DEMO_PEOPLE, DEMO_ROLE_MAPPING, type DemoPerson } from "./demo-people.ts";
 
@@ -121,11 +122,30 @@ function send(res: ServerResponse, status: number, html: string) {
 }
 
 /**
+ * The demo asks who to be at every sign-in, even while its own session remembers the last person:
+ * switching persona is the point of the demo, and "Sign out" in Bridle may leave that session alive.
+ */
+function choosePersonEveryTime(interactionPolicy: typeof InteractionPolicy) {
+  const policy = interactionPolicy.base();
+  policy
+    .get("login")
+    ?.checks.add(
+      new interactionPolicy.Check("demo_choose_person", "The demo asks who to be at every sign-in", (ctx) =>
+        ctx.oidc.result?.login ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT,
+      ),
+    );
+  return policy;
+}
+
+/**
  * Creates the demo provider for Bridle at `origins` (the first is the issuer's origin). Keys and
  * cookie keys are made at start and kept in memory, like its sessions: a restart signs everyone
  * out of the demo provider (not out of Bridle).
  */
-export function createDemoIdp(opts: { origins: string[]; trustProxy: boolean }): DemoIdp {
+export async function createDemoIdp(opts: { origins: string[]; trustProxy: boolean }): Promise<DemoIdp> {
+  // Loaded here, in demo mode only: the package prints warnings when it is imported ("Unsupported
+  // runtime" on Node 20, where it works), which a start without the demo should not show.
+  const { Provider, interactionPolicy } = await import("oidc-provider");
   const issuer = `${opts.origins[0]}${DEMO_IDP_PATH}`;
   const accounts = new Map(DEMO_PEOPLE.map((p) => [p.sub, p]));
   const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
@@ -169,7 +189,10 @@ export function createDemoIdp(opts: { origins: string[]; trustProxy: boolean }):
         },
       },
     },
-    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `${DEMO_IDP_PATH}/interaction/${interaction.uid}` },
+    interactions: {
+      url: (_ctx: unknown, interaction: { uid: string }) => `${DEMO_IDP_PATH}/interaction/${interaction.uid}`,
+      policy: choosePersonEveryTime(interactionPolicy),
+    },
     renderError: (ctx: OidcContext, out: { error?: string; error_description?: string }) => {
       ctx.type = "html";
       ctx.body = page(
@@ -244,7 +267,12 @@ export function createDemoIdp(opts: { origins: string[]; trustProxy: boolean }):
       await app.register(async (scope) => {
         scope.removeAllContentTypeParsers();
         scope.addContentTypeParser("*", (_request, _payload, done) => done(null, undefined));
-        const route = { schema: { hide: true } };
+        // The person picker's form ends in a redirect to Bridle's callback, which may be on another
+        // of its origins (localhost vs 127.0.0.1): the browser checks that redirect against form-action.
+        const route = {
+          schema: { hide: true },
+          helmet: { contentSecurityPolicy: { useDefaults: false, directives: { ...CSP_DIRECTIVES, "form-action": ["'self'", ...opts.origins] } } },
+        };
         const handler = (request: { raw: IncomingMessage }, reply: { hijack: () => void; raw: ServerResponse }) => {
           reply.hijack();
           dispatch(request.raw, reply.raw);

@@ -104,8 +104,7 @@ describe("demo mode (pnpm start with BRIDLE_SEED=demo)", () => {
   });
 
   /** Signs in at the demo login page as `sub`, from Bridle's /auth/login; returns the session. */
-  async function signInAs(sub: string) {
-    const b = createTestBrowser();
+  async function signInAs(sub: string, b = createTestBrowser()) {
     const start = await b.request(`${server.base}/auth/login?returnTo=/approvals`);
     expect(start.status).toBe(302);
     const login = await b.follow(new URL(start.headers.get("location")!));
@@ -113,7 +112,16 @@ describe("demo mode (pnpm start with BRIDLE_SEED=demo)", () => {
     const action = /<form method="post" action="([^"]+)"/.exec(html)![1]!;
     const picked = await b.request(new URL(action, login.url), { form: { account: sub } });
     expect(picked.status).toBe(303);
-    const back = await b.follow(new URL(picked.headers.get("location")!, login.url), (u) => u.origin === server.base);
+    let back = await b.follow(new URL(picked.headers.get("location")!, login.url), (u) => u.origin === server.base);
+    if (!back.next) {
+      // Another person than the provider's session remembers: the provider first ends that session
+      // with a self-submitting form (its script is allowed by a CSP hash); submit it as a browser would.
+      const html = await back.res.text();
+      const form = /<form method="post" action="([^"]+)">/.exec(html)!;
+      const inputs = Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\/>/g)].map((m) => [m[1]!, m[2]!]));
+      const ended = await b.request(new URL(form[1]!.replaceAll("&amp;", "&"), back.url), { form: inputs });
+      back = await b.follow(new URL(ended.headers.get("location")!, back.url), (u) => u.origin === server.base);
+    }
     const callback = await b.request(back.next!);
     expect(callback.headers.get("location")).toBe("/approvals");
     const me = (await (await b.request(`${server.base}/api/v1/me`)).json()) as { email: string; roles: string[]; csrfToken: string };
@@ -155,6 +163,27 @@ describe("demo mode (pnpm start with BRIDLE_SEED=demo)", () => {
     const pending = (await (await omar.get("/api/v1/approval-requests?kind=scope_expansion&status=pending")).json()) as Listed;
     expect(pending.items).toHaveLength(1);
     expect((await omar.approve(pending.items[0]!.id)).status).toBe("approved");
+  });
+
+  it("asks who to be at every sign-in, even while the demo provider still remembers the last person", async () => {
+    const b = createTestBrowser();
+    expect((await signInAs("demo|omar.haddad", b)).me.email).toBe("omar.haddad@acme.example");
+    // Bridle's session ended (or not): the provider's own session is still in this browser.
+    const again = await b.request(`${server.base}/auth/login?returnTo=/approvals`);
+    const page = await b.follow(new URL(again.headers.get("location")!));
+    expect(page.url.pathname).toMatch(/^\/demo-idp\/interaction\//);
+    expect(await page.res.text()).toContain("Priya Nair");
+    expect((await signInAs("demo|priya.nair", b)).me.email).toBe("priya.nair@acme.example");
+  });
+
+  it("lets the person picker's redirect reach Bridle on each address it answers on (CSP form-action)", async () => {
+    // The issuer is on localhost while this browser uses 127.0.0.1: the picker's form ends in a
+    // redirect to 127.0.0.1/auth/callback, which a browser checks against form-action.
+    const res = await fetch(`${server.base}/demo-idp/.well-known/openid-configuration`);
+    const formAction = /form-action ([^;]+)/.exec(res.headers.get("content-security-policy") ?? "")?.[1]?.split(" ");
+    expect(formAction).toEqual(["'self'", `http://localhost:${server.port}`, `http://127.0.0.1:${server.port}`]);
+    // ... and nowhere else: the console keeps its own policy.
+    expect(/form-action ([^;]+)/.exec((await fetch(`${server.base}/`)).headers.get("content-security-policy") ?? "")?.[1]).toBe("'self'");
   });
 
   it("lets the README's personas approve one request of each kind: security (twice for the exception) and IT", async () => {
@@ -225,7 +254,7 @@ describe("demo mode and configured SSO", () => {
   it("never opens the demo sign-in on an organization that is not the demo's (a real one restarted without BRIDLE_SEED=none)", async () => {
     const t = await createTestApp({ seed: "none" }); // an organization of its own, started empty; SSO not configured yet
     try {
-      const idp = createDemoIdp({ origins: ["http://localhost:3999"], trustProxy: false });
+      const idp = await createDemoIdp({ origins: ["http://localhost:3999"], trustProxy: false });
       expect(await syncDemoSso(t.database.db, idp)).toBe("not_demo_org");
       expect((await t.api({ method: "GET", url: "/api/v1/identity-settings" })).json()).toMatchObject({ ssoEnabled: false, issuerUrl: null });
       // Pointed at the demo provider anyway (an admin's choice), it is switched off at the next start.
@@ -252,7 +281,7 @@ describe("demo mode and configured SSO", () => {
     try {
       const own = { ssoEnabled: true, issuerUrl: "https://login.acme.example", clientId: "bridle-prod", roleMapping: [{ group: "secops", role: "security" }] };
       expect((await t.api({ method: "PATCH", url: "/api/v1/identity-settings", payload: own })).statusCode).toBe(200);
-      const idp = createDemoIdp({ origins: ["http://localhost:3999"], trustProxy: false });
+      const idp = await createDemoIdp({ origins: ["http://localhost:3999"], trustProxy: false });
       expect(await syncDemoSso(t.database.db, idp)).toBe("kept_own");
       expect((await t.api({ method: "GET", url: "/api/v1/identity-settings" })).json()).toMatchObject(own);
       // and the first start in demo mode on a never-configured database does configure it

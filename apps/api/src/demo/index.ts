@@ -13,7 +13,7 @@ export { renewDemoGatedAction, seedDemoRequests, type DemoRequests } from "./dem
  * The demo sign-in provider for this configuration, or null outside demo mode (`demoModeOf`) and
  * when Bridle's address cannot be known in advance (PORT=0 without BRIDLE_PUBLIC_URL).
  */
-export function demoIdpFor(config: Config): DemoIdp | null {
+export async function demoIdpFor(config: Config): Promise<DemoIdp | null> {
   if (!demoModeOf(config)) return null;
   if (!config.BRIDLE_PUBLIC_URL && config.PORT === 0) return null;
   return createDemoIdp({ origins: demoOrigins(config), trustProxy: config.BRIDLE_TRUST_PROXY });

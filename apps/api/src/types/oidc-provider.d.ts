@@ -16,7 +16,7 @@ declare module "oidc-provider" {
     oidc: {
       client?: { clientId: string };
       session?: { accountId?: string; grantIdFor: (clientId: string) => string | undefined };
-      result?: { consent?: { grantId?: string } };
+      result?: { consent?: { grantId?: string }; login?: { accountId: string } };
       provider: Provider;
     };
     host: string;
@@ -27,6 +27,18 @@ declare module "oidc-provider" {
     uid: string;
     prompt: { name: string; reasons: string[]; details: Record<string, unknown> };
     params: Record<string, unknown>;
+  };
+
+  export type OidcCheck = { reason: string };
+  export type OidcPrompt = { checks: { add: (check: OidcCheck, index?: number) => void } };
+  export type OidcPolicy = { get: (name: string) => OidcPrompt | undefined };
+  export const interactionPolicy: {
+    base: () => OidcPolicy;
+    Check: {
+      new (reason: string, description: string, check: (ctx: OidcContext) => boolean | Promise<boolean>): OidcCheck;
+      REQUEST_PROMPT: true;
+      NO_NEED_TO_PROMPT: false;
+    };
   };
 
   export class Provider {

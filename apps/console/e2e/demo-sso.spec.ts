@@ -52,7 +52,8 @@ test.describe("demo sign-in", () => {
     await expect(page).toHaveURL(/\/approvals/);
     const row = page.getByRole("row").filter({ hasText: "acme-triage-bot" }).filter({ hasText: /scope expansion/i });
     await expect(row).toHaveCount(1);
-    await row.locator('a[href^="/approvals/"]').click();
+    // As the README says: click the request's line (here its requester, not a link).
+    await row.getByText("lucas.meyer@acme.example").click();
     await expect(page.getByTestId("approval-status")).toContainText(/pending/i);
     await expect(page.getByText("github:pull_requests:read").first()).toBeVisible();
     await page.getByRole("button", { name: "Approve", exact: true }).click();

@@ -57,7 +57,7 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
     name: "Inès Moreau",
     groups: ["acme-audit"],
     persona: "Auditor",
-    can: "Reads the inventory, decisions and the audit log, and exports evidence; changes nothing.",
+    can: "Reads every bot, finding, person and approval request, and exports the inventory; changes nothing.",
   },
   {
     sub: "demo|maya.chen",

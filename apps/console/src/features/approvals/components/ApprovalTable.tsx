@@ -1,5 +1,6 @@
 import type { TApprovalRequest } from "@bridle/contracts";
 import { Code, Stack, Table, Text } from "@mantine/core";
+import { useNavigate } from "@tanstack/react-router";
 import { AnchorLink } from "../../../components/links.tsx";
 import { RelativeTime } from "../../../components/RelativeTime.tsx";
 import { ApprovalKindBadge, ApprovalStatusBadge } from "./ApprovalBadges.tsx";
@@ -50,6 +51,7 @@ export function ApprovalTable({
   /** Off when every row has the same status (a status tab); shown under the kind, so the table stays narrow. */
   showStatus?: boolean;
 }) {
+  const navigate = useNavigate();
   return (
     <Table.ScrollContainer minWidth={showBot ? 1000 : 800}>
       <Table striped highlightOnHover verticalSpacing="xs" aria-label={label}>
@@ -66,7 +68,15 @@ export function ApprovalTable({
         </Table.Thead>
         <Table.Tbody>
           {requests.map((request) => (
-            <Table.Tr key={request.id}>
+            <Table.Tr
+              key={request.id}
+              // The whole line opens the request (the link in "What it asks" is the keyboard's way in).
+              style={{ cursor: "pointer" }}
+              onClick={(e) => {
+                if ((e.target as HTMLElement).closest("a, button")) return;
+                void navigate({ to: "/approvals/$requestId", params: { requestId: request.id } });
+              }}
+            >
               <Table.Td>
                 <Stack gap={4} align="flex-start">
                   <ApprovalKindBadge kind={request.kind} />

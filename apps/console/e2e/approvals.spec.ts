@@ -105,6 +105,11 @@ test.describe("approvals", () => {
     await expect(history).toContainText("Requested by");
     await expect(history).toContainText("daniel.kim@acme.example");
     await expect(history).toContainText("Approved by Omar Haddad");
+    // once decided, the page no longer speaks of what approval "would" change, and says its policy
+    // reasons describe the bot as it is now (which already holds the grant)
+    await expect(security.getByTestId("approval-effect")).toContainText("What the request asked for");
+    await expect(security.getByTestId("approval-reasons")).toContainText("Policy reasons, checked now");
+    await expect(security.getByTestId("approval-reasons")).toContainText("after this request was approved");
 
     await owner.goto(owner.url().replace(/\/approvals\/.*$/, "/my-bots"));
     await owner.getByRole("link", { name: "acme-sandbox-bot", exact: true }).click();

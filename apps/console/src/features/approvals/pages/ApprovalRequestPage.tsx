@@ -97,14 +97,23 @@ function RequestDetails({ request, me }: { request: TApprovalRequest; me: TMe })
         </SimpleGrid>
 
         <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
-          <Section title="What approval would change" testId="approval-effect">
+          <Section title={request.status === "pending" ? "What approval would change" : "What the request asked for"} testId="approval-effect">
             <Stack gap="md">
               <EffectSummary effect={request.effect} />
               <PayloadDetails request={request} />
             </Stack>
           </Section>
-          <Section title="Policy reasons" testId="approval-reasons">
-            <ReasonList reasons={request.reasons} />
+          {/* The reasons are checked against the bot as it is now: once the request is decided (and
+              perhaps applied) they describe today's bot, not the state the approvers saw. */}
+          <Section title={request.status === "pending" ? "Policy reasons" : "Policy reasons, checked now"} testId="approval-reasons">
+            <Stack gap="xs">
+              {request.status !== "pending" && (
+                <Text size="sm" c="dimmed">
+                  Checked against the bot as it is now, after this request was {request.status}, not as it was when it was decided.
+                </Text>
+              )}
+              <ReasonList reasons={request.reasons} />
+            </Stack>
           </Section>
         </SimpleGrid>
 

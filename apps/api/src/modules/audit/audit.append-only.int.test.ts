@@ -1,0 +1,37 @@
+import { auditEvents } from "@bridle/db";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "../../../test/harness.ts";
+
+/** The database refuses to change or remove an audit event (migration 0003), whoever asks. */
+describe("audit events are append-only", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ seed: "none" });
+  });
+  afterAll(() => t.close());
+
+  const count = async () => (await t.database.db.select({ n: sql<number>`count(*)::int` }).from(auditEvents))[0]!.n;
+  const refusal = (query: Promise<unknown>) =>
+    query.then(
+      () => "accepted",
+      (err: { cause?: { message?: string }; message?: string }) => err.cause?.message ?? err.message ?? String(err),
+    );
+
+  it("accepts new events, and refuses UPDATE, DELETE and TRUNCATE of existing ones", async () => {
+    const before = await count();
+    expect(before).toBeGreaterThan(0); // the bootstrap admin's creation, at least
+    await t.database.db.insert(auditEvents).values({ actorType: "system", action: "test.append", resourceType: "test", outcome: "success" });
+    expect(await count()).toBe(before + 1);
+
+    expect(await refusal(t.database.db.execute(sql`update audit_events set outcome = 'denied' where action = 'test.append'`))).toMatch(
+      /audit_events is append-only: UPDATE is refused/,
+    );
+    expect(await refusal(t.database.db.execute(sql`delete from audit_events where action = 'test.append'`))).toMatch(/audit_events is append-only: DELETE is refused/);
+    expect(await refusal(t.database.db.execute(sql`truncate audit_events`))).toMatch(/audit_events is append-only: TRUNCATE is refused/);
+
+    expect(await count()).toBe(before + 1);
+    const rows = await t.database.db.execute<{ outcome: string }>(sql`select outcome from audit_events where action = 'test.append'`);
+    expect(rows.rows.map((r) => r.outcome)).toEqual(["success"]);
+  });
+});

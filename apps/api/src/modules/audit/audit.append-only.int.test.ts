@@ -1,5 +1,5 @@
 import { auditEvents } from "@bridle/db";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/harness.ts";
 
@@ -31,7 +31,7 @@ describe("audit events are append-only", () => {
     expect(await refusal(t.database.db.execute(sql`truncate audit_events`))).toMatch(/audit_events is append-only: TRUNCATE is refused/);
 
     expect(await count()).toBe(before + 1);
-    const rows = await t.database.db.execute<{ outcome: string }>(sql`select outcome from audit_events where action = 'test.append'`);
-    expect(rows.rows.map((r) => r.outcome)).toEqual(["success"]);
+    const rows = await t.database.db.select({ outcome: auditEvents.outcome }).from(auditEvents).where(eq(auditEvents.action, "test.append"));
+    expect(rows.map((r) => r.outcome)).toEqual(["success"]);
   });
 });

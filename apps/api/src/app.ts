@@ -45,6 +45,7 @@ import { setupModule } from "./modules/setup/index.ts";
 import { teamsRoutes } from "./modules/people/teams.routes.ts";
 import { createTeamsService } from "./modules/people/teams.service.ts";
 import { createDecisionsModule } from "./modules/decisions/decisions.module.ts";
+import { auditRoutes } from "./modules/audit/index.ts";
 import type { DemoIdp } from "./demo/demo-idp.ts";
 
 export type AppDeps = {
@@ -170,6 +171,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(teamsRoutes({ db, svc: createTeamsService({ db }) }));
       await api.register(setupModule({ db, settings: sso.settings }));
       await api.register(decisions.botTokenRoutes);
+      await api.register(auditRoutes({ db }));
     },
     { prefix: "/api/v1" },
   );

@@ -121,6 +121,9 @@ const ACCESS: Record<string, Entry> = {
   // org policy and gated actions
   "GET /api/v1/policy": PERSON,
   "PATCH /api/v1/policy": needs("policy.update", () => ({ url: "/api/v1/policy", payload: { reviewIntervalDays: 7 } })),
+  // the audit log
+  "GET /api/v1/audit-events": needs("audit.read", () => ({ url: "/api/v1/audit-events" })),
+  "GET /api/v1/audit-events/:id": needs("audit.read", () => ({ url: `/api/v1/audit-events/${UUID}` })),
   "GET /api/v1/gated-actions": PERSON,
   "PUT /api/v1/gated-actions/:action": needs("policy.update", () => ({ url: "/api/v1/gated-actions/shell.exec", payload: RULE })),
   // approvals

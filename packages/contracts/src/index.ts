@@ -9,3 +9,4 @@ export * from "./approvals.ts";
 export * from "./decisions.ts";
 export * from "./systems.ts";
 export * from "./field-errors.ts";
+export * from "./audit.ts";

@@ -1,4 +1,5 @@
 import { auditEvents, type DbOrTx } from "@bridle/db";
+import { and, desc, eq, gte, like, lt } from "drizzle-orm";
 
 /**
  * Audit actions. Every state change writes one of these in the same transaction as the change;
@@ -58,6 +59,8 @@ export const AUDIT_ACTIONS = [
   "decision.deny",
   "decision.require_approval",
   "approval.read",
+  // reading the audit log itself: recorded when refused
+  "audit.read",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -87,4 +90,45 @@ export async function recordAudit(db: DbOrTx, e: AuditEventInput): Promise<void>
     requestId: e.requestId ?? null,
     details: e.details ?? {},
   });
+}
+
+/** Filters of `listAuditEvents`; every one given narrows (AND). `beforeSeq` is the keyset cursor. */
+export type AuditEventFilter = {
+  actorType?: string;
+  actorId?: string;
+  action?: string;
+  resourceType?: string;
+  resourceId?: string;
+  outcome?: string;
+  requestId?: string;
+  from?: Date;
+  to?: Date;
+  beforeSeq?: number;
+};
+
+/** Audit events newest first (by `seq`), at most `limit`. An `action` ending in `.` is a prefix. */
+export async function listAuditEvents(db: DbOrTx, f: AuditEventFilter, limit: number) {
+  const where = [
+    f.actorType ? eq(auditEvents.actorType, f.actorType) : undefined,
+    f.actorId ? eq(auditEvents.actorId, f.actorId) : undefined,
+    f.action ? (f.action.endsWith(".") ? like(auditEvents.action, `${f.action.replace(/[\\%_]/g, "\\$&")}%`) : eq(auditEvents.action, f.action)) : undefined,
+    f.resourceType ? eq(auditEvents.resourceType, f.resourceType) : undefined,
+    f.resourceId ? eq(auditEvents.resourceId, f.resourceId) : undefined,
+    f.outcome ? eq(auditEvents.outcome, f.outcome) : undefined,
+    f.requestId ? eq(auditEvents.requestId, f.requestId) : undefined,
+    f.from ? gte(auditEvents.at, f.from) : undefined,
+    f.to ? lt(auditEvents.at, f.to) : undefined,
+    f.beforeSeq !== undefined ? lt(auditEvents.seq, f.beforeSeq) : undefined,
+  ].filter((c) => c !== undefined);
+  return db
+    .select()
+    .from(auditEvents)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(auditEvents.seq))
+    .limit(limit);
+}
+
+export async function getAuditEvent(db: DbOrTx, id: string) {
+  const [row] = await db.select().from(auditEvents).where(eq(auditEvents.id, id));
+  return row ?? null;
 }

@@ -1,0 +1,109 @@
+import { ZAuditEvent, ZAuditEventPage, ZAuditEventsQuery, ZErrorEnvelope, type TAuditEvent, type TAuditEventsQuery } from "@bridle/contracts";
+import type { Db } from "@bridle/db";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { denied, type RequestCtx } from "../../lib/context.ts";
+import { notFound } from "../../lib/errors.ts";
+import { decodeCursor, encodeCursor } from "../../lib/pagination.ts";
+import { can } from "../../lib/permissions.ts";
+import { toIso } from "../../lib/sql.ts";
+import { principalOf } from "../../plugins/auth.ts";
+import { getAuditEvent, listAuditEvents } from "./audit.repo.ts";
+
+type Row = NonNullable<Awaited<ReturnType<typeof getAuditEvent>>>;
+
+const toContract = (r: Row): TAuditEvent => ({
+  id: r.id,
+  seq: r.seq,
+  at: toIso(r.at)!,
+  actor: { type: r.actorType as TAuditEvent["actor"]["type"], id: r.actorId, label: r.actorLabel },
+  action: r.action,
+  resourceType: r.resourceType,
+  resourceId: r.resourceId,
+  outcome: r.outcome as TAuditEvent["outcome"],
+  requestId: r.requestId,
+  details: (r.details ?? {}) as Record<string, unknown>,
+});
+
+/** Reading the audit log (`audit.read`: admin, security, auditor). A refused read is itself audited. */
+export function createAuditService(deps: { db: Db }) {
+  const { db } = deps;
+  const requireRead = async (ctx: RequestCtx, resourceId: string | null) => {
+    if (!can(ctx.principal, "audit.read"))
+      throw await denied(db, ctx, { action: "audit.read", resourceType: "audit_event", resourceId, what: "read the audit log" });
+  };
+
+  /** Newest first, keyset-paginated on `seq`; every filter narrows. */
+  async function list(ctx: RequestCtx, q: TAuditEventsQuery) {
+    await requireRead(ctx, null);
+    const cursor = decodeCursor(q.cursor);
+    const rows = await listAuditEvents(
+      db,
+      {
+        ...(q.actorType ? { actorType: q.actorType } : {}),
+        ...(q.actorId ? { actorId: q.actorId } : {}),
+        ...(q.action ? { action: q.action } : {}),
+        ...(q.resourceType ? { resourceType: q.resourceType } : {}),
+        ...(q.resourceId ? { resourceId: q.resourceId } : {}),
+        ...(q.outcome ? { outcome: q.outcome } : {}),
+        ...(q.requestId ? { requestId: q.requestId } : {}),
+        ...(q.from ? { from: new Date(q.from) } : {}),
+        ...(q.to ? { to: new Date(q.to) } : {}),
+        ...(cursor && typeof cursor.k === "number" ? { beforeSeq: cursor.k } : {}),
+      },
+      q.limit + 1,
+    );
+    const items = rows.slice(0, q.limit).map(toContract);
+    const last = items.at(-1);
+    return { items, nextCursor: rows.length > q.limit && last ? encodeCursor({ k: last.seq, id: last.id }) : null };
+  }
+
+  async function get(ctx: RequestCtx, id: string) {
+    await requireRead(ctx, id);
+    const row = await getAuditEvent(db, id);
+    if (!row) throw notFound("Audit event");
+    return toContract(row);
+  }
+
+  return { list, get };
+}
+
+const errors = { 400: ZErrorEnvelope, 401: ZErrorEnvelope, 403: ZErrorEnvelope };
+
+/** `/api/v1/audit-events`: the audit log, read-only (`audit.read`). */
+export function auditRoutes(deps: { db: Db }) {
+  const svc = createAuditService(deps);
+  return async (app: FastifyInstance) => {
+    const r = app.withTypeProvider<ZodTypeProvider>();
+    const ctx = (request: FastifyRequest): RequestCtx => ({ principal: principalOf(request), requestId: request.id });
+    r.get(
+      "/audit-events",
+      {
+        schema: {
+          operationId: "listAuditEvents",
+          tags: ["audit"],
+          summary: "The audit log, newest first, filtered by actor, action, resource, outcome, request id and time (permission `audit.read`)",
+          description:
+            "Every state change and every refused attempt is recorded in the same transaction as the change. `action` matches exactly, or as a prefix when it ends in `.` (`approval.`). `from` is inclusive, `to` exclusive.",
+          querystring: ZAuditEventsQuery,
+          response: { 200: ZAuditEventPage, ...errors },
+        },
+      },
+      async (request) => svc.list(ctx(request), request.query),
+    );
+    r.get(
+      "/audit-events/:id",
+      {
+        schema: {
+          operationId: "getAuditEvent",
+          tags: ["audit"],
+          summary: "One audit event (permission `audit.read`)",
+          params: z.object({ id: z.uuid() }),
+          response: { 200: ZAuditEvent, ...errors, 404: ZErrorEnvelope },
+        },
+      },
+      async (request) => svc.get(ctx(request), request.params.id),
+    );
+  };
+}

@@ -1,7 +1,7 @@
 import type { Db } from "@bridle/db";
 import { sql } from "drizzle-orm";
 import { rowsOf } from "../../lib/sql.ts";
-import { recordAudit, SYSTEM_ACTOR } from "../audit/audit.repo.ts";
+import { recordAudit, SYSTEM_ACTOR } from "../audit/index.ts";
 import { notifyApprovalDecided } from "../../lib/approval-events.ts";
 
 /** Requests expired per transaction; a backlog drains in several short transactions. */

@@ -5,7 +5,7 @@ import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
 import { AppError, fieldError, invalidFields, notFound } from "../../lib/errors.ts";
 import { can, canManageBot } from "../../lib/permissions.ts";
 import { refuseSecretFields } from "../../lib/secrets.ts";
-import { recordAudit } from "../audit/audit.repo.ts";
+import { recordAudit } from "../audit/index.ts";
 import { getBotDetail } from "../bots/bots.repo.ts";
 import { assess, qualifiedScope, type Assessment, type ScopeExpansion } from "./approvals.effect.ts";
 import * as repo from "./approvals.repo.ts";

@@ -1,6 +1,6 @@
 import type { DbOrTx } from "@bridle/db";
 import { notifyApprovalDecided } from "../../lib/approval-events.ts";
-import { recordAudit, type Actor } from "../audit/audit.repo.ts";
+import { recordAudit, type Actor } from "../audit/index.ts";
 import * as repo from "./approvals.repo.ts";
 
 /**

@@ -6,7 +6,7 @@ import { hashToken, newToken, verifyPassword } from "../../lib/crypto.ts";
 import { AppError } from "../../lib/errors.ts";
 import { loadIdentitySettings, type IdentitySettingsRow } from "../../lib/identity-settings.ts";
 import { effectivePermissions, type Principal } from "../../lib/permissions.ts";
-import { recordAudit } from "../audit/audit.repo.ts";
+import { recordAudit } from "../audit/index.ts";
 import * as repo from "./auth.repo.ts";
 
 /** Touch last-seen / last-used at most once a minute, so reads do not each cost a write. */

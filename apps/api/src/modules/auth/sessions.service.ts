@@ -4,7 +4,7 @@ import { loadIdentitySettings } from "../../lib/identity-settings.ts";
 import { notFound } from "../../lib/errors.ts";
 import { can } from "../../lib/permissions.ts";
 import { toIso } from "../../lib/sql.ts";
-import { recordAudit } from "../audit/audit.repo.ts";
+import { recordAudit } from "../audit/index.ts";
 import * as repo from "./auth.repo.ts";
 
 /** At most this many sessions in one list (newest first). */

@@ -5,7 +5,7 @@ import { AppError, notFound } from "../../lib/errors.ts";
 import { canManageBot } from "../../lib/permissions.ts";
 import { notifyPolicyChanged } from "../../lib/policy-events.ts";
 import { isUuid } from "../../lib/sql.ts";
-import { recordAudit, type AuditAction } from "../audit/audit.repo.ts";
+import { recordAudit, type AuditAction } from "../audit/index.ts";
 import { findBotRow } from "../bots/bots.repo.ts";
 import { BOT_TOKEN_PREFIX } from "../decisions/bot-auth.ts";
 import type { SnapshotStore } from "../decisions/policy-snapshot.ts";

@@ -14,7 +14,7 @@ import { AppError, fieldError, invalidFields, notFound } from "../../lib/errors.
 import { can, canManageBot, canReadBot } from "../../lib/permissions.ts";
 import { findSecrets, refuseSecretFields, secretMessage, withoutEchoedSecrets } from "../../lib/secrets.ts";
 import { notifyPolicyChanged } from "../../lib/policy-events.ts";
-import { recordAudit } from "../audit/audit.repo.ts";
+import { recordAudit } from "../audit/index.ts";
 import { cancelPendingTransfers } from "../approvals/index.ts";
 import { expectedBotEmail } from "@bridle/policy";
 import { recomputeFindings } from "../findings/findings.service.ts";

@@ -6,7 +6,7 @@ import type { z } from "zod";
 import { AppError } from "../../lib/errors.ts";
 import { stableJson } from "../../lib/json.ts";
 import type { DecisionSigner } from "../../lib/signing.ts";
-import { recordAudit } from "../audit/audit.repo.ts";
+import { recordAudit } from "../audit/index.ts";
 import type { DecisionLog } from "./decision-log.ts";
 import * as repo from "./decisions.repo.ts";
 import { prepareGatedParams } from "./gated-params.ts";

@@ -1,7 +1,7 @@
 import { apiTokens, botEvents, bots, people, sessions, type DbOrTx } from "@bridle/db";
 import { and, eq, isNull, ne } from "drizzle-orm";
 import { notifyPolicyChanged } from "../../lib/policy-events.ts";
-import { recordAudit, type Actor } from "../audit/audit.repo.ts";
+import { recordAudit, type Actor } from "../audit/index.ts";
 import { recomputeFindings } from "../findings/findings.service.ts";
 
 /**

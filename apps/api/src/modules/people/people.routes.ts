@@ -18,7 +18,7 @@ import { AppError, notFound } from "../../lib/errors.ts";
 import { decodeCursor, encodeCursor } from "../../lib/pagination.ts";
 import { can } from "../../lib/permissions.ts";
 import { principalOf } from "../../plugins/auth.ts";
-import { recordAudit } from "../audit/audit.repo.ts";
+import { recordAudit } from "../audit/index.ts";
 import * as repo from "./people.repo.ts";
 
 const ZId = z.object({ id: z.uuid() });

@@ -4,7 +4,7 @@ import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
 import { AppError, fieldError, notFound } from "../../lib/errors.ts";
 import { refuseSecretFields } from "../../lib/secrets.ts";
 import { can } from "../../lib/permissions.ts";
-import { recordAudit } from "../audit/audit.repo.ts";
+import { recordAudit } from "../audit/index.ts";
 import { slugify } from "../scim/scim-groups.service.ts";
 import * as repo from "./teams.repo.ts";
 

@@ -5,7 +5,7 @@ import { AppError, fieldError, invalidFields } from "../../lib/errors.ts";
 import { looksLikeSecret } from "../../lib/secrets.ts";
 import { can } from "../../lib/permissions.ts";
 import { notifyPolicyChanged } from "../../lib/policy-events.ts";
-import { recordAudit } from "../audit/audit.repo.ts";
+import { recordAudit } from "../audit/index.ts";
 import { recomputeFindings } from "../findings/findings.service.ts";
 import { listSystems, setSystemClassification } from "../systems/index.ts";
 import * as repo from "./policy-settings.repo.ts";

@@ -1,5 +1,5 @@
 import type { Db, DbOrTx } from "@bridle/db";
-import { recordAudit } from "../audit/audit.repo.ts";
+import { recordAudit } from "../audit/index.ts";
 import { ScimError, invalidValue, scimNotFound } from "./scim.errors.ts";
 import { eqLookup, leavesOut, mentions, parseFilter, parsePaging, parseProjection, project } from "./scim.filter.ts";
 import { listResponse, type ListQuery, type ScimCtx } from "./scim.list.ts";

@@ -4,7 +4,7 @@ import { hashToken, newToken } from "../../lib/crypto.ts";
 import { notFound } from "../../lib/errors.ts";
 import { can } from "../../lib/permissions.ts";
 import { isUuid } from "../../lib/sql.ts";
-import { recordAudit, type Actor } from "../audit/audit.repo.ts";
+import { recordAudit, type Actor } from "../audit/index.ts";
 import * as repo from "./scim-tokens.repo.ts";
 
 /** Touch last-used at most once a minute, so an identity provider's sync does not write on every request. */

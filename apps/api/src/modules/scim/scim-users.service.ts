@@ -1,6 +1,6 @@
 import type { Db, DbOrTx } from "@bridle/db";
 import { stableJson } from "../../lib/json.ts";
-import { recordAudit } from "../audit/audit.repo.ts";
+import { recordAudit } from "../audit/index.ts";
 import { deactivatePerson, reactivatePerson } from "../people/people.lifecycle.ts";
 import { ScimError, invalidValue, scimNotFound } from "./scim.errors.ts";
 import { eqLookup, leavesOut, mentions, parseFilter, parsePaging, parseProjection, project } from "./scim.filter.ts";

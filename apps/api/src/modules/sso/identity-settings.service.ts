@@ -7,7 +7,7 @@ import { loadIdentitySettings } from "../../lib/identity-settings.ts";
 import { stableJson } from "../../lib/json.ts";
 import { can } from "../../lib/permissions.ts";
 import { toIso } from "../../lib/sql.ts";
-import { recordAudit, SYSTEM_ACTOR } from "../audit/audit.repo.ts";
+import { recordAudit, SYSTEM_ACTOR } from "../audit/index.ts";
 import * as repo from "./identity-settings.repo.ts";
 import { decryptSecret, encryptSecret } from "./secret-box.ts";
 

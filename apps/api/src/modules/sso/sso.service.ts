@@ -2,7 +2,7 @@ import type { TRole } from "@bridle/contracts";
 import type { Db } from "@bridle/db";
 import * as oidc from "openid-client";
 import { safeEqual } from "../../lib/crypto.ts";
-import { recordAudit, type Actor } from "../audit/audit.repo.ts";
+import { recordAudit, type Actor } from "../audit/index.ts";
 import { openSession, type OpenedSession } from "../auth/auth.service.ts";
 import { ssoReady, type EffectiveIdentitySettings, type IdentitySettingsService, type RoleMappingEntry } from "./identity-settings.service.ts";
 import { safeReturnTo } from "./return-to.ts";

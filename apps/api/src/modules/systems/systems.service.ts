@@ -12,7 +12,7 @@ import { AppError, fieldError, notFound } from "../../lib/errors.ts";
 import { refuseSecretFields } from "../../lib/secrets.ts";
 import { can } from "../../lib/permissions.ts";
 import { notifyPolicyChanged } from "../../lib/policy-events.ts";
-import { recordAudit, type Actor } from "../audit/audit.repo.ts";
+import { recordAudit, type Actor } from "../audit/index.ts";
 import { recomputeFindings } from "../findings/findings.service.ts";
 import * as repo from "./systems.repo.ts";
 

@@ -25,7 +25,7 @@ export function setupModule(deps: { db: Db; settings: Pick<IdentitySettingsServi
         schema: {
           operationId: "getSetupStatus",
           tags: ["setup"],
-          summary: "The first-run checklist: SSO, SCIM or teams, connected systems, channel allowlist, first bot; each step done or not, from the org's state now",
+          summary: "The first-run checklist: SSO, SCIM or teams, connected systems, channel allowlist, first bot; each step done or not, from the org's state now (admins and IT: `policy.update`, `people.manage` or `systems.manage`)",
           response: { 200: ZSetupStatus, 401: ZErrorEnvelope, 403: ZErrorEnvelope },
         },
       },

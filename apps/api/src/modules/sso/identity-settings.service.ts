@@ -22,15 +22,8 @@ export type RoleMappingEntry = { group: string; role: TRole };
 export const ENV_MANAGED_FIELDS = ["ssoEnabled", "issuerUrl", "clientId", "clientSecret", "scopes", "groupsClaim", "roleMapping"] as const;
 
 /** Identity settings as they apply now: the stored row, with the environment's SSO fields over it. */
-export type EffectiveIdentitySettings = {
+export type EffectiveIdentitySettings = SsoConnection & {
   managedBy: "console" | "environment";
-  ssoEnabled: boolean;
-  issuerUrl: string | null;
-  clientId: string | null;
-  clientSecretSet: boolean;
-  scopes: string[];
-  groupsClaim: string;
-  roleMapping: RoleMappingEntry[];
   jitProvisioning: boolean;
   scimEnabled: boolean;
   sessionMaxHours: number;

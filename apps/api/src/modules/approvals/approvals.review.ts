@@ -1,10 +1,10 @@
 import type { TApprovalRequest } from "@bridle/contracts";
 import type { Db } from "@bridle/db";
 import { notifyApprovalDecided } from "../../lib/approval-events.ts";
-import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
+import { type RequestCtx } from "../../lib/context.ts";
 import { AppError, notFound } from "../../lib/errors.ts";
 import { can } from "../../lib/permissions.ts";
-import { recordAudit, SYSTEM_ACTOR } from "../audit/index.ts";
+import { actorOf, denied, recordAudit, SYSTEM_ACTOR } from "../audit/index.ts";
 import { applyApproved } from "./approvals.apply.ts";
 import * as repo from "./approvals.repo.ts";
 import { looksLikeBotEmail, reviewRefusal } from "./approvals.rules.ts";

@@ -1,11 +1,11 @@
 import type { TApprovalRequest, TCreateApprovalRequest, TSystemClassification, ZListApprovalRequestsQuery } from "@bridle/contracts";
 import type { Db } from "@bridle/db";
 import type { z } from "zod";
-import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
+import { type RequestCtx } from "../../lib/context.ts";
 import { AppError, fieldError, invalidFields, notFound } from "../../lib/errors.ts";
 import { can, canManageBot } from "../../lib/permissions.ts";
 import { refuseSecretFields } from "../../lib/secrets.ts";
-import { recordAudit } from "../audit/index.ts";
+import { actorOf, denied, recordAudit } from "../audit/index.ts";
 import { getBotDetail } from "../bots/bots.repo.ts";
 import { assess, qualifiedScope, type Assessment, type ScopeExpansion } from "./approvals.effect.ts";
 import * as repo from "./approvals.repo.ts";

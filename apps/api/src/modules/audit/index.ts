@@ -4,3 +4,4 @@
  */
 export { auditRoutes } from "./audit.routes.ts";
 export { AUDIT_ACTIONS, recordAudit, SYSTEM_ACTOR, type Actor, type AuditAction, type AuditEventInput } from "./audit.repo.ts";
+export { actorOf, denied } from "./denied.ts";

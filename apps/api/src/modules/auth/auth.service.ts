@@ -4,7 +4,7 @@ import { botTokens, people } from "@bridle/db";
 import { and, eq, gt, isNull, or } from "drizzle-orm";
 import { hashToken, newToken, verifyPassword } from "../../lib/crypto.ts";
 import { AppError } from "../../lib/errors.ts";
-import { loadIdentitySettings, type IdentitySettingsRow } from "../../lib/identity-settings.ts";
+import { loadIdentitySettings, type IdentitySettingsRow } from "../identity-settings/index.ts";
 import { effectivePermissions, type Principal } from "../../lib/permissions.ts";
 import { recordAudit } from "../audit/index.ts";
 import * as repo from "./auth.repo.ts";

@@ -1,11 +1,11 @@
 import type { Db } from "@bridle/db";
-import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
+import { type RequestCtx } from "../../lib/context.ts";
 import { hashToken, newToken } from "../../lib/crypto.ts";
 import { AppError, notFound } from "../../lib/errors.ts";
 import { canManageBot } from "../../lib/permissions.ts";
 import { notifyPolicyChanged } from "../../lib/policy-events.ts";
 import { isUuid } from "../../lib/sql.ts";
-import { recordAudit, type AuditAction } from "../audit/index.ts";
+import { actorOf, type AuditAction, denied, recordAudit } from "../audit/index.ts";
 import { findBotRow } from "../bots/bots.repo.ts";
 import { BOT_TOKEN_PREFIX } from "../decisions/bot-auth.ts";
 import type { SnapshotStore } from "../decisions/policy-snapshot.ts";

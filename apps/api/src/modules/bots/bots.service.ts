@@ -9,12 +9,12 @@ import {
 } from "@bridle/contracts";
 import type { Db } from "@bridle/db";
 import type { z } from "zod";
-import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
+import { type RequestCtx } from "../../lib/context.ts";
 import { AppError, fieldError, invalidFields, notFound } from "../../lib/errors.ts";
 import { can, canManageBot, canReadBot } from "../../lib/permissions.ts";
 import { findSecrets, refuseSecretFields, secretMessage, withoutEchoedSecrets } from "../../lib/secrets.ts";
 import { notifyPolicyChanged } from "../../lib/policy-events.ts";
-import { recordAudit } from "../audit/index.ts";
+import { actorOf, denied, recordAudit } from "../audit/index.ts";
 import { cancelPendingTransfers } from "../approvals/index.ts";
 import { expectedBotEmail } from "@bridle/policy";
 import { recomputeFindings } from "../findings/findings.service.ts";

@@ -1,11 +1,11 @@
 import type { TGatedAction, TGatedActionRule } from "@bridle/contracts";
 import type { Db } from "@bridle/db";
 import { overrideLoosens } from "@bridle/policy";
-import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
+import { type RequestCtx } from "../../lib/context.ts";
 import { AppError, fieldError, invalidFields, notFound } from "../../lib/errors.ts";
 import { notifyPolicyChanged } from "../../lib/policy-events.ts";
 import { can, canReadBot } from "../../lib/permissions.ts";
-import { recordAudit } from "../audit/index.ts";
+import { actorOf, denied, recordAudit } from "../audit/index.ts";
 import { findBotRow } from "../bots/bots.repo.ts";
 import * as repo from "./gated-actions.repo.ts";
 import { effectiveFor, partialOf } from "./gated-actions.rules.ts";

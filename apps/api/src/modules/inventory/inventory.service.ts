@@ -12,8 +12,8 @@ import {
 import type { Db, DbOrTx } from "@bridle/db";
 import { auditEvents } from "@bridle/db";
 import { stringify } from "csv-stringify/sync";
-import { SYSTEM_ACTOR, recordAudit, type Actor } from "../audit/index.ts";
-import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
+import { type Actor, actorOf, denied, recordAudit, SYSTEM_ACTOR } from "../audit/index.ts";
+import { type RequestCtx } from "../../lib/context.ts";
 import { AppError } from "../../lib/errors.ts";
 import { findSecrets, secretMessage, withoutEchoedSecrets } from "../../lib/secrets.ts";
 import { can } from "../../lib/permissions.ts";

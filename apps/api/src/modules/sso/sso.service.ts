@@ -4,7 +4,7 @@ import * as oidc from "openid-client";
 import { safeEqual } from "../../lib/crypto.ts";
 import { recordAudit, type Actor } from "../audit/index.ts";
 import { openSession, type OpenedSession } from "../auth/auth.service.ts";
-import { ssoReady, type EffectiveIdentitySettings, type IdentitySettingsService, type RoleMappingEntry } from "./identity-settings.service.ts";
+import { ssoReady, type EffectiveIdentitySettings, type IdentitySettingsService, type RoleMappingEntry } from "../identity-settings/index.ts";
 import { safeReturnTo } from "./return-to.ts";
 import type { OidcClients } from "./sso.client.ts";
 import * as repo from "./sso.repo.ts";

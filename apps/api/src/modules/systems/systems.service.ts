@@ -7,12 +7,12 @@ import type {
   TUpdateSystemRequest,
 } from "@bridle/contracts";
 import type { Db, DbOrTx } from "@bridle/db";
-import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
+import { type RequestCtx } from "../../lib/context.ts";
 import { AppError, fieldError, notFound } from "../../lib/errors.ts";
 import { refuseSecretFields } from "../../lib/secrets.ts";
 import { can } from "../../lib/permissions.ts";
 import { notifyPolicyChanged } from "../../lib/policy-events.ts";
-import { recordAudit, type Actor } from "../audit/index.ts";
+import { type Actor, actorOf, denied, recordAudit } from "../audit/index.ts";
 import { recomputeFindings } from "../findings/findings.service.ts";
 import * as repo from "./systems.repo.ts";
 

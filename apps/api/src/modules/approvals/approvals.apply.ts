@@ -3,7 +3,8 @@ import type { DbOrTx } from "@bridle/db";
 import { checkGoldenRule } from "@bridle/policy";
 import { AppError } from "../../lib/errors.ts";
 import { notifyPolicyChanged } from "../../lib/policy-events.ts";
-import { recomputeFindings } from "../findings/findings.service.ts";
+import * as bots from "../bots/index.ts";
+import { recomputeFindings } from "../findings/index.ts";
 import { holdsGrant, type BotScope, type ScopeExpansion } from "./approvals.effect.ts";
 import * as repo from "./approvals.repo.ts";
 import { assessInputOf } from "./approvals.view.ts";
@@ -24,7 +25,7 @@ const stale = (message: string) => new AppError("conflict", `The bot changed sin
  */
 export async function applyApproved(tx: DbOrTx, request: repo.RequestRow, approvers: readonly { email: string }[], now: Date): Promise<Applied> {
   if (request.kind === "gated_action") return { changes: {} };
-  const bot = await repo.lockBot(tx, request.botId);
+  const bot = await bots.lockBotForChange(tx, request.botId);
   if (!bot) throw new AppError("not_found", "Bot not found");
   if (bot.status === "offboarded" || bot.status === "offboarding") throw stale(`it is ${bot.status}`);
   const systems = await repo.loadSystems(tx);
@@ -40,7 +41,7 @@ export async function applyApproved(tx: DbOrTx, request: repo.RequestRow, approv
     const system = systems.get(g.system);
     if (!system) throw stale(`connected system ${g.system} no longer exists`);
     if (holdsGrant(scope, g, now)) return null;
-    return repo.insertGrant(tx, { botId: request.botId, systemId: system.id, scope: g.scope, access: g.access, expiresAt: g.grantExpiresAt ? new Date(g.grantExpiresAt) : null });
+    return bots.addGrant(tx, { botId: request.botId, systemId: system.id, scope: g.scope, access: g.access, expiresAt: g.grantExpiresAt ? new Date(g.grantExpiresAt) : null });
   };
   const withGrant = (g: ScopeExpansion | undefined, exception: BotScope["exception"]): BotScope => ({
     ...scope,
@@ -66,7 +67,7 @@ export async function applyApproved(tx: DbOrTx, request: repo.RequestRow, approv
       if (checkGoldenRule(next, classes, now)) throw stale("the exception no longer covers every external system of the bot");
       const grantId = p.grant ? await addGrant(p.grant) : null;
       const approvedBy = approvers.map((a) => a.email).join(", ");
-      await repo.upsertException(tx, {
+      await bots.approveException(tx, {
         botId: request.botId,
         businessPurpose: p.businessPurpose,
         allowedSystems: p.allowedSystems,
@@ -83,14 +84,14 @@ export async function applyApproved(tx: DbOrTx, request: repo.RequestRow, approv
     case "ownership_transfer": {
       const to = people.get(input.payload.toEmail.toLowerCase());
       if (!to || to.status !== "active") throw stale(`${input.payload.toEmail} is not an active person any more`);
-      await repo.setOwner(tx, request.botId, to.id);
+      await bots.assignOwner(tx, request.botId, to.id);
       changes = { owner: { from: scope.ownerEmail, to: to.email } };
       break;
     }
     case "gated_action":
       return { changes: {} };
   }
-  await repo.touchBot(tx, request.botId, now);
+  await bots.markBotChanged(tx, request.botId, now);
   await recomputeFindings(tx, now);
   await notifyPolicyChanged(tx, `approval ${request.id} applied (${request.kind})`);
   return { changes };

@@ -8,7 +8,7 @@ import { actorOf, denied, recordAudit, SYSTEM_ACTOR } from "../audit/index.ts";
 import { applyApproved } from "./approvals.apply.ts";
 import * as repo from "./approvals.repo.ts";
 import { looksLikeBotEmail, reviewRefusal } from "./approvals.rules.ts";
-import { getApprovalRequestView } from "../decisions/approval-view.repo.ts";
+import { getApprovalRequestView } from "./approvals.view.ts";
 
 const isUniqueViolation = (e: unknown) =>
   typeof e === "object" && e !== null && ((e as { code?: string }).code === "23505" || (e as { cause?: { code?: string } }).cause?.code === "23505");

@@ -6,12 +6,11 @@ import { AppError, fieldError, invalidFields, notFound } from "../../lib/errors.
 import { can, canManageBot } from "../../lib/permissions.ts";
 import { refuseSecretFields } from "../../lib/secrets.ts";
 import { actorOf, denied, recordAudit } from "../audit/index.ts";
-import { getBotDetail } from "../bots/bots.repo.ts";
+import { getBotDetail } from "../bots/index.ts";
 import { assess, qualifiedScope, type Assessment, type ScopeExpansion } from "./approvals.effect.ts";
 import * as repo from "./approvals.repo.ts";
 import { HUMAN_REQUEST_RULES, looksLikeBotEmail, MAX_EXCEPTION_DAYS } from "./approvals.rules.ts";
-import { getApprovalRequestView } from "../decisions/approval-view.repo.ts";
-import { buildViews } from "./approvals.view.ts";
+import { buildViews, getApprovalRequestView } from "./approvals.view.ts";
 
 export type Preview = Pick<Assessment, "effect" | "reasons" | "goldenRule" | "becomesExceptionRequest">;
 

@@ -53,11 +53,11 @@ const unreadable: Assessment = {
 };
 
 /**
- * Builds the reviewer's view (ZApprovalRequest) of many requests (the inbox) in a fixed number of
- * queries. One request is read with `getApprovalRequestView` (decisions/approval-view.repo.ts,
- * shared with the runtime's long-poll); both call `assess`, and a test checks they agree.
- * Each view has the requester, the bot's current scope, what approval would change and the
- * policy's reasons (computed now, against the bot as it is now), and the history of reviews.
+ * The one builder of the approval request as every reader sees it (ZApprovalRequest): the
+ * approver's inbox, the console, the runtime long-polling its gated action. Many requests (the
+ * inbox) cost a fixed number of queries. Each view has the requester (a person, or the bot itself
+ * for a gated action), the bot's current scope, what approval would change and the policy's
+ * reasons (computed now by `assess`, against the bot as it is now), and the history of reviews.
  */
 export async function buildViews(db: DbOrTx, rows: readonly repo.RequestListRow[], now = new Date()): Promise<TApprovalRequest[]> {
   if (!rows.length) return [];
@@ -115,4 +115,12 @@ export async function buildViews(db: DbOrTx, rows: readonly repo.RequestListRow[
       consumedAt: toIso(r.consumed_at),
     };
   });
+}
+
+/** One approval request in the ZApprovalRequest shape (see `buildViews`); null when there is none. */
+export async function getApprovalRequestView(db: DbOrTx, id: string, now = new Date()): Promise<TApprovalRequest | null> {
+  const row = await repo.getRequestRow(db, id);
+  if (!row) return null;
+  const [view] = await buildViews(db, [row], now);
+  return view ?? null;
 }

@@ -5,7 +5,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { notFound } from "../../lib/errors.ts";
 import { can } from "../../lib/permissions.ts";
-import { getApprovalRequestAccess, getApprovalRequestView, type ApprovalAccess } from "./approval-view.repo.ts";
+import { getApprovalRequestAccess, getApprovalRequestView, type ApprovalAccess } from "../approvals/index.ts";
 import type { ApprovalWaiters } from "./approval-waiters.ts";
 import { callerOf, type Caller } from "./bot-auth.ts";
 import { denied } from "../audit/index.ts";

@@ -5,7 +5,7 @@ import { AppError, fieldError, notFound } from "../../lib/errors.ts";
 import { refuseSecretFields } from "../../lib/secrets.ts";
 import { can } from "../../lib/permissions.ts";
 import { actorOf, denied, recordAudit } from "../audit/index.ts";
-import { slugify } from "../scim/scim-groups.service.ts";
+import { slugify } from "./slug.ts";
 import * as repo from "./teams.repo.ts";
 
 const SCIM_ON =

@@ -6,7 +6,7 @@ import { looksLikeSecret } from "../../lib/secrets.ts";
 import { can } from "../../lib/permissions.ts";
 import { notifyPolicyChanged } from "../../lib/policy-events.ts";
 import { actorOf, denied, recordAudit } from "../audit/index.ts";
-import { recomputeFindings } from "../findings/findings.service.ts";
+import { recomputeFindings } from "../findings/index.ts";
 import { listSystems, setSystemClassification } from "../systems/index.ts";
 import * as repo from "./policy-settings.repo.ts";
 

@@ -13,7 +13,7 @@ import { refuseSecretFields } from "../../lib/secrets.ts";
 import { can } from "../../lib/permissions.ts";
 import { notifyPolicyChanged } from "../../lib/policy-events.ts";
 import { type Actor, actorOf, denied, recordAudit } from "../audit/index.ts";
-import { recomputeFindings } from "../findings/findings.service.ts";
+import { recomputeFindings } from "../findings/index.ts";
 import * as repo from "./systems.repo.ts";
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;

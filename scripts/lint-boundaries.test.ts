@@ -20,7 +20,7 @@ describe("module boundaries lint rule (import-x/no-restricted-paths)", () => {
   it("reports a module importing another module's repo, and a module outside its allowed list", async () => {
     const errors = await boundaryErrors("module-violation.ts", "apps/api/src/modules/bots/boundary-fixture.ts");
     expect(errors).toEqual([
-      { line: 3, message: expect.stringContaining("Import modules/approvals only through modules/approvals/index.ts") },
+      { line: 3, message: expect.stringContaining("Import modules/policy-settings only through modules/policy-settings/index.ts") },
       { line: 4, message: expect.stringContaining("modules/bots may not depend on modules/decisions") },
     ]);
   });

@@ -31,7 +31,7 @@ export async function openGatedActionRequest(
     expiresAt: Date;
     createdAt: Date;
     /** what the audit event says about the request: the bot's name, the action and its target */
-    audit: { bot: string; action: string; target: Record<string, string>; httpRequestId: string };
+    audit: { bot: string; action: string; target: Record<string, string>; httpRequestId: string; sessionId: string | null };
   },
   actor: Actor,
 ): Promise<RuntimeRequestRow | null> {
@@ -61,6 +61,7 @@ export async function openGatedActionRequest(
       resourceId: opened.id,
       outcome: "success",
       requestId: r.audit.httpRequestId,
+      sessionId: r.audit.sessionId,
       details: {
         kind: "gated_action",
         bot: r.audit.bot,

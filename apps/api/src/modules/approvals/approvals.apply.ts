@@ -1,13 +1,11 @@
-import type { TSystemClassification } from "@bridle/contracts";
+import { parseApprovalPayload, type TSystemClassification } from "@bridle/contracts";
 import type { DbOrTx } from "@bridle/db";
-import { checkGoldenRule } from "@bridle/policy";
+import { assessInputOf, checkGoldenRule, holdsGrant, type BotScope, type ScopeExpansion } from "@bridle/policy";
 import { AppError } from "../../lib/errors.ts";
 import { notifyPolicyChanged } from "../../lib/policy-events.ts";
 import * as bots from "../bots/index.ts";
 import { recomputeFindings } from "../findings/index.ts";
-import { holdsGrant, type BotScope, type ScopeExpansion } from "./approvals.effect.ts";
 import * as repo from "./approvals.repo.ts";
-import { assessInputOf } from "./approvals.view.ts";
 
 export type Applied = { changes: Record<string, unknown> };
 
@@ -31,10 +29,10 @@ export async function applyApproved(tx: DbOrTx, request: repo.RequestRow, approv
   const systems = await repo.loadSystems(tx);
   const classes = new Map<string, TSystemClassification>([...systems].map(([k, v]) => [k, v.classification]));
   const scope = (await repo.loadBotScopes(tx, [request.botId])).get(request.botId)!;
-  const toEmail = (request.payload as { toEmail?: unknown }).toEmail;
-  const people = await repo.findPeopleByEmail(tx, request.kind === "ownership_transfer" && typeof toEmail === "string" ? [toEmail] : []);
-  const input = assessInputOf(request.kind, request.payload, { approverRole: request.approverRole, approvalsRequired: request.approvalsRequired, people });
-  if (!input) throw new AppError("conflict", "The stored request does not match its kind; deny it");
+  const parsed = parseApprovalPayload(request.kind, request.payload);
+  if (!parsed) throw new AppError("conflict", "The stored request does not match its kind; deny it");
+  const people = await repo.findPeopleByEmail(tx, parsed.kind === "ownership_transfer" ? [parsed.payload.toEmail] : []);
+  const input = assessInputOf(parsed, { approverRole: request.approverRole, approvalsRequired: request.approvalsRequired, people });
 
   /** Inserts the grant unless the bot already holds it (then approval changes nothing there). */
   const addGrant = async (g: ScopeExpansion) => {

@@ -12,7 +12,7 @@ import { and, asc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { z } from "zod";
 import { decodeCursor, encodeCursor } from "../../lib/pagination.ts";
 import { isUuid, rowsOf, toDate } from "../../lib/sql.ts";
-import type { BotScope } from "./approvals.effect.ts";
+import type { BotScope } from "@bridle/policy";
 
 export type RequestRow = typeof approvalRequests.$inferSelect;
 

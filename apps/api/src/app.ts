@@ -179,7 +179,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app.get("/*", { schema: { hide: true } }, (request, reply) => {
       const path = request.url.split("?")[0] ?? "/";
       if (/^\/(api|auth|scim)(\/|$)/.test(path) || /\.[a-z0-9]+$/i.test(path))
-        return reply.code(404).send({ error: { code: "not_found", message: `No route ${request.method} ${path}`, requestId: request.id } });
+        return reply.code(404).send({ error: { code: "not_found", message: `No route ${request.method} ${path}`, requestId: request.id, details: { unknownRoute: true } } });
       return reply.type("text/html").sendFile("index.html");
     });
   }

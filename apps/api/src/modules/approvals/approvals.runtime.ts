@@ -64,6 +64,7 @@ export async function openGatedActionRequest(
       sessionId: r.audit.sessionId,
       details: {
         kind: "gated_action",
+        botId: r.botId,
         bot: r.audit.bot,
         action: r.audit.action,
         target: r.audit.target,

@@ -28,8 +28,8 @@ import { createSessionsService } from "./modules/auth/sessions.service.ts";
 import { createSsoModule } from "./modules/sso/index.ts";
 import { botsRoutes } from "./modules/bots/bots.routes.ts";
 import { createBotsService } from "./modules/bots/bots.service.ts";
-import { findingsRoutes } from "./modules/findings/findings.routes.ts";
-import { createFindingsService } from "./modules/findings/findings.service.ts";
+import { findingsModule } from "./modules/findings/index.ts";
+import { registerSubscribers } from "./subscribers.ts";
 import { inventoryRoutes } from "./modules/inventory/inventory.routes.ts";
 import { createInventoryService } from "./modules/inventory/inventory.service.ts";
 import { peopleRoutes } from "./modules/people/people.routes.ts";
@@ -145,6 +145,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   );
 
+  // Side effects of writes follow from domain events (lib/domain-events.ts).
+  registerSubscribers();
+
   const sessionTtlMs = config.BRIDLE_SESSION_TTL_HOURS * 3_600_000;
   const auth = createAuthService({ db, sessionTtlMs });
   const inventory = createInventoryService({ db });
@@ -159,7 +162,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(sso.apiRoutes);
       await api.register(sessionsRoutes(createSessionsService({ db })));
       await api.register(botsRoutes(createBotsService({ db })));
-      await api.register(findingsRoutes(createFindingsService({ db })));
+      await api.register(findingsModule({ db }));
       await api.register(policySettingsRoutes(createPolicySettingsService({ db })));
       await api.register(peopleRoutes({ db }));
       await api.register(inventoryRoutes(inventory));

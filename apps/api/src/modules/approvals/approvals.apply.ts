@@ -2,8 +2,7 @@ import type { TSystemClassification } from "@bridle/contracts";
 import type { DbOrTx } from "@bridle/db";
 import { checkGoldenRule } from "@bridle/policy";
 import { AppError } from "../../lib/errors.ts";
-import { notifyPolicyChanged } from "../../lib/policy-events.ts";
-import { recomputeFindings } from "../findings/findings.service.ts";
+import { emit } from "../../lib/domain-events.ts";
 import { holdsGrant, type BotScope, type ScopeExpansion } from "./approvals.effect.ts";
 import * as repo from "./approvals.repo.ts";
 import { assessInputOf } from "./approvals.view.ts";
@@ -13,8 +12,8 @@ export type Applied = { changes: Record<string, unknown> };
 const stale = (message: string) => new AppError("conflict", `The bot changed since this request was made: ${message}. Deny it and request again.`);
 
 /**
- * Makes an approved request real, inside the approving transaction (so the change, the recomputed
- * findings, the audit events and the policy notification commit together, or not at all).
+ * Makes an approved request real, inside the approving transaction (so the change, the findings
+ * and change notice its `approval.applied` event brings, and the audit events commit together, or not at all).
  * The bot is re-checked under a row lock: a change that would now break the Golden Rule (because
  * the bot changed since the request was made) is refused with 409 and nothing is written.
  * - scope_expansion: inserts the grant (service accounts unchanged);
@@ -91,7 +90,6 @@ export async function applyApproved(tx: DbOrTx, request: repo.RequestRow, approv
       return { changes: {} };
   }
   await repo.touchBot(tx, request.botId, now);
-  await recomputeFindings(tx, now);
-  await notifyPolicyChanged(tx, `approval ${request.id} applied (${request.kind})`);
+  await emit(tx, { type: "approval.applied", requestId: request.id, kind: input.kind, botId: request.botId });
   return { changes };
 }

@@ -3,7 +3,7 @@ import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
 import { hashToken, newToken } from "../../lib/crypto.ts";
 import { AppError, notFound } from "../../lib/errors.ts";
 import { canManageBot } from "../../lib/permissions.ts";
-import { notifyPolicyChanged } from "../../lib/policy-events.ts";
+import { emit } from "../../lib/domain-events.ts";
 import { isUuid } from "../../lib/sql.ts";
 import { recordAudit, type AuditAction } from "../audit/index.ts";
 import { findBotRow } from "../bots/bots.repo.ts";
@@ -19,7 +19,7 @@ const DAY = 86_400_000;
  * named, always expiring, shown once, stored as SHA-256, revocable at once. Managed by the bot's
  * owner or anyone with `bots.write_all` (IT, admin); denied attempts are audited.
  *
- * Creating or revoking one notifies POLICY_CHANNEL so every replica's decision snapshot follows,
+ * Creating or revoking one emits `bot_token.created` / `.revoked` so every replica's decision snapshot follows,
  * and updates this replica's snapshot directly, so a revoked token is refused from the very next
  * request here.
  */
@@ -61,7 +61,7 @@ export function createBotTokensService(deps: { db: Db; snapshot: SnapshotStore }
         requestId: ctx.requestId,
         details: { botId, bot: bot.name, name: input.name, prefix: t.prefix, expiresAt: t.expiresAt },
       });
-      await notifyPolicyChanged(tx, `bot:${botId} token created`);
+      await emit(tx, { type: "bot_token.created", botId, tokenId: t.id });
       return t;
     });
     snapshot.addToken({ id: row.id, botId, tokenHash: row.tokenHash, expiresAt: row.expiresAt, lastUsedAt: null });
@@ -83,7 +83,7 @@ export function createBotTokensService(deps: { db: Db; snapshot: SnapshotStore }
         requestId: ctx.requestId,
         details: { botId, bot: bot.name, name: r.name },
       });
-      await notifyPolicyChanged(tx, `bot:${botId} token revoked`);
+      await emit(tx, { type: "bot_token.revoked", botId, tokenId });
       return r;
     });
     snapshot.forgetToken(revoked.tokenHash);

@@ -20,11 +20,10 @@ import { can } from "../../lib/permissions.ts";
 import * as botsRepo from "../bots/bots.repo.ts";
 import { rawReferenceErrors, resolveBotInput } from "../bots/bots.resolve.ts";
 import { loadPolicyInput } from "../findings/findings.repo.ts";
-import { recomputeFindings } from "../findings/findings.service.ts";
 import { canonical, exceptionContent, fieldChanges, mergeOverStored, scopeRemovals, withoutFileApproval } from "./inventory.diff.ts";
 import { csvColumnOf, neutraliseFormulaText, normalizeLineEndings, type RawRecord } from "./inventory.parse.ts";
 import { loadBotsAsInput } from "./inventory.repo.ts";
-import { notifyPolicyChanged } from "../../lib/policy-events.ts";
+import { emit } from "../../lib/domain-events.ts";
 import { upsertSystems } from "../systems/index.ts";
 
 /** Stands in for the id of a system that a dry run would create (nothing is written on a dry run). */
@@ -272,9 +271,11 @@ export function createInventoryService(deps: { db: Db }) {
         ...(options.text !== undefined ? { sha256: createHash("sha256").update(options.text).digest("hex") } : {}),
       };
       const events: (typeof auditEvents.$inferInsert)[] = [];
+      const written: string[] = [];
       for (const p of plan) {
         if (p.action === "unchanged") continue;
         const id = await botsRepo.writeBot(tx, p.resolved, existing.get(p.input.name)?.id);
+        written.push(id);
         events.push({
           actorType: auditActor.type,
           actorId: auditActor.id,
@@ -295,8 +296,7 @@ export function createInventoryService(deps: { db: Db }) {
         });
       }
       for (let i = 0; i < events.length; i += 1000) await tx.insert(auditEvents).values(events.slice(i, i + 1000));
-      await recomputeFindings(tx);
-      await notifyPolicyChanged(tx, "inventory imported");
+      await emit(tx, { type: "inventory.imported", botIds: written, systemKeys: [...result.systems.created, ...result.systems.updated] });
       await recordAudit(tx, {
         actor: auditActor,
         action: "inventory.import",

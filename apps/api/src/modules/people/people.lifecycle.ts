@@ -1,16 +1,15 @@
-import { apiTokens, botEvents, bots, people, sessions, type DbOrTx } from "@bridle/db";
+import { apiTokens, bots, people, sessions, type DbOrTx } from "@bridle/db";
 import { and, eq, isNull, ne } from "drizzle-orm";
-import { notifyPolicyChanged } from "../../lib/policy-events.ts";
+import { emit } from "../../lib/domain-events.ts";
 import { recordAudit, type Actor } from "../audit/index.ts";
-import { recomputeFindings } from "../findings/findings.service.ts";
 
 /**
  * Deactivates a person (SCIM `active: false` or DELETE, or an admin): ends their sessions at
- * once, revokes their personal API tokens, and records an `owner_deprovisioned` event on each bot
- * they own that the offboarding workflow picks up. Nothing about the bots is deleted; their
- * findings are recomputed, so they show as orphaned, and every replica's decision snapshot is told
- * (NOTIFY on commit), so those bots get only read-only actions allowed from then on (BR-ORPHANED).
- * Call inside a transaction.
+ * once, revokes their personal API tokens, audits `bot.owner_deprovisioned` on each bot they own,
+ * and emits `person.deactivated` naming those bots (what a later offboarding workflow subscribes
+ * to). Nothing about the bots is deleted; their findings are recomputed, so they show as orphaned,
+ * and every replica's decision snapshot refreshes them when this commits, so those bots get only
+ * read-only actions allowed from then on (BR-ORPHANED). Call inside a transaction.
  * @returns the ids of the bots that lost their owner; [] when the person was already inactive
  */
 export async function deactivatePerson(
@@ -40,9 +39,6 @@ export async function deactivatePerson(
     .from(bots)
     .where(and(eq(bots.ownerId, personId), ne(bots.status, "offboarded")));
   if (owned.length) {
-    await tx.insert(botEvents).values(
-      owned.map((b) => ({ botId: b.id, kind: "owner_deprovisioned", personId, details: { owner: person.email, reason: ctx.reason } })),
-    );
     for (const b of owned)
       await recordAudit(tx, {
         actor: ctx.actor,
@@ -53,8 +49,7 @@ export async function deactivatePerson(
         requestId: ctx.requestId,
         details: { name: b.name, owner: person.email },
       });
-    await recomputeFindings(tx);
-    for (const b of owned) await notifyPolicyChanged(tx, `bot:${b.id} owner deactivated`);
+    await emit(tx, { type: "person.deactivated", personId, botIds: owned.map((b) => b.id) });
   }
   await recordAudit(tx, {
     actor: ctx.actor,
@@ -83,8 +78,7 @@ export async function reactivatePerson(tx: DbOrTx, personId: string, ctx: { acto
     .returning({ id: people.id, email: people.email });
   if (!person) return false;
   const owned = await tx.select({ id: bots.id }).from(bots).where(eq(bots.ownerId, personId));
-  if (owned.length > 0) await recomputeFindings(tx);
-  for (const b of owned) await notifyPolicyChanged(tx, `bot:${b.id} owner reactivated`);
+  if (owned.length > 0) await emit(tx, { type: "person.reactivated", personId, botIds: owned.map((b) => b.id) });
   await recordAudit(tx, {
     actor: ctx.actor,
     action: "person.reactivate",

@@ -4,9 +4,8 @@ import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
 import { AppError, fieldError, invalidFields } from "../../lib/errors.ts";
 import { looksLikeSecret } from "../../lib/secrets.ts";
 import { can } from "../../lib/permissions.ts";
-import { notifyPolicyChanged } from "../../lib/policy-events.ts";
+import { emit } from "../../lib/domain-events.ts";
 import { recordAudit } from "../audit/index.ts";
-import { recomputeFindings } from "../findings/findings.service.ts";
 import { listSystems, setSystemClassification } from "../systems/index.ts";
 import * as repo from "./policy-settings.repo.ts";
 
@@ -34,7 +33,7 @@ export function createPolicySettingsService(deps: { db: Db }) {
       const overlap = next.channelAllowlist.filter((c) => next.channelBlocklist.includes(c));
       if (overlap.length)
         throw invalidFields([fieldError("channelAllowlist", "invalid", `a channel cannot be both allowed and blocked: ${overlap.join(", ")}`)]);
-      await repo.savePolicy(tx, next);
+      const version = await repo.savePolicy(tx, next);
       for (const [key, classification] of Object.entries(systemClassifications ?? {})) {
         if (!(await setSystemClassification(tx, key, classification)))
           // The key is what was typed: quoted only when it does not look like a secret.
@@ -44,8 +43,7 @@ export function createPolicySettingsService(deps: { db: Db }) {
               : fieldError(["systemClassifications", key], "unknown_reference", `unknown connected system ${key}`),
           ]);
       }
-      const result = await recomputeFindings(tx);
-      await notifyPolicyChanged(tx, "org policy updated");
+      const result = await emit(tx, { type: "org_policy.changed", version });
       await recordAudit(tx, {
         actor: actorOf(ctx.principal),
         action: "policy.update",
@@ -53,9 +51,9 @@ export function createPolicySettingsService(deps: { db: Db }) {
         resourceId: "1",
         outcome: "success",
         requestId: ctx.requestId,
-        details: { before: current, changes: patch, findingsChanged: result.changed },
+        details: { before: current, changes: patch, findingsChanged: result.findingsChanged },
       });
-      return result.changed;
+      return result.findingsChanged;
     });
     return { ...(await get()), recomputed };
   }

@@ -20,8 +20,9 @@ const FIELDS = ["userName", "email", "externalId", "displayName", "givenName", "
 /**
  * SCIM Users (RFC 7644 §3) are Bridle people. Every write is one transaction with its audit events
  * (actor: the SCIM token). `active: false` and DELETE deprovision through deactivatePerson: sessions
- * end, personal API tokens are revoked, and each bot they own gets an `owner_deprovisioned` event
- * (the bots themselves are kept, and show as orphaned). DELETE also hides the person from SCIM
+ * end, personal API tokens are revoked, each bot they own is audited `bot.owner_deprovisioned`
+ * and `person.deactivated` is emitted (the bots themselves are kept, show as orphaned, and
+ * get only read-only actions on every replica). DELETE also hides the person from SCIM
  * while keeping the row, so audit events and bots keep their owner reference.
  */
 export function createScimUsersService(deps: { db: Db }) {

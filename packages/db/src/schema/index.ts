@@ -341,9 +341,19 @@ export const auditEvents = pgTable(
     resourceId: text("resource_id"),
     outcome: text("outcome").notNull(),
     requestId: text("request_id"),
+    /** a bot runtime's session id (decisions, runtime events); for people, their console session */
+    sessionId: text("session_id"),
+    /** the client's address as the server saw it (after the configured trusted proxies) */
+    sourceIp: text("source_ip"),
+    userAgent: text("user_agent"),
     details: jsonb("details").notNull().default(sql`'{}'::jsonb`),
   },
-  (t) => [index("audit_events_seq_idx").on(t.seq), index("audit_events_resource_idx").on(t.resourceType, t.resourceId)],
+  (t) => [
+    index("audit_events_seq_idx").on(t.seq),
+    index("audit_events_resource_idx").on(t.resourceType, t.resourceId),
+    index("audit_events_session_idx").on(t.sessionId),
+    index("audit_events_request_idx").on(t.requestId),
+  ],
 );
 
 /** Org policy per gated action type (DESIGN.md "Gated action"). One row per action. */
@@ -443,27 +453,6 @@ export const botTokens = pgTable("bot_tokens", {
   lastUsedAt: ts("last_used_at"),
   revokedAt: ts("revoked_at"),
 });
-
-/** Every decision answered to a runtime, durable before the answer is sent. */
-export const decisions = pgTable(
-  "decisions",
-  {
-    id: id(),
-    botId: uuid("bot_id")
-      .notNull()
-      .references(() => bots.id, { onDelete: "cascade" }),
-    action: text("action").notNull(),
-    decision: text("decision").notNull(),
-    reasons: jsonb("reasons").notNull().default(sql`'[]'::jsonb`),
-    target: jsonb("target").notNull().default(sql`'{}'::jsonb`),
-    runtimeRequestId: text("runtime_request_id"),
-    sessionId: text("session_id"),
-    approvalRequestId: uuid("approval_request_id"),
-    policyVersion: integer("policy_version").notNull(),
-    createdAt: createdAt(),
-  },
-  (t) => [index("decisions_bot_idx").on(t.botId, t.createdAt)],
-);
 
 /** Ed25519 keys that sign decisions (JWS); public halves are served at /.well-known/jwks.json. */
 export const signingKeys = pgTable("signing_keys", {

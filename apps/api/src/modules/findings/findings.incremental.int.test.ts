@@ -95,6 +95,24 @@ describe("incremental findings", () => {
     expect(await driftFromFull()).toEqual([]);
     expect(await sharedWith("acme-inc-gamma-internal-bot")).toEqual(["acme-inc-delta-internal-bot", "acme-inc-loner-internal-bot"]);
 
+    // identities compared as JavaScript compares them, where SQL's lower/trim alone would differ:
+    // non-ASCII letters, and an account ending in "v" (btrim must not take E'\\v' for a "v")
+    await importBots([
+      bot("acme-inc-umlaut-internal-bot", { serviceAccounts: [{ system: "notion", account: "ÜBER-SHARED" }] }),
+      bot("acme-inc-umlaut2-internal-bot", { serviceAccounts: [{ system: "notion", account: "über-shared" }] }),
+      bot("acme-inc-dev-internal-bot", { serviceAccounts: [{ system: "sentry", account: "inc-dev" }] }),
+      bot("acme-inc-dev2-internal-bot", { serviceAccounts: [{ system: "sentry", account: "INC-DEV" }] }),
+    ]);
+    for (const r of await t.database.db.select({ id: bots.id, name: bots.name }).from(bots)) ids[r.name] = r.id;
+    expect(await sharedWith("acme-inc-umlaut-internal-bot")).toEqual(["acme-inc-umlaut2-internal-bot"]);
+    expect(await sharedWith("acme-inc-dev-internal-bot")).toEqual(["acme-inc-dev2-internal-bot"]);
+    // each stops sharing: the bot it shared with must be found from the stored finding's identity
+    await patch("acme-inc-dev2-internal-bot", { serviceAccounts: [{ system: "sentry", account: "inc-dev2-own" }] });
+    await patch("acme-inc-umlaut2-internal-bot", { serviceAccounts: [{ system: "notion", account: "umlaut2-own" }] });
+    expect(await driftFromFull()).toEqual([]);
+    expect(await sharedWith("acme-inc-umlaut-internal-bot")).toEqual([]);
+    expect(await sharedWith("acme-inc-dev-internal-bot")).toEqual([]);
+
     // gamma is offboarded: delta and the loner lose the identity they shared with it
     await patch("acme-inc-gamma-internal-bot", { status: "offboarded" });
     expect(await driftFromFull()).toEqual([]);

@@ -87,8 +87,8 @@ export async function loadBotFacts(db: DbOrTx, ids?: readonly string[]): Promise
 /** What the shared-identity check needs of a bot, and its stored shared-identity findings. */
 export type IdentityRow = Pick<BotFacts, "id" | "name" | "environment" | "status" | "email" | "serviceAccounts"> & { storedShared: TFinding[] };
 
-/** Trims what JavaScript's trim() trims among ASCII characters (btrim alone trims only spaces). */
-const ASCII_SPACE = sql.raw(`E' \\t\\n\\r\\f\\v'`);
+/** Trims what JavaScript's trim() trims among ASCII characters (btrim alone trims only spaces; E'' has no \\v). */
+const ASCII_SPACE = sql.raw(`E' \\t\\n\\r\\f\\x0B'`);
 
 /**
  * The identities of the given bots, or of every bot that is not offboarded and may use one of
@@ -98,14 +98,22 @@ const ASCII_SPACE = sql.raw(`E' \\t\\n\\r\\f\\v'`);
  * matches by identityKeysOf.
  */
 export async function loadIdentities(db: DbOrTx, q: { ids: readonly string[] } | { emails: readonly string[]; accounts: readonly string[] }): Promise<IdentityRow[]> {
-  const list = (xs: readonly string[]) => sql`array(select jsonb_array_elements_text(${JSON.stringify(xs)}::jsonb))`;
-  const where =
-    "ids" in q
-      ? idFilter(q.ids)
-      : sql`where b.status <> 'offboarded' and (
-          (b.email is not null and (lower(btrim(b.email, ${ASCII_SPACE})) = any(${list(q.emails)}) or octet_length(b.email) <> char_length(b.email)))
-          or b.id in (select a.bot_id from service_accounts a
-                      where lower(btrim(a.account, ${ASCII_SPACE})) = any(${list(q.accounts)}) or octet_length(a.account) <> char_length(a.account)))`;
+  let where: SQL;
+  if ("ids" in q) where = idFilter(q.ids);
+  else {
+    // First the ids, one index lookup each (migration 0006: the expressions match the indexes'
+    // exactly); then their rows, so the planner never weighs the per-bot aggregation over guesses.
+    const list = (xs: readonly string[]) => sql`array(select jsonb_array_elements_text(${JSON.stringify(xs)}::jsonb))`;
+    const hits = rowsOf<{ id: string }>(
+      await db.execute(sql`
+        select id from bots where lower(btrim(email, ${ASCII_SPACE})) = any(${list(q.emails)})
+        union select id from bots where (octet_length(email) <> char_length(email))
+        union select bot_id from service_accounts where lower(btrim(account, ${ASCII_SPACE})) = any(${list(q.accounts)})
+        union select bot_id from service_accounts where (octet_length(account) <> char_length(account))`),
+    );
+    if (hits.length === 0) return [];
+    where = sql`${idFilter(hits.map((h) => h.id))} and b.status <> 'offboarded'`;
+  }
   const res = await db.execute(sql`
     select b.id, b.name, b.environment, b.status, b.email, sa.accounts,
            ${"ids" in q ? sql`jsonb_path_query_array(b.findings, '$[*] ? (@.kind == "shared_identity")')` : sql`'[]'::jsonb`} as shared

@@ -20,8 +20,8 @@ export async function getPolicy(db: DbOrTx): Promise<TOrgPolicy | null> {
 
 export type PolicyValues = Omit<TOrgPolicy, "version" | "updatedAt">;
 
-/** Writes the policy row (creating it on first use) and bumps its version. @returns the new version */
-export async function savePolicy(db: DbOrTx, v: PolicyValues): Promise<number> {
+/** Writes the policy row (creating it on first use) and bumps its version. */
+export async function savePolicy(db: DbOrTx, v: PolicyValues) {
   const values = {
     orgName: v.orgName,
     botEmailDomain: v.botEmailDomain,
@@ -32,10 +32,8 @@ export async function savePolicy(db: DbOrTx, v: PolicyValues): Promise<number> {
     reviewIntervalDays: v.reviewIntervalDays,
     updatedAt: new Date(),
   };
-  const [row] = await db
+  await db
     .insert(orgPolicy)
     .values({ id: 1, ...values })
-    .onConflictDoUpdate({ target: orgPolicy.id, set: { ...values, version: sql`${orgPolicy.version} + 1` } })
-    .returning({ version: orgPolicy.version });
-  return row!.version;
+    .onConflictDoUpdate({ target: orgPolicy.id, set: { ...values, version: sql`${orgPolicy.version} + 1` } });
 }

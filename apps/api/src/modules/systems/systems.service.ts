@@ -1,3 +1,4 @@
+import { changesBetween } from "@bridle/contracts";
 import type {
   TConnectedSystem,
   TCreateSystemRequest,
@@ -77,7 +78,7 @@ export async function upsertSystems(
       resourceId: before.id,
       outcome: "success",
       requestId: audit.requestId,
-      details: { key: e.key, before, after: next, changed, via: audit.via },
+      details: { key: e.key, changes: changesBetween<Record<string, unknown>>(before, next, changed), via: audit.via },
     });
   }
   return out;
@@ -85,14 +86,14 @@ export async function upsertSystems(
 
 /**
  * Command for org policy: sets the classification of the system `key` inside the caller's
- * transaction (the caller emits its own domain event, org policy's `org_policy.changed`, and writes its own audit event). False when no
- * system has that key.
+ * transaction (the caller emits its own domain event, org policy's `org_policy.changed`, and writes its own audit event).
+ * @returns the classification it had, or null when no system has that key
  */
-export async function setSystemClassification(tx: DbOrTx, key: string, classification: TSystemClassification): Promise<boolean> {
+export async function setSystemClassification(tx: DbOrTx, key: string, classification: TSystemClassification): Promise<{ before: TSystemClassification } | null> {
   const [row] = await repo.lockSystemsByKey(tx, [key]);
-  if (!row) return false;
+  if (!row) return null;
   await repo.updateSystem(tx, row.id, { classification });
-  return true;
+  return { before: row.classification as TSystemClassification };
 }
 
 /** The catalog as org policy shows it: key, name, classification, description, by name. */
@@ -177,7 +178,7 @@ export function createSystemsService(deps: { db: Db }) {
         resourceId: id,
         outcome: "success",
         requestId: ctx.requestId,
-        details: { key: before.key, before, after: next, changed, findingsChanged: recomputed },
+        details: { key: before.key, changes: changesBetween<Record<string, unknown>>(before, next, changed), findingsChanged: recomputed },
       });
       return recomputed;
     });

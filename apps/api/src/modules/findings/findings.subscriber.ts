@@ -32,11 +32,15 @@ export function findingsScope(event: DomainEvent): readonly string[] | "all" | n
   }
 }
 
+/** Past this many bots (a large import), one pass over the whole inventory costs less than looking each up. */
+const WHOLE_INVENTORY_ABOVE = 2_000;
+
 /** Recomputes, inside the emitting transaction, the findings an event may have changed. */
 async function onEvent(tx: DbOrTx, event: DomainEvent) {
   const scope = findingsScope(event);
   if (scope === null) return;
-  const result = scope === "all" ? await recomputeFindings(tx) : await recomputeFindingsFor(tx, scope);
+  const whole = scope === "all" || scope.length > WHOLE_INVENTORY_ABOVE;
+  const result = whole ? await recomputeFindings(tx) : await recomputeFindingsFor(tx, scope);
   return { findingsChanged: result.changed };
 }
 

@@ -31,6 +31,8 @@ export type DomainEvent =
   /** A person left (SCIM `active: false` or DELETE): the bots they own are orphaned, read-only from now. */
   | { type: "person.deactivated"; personId: string; botIds: readonly string[] }
   | { type: "person.reactivated"; personId: string; botIds: readonly string[] }
+  /** A person's email or display name changed (SCIM): the bots they own name them (findings, refusals). */
+  | { type: "person.changed"; personId: string; botIds: readonly string[] }
   /** Org policy (naming, email domain, channels, review interval, classifications) changed: every bot. */
   | { type: "org_policy.changed"; version: number }
   /** A connected system was added, reclassified or removed: every bot (classifications and channel keys). */
@@ -60,6 +62,7 @@ export function affectedBots(event: DomainEvent): readonly string[] | "all" {
       return [event.botId];
     case "person.deactivated":
     case "person.reactivated":
+    case "person.changed":
       return event.botIds;
     case "inventory.imported":
       return event.systemKeys.length ? "all" : event.botIds;

@@ -114,6 +114,20 @@ describe("a bot whose owner is deprovisioned, across replicas", () => {
     expect(r).toMatchObject({ decision: "allow", reasons: [{ code: "not_gated" }] });
   });
 
+  it("after the identity provider renames the departed owner on replica A, B's refusal names them as they are now", async () => {
+    const renamed = await a.app.inject({
+      method: "PATCH",
+      url: `/scim/v2/Users/${lucasId}`,
+      headers: { authorization: `Bearer ${scimToken}`, "content-type": "application/scim+json" },
+      payload: JSON.stringify({ schemas: [PATCH_URN], Operations: [{ op: "replace", path: "displayName", value: "Lucas Meyer-Schmidt" }] }),
+    });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    const lucasBots = await a.database.db.select({ id: bots.id }).from(bots).where(eq(bots.ownerId, lucasId));
+    await notified("person.changed", lucasBots.map((b) => b.id));
+    const g = await askB(gated.action, gated.target);
+    expect(g.reasons[0]!.message).toContain("the bot's owner Lucas Meyer-Schmidt <lucas.meyer@acme.example> has left");
+  });
+
   it("after IT transfers the bot on replica A, B allows the gated action again", async () => {
     const res = await a.api({ method: "POST", url: `/api/v1/bots/${bot.botId}/transfer`, payload: { toEmail: "maya.chen@acme.example", note: "Lucas left; Maya takes over" } });
     expect(res.statusCode, res.body).toBe(200);

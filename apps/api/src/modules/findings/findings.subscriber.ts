@@ -16,6 +16,7 @@ export function findingsScope(event: DomainEvent): readonly string[] | "all" | n
       return [event.botId];
     case "person.deactivated":
     case "person.reactivated":
+    case "person.changed":
       return event.botIds;
     case "inventory.imported":
       return event.systemKeys.length ? "all" : event.botIds;

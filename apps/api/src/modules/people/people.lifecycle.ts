@@ -90,3 +90,14 @@ export async function reactivatePerson(tx: DbOrTx, personId: string, ctx: { acto
   });
   return true;
 }
+
+/**
+ * Tells whoever shows a person as a bot's owner that their email or display name changed (SCIM):
+ * emits `person.changed` naming the bots they own, so those bots' findings and every replica's
+ * decision snapshot (which name the owner in `owner_departed` refusals) follow. Call inside the
+ * transaction that changed the person.
+ */
+export async function personChanged(tx: DbOrTx, personId: string): Promise<void> {
+  const owned = await tx.select({ id: bots.id }).from(bots).where(eq(bots.ownerId, personId));
+  if (owned.length > 0) await emit(tx, { type: "person.changed", personId, botIds: owned.map((b) => b.id) });
+}

@@ -2,7 +2,7 @@ import { changesBetween } from "@bridle/contracts";
 import type { Db, DbOrTx } from "@bridle/db";
 import { stableJson } from "../../lib/json.ts";
 import { recordAudit } from "../audit/index.ts";
-import { deactivatePerson, reactivatePerson } from "../people/people.lifecycle.ts";
+import { deactivatePerson, personChanged, reactivatePerson } from "../people/people.lifecycle.ts";
 import { ScimError, invalidValue, scimNotFound } from "./scim.errors.ts";
 import { eqLookup, leavesOut, mentions, parseFilter, parsePaging, parseProjection, project } from "./scim.filter.ts";
 import { listResponse, type ListQuery, type ScimCtx } from "./scim.list.ts";
@@ -169,6 +169,7 @@ export function createScimUsersService(deps: { db: Db }) {
           requestId: ctx.requestId,
           details: { userName: next.userName, changes: changesBetween<Record<string, unknown>>(base, next, changed) },
         });
+        if (changed.includes("email") || changed.includes("displayName")) await personChanged(tx, id);
       }
       if (next.active !== base.active) {
         if (next.active) await reactivatePerson(tx, id, { actor, requestId: ctx.requestId });

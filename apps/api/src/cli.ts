@@ -15,6 +15,7 @@ import { parseArgs } from "node:util";
 import type { TImportResult, TImportRowError } from "@bridle/contracts";
 import { createDb } from "@bridle/db";
 import { loadConfig } from "./config.ts";
+import { registerSubscribers } from "./subscribers.ts";
 import { AppError } from "./lib/errors.ts";
 import { createInventoryService, inventoryCsv, loadBotsAsInput, parseInventoryFile, type ImportFormat } from "./modules/inventory/index.ts";
 
@@ -91,6 +92,8 @@ async function direct(command: string, args: { file?: string; dryRun: boolean; f
     await database.migrate();
     if (command === "import") {
       const format = formatOf(args.file!);
+      // The import's domain event recomputes findings, as in the server.
+      registerSubscribers();
       const inventory = createInventoryService({ db: database.db });
       try {
         const text = await readFile(args.file!, "utf8");

@@ -142,6 +142,11 @@ export const bots = pgTable(
     index("bots_finding_count_idx").on(t.findingCount, t.id),
     index("bots_last_reviewed_idx").on(t.lastReviewedAt, t.id),
     index("bots_created_idx").on(t.createdAt, t.id),
+    // The incremental findings recompute looks bots up by identity (findings.repo loadIdentities):
+    // the normalised email, and the few emails where PostgreSQL's lower/trim may differ from JavaScript's.
+    index("bots_email_identity_idx").on(sql`lower(btrim(${t.email}, E' \\t\\n\\r\\f\\x0B'))`),
+    // An expression index (not a partial one) so ANALYZE knows how rare such emails are.
+    index("bots_email_non_ascii_idx").on(sql`(octet_length(${t.email}) <> char_length(${t.email}))`),
   ],
 );
 
@@ -176,7 +181,13 @@ export const serviceAccounts = pgTable(
     account: text("account").notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index("service_accounts_bot_idx").on(t.botId), uniqueIndex("service_accounts_bot_system_idx").on(t.botId, t.systemId)],
+  (t) => [
+    index("service_accounts_bot_idx").on(t.botId),
+    uniqueIndex("service_accounts_bot_system_idx").on(t.botId, t.systemId),
+    // Identity lookups of the incremental findings recompute, as on bots.
+    index("service_accounts_identity_idx").on(sql`lower(btrim(${t.account}, E' \\t\\n\\r\\f\\x0B'))`),
+    index("service_accounts_non_ascii_idx").on(sql`(octet_length(${t.account}) <> char_length(${t.account}))`),
+  ],
 );
 
 export const credentialReferences = pgTable(
@@ -284,26 +295,6 @@ export const scimTokens = pgTable("scim_tokens", {
   lastUsedAt: ts("last_used_at"),
   revokedAt: ts("revoked_at"),
 });
-
-/**
- * Events about a bot that a workflow picks up later, e.g. `owner_deprovisioned` for offboarding.
- * `handled_at` is set by the workflow that acted on it.
- */
-export const botEvents = pgTable(
-  "bot_events",
-  {
-    id: id(),
-    botId: uuid("bot_id")
-      .notNull()
-      .references(() => bots.id, { onDelete: "cascade" }),
-    kind: text("kind").notNull(),
-    personId: uuid("person_id").references(() => people.id, { onDelete: "set null" }),
-    details: jsonb("details").notNull().default(sql`'{}'::jsonb`),
-    createdAt: createdAt(),
-    handledAt: ts("handled_at"),
-  },
-  (t) => [index("bot_events_bot_idx").on(t.botId), index("bot_events_open_idx").on(t.kind, t.handledAt)],
-);
 
 /** API tokens (personal, bootstrap admin). Only the SHA-256 of the token is stored. */
 export const apiTokens = pgTable("api_tokens", {

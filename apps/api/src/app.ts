@@ -46,7 +46,7 @@ import { setupModule } from "./modules/setup/index.ts";
 import { teamsRoutes } from "./modules/people/teams.routes.ts";
 import { createTeamsService } from "./modules/people/teams.service.ts";
 import { createDecisionsModule } from "./modules/decisions/decisions.module.ts";
-import { auditRoutes } from "./modules/audit/index.ts";
+import { auditRoutes, createAuditIntegrity } from "./modules/audit/index.ts";
 import type { DemoIdp } from "./demo/demo-idp.ts";
 
 export type AppDeps = {
@@ -152,6 +152,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const inventory = createInventoryService({ db });
   const sso = createSsoModule({ db, config, sessionTtlMs, demoIssuer: deps.demoIdp?.issuer });
   const decisions = createDecisionsModule({ config, database, auth, log: app.log });
+  const policySettings = createPolicySettingsService({ db });
+  const auditIntegrity = createAuditIntegrity({
+    database,
+    config,
+    log: app.log,
+    retentionDays: async () => (await policySettings.get()).policy.auditRetentionDays,
+  });
+  app.addHook("onReady", () => auditIntegrity.start());
+  app.addHook("onClose", () => auditIntegrity.stop());
   await app.register(authRoutes({ auth, secureCookies: config.BRIDLE_SECURE_COOKIES, sso: sso.sso, publicUrl: config.BRIDLE_PUBLIC_URL }), { prefix: "/auth" });
   await app.register(sso.authRoutes, { prefix: "/auth" });
   await app.register(
@@ -162,7 +171,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(sessionsRoutes(createSessionsService({ db })));
       await api.register(botsRoutes(createBotsService({ db })));
       await api.register(findingsRoutes(createFindingsService({ db })));
-      await api.register(policySettingsRoutes(createPolicySettingsService({ db })));
+      await api.register(policySettingsRoutes(policySettings));
       await api.register(peopleRoutes({ db }));
       await api.register(inventoryRoutes(inventory));
       await api.register(scimTokenRoutes({ db }));
@@ -173,7 +182,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(teamsRoutes({ db, svc: createTeamsService({ db }) }));
       await api.register(setupModule({ db, settings: sso.settings }));
       await api.register(decisions.botTokenRoutes);
-      await api.register(auditRoutes({ db }));
+      await api.register(auditRoutes({ db, integrity: auditIntegrity }));
     },
     { prefix: "/api/v1" },
   );

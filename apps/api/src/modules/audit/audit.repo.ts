@@ -1,5 +1,5 @@
 import { auditEvents, type DbOrTx } from "@bridle/db";
-import { and, desc, eq, gte, like, lt } from "drizzle-orm";
+import { and, desc, eq, gte, like, lt, type SQL } from "drizzle-orm";
 import { currentRequestOrigin } from "../../lib/request-origin.ts";
 
 /**
@@ -60,8 +60,9 @@ export const AUDIT_ACTIONS = [
   "decision.deny",
   "decision.require_approval",
   "approval.read",
-  // reading the audit log itself: recorded when refused
+  // reading the audit log itself: recorded when refused; every export, since evidence leaves Bridle
   "audit.read",
+  "audit.export",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -120,8 +121,8 @@ export type AuditEventFilter = {
   beforeSeq?: number;
 };
 
-/** Audit events newest first (by `seq`), at most `limit`. An `action` ending in `.` is a prefix. */
-export async function listAuditEvents(db: DbOrTx, f: AuditEventFilter, limit: number) {
+/** The SQL condition of a filter (every field given narrows, AND); undefined when there is none. */
+export function auditEventWhere(f: AuditEventFilter): SQL | undefined {
   const where = [
     f.actorType ? eq(auditEvents.actorType, f.actorType) : undefined,
     f.actorId ? eq(auditEvents.actorId, f.actorId) : undefined,
@@ -135,12 +136,12 @@ export async function listAuditEvents(db: DbOrTx, f: AuditEventFilter, limit: nu
     f.to ? lt(auditEvents.at, f.to) : undefined,
     f.beforeSeq !== undefined ? lt(auditEvents.seq, f.beforeSeq) : undefined,
   ].filter((c) => c !== undefined);
-  return db
-    .select()
-    .from(auditEvents)
-    .where(where.length ? and(...where) : undefined)
-    .orderBy(desc(auditEvents.seq))
-    .limit(limit);
+  return where.length ? and(...where) : undefined;
+}
+
+/** Audit events newest first (by `seq`), at most `limit`. An `action` ending in `.` is a prefix. */
+export async function listAuditEvents(db: DbOrTx, f: AuditEventFilter, limit: number) {
+  return db.select().from(auditEvents).where(auditEventWhere(f)).orderBy(desc(auditEvents.seq)).limit(limit);
 }
 
 export async function getAuditEvent(db: DbOrTx, id: string) {

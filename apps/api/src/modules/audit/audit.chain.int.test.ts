@@ -1,11 +1,30 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { TAuditVerifyReport } from "@bridle/contracts";
+import { auditEvents, REPO_ROOT } from "@bridle/db";
 import { sql } from "drizzle-orm";
 import pg from "pg";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createReplica, createTestApp, type TestApp } from "../../../test/harness.ts";
 import { rowsOf } from "../../lib/sql.ts";
-import { loadSigningKeys } from "../../lib/signing.ts";
-import { CHECKPOINT_JWS_TYPE, createSealer, recordAudit, SYSTEM_ACTOR, type Sealer } from "./index.ts";
+import { loadSigningKeys, type DecisionSigner } from "../../lib/signing.ts";
+import {
+  applyRetention,
+  chainHashAt,
+  CHECKPOINT_JWS_TYPE,
+  createSealer,
+  createVerifier,
+  ensurePartitions,
+  recordAudit,
+  SYSTEM_ACTOR,
+  verifyExportedCheckpoint,
+  type CheckpointRecord,
+  type ExportRecord,
+  type Jwks,
+  type Sealer,
+} from "./index.ts";
 
 /**
  * The tamper-evident chain (docs/AUDIT.md), against real PostgreSQL: the background sealer is off
@@ -13,7 +32,7 @@ import { CHECKPOINT_JWS_TYPE, createSealer, recordAudit, SYSTEM_ACTOR, type Seal
  * replica would, so every step is deterministic. Tampering is done as an attacker with database
  * rights would: triggers disabled, rows changed in SQL.
  */
-type Chain = { t: TestApp; sealer: Sealer; close: () => Promise<void> };
+type Chain = { t: TestApp; sealer: Sealer; signer: DecisionSigner; close: () => Promise<void> };
 const opened: Chain[] = [];
 
 async function chainApp(env: Record<string, string> = {}): Promise<Chain> {
@@ -23,6 +42,7 @@ async function chainApp(env: Record<string, string> = {}): Promise<Chain> {
   const c = {
     t,
     sealer,
+    signer: keys.signer,
     close: async () => {
       await keys.signer.close();
       await t.close();
@@ -35,7 +55,7 @@ afterEach(async () => {
   for (const c of opened.splice(0)) await c.close();
 });
 
-const write = (t: TestApp, n: number, action = "bot.update" as const) =>
+const write = (t: TestApp, n: number, action: "bot.update" | "policy.update" = "bot.update") =>
   Promise.all(Array.from({ length: n }, (_, i) => recordAudit(t.database.db, { actor: SYSTEM_ACTOR, action, resourceType: "bot", resourceId: `bot-${i}`, outcome: "success", details: { i } })));
 const verify = async (t: TestApp) => {
   const res = await t.api({ method: "GET", url: "/api/v1/audit/verify" });
@@ -220,6 +240,121 @@ describe("the audit chain", () => {
     const rewritten = await verify(other.t);
     expect(rewritten.firstBreak).toMatchObject({ kind: "edited" });
     expect(rewritten.problems.find((p) => p.checkpoint === 1)?.message).toContain("no longer has the head signed by checkpoint 1");
+  });
+});
+
+const run = (args: string[], env: Record<string, string> = {}) =>
+  spawnSync(process.execPath, ["--import", "tsx", "apps/api/src/cli.ts", ...args], {
+    cwd: REPO_ROOT,
+    encoding: "utf8",
+    env: { ...process.env, BRIDLE_TOKEN: "", LOG_LEVEL: "silent", ...env },
+    timeout: 60_000,
+  });
+const exportOf = async (t: TestApp, query: string) => {
+  const res = await t.api({ method: "GET", url: `/api/v1/audit-events/export?${query}` });
+  expect(res.statusCode).toBe(200);
+  return res.body;
+};
+const jwksOf = async (t: TestApp) => (await t.app.inject({ method: "GET", url: "/.well-known/jwks.json" })).json() as Jwks;
+
+describe("export, offline verification and retention", () => {
+  it("exports NDJSON and CSV that verify offline with the documented command, filtered or not, and records each export", async () => {
+    const { t, sealer } = await chainApp();
+    await write(t, 6);
+    await write(t, 2, "policy.update");
+    await sealer.sealNow();
+    const jwks = await jwksOf(t);
+    const dir = mkdtempSync(join(tmpdir(), "bridle-audit-"));
+    try {
+      const ndjson = await exportOf(t, "format=ndjson");
+      const records = ndjson.trim().split("\n").map((l) => JSON.parse(l) as ExportRecord);
+      expect(records[0]).toMatchObject({ type: "header", format: "bridle-audit-export", start: { position: 0 } });
+      expect(records.at(-1)).toMatchObject({ type: "end", records: records.length });
+      const verifier = createVerifier({ jwks });
+      for (const r of records) verifier.push(r);
+      expect(verifier.finish({ requireEnd: true })).toMatchObject({ ok: true, checkpoints: { count: 1 } });
+
+      // filtered: every position as hashes, only the matching events whole; still verifies
+      const filtered = (await exportOf(t, "format=ndjson&action=policy.update")).trim().split("\n").map((l) => JSON.parse(l) as ExportRecord);
+      const chainRecords = filtered.filter((r) => r.type === "chain");
+      expect(chainRecords.filter((r) => r.eventState === "included").map((r) => r.event!.action)).toEqual(["policy.update", "policy.update"]);
+      expect(chainRecords.length).toBe(records.filter((r) => r.type === "chain").length);
+      const v2 = createVerifier({ jwks });
+      for (const r of filtered) v2.push(r);
+      expect(v2.finish({ requireEnd: true })).toMatchObject({ ok: true, eventsChecked: 2 });
+
+      // the documented command, on the CSV and on the NDJSON, with the JWKS from a file
+      writeFileSync(join(dir, "jwks.json"), JSON.stringify(jwks));
+      writeFileSync(join(dir, "export.csv"), await exportOf(t, "format=csv"));
+      const ok = run(["audit", "verify", "--file", join(dir, "export.csv"), "--jwks", join(dir, "jwks.json")]);
+      expect(ok.stdout).toContain("verified");
+      expect(ok.status).toBe(0);
+      // an auditor's copy edited afterwards fails, naming the event
+      const edited = records.find((r): r is Extract<ExportRecord, { type: "chain" }> => r.type === "chain" && r.event?.action === "policy.update")!;
+      writeFileSync(join(dir, "export.ndjson"), ndjson.replace(`"id":"${edited.eventId}","seq":${edited.event!.seq}`, `"id":"${edited.eventId}","seq":${edited.event!.seq + 1000}`));
+      const bad = run(["audit", "verify", "--file", join(dir, "export.ndjson"), "--jwks", join(dir, "jwks.json")]);
+      expect(bad.status).toBe(1);
+      expect(bad.stdout).toContain(`first broken link: edited at position ${edited.position}, event ${edited.eventId}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const exports = (await t.api({ method: "GET", url: "/api/v1/audit-events?action=audit.export" })).json().items as { details: { format: string } }[];
+    expect(exports.map((e) => e.details.format).sort()).toEqual(["csv", "ndjson", "ndjson"]);
+  });
+
+  it("detects a truncated tail against an exported checkpoint", async () => {
+    const { t, sealer } = await chainApp();
+    await write(t, 6);
+    await sealer.sealNow();
+    const kept = (await one<{ p: number }>(t, "select max(position)::int as p from audit_checkpoints")).p;
+    await write(t, 6);
+    await sealer.sealNow();
+    const exported = (await exportOf(t, "format=ndjson")).trim().split("\n").map((l) => JSON.parse(l) as ExportRecord);
+    const last = exported.filter((r) => r.type === "checkpoint").at(-1) as CheckpointRecord;
+    expect(last.position).toBeGreaterThan(kept);
+    // the attacker removes everything after the first checkpoint: what is left is a consistent, shorter log
+    await tamper(
+      t,
+      `delete from audit_events where id in (select event_id from audit_chain where position > ${kept}); delete from audit_chain where position > ${kept};
+       delete from audit_seal_runs where first_position > ${kept}; delete from audit_checkpoints where position > ${kept}`,
+    );
+    expect((await verify(t)).ok).toBe(true);
+    const problem = await verifyExportedCheckpoint(last, await jwksOf(t), (p) => chainHashAt(t.database.db, p));
+    expect(problem).toMatchObject({ kind: "truncated", position: last.position, checkpoint: last.number });
+    const dir = mkdtempSync(join(tmpdir(), "bridle-audit-"));
+    try {
+      writeFileSync(join(dir, "checkpoint.json"), JSON.stringify(last));
+      const cli = run(["audit", "verify", "--checkpoint", join(dir, "checkpoint.json")], { DATABASE_URL: t.config.DATABASE_URL! });
+      expect(cli.stdout).toContain("BROKEN (truncated)");
+      expect(cli.status).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("drops whole months past retention with a signed cut, after which verification passes and later tampering is still caught", async () => {
+    const { t, sealer, signer } = await chainApp();
+    const old = new Date(Date.now() - 500 * 86_400_000);
+    expect(await ensurePartitions(t.database.db, { from: old })).toBeGreaterThan(0);
+    for (let i = 0; i < 4; i++)
+      await t.database.db.insert(auditEvents).values({ at: new Date(old.getTime() + i * 1000), actorType: "system", action: "bot.update", resourceType: "bot", outcome: "success" });
+    await sealer.sealNow();
+    await write(t, 6);
+    await sealer.sealNow();
+    // inside the retention period, the database itself refuses
+    await expect(t.database.db.execute(sql`select bridle_audit_drop_month(now())`)).rejects.toThrow();
+
+    const month = `${old.getUTCFullYear()}${String(old.getUTCMonth() + 1).padStart(2, "0")}`;
+    const result = await applyRetention(t.database, { signer: () => signer, checkpointEvery: 5, checkpointIntervalMs: 60_000, retentionDays: 365 });
+    expect(result?.droppedMonths).toContain(month);
+    expect((await one<{ n: number }>(t, `select count(*)::int as n from pg_class where relname = 'audit_events_p${month}'`)).n).toBe(0);
+    const report = await verify(t);
+    expect(report).toMatchObject({ ok: true, start: { position: result!.cut!.position, checkpoint: result!.cut!.checkpoint } });
+    expect(report.chain.first).toBe(result!.cut!.position + 1);
+
+    const { id } = await one<{ id: string }>(t, `select event_id::text as id from audit_chain where position = ${result!.cut!.position + 2}`);
+    await tamper(t, `update audit_events set action = 'bot.read' where id = '${id}'`);
+    expect((await verify(t)).firstBreak).toMatchObject({ kind: "edited", eventId: id });
   });
 });
 

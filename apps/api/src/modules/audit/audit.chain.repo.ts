@@ -15,7 +15,8 @@ import {
 /**
  * The only file that queries the chain tables (audit_chain, audit_seal_runs, audit_checkpoints).
  * Numbers and hashes are read as text (`::text`, `encode(..., 'hex')`) so both drivers (pg and
- * PGlite) return the same values, and timestamps with microseconds.
+ * PGlite) return the same values, and timestamps with microseconds. ORDER BY always names the
+ * table's column (`audit_seal_runs.run`): a bare `run` would sort the `run::text` output column.
  */
 
 const utc = (col: SQL) => sql`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
@@ -120,7 +121,7 @@ const runOf = (r: RunRow): RunRecord => ({
 });
 
 export async function lastRun(tx: DbOrTx): Promise<RunRecord | null> {
-  const [r] = rowsOf<RunRow>(await tx.execute(sql`select ${RUN_COLUMNS} from audit_seal_runs order by run desc limit 1`));
+  const [r] = rowsOf<RunRow>(await tx.execute(sql`select ${RUN_COLUMNS} from audit_seal_runs order by audit_seal_runs.run desc limit 1`));
   return r ? runOf(r) : null;
 }
 
@@ -165,7 +166,7 @@ const checkpointOf = (r: CheckpointRow): CheckpointRecord => ({
 
 export async function lastCheckpoint(tx: DbOrTx, kind?: "retention_cut"): Promise<CheckpointRecord | null> {
   const [r] = rowsOf<CheckpointRow>(
-    await tx.execute(sql`select ${CHECKPOINT_COLUMNS} from audit_checkpoints ${kind ? sql`where kind = ${kind}` : sql``} order by number desc limit 1`),
+    await tx.execute(sql`select ${CHECKPOINT_COLUMNS} from audit_checkpoints ${kind ? sql`where kind = ${kind}` : sql``} order by audit_checkpoints.number desc limit 1`),
   );
   return r ? checkpointOf(r) : null;
 }
@@ -199,7 +200,7 @@ export async function exportStart(db: DbOrTx, from: Date | undefined): Promise<C
   if (!from) return base;
   const [r] = rowsOf<CheckpointRow>(
     await db.execute(sql`select ${CHECKPOINT_COLUMNS} from audit_checkpoints where created_at < ${from.toISOString()}::timestamptz and kind = 'seal'
-      and position > ${base.position} order by number desc limit 1`),
+      and position > ${base.position} order by audit_checkpoints.number desc limit 1`),
   );
   if (!r) return base;
   const cp = checkpointOf(r);
@@ -249,13 +250,13 @@ export async function* chainRecords(
   const runs = pages<RunRecord>(async (after) =>
     rowsOf<RunRow>(
       await db.execute(sql`select ${RUN_COLUMNS} from audit_seal_runs where run > ${after?.run ?? start.run} and run <= ${limit.run}
-        order by run limit ${CHUNK}`),
+        order by audit_seal_runs.run limit ${CHUNK}`),
     ).map(runOf),
   );
   const checkpoints = pages<CheckpointRecord>(async (after) =>
     rowsOf<CheckpointRow>(
       await db.execute(sql`select ${CHECKPOINT_COLUMNS} from audit_checkpoints where number > ${after?.number ?? (start.checkpoint ? start.checkpoint - 1 : 0)}
-        and number <= ${limit.checkpoint} order by number limit ${CHUNK}`),
+        and number <= ${limit.checkpoint} order by audit_checkpoints.number limit ${CHUNK}`),
     ).map(checkpointOf),
   );
   type Row = EventRow & { position: string; run: string; event_id: string; event_hash: string; chain_hash: string; matches: boolean | null };

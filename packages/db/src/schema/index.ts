@@ -28,7 +28,7 @@ export const orgPolicy = pgTable("org_policy", {
   channelAllowlist: text("channel_allowlist").array().notNull().default(sql`'{}'`),
   channelBlocklist: text("channel_blocklist").array().notNull().default(sql`'{}'`),
   reviewIntervalDays: integer("review_interval_days").notNull().default(90),
-  /** Days audit events are kept (at least 90; CHECK in migration 0005); older months are dropped whole */
+  /** Days audit events are kept (at least 90; CHECK in migration 0006); older months are dropped whole */
   auditRetentionDays: integer("audit_retention_days").notNull().default(365),
   version: integer("version").notNull().default(1),
   updatedAt: ts("updated_at").notNull().defaultNow(),
@@ -332,7 +332,7 @@ const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () =>
 
 /**
  * Append-only audit log, written in the same transaction as the change it records (migration
- * 0003 trigger), partitioned by month on `at` (migration 0005), so the primary key includes `at`.
+ * 0003 trigger), partitioned by month on `at` (migration 0006), so the primary key includes `at`.
  * `seq` gives the write order; `xid` is the writing transaction, so the sealer finds every event
  * not yet chained without scanning the table (docs/AUDIT.md "Ordering").
  */
@@ -545,27 +545,6 @@ export const botTokens = pgTable("bot_tokens", {
   lastUsedAt: ts("last_used_at"),
   revokedAt: ts("revoked_at"),
 });
-
-/** Every decision answered to a runtime, durable before the answer is sent. */
-export const decisions = pgTable(
-  "decisions",
-  {
-    id: id(),
-    botId: uuid("bot_id")
-      .notNull()
-      .references(() => bots.id, { onDelete: "cascade" }),
-    action: text("action").notNull(),
-    decision: text("decision").notNull(),
-    reasons: jsonb("reasons").notNull().default(sql`'[]'::jsonb`),
-    target: jsonb("target").notNull().default(sql`'{}'::jsonb`),
-    runtimeRequestId: text("runtime_request_id"),
-    sessionId: text("session_id"),
-    approvalRequestId: uuid("approval_request_id"),
-    policyVersion: integer("policy_version").notNull(),
-    createdAt: createdAt(),
-  },
-  (t) => [index("decisions_bot_idx").on(t.botId, t.createdAt)],
-);
 
 /** Ed25519 keys that sign decisions (JWS); public halves are served at /.well-known/jwks.json. */
 export const signingKeys = pgTable("signing_keys", {

@@ -20,6 +20,7 @@ import {
   recordAudit,
   SYSTEM_ACTOR,
   verifyExportedCheckpoint,
+  type AuditEventInput,
   type CheckpointRecord,
   type ExportRecord,
   type Jwks,
@@ -55,8 +56,13 @@ afterEach(async () => {
   for (const c of opened.splice(0)) await c.close();
 });
 
+const eventOf = (i: number, action: "bot.update" | "policy.update"): AuditEventInput =>
+  action === "bot.update"
+    ? { actor: SYSTEM_ACTOR, action, resourceType: "bot", resourceId: `bot-${i}`, outcome: "success", details: { name: `bot-${i}`, changes: { status: { before: "active", after: "paused" } }, via: "api" } }
+    : { actor: SYSTEM_ACTOR, action, resourceType: "org_policy", resourceId: "1", outcome: "success", details: { version: { before: i, after: i + 1 }, changes: {}, findingsChanged: 0 } };
+/** `n` events, each in its own transaction, all at once. */
 const write = (t: TestApp, n: number, action: "bot.update" | "policy.update" = "bot.update") =>
-  Promise.all(Array.from({ length: n }, (_, i) => recordAudit(t.database.db, { actor: SYSTEM_ACTOR, action, resourceType: "bot", resourceId: `bot-${i}`, outcome: "success", details: { i } })));
+  Promise.all(Array.from({ length: n }, (_, i) => recordAudit(t.database.db, eventOf(i, action))));
 const verify = async (t: TestApp) => {
   const res = await t.api({ method: "GET", url: "/api/v1/audit/verify" });
   expect(res.statusCode).toBe(200);

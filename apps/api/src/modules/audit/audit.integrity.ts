@@ -8,7 +8,8 @@ import { loadSigningKeys, loadVerificationJwks, type DecisionSigner } from "../.
 import { CHECKPOINT_JWS_TYPE, type ExportRecord } from "./audit.chain.ts";
 import { chainRecords, exportStart } from "./audit.chain.repo.ts";
 import { exportStream } from "./audit.export.ts";
-import { auditEventWhere, recordAudit, type AuditEventFilter } from "./audit.repo.ts";
+import { auditEventWhere, type AuditEventFilter } from "./audit.repo.ts";
+import { recordAudit } from "./audit.writer.ts";
 import { applyRetention, ensurePartitions } from "./audit.retention.ts";
 import { createSealer } from "./audit.sealer.ts";
 import { createVerifier, type Jwks } from "./audit.verifier.ts";

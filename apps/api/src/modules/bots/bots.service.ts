@@ -1,4 +1,5 @@
 import {
+  changesBetween,
   toFieldErrors,
   ZBotInput,
   type TBot,
@@ -188,7 +189,11 @@ export function createBotsService(deps: { db: Db }) {
           resourceId: id,
           outcome: "success",
           requestId: ctx.requestId,
-          details: { changed, ...(exceptionChanged ? exceptionDetails(next.exception) : {}) },
+          details: {
+            name: next.name,
+            changes: changesBetween<Record<string, unknown>>(base, next, changed),
+            ...(exceptionChanged ? exceptionDetails(next.exception) : {}),
+          },
         });
       })
       .catch(rethrowConflict(next.name));

@@ -80,6 +80,6 @@ describe("org policy", () => {
       .select()
       .from(auditEvents)
       .where(and(eq(auditEvents.action, "policy.update"), eq(auditEvents.requestId, "retention-730")));
-    expect(event?.details).toMatchObject({ before: { auditRetentionDays: 365 }, changes: { auditRetentionDays: 730 } });
+    expect(event?.details).toMatchObject({ changes: { auditRetentionDays: { before: 365, after: 730 } } });
   });
 });

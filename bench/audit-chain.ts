@@ -50,7 +50,7 @@ async function writeFor(seconds: number, tag: string): Promise<number> {
           resourceId: `bench-${w}`,
           outcome: "success",
           requestId: tag,
-          details: { writer: w, i, before: { status: "active" }, after: { status: "paused" } },
+          details: { name: `bench-${w}`, changes: { status: { before: "active", after: "paused" } }, via: "api" },
         });
         count++;
       }

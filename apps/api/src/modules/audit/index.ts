@@ -22,3 +22,4 @@ export {
   type AuditAction,
   type AuditEventInput,
 } from "./audit.writer.ts";
+export { actorOf, denied } from "./denied.ts";

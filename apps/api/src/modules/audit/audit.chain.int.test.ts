@@ -298,7 +298,7 @@ describe("export, offline verification and retention", () => {
       // the documented command, on the CSV and on the NDJSON, with the JWKS from a file
       writeFileSync(join(dir, "jwks.json"), JSON.stringify(jwks));
       writeFileSync(join(dir, "export.csv"), await exportOf(t, "format=csv"));
-      const ok = run(["audit", "verify", "--file", join(dir, "export.csv"), "--jwks", join(dir, "jwks.json")]);
+      const ok = run(["audit", "verify", "--file", join(dir, "export.csv"), "--jwks", join(dir, "jwks.json"), "--allow-unsealed"]);
       expect(ok.stdout).toContain("verified");
       expect(ok.status).toBe(0);
       // an auditor's copy edited afterwards fails, naming the event
@@ -312,6 +312,95 @@ describe("export, offline verification and retention", () => {
     }
     const exports = (await t.api({ method: "GET", url: "/api/v1/audit-events?action=audit.export" })).json().items as { details: { format: string } }[];
     expect(exports.map((e) => e.details.format).sort()).toEqual(["csv", "ndjson", "ndjson"]);
+  });
+
+  it("refuses a forged or spliced export file: a fabricated prefix, stray, unknown or uncounted records, no checkpoint, unsealed events, edited CSV columns", async () => {
+    const { t, sealer } = await chainApp();
+    await write(t, 6);
+    await sealer.sealNow();
+    const jwks = await jwksOf(t);
+    const real = (await exportOf(t, "format=ndjson")).trim().split("\n").map((l) => JSON.parse(l) as ExportRecord);
+    // the export's own `audit.export` event (and the token's use) are not sealed yet
+    const unsealedCount = real.filter((r) => r.type === "unsealed").length;
+    expect(real.filter((r) => r.type === "unsealed").map((r) => r.event.action)).toContain("audit.export");
+    const dir = mkdtempSync(join(tmpdir(), "bridle-audit-"));
+    writeFileSync(join(dir, "jwks.json"), JSON.stringify(jwks));
+    /** The CLI's verdict on `records` (the end record's count recomputed unless `keepEnd`). */
+    const cli = (name: string, records: unknown[], o: { keepEnd?: boolean; flags?: string[] } = {}) => {
+      const fixed = o.keepEnd ? records : records.map((r) => ((r as ExportRecord).type === "end" ? { type: "end", records: records.length } : r));
+      writeFileSync(join(dir, name), fixed.map((r) => JSON.stringify(r)).join("\n"));
+      return run(["audit", "verify", "--file", join(dir, name), "--jwks", join(dir, "jwks.json"), ...(o.flags ?? [])]);
+    };
+    try {
+      const sealed = real.filter((r) => r.type !== "unsealed");
+      const whole = cli("whole.ndjson", sealed);
+      expect(whole.stdout).toContain(": verified");
+      expect(whole.status).toBe(0);
+
+      // a fabricated prefix with its own consistent header, seal run and chain record holding a fake event
+      const { eventHash, linkHash, runHash } = await import("./audit.chain.ts");
+      const realChain = real.find((r): r is Extract<ExportRecord, { type: "chain" }> => r.type === "chain")!;
+      const realRun = real.find((r): r is Extract<ExportRecord, { type: "run" }> => r.type === "run")!;
+      const fake = { ...realChain.event!, id: "00000000-0000-4000-8000-000000000001", action: "bot.delete", resourceId: "bot-framed" };
+      const fakeChainHash = linkHash("0".repeat(64), eventHash(fake));
+      const { type: _t, runHash: _h, ...form } = realRun;
+      const fakeForm = { ...form, firstPosition: 1, lastPosition: 1, headHash: fakeChainHash };
+      const prefix = [
+        real[0],
+        { ...fakeForm, type: "run", runHash: runHash("0".repeat(64), fakeForm) },
+        { ...realChain, eventId: fake.id, event: fake, eventHash: eventHash(fake), chainHash: fakeChainHash },
+      ];
+      const forged = cli("forged.ndjson", [...prefix, ...sealed]);
+      expect(forged.stdout).toContain("second header");
+      expect(forged.status).toBe(1);
+
+      const end = sealed.at(-1)!;
+      const body = sealed.slice(0, -1);
+      // a chain record at the start (position 0) cannot be checked: refused, not skipped
+      expect(cli("before-start.ndjson", [real[0], { ...realChain, position: 0 }, ...body.slice(1), end]).stdout).toContain("at or before the start of verification");
+      // records after the end, and an unknown record type
+      expect(cli("after-end.ndjson", [...sealed, real.find((r) => r.type === "unsealed")], { keepEnd: true }).stdout).toContain("follows the end record");
+      expect(cli("unknown.ndjson", [...body, { type: "note", text: "trust me" }, end]).stdout).toContain("unknown type");
+      // the end record counts the records: an unsealed event removed is noticed, though nothing chains it
+      const dropped = real.findIndex((r) => r.type === "unsealed");
+      const short = cli("short.ndjson", [...real.slice(0, dropped), ...real.slice(dropped + 1)], { keepEnd: true, flags: ["--allow-unsealed"] });
+      expect(short.stdout).toContain(`the end record counts ${real.length} records, but ${real.length - 1} were read`);
+      expect(short.status).toBe(1);
+      // no checkpoint at all: nothing is signed, so nothing verifies
+      const unsigned = cli("unsigned.ndjson", sealed.filter((r) => r.type !== "checkpoint"));
+      expect(unsigned.stdout).toContain("no valid signed checkpoint");
+      expect(unsigned.status).toBe(1);
+
+      // unsealed events: refused unless --allow-unsealed, and then listed as unverified
+      const strict = cli("real.ndjson", real, { keepEnd: true });
+      expect(strict.stdout).toContain("NOT VERIFIED");
+      expect(strict.stdout).toContain(`UNVERIFIED: ${unsealedCount} event(s) are unsealed`);
+      expect(strict.status).toBe(1);
+      const allowed = cli("real.ndjson", real, { keepEnd: true, flags: ["--allow-unsealed"] });
+      expect(allowed.stdout).toContain(`UNVERIFIED: ${unsealedCount} event(s) are unsealed`);
+      expect(allowed.status).toBe(0);
+      // events sealed after the last checkpoint are not covered by a signature
+      await write(t, 2);
+      await sealer.sealNow(); // fewer than checkpointEvery (5): no checkpoint
+      const later = (await exportOf(t, "format=ndjson")).trim().split("\n").map((l) => JSON.parse(l) as ExportRecord);
+      const uncovered = cli("uncovered.ndjson", later.filter((r) => r.type !== "unsealed"));
+      expect(uncovered.stdout).toMatch(/UNVERIFIED: \d+ event\(s\) after the last valid checkpoint/);
+      expect(uncovered.status).toBe(1);
+
+      // CSV: a readable column edited while `data` is kept is refused, naming the row and column
+      const csv = await exportOf(t, "format=csv");
+      const someId = later.find((r): r is Extract<ExportRecord, { type: "chain" }> => r.type === "chain" && r.event?.action === "bot.update")!.eventId;
+      const lines = csv.split("\n");
+      const row = lines.findIndex((l) => l.includes(`,${someId},`));
+      expect(row).toBeGreaterThan(0);
+      lines[row] = lines[row]!.replace(",bot.update,", ",bot.delete,");
+      writeFileSync(join(dir, "edited.csv"), lines.join("\n"));
+      const csvBad = run(["audit", "verify", "--file", join(dir, "edited.csv"), "--jwks", join(dir, "jwks.json"), "--allow-unsealed"]);
+      expect(csvBad.stdout).toContain(`row ${row + 1}: the action column says "bot.delete" but its data says "bot.update"`);
+      expect(csvBad.status).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("detects a truncated tail against an exported checkpoint", async () => {

@@ -8,7 +8,7 @@ export { createAuditIntegrity, verifyDatabase, exportRecords, type AuditIntegrit
 export { createSealer, sealRun, withSealLock, type Sealer } from "./audit.sealer.ts";
 export { applyRetention, ensurePartitions } from "./audit.retention.ts";
 export { createVerifier, verifyExportedCheckpoint, type Jwks, type VerifyReport } from "./audit.verifier.ts";
-export { readExportFile } from "./audit.export.ts";
+export { ExportFileError, readExportFile } from "./audit.export.ts";
 export { chainHashAt, chainStart } from "./audit.chain.repo.ts";
 export { CHECKPOINT_JWS_TYPE, type CheckpointRecord, type ExportRecord } from "./audit.chain.ts";
 export {

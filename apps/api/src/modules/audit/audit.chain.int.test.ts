@@ -403,6 +403,26 @@ describe("export, offline verification and retention", () => {
     }
   });
 
+  it("keeps every event of an export during which a seal run chains the unsealed ones: each in exactly one part", async () => {
+    const { t, sealer } = await chainApp();
+    await write(t, 6);
+    await sealer.sealNow();
+    await write(t, 4);
+    const ids = rowsOf<{ id: string }>(await t.database.db.execute(sql`select id::text from audit_events`)).map((r) => r.id);
+    const { exportRecords } = await import("./index.ts");
+    const stream = exportRecords(t.database, {});
+    const records: ExportRecord[] = [(await stream.next()).value as ExportRecord]; // the header: the export's extent is fixed
+    expect((await sealer.sealNow())?.sealed).toBe(4); // sealed while the export runs
+    for await (const r of stream) records.push(r);
+    const chained = records.flatMap((r) => (r.type === "chain" ? [r.eventId] : []));
+    const unsealed = records.flatMap((r) => (r.type === "unsealed" ? [r.event.id] : []));
+    expect([...chained, ...unsealed].sort()).toEqual([...ids].sort());
+    expect(unsealed.length).toBe(4);
+    const verifier = createVerifier({ jwks: await jwksOf(t) });
+    for (const r of records) verifier.push(r);
+    expect(verifier.finish({ requireEnd: true, requireCoverage: true, allowUnsealed: true })).toMatchObject({ ok: true, unsealed: { count: 4, pending: 4 } });
+  });
+
   it("detects a truncated tail against an exported checkpoint", async () => {
     const { t, sealer } = await chainApp();
     await write(t, 6);

@@ -12,14 +12,13 @@ import { rowsOf } from "../../lib/sql.ts";
 import { loadSigningKeys, type DecisionSigner } from "../../lib/signing.ts";
 import {
   applyRetention,
-  chainHashAt,
   CHECKPOINT_JWS_TYPE,
   createSealer,
   createVerifier,
   ensurePartitions,
   recordAudit,
   SYSTEM_ACTOR,
-  verifyExportedCheckpoint,
+  verifyCheckpointInDatabase,
   type AuditEventInput,
   type CheckpointRecord,
   type ExportRecord,
@@ -440,7 +439,7 @@ describe("export, offline verification and retention", () => {
        delete from audit_seal_runs where first_position > ${kept}; delete from audit_checkpoints where position > ${kept}`,
     );
     expect((await verify(t)).ok).toBe(true);
-    const problem = await verifyExportedCheckpoint(last, await jwksOf(t), (p) => chainHashAt(t.database.db, p));
+    const { problem } = await verifyCheckpointInDatabase(t.database, last, await jwksOf(t));
     expect(problem).toMatchObject({ kind: "truncated", position: last.position, checkpoint: last.number });
     const dir = mkdtempSync(join(tmpdir(), "bridle-audit-"));
     try {
@@ -448,6 +447,45 @@ describe("export, offline verification and retention", () => {
       const cli = run(["audit", "verify", "--checkpoint", join(dir, "checkpoint.json")], { DATABASE_URL: t.config.DATABASE_URL! });
       expect(cli.stdout).toContain("BROKEN (truncated)");
       expect(cli.status).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("checks an exported checkpoint by recomputing the events from a signed start: a forged retention cut or an edited event is caught", async () => {
+    const { t, sealer } = await chainApp();
+    await write(t, 6);
+    await sealer.sealNow();
+    const exported = (await exportOf(t, "format=ndjson")).trim().split("\n").map((l) => JSON.parse(l) as ExportRecord);
+    const last = exported.filter((r) => r.type === "checkpoint").at(-1) as CheckpointRecord;
+    const dir = mkdtempSync(join(tmpdir(), "bridle-audit-"));
+    const check = () => run(["audit", "verify", "--checkpoint", join(dir, "checkpoint.json")], { DATABASE_URL: t.config.DATABASE_URL! });
+    try {
+      writeFileSync(join(dir, "checkpoint.json"), JSON.stringify(last));
+      const clean = check();
+      expect(clean.stdout).toContain(`checkpoint ${last.number}: verified`);
+      expect(clean.status).toBe(0);
+
+      // an event edited without touching the chain rows: the stored chain hash at the position still matches, the events do not
+      const { id } = await one<{ id: string }>(t, "select event_id::text as id from audit_chain where position = 2");
+      await tamper(t, `update audit_events set outcome = 'denied' where id = '${id}'`);
+      const edited = check();
+      expect(edited.stdout).toContain(`checkpoint ${last.number}: BROKEN (edited)`);
+      expect(edited.status).toBe(1);
+      await tamper(t, `update audit_events set outcome = 'success' where id = '${id}'`);
+      expect(check().status).toBe(0);
+
+      // a retention cut row past the checkpoint, carrying a real signature of another checkpoint: not trusted
+      await tamper(
+        t,
+        `insert into audit_checkpoints (number, id, kind, position, head_hash, run, run_hash, prev_id, prev_hash, created_at, kid, jws)
+         select number + 1, gen_random_uuid(), 'retention_cut', 1000000, head_hash, run, run_hash, id, prev_hash, now(), kid, jws
+         from audit_checkpoints where number = (select max(number) from audit_checkpoints)`,
+      );
+      const forged = check();
+      expect(forged.stdout).toContain("BROKEN (bad_signature)");
+      expect(forged.stdout).toContain("differs from what its signature signs");
+      expect(forged.status).toBe(1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -429,29 +429,83 @@ export function createVerifier(opts: { jwks: Jwks }) {
   };
 }
 
+export type CheckpointCheck = {
+  /** what broke, or null when the chain still leads to the checkpoint's signed head */
+  problem: Problem | null;
+  /** the signed payload of the exported checkpoint (null when its signature does not hold) */
+  signed: CheckpointPayload | null;
+  /** where the chain was recomputed from (the genesis, or a retention cut whose signature held) */
+  start: ChainStart;
+  /** the checkpoint lies at or before that signed retention cut: its events were dropped by retention */
+  beforeStart: boolean;
+};
+
 /**
- * Checks an exported checkpoint against the chain as it is now: the checkpoint must verify, and
- * the chain must still hold its position with the same head (truncating the tail is caught here).
- * @param chainHashAt the stored chain hash at a position (null when the position is gone)
+ * Checks an exported checkpoint against the chain as it is now: the checkpoint's signature must
+ * hold; the chain's start must be the genesis or a retention cut whose own signature holds (a cut
+ * row is never trusted unsigned); then every event hash and link is recomputed from the events
+ * themselves, from that start up to the checkpoint's position, and the result must equal the head
+ * the checkpoint signs. A shorter chain is `truncated`; a gap `deleted`; a different head `edited`.
+ * @param records the database's records in the verifier's order (`chainRecords`), read until the position
  */
-export async function verifyExportedCheckpoint(
-  cp: CheckpointRecord,
-  jwks: Jwks,
-  chainHashAt: (position: number) => Promise<string | null>,
-): Promise<Problem | null> {
-  const opened = openCheckpointJws(cp.jws, keysOf(jwks));
-  if ("error" in opened) return { kind: "bad_signature", position: cp.position, eventId: null, checkpoint: cp.number, message: `the exported checkpoint: ${opened.error}` };
-  const { payload } = opened;
-  const hash = await chainHashAt(payload.position);
-  if (hash === null)
-    return {
-      kind: "truncated",
-      position: payload.position,
-      eventId: null,
-      checkpoint: payload.number,
-      message: `the chain no longer reaches position ${payload.position}, which exported checkpoint ${payload.number} covers: its tail was removed`,
-    };
-  if (hash !== payload.head)
-    return { kind: "edited", position: payload.position, eventId: null, checkpoint: payload.number, message: `position ${payload.position} no longer has the head signed by exported checkpoint ${payload.number}` };
-  return null;
+export async function verifyExportedCheckpoint(cp: CheckpointRecord, jwks: Jwks, records: AsyncIterable<ExportRecord>): Promise<CheckpointCheck> {
+  const keys = keysOf(jwks);
+  let start: ChainStart = { position: 0, hash: GENESIS_HASH, run: 0, runHash: GENESIS_HASH, checkpoint: null };
+  const result = (kind: BreakKind | null, message: string, position: number | null, signed: CheckpointPayload | null, beforeStart = false): CheckpointCheck => ({
+    problem: kind ? { kind, position, eventId: null, checkpoint: signed?.number ?? cp.number, message } : null,
+    signed,
+    start,
+    beforeStart,
+  });
+  const opened = openCheckpointJws(cp.jws, keys);
+  if ("error" in opened) return result("bad_signature", `the exported checkpoint: ${opened.error}`, cp.position, null);
+  const target = opened.payload;
+  let vouched = false;
+  let prev = GENESIS_HASH;
+  let expected = 1;
+  for await (const r of records) {
+    if (r.type === "header") {
+      start = r.start;
+      prev = start.hash;
+      expected = start.position + 1;
+      vouched = start.position === 0 && start.hash === GENESIS_HASH && start.run === 0 && start.checkpoint === null;
+    } else if (r.type === "checkpoint" && !vouched && r.number === start.checkpoint) {
+      const cut = openCheckpointJws(r.jws, keys);
+      if ("error" in cut) return result("bad_signature", `the retention cut the chain starts from (checkpoint ${r.number}): ${cut.error}`, r.position, target);
+      const p = cut.payload;
+      if (p.kind !== "retention_cut" || p.number !== r.number || p.position !== start.position || p.head !== start.hash || p.run !== start.run || p.runHash !== start.runHash)
+        return result("bad_signature", `the retention cut the chain starts from (checkpoint ${r.number}) differs from what its signature signs`, r.position, target);
+      vouched = true;
+      if (target.position <= start.position) return result(null, "", null, target, true);
+    } else if (r.type === "chain") {
+      if (!vouched)
+        return result("deleted", `the chain starts after position ${start.position}, but no signed retention cut vouches for that start`, start.position, target);
+      if (r.position !== expected)
+        return result(
+          r.position > expected ? "deleted" : "reordered",
+          `chain position ${r.position} follows ${expected - 1}: the chain up to exported checkpoint ${target.number} is not whole`,
+          expected,
+          target,
+        );
+      if (!r.event) return result("deleted", `the event sealed at position ${r.position} (${r.eventId}) is gone`, r.position, target);
+      prev = linkHash(prev, eventHash(r.event));
+      expected++;
+      if (r.position === target.position)
+        return prev === target.head
+          ? result(null, "", null, target)
+          : result(
+              "edited",
+              `the events up to position ${target.position} no longer hash to the head signed by exported checkpoint ${target.number}: events were edited, deleted, inserted or reordered`,
+              target.position,
+              target,
+            );
+    }
+  }
+  if (!vouched) return result("deleted", `the chain starts after position ${start.position}, but no signed retention cut vouches for that start`, start.position, target);
+  return result(
+    "truncated",
+    `the chain no longer reaches position ${target.position}, which exported checkpoint ${target.number} covers: its tail was removed`,
+    target.position,
+    target,
+  );
 }

@@ -360,6 +360,11 @@ describe("export, offline verification and retention", () => {
       // records after the end, and an unknown record type
       expect(cli("after-end.ndjson", [...sealed, real.find((r) => r.type === "unsealed")], { keepEnd: true }).stdout).toContain("follows the end record");
       expect(cli("unknown.ndjson", [...body, { type: "note", text: "trust me" }, end]).stdout).toContain("unknown type");
+      // an included event stripped from its position (its hash left): not silently skipped
+      const stripped = body.map((r) => (r === realChain ? { ...realChain, event: undefined, xid: undefined } : r));
+      expect(cli("stripped.ndjson", [...stripped, end]).stdout).toContain(`position ${realChain.position} says its event is included, but it is not there`);
+      // a seal run after the unsealed events
+      expect(cli("late-run.ndjson", [...real.filter((r) => r.type !== "end" && r !== realRun), realRun, end], { flags: ["--allow-unsealed"] }).stdout).toContain("comes after unsealed events");
       // the end record counts the records: an unsealed event removed is noticed, though nothing chains it
       const dropped = real.findIndex((r) => r.type === "unsealed");
       const short = cli("short.ndjson", [...real.slice(0, dropped), ...real.slice(dropped + 1)], { keepEnd: true, flags: ["--allow-unsealed"] });

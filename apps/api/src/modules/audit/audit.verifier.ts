@@ -164,6 +164,7 @@ export function createVerifier(opts: { jwks: Jwks }) {
 
   function onRun(r: RunRecord) {
     runs++;
+    if (sawUnsealed) report({ kind: "reordered", position: r.firstPosition, message: `seal run ${r.run} comes after unsealed events: records were moved` });
     const { type: _t, runHash: stored, ...form } = r;
     if (r.run !== lastRunNo + 1)
       report({
@@ -221,6 +222,8 @@ export function createVerifier(opts: { jwks: Jwks }) {
     else if (current && (c.run !== current.run || c.position < current.firstPosition || c.position > current.lastPosition))
       report({ kind: "reordered", position: c.position, eventId: c.eventId, message: `position ${c.position} names seal run ${c.run}, which sealed positions ${current.firstPosition}..${current.lastPosition} (run ${current.run})` });
     let eventOk = true;
+    if (c.eventState === "included" && !c.event)
+      report({ kind: "edited", position: c.position, eventId: c.eventId, message: `position ${c.position} says its event is included, but it is not there` });
     if (c.eventState === "missing") {
       eventOk = false;
       report({ kind: "deleted", position: c.position, eventId: c.eventId, message: `the event sealed at position ${c.position} (${c.eventId}) is gone` });

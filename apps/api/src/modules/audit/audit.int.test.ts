@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { botTokenFor, decide } from "../../../test/bot-runtime.ts";
 import { createTestApp, tokenFor, type TestApp } from "../../../test/harness.ts";
 
 type Event = { id: string; seq: number; action: string; outcome: string; requestId: string | null; actor: { type: string; label: string | null }; details: Record<string, unknown> };
@@ -38,6 +39,23 @@ describe("the audit log API", () => {
     // an action prefix ending in "." matches the family
     const family = (await list("?action=policy.")).json().items as Event[];
     expect(family.map((e) => e.action)).toEqual(["policy.update"]);
+  });
+
+  it("filters by bot: the events it acted in, was acted on by, or is the subject of, and no other bot's", async () => {
+    const triage = await botTokenFor(t, "acme-triage-bot"); // bot_token.create: details.botId
+    const other = await botTokenFor(t, "acme-deploy-bot");
+    expect((await decide(t, triage.token, { action: "issue.comment", target: { system: "github" }, requestId: "bot-filter-1" })).statusCode).toBe(200); // actor: the bot
+    expect((await decide(t, other.token, { action: "issue.comment", target: { system: "github" }, requestId: "bot-filter-2" })).statusCode).toBe(200);
+    const edit = await t.api({ method: "PATCH", url: `/api/v1/bots/${triage.botId}`, payload: { purpose: "Triages incoming issues, labelled by team" } }); // resource: the bot
+    expect(edit.statusCode).toBe(200);
+    const res = await list(`?botId=${triage.botId}`, auditorToken);
+    expect(res.statusCode).toBe(200);
+    const items = res.json().items as (Event & { resourceId: string | null })[];
+    expect(items.map((e) => e.action)).toEqual(["bot.update", "decision.allow", "bot_token.create", "bot.create"]); // bot.create: the demo seed
+    expect(items.every((e) => e.resourceId !== other.botId && e.details.botId !== other.botId)).toBe(true);
+    // narrowed further by the other filters
+    expect(((await list(`?botId=${triage.botId}&action=decision.`)).json().items as Event[]).map((e) => e.action)).toEqual(["decision.allow"]);
+    expect((await list("?botId=not-a-uuid")).statusCode).toBe(400);
   });
 
   it("pages newest first without gaps or repeats", async () => {

@@ -1,5 +1,5 @@
 import { auditEvents, type DbOrTx } from "@bridle/db";
-import { and, desc, eq, gte, like, lt } from "drizzle-orm";
+import { and, desc, eq, gte, like, lt, or, sql } from "drizzle-orm";
 
 /**
  * Audit actions. Every state change writes one of these in the same transaction as the change;
@@ -96,6 +96,8 @@ export async function recordAudit(db: DbOrTx, e: AuditEventInput): Promise<void>
 export type AuditEventFilter = {
   actorType?: string;
   actorId?: string;
+  /** the bot acted, was acted on, or is the subject (`details.botId`) */
+  botId?: string;
   action?: string;
   resourceType?: string;
   resourceId?: string;
@@ -111,6 +113,13 @@ export async function listAuditEvents(db: DbOrTx, f: AuditEventFilter, limit: nu
   const where = [
     f.actorType ? eq(auditEvents.actorType, f.actorType) : undefined,
     f.actorId ? eq(auditEvents.actorId, f.actorId) : undefined,
+    f.botId
+      ? or(
+          and(eq(auditEvents.actorType, "bot"), eq(auditEvents.actorId, f.botId)),
+          and(eq(auditEvents.resourceType, "bot"), eq(auditEvents.resourceId, f.botId)),
+          sql`${auditEvents.details}->>'botId' = ${f.botId}`,
+        )
+      : undefined,
     f.action ? (f.action.endsWith(".") ? like(auditEvents.action, `${f.action.replace(/[\\%_]/g, "\\$&")}%`) : eq(auditEvents.action, f.action)) : undefined,
     f.resourceType ? eq(auditEvents.resourceType, f.resourceType) : undefined,
     f.resourceId ? eq(auditEvents.resourceId, f.resourceId) : undefined,

@@ -44,6 +44,7 @@ export function createPolicySettingsService(deps: { db: Db }) {
               : fieldError(["systemClassifications", key], "unknown_reference", `unknown connected system ${key}`),
           ]);
       }
+      const after = await repo.getPolicy(tx);
       const result = await recomputeFindings(tx);
       await notifyPolicyChanged(tx, "org policy updated");
       await recordAudit(tx, {
@@ -53,7 +54,8 @@ export function createPolicySettingsService(deps: { db: Db }) {
         resourceId: "1",
         outcome: "success",
         requestId: ctx.requestId,
-        details: { before: current, changes: patch, findingsChanged: result.changed },
+        // `policyVersion` is the version this change made, so "who changed the policy to version N" is one lookup.
+        details: { before: current, after, changes: patch, policyVersion: after!.version, findingsChanged: result.changed },
       });
       return result.changed;
     });

@@ -17,6 +17,7 @@ import {
 import { z } from "zod";
 import type { Config } from "./config.ts";
 import { registerErrorHandler } from "./plugins/error-handler.ts";
+import { registerRequestOrigin } from "./lib/request-origin.ts";
 import { registerSecurityHeaders } from "./plugins/security-headers.ts";
 import { collectRoutes } from "./plugins/route-list.ts";
 import { requireAuth } from "./plugins/auth.ts";
@@ -93,6 +94,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header("x-request-id", request.id);
   });
 
+  await registerRequestOrigin(app);
   await registerSecurityHeaders(app);
   await app.register(cookie);
   await app.register(swagger, {

@@ -18,6 +18,9 @@ export const ZAuditEvent = z
     resourceId: z.string().nullable(),
     outcome: z.enum(AUDIT_OUTCOMES),
     requestId: z.string().nullable().describe("the HTTP request id (`x-request-id`) that caused the event"),
+    sessionId: z.string().nullable().describe("the bot runtime's session id, for events of a runtime session (decisions, approval requests)"),
+    sourceIp: z.string().nullable().describe("the client's address as the server saw it (behind a proxy: only with BRIDLE_TRUST_PROXY)"),
+    userAgent: z.string().nullable().describe("the client's User-Agent header, cut at 512 characters"),
     details: z.record(z.string(), z.unknown()).describe("what changed, typed per action (before/after values where the action records them)"),
   })
   .meta({ id: "AuditEvent" });
@@ -36,6 +39,7 @@ export const ZAuditEventsQuery = ZPageQuery.extend({
   resourceId: z.string().max(200).optional(),
   outcome: z.enum(AUDIT_OUTCOMES).optional(),
   requestId: z.string().max(128).optional(),
+  sessionId: z.string().max(200).optional().describe("a bot runtime's session id: that session's events"),
   from: ZTimestamp.optional().describe("events at or after this instant"),
   to: ZTimestamp.optional().describe("events before this instant"),
 });

@@ -341,9 +341,19 @@ export const auditEvents = pgTable(
     resourceId: text("resource_id"),
     outcome: text("outcome").notNull(),
     requestId: text("request_id"),
+    /** a bot runtime's session id (decisions, runtime events); for people, their console session */
+    sessionId: text("session_id"),
+    /** the client's address as the server saw it (after the configured trusted proxies) */
+    sourceIp: text("source_ip"),
+    userAgent: text("user_agent"),
     details: jsonb("details").notNull().default(sql`'{}'::jsonb`),
   },
-  (t) => [index("audit_events_seq_idx").on(t.seq), index("audit_events_resource_idx").on(t.resourceType, t.resourceId)],
+  (t) => [
+    index("audit_events_seq_idx").on(t.seq),
+    index("audit_events_resource_idx").on(t.resourceType, t.resourceId),
+    index("audit_events_session_idx").on(t.sessionId),
+    index("audit_events_request_idx").on(t.requestId),
+  ],
 );
 
 /** Org policy per gated action type (DESIGN.md "Gated action"). One row per action. */

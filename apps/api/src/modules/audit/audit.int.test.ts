@@ -2,7 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { botTokenFor, decide } from "../../../test/bot-runtime.ts";
 import { createTestApp, tokenFor, type TestApp } from "../../../test/harness.ts";
 
-type Event = { id: string; seq: number; action: string; outcome: string; requestId: string | null; actor: { type: string; label: string | null }; details: Record<string, unknown> };
+type Event = {
+  id: string;
+  seq: number;
+  action: string;
+  outcome: string;
+  requestId: string | null;
+  sessionId: string | null;
+  sourceIp: string | null;
+  userAgent: string | null;
+  actor: { type: string; label: string | null };
+  details: Record<string, unknown>;
+};
 
 /** Reading the audit log: `GET /api/v1/audit-events` and `/{id}` (permission `audit.read`). */
 describe("the audit log API", () => {
@@ -56,6 +67,26 @@ describe("the audit log API", () => {
     // narrowed further by the other filters
     expect(((await list(`?botId=${triage.botId}&action=decision.`)).json().items as Event[]).map((e) => e.action)).toEqual(["decision.allow"]);
     expect((await list("?botId=not-a-uuid")).statusCode).toBe(400);
+  });
+
+  it("names where a change came from: the client's address and user agent, for people and for bot runtimes", async () => {
+    const change = await t.api({
+      method: "PATCH",
+      url: "/api/v1/policy",
+      payload: { reviewIntervalDays: 60 },
+      headers: { "x-request-id": "policy-change-2", "user-agent": "Terraform/1.9 bridle-provider" },
+    });
+    expect(change.statusCode).toBe(200);
+    const [event] = (await list("?requestId=policy-change-2&action=policy.update")).json().items as Event[];
+    expect(event).toMatchObject({ sourceIp: "127.0.0.1", userAgent: "Terraform/1.9 bridle-provider", sessionId: null });
+    // a runtime's decisions carry its session id, so one session's story can be read on its own
+    const bot = await botTokenFor(t, "acme-triage-bot");
+    for (const requestId of ["s1-read", "s1-write"])
+      expect((await decide(t, bot.token, { requestId, action: "data.read", target: { system: "jira" }, sessionId: "runtime-session-42" })).statusCode).toBe(200);
+    expect((await decide(t, bot.token, { requestId: "other", action: "data.read", target: { system: "jira" }, sessionId: "runtime-session-43" })).statusCode).toBe(200);
+    const session = (await list("?sessionId=runtime-session-42")).json().items as Event[];
+    expect(session.map((e) => e.details.runtimeRequestId)).toEqual(["s1-write", "s1-read"]);
+    expect(session.every((e) => e.actor.type === "bot" && e.sourceIp === "127.0.0.1" && e.sessionId === "runtime-session-42")).toBe(true);
   });
 
   it("pages newest first without gaps or repeats", async () => {

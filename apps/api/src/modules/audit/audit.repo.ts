@@ -1,5 +1,6 @@
 import { auditEvents, type DbOrTx } from "@bridle/db";
 import { and, desc, eq, gte, like, lt, or, sql } from "drizzle-orm";
+import { currentRequestOrigin } from "../../lib/request-origin.ts";
 
 /**
  * Audit actions. Every state change writes one of these in the same transaction as the change;
@@ -74,11 +75,20 @@ export type AuditEventInput = {
   resourceType: string;
   resourceId?: string | null;
   outcome: "success" | "denied" | "failure";
+  /** the HTTP request id; defaults to the request being served */
   requestId?: string | null;
+  /** a bot runtime's session id, where the event belongs to one */
+  sessionId?: string | null;
   details?: Record<string, unknown>;
 };
 
+/**
+ * Writes one audit event with `db` (the caller's transaction, so the event commits with the change
+ * or not at all). The request id, source IP and user agent of the request being served are added
+ * from the request context when the caller does not give a request id.
+ */
 export async function recordAudit(db: DbOrTx, e: AuditEventInput): Promise<void> {
+  const origin = currentRequestOrigin();
   await db.insert(auditEvents).values({
     actorType: e.actor.type,
     actorId: e.actor.id,
@@ -87,7 +97,10 @@ export async function recordAudit(db: DbOrTx, e: AuditEventInput): Promise<void>
     resourceType: e.resourceType,
     resourceId: e.resourceId ?? null,
     outcome: e.outcome,
-    requestId: e.requestId ?? null,
+    requestId: e.requestId ?? origin?.requestId ?? null,
+    sessionId: e.sessionId ?? null,
+    sourceIp: origin?.sourceIp ?? null,
+    userAgent: origin?.userAgent ?? null,
     details: e.details ?? {},
   });
 }
@@ -103,6 +116,7 @@ export type AuditEventFilter = {
   resourceId?: string;
   outcome?: string;
   requestId?: string;
+  sessionId?: string;
   from?: Date;
   to?: Date;
   beforeSeq?: number;
@@ -125,6 +139,7 @@ export async function listAuditEvents(db: DbOrTx, f: AuditEventFilter, limit: nu
     f.resourceId ? eq(auditEvents.resourceId, f.resourceId) : undefined,
     f.outcome ? eq(auditEvents.outcome, f.outcome) : undefined,
     f.requestId ? eq(auditEvents.requestId, f.requestId) : undefined,
+    f.sessionId ? eq(auditEvents.sessionId, f.sessionId) : undefined,
     f.from ? gte(auditEvents.at, f.from) : undefined,
     f.to ? lt(auditEvents.at, f.to) : undefined,
     f.beforeSeq !== undefined ? lt(auditEvents.seq, f.beforeSeq) : undefined,

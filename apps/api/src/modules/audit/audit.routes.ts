@@ -23,6 +23,9 @@ const toContract = (r: Row): TAuditEvent => ({
   resourceId: r.resourceId,
   outcome: r.outcome as TAuditEvent["outcome"],
   requestId: r.requestId,
+  sessionId: r.sessionId,
+  sourceIp: r.sourceIp,
+  userAgent: r.userAgent,
   details: (r.details ?? {}) as Record<string, unknown>,
 });
 
@@ -49,6 +52,7 @@ export function createAuditService(deps: { db: Db }) {
         ...(q.resourceId ? { resourceId: q.resourceId } : {}),
         ...(q.outcome ? { outcome: q.outcome } : {}),
         ...(q.requestId ? { requestId: q.requestId } : {}),
+        ...(q.sessionId ? { sessionId: q.sessionId } : {}),
         ...(q.from ? { from: new Date(q.from) } : {}),
         ...(q.to ? { to: new Date(q.to) } : {}),
         ...(cursor && typeof cursor.k === "number" ? { beforeSeq: cursor.k } : {}),

@@ -22,6 +22,9 @@ export type DecisionRecord = {
   paramsHash: string;
   /** the HTTP request id (x-request-id), for the audit event */
   httpRequestId: string;
+  /** the runtime's address and user agent as the server saw them */
+  sourceIp: string | null;
+  userAgent: string | null;
   at: Date;
 };
 
@@ -39,6 +42,8 @@ const toJson = (r: DecisionRecord) => ({
   created_at: r.at.toISOString(),
   actor_label: r.botName,
   request_id: r.httpRequestId,
+  source_ip: r.sourceIp,
+  user_agent: r.userAgent,
   details: {
     bot: r.botName,
     tokenId: r.tokenId,
@@ -63,7 +68,7 @@ const INSERT_DECISIONS = `
     select * from jsonb_to_recordset($1::jsonb) as v(
       id uuid, bot_id uuid, action text, decision text, reasons jsonb, target jsonb, runtime_request_id text,
       session_id text, approval_request_id uuid, policy_version int, created_at timestamptz,
-      actor_label text, request_id text, details jsonb)
+      actor_label text, request_id text, source_ip text, user_agent text, details jsonb)
   ),
   d as (
     insert into decisions (id, bot_id, action, decision, reasons, target, runtime_request_id, session_id, approval_request_id, policy_version, created_at)
@@ -73,9 +78,9 @@ const INSERT_DECISIONS = `
     update bot_tokens set last_used_at = now()
     where id in (select jsonb_array_elements_text($2::jsonb)::uuid)
   )
-  insert into audit_events (at, actor_type, actor_id, actor_label, action, resource_type, resource_id, outcome, request_id, details)
+  insert into audit_events (at, actor_type, actor_id, actor_label, action, resource_type, resource_id, outcome, request_id, session_id, source_ip, user_agent, details)
   select created_at, 'bot', bot_id::text, actor_label, 'decision.' || decision, 'decision', id::text,
-         case when decision = 'deny' then 'denied' else 'success' end, request_id, details
+         case when decision = 'deny' then 'denied' else 'success' end, request_id, session_id, source_ip, user_agent, details
   from v`;
 const [SQL_HEAD, SQL_MID, SQL_TAIL] = INSERT_DECISIONS.split(/\$1|\$2/) as [string, string, string];
 const paramsOf = (records: readonly DecisionRecord[], touchTokenIds: readonly string[]): [string, string] => [

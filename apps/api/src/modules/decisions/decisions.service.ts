@@ -8,6 +8,7 @@ import { stableJson } from "../../lib/json.ts";
 import type { DecisionSigner } from "../../lib/signing.ts";
 import { recordAudit } from "../audit/index.ts";
 import type { DecisionLog } from "./decision-log.ts";
+import { currentRequestOrigin } from "../../lib/request-origin.ts";
 import * as repo from "./decisions.repo.ts";
 import { prepareGatedParams } from "./gated-params.ts";
 import type { BotEntry, SnapshotStore } from "./policy-snapshot.ts";
@@ -99,6 +100,8 @@ export function createDecisionsService(deps: {
     policyVersion: v.policyVersion,
     paramsHash: extra.paramsHash,
     httpRequestId: extra.httpRequestId,
+    sourceIp: currentRequestOrigin()?.sourceIp ?? null,
+    userAgent: currentRequestOrigin()?.userAgent ?? null,
     at: extra.at,
   });
 
@@ -237,6 +240,7 @@ export function createDecisionsService(deps: {
             resourceId: req.id,
             outcome: "success",
             requestId: a.httpRequestId,
+            sessionId: input.sessionId ?? null,
             details: {
               kind: "gated_action",
               bot: bot.name,

@@ -193,7 +193,7 @@ export function createBotsService(deps: { db: Db }) {
           outcome: "success",
           requestId: ctx.requestId,
           // The changed fields' values before and after (the exception is described on its own).
-          details: { changed, before: valuesOf(base, changed), after: valuesOf(next, changed), ...(exceptionChanged ? exceptionDetails(next.exception) : {}) },
+          details: { bot: next.name, changed, before: valuesOf(base, changed), after: valuesOf(next, changed), ...(exceptionChanged ? exceptionDetails(next.exception) : {}) },
         });
       })
       .catch(rethrowConflict(next.name));

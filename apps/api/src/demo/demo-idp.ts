@@ -271,7 +271,7 @@ export async function createDemoIdp(opts: { origins: string[]; trustProxy: boole
         // of its origins (localhost vs 127.0.0.1): the browser checks that redirect against form-action.
         const route = {
           schema: { hide: true },
-          helmet: { contentSecurityPolicy: { useDefaults: false, directives: { ...CSP_DIRECTIVES, "form-action": ["'self'", ...opts.origins] } } },
+          config: { csp: { ...CSP_DIRECTIVES, "form-action": ["'self'", ...opts.origins] } },
         };
         const handler = (request: { raw: IncomingMessage }, reply: { hijack: () => void; raw: ServerResponse }) => {
           reply.hijack();

@@ -454,27 +454,6 @@ export const botTokens = pgTable("bot_tokens", {
   revokedAt: ts("revoked_at"),
 });
 
-/** Every decision answered to a runtime, durable before the answer is sent. */
-export const decisions = pgTable(
-  "decisions",
-  {
-    id: id(),
-    botId: uuid("bot_id")
-      .notNull()
-      .references(() => bots.id, { onDelete: "cascade" }),
-    action: text("action").notNull(),
-    decision: text("decision").notNull(),
-    reasons: jsonb("reasons").notNull().default(sql`'[]'::jsonb`),
-    target: jsonb("target").notNull().default(sql`'{}'::jsonb`),
-    runtimeRequestId: text("runtime_request_id"),
-    sessionId: text("session_id"),
-    approvalRequestId: uuid("approval_request_id"),
-    policyVersion: integer("policy_version").notNull(),
-    createdAt: createdAt(),
-  },
-  (t) => [index("decisions_bot_idx").on(t.botId, t.createdAt)],
-);
-
 /** Ed25519 keys that sign decisions (JWS); public halves are served at /.well-known/jwks.json. */
 export const signingKeys = pgTable("signing_keys", {
   kid: text("kid").primaryKey(),

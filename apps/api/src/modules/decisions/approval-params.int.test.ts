@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { GATED_PARAMS_MAX_BYTES, type TApprovalRequest, type TApprovalRequestPage, type TDecision } from "@bridle/contracts";
-import { approvalRequests, decisions } from "@bridle/db";
+import { approvalRequests, auditEvents } from "@bridle/db";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { botTokenFor, decide, type DecisionBody } from "../../../test/bot-runtime.ts";
@@ -105,15 +105,14 @@ describe("gated-action approval requests show the parameters they bind", () => {
       sessionId: null,
     });
 
-    // nowhere in the database: not the request row, its audit events, the decisions
+    // nowhere in the database: not the request row, its audit events (the decisions among them)
     const [row] = await t.database.db.select().from(approvalRequests).where(eq(approvalRequests.id, id));
     expect(JSON.stringify(row)).not.toContain(GITHUB_TOKEN);
     expect(row!.paramsHash).toBe(paramsHashOf("shell.exec", { system: "github" }, body(requestId).params));
     const found = rowsOf<{ n: number }>(
       await t.database.db.execute(sql`
         select (select count(*) from approval_requests r where r::text like ${`%${GITHUB_TOKEN}%`})
-             + (select count(*) from audit_events a where a::text like ${`%${GITHUB_TOKEN}%`})
-             + (select count(*) from decisions x where x::text like ${`%${GITHUB_TOKEN}%`}) as n`),
+             + (select count(*) from audit_events a where a::text like ${`%${GITHUB_TOKEN}%`}) as n`),
     );
     expect(Number(found[0]!.n)).toBe(0);
 
@@ -144,7 +143,9 @@ describe("gated-action approval requests show the parameters they bind", () => {
     expect(big.reasons[0]!.message).toMatch(/at most 16384 bytes/);
     // no request was opened, and the denial is on record
     expect(await t.database.db.select().from(approvalRequests).where(eq(approvalRequests.runtimeRequestId, requestId))).toHaveLength(0);
-    const recorded = await t.database.db.select().from(decisions).where(eq(decisions.runtimeRequestId, requestId));
-    expect(recorded.map((x) => [x.decision, (x.reasons as { code: string }[]).map((y) => y.code)])).toEqual([["deny", ["params_too_large"]]]);
+    const recorded = await t.database.db.select().from(auditEvents).where(sql`${auditEvents.details}->>'runtimeRequestId' = ${requestId}`);
+    expect(recorded.map((x) => [x.action, x.outcome, x.resourceType, (x.details as { reasons: { code: string }[] }).reasons.map((y) => y.code)])).toEqual([
+      ["decision.deny", "denied", "decision", ["params_too_large"]],
+    ]);
   });
 });

@@ -45,8 +45,8 @@ const plural = (n: number) => (n === 1 ? "one approval" : `${n} approvals`);
 
 /**
  * The decision API (DESIGN.md "Decision"): may this bot do X? Evaluated with the pure `decide()`
- * of @bridle/policy against the in-memory snapshot; every answer is recorded (a `decisions` row
- * and a `decision.<verdict>` audit event, denied ones too) before it is returned, and signed
+ * of @bridle/policy against the in-memory snapshot; every answer is recorded (its
+ * `decision.<verdict>` audit event, denied ones too, the one record of it) before it is returned, and signed
  * (compact JWS, EdDSA) so the runtime can verify it offline.
  *
  * Gated actions in `require_approval` mode go through the database: the first call with a

@@ -32,14 +32,23 @@ export function AuditSessionPage() {
 }
 
 const str = (value: unknown): string | null => (typeof value === "string" && value !== "" ? value : null);
-const list = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : []);
+/** A decision's reasons: `{ code, message }` records (older events: codes only). */
+const reasonsOf = (value: unknown): { code: string; message: string | null }[] =>
+  Array.isArray(value)
+    ? value.flatMap((item) => {
+        if (typeof item === "string") return [{ code: item, message: null }];
+        if (item && typeof item === "object" && typeof (item as { code?: unknown }).code === "string")
+          return [{ code: (item as { code: string }).code, message: str((item as { message?: unknown }).message) }];
+        return [];
+      })
+    : [];
 
 /** What a decision or approval event adds to its line: the action asked, its target, the reasons. */
 function StepDetails({ event }: { event: TAuditEvent }) {
   const d = event.details;
   const asked = str(d.action);
   const target = d.target && typeof d.target === "object" ? Object.entries(d.target as Record<string, unknown>).filter(([, v]) => typeof v === "string") : [];
-  const reasons = list(d.reasons);
+  const reasons = reasonsOf(d.reasons);
   const note = str(d.note);
   return (
     <Stack gap={4} mt={4}>
@@ -53,15 +62,18 @@ function StepDetails({ event }: { event: TAuditEvent }) {
           ))}
         </Group>
       )}
-      {reasons.length > 0 && (
-        <Group gap={4}>
-          {reasons.map((reason) => (
-            <Badge key={reason} size="sm" variant="outline" color="gray">
-              {humanize(reason)}
-            </Badge>
-          ))}
+      {reasons.map((reason) => (
+        <Group key={reason.code} gap={6} wrap="nowrap" align="flex-start">
+          <Badge size="sm" variant="outline" color="gray" style={{ flexShrink: 0 }}>
+            {humanize(reason.code)}
+          </Badge>
+          {reason.message && (
+            <Text size="xs" c="dimmed">
+              {reason.message}
+            </Text>
+          )}
         </Group>
-      )}
+      ))}
       {note && (
         <Text size="xs" c="dimmed">
           Note: {note}

@@ -3,7 +3,7 @@ import { ButtonLink } from "../../../components/links.tsx";
 import { PageHeader } from "../../../components/PageHeader.tsx";
 import { ErrorBlock, LoadingBlock } from "../../../components/states.tsx";
 import { formatDateTime } from "../../../lib/format.ts";
-import { PolicyChangedBy, PolicyHistoryLink } from "../../audit/components/PolicyHistory.tsx";
+import { PolicyChangedBy, PolicyHistoryLink } from "../../audit/components/AuditLinks.tsx";
 import { PolicyForm } from "../components/PolicyForm.tsx";
 import { usePolicy } from "../queries.ts";
 

@@ -48,3 +48,17 @@ export function PolicyHistoryLink() {
     </ButtonLink>
   );
 }
+
+/**
+ * "Audit history" on a bot's or a person's page, for people who read the audit log: the log
+ * filtered to that bot (`botId`) or to what that person did (`actorId`).
+ */
+export function AuditHistoryLink({ search }: { search: { botId: string } | { actorId: string } }) {
+  const can = useCan();
+  if (!can("audit.read")) return null;
+  return (
+    <ButtonLink to="/audit" search={search} variant="default">
+      Audit history
+    </ButtonLink>
+  );
+}

@@ -1,5 +1,6 @@
 import { Badge, Code, Group, Stack, Table, Text } from "@mantine/core";
 import { diffWords } from "diff";
+import { AnchorLink } from "../../../components/links.tsx";
 import { Fact, FactList, NotSet } from "../../bots/components/FactList.tsx";
 import type { Change, FieldChange } from "../diff.ts";
 
@@ -150,6 +151,17 @@ export function ChangeTable({ change }: { change: Change }) {
   );
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A detail's value; the ids of a bot or an approval request link to their pages. */
+function DetailValue({ name, value }: { name: string; value: unknown }) {
+  if (typeof value === "string" && UUID.test(value)) {
+    if (name === "botId") return <AnchorLink to="/bots/$botId" params={{ botId: value }} size="sm" ff="monospace">{value}</AnchorLink>;
+    if (name === "approvalRequestId") return <AnchorLink to="/approvals/$requestId" params={{ requestId: value }} size="sm" ff="monospace">{value}</AnchorLink>;
+  }
+  return <ValueView value={value} />;
+}
+
 /** The details an event recorded besides its change, as label / value pairs. */
 export function DetailFacts({ details }: { details: Record<string, unknown> }) {
   const entries = Object.entries(details);
@@ -158,7 +170,7 @@ export function DetailFacts({ details }: { details: Record<string, unknown> }) {
     <FactList>
       {entries.map(([key, value]) => (
         <Fact key={key} label={key}>
-          <ValueView value={value} />
+          <DetailValue name={key} value={value} />
         </Fact>
       ))}
     </FactList>

@@ -1,5 +1,7 @@
 import { Alert, Button, Group, Loader, Paper, Stack, Text } from "@mantine/core";
+import { useIntersection } from "@mantine/hooks";
 import { getRouteApi } from "@tanstack/react-router";
+import { useEffect } from "react";
 import { PageHeader } from "../../../components/PageHeader.tsx";
 import { EmptyBlock, ErrorBlock, LoadingBlock } from "../../../components/states.tsx";
 import { errorMessage, isMissingEndpoint } from "../../../lib/api.ts";
@@ -31,6 +33,12 @@ function AuditLog() {
   const reset = () => void navigate({ search: {}, replace: true });
 
   const events = list.data?.pages.flatMap((page) => page.items) ?? [];
+  // Scrolling to the end loads older events (infinite scroll); "Load older events" does the same by hand.
+  const { ref: endRef, entry } = useIntersection({ rootMargin: "200px" });
+  const atEnd = entry?.isIntersecting ?? false;
+  useEffect(() => {
+    if (atEnd && list.hasNextPage && !list.isFetchingNextPage && !list.isFetchNextPageError) void list.fetchNextPage();
+  }, [atEnd, list.hasNextPage, list.isFetchingNextPage, list.isFetchNextPageError]);
   const filtered = hasAuditFilters(search);
 
   const body = () => {
@@ -69,7 +77,7 @@ function AuditLog() {
             Could not load more events: {errorMessage(list.error)}
           </Alert>
         )}
-        <Group justify="space-between">
+        <Group justify="space-between" ref={endRef}>
           <Text size="sm" c="dimmed" aria-live="polite">
             Showing {events.length.toLocaleString("en-US")} {events.length === 1 ? "event" : "events"}
             {list.hasNextPage ? ", newest first" : ": all that match"}

@@ -10,3 +10,4 @@ export * from "./decisions.ts";
 export * from "./systems.ts";
 export * from "./field-errors.ts";
 export * from "./audit.ts";
+export * from "./audit-events.ts";

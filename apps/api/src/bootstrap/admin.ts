@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { apiTokens, orgPolicy, people, type Db } from "@bridle/db";
 import { eq } from "drizzle-orm";
 import { hashPassword, hashToken, verifyPassword } from "../lib/crypto.ts";
-import { recordAudit, SYSTEM_ACTOR } from "../modules/audit/audit.repo.ts";
+import { recordAudit, SYSTEM_ACTOR } from "../modules/audit/index.ts";
 
 export type BootstrapResult = { email: string; generatedPassword: string | null; created: boolean };
 

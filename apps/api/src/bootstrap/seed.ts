@@ -4,7 +4,7 @@ import { ZOrgFile, type TOrgFile } from "@bridle/contracts";
 import { REPO_ROOT, auditEvents, connectedSystems, orgPolicy, people, teamMembers, teams, type Db, type DbOrTx } from "@bridle/db";
 import { and, eq, sql } from "drizzle-orm";
 import { parse } from "yaml";
-import { recordAudit, SYSTEM_ACTOR } from "../modules/audit/audit.repo.ts";
+import { recordAudit, SYSTEM_ACTOR } from "../modules/audit/index.ts";
 import type { InventoryService } from "../modules/inventory/inventory.service.ts";
 
 export const DEMO_FILE = resolve(REPO_ROOT, "examples/acme-inventory.yaml");

@@ -1,5 +1,5 @@
 import type { Db } from "@bridle/db";
-import { recordAudit, type Actor, type AuditAction } from "../modules/audit/audit.repo.ts";
+import { recordAudit, type Actor, type AuditAction, type AuditEventInput } from "../modules/audit/index.ts";
 import { AppError } from "./errors.ts";
 import type { Principal } from "./permissions.ts";
 
@@ -21,6 +21,7 @@ export async function denied(
   ctx: RequestCtx,
   attempt: { action: AuditAction; resourceType: string; resourceId?: string | null; what: string },
 ): Promise<AppError> {
+  // a refusal carries ZDeniedDetails whatever its type: the union cannot see that for a variable action
   await recordAudit(db, {
     actor: actorOf(ctx.principal),
     action: attempt.action,
@@ -28,7 +29,7 @@ export async function denied(
     resourceId: attempt.resourceId ?? null,
     outcome: "denied",
     requestId: ctx.requestId,
-    details: { roles: ctx.principal.roles },
-  });
+    details: { roles: ctx.principal.roles, attempted: attempt.what },
+  } as AuditEventInput);
   return new AppError("forbidden", `You do not have permission to ${attempt.what}`);
 }

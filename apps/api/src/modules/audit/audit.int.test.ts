@@ -42,6 +42,12 @@ describe("the audit log API", () => {
     const items = res.json().items as Event[];
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ action: "policy.update", outcome: "success", requestId: "policy-change-1", actor: { type: "token" } });
+    // the event names the policy version it made, and each field before and after
+    const { version, changes } = items[0]!.details as { version: { before: number; after: number }; changes: Record<string, unknown> };
+    expect(version.after).toBe(version.before + 1);
+    expect(version.after).toBe(change.json().policy.version);
+    expect(Object.keys(changes)).toEqual(["reviewIntervalDays"]);
+    expect(changes.reviewIntervalDays).toMatchObject({ after: 45 });
     // the same event by id, and every event of that request
     expect((await t.api({ method: "GET", url: `/api/v1/audit-events/${items[0]!.id}` })).json()).toEqual(items[0]);
     const ofRequest = (await list("?requestId=policy-change-1")).json().items as Event[];

@@ -168,7 +168,7 @@ describe("bot inventory", () => {
       .select()
       .from(auditEvents)
       .where(and(eq(auditEvents.action, "bot.update"), eq(auditEvents.resourceId, id)));
-    expect(event!.details).toEqual({ bot: "acme-meetup-bot", changed: ["channels"], before: { channels: before.channels }, after: { channels: ["slack-internal"] } });
+    expect(event!.details).toEqual({ name: "acme-meetup-bot", changes: { channels: { before: before.channels, after: ["slack-internal"] } } });
     const stale = await t.api({ method: "PATCH", url: `/api/v1/bots/${id}`, payload: { purpose: "x", version: before.version } });
     expect(stale.statusCode).toBe(409);
   });

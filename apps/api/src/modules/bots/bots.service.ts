@@ -1,4 +1,5 @@
 import {
+  changesBetween,
   toFieldErrors,
   ZBotInput,
   type TBot,
@@ -52,10 +53,6 @@ function recorded(e: TBotInputParsed["exception"], approver: string, now: Date):
 
 const exceptionDetails = (e: TBotInputParsed["exception"]) =>
   e === undefined ? {} : { exception: e ? { status: e.status, approvedBy: e.approvedBy ?? null, approvedAt: e.approvedAt ?? null } : null };
-
-/** The named fields' values (the exception left out: `exceptionDetails` describes it), for a change's before/after in the audit event. */
-const valuesOf = (b: TBotInputParsed, fields: readonly string[]): Record<string, unknown> =>
-  Object.fromEntries(fields.filter((f) => f !== "exception").map((f) => [f, (b as Record<string, unknown>)[f] ?? null]));
 
 const transferHint =
   "The owner changes only through an ownership transfer: use Transfer ownership on the bot's page " +
@@ -170,7 +167,7 @@ export function createBotsService(deps: { db: Db }) {
       });
     if (exceptionChanged && !can(ctx.principal, "policy.update"))
       throw await denied(db, ctx, { action: "bot.update", resourceType: "bot", resourceId: id, what: "change a Golden Rule exception directly; request one for approval instead" });
-    const changed = Object.keys({ ...fields, ...renamedEmail }).filter((k) =>
+    const changed = Object.keys(fields).filter((k) =>
       k === "exception"
         ? exceptionChanged
         : JSON.stringify((base as Record<string, unknown>)[k]) !== JSON.stringify((next as Record<string, unknown>)[k]),
@@ -192,8 +189,11 @@ export function createBotsService(deps: { db: Db }) {
           resourceId: id,
           outcome: "success",
           requestId: ctx.requestId,
-          // The changed fields' values before and after (the exception is described on its own).
-          details: { bot: next.name, changed, before: valuesOf(base, changed), after: valuesOf(next, changed), ...(exceptionChanged ? exceptionDetails(next.exception) : {}) },
+          details: {
+            name: next.name,
+            changes: changesBetween<Record<string, unknown>>(base, next, changed),
+            ...(exceptionChanged ? exceptionDetails(next.exception) : {}),
+          },
         });
       })
       .catch(rethrowConflict(next.name));

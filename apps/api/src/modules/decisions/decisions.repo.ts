@@ -1,6 +1,7 @@
 import type { TDecision } from "@bridle/contracts";
 import { approvalRequests, type DbHandle, type DbOrTx } from "@bridle/db";
 import { and, eq, isNull, sql } from "drizzle-orm";
+import { recordAuditBatch, recordAuditBatchPrepared, type AuditEventInput } from "../audit/index.ts";
 
 /**
  * One decision as recorded: its `decision.<verdict>` audit event (actor: the bot, resource: the
@@ -29,16 +30,18 @@ export type DecisionRecord = {
   at: Date;
 };
 
-const toJson = (r: DecisionRecord) => ({
-  id: r.id,
-  bot_id: r.botId,
-  decision: r.decision,
-  session_id: r.sessionId,
-  created_at: r.at.toISOString(),
-  actor_label: r.botName,
-  request_id: r.httpRequestId,
-  source_ip: r.sourceIp,
-  user_agent: r.userAgent,
+/** The decision's audit event: actor the bot, resource the decision, outcome `denied` for a deny. */
+const eventOf = (r: DecisionRecord): AuditEventInput => ({
+  actor: { type: "bot", id: r.botId, label: r.botName },
+  action: `decision.${r.decision}`,
+  resourceType: "decision",
+  resourceId: r.id,
+  outcome: r.decision === "deny" ? "denied" : "success",
+  requestId: r.httpRequestId,
+  sessionId: r.sessionId,
+  sourceIp: r.sourceIp,
+  userAgent: r.userAgent,
+  at: r.at,
   details: {
     decisionId: r.id,
     bot: r.botName,
@@ -55,50 +58,31 @@ const toJson = (r: DecisionRecord) => ({
   },
 });
 
-/**
- * Inserts the decisions' audit events in ONE statement (one round trip, one commit for a whole
- * batch) and stamps `last_used_at` on bot tokens. $1: the records as JSON (`toJson`); $2: a JSON
- * array of bot token ids. A denied decision is audited with outcome `denied`.
- */
-const INSERT_DECISIONS = `
-  with v as (
-    select * from jsonb_to_recordset($1::jsonb) as v(
-      id uuid, bot_id uuid, decision text, session_id text, created_at timestamptz,
-      actor_label text, request_id text, source_ip text, user_agent text, details jsonb)
-  ),
-  t as (
-    update bot_tokens set last_used_at = now()
-    where id in (select jsonb_array_elements_text($2::jsonb)::uuid)
-  )
-  insert into audit_events (at, actor_type, actor_id, actor_label, action, resource_type, resource_id, outcome, request_id, session_id, source_ip, user_agent, details)
-  select created_at, 'bot', bot_id::text, actor_label, 'decision.' || decision, 'decision', id::text,
-         case when decision = 'deny' then 'denied' else 'success' end, request_id, session_id, source_ip, user_agent, details
-  from v`;
-const [SQL_HEAD, SQL_MID, SQL_TAIL] = INSERT_DECISIONS.split(/\$1|\$2/) as [string, string, string];
-const paramsOf = (records: readonly DecisionRecord[], touchTokenIds: readonly string[]): [string, string] => [
-  JSON.stringify(records.map(toJson)),
-  JSON.stringify(touchTokenIds),
-];
+/** Stamps `last_used_at` on bot tokens (advisory: when a runtime last called). */
+const TOUCH_TOKENS = "update bot_tokens set last_used_at = now() where id = any($1::uuid[])";
 
-/** Durable when it returns (autocommit), or with the caller's transaction. */
+/**
+ * Records decisions (their audit events, through the audit module's batch writer) and stamps
+ * `last_used_at` on bot tokens. Durable when it returns (autocommit), or with the caller's transaction.
+ */
 export async function insertDecisions(db: DbOrTx, records: readonly DecisionRecord[], touchTokenIds: readonly string[] = []): Promise<void> {
-  if (records.length === 0 && touchTokenIds.length === 0) return;
-  const [rows, tokens] = paramsOf(records, touchTokenIds);
-  await db.execute(sql`${sql.raw(SQL_HEAD)}${rows}${sql.raw(SQL_MID)}${tokens}${sql.raw(SQL_TAIL)}`);
+  await recordAuditBatch(db, records.map(eventOf));
+  if (touchTokenIds.length) await db.execute(sql`update bot_tokens set last_used_at = now() where id = any(${sql.param([...touchTokenIds])}::uuid[])`);
 }
 
 /**
- * The same statement, named, on a pg pool: each connection plans it once instead of on every
- * flush (the group commit on PostgreSQL; planning this statement costs more than running it for
- * a small batch).
+ * The same on a pg pool, for the group commit: the events go in one prepared INSERT (one round
+ * trip, one commit per batch) and the token stamps, which need not be atomic with them, run beside it.
  */
 export async function insertDecisionsPrepared(
   pool: NonNullable<DbHandle["pool"]>,
   records: readonly DecisionRecord[],
   touchTokenIds: readonly string[] = [],
 ): Promise<void> {
-  if (records.length === 0 && touchTokenIds.length === 0) return;
-  await pool.query({ name: "bridle_insert_decisions", text: INSERT_DECISIONS, values: paramsOf(records, touchTokenIds) });
+  await Promise.all([
+    recordAuditBatchPrepared(pool, records.map(eventOf)),
+    touchTokenIds.length ? pool.query({ name: "bridle_touch_bot_tokens", text: TOUCH_TOKENS, values: [touchTokenIds] }) : null,
+  ]);
 }
 
 export type RuntimeRequestRow = typeof approvalRequests.$inferSelect;

@@ -243,6 +243,7 @@ export function createDecisionsService(deps: {
             sessionId: input.sessionId ?? null,
             details: {
               kind: "gated_action",
+              botId: bot.id,
               bot: bot.name,
               action: input.action,
               target: a.target,

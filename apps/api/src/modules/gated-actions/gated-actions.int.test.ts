@@ -57,7 +57,7 @@ describe("gated-action policy", () => {
       .from(auditEvents)
       .where(and(eq(auditEvents.action, "gated_action.update"), eq(auditEvents.resourceId, "shell.exec"), eq(auditEvents.outcome, "success")));
     expect(audit).toHaveLength(1);
-    expect(audit[0]!.details).toMatchObject({ before: { approvalsRequired: 1 }, after: { approvalsRequired: 2 } });
+    expect(audit[0]!.details).toMatchObject({ changes: { approvalsRequired: { before: 1, after: 2 } } });
   });
 
   it("refuses rule changes by non-admins (403, audited) and bad input (400)", async () => {

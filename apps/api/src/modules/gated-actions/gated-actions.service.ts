@@ -1,4 +1,4 @@
-import type { TGatedAction, TGatedActionRule } from "@bridle/contracts";
+import { changesBetween, type TGatedAction, type TGatedActionRule } from "@bridle/contracts";
 import type { Db } from "@bridle/db";
 import { overrideLoosens } from "@bridle/policy";
 import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
@@ -54,7 +54,7 @@ export function createGatedActionsService(deps: { db: Db }) {
         resourceId: action,
         outcome: "success",
         requestId: ctx.requestId,
-        details: { before, after: next, policyVersion: version },
+        details: { changes: changesBetween(before, next, ["mode", "approverRole", "approvalsRequired", "requestTtlMinutes"]), policyVersion: version },
       });
       await notifyPolicyChanged(tx, `gated action ${action} changed`);
     });
@@ -123,7 +123,12 @@ export function createGatedActionsService(deps: { db: Db }) {
         resourceId: botId,
         outcome: "success",
         requestId: ctx.requestId,
-        details: { gatedAction: action, before, after: override, loosensUnderException: looser, policyVersion: version },
+        details: {
+          gatedAction: action,
+          changes: changesBetween<Record<string, unknown>>(before, override, ["mode", "approverRole", "approvalsRequired", "requestTtlMinutes"]),
+          loosensUnderException: looser,
+          policyVersion: version,
+        },
       });
       await notifyPolicyChanged(tx, `bot ${botId} gated action ${action} override set`);
     });

@@ -148,7 +148,14 @@ describe("inventory import keeps what the file does not mention", () => {
       .from(auditEvents)
       .where(and(eq(auditEvents.action, "bot.update"), eq(auditEvents.resourceId, id!)));
     expect(events.length).toBe(1);
-    expect(events[0]!.details).toMatchObject({ via: "import", changed: ["channels", "grants", "serviceAccounts", "credentialReferences"], removed: row.removals });
+    // the event carries what the dry run showed: each changed field before and after
+    expect(events[0]!.details).toEqual({
+      name: "acme-diff-test-bot",
+      via: "import",
+      changes: Object.fromEntries((row.changes as { field: string; before: string; after: string }[]).map((c) => [c.field, { before: c.before, after: c.after }])),
+      removed: row.removals,
+    });
+    expect(Object.keys((events[0]!.details as { changes: object }).changes).sort()).toEqual(["channels", "credential_references", "grants", "service_accounts"]);
   });
 
   it("a CSV export neutralises spreadsheet formulas, and importing the export gives back the original text", async () => {

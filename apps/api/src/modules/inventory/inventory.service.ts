@@ -10,9 +10,8 @@ import {
   type TInventoryColumn,
 } from "@bridle/contracts";
 import type { Db, DbOrTx } from "@bridle/db";
-import { auditEvents } from "@bridle/db";
 import { stringify } from "csv-stringify/sync";
-import { SYSTEM_ACTOR, recordAudit, type Actor } from "../audit/index.ts";
+import { SYSTEM_ACTOR, recordAudit, recordAuditBatch, type Actor, type AuditEventInput } from "../audit/index.ts";
 import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
 import { AppError } from "../../lib/errors.ts";
 import { findSecrets, secretMessage, withoutEchoedSecrets } from "../../lib/secrets.ts";
@@ -271,30 +270,32 @@ export function createInventoryService(deps: { db: Db }) {
         ...(options.fileName ? { fileName: options.fileName } : {}),
         ...(options.text !== undefined ? { sha256: createHash("sha256").update(options.text).digest("hex") } : {}),
       };
-      const events: (typeof auditEvents.$inferInsert)[] = [];
+      const events: AuditEventInput[] = [];
       for (const p of plan) {
         if (p.action === "unchanged") continue;
         const id = await botsRepo.writeBot(tx, p.resolved, existing.get(p.input.name)?.id);
-        events.push({
-          actorType: auditActor.type,
-          actorId: auditActor.id,
-          actorLabel: auditActor.label,
-          action: p.action === "create" ? "bot.create" : "bot.update",
-          resourceType: "bot",
-          resourceId: id,
-          outcome: "success",
-          requestId,
-          details: {
-            name: p.input.name,
-            via: "import",
-            changed: p.keys,
-            ...(p.removals.length ? { removed: p.removals } : {}),
-            // A recorded exception names who recorded it, when, and from which file.
-            ...(p.input.exception ? { exception: { approvedBy: p.input.exception.approvedBy, approvedAt: p.input.exception.approvedAt, ...file } } : {}),
-          },
-        });
+        // A recorded exception names who recorded it, when, and from which file.
+        const exception = p.input.exception
+          ? { exception: { approvedBy: p.input.exception.approvedBy ?? null, approvedAt: p.input.exception.approvedAt ?? null, ...file } }
+          : {};
+        const envelope = { actor: auditActor, resourceType: "bot", resourceId: id, outcome: "success", requestId } as const;
+        events.push(
+          p.action === "create"
+            ? { ...envelope, action: "bot.create", details: { name: p.input.name, owner: p.input.owner, environment: p.input.environment, via: "import", ...exception } }
+            : {
+                ...envelope,
+                action: "bot.update",
+                details: {
+                  name: p.input.name,
+                  via: "import",
+                  changes: Object.fromEntries(p.changes.map((c) => [c.field, { before: c.before, after: c.after }])),
+                  ...(p.removals.length ? { removed: p.removals } : {}),
+                  ...exception,
+                },
+              },
+        );
       }
-      for (let i = 0; i < events.length; i += 1000) await tx.insert(auditEvents).values(events.slice(i, i + 1000));
+      for (let i = 0; i < events.length; i += 1000) await recordAuditBatch(tx, events.slice(i, i + 1000));
       await recomputeFindings(tx);
       await notifyPolicyChanged(tx, "inventory imported");
       await recordAudit(tx, {

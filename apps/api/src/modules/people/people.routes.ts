@@ -1,4 +1,5 @@
 import {
+  changesBetween,
   ZErrorEnvelope,
   ZListPeopleQuery,
   ZPerson,
@@ -113,7 +114,7 @@ export function peopleRoutes(deps: { db: Db }) {
             resourceId: id,
             outcome: "success",
             requestId: ctx.requestId,
-            details: { email: before.email, rolesBefore: before.roles, rolesAfter: roles },
+            details: { email: before.email, changes: changesBetween({ roles: before.roles }, { roles }) },
           });
         });
         return (await repo.getPersonDetail(db, id))!;

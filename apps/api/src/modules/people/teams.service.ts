@@ -91,7 +91,7 @@ export function createTeamsService(deps: { db: Db }) {
         resourceId: id,
         outcome: "success",
         requestId: ctx.requestId,
-        details: { slug: team.slug, nameBefore: team.name, nameAfter: patch.name },
+        details: { slug: team.slug, changes: { name: { before: team.name, after: patch.name } } },
       });
     });
   }

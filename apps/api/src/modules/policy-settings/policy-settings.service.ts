@@ -1,4 +1,4 @@
-import type { TPolicyResponse, TUpdateOrgPolicyRequest } from "@bridle/contracts";
+import { changesBetween, type TPolicyResponse, type TUpdateOrgPolicyRequest } from "@bridle/contracts";
 import type { Db } from "@bridle/db";
 import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
 import { AppError, fieldError, invalidFields } from "../../lib/errors.ts";
@@ -35,8 +35,14 @@ export function createPolicySettingsService(deps: { db: Db }) {
       if (overlap.length)
         throw invalidFields([fieldError("channelAllowlist", "invalid", `a channel cannot be both allowed and blocked: ${overlap.join(", ")}`)]);
       await repo.savePolicy(tx, next);
+      const saved = (await repo.getPolicy(tx))!;
+      const { version: versionBefore, updatedAt: _b, ...valuesBefore } = current;
+      const { version: versionAfter, updatedAt: _a, ...valuesAfter } = saved;
+      const changes = changesBetween(valuesBefore, valuesAfter);
       for (const [key, classification] of Object.entries(systemClassifications ?? {})) {
-        if (!(await setSystemClassification(tx, key, classification)))
+        const set = await setSystemClassification(tx, key, classification);
+        if (set && set.before !== classification) changes[`systemClassifications.${key}`] = { before: set.before, after: classification };
+        if (!set)
           // The key is what was typed: quoted only when it does not look like a secret.
           throw invalidFields([
             (await looksLikeSecret(key))
@@ -44,7 +50,6 @@ export function createPolicySettingsService(deps: { db: Db }) {
               : fieldError(["systemClassifications", key], "unknown_reference", `unknown connected system ${key}`),
           ]);
       }
-      const after = await repo.getPolicy(tx);
       const result = await recomputeFindings(tx);
       await notifyPolicyChanged(tx, "org policy updated");
       await recordAudit(tx, {
@@ -54,8 +59,7 @@ export function createPolicySettingsService(deps: { db: Db }) {
         resourceId: "1",
         outcome: "success",
         requestId: ctx.requestId,
-        // `policyVersion` is the version this change made, so "who changed the policy to version N" is one lookup.
-        details: { before: current, after, changes: patch, policyVersion: after!.version, findingsChanged: result.changed },
+        details: { version: { before: versionBefore, after: versionAfter }, changes, findingsChanged: result.changed },
       });
       return result.changed;
     });

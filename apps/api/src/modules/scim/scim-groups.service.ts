@@ -1,3 +1,4 @@
+import { changesBetween } from "@bridle/contracts";
 import type { Db, DbOrTx } from "@bridle/db";
 import { recordAudit } from "../audit/index.ts";
 import { ScimError, invalidValue, scimNotFound } from "./scim.errors.ts";
@@ -153,7 +154,12 @@ export function createScimGroupsService(deps: { db: Db }) {
         resourceId: id,
         outcome: "success",
         requestId: ctx.requestId,
-        details: { displayName: next.displayName, changed, membersAdded: m.added, membersRemoved: m.removed },
+        details: {
+          displayName: next.displayName,
+          changes: changesBetween<Record<string, unknown>>(current, next, changed),
+          membersAdded: m.added,
+          membersRemoved: m.removed,
+        },
       });
     });
   }

@@ -216,7 +216,9 @@ describe("SCIM Users", () => {
     expect(u).not.toHaveProperty("title");
     const row = await k.personByEmail("ada.king@acme.example");
     expect(row).toMatchObject({ id: ada.id, userName: "ada.king@acme.example", title: null, passwordHash: null });
-    expect((await k.audit("person.update", ada.id))[0]!.details).toMatchObject({ changed: expect.arrayContaining(["userName", "email", "familyName", "title", "emails"]) });
+    const update = (await k.audit("person.update", ada.id))[0]!.details as { changes: Record<string, { before: unknown; after: unknown }> };
+    expect(Object.keys(update.changes)).toEqual(expect.arrayContaining(["userName", "email", "familyName", "title", "emails"]));
+    expect(update.changes.userName).toEqual({ before: "ada.lovelace@acme.example", after: "ada.king@acme.example" });
     expectScimError(await k.scim({ method: "PUT", url: `/Users/${ada.id}`, body: { schemas: [USER_URN], userName: "daniel.kim@acme.example" } }), 409, "uniqueness");
     expectScimError(await k.scim({ method: "PUT", url: `/Users/${ada.id}`, body: { schemas: [USER_URN], name: { givenName: "A" } } }), 400, "invalidValue");
   });

@@ -1,3 +1,4 @@
+import { changesBetween } from "@bridle/contracts";
 import type { Db, DbOrTx } from "@bridle/db";
 import { stableJson } from "../../lib/json.ts";
 import { recordAudit } from "../audit/index.ts";
@@ -165,7 +166,7 @@ export function createScimUsersService(deps: { db: Db }) {
           resourceId: id,
           outcome: "success",
           requestId: ctx.requestId,
-          details: { userName: next.userName, changed },
+          details: { userName: next.userName, changes: changesBetween<Record<string, unknown>>(base, next, changed) },
         });
       }
       if (next.active !== base.active) {

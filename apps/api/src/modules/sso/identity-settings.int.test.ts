@@ -67,7 +67,7 @@ describe("identity settings", () => {
 
     const [event] = await t.database.db.select().from(auditEvents).where(eq(auditEvents.action, "identity_settings.update"));
     expect(event).toMatchObject({ outcome: "success", actorType: "token" });
-    expect(event!.details).toMatchObject({ clientSecret: "set", changes: { issuerUrl: SSO.issuerUrl } });
+    expect(event!.details).toMatchObject({ clientSecret: "set", changes: { issuerUrl: { before: null, after: SSO.issuerUrl } } });
     expect(JSON.stringify(event)).not.toContain(SECRET);
 
     // a PATCH without the secret keeps it; null removes it

@@ -1,4 +1,4 @@
-import type { TIdentitySettings, TRole, TUpdateIdentitySettingsRequest } from "@bridle/contracts";
+import { changesBetween, type TIdentitySettings, type TRole, type TUpdateIdentitySettingsRequest } from "@bridle/contracts";
 import type { Db, DbOrTx } from "@bridle/db";
 import type { Config } from "../../config.ts";
 import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
@@ -189,6 +189,7 @@ export function createIdentitySettingsService(deps: {
       if (clientSecret !== undefined) change.clientSecretEnc = clientSecret === null ? null : encryptSecret(key!, clientSecret, SECRET_PURPOSE);
       await repo.saveIdentitySettings(tx, change, new Date());
       const { clientSecret: _secret, ...visible } = patch;
+      const saved = await effective(tx);
       await recordAudit(tx, {
         actor: actorOf(ctx.principal),
         action: "identity_settings.update",
@@ -197,11 +198,11 @@ export function createIdentitySettingsService(deps: {
         outcome: "success",
         requestId: ctx.requestId,
         details: {
-          changes: visible,
+          changes: changesBetween<Record<string, unknown>>(current, saved, Object.keys(visible)),
           ...(clientSecret === undefined ? {} : { clientSecret: clientSecret === null ? "removed" : "set" }),
         },
       });
-      return effective(tx);
+      return saved;
     });
     return toContract(result);
   }
@@ -264,6 +265,7 @@ export async function readSsoConnection(db: DbOrTx): Promise<SsoConnection> {
  */
 export async function replaceSsoConnection(db: Db, next: Omit<SsoConnection, "clientSecretSet">, reason: string): Promise<void> {
   await db.transaction(async (tx) => {
+    const before = await loadIdentitySettings(tx);
     await repo.saveIdentitySettings(
       tx,
       { ...next, roleMapping: dedupeMapping(next.roleMapping), clientSecretEnc: null },
@@ -275,7 +277,7 @@ export async function replaceSsoConnection(db: Db, next: Omit<SsoConnection, "cl
       resourceType: "identity_settings",
       resourceId: "1",
       outcome: "success",
-      details: { reason, changes: next },
+      details: { reason, changes: changesBetween<Record<string, unknown>>(before, next, Object.keys(next)) },
     });
   });
 }

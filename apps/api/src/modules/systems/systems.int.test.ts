@@ -112,7 +112,7 @@ describe("connected systems", () => {
     expect(res.json()).toMatchObject({ key: "notes", classification: "external_communication", recomputed: 1 });
     expect(await botFindings(botId)).toContain("golden_rule");
     const [update] = await audit("system.update", "success");
-    expect(update!.details).toMatchObject({ key: "notes", changed: ["classification"], findingsChanged: 1, before: { classification: "neither" } });
+    expect(update!.details).toEqual({ key: "notes", changes: { classification: { before: "neither", after: "external_communication" } }, findingsChanged: 1 });
 
     // A rename alone changes no finding.
     const renamed = await admin("PATCH", `/api/v1/systems/${notes.id}`, { name: "Notes" });

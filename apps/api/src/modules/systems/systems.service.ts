@@ -1,3 +1,4 @@
+import { changesBetween } from "@bridle/contracts";
 import type {
   TConnectedSystem,
   TCreateSystemRequest,
@@ -79,7 +80,7 @@ export async function upsertSystems(
       resourceId: before.id,
       outcome: "success",
       requestId: audit.requestId,
-      details: { key: e.key, before, after: next, changed, via: audit.via },
+      details: { key: e.key, changes: changesBetween<Record<string, unknown>>(before, next, changed), via: audit.via },
     });
   }
   return out;
@@ -87,14 +88,14 @@ export async function upsertSystems(
 
 /**
  * Command for org policy: sets the classification of the system `key` inside the caller's
- * transaction (the caller recomputes findings and writes its own audit event). False when no
- * system has that key.
+ * transaction (the caller recomputes findings and writes its own audit event).
+ * @returns the classification it had, or null when no system has that key
  */
-export async function setSystemClassification(tx: DbOrTx, key: string, classification: TSystemClassification): Promise<boolean> {
+export async function setSystemClassification(tx: DbOrTx, key: string, classification: TSystemClassification): Promise<{ before: TSystemClassification } | null> {
   const [row] = await repo.lockSystemsByKey(tx, [key]);
-  if (!row) return false;
+  if (!row) return null;
   await repo.updateSystem(tx, row.id, { classification });
-  return true;
+  return { before: row.classification as TSystemClassification };
 }
 
 /** The catalog as org policy shows it: key, name, classification, description, by name. */
@@ -179,7 +180,7 @@ export function createSystemsService(deps: { db: Db }) {
         resourceId: id,
         outcome: "success",
         requestId: ctx.requestId,
-        details: { key: before.key, before, after: next, changed, findingsChanged: recomputed },
+        details: { key: before.key, changes: changesBetween<Record<string, unknown>>(before, next, changed), findingsChanged: recomputed },
       });
       return recomputed;
     });

@@ -1,0 +1,114 @@
+import { auditDetailsProblem, type AuditAction, type AuditDetails, type ZDeniedDetails } from "@bridle/contracts";
+import { auditEvents, type DbHandle, type DbOrTx } from "@bridle/db";
+import type { z } from "zod";
+import { currentRequestOrigin } from "../../lib/request-origin.ts";
+
+export { AUDIT_ACTIONS, type AuditAction } from "@bridle/contracts";
+
+/**
+ * Who acted, as the server saw it. `person`: signed in to the console; `token`: a person's API
+ * token; `bot`: a bot runtime acting with its runtime token (decisions, gated-action requests);
+ * `system`: Bridle itself (jobs, SCIM provisioning's effects, bootstrap).
+ */
+export type Actor = { type: "person" | "system" | "token" | "bot"; id: string | null; label: string | null };
+export const SYSTEM_ACTOR: Actor = { type: "system", id: null, label: "bridle" };
+
+type Envelope = {
+  actor: Actor;
+  resourceType: string;
+  resourceId?: string | null;
+  outcome: "success" | "denied" | "failure";
+  /** the HTTP request id; defaults to the request being served */
+  requestId?: string | null;
+  /** a bot runtime's session id, where the event belongs to one */
+  sessionId?: string | null;
+  /** the client's address and user agent; default to the request being served */
+  sourceIp?: string | null;
+  userAgent?: string | null;
+  /** when it happened; defaults to the transaction's time */
+  at?: Date;
+};
+
+/**
+ * One audit event to write: its type (`action`) decides what `details` must hold
+ * (`AUDIT_EVENT_DETAILS` in @bridle/contracts); a refusal may carry `ZDeniedDetails` instead.
+ */
+export type AuditEventInput = {
+  [A in AuditAction]: Envelope & { action: A; details?: AuditDetails<A> | z.input<typeof ZDeniedDetails> };
+}[AuditAction];
+
+/** Details that do not fit their event type's schema: a bug in the caller, refused like bad input. */
+export class AuditDetailsError extends Error {}
+
+function rowOf(e: AuditEventInput) {
+  const details = (e.details ?? {}) as Record<string, unknown>;
+  const problem = auditDetailsProblem(e.action, e.outcome, details);
+  if (problem) throw new AuditDetailsError(`audit event details do not fit their type: ${problem}`);
+  const origin = e.requestId === undefined || e.sourceIp === undefined ? currentRequestOrigin() : undefined;
+  return {
+    ...(e.at ? { at: e.at } : {}),
+    actorType: e.actor.type,
+    actorId: e.actor.id,
+    actorLabel: e.actor.label,
+    action: e.action,
+    resourceType: e.resourceType,
+    resourceId: e.resourceId ?? null,
+    outcome: e.outcome,
+    requestId: e.requestId ?? origin?.requestId ?? null,
+    sessionId: e.sessionId ?? null,
+    sourceIp: e.sourceIp !== undefined ? e.sourceIp : (origin?.sourceIp ?? null),
+    userAgent: e.userAgent !== undefined ? e.userAgent : (origin?.userAgent ?? null),
+    details,
+  };
+}
+
+/**
+ * The one writer of `audit_events`: writes one event with `db`, which is the caller's transaction,
+ * so the event commits with the change or not at all. The request id, source IP and user agent of
+ * the request being served are filled in from the request context when not given.
+ * @throws AuditDetailsError when the details do not fit the event type (nothing is written)
+ */
+export async function recordAudit(db: DbOrTx, e: AuditEventInput): Promise<void> {
+  await db.insert(auditEvents).values(rowOf(e));
+}
+
+/** The batch variant: many events in one INSERT (imports, the decision log). Same checks. */
+export async function recordAuditBatch(db: DbOrTx, events: readonly AuditEventInput[]): Promise<void> {
+  if (events.length === 0) return;
+  await db.insert(auditEvents).values(events.map(rowOf));
+}
+
+/**
+ * The batch variant on a pg pool with a named (prepared) statement, for the decision log's group
+ * commit: planned once per connection, one round trip and one commit per batch. Durable when it
+ * resolves.
+ */
+export async function recordAuditBatchPrepared(pool: NonNullable<DbHandle["pool"]>, events: readonly AuditEventInput[]): Promise<void> {
+  if (events.length === 0) return;
+  const rows = events.map((e) => {
+    const r = rowOf(e);
+    return {
+      at: (e.at ?? new Date()).toISOString(),
+      actor_type: r.actorType,
+      actor_id: r.actorId,
+      actor_label: r.actorLabel,
+      action: r.action,
+      resource_type: r.resourceType,
+      resource_id: r.resourceId,
+      outcome: r.outcome,
+      request_id: r.requestId,
+      session_id: r.sessionId,
+      source_ip: r.sourceIp,
+      user_agent: r.userAgent,
+      details: r.details,
+    };
+  });
+  await pool.query({ name: "bridle_insert_audit_events", text: INSERT_BATCH, values: [JSON.stringify(rows)] });
+}
+
+const INSERT_BATCH = `
+  insert into audit_events (at, actor_type, actor_id, actor_label, action, resource_type, resource_id, outcome, request_id, session_id, source_ip, user_agent, details)
+  select at, actor_type, actor_id, actor_label, action, resource_type, resource_id, outcome, request_id, session_id, source_ip, user_agent, details
+  from jsonb_to_recordset($1::jsonb) as v(
+    at timestamptz, actor_type text, actor_id text, actor_label text, action text, resource_type text, resource_id text,
+    outcome text, request_id text, session_id text, source_ip text, user_agent text, details jsonb)`;

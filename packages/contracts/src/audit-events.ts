@@ -1,0 +1,223 @@
+import { z } from "zod";
+
+/**
+ * The audit event types and what each one's `details` hold (DESIGN.md "Audit event"). The one
+ * writer (`recordAudit` in the API's audit module) checks every event's details against its
+ * type's schema before writing, and TypeScript checks every caller against the same schemas.
+ *
+ * Conventions:
+ * - a change carries `changes`: `{ field: { before, after } }` for exactly the fields that changed
+ *   (`changesBetween`), so every change reads the same way in the console's diff;
+ * - a refused attempt (outcome `denied`) may carry `ZDeniedDetails` instead of its type's details;
+ * - people are named by email, bots by name, next to their ids where the event has them;
+ * - no secret value is ever a detail (a secret is named as `set` / `removed`).
+ */
+
+/** One field's value before and after a change (`null` when it had none). */
+export const ZFieldChange = z.object({ before: z.unknown(), after: z.unknown() });
+/** The fields that changed, each with its value before and after. */
+export const ZChanges = z.record(z.string(), ZFieldChange);
+export type TChanges = z.infer<typeof ZChanges>;
+
+const deepEqual = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/**
+ * The fields of `before` and `after` whose values differ, as `{ field: { before, after } }`
+ * (compared by their JSON, absent counting as null). With `fields`, only those are compared.
+ */
+export function changesBetween<T extends Record<string, unknown>>(before: T | null, after: T | null, fields?: readonly (keyof T & string)[]): TChanges {
+  const keys = fields ?? [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])];
+  const out: TChanges = {};
+  for (const k of keys) {
+    const b = before?.[k] ?? null;
+    const a = after?.[k] ?? null;
+    if (!deepEqual(b, a)) out[k] = { before: b, after: a };
+  }
+  return out;
+}
+
+/** A refused attempt: the roles the caller had and what they tried. */
+export const ZDeniedDetails = z.object({ roles: z.array(z.string()), attempted: z.string().optional(), reason: z.string().optional() });
+
+/** A decision as recorded: everything the signed answer said, and what it was asked. */
+export const ZDecisionEventDetails = z.object({
+  decisionId: z.string(),
+  bot: z.string(),
+  tokenId: z.string(),
+  action: z.string(),
+  target: z.record(z.string(), z.unknown()),
+  decision: z.enum(["allow", "deny", "require_approval"]),
+  reasons: z.array(z.object({ code: z.string(), message: z.string(), rule: z.string() })),
+  runtimeRequestId: z.string(),
+  sessionId: z.string().nullable(),
+  approvalRequestId: z.string().nullable(),
+  policyVersion: z.number().int(),
+  paramsHash: z.string(),
+});
+
+const email = z.string();
+const iso = z.union([z.string(), z.date()]);
+/** A Golden Rule exception as recorded with a bot change; from an import, with the file it came from. */
+const exception = z
+  .object({
+    status: z.string().optional(),
+    approvedBy: z.string().nullable(),
+    approvedAt: iso.nullable(),
+    source: z.string().optional(),
+    fileName: z.string().optional(),
+    sha256: z.string().optional(),
+  })
+  .nullable();
+const via = z.enum(["console", "api", "import"]).optional();
+const approvalRef = { kind: z.string(), botId: z.string().nullable() };
+const system = z.record(z.string(), z.unknown());
+
+/** Every audit event type, with the schema of its details. */
+export const AUDIT_EVENT_DETAILS = {
+  // sign-in and credentials
+  "auth.login": z.object({ method: z.literal("local"), bootstrapAdmin: z.boolean().optional(), reason: z.string().optional() }),
+  "auth.logout": z.object({ method: z.string() }),
+  "auth.token_used": z.object({ token: z.string(), bootstrapAdmin: z.literal(true), method: z.string().optional(), path: z.string().optional(), reason: z.string().optional() }),
+  "auth.sso_login": z.object({
+    method: z.literal("oidc"),
+    subject: z.string().optional(),
+    groups: z.array(z.string()).optional(),
+    roles: z.array(z.string()).optional(),
+    rolesBefore: z.array(z.string()).optional(),
+    provisioned: z.literal("just_in_time").optional(),
+    code: z.string().optional(),
+    reason: z.string().optional(),
+  }),
+  "session.revoke": z.object({ person: email, method: z.string(), own: z.boolean() }),
+  "api_token.create": z.object({ name: z.string(), scopes: z.array(z.string()), expiresAt: iso.nullable() }),
+  "api_token.revoke": z.object({}),
+  "token.bootstrap_register": z.object({}),
+  "scim_token.create": z.object({ name: z.string() }),
+  "scim_token.revoke": z.object({ name: z.string() }),
+  "scim.request": z.object({}),
+  "bot_token.create": z.object({ botId: z.string(), bot: z.string(), name: z.string(), prefix: z.string().nullable(), expiresAt: iso.nullable() }),
+  "bot_token.revoke": z.object({ botId: z.string(), bot: z.string(), name: z.string() }),
+  // people and teams
+  "person.bootstrap_admin": z.object({ email: email.optional(), change: z.string() }),
+  "person.create": z.object({
+    source: z.enum(["scim", "sso", "console", "import"]),
+    email: email.nullable().optional(),
+    userName: z.string().optional(),
+    externalId: z.string().nullable().optional(),
+    active: z.boolean().optional(),
+    roles: z.array(z.string()).optional(),
+    subject: z.string().optional(),
+    revived: z.literal(true).optional(),
+  }),
+  "person.update": z.object({ email: email.optional(), userName: z.string().optional(), changes: ZChanges }),
+  "person.read": z.object({}),
+  "person.deactivate": z.object({ email, reason: z.string(), sessionsEnded: z.number().int(), tokensRevoked: z.number().int(), botsOrphaned: z.array(z.string()) }),
+  "person.reactivate": z.object({ email }),
+  "person.delete": z.object({ kept: z.string(), botsOrphaned: z.number().int() }),
+  "team.create": z.object({
+    slug: z.string().nullable(),
+    name: z.string().optional(),
+    displayName: z.string().optional(),
+    externalId: z.string().nullable().optional(),
+    members: z.number().int().optional(),
+    via: z.string().optional(),
+    revived: z.literal(true).optional(),
+  }),
+  "team.update": z.object({ slug: z.string().optional(), displayName: z.string().optional(), changes: ZChanges, membersAdded: z.array(z.string()).optional(), membersRemoved: z.array(z.string()).optional() }),
+  "team.delete": z.object({ slug: z.string(), name: z.string().optional(), displayName: z.string().optional(), kept: z.string().nullable().optional() }),
+  // bots
+  "bot.create": z.object({ name: z.string(), owner: z.string(), environment: z.string(), via, exception: exception.optional() }),
+  "bot.update": z.object({
+    name: z.string().optional(),
+    changes: ZChanges,
+    via,
+    /** grants, channels, credential references and service accounts an import removed */
+    removed: z.array(z.unknown()).optional(),
+    exception: exception.optional(),
+  }),
+  "bot.read": z.object({}),
+  "bot.owner_deprovisioned": z.object({ name: z.string(), owner: email }),
+  "bot.ownership_transferred": z.object({
+    name: z.string(),
+    from: email.nullable(),
+    fromStatus: z.string().nullable(),
+    to: email,
+    direct: z.boolean(),
+    note: z.string(),
+    cancelledRequests: z.array(z.string()).optional(),
+  }),
+  // systems, org policy, identity settings
+  "system.create": z.object({ after: system, via: z.string().optional(), findingsChanged: z.number().int().optional() }),
+  "system.update": z.object({ key: z.string(), changes: ZChanges, via: z.string().optional(), findingsChanged: z.number().int().optional() }),
+  "system.delete": z.object({ before: system, findingsChanged: z.number().int().optional() }),
+  "policy.update": z.object({ version: z.object({ before: z.number().int(), after: z.number().int() }), changes: ZChanges, findingsChanged: z.number().int() }),
+  "identity_settings.update": z.object({ changes: ZChanges, clientSecret: z.enum(["set", "removed"]).optional(), reason: z.string().optional() }),
+  "gated_action.update": z.object({ changes: ZChanges, policyVersion: z.number().int().nullable() }),
+  "gated_action.override_set": z.object({ gatedAction: z.string(), changes: ZChanges, loosensUnderException: z.string().nullable(), policyVersion: z.number().int().nullable() }),
+  "gated_action.override_remove": z.object({ gatedAction: z.string(), policyVersion: z.number().int().nullable() }),
+  // inventory
+  "inventory.import": z.object({
+    source: z.string().optional(),
+    fileName: z.string().optional(),
+    sha256: z.string().optional(),
+    bytes: z.number().int().optional(),
+    created: z.number().int().optional(),
+    updated: z.number().int().optional(),
+    unchanged: z.number().int().optional(),
+    removals: z.unknown().optional(),
+    systemsCreated: z.number().int().optional(),
+    systemsUpdated: z.number().int().optional(),
+    roles: z.array(z.string()).optional(),
+    refused: z.unknown().optional(),
+  }),
+  "inventory.export": z.object({ format: z.string(), bots: z.number().int() }),
+  "org.seed": z.object({ source: z.string(), systems: z.number().int(), teams: z.number().int(), people: z.number().int() }),
+  "findings.recompute": z.object({}),
+  // approvals (human side)
+  "approval.request": z.object({
+    ...approvalRef,
+    bot: z.string(),
+    summary: z.string().optional(),
+    reasons: z.array(z.string()).optional(),
+    approverRole: z.string(),
+    approvalsRequired: z.number().int(),
+    grant: z.string().optional(),
+    action: z.string().optional(),
+    target: z.record(z.string(), z.unknown()).optional(),
+    runtimeRequestId: z.string().optional(),
+    paramsHash: z.string().optional(),
+  }),
+  "approval.approve": z.object({ ...approvalRef, note: z.string().nullable() }),
+  "approval.deny": z.object({ ...approvalRef, note: z.string().nullable() }),
+  "approval.expire": z.object({ ...approvalRef, expiresAt: z.string(), noticedBy: email.optional() }),
+  "approval.cancel": z.object({ ...approvalRef, reason: z.string().optional() }),
+  "approval.apply": z.object({ requestId: z.string(), kind: z.string(), approvers: z.array(email) }),
+  "approval.read": z.object({}),
+  // runtime side: every decision answered to a runtime (recorded by the decision log's batch writer)
+  "decision.allow": ZDecisionEventDetails,
+  "decision.deny": ZDecisionEventDetails,
+  "decision.require_approval": ZDecisionEventDetails,
+  // refusals without a more specific type, and reading the audit log
+  "access.denied": z.object({}),
+  "audit.read": z.object({}),
+  "audit.export": z.object({ format: z.string(), filters: z.record(z.string(), z.unknown()), events: z.number().int().optional() }),
+} as const satisfies Record<string, z.ZodType>;
+
+export type AuditAction = keyof typeof AUDIT_EVENT_DETAILS;
+export const AUDIT_ACTIONS = Object.keys(AUDIT_EVENT_DETAILS) as AuditAction[];
+/** The details an event of type `A` carries. */
+export type AuditDetails<A extends AuditAction> = z.input<(typeof AUDIT_EVENT_DETAILS)[A]>;
+
+/**
+ * Checks `details` against the schema of `action` (or, for a refusal, `ZDeniedDetails`).
+ * @returns null when they fit, else the first problem as text (path: message)
+ */
+export function auditDetailsProblem(action: string, outcome: string, details: unknown): string | null {
+  const schema = (AUDIT_EVENT_DETAILS as Record<string, z.ZodType>)[action];
+  if (!schema) return `unknown audit event type ${action}`;
+  const parsed = schema.safeParse(details);
+  if (parsed.success) return null;
+  if (outcome === "denied" && ZDeniedDetails.safeParse(details).success) return null;
+  const issue = parsed.error.issues[0]!;
+  return `${action}: ${issue.path.join(".") || "(details)"}: ${issue.message}`;
+}

@@ -3,7 +3,31 @@ import { changeOf, policyVersions } from "./diff.ts";
 
 /** The audit event page's before/after view, from the details shapes the server writes. */
 describe("changeOf", () => {
-  it("reads a policy.update's before and after field by field, a changed list whole", () => {
+  it("reads typed changes ({ field: { before, after } }), a record field inside it field by field", () => {
+    const details = {
+      version: { before: 3, after: 4 },
+      changes: {
+        reviewIntervalDays: { before: 90, after: 45 },
+        namingRule: { before: { requiredTokens: ["bot"], orgPrefix: "acme-" }, after: { requiredTokens: ["bot"], orgPrefix: "acme-corp-" } },
+        channelAllowlist: { before: ["slack-internal"], after: ["slack-internal", "teams"] },
+      },
+      findingsChanged: 2,
+    };
+    expect(changeOf(details)).toEqual({
+      rows: [
+        { field: "reviewIntervalDays", kind: "changed", before: 90, after: 45 },
+        { field: "namingRule.orgPrefix", kind: "changed", before: "acme-", after: "acme-corp-" },
+        { field: "channelAllowlist", kind: "changed", before: ["slack-internal"], after: ["slack-internal", "teams"] },
+      ],
+      usedKeys: ["changes"],
+    });
+    expect(policyVersions(details)).toEqual({ before: 3, after: 4 });
+    expect(changeOf({ name: "acme-triage-bot", changes: { owner: { before: null, after: "a@acme.example" } } })?.rows).toEqual([
+      { field: "owner", kind: "added", before: null, after: "a@acme.example" },
+    ]);
+  });
+
+  it("reads an older policy.update's before and after field by field, a changed list whole", () => {
     const before = { version: 3, reviewIntervalDays: 90, channelAllowlist: ["slack-internal"], namingRule: { requiredTokens: ["bot"], orgPrefix: "acme-" } };
     const after = { version: 4, reviewIntervalDays: 45, channelAllowlist: ["slack-internal", "teams"], namingRule: { requiredTokens: ["bot"], orgPrefix: "acme-" } };
     expect(changeOf({ before, after, changes: { reviewIntervalDays: 45 }, policyVersion: 4 })).toEqual({

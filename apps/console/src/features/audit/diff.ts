@@ -50,19 +50,34 @@ export function diffRecords(before: Record<string, unknown> | null, after: Recor
   });
 }
 
+const isFieldChange = (value: unknown): value is { before: unknown; after: unknown } =>
+  isRecord(value) && "before" in value && "after" in value && Object.keys(value).length === 2;
+
 /**
  * What an audit event's details say changed, in the shapes the server writes:
- * - `before` and `after` records (`policy.update`, `bot.update`, `gated_action.update`, `system.update`;
- *   either may be null for a creation or a removal);
- * - `before` and `changes` (older `policy.update` events): the changed keys only;
- * - `changes` alone (`identity_settings.update`): the new values, the old ones not recorded;
- * - pairs `xBefore` / `xAfter` (`person.update` roles, `team.update` name).
+ * - `changes` as `{ field: { before, after } }` (every typed change event: `policy.update`,
+ *   `bot.update`, `identity_settings.update`, `gated_action.update`, `person.update`, ...); a
+ *   field holding a record is compared inside it, field by field;
+ * - `before` and `after` records (older events; either may be null for a creation or a removal);
+ * - `before` and a `changes` patch (older `policy.update` events): the changed keys only;
+ * - a `changes` patch alone (older `identity_settings.update`): the new values, the old not recorded;
+ * - pairs `xBefore` / `xAfter` (older `person.update` roles, `team.update` name);
+ * - `after` alone (a creation, e.g. `system.create`) or `before` alone (a removal, `system.delete`).
  * Null when the details record no values of a change.
  */
 export function changeOf(details: Record<string, unknown>): Change | null {
   const { before, after, changes } = details;
   const beforeRecord = isRecord(before) ? before : null;
   const afterRecord = isRecord(after) ? after : null;
+  if (isRecord(changes) && Object.keys(changes).length > 0 && Object.values(changes).every(isFieldChange)) {
+    const rows = Object.entries(changes).flatMap(([field, change]) => {
+      const { before: b, after: a } = change as { before: unknown; after: unknown };
+      if (isRecord(b) && isRecord(a))
+        return diffRecords(b, a).map((row) => ({ ...row, field: `${field}.${row.field}` }));
+      return [{ field, kind: kindOf(b, a), before: b, after: a }];
+    });
+    return { rows, usedKeys: ["changes"] };
+  }
   if ((beforeRecord || before === null) && (afterRecord || after === null) && (beforeRecord || afterRecord))
     // `changes` (the request's patch) says again what the diff shows.
     return { rows: diffRecords(beforeRecord, afterRecord), usedKeys: ["before", "after", ...(isRecord(changes) ? ["changes"] : [])] };
@@ -71,7 +86,7 @@ export function changeOf(details: Record<string, unknown>): Change | null {
     const pick = (record: Record<string, unknown>) => Object.fromEntries(keys.map((key) => [key, record[key]]));
     return { rows: diffRecords(pick(beforeRecord), pick(changes)), usedKeys: ["before", "changes"] };
   }
-  if (isRecord(changes) && before === undefined) {
+  if (isRecord(changes) && Object.keys(changes).length > 0 && before === undefined) {
     return {
       rows: Object.entries(changes).map(([field, value]) => ({ field, kind: "changed" as const, before: undefined, after: value, beforeUnknown: true })),
       usedKeys: ["changes"],
@@ -88,20 +103,20 @@ export function changeOf(details: Record<string, unknown>): Change | null {
     });
     return { rows, usedKeys: pairs.flatMap((field) => [`${field}Before`, `${field}After`]) };
   }
-  // A creation recorded with `after` only, or a removal with `before` only.
   if (afterRecord && before === undefined) return { rows: diffRecords(null, afterRecord), usedKeys: ["after"] };
   if (beforeRecord && after === undefined) return { rows: diffRecords(beforeRecord, null), usedKeys: ["before"] };
   return null;
 }
 
-/** The org policy version a `policy.update` event made, and the one it replaced, where recorded. */
+/**
+ * The org policy version a change made, and the one it replaced, where recorded: `version:
+ * { before, after }` (`policy.update`), `policyVersion` (gated-action changes: the version made),
+ * or the older `before.version` / `after.version`.
+ */
 export function policyVersions(details: Record<string, unknown>): { before: number | null; after: number | null } {
-  const before = isRecord(details.before) && typeof details.before.version === "number" ? details.before.version : null;
-  const after =
-    typeof details.policyVersion === "number"
-      ? details.policyVersion
-      : isRecord(details.after) && typeof details.after.version === "number"
-        ? details.after.version
-        : null;
+  const num = (value: unknown) => (typeof value === "number" ? value : null);
+  if (isRecord(details.version)) return { before: num(details.version.before), after: num(details.version.after) };
+  const before = isRecord(details.before) ? num(details.before.version) : null;
+  const after = num(details.policyVersion) ?? (isRecord(details.after) ? num(details.after.version) : null);
   return { before, after };
 }

@@ -1,11 +1,12 @@
-import type { TAuditEvent } from "@bridle/contracts";
+import type { AuditAction, TAuditEvent } from "@bridle/contracts";
 import type { MantineColor } from "@mantine/core";
 
 /**
  * Audit actions in words, as the rest of a sentence that starts with the actor ("Maya Chen changed
- * the org policy"). An action missing here (a newer server) is shown as its code.
+ * the org policy"), one for each type of the contracts' AUDIT_EVENT_DETAILS. An action unknown to
+ * this console (a newer server) is shown as its code.
  */
-export const ACTION_LABELS: Record<string, string> = {
+export const ACTION_LABELS: Record<AuditAction, string> = {
   "auth.login": "signed in with a password",
   "auth.logout": "signed out",
   "auth.token_used": "used the break-glass admin token",
@@ -59,7 +60,6 @@ export const ACTION_LABELS: Record<string, string> = {
   "decision.require_approval": "was told an action needs approval",
   "audit.read": "read the audit log",
   "audit.export": "exported the audit log",
-  "audit.verify": "verified the audit log",
 };
 
 /** Action families for the action filter: a prefix ending in `.` matches every action of it. */
@@ -81,14 +81,7 @@ export const ACTION_FAMILIES: { value: string; label: string }[] = [
   { value: "audit.", label: "Audit log" },
 ];
 
-export const actionLabel = (action: string): string => ACTION_LABELS[action] ?? action;
-
-/** How the action filter shows a value: a family by name, an action with its words. */
-export function actionFilterLabel(value: string): string {
-  const family = ACTION_FAMILIES.find((f) => f.value === value);
-  if (family) return `${family.label} (any ${value}*)`;
-  return ACTION_LABELS[value] ? `${value}: ${ACTION_LABELS[value]}` : value;
-}
+export const actionLabel = (action: string): string => (ACTION_LABELS as Record<string, string>)[action] ?? action;
 
 export const ACTOR_TYPE_LABELS: Record<TAuditEvent["actor"]["type"], string> = {
   person: "Person",

@@ -159,6 +159,15 @@ function DetailValue({ name, value }: { name: string; value: unknown }) {
     if (name === "botId") return <AnchorLink to="/bots/$botId" params={{ botId: value }} size="sm" ff="monospace">{value}</AnchorLink>;
     if (name === "approvalRequestId") return <AnchorLink to="/approvals/$requestId" params={{ requestId: value }} size="sm" ff="monospace">{value}</AnchorLink>;
   }
+  if (value && typeof value === "object" && !Array.isArray(value)) {
+    const { before, after, ...rest } = value as Record<string, unknown>;
+    if (Object.keys(rest).length === 0 && isPlain(before) && isPlain(after) && before !== undefined && after !== undefined)
+      return (
+        <Text span size="sm">
+          {String(before)} → {String(after)}
+        </Text>
+      );
+  }
   return <ValueView value={value} />;
 }
 

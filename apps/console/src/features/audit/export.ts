@@ -1,4 +1,4 @@
-import { apiStream } from "../../lib/api.ts";
+import { ApiError, apiStream } from "../../lib/api.ts";
 import { auditListQuery } from "./search.ts";
 import type { AuditSearch } from "./search.ts";
 
@@ -47,6 +47,10 @@ export async function downloadAuditExport(params: {
     }
   }
   const records = format === "csv" ? Math.max(0, lines - 1) : lines;
+  // The server ends every export with an `end` record (docs/AUDIT.md "Export"): without it the
+  // stream was cut, and the file would not verify.
+  if (!endsWithEndRecord(parts, format))
+    throw new ApiError({ status: 0, code: "export_incomplete", message: "The export stopped before its end; nothing was saved. Try again." });
   const fileName = fileNameOf(response, format);
   const url = URL.createObjectURL(new Blob(parts, { type: response.headers.get("content-type") ?? "application/octet-stream" }));
   const link = document.createElement("a");
@@ -58,6 +62,21 @@ export async function downloadAuditExport(params: {
   // Give the browser a moment to start saving before the memory is released.
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
   return { fileName, bytes, records };
+}
+
+/** True when the last record of the bytes is the export's `end` record (NDJSON: its JSON; CSV: its `record` column). */
+export function endsWithEndRecord(parts: Uint8Array[], format: ExportFormat): boolean {
+  // The end record is short: the last few KB hold it whole.
+  const tail: number[] = [];
+  for (let i = parts.length - 1; i >= 0 && tail.length < 4096; i--) tail.unshift(...parts[i]!.slice(Math.max(0, parts[i]!.byteLength - (4096 - tail.length))));
+  const lines = new TextDecoder().decode(new Uint8Array(tail)).split(/\r?\n/).filter((line) => line.trim() !== "");
+  const last = lines.at(-1) ?? "";
+  if (format === "csv") return last.startsWith("end,");
+  try {
+    return (JSON.parse(last) as { type?: unknown }).type === "end";
+  } catch {
+    return false;
+  }
 }
 
 /** `1.4 MB`, `820 KB`, `312 B`. */

@@ -2,9 +2,11 @@
 import js from "@eslint/js";
 import globals from "globals";
 import tseslint from "typescript-eslint";
+import { createNodeResolver, importX } from "eslint-plugin-import-x";
+import { boundaryZones, NOT_CHECKED } from "./scripts/module-boundaries.js";
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "**/dist/**", "**/.data/**", "test-results/**", "playwright-report/**", "packages/db/migrations/**"] },
+  { ignores: ["**/node_modules/**", "**/dist/**", "**/.data/**", "test-results/**", "playwright-report/**", "packages/db/migrations/**", "scripts/fixtures/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -27,5 +29,14 @@ export default tseslint.config(
     // Module augmentation (Fastify, Vitest, TanStack Router) needs `interface`.
     files: ["apps/api/src/plugins/auth.ts", "apps/api/src/plugins/route-list.ts", "apps/api/test/global-setup.ts", "apps/console/src/app/router.tsx"],
     rules: { "@typescript-eslint/consistent-type-definitions": "off" },
+  },
+  {
+    // Module boundaries (docs/ARCHITECTURE.md): modules call each other only through index.ts,
+    // along the edges of scripts/module-boundaries.js; lib/ and plugins/ never import a module.
+    files: ["apps/api/src/**/*.ts"],
+    ignores: NOT_CHECKED,
+    plugins: { "import-x": importX },
+    settings: { "import-x/resolver-next": [createNodeResolver({ extensions: [".ts", ".js"] })] },
+    rules: { "import-x/no-restricted-paths": ["error", boundaryZones(import.meta.dirname)] },
   },
 );

@@ -22,31 +22,21 @@ import { registerSecurityHeaders } from "./plugins/security-headers.ts";
 import { collectRoutes } from "./plugins/route-list.ts";
 import { requireAuth } from "./plugins/auth.ts";
 import { strictQueryStrings } from "./plugins/strict-query.ts";
-import { authRoutes, meRoute } from "./modules/auth/auth.routes.ts";
-import { createAuthService } from "./modules/auth/auth.service.ts";
-import { sessionsRoutes } from "./modules/auth/sessions.routes.ts";
-import { createSessionsService } from "./modules/auth/sessions.service.ts";
-import { createSsoModule } from "./modules/sso/index.ts";
-import { botsRoutes } from "./modules/bots/bots.routes.ts";
-import { createBotsService } from "./modules/bots/bots.service.ts";
-import { findingsRoutes } from "./modules/findings/findings.routes.ts";
-import { createFindingsService } from "./modules/findings/findings.service.ts";
-import { inventoryRoutes } from "./modules/inventory/inventory.routes.ts";
-import { createInventoryService } from "./modules/inventory/inventory.service.ts";
-import { peopleRoutes } from "./modules/people/people.routes.ts";
-import { canonicalScimUrl, scimRoutes, scimTokenRoutes } from "./modules/scim/scim.plugin.ts";
-import { tokensRoutes } from "./modules/tokens/tokens.routes.ts";
-import { createTokensService } from "./modules/tokens/tokens.service.ts";
-import { policySettingsRoutes } from "./modules/policy-settings/policy-settings.routes.ts";
-import { createPolicySettingsService } from "./modules/policy-settings/policy-settings.service.ts";
-import { approvalsModule } from "./modules/approvals/index.ts";
-import { gatedActionsModule } from "./modules/gated-actions/index.ts";
-import { systemsModule } from "./modules/systems/index.ts";
-import { setupModule } from "./modules/setup/index.ts";
-import { teamsRoutes } from "./modules/people/teams.routes.ts";
-import { createTeamsService } from "./modules/people/teams.service.ts";
-import { createDecisionsModule } from "./modules/decisions/decisions.module.ts";
+import { approvalsModule, cancelPendingTransfers } from "./modules/approvals/index.ts";
 import { auditRoutes } from "./modules/audit/index.ts";
+import { authRoutes, createAuthService, createSessionsService, meRoute, sessionsRoutes } from "./modules/auth/index.ts";
+import { botsRoutes, createBotsService } from "./modules/bots/index.ts";
+import { createDecisionsModule } from "./modules/decisions/index.ts";
+import { createFindingsService, findingsRoutes } from "./modules/findings/index.ts";
+import { gatedActionsModule } from "./modules/gated-actions/index.ts";
+import { createInventoryService, inventoryRoutes } from "./modules/inventory/index.ts";
+import { createTeamsService, peopleRoutes, recordSignIn, teamsRoutes } from "./modules/people/index.ts";
+import { createPolicySettingsService, policySettingsRoutes } from "./modules/policy-settings/index.ts";
+import { canonicalScimUrl, scimRoutes, scimTokenRoutes } from "./modules/scim/index.ts";
+import { setupModule } from "./modules/setup/index.ts";
+import { createSsoModule } from "./modules/sso/index.ts";
+import { systemsModule } from "./modules/systems/index.ts";
+import { createTokensService, tokensRoutes } from "./modules/tokens/index.ts";
 import type { DemoIdp } from "./demo/demo-idp.ts";
 
 export type AppDeps = {
@@ -148,7 +138,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
 
   const sessionTtlMs = config.BRIDLE_SESSION_TTL_HOURS * 3_600_000;
-  const auth = createAuthService({ db, sessionTtlMs });
+  const auth = createAuthService({ db, sessionTtlMs, recordSignIn });
   const inventory = createInventoryService({ db });
   const sso = createSsoModule({ db, config, sessionTtlMs, demoIssuer: deps.demoIdp?.issuer });
   const decisions = createDecisionsModule({ config, database, auth, log: app.log });
@@ -160,7 +150,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       meRoute(api);
       await api.register(sso.apiRoutes);
       await api.register(sessionsRoutes(createSessionsService({ db })));
-      await api.register(botsRoutes(createBotsService({ db })));
+      await api.register(botsRoutes(createBotsService({ db, cancelPendingTransfers })));
       await api.register(findingsRoutes(createFindingsService({ db })));
       await api.register(policySettingsRoutes(createPolicySettingsService({ db })));
       await api.register(peopleRoutes({ db }));
@@ -189,7 +179,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app.get("/*", { schema: { hide: true } }, (request, reply) => {
       const path = request.url.split("?")[0] ?? "/";
       if (/^\/(api|auth|scim)(\/|$)/.test(path) || /\.[a-z0-9]+$/i.test(path))
-        return reply.code(404).send({ error: { code: "not_found", message: `No route ${request.method} ${path}`, requestId: request.id } });
+        return reply.code(404).send({ error: { code: "not_found", message: `No route ${request.method} ${path}`, requestId: request.id, details: { unknownRoute: true } } });
       return reply.type("text/html").sendFile("index.html");
     });
   }

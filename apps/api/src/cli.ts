@@ -16,9 +16,7 @@ import type { TImportResult, TImportRowError } from "@bridle/contracts";
 import { createDb } from "@bridle/db";
 import { loadConfig } from "./config.ts";
 import { AppError } from "./lib/errors.ts";
-import { createInventoryService, inventoryCsv } from "./modules/inventory/inventory.service.ts";
-import { parseInventoryFile, type ImportFormat } from "./modules/inventory/inventory.parse.ts";
-import { loadBotsAsInput } from "./modules/inventory/inventory.repo.ts";
+import { createInventoryService, inventoryCsv, loadBotsAsInput, parseInventoryFile, type ImportFormat } from "./modules/inventory/index.ts";
 
 const USAGE = `Usage:
   pnpm bridle import FILE [--dry-run]

@@ -3,7 +3,7 @@ import { buildApp } from "./app.ts";
 import { prepareDatabase } from "./bootstrap/start.ts";
 import { loadConfig } from "./config.ts";
 import { demoIdpFor, renewDemoGatedAction, seedDemoRequests, syncDemoSso } from "./demo/index.ts";
-import { recomputeFindings } from "./modules/findings/findings.service.ts";
+import { recomputeFindings } from "./modules/findings/index.ts";
 import { startJobs, type Jobs } from "./jobs/index.ts";
 
 /** Findings that depend on the clock (overdue reviews, expired exceptions) are refreshed hourly. */

@@ -79,6 +79,25 @@ export const ZGatedActionPayload = z.object({
   sessionId: z.string().max(200).nullable(),
 });
 
+/**
+ * An approval request's payload, typed by its kind (one schema per kind). Stored requests and the
+ * ZApprovalRequest view carry `kind` and `payload` side by side; `parseApprovalPayload` reads them
+ * into this union, in the API and the console alike.
+ */
+export const ZApprovalPayloadOf = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("scope_expansion"), payload: ZScopeExpansionPayload }),
+  z.object({ kind: z.literal("golden_rule_exception"), payload: ZGoldenRuleExceptionPayload }),
+  z.object({ kind: z.literal("ownership_transfer"), payload: ZOwnershipTransferPayload }),
+  z.object({ kind: z.literal("gated_action"), payload: ZGatedActionPayload }),
+]);
+export type TApprovalPayloadOf = z.output<typeof ZApprovalPayloadOf>;
+
+/** The one parser of an approval request's payload: its kind and typed payload, or null when the payload does not match its kind. */
+export function parseApprovalPayload(kind: string, payload: unknown): TApprovalPayloadOf | null {
+  const parsed = ZApprovalPayloadOf.safeParse({ kind, payload });
+  return parsed.success ? parsed.data : null;
+}
+
 export const ZCreateApprovalRequest = z
   .discriminatedUnion("kind", [
     z.object({ kind: z.literal("scope_expansion"), botId: z.uuid(), justification: z.string().trim().min(1).max(2000), payload: ZScopeExpansionPayload }),
@@ -146,6 +165,8 @@ export const ZListApprovalRequestsQuery = z.object({
 });
 
 export const GATED_ACTION_MODES = ["allow", "require_approval", "deny"] as const;
+/** The longest a gated-action approval request stays open, in minutes (30 days). */
+export const GATED_ACTION_MAX_TTL_MINUTES = 60 * 24 * 30;
 export const ZGatedActionMode = z.enum(GATED_ACTION_MODES);
 export const ZGatedActionRule = z
   .object({
@@ -153,7 +174,7 @@ export const ZGatedActionRule = z
     mode: ZGatedActionMode,
     approverRole: ZRole,
     approvalsRequired: z.number().int().min(1).max(5),
-    requestTtlMinutes: z.number().int().min(1).max(60 * 24 * 30),
+    requestTtlMinutes: z.number().int().min(1).max(GATED_ACTION_MAX_TTL_MINUTES),
   })
   .meta({ id: "GatedActionRule" });
 export type TGatedActionRule = z.infer<typeof ZGatedActionRule>;
@@ -163,7 +184,7 @@ export const ZGatedActionOverride = z
     mode: ZGatedActionMode.nullable(),
     approverRole: ZRole.nullable(),
     approvalsRequired: z.number().int().min(1).max(5).nullable(),
-    requestTtlMinutes: z.number().int().min(1).max(60 * 24 * 30).nullable(),
+    requestTtlMinutes: z.number().int().min(1).max(GATED_ACTION_MAX_TTL_MINUTES).nullable(),
   })
   .meta({ id: "GatedActionOverride" });
 

@@ -1,11 +1,30 @@
 import { z } from "zod";
 import { ZErrorDetails } from "./field-errors.ts";
 
+/** Every error code the API answers with (its HTTP status: ERROR_STATUS in apps/api/src/lib/errors.ts). */
+export const ERROR_CODES = [
+  "validation_failed",
+  "import_invalid",
+  "bad_request",
+  "unauthenticated",
+  "forbidden",
+  "csrf_failed",
+  "not_found",
+  "conflict",
+  "payload_too_large",
+  "unsupported_media_type",
+  "rate_limited",
+  "internal",
+  "unavailable",
+] as const;
+export const ZErrorCode = z.enum(ERROR_CODES);
+export type TErrorCode = z.infer<typeof ZErrorCode>;
+
 /** The one error shape every endpoint answers with (DESIGN.md "Errors"). */
 export const ZErrorEnvelope = z
   .object({
     error: z.object({
-      code: z.string().describe("Stable machine-readable code, e.g. `validation_failed`, `not_found`"),
+      code: ZErrorCode.describe("Stable machine-readable code, e.g. `validation_failed`, `not_found`"),
       message: z.string().describe("Human-readable summary; 5xx messages are generic"),
       requestId: z.string().describe("The request id, also sent as the `x-request-id` header"),
       details: ZErrorDetails.optional().describe("`fields`: per-field problems (FieldError); other keys per endpoint, e.g. an import's `rows`"),

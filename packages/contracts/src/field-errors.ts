@@ -51,6 +51,16 @@ export const ZErrorDetails = z
 export type TErrorDetails = z.infer<typeof ZErrorDetails>;
 
 /**
+ * `error.details` of a 409 `conflict` answered because the resource changed since the caller
+ * read it (optimistic locking, e.g. PATCH /bots/{id} with a stale `version`): the version it has
+ * now. Clients tell this conflict from others by these details, never by the message.
+ */
+export const ZVersionConflictDetails = z.looseObject({ currentVersion: z.number().int() });
+
+/** `error.details` of the 404 for a path the API has no route for (as opposed to a missing record). */
+export const ZUnknownRouteDetails = z.looseObject({ unknownRoute: z.literal(true) });
+
+/**
  * The labels people see for request fields, keyed by path with `*` for a list index. A field not
  * listed is labelled from its name (`businessPurpose` -> "Business purpose"). `choose` is the
  * phrase for a field picked from a list, used when it is missing or names nothing known.

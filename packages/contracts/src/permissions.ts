@@ -43,3 +43,17 @@ export const PERMISSION_LABELS: Record<TPermission, string> = {
 export function permissionsOf(roles: readonly TRole[]): TPermission[] {
   return PERMISSIONS_LIST.filter((p) => (PERMISSION_MATRIX[p] as readonly string[]).some((r) => r === "*" || roles.includes(r as TRole)));
 }
+
+/**
+ * Who manages a bot (changes it, requests changes to it, its runtime tokens): its owner with
+ * `bots.own`, and anyone with `bots.write_all` (admins, IT). One rule for the API (which enforces
+ * it) and the console (which offers the actions only when they would work).
+ */
+export function mayManageBot(who: { permissions: readonly TPermission[]; personId: string }, bot: { ownerId: string | null }): boolean {
+  return who.permissions.includes("bots.write_all") || (who.permissions.includes("bots.own") && bot.ownerId !== null && bot.ownerId === who.personId);
+}
+
+/** Who reads a bot: its owner with `bots.own`, and anyone with `bots.read_all`. */
+export function mayReadBot(who: { permissions: readonly TPermission[]; personId: string }, bot: { ownerId: string | null }): boolean {
+  return who.permissions.includes("bots.read_all") || (who.permissions.includes("bots.own") && bot.ownerId !== null && bot.ownerId === who.personId);
+}

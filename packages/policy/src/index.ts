@@ -9,3 +9,5 @@ export * from "./review.ts";
 export * from "./runtime-profile.ts";
 export * from "./evaluate.ts";
 export * from "./decision.ts";
+export * from "./approval-effect.ts";
+export * from "./approval-rules.ts";

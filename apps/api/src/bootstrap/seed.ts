@@ -1,11 +1,14 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { ZOrgFile, type TOrgFile } from "@bridle/contracts";
-import { REPO_ROOT, auditEvents, connectedSystems, orgPolicy, people, teamMembers, teams, type Db, type DbOrTx } from "@bridle/db";
+import { REPO_ROOT, auditEvents, type Db, type DbOrTx } from "@bridle/db";
 import { and, eq, sql } from "drizzle-orm";
 import { parse } from "yaml";
 import { recordAudit, SYSTEM_ACTOR } from "../modules/audit/index.ts";
-import type { InventoryService } from "../modules/inventory/inventory.service.ts";
+import type { InventoryService } from "../modules/inventory/index.ts";
+import { seedDirectory } from "../modules/people/index.ts";
+import { ensureOrgPolicy, hasOrgPolicy, seedOrgPolicy } from "../modules/policy-settings/index.ts";
+import { seedSystems } from "../modules/systems/index.ts";
 
 export const DEMO_FILE = resolve(REPO_ROOT, "examples/acme-inventory.yaml");
 const SEED_LOCK = 0x73656564;
@@ -72,11 +75,9 @@ export async function readOrgFile(path: string): Promise<TOrgFile> {
 export async function seedOrganization(db: Db, inventory: InventoryService, org: TOrgFile, source: string, now = new Date()) {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${SEED_LOCK})`);
-    const existing = await tx.select({ id: orgPolicy.id }).from(orgPolicy).limit(1);
-    if (existing.length) return false;
+    if (await hasOrgPolicy(tx)) return false;
     const o = org.organization;
-    await tx.insert(orgPolicy).values({
-      id: 1,
+    await seedOrgPolicy(tx, {
       orgName: o.name,
       botEmailDomain: o.botEmailDomain.toLowerCase(),
       namingRequiredTokens: o.namingRule.requiredTokens,
@@ -85,37 +86,8 @@ export async function seedOrganization(db: Db, inventory: InventoryService, org:
       channelBlocklist: o.channelBlocklist,
       reviewIntervalDays: o.reviewIntervalDays,
     });
-    if (org.systems.length)
-      await tx.insert(connectedSystems).values(org.systems.map((s) => ({ ...s, description: s.description ?? null })));
-    const teamRows = org.teams.length
-      ? await tx.insert(teams).values(org.teams.map((t) => ({ slug: t.slug.toLowerCase(), name: t.name }))).returning()
-      : [];
-    const teamIds = new Map(teamRows.map((t) => [t.slug, t.id]));
-    if (org.people.length) {
-      const rows = await tx
-        .insert(people)
-        .values(
-          org.people.map((p) => ({
-            email: p.email.toLowerCase(),
-            userName: p.email.toLowerCase(),
-            emails: [{ value: p.email.toLowerCase(), type: "work", primary: true }],
-            source: "seed",
-            deactivatedAt: p.status === "deactivated" ? new Date() : null,
-            displayName: p.displayName,
-            roles: p.roles,
-            status: p.status,
-            teamId: p.team ? (teamIds.get(p.team.toLowerCase()) ?? null) : null,
-          })),
-        )
-        .returning({ id: people.id, email: people.email, teamId: people.teamId });
-      const ids = new Map(rows.map((r) => [r.email, r.id]));
-      const members = rows.filter((r) => r.teamId).map((r) => ({ teamId: r.teamId!, personId: r.id }));
-      if (members.length) await tx.insert(teamMembers).values(members);
-      for (const p of org.people) {
-        const managerId = p.manager ? ids.get(p.manager.toLowerCase()) : undefined;
-        if (managerId) await tx.update(people).set({ managerId }).where(eq(people.id, ids.get(p.email.toLowerCase())!));
-      }
-    }
+    await seedSystems(tx, org.systems.map((s) => ({ ...s, description: s.description ?? null })));
+    await seedDirectory(tx, { teams: org.teams, people: org.people });
     await recordAudit(tx, {
       actor: SYSTEM_ACTOR,
       action: "org.seed",
@@ -139,8 +111,5 @@ export async function seedOrganization(db: Db, inventory: InventoryService, org:
 
 /** A database with no organization gets a minimal policy, so Bridle can run without the demo. */
 export async function seedEmptyOrganization(db: Db, domain: string) {
-  await db
-    .insert(orgPolicy)
-    .values({ id: 1, orgName: "My organization", botEmailDomain: domain, namingRequiredTokens: ["bot"], namingOrgPrefix: null })
-    .onConflictDoNothing();
+  await ensureOrgPolicy(db, { orgName: "My organization", botEmailDomain: domain, namingRequiredTokens: ["bot"], namingOrgPrefix: null });
 }

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import type { DbHandle } from "@bridle/db";
 import type { Config } from "../config.ts";
-import { createInventoryService } from "../modules/inventory/inventory.service.ts";
+import { createInventoryService } from "../modules/inventory/index.ts";
 import { ensureBootstrapAdmin, ensureBootstrapToken, type BootstrapResult } from "./admin.ts";
 import { DEMO_FILE, readOrgFile, seedEmptyOrganization, seedOrganization } from "./seed.ts";
 

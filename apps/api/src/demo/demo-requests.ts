@@ -2,8 +2,8 @@ import { ZApprovalRequest, ZApprovalRequestPage, ZCreatedBotToken, ZDecision, ty
 import { bots, people, type Db } from "@bridle/db";
 import { eq, inArray } from "drizzle-orm";
 import type { FastifyInstance, InjectOptions } from "fastify";
-import { loadIdentitySettings } from "../lib/identity-settings.ts";
-import { openSession } from "../modules/auth/auth.service.ts";
+import { loadIdentitySettings } from "../modules/identity-settings/index.ts";
+import { openSession } from "../modules/auth/index.ts";
 
 const DAY_MS = 86_400_000;
 const SEED_AGENT = "Bridle demo seed";

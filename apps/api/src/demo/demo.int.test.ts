@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_TOKEN, createTestApp, freshDatabase } from "../../test/harness.ts";
 import { createTestBrowser } from "../../test/test-browser.ts";
 import { loadConfig } from "../config.ts";
-import { replaceSsoConnection } from "../modules/sso/index.ts";
+import { replaceSsoConnection } from "../modules/identity-settings/index.ts";
 import { createDemoIdp, demoModeOf, demoSsoSettings } from "./demo-idp.ts";
 import { DEMO_PEOPLE } from "./demo-people.ts";
 import { syncDemoSso } from "./index.ts";

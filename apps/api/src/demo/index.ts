@@ -2,7 +2,7 @@ import type { Db } from "@bridle/db";
 import type { Config } from "../config.ts";
 import { DEMO_FILE, organizationSeedSource } from "../bootstrap/seed.ts";
 import { stableJson } from "../lib/json.ts";
-import { readSsoConnection, replaceSsoConnection } from "../modules/sso/index.ts";
+import { readSsoConnection, replaceSsoConnection } from "../modules/identity-settings/index.ts";
 import { createDemoIdp, DEMO_CLIENT_ID, DEMO_IDP_PATH, demoModeOf, demoOrigins, demoSsoSettings, type DemoIdp } from "./demo-idp.ts";
 
 export { DEMO_PEOPLE, DEMO_ROLE_MAPPING } from "./demo-people.ts";

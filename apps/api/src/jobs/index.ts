@@ -1,7 +1,7 @@
 import type { DbHandle } from "@bridle/db";
 import type { FastifyBaseLogger } from "fastify";
 import PgBoss from "pg-boss";
-import { expireApprovalRequests } from "../modules/approvals/approvals.expiry.ts";
+import { expireApprovalRequests } from "../modules/approvals/index.ts";
 
 /** Queue names (pg-boss): one per background job. */
 export const APPROVAL_EXPIRY_QUEUE = "approval-expiry";

@@ -1,35 +1,7 @@
-import type { Db } from "@bridle/db";
-import { recordAudit, type Actor, type AuditAction, type AuditEventInput } from "../modules/audit/index.ts";
-import { AppError } from "./errors.ts";
 import type { Principal } from "./permissions.ts";
 
-/** What a service needs to know about the request it serves. */
-export type RequestCtx = { principal: Principal; requestId: string };
-
-export const actorOf = (p: Principal): Actor => ({
-  type: p.authMethod === "token" ? "token" : "person",
-  id: p.personId,
-  label: p.email,
-});
-
 /**
- * Records a denied attempt (outside any transaction, so it survives the refusal) and returns the
- * 403 error to throw.
+ * What a service needs to know about the request it serves. Denied attempts are recorded with
+ * `denied` from the audit module (modules/audit/index.ts): lib/ never imports a module.
  */
-export async function denied(
-  db: Db,
-  ctx: RequestCtx,
-  attempt: { action: AuditAction; resourceType: string; resourceId?: string | null; what: string },
-): Promise<AppError> {
-  // a refusal carries ZDeniedDetails whatever its type: the union cannot see that for a variable action
-  await recordAudit(db, {
-    actor: actorOf(ctx.principal),
-    action: attempt.action,
-    resourceType: attempt.resourceType,
-    resourceId: attempt.resourceId ?? null,
-    outcome: "denied",
-    requestId: ctx.requestId,
-    details: { roles: ctx.principal.roles, attempted: attempt.what },
-  } as AuditEventInput);
-  return new AppError("forbidden", `You do not have permission to ${attempt.what}`);
-}
+export type RequestCtx = { principal: Principal; requestId: string };

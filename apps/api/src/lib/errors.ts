@@ -1,4 +1,4 @@
-import { fieldErrorsSummary, fieldMessage, type TErrorDetails, type TFieldError, type TFieldErrorCode } from "@bridle/contracts";
+import { fieldErrorsSummary, fieldMessage, type TErrorCode, type TErrorDetails, type TFieldError, type TFieldErrorCode } from "@bridle/contracts";
 
 /** Error codes and the HTTP status each maps to (one place; DESIGN.md "Errors"). */
 export const ERROR_STATUS = {
@@ -15,8 +15,8 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   internal: 500,
   unavailable: 503,
-} as const;
-export type ErrorCode = keyof typeof ERROR_STATUS;
+} as const satisfies Record<TErrorCode, number>;
+export type ErrorCode = TErrorCode;
 
 /** The one application error. Thrown anywhere; the error handler renders the envelope. */
 export class AppError extends Error {

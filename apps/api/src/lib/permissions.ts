@@ -1,4 +1,4 @@
-import { permissionsOf, type TPermission, type TRole } from "@bridle/contracts";
+import { mayManageBot, mayReadBot, permissionsOf, type TPermission, type TRole } from "@bridle/contracts";
 import { AppError } from "./errors.ts";
 
 /**
@@ -31,13 +31,13 @@ export function can(principal: Principal, permission: Permission): boolean {
   return principal.permissions.includes(permission);
 }
 
-/** An owner manages their own bots (`bots.own`); admins and IT manage every bot. */
+/** An owner manages their own bots (`bots.own`); admins and IT manage every bot (`mayManageBot` in the contracts, shared with the console). */
 export function canManageBot(principal: Principal, bot: { ownerId: string | null }): boolean {
-  return can(principal, "bots.write_all") || (can(principal, "bots.own") && bot.ownerId !== null && bot.ownerId === principal.personId);
+  return mayManageBot(principal, bot);
 }
 
 export function canReadBot(principal: Principal, bot: { ownerId: string | null }): boolean {
-  return can(principal, "bots.read_all") || (can(principal, "bots.own") && bot.ownerId !== null && bot.ownerId === principal.personId);
+  return mayReadBot(principal, bot);
 }
 
 export const forbidden = (what: string) => new AppError("forbidden", `You do not have permission to ${what}`);

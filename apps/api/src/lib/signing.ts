@@ -3,7 +3,7 @@ import { Worker } from "node:worker_threads";
 import { signingKeys, type Db } from "@bridle/db";
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from "jose";
-import { decryptSecret, encryptSecret } from "../modules/sso/secret-box.ts";
+import { decryptSecret, encryptSecret } from "./secret-box.ts";
 
 /**
  * Ed25519 keys that sign decisions (DESIGN.md "Decision": verifiable offline). One active key,

@@ -2,10 +2,20 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { safeEqual } from "../lib/crypto.ts";
 import { AppError } from "../lib/errors.ts";
 import type { Principal } from "../lib/permissions.ts";
-import type { AuthService } from "../modules/auth/auth.service.ts";
 
 export const SESSION_COOKIE = "bridle_session";
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * What authenticating a request needs (the auth module's service provides it; plugins never
+ * import a module, so the module is passed in).
+ */
+export type Authenticator = {
+  /** whether `token` is an unrevoked, unexpired bot runtime token (for a clearer 403) */
+  isLiveBotToken(token: string): Promise<boolean>;
+  principalFromToken(token: string, use?: { requestId: string; method: string; path: string }): Promise<Principal | null>;
+  principalFromSession(cookieValue: string): Promise<Principal | null>;
+};
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -14,7 +24,7 @@ declare module "fastify" {
 }
 
 /** Reads `Authorization: Bearer <token>` or the session cookie; null when neither is valid. */
-export async function resolvePrincipal(request: FastifyRequest, auth: AuthService): Promise<Principal | null> {
+export async function resolvePrincipal(request: FastifyRequest, auth: Authenticator): Promise<Principal | null> {
   const header = request.headers.authorization;
   if (header !== undefined) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -45,7 +55,7 @@ export function checkCsrf(request: FastifyRequest, principal: Principal) {
 }
 
 /** Registers a hook that requires a principal on every route of `scope` (used for /api). */
-export function requireAuth(scope: FastifyInstance, auth: AuthService) {
+export function requireAuth(scope: FastifyInstance, auth: Authenticator) {
   scope.decorateRequest("principal", null);
   scope.addHook("onRequest", async (request: FastifyRequest, _reply: FastifyReply) => {
     const principal = await resolvePrincipal(request, auth);
@@ -62,6 +72,9 @@ export function requireAuth(scope: FastifyInstance, auth: AuthService) {
 export function secureCookie(request: FastifyRequest, setting: "auto" | "true" | "false"): boolean {
   return setting === "auto" ? request.protocol === "https" : setting === "true";
 }
+
+/** Bridle's external origin: BRIDLE_PUBLIC_URL, else the request's scheme and host. */
+export const publicBase = (request: FastifyRequest, publicUrl: string | undefined) => publicUrl ?? `${request.protocol}://${request.host}`;
 
 export function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) throw new AppError("unauthenticated", "Not signed in");

@@ -90,7 +90,7 @@ export function registerErrorHandler(app: FastifyInstance) {
 
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({
-      error: { code: "not_found", message: `No route ${request.method} ${request.url.split("?")[0]}`, requestId: request.id },
+      error: { code: "not_found", message: `No route ${request.method} ${request.url.split("?")[0]}`, requestId: request.id, details: { unknownRoute: true } },
     }),
   );
 }

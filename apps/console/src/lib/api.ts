@@ -1,4 +1,4 @@
-import { ZErrorDetails, ZErrorEnvelope, ZMe } from "@bridle/contracts";
+import { ZErrorDetails, ZErrorEnvelope, ZMe, ZUnknownRouteDetails } from "@bridle/contracts";
 import type { z } from "zod";
 
 /**
@@ -261,10 +261,10 @@ export function fieldIssues(details: unknown): FieldIssue[] {
 
 /**
  * True when the server has no such endpoint at all (an older API), as opposed to a 404 for a
- * missing record: the API's not-found handler answers `No route <METHOD> <path>`.
+ * missing record: the API's not-found handler says so in `details` (ZUnknownRouteDetails).
  */
 export const isMissingEndpoint = (error: unknown): boolean =>
-  isApiError(error) && error.status === 404 && (error.code !== "not_found" || error.message.startsWith("No route"));
+  isApiError(error) && error.status === 404 && (error.code !== "not_found" || ZUnknownRouteDetails.safeParse(error.details).success);
 
 /** A message fit to show a person, for any error a query or mutation can throw. */
 export function errorMessage(error: unknown): string {

@@ -1,12 +1,11 @@
-import type { TSystemClassification } from "@bridle/contracts";
+import { parseApprovalPayload, type TSystemClassification } from "@bridle/contracts";
 import type { DbOrTx } from "@bridle/db";
-import { checkGoldenRule } from "@bridle/policy";
+import { assessInputOf, checkGoldenRule, holdsGrant, type BotScope, type ScopeExpansion } from "@bridle/policy";
 import { AppError } from "../../lib/errors.ts";
 import { notifyPolicyChanged } from "../../lib/policy-events.ts";
-import { recomputeFindings } from "../findings/findings.service.ts";
-import { holdsGrant, type BotScope, type ScopeExpansion } from "./approvals.effect.ts";
+import * as bots from "../bots/index.ts";
+import { recomputeFindings } from "../findings/index.ts";
 import * as repo from "./approvals.repo.ts";
-import { assessInputOf } from "./approvals.view.ts";
 
 export type Applied = { changes: Record<string, unknown> };
 
@@ -24,23 +23,23 @@ const stale = (message: string) => new AppError("conflict", `The bot changed sin
  */
 export async function applyApproved(tx: DbOrTx, request: repo.RequestRow, approvers: readonly { email: string }[], now: Date): Promise<Applied> {
   if (request.kind === "gated_action") return { changes: {} };
-  const bot = await repo.lockBot(tx, request.botId);
+  const bot = await bots.lockBotForChange(tx, request.botId);
   if (!bot) throw new AppError("not_found", "Bot not found");
   if (bot.status === "offboarded" || bot.status === "offboarding") throw stale(`it is ${bot.status}`);
   const systems = await repo.loadSystems(tx);
   const classes = new Map<string, TSystemClassification>([...systems].map(([k, v]) => [k, v.classification]));
   const scope = (await repo.loadBotScopes(tx, [request.botId])).get(request.botId)!;
-  const toEmail = (request.payload as { toEmail?: unknown }).toEmail;
-  const people = await repo.findPeopleByEmail(tx, request.kind === "ownership_transfer" && typeof toEmail === "string" ? [toEmail] : []);
-  const input = assessInputOf(request.kind, request.payload, { approverRole: request.approverRole, approvalsRequired: request.approvalsRequired, people });
-  if (!input) throw new AppError("conflict", "The stored request does not match its kind; deny it");
+  const parsed = parseApprovalPayload(request.kind, request.payload);
+  if (!parsed) throw new AppError("conflict", "The stored request does not match its kind; deny it");
+  const people = await repo.findPeopleByEmail(tx, parsed.kind === "ownership_transfer" ? [parsed.payload.toEmail] : []);
+  const input = assessInputOf(parsed, { approverRole: request.approverRole, approvalsRequired: request.approvalsRequired, people });
 
   /** Inserts the grant unless the bot already holds it (then approval changes nothing there). */
   const addGrant = async (g: ScopeExpansion) => {
     const system = systems.get(g.system);
     if (!system) throw stale(`connected system ${g.system} no longer exists`);
     if (holdsGrant(scope, g, now)) return null;
-    return repo.insertGrant(tx, { botId: request.botId, systemId: system.id, scope: g.scope, access: g.access, expiresAt: g.grantExpiresAt ? new Date(g.grantExpiresAt) : null });
+    return bots.addGrant(tx, { botId: request.botId, systemId: system.id, scope: g.scope, access: g.access, expiresAt: g.grantExpiresAt ? new Date(g.grantExpiresAt) : null });
   };
   const withGrant = (g: ScopeExpansion | undefined, exception: BotScope["exception"]): BotScope => ({
     ...scope,
@@ -66,7 +65,7 @@ export async function applyApproved(tx: DbOrTx, request: repo.RequestRow, approv
       if (checkGoldenRule(next, classes, now)) throw stale("the exception no longer covers every external system of the bot");
       const grantId = p.grant ? await addGrant(p.grant) : null;
       const approvedBy = approvers.map((a) => a.email).join(", ");
-      await repo.upsertException(tx, {
+      await bots.approveException(tx, {
         botId: request.botId,
         businessPurpose: p.businessPurpose,
         allowedSystems: p.allowedSystems,
@@ -83,14 +82,14 @@ export async function applyApproved(tx: DbOrTx, request: repo.RequestRow, approv
     case "ownership_transfer": {
       const to = people.get(input.payload.toEmail.toLowerCase());
       if (!to || to.status !== "active") throw stale(`${input.payload.toEmail} is not an active person any more`);
-      await repo.setOwner(tx, request.botId, to.id);
+      await bots.assignOwner(tx, request.botId, to.id);
       changes = { owner: { from: scope.ownerEmail, to: to.email } };
       break;
     }
     case "gated_action":
       return { changes: {} };
   }
-  await repo.touchBot(tx, request.botId, now);
+  await bots.markBotChanged(tx, request.botId, now);
   await recomputeFindings(tx, now);
   await notifyPolicyChanged(tx, `approval ${request.id} applied (${request.kind})`);
   return { changes };

@@ -4,8 +4,6 @@ import {
   approvalReviews,
   bots,
   connectedSystems,
-  goldenRuleExceptions,
-  grants,
   orgPolicy,
   people,
   type DbOrTx,
@@ -14,7 +12,7 @@ import { and, asc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { z } from "zod";
 import { decodeCursor, encodeCursor } from "../../lib/pagination.ts";
 import { isUuid, rowsOf, toDate } from "../../lib/sql.ts";
-import type { BotScope } from "./approvals.effect.ts";
+import type { BotScope } from "@bridle/policy";
 
 export type RequestRow = typeof approvalRequests.$inferSelect;
 
@@ -291,50 +289,4 @@ export async function approversOf(tx: DbOrTx, requestId: string): Promise<{ id: 
 
 export async function setStatus(tx: DbOrTx, id: string, status: "approved" | "denied" | "expired" | "cancelled", at: Date) {
   await tx.update(approvalRequests).set({ status, decidedAt: at }).where(eq(approvalRequests.id, id));
-}
-
-// ---- applying an approved request (inside the approving transaction) ----
-
-/** Marks the bot changed: bumps its version (optimistic locking in the console) and updatedAt. */
-export async function touchBot(tx: DbOrTx, botId: string, now: Date) {
-  await tx
-    .update(bots)
-    .set({ version: sql`${bots.version} + 1`, updatedAt: now })
-    .where(eq(bots.id, botId));
-}
-
-export async function insertGrant(tx: DbOrTx, v: { botId: string; systemId: string; scope: string; access: string; expiresAt: Date | null }) {
-  const [row] = await tx.insert(grants).values(v).returning({ id: grants.id });
-  return row!.id;
-}
-
-/** Replaces the bot's exception (one per bot) with an approved one. */
-export async function upsertException(
-  tx: DbOrTx,
-  v: {
-    botId: string;
-    businessPurpose: string;
-    allowedSystems: string[];
-    allowedChannels: string[];
-    dataClassification: string;
-    approvalRequirements: string;
-    approvedBy: string;
-    approvedAt: Date;
-    expiresAt: Date;
-  },
-) {
-  const values = { ...v, status: "approved" };
-  await tx
-    .insert(goldenRuleExceptions)
-    .values(values)
-    .onConflictDoUpdate({ target: goldenRuleExceptions.botId, set: { ...values, createdAt: v.approvedAt } });
-}
-
-export async function setOwner(tx: DbOrTx, botId: string, ownerId: string) {
-  await tx.update(bots).set({ ownerId }).where(eq(bots.id, botId));
-}
-
-export async function lockBot(tx: DbOrTx, botId: string) {
-  const [row] = await tx.select({ id: bots.id, status: bots.status, ownerId: bots.ownerId }).from(bots).where(eq(bots.id, botId)).for("update");
-  return row ?? null;
 }

@@ -1,14 +1,24 @@
-import type { TApprovalRequest } from "@bridle/contracts";
+import { parseApprovalPayload, type TApprovalRequest } from "@bridle/contracts";
 import type { Db } from "@bridle/db";
+import { looksLikeBotEmail, reviewRefusal, type ReviewRefusal } from "@bridle/policy";
 import { notifyApprovalDecided } from "../../lib/approval-events.ts";
-import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
+import { type RequestCtx } from "../../lib/context.ts";
 import { AppError, notFound } from "../../lib/errors.ts";
 import { can } from "../../lib/permissions.ts";
-import { recordAudit, SYSTEM_ACTOR } from "../audit/index.ts";
+import { actorOf, denied, recordAudit, SYSTEM_ACTOR } from "../audit/index.ts";
 import { applyApproved } from "./approvals.apply.ts";
 import * as repo from "./approvals.repo.ts";
-import { looksLikeBotEmail, reviewRefusal } from "./approvals.rules.ts";
-import { getApprovalRequestView } from "../decisions/approval-view.repo.ts";
+
+import { getApprovalRequestView } from "./approvals.view.ts";
+
+/** What a refused reviewer is told: "You do not have permission to <this>". */
+const REFUSED_TO: Record<ReviewRefusal, (approverRole: string) => string> = {
+  bot_identity: () => "review approval requests: only humans review, and this account carries a bot mailbox",
+  own_request: () => "review your own request: someone else must decide it",
+  own_bot: () => "review a request about a bot you own: someone else must decide it",
+  transfer_to_self: () => "review a transfer of a bot to yourself: someone else must decide it",
+  wrong_role: (approverRole) => `review this request: it needs the ${approverRole} role`,
+};
 
 const isUniqueViolation = (e: unknown) =>
   typeof e === "object" && e !== null && ((e as { code?: string }).code === "23505" || (e as { cause?: { code?: string } }).cause?.code === "23505");
@@ -51,8 +61,8 @@ export function createApprovalReviewService(deps: { db: Db }) {
     if (!found) throw notFound("Approval request");
     const me = ctx.principal;
     const facts = await repo.botEmailFacts(db, me.email);
-    const refusal =
-      reviewRefusal(
+    const parsed = parseApprovalPayload(found.request.kind, found.request.payload);
+    const code = reviewRefusal(
         {
           personId: me.personId,
           email: me.email,
@@ -63,9 +73,11 @@ export function createApprovalReviewService(deps: { db: Db }) {
           requesterPersonId: found.request.requesterPersonId,
           approverRole: found.request.approverRole,
           botOwnerId: found.botOwnerId,
-          transferToEmail: found.request.kind === "ownership_transfer" ? ((found.request.payload as { toEmail?: string }).toEmail ?? null) : null,
+          transferToEmail: parsed?.kind === "ownership_transfer" ? parsed.payload.toEmail : null,
         },
-      ) ??
+      );
+    const refusal =
+      (code ? REFUSED_TO[code](found.request.approverRole) : null) ??
       // Reviewers read the bot's whole scope; a token narrowed below `bots.read_all` does not review.
       (can(me, "bots.read_all") ? null : "review approval requests with a token that cannot read every bot");
     if (refusal) throw await denied(db, ctx, { action, resourceType: "approval_request", resourceId: id, what: refusal });

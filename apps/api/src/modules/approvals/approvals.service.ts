@@ -1,17 +1,15 @@
 import type { TApprovalRequest, TCreateApprovalRequest, TSystemClassification, ZListApprovalRequestsQuery } from "@bridle/contracts";
 import type { Db } from "@bridle/db";
+import { assess, HUMAN_REQUEST_RULES, looksLikeBotEmail, MAX_EXCEPTION_DAYS, qualifiedScope, type Assessment, type ScopeExpansion } from "@bridle/policy";
 import type { z } from "zod";
-import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
+import { type RequestCtx } from "../../lib/context.ts";
 import { AppError, fieldError, invalidFields, notFound } from "../../lib/errors.ts";
 import { can, canManageBot } from "../../lib/permissions.ts";
 import { refuseSecretFields } from "../../lib/secrets.ts";
-import { recordAudit } from "../audit/index.ts";
-import { getBotDetail } from "../bots/bots.repo.ts";
-import { assess, qualifiedScope, type Assessment, type ScopeExpansion } from "./approvals.effect.ts";
+import { actorOf, denied, recordAudit } from "../audit/index.ts";
+import { getBotDetail } from "../bots/index.ts";
 import * as repo from "./approvals.repo.ts";
-import { HUMAN_REQUEST_RULES, looksLikeBotEmail, MAX_EXCEPTION_DAYS } from "./approvals.rules.ts";
-import { getApprovalRequestView } from "../decisions/approval-view.repo.ts";
-import { buildViews } from "./approvals.view.ts";
+import { buildViews, getApprovalRequestView } from "./approvals.view.ts";
 
 export type Preview = Pick<Assessment, "effect" | "reasons" | "goldenRule" | "becomesExceptionRequest">;
 

@@ -1,48 +1,12 @@
-import {
-  ZGatedActionPayload,
-  ZGoldenRuleExceptionPayload,
-  ZOwnershipTransferPayload,
-  ZScopeExpansionPayload,
-  type TApprovalRequest,
-  type TRole,
-  type TSystemClassification,
-} from "@bridle/contracts";
+import { parseApprovalPayload, type TApprovalPayloadOf, type TApprovalRequest, type TRole, type TSystemClassification } from "@bridle/contracts";
 import type { DbOrTx } from "@bridle/db";
 import { toIso } from "../../lib/sql.ts";
-import { assess, type AssessInput, type Assessment, type BotScope } from "./approvals.effect.ts";
+import { assess, assessInputOf, type Assessment, type BotScope } from "@bridle/policy";
 import * as repo from "./approvals.repo.ts";
 
 /** The request's status as a reader should see it: a pending request past its expiry is expired. */
 export function displayStatus(status: string, expiresAt: Date, now: Date): TApprovalRequest["status"] {
   return (status === "pending" && expiresAt.getTime() <= now.getTime() ? "expired" : status) as TApprovalRequest["status"];
-}
-
-/** Parses a stored payload back into what `assess` reads; null when it does not parse (never expected). */
-export function assessInputOf(
-  kind: string,
-  payload: unknown,
-  extra: { approverRole: string; approvalsRequired: number; people: ReadonlyMap<string, { email: string; displayName: string; status: string }> },
-): AssessInput | null {
-  switch (kind) {
-    case "scope_expansion": {
-      const p = ZScopeExpansionPayload.safeParse(payload);
-      return p.success ? { kind, payload: p.data } : null;
-    }
-    case "golden_rule_exception": {
-      const p = ZGoldenRuleExceptionPayload.safeParse(payload);
-      return p.success ? { kind, payload: p.data } : null;
-    }
-    case "ownership_transfer": {
-      const p = ZOwnershipTransferPayload.safeParse(payload);
-      return p.success ? { kind, payload: p.data, toPerson: extra.people.get(p.data.toEmail.toLowerCase()) ?? null } : null;
-    }
-    case "gated_action": {
-      const p = ZGatedActionPayload.safeParse(payload);
-      return p.success ? { kind, payload: p.data, approverRole: extra.approverRole, approvalsRequired: extra.approvalsRequired } : null;
-    }
-    default:
-      return null;
-  }
 }
 
 const unreadable: Assessment = {
@@ -53,17 +17,17 @@ const unreadable: Assessment = {
 };
 
 /**
- * Builds the reviewer's view (ZApprovalRequest) of many requests (the inbox) in a fixed number of
- * queries. One request is read with `getApprovalRequestView` (decisions/approval-view.repo.ts,
- * shared with the runtime's long-poll); both call `assess`, and a test checks they agree.
- * Each view has the requester, the bot's current scope, what approval would change and the
- * policy's reasons (computed now, against the bot as it is now), and the history of reviews.
+ * The one builder of the approval request as every reader sees it (ZApprovalRequest): the
+ * approver's inbox, the console, the runtime long-polling its gated action. Many requests (the
+ * inbox) cost a fixed number of queries. Each view has the requester (a person, or the bot itself
+ * for a gated action), the bot's current scope, what approval would change and the policy's
+ * reasons (computed now by `assess`, against the bot as it is now), and the history of reviews.
  */
 export async function buildViews(db: DbOrTx, rows: readonly repo.RequestListRow[], now = new Date()): Promise<TApprovalRequest[]> {
   if (!rows.length) return [];
-  const transferEmails = rows
-    .filter((r) => r.kind === "ownership_transfer" && typeof r.payload.toEmail === "string")
-    .map((r) => r.payload.toEmail as string);
+  // Each payload is parsed once, by its kind (the contracts' one parser); null when it does not match.
+  const parsed = new Map<string, TApprovalPayloadOf | null>(rows.map((r) => [r.id, parseApprovalPayload(r.kind, r.payload)]));
+  const transferEmails = [...parsed.values()].flatMap((p) => (p?.kind === "ownership_transfer" ? [p.payload.toEmail] : []));
   const [reviews, scopes, systems, people] = [
     await repo.reviewsFor(
       db,
@@ -79,8 +43,8 @@ export async function buildViews(db: DbOrTx, rows: readonly repo.RequestListRow[
   const classifications = new Map<string, TSystemClassification>([...systems].map(([k, v]) => [k, v.classification]));
   return rows.map((r) => {
     const scope: BotScope = scopes.get(r.bot_id) ?? { name: r.bot_name, ownerEmail: r.owner_email, internalDataAccess: "none", channels: [], grants: [], exception: null };
-    const input = assessInputOf(r.kind, r.payload, { approverRole: r.approver_role, approvalsRequired: r.approvals_required, people });
-    const a = input ? assess(scope, input, { systems: classifications, now }) : unreadable;
+    const p = parsed.get(r.id);
+    const a = p ? assess(scope, assessInputOf(p, { approverRole: r.approver_role, approvalsRequired: r.approvals_required, people }), { systems: classifications, now }) : unreadable;
     const mine = reviews.filter((v) => v.requestId === r.id);
     return {
       id: r.id,
@@ -115,4 +79,12 @@ export async function buildViews(db: DbOrTx, rows: readonly repo.RequestListRow[
       consumedAt: toIso(r.consumed_at),
     };
   });
+}
+
+/** One approval request in the ZApprovalRequest shape (see `buildViews`); null when there is none. */
+export async function getApprovalRequestView(db: DbOrTx, id: string, now = new Date()): Promise<TApprovalRequest | null> {
+  const row = await repo.getRequestRow(db, id);
+  if (!row) return null;
+  const [view] = await buildViews(db, [row], now);
+  return view ?? null;
 }

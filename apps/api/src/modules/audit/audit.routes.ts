@@ -3,13 +3,14 @@ import type { Db } from "@bridle/db";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { denied, type RequestCtx } from "../../lib/context.ts";
+import { type RequestCtx } from "../../lib/context.ts";
 import { notFound } from "../../lib/errors.ts";
 import { decodeCursor, encodeCursor } from "../../lib/pagination.ts";
 import { can } from "../../lib/permissions.ts";
 import { toIso } from "../../lib/sql.ts";
 import { principalOf } from "../../plugins/auth.ts";
 import { getAuditEvent, listAuditEvents } from "./audit.repo.ts";
+import { denied } from "./denied.ts";
 
 type Row = NonNullable<Awaited<ReturnType<typeof getAuditEvent>>>;
 

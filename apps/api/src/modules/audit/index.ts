@@ -15,3 +15,4 @@ export {
   type AuditAction,
   type AuditEventInput,
 } from "./audit.writer.ts";
+export { actorOf, denied } from "./denied.ts";

@@ -1,6 +1,6 @@
 import type { TRole } from "@bridle/contracts";
-import { apiTokens, people, sessions, type DbOrTx } from "@bridle/db";
-import { and, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
+import { people, sessions, type DbOrTx } from "@bridle/db";
+import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
 
 export type SessionRow = {
   sessionId: string;
@@ -40,55 +40,6 @@ export async function findLiveSession(db: DbOrTx, tokenHash: string, now: Date):
 
 export async function touchSession(db: DbOrTx, sessionId: string, now: Date) {
   await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, sessionId));
-}
-
-export type TokenRow = {
-  tokenId: string;
-  personId: string;
-  email: string;
-  displayName: string;
-  roles: TRole[];
-  tokenRoles: TRole[];
-  scopes: string[];
-  kind: string;
-  name: string;
-  isBootstrapAdmin: boolean;
-  lastUsedAt: Date | null;
-};
-
-/** An unrevoked, unexpired API token of an active person, by its SHA-256. */
-export async function findLiveToken(db: DbOrTx, tokenHash: string, now: Date): Promise<TokenRow | null> {
-  const rows = await db
-    .select({
-      tokenId: apiTokens.id,
-      personId: people.id,
-      email: people.email,
-      displayName: people.displayName,
-      roles: people.roles,
-      tokenRoles: apiTokens.roles,
-      scopes: apiTokens.scopes,
-      kind: apiTokens.kind,
-      name: apiTokens.name,
-      isBootstrapAdmin: people.isBootstrapAdmin,
-      lastUsedAt: apiTokens.lastUsedAt,
-    })
-    .from(apiTokens)
-    .innerJoin(people, eq(people.id, apiTokens.personId))
-    .where(
-      and(
-        eq(apiTokens.tokenHash, tokenHash),
-        isNull(apiTokens.revokedAt),
-        or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)),
-        eq(people.status, "active"),
-      ),
-    )
-    .limit(1);
-  const row = rows[0];
-  return row ? { ...row, roles: row.roles as TRole[], tokenRoles: row.tokenRoles as TRole[] } : null;
-}
-
-export async function touchToken(db: DbOrTx, tokenId: string, now: Date) {
-  await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, tokenId));
 }
 
 export async function findPersonByEmail(db: DbOrTx, email: string) {
@@ -175,4 +126,14 @@ export async function findSession(db: DbOrTx, sessionId: string) {
     .where(eq(sessions.id, sessionId))
     .limit(1);
   return rows[0] ?? null;
+}
+
+/** Ends every live session of a person (deactivation). @returns how many were ended */
+export async function revokeSessionsOf(tx: DbOrTx, personId: string, now: Date): Promise<number> {
+  const rows = await tx
+    .update(sessions)
+    .set({ revokedAt: now })
+    .where(and(eq(sessions.personId, personId), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+  return rows.length;
 }

@@ -5,9 +5,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { AppError } from "../../lib/errors.ts";
 import type { Principal } from "../../lib/permissions.ts";
-import { checkCsrf, resolvePrincipal, secureCookie, SESSION_COOKIE } from "../../plugins/auth.ts";
-import { publicBase } from "../sso/sso.routes.ts";
-import type { SsoService } from "../sso/sso.service.ts";
+import { checkCsrf, publicBase, resolvePrincipal, secureCookie, SESSION_COOKIE } from "../../plugins/auth.ts";
 import type { AuthService } from "./auth.service.ts";
 
 
@@ -46,7 +44,7 @@ export function authRoutes(deps: {
   auth: AuthService;
   secureCookies: "auto" | "true" | "false";
   /** builds the provider's logout URL after an SSO session */
-  sso?: Pick<SsoService, "endSessionUrl">;
+  sso?: { endSessionUrl(input: { idToken: string | null; postLogoutRedirectUri: string }): Promise<string | null> };
   publicUrl?: string | undefined;
 }) {
   return async (app: FastifyInstance) => {

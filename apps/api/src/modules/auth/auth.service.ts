@@ -1,12 +1,13 @@
 import type { TRole } from "@bridle/contracts";
 import type { Db, DbOrTx } from "@bridle/db";
-import { botTokens, people } from "@bridle/db";
+import { botTokens } from "@bridle/db";
 import { and, eq, gt, isNull, or } from "drizzle-orm";
 import { hashToken, newToken, verifyPassword } from "../../lib/crypto.ts";
 import { AppError } from "../../lib/errors.ts";
-import { loadIdentitySettings, type IdentitySettingsRow } from "../../lib/identity-settings.ts";
+import { loadIdentitySettings, type IdentitySettingsRow } from "../identity-settings/index.ts";
 import { effectivePermissions, type Principal } from "../../lib/permissions.ts";
 import { recordAudit } from "../audit/index.ts";
+import * as tokens from "../tokens/index.ts";
 import * as repo from "./auth.repo.ts";
 
 /** Touch last-seen / last-used at most once a minute, so reads do not each cost a write. */
@@ -51,7 +52,14 @@ export async function openSession(
   return { sessionId, cookieValue, csrfToken, expiresAt };
 }
 
-export function createAuthService(deps: { db: Db; sessionTtlMs: number }) {
+/**
+ * Records a person's sign-in time (`people.last_sign_in_at`) inside the sign-in's transaction:
+ * the people module's `recordSignIn`, passed in by the wiring (people depends on auth, so auth
+ * does not import people).
+ */
+export type RecordSignIn = (tx: DbOrTx, personId: string, at: Date) => Promise<void>;
+
+export function createAuthService(deps: { db: Db; sessionTtlMs: number; recordSignIn: RecordSignIn }) {
   const { db } = deps;
 
   /**
@@ -62,7 +70,7 @@ export function createAuthService(deps: { db: Db; sessionTtlMs: number }) {
    */
   async function principalFromToken(token: string, use?: TokenUse): Promise<Principal | null> {
     const now = new Date();
-    const row = await repo.findLiveToken(db, hashToken(token), now);
+    const row = await tokens.findLiveToken(db, hashToken(token), now);
     if (!row) return null;
     const touch = !row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_EVERY_MS;
     if (row.isBootstrapAdmin) {
@@ -85,7 +93,7 @@ export function createAuthService(deps: { db: Db; sessionTtlMs: number }) {
       }
       if (!settings.bootstrapAdminEnabled) return null;
     }
-    if (touch) await repo.touchToken(db, row.tokenId, now);
+    if (touch) await tokens.touchToken(db, row.tokenId, now);
     // A token holds at most its person's roles: revoking a role revokes it from their tokens too.
     // Bootstrap tokens carry the roles they were registered with; personal tokens follow the person.
     const roles = row.kind === "bootstrap" ? row.tokenRoles.filter((r) => row.roles.includes(r)) : row.roles;
@@ -165,7 +173,7 @@ export function createAuthService(deps: { db: Db; sessionTtlMs: number }) {
         userAgent: input.userAgent,
         now,
       });
-      await tx.update(people).set({ lastSignInAt: now }).where(eq(people.id, person.id));
+      await deps.recordSignIn(tx, person.id, now);
       await recordAudit(tx, {
         actor: { type: "person", id: person.id, label: person.email },
         action: "auth.login",

@@ -1,10 +1,10 @@
 import type { Db } from "@bridle/db";
-import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
-import { loadIdentitySettings } from "../../lib/identity-settings.ts";
+import { type RequestCtx } from "../../lib/context.ts";
+import { loadIdentitySettings } from "../identity-settings/index.ts";
 import { notFound } from "../../lib/errors.ts";
 import { can } from "../../lib/permissions.ts";
 import { toIso } from "../../lib/sql.ts";
-import { recordAudit } from "../audit/index.ts";
+import { actorOf, denied, recordAudit } from "../audit/index.ts";
 import * as repo from "./auth.repo.ts";
 
 /** At most this many sessions in one list (newest first). */

@@ -1,18 +1,28 @@
 import type { Db } from "@bridle/db";
-import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
+import { type RequestCtx } from "../../lib/context.ts";
 import { hashToken, newToken } from "../../lib/crypto.ts";
 import { AppError, notFound } from "../../lib/errors.ts";
 import { canManageBot } from "../../lib/permissions.ts";
 import { notifyPolicyChanged } from "../../lib/policy-events.ts";
 import { isUuid } from "../../lib/sql.ts";
-import { recordAudit, type AuditAction } from "../audit/index.ts";
-import { findBotRow } from "../bots/bots.repo.ts";
-import { BOT_TOKEN_PREFIX } from "../decisions/bot-auth.ts";
-import type { SnapshotStore } from "../decisions/policy-snapshot.ts";
+import { actorOf, type AuditAction, denied, recordAudit } from "../audit/index.ts";
+import { findBotRow } from "../bots/index.ts";
 import * as repo from "./bot-tokens.repo.ts";
 import type { TBotToken } from "./bot-tokens.repo.ts";
 
 const DAY = 86_400_000;
+
+/** Bot runtime tokens look like `brdl_bot_<32 random bytes, base64url>`. */
+export const BOT_TOKEN_PREFIX = "brdl_bot";
+
+/**
+ * This replica's in-memory copy of the live bot tokens (the decisions module's snapshot), told at
+ * once when a token is created or revoked here; passed in by the decisions module's wiring.
+ */
+export type BotTokenCache = {
+  addToken(t: { id: string; botId: string; tokenHash: string; expiresAt: Date | null; lastUsedAt: Date | null }): void;
+  forgetToken(tokenHash: string): void;
+};
 
 /**
  * Bot runtime tokens (the credential an agent runtime sends to `POST /decisions`): one bot each,
@@ -23,7 +33,7 @@ const DAY = 86_400_000;
  * and updates this replica's snapshot directly, so a revoked token is refused from the very next
  * request here.
  */
-export function createBotTokensService(deps: { db: Db; snapshot: SnapshotStore }) {
+export function createBotTokensService(deps: { db: Db; snapshot: BotTokenCache }) {
   const { db, snapshot } = deps;
 
   async function manageableBot(ctx: RequestCtx, botId: string, attempt: { action: AuditAction; what: string }) {

@@ -8,18 +8,17 @@ import {
   type TUpdateBotRequest,
   type ZListBotsQuery,
 } from "@bridle/contracts";
-import type { Db } from "@bridle/db";
+import type { Db, DbOrTx } from "@bridle/db";
 import type { z } from "zod";
-import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
+import { type RequestCtx } from "../../lib/context.ts";
 import { AppError, fieldError, invalidFields, notFound } from "../../lib/errors.ts";
 import { can, canManageBot, canReadBot } from "../../lib/permissions.ts";
 import { findSecrets, refuseSecretFields, secretMessage, withoutEchoedSecrets } from "../../lib/secrets.ts";
 import { notifyPolicyChanged } from "../../lib/policy-events.ts";
-import { recordAudit } from "../audit/index.ts";
-import { cancelPendingTransfers } from "../approvals/index.ts";
+import { actorOf, denied, recordAudit, type Actor } from "../audit/index.ts";
 import { expectedBotEmail } from "@bridle/policy";
-import { recomputeFindings } from "../findings/findings.service.ts";
-import { loadPolicyInput } from "../findings/findings.repo.ts";
+import { recomputeFindings } from "../findings/index.ts";
+import { loadPolicyInput } from "../policy-settings/index.ts";
 import * as repo from "./bots.repo.ts";
 import { botToInput, resolveBotInput } from "./bots.resolve.ts";
 
@@ -58,8 +57,15 @@ const transferHint =
   "The owner changes only through an ownership transfer: use Transfer ownership on the bot's page " +
   "(POST /api/v1/approval-requests with kind ownership_transfer; IT and admins may use POST /api/v1/bots/{id}/transfer)";
 
-export function createBotsService(deps: { db: Db }) {
-  const { db } = deps;
+/**
+ * The approvals module's command that cancels a bot's pending ownership transfer requests
+ * (approvals/index.ts `cancelPendingTransfers`), passed in by the wiring: approvals depends on
+ * bots, so bots does not import approvals.
+ */
+export type CancelPendingTransfers = (tx: DbOrTx, a: { botId: string; actor: Actor; requestId: string | null; reason: string }) => Promise<string[]>;
+
+export function createBotsService(deps: { db: Db; cancelPendingTransfers: CancelPendingTransfers }) {
+  const { db, cancelPendingTransfers } = deps;
 
   async function list(ctx: RequestCtx, q: z.output<typeof ZListBotsQuery>) {
     return repo.listBots(db, q, can(ctx.principal, "bots.read_all") ? null : ctx.principal.personId);

@@ -3,12 +3,12 @@ import type { Db } from "@bridle/db";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { denied } from "../../lib/context.ts";
 import { notFound } from "../../lib/errors.ts";
 import { can } from "../../lib/permissions.ts";
-import { getApprovalRequestAccess, getApprovalRequestView, type ApprovalAccess } from "./approval-view.repo.ts";
+import { getApprovalRequestAccess, getApprovalRequestView, type ApprovalAccess } from "../approvals/index.ts";
 import type { ApprovalWaiters } from "./approval-waiters.ts";
 import { callerOf, type Caller } from "./bot-auth.ts";
+import { denied } from "../audit/index.ts";
 
 /** The longest a long-poll waits, in seconds. */
 export const MAX_WAIT_SECONDS = 60;

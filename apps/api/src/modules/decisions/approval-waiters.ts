@@ -1,5 +1,5 @@
 import type { Db } from "@bridle/db";
-import { settledAmong } from "./approval-view.repo.ts";
+import { settledAmong } from "../approvals/index.ts";
 
 export type ApprovalWaiters = ReturnType<typeof createApprovalWaiters>;
 

@@ -1,13 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { AppError } from "../../lib/errors.ts";
 import type { Principal } from "../../lib/permissions.ts";
-import { checkCsrf, resolvePrincipal } from "../../plugins/auth.ts";
-import type { AuthService } from "../auth/auth.service.ts";
+import { checkCsrf, resolvePrincipal, type Authenticator } from "../../plugins/auth.ts";
+import { BOT_TOKEN_PREFIX } from "../bot-tokens/index.ts";
 import type { BotCaller } from "./decisions.service.ts";
 import type { SnapshotStore } from "./policy-snapshot.ts";
 
-/** Bot runtime tokens look like `brdl_bot_<32 random bytes, base64url>`. */
-export const BOT_TOKEN_PREFIX = "brdl_bot";
 /** `last_used_at` of a bot token is written at most this often (with a decision batch). */
 const TOUCH_EVERY_MS = 60_000;
 const CALLER = "caller";
@@ -25,7 +23,7 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
  * API token as in the human API (plugins/auth.ts). Bot tokens reach nothing else: the human
  * scope does not know them.
  */
-export function botAuth(scope: FastifyInstance, deps: { snapshot: SnapshotStore; auth: AuthService }) {
+export function botAuth(scope: FastifyInstance, deps: { snapshot: SnapshotStore; auth: Authenticator }) {
   scope.decorateRequest(CALLER, null);
   scope.addHook("onRequest", async (request) => {
     const callers = (request.routeOptions.config as { callers?: Callers }).callers ?? "bot";

@@ -5,9 +5,8 @@ import { APPROVAL_CHANNEL } from "../../lib/approval-events.ts";
 import { AppError } from "../../lib/errors.ts";
 import { POLICY_CHANNEL } from "../../lib/policy-events.ts";
 import { loadSigningKeys, type DecisionSigner, type Jwks } from "../../lib/signing.ts";
-import type { AuthService } from "../auth/auth.service.ts";
-import { botTokensRoutes } from "../bot-tokens/bot-tokens.routes.ts";
-import { createBotTokensService } from "../bot-tokens/bot-tokens.service.ts";
+import type { Authenticator } from "../../plugins/auth.ts";
+import { botTokensRoutes, createBotTokensService } from "../bot-tokens/index.ts";
 import { approvalWaitRoutes } from "./approval-wait.routes.ts";
 import { createApprovalWaiters } from "./approval-waiters.ts";
 import { botAuth } from "./bot-auth.ts";
@@ -30,7 +29,7 @@ const REBUILD_WITHOUT_LISTEN_MS = 2_000;
  * - `runtime`: register at the root; it adds the bot-token scope under `/api/v1` (`POST
  *   /decisions`, `GET /approval-requests/{id}`) and `GET /.well-known/jwks.json`.
  */
-export function createDecisionsModule(deps: { config: Config; database: DbHandle; auth: AuthService; log: FastifyBaseLogger }) {
+export function createDecisionsModule(deps: { config: Config; database: DbHandle; auth: Authenticator; log: FastifyBaseLogger }) {
   const { config, database, auth, log } = deps;
   const { db } = database;
   const snapshot = createSnapshotStore({ db, log });

@@ -1,6 +1,6 @@
 import type { TDecision } from "@bridle/contracts";
-import { approvalRequests, type DbHandle, type DbOrTx } from "@bridle/db";
-import { and, eq, isNull, sql } from "drizzle-orm";
+import type { DbHandle, DbOrTx } from "@bridle/db";
+import { sql } from "drizzle-orm";
 import { recordAuditBatch, recordAuditBatchPrepared, type AuditEventInput } from "../audit/index.ts";
 
 /**
@@ -83,78 +83,4 @@ export async function insertDecisionsPrepared(
     recordAuditBatchPrepared(pool, records.map(eventOf)),
     touchTokenIds.length ? pool.query({ name: "bridle_touch_bot_tokens", text: TOUCH_TOKENS, values: [touchTokenIds] }) : null,
   ]);
-}
-
-export type RuntimeRequestRow = typeof approvalRequests.$inferSelect;
-
-/**
- * Opens the gated-action approval request for (bot, runtime request id) unless one exists:
- * `insert ... on conflict do nothing` on the unique index, so concurrent retries open exactly one.
- * @returns the new row, or null when the request id was already used by this bot
- */
-export async function openGatedActionRequest(
-  tx: DbOrTx,
-  r: {
-    botId: string;
-    runtimeRequestId: string;
-    paramsHash: string;
-    payload: Record<string, unknown>;
-    approverRole: string;
-    approvalsRequired: number;
-    expiresAt: Date;
-    createdAt: Date;
-  },
-): Promise<RuntimeRequestRow | null> {
-  const rows = await tx
-    .insert(approvalRequests)
-    .values({
-      kind: "gated_action",
-      botId: r.botId,
-      requesterBotId: r.botId,
-      status: "pending",
-      payload: r.payload,
-      approverRole: r.approverRole,
-      approvalsRequired: r.approvalsRequired,
-      runtimeRequestId: r.runtimeRequestId,
-      paramsHash: r.paramsHash,
-      expiresAt: r.expiresAt,
-      createdAt: r.createdAt,
-    })
-    .onConflictDoNothing({ target: [approvalRequests.botId, approvalRequests.runtimeRequestId] })
-    .returning();
-  return rows[0] ?? null;
-}
-
-export async function findRuntimeRequest(tx: DbOrTx, botId: string, runtimeRequestId: string): Promise<RuntimeRequestRow | null> {
-  const rows = await tx
-    .select()
-    .from(approvalRequests)
-    .where(and(eq(approvalRequests.botId, botId), eq(approvalRequests.runtimeRequestId, runtimeRequestId)))
-    .limit(1);
-  return rows[0] ?? null;
-}
-
-/**
- * Uses an approved request: sets `consumed_at` once. `used` when it was already used, `stale`
- * when it was not used in time after the decision: the row lock makes a concurrent second use wait and then find it consumed.
- */
-export async function consumeApproval(tx: DbOrTx, id: string, at: Date): Promise<"ok" | "used" | "stale"> {
-  const rows = await tx
-    .update(approvalRequests)
-    .set({ consumedAt: at })
-    .where(
-      and(
-        eq(approvalRequests.id, id),
-        eq(approvalRequests.status, "approved"),
-        isNull(approvalRequests.consumedAt),
-        // An approval does not keep: it must be used within the request's time to live after
-        // the decision (expires_at - created_at), so banked approvals go stale.
-        sql`${approvalRequests.decidedAt} + (${approvalRequests.expiresAt} - ${approvalRequests.createdAt}) > ${at}`,
-      ),
-    )
-    .returning({ id: approvalRequests.id });
-  if (rows.length > 0) return "ok";
-  // Read after the update: a concurrent use that won the row lock has set consumed_at by now.
-  const [row] = await tx.select({ consumedAt: approvalRequests.consumedAt }).from(approvalRequests).where(eq(approvalRequests.id, id));
-  return row?.consumedAt ? "used" : "stale";
 }

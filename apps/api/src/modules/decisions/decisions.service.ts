@@ -6,7 +6,7 @@ import type { z } from "zod";
 import { AppError } from "../../lib/errors.ts";
 import { stableJson } from "../../lib/json.ts";
 import type { DecisionSigner } from "../../lib/signing.ts";
-import { recordAudit } from "../audit/index.ts";
+import { consumeApproval, findRuntimeRequest, openGatedActionRequest } from "../approvals/index.ts";
 import type { DecisionLog } from "./decision-log.ts";
 import { currentRequestOrigin } from "../../lib/request-origin.ts";
 import * as repo from "./decisions.repo.ts";
@@ -185,17 +185,22 @@ export function createDecisionsService(deps: {
 
     const v = await db
       .transaction(async (tx) => {
-        const opened = await repo.openGatedActionRequest(tx, {
-          botId: bot.id,
-          runtimeRequestId: input.requestId,
-          paramsHash: a.paramsHash,
-          payload,
-          approverRole: rule.approverRole,
-          approvalsRequired: rule.approvalsRequired,
-          expiresAt: new Date(at.getTime() + rule.requestTtlMinutes * 60_000),
-          createdAt: at,
-        });
-        const req = opened ?? (await repo.findRuntimeRequest(tx, bot.id, input.requestId));
+        const opened = await openGatedActionRequest(
+          tx,
+          {
+            botId: bot.id,
+            runtimeRequestId: input.requestId,
+            paramsHash: a.paramsHash,
+            payload,
+            approverRole: rule.approverRole,
+            approvalsRequired: rule.approvalsRequired,
+            expiresAt: new Date(at.getTime() + rule.requestTtlMinutes * 60_000),
+            createdAt: at,
+            audit: { bot: bot.name, action: input.action, target: a.target, httpRequestId: a.httpRequestId, sessionId: input.sessionId ?? null },
+          },
+          { type: "bot", id: bot.id, label: bot.name },
+        );
+        const req = opened ?? (await findRuntimeRequest(tx, bot.id, input.requestId));
         if (!req) throw new Error("approval request vanished between insert and select");
         let out: Verdict;
         if (opened || (req.status === "pending" && req.paramsHash === a.paramsHash && req.expiresAt.getTime() > at.getTime())) {
@@ -209,7 +214,7 @@ export function createDecisionsService(deps: {
               : "The parameters differ from the request opened with this requestId; ask with a new requestId",
           );
         } else if (req.status === "approved") {
-          const use = await repo.consumeApproval(tx, req.id, at);
+          const use = await consumeApproval(tx, req.id, at);
           out = use === "ok"
             ? {
                 ...base,
@@ -232,27 +237,6 @@ export function createDecisionsService(deps: {
           const [code, message] = why[req.status] ?? ["approval_unusable", `The approval request is ${req.status}`];
           out = denyFor(req.id, code, message);
         }
-        if (opened)
-          await recordAudit(tx, {
-            actor: { type: "bot", id: bot.id, label: bot.name },
-            action: "approval.request",
-            resourceType: "approval_request",
-            resourceId: req.id,
-            outcome: "success",
-            requestId: a.httpRequestId,
-            sessionId: input.sessionId ?? null,
-            details: {
-              kind: "gated_action",
-              botId: bot.id,
-              bot: bot.name,
-              action: input.action,
-              target: a.target,
-              runtimeRequestId: input.requestId,
-              paramsHash: a.paramsHash,
-              approverRole: rule.approverRole,
-              approvalsRequired: rule.approvalsRequired,
-            },
-          });
         await repo.insertDecisions(tx, [record(bot, caller, input, out, a)], caller.touch ? [caller.tokenId] : []);
         return out;
       })

@@ -1,6 +1,6 @@
 import type { TFinding, TSystemClassification } from "@bridle/contracts";
-import { connectedSystems, orgPolicy, type DbOrTx } from "@bridle/db";
-import type { BotFacts, PolicyInput } from "@bridle/policy";
+import { connectedSystems, type DbOrTx } from "@bridle/db";
+import type { BotFacts } from "@bridle/policy";
 import { sql } from "drizzle-orm";
 import { rowsOf, toDate } from "../../lib/sql.ts";
 
@@ -79,52 +79,9 @@ export async function loadAllBotFacts(db: DbOrTx): Promise<StoredBotFacts[]> {
   }));
 }
 
-export async function loadPolicyInput(db: DbOrTx): Promise<{ policy: PolicyInput; version: number } | null> {
-  const rows = await db.select().from(orgPolicy).limit(1);
-  const p = rows[0];
-  if (!p) return null;
-  return {
-    version: p.version,
-    policy: {
-      botEmailDomain: p.botEmailDomain,
-      namingRule: { requiredTokens: p.namingRequiredTokens, orgPrefix: p.namingOrgPrefix },
-      channelAllowlist: p.channelAllowlist,
-      channelBlocklist: p.channelBlocklist,
-      reviewIntervalDays: p.reviewIntervalDays,
-    },
-  };
-}
-
 export async function loadSystemClassifications(db: DbOrTx): Promise<Map<string, TSystemClassification>> {
   const rows = await db.select({ key: connectedSystems.key, c: connectedSystems.classification }).from(connectedSystems);
   return new Map(rows.map((r) => [r.key, r.c as TSystemClassification]));
-}
-
-/** Writes changed findings for many bots in one statement. */
-export async function saveFindings(
-  db: DbOrTx,
-  changes: { id: string; findings: TFinding[]; nextReviewDue: Date | null }[],
-): Promise<void> {
-  const CHUNK = 2000;
-  for (let i = 0; i < changes.length; i += CHUNK) {
-    const part = changes.slice(i, i + CHUNK);
-    const payload = JSON.stringify(
-      part.map((c) => ({
-        id: c.id,
-        findings: c.findings,
-        kinds: [...new Set(c.findings.map((f) => f.kind))],
-        due: c.nextReviewDue?.toISOString() ?? null,
-      })),
-    );
-    await db.execute(sql`
-      update bots b set
-        findings = v.findings,
-        finding_kinds = array(select jsonb_array_elements_text(v.kinds)),
-        finding_count = jsonb_array_length(v.findings),
-        next_review_due = v.due
-      from jsonb_to_recordset(${payload}::jsonb) as v(id uuid, findings jsonb, kinds jsonb, due timestamptz)
-      where b.id = v.id`);
-  }
 }
 
 /** Counts of bots per finding kind (for the overview), optionally for one owner's bots. */

@@ -5,6 +5,8 @@ import { sql } from "drizzle-orm";
 import { decodeCursor, encodeCursor } from "../../lib/pagination.ts";
 import { can, type Principal } from "../../lib/permissions.ts";
 import { stableJson } from "../../lib/json.ts";
+import { storeFindings } from "../bots/index.ts";
+import { loadPolicyInput } from "../policy-settings/index.ts";
 import * as repo from "./findings.repo.ts";
 
 /** Serializes recomputations, so two concurrent changes never write stale findings over fresh ones. */
@@ -19,7 +21,7 @@ const RECOMPUTE_LOCK = 0x66696e64;
 export async function recomputeFindings(tx: DbOrTx, now = new Date()): Promise<{ evaluated: number; changed: number }> {
   await tx.execute(sql`select pg_advisory_xact_lock(${RECOMPUTE_LOCK})`);
   // Sequential: a transaction is one connection, and pg queues (and deprecates) parallel queries on it.
-  const policy = await repo.loadPolicyInput(tx);
+  const policy = await loadPolicyInput(tx);
   const systems = await repo.loadSystemClassifications(tx);
   const facts = await repo.loadAllBotFacts(tx);
   if (!policy) return { evaluated: 0, changed: 0 };
@@ -32,7 +34,7 @@ export async function recomputeFindings(tx: DbOrTx, now = new Date()): Promise<{
     if (sameDue && stableJson(findings) === stableJson(bot.storedFindings)) continue;
     changes.push({ id: bot.id, findings, nextReviewDue: due });
   }
-  await repo.saveFindings(tx, changes);
+  await storeFindings(tx, changes);
   // A mass rewrite of finding columns leaves the planner's statistics stale (bad plans for
   // `hasFindings` until autovacuum runs), so refresh them now.
   if (changes.length > 1000) await tx.execute(sql`analyze bots`);

@@ -1,5 +1,5 @@
 import { GATED_ACTIONS, type TGatedAction, type TGatedActionRule, type TRole } from "@bridle/contracts";
-import { botGatedActionOverrides, goldenRuleExceptions, gatedActionPolicies, orgPolicy, type DbOrTx } from "@bridle/db";
+import { botGatedActionOverrides, goldenRuleExceptions, gatedActionPolicies, type DbOrTx } from "@bridle/db";
 import type { GatedActionMode } from "@bridle/policy";
 import { and, eq, sql } from "drizzle-orm";
 
@@ -34,16 +34,6 @@ export async function saveRule(tx: DbOrTx, rule: TGatedActionRule): Promise<void
     .insert(gatedActionPolicies)
     .values({ action, ...fields, updatedAt: new Date() })
     .onConflictDoUpdate({ target: gatedActionPolicies.action, set: { ...fields, updatedAt: new Date() } });
-}
-
-/** Decisions carry the policy version; any change to what they depend on bumps it. */
-export async function bumpPolicyVersion(tx: DbOrTx): Promise<number | null> {
-  const [row] = await tx
-    .update(orgPolicy)
-    .set({ version: sql`${orgPolicy.version} + 1`, updatedAt: new Date() })
-    .where(eq(orgPolicy.id, 1))
-    .returning({ version: orgPolicy.version });
-  return row?.version ?? null;
 }
 
 export async function listOverrides(db: DbOrTx, botId: string): Promise<Map<TGatedAction, OverrideRow>> {

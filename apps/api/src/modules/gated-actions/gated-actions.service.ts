@@ -1,12 +1,13 @@
 import { changesBetween, type TGatedAction, type TGatedActionRule } from "@bridle/contracts";
 import type { Db } from "@bridle/db";
 import { overrideLoosens } from "@bridle/policy";
-import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
+import { type RequestCtx } from "../../lib/context.ts";
 import { AppError, fieldError, invalidFields, notFound } from "../../lib/errors.ts";
 import { notifyPolicyChanged } from "../../lib/policy-events.ts";
 import { can, canReadBot } from "../../lib/permissions.ts";
-import { recordAudit } from "../audit/index.ts";
-import { findBotRow } from "../bots/bots.repo.ts";
+import { actorOf, denied, recordAudit } from "../audit/index.ts";
+import { findBotRow } from "../bots/index.ts";
+import { bumpPolicyVersion } from "../policy-settings/index.ts";
 import * as repo from "./gated-actions.repo.ts";
 import { effectiveFor, partialOf } from "./gated-actions.rules.ts";
 
@@ -46,7 +47,7 @@ export function createGatedActionsService(deps: { db: Db }) {
     const next = { ...fields, action };
     await db.transaction(async (tx) => {
       await repo.saveRule(tx, next);
-      const version = await repo.bumpPolicyVersion(tx);
+      const version = await bumpPolicyVersion(tx);
       await recordAudit(tx, {
         actor: actorOf(ctx.principal),
         action: "gated_action.update",
@@ -115,7 +116,7 @@ export function createGatedActionsService(deps: { db: Db }) {
     const before = (await repo.listOverrides(db, botId)).get(action) ?? null;
     await db.transaction(async (tx) => {
       await repo.saveOverride(tx, botId, override);
-      const version = await repo.bumpPolicyVersion(tx);
+      const version = await bumpPolicyVersion(tx);
       await recordAudit(tx, {
         actor: actorOf(ctx.principal),
         action: "gated_action.override_set",
@@ -142,7 +143,7 @@ export function createGatedActionsService(deps: { db: Db }) {
       throw await denied(db, ctx, { action: "gated_action.override_remove", resourceType: "bot", resourceId: botId, what: "change this bot's gated-action rules" });
     await db.transaction(async (tx) => {
       if (!(await repo.deleteOverride(tx, botId, action))) throw notFound(`Override of ${action} on this bot`);
-      const version = await repo.bumpPolicyVersion(tx);
+      const version = await bumpPolicyVersion(tx);
       await recordAudit(tx, {
         actor: actorOf(ctx.principal),
         action: "gated_action.override_remove",

@@ -11,15 +11,14 @@ import {
 } from "@bridle/contracts";
 import type { Db, DbOrTx } from "@bridle/db";
 import { stringify } from "csv-stringify/sync";
-import { SYSTEM_ACTOR, recordAudit, recordAuditBatch, type Actor, type AuditEventInput } from "../audit/index.ts";
-import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
+import { actorOf, denied, recordAudit, recordAuditBatch, SYSTEM_ACTOR, type Actor, type AuditEventInput } from "../audit/index.ts";
+import { type RequestCtx } from "../../lib/context.ts";
 import { AppError } from "../../lib/errors.ts";
 import { findSecrets, secretMessage, withoutEchoedSecrets } from "../../lib/secrets.ts";
 import { can } from "../../lib/permissions.ts";
-import * as botsRepo from "../bots/bots.repo.ts";
-import { rawReferenceErrors, resolveBotInput } from "../bots/bots.resolve.ts";
-import { loadPolicyInput } from "../findings/findings.repo.ts";
-import { recomputeFindings } from "../findings/findings.service.ts";
+import * as botsModule from "../bots/index.ts";
+import { recomputeFindings } from "../findings/index.ts";
+import { loadPolicyInput } from "../policy-settings/index.ts";
 import { canonical, exceptionContent, fieldChanges, mergeOverStored, scopeRemovals, withoutFileApproval } from "./inventory.diff.ts";
 import { csvColumnOf, neutraliseFormulaText, normalizeLineEndings, type RawRecord } from "./inventory.parse.ts";
 import { loadBotsAsInput } from "./inventory.repo.ts";
@@ -141,13 +140,13 @@ export function createInventoryService(deps: { db: Db }) {
         dryRun: options.dryRun,
         mayManage: !("ctx" in actor) || can(actor.ctx.principal, "systems.manage"),
       });
-      const refs = await botsRepo.loadRefs(tx);
+      const refs = await botsModule.loadRefs(tx);
       // On a dry run the new systems are not written: let the bots refer to them all the same.
       for (const key of systemsPart.systems.created) if (!refs.systems.has(key)) refs.systems.set(key, PLANNED_SYSTEM_ID);
       const policy = await loadPolicyInput(tx);
       const domain = policy?.policy.botEmailDomain ?? "example.com";
       const errors: TImportRowError[] = [...secretErrors, ...systemsPart.errors];
-      const valid: { rec: RawRecord; input: TBotInputParsed; resolved: botsRepo.ResolvedBot }[] = [];
+      const valid: { rec: RawRecord; input: TBotInputParsed; resolved: botsModule.ResolvedBot }[] = [];
       const seen = new Map<string, number>();
       const secretRows = new Set(secretErrors.map((e) => e.row));
       const rawNameOf = (rec: RawRecord) => {
@@ -156,7 +155,7 @@ export function createInventoryService(deps: { db: Db }) {
       };
       // The stored bots the file names, so each record is laid over what it does not mention.
       const fileNames = [...new Set(records.map(rawNameOf).flatMap((n) => (n?.trim() ? [n.trim()] : [])))];
-      const existing = await botsRepo.botIdsByName(tx, fileNames);
+      const existing = await botsModule.botIdsByName(tx, fileNames);
       const current = new Map((await loadBotsAsInput(tx, [...existing.keys()])).map((b) => [b.name, b]));
       const mayRecordException = !("ctx" in actor) || can(actor.ctx.principal, "policy.update");
       for (const rec of records) {
@@ -194,9 +193,9 @@ export function createInventoryService(deps: { db: Db }) {
         else if (validName !== null) seen.set(validName, rec.row);
         if (!parsed.success) {
           // Owner, team and systems are still looked up, so a row's problems all show at once.
-          for (const e of await withoutEchoedSecrets(rawReferenceErrors(data, refs, invalid))) err(e.field, e.message);
+          for (const e of await withoutEchoedSecrets(botsModule.rawReferenceErrors(data, refs, invalid))) err(e.field, e.message);
         } else {
-          const res = resolveBotInput(parsed.data, refs, domain);
+          const res = botsModule.resolveBotInput(parsed.data, refs, domain);
           if (!res.ok) for (const e of await withoutEchoedSecrets(res.errors)) err(e.field, e.message);
           else if (rowErrors.size === 0) valid.push({ rec, input: parsed.data, resolved: res.bot });
         }
@@ -231,7 +230,7 @@ export function createInventoryService(deps: { db: Db }) {
             };
           });
         }
-        const res = resolveBotInput(v.input, refs, domain);
+        const res = botsModule.resolveBotInput(v.input, refs, domain);
         if (res.ok) v.resolved = res.bot;
       }
       const plan = valid.map((v) => {
@@ -273,7 +272,7 @@ export function createInventoryService(deps: { db: Db }) {
       const events: AuditEventInput[] = [];
       for (const p of plan) {
         if (p.action === "unchanged") continue;
-        const id = await botsRepo.writeBot(tx, p.resolved, existing.get(p.input.name)?.id);
+        const id = await botsModule.writeBot(tx, p.resolved, existing.get(p.input.name)?.id);
         // A recorded exception names who recorded it, when, and from which file.
         const exception = p.input.exception
           ? { exception: { approvedBy: p.input.exception.approvedBy ?? null, approvedAt: p.input.exception.approvedAt ?? null, ...file } }

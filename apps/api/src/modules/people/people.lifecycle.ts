@@ -1,8 +1,11 @@
-import { apiTokens, botEvents, bots, people, sessions, type DbOrTx } from "@bridle/db";
-import { and, eq, isNull, ne } from "drizzle-orm";
+import { people, type DbOrTx } from "@bridle/db";
+import { and, eq } from "drizzle-orm";
 import { notifyPolicyChanged } from "../../lib/policy-events.ts";
 import { recordAudit, type Actor } from "../audit/index.ts";
-import { recomputeFindings } from "../findings/findings.service.ts";
+import { revokeSessionsOf } from "../auth/index.ts";
+import { botsOwnedBy, recordOwnerDeprovisioned } from "../bots/index.ts";
+import { recomputeFindings } from "../findings/index.ts";
+import { revokeTokensOf } from "../tokens/index.ts";
 
 /**
  * Deactivates a person (SCIM `active: false` or DELETE, or an admin): ends their sessions at
@@ -25,24 +28,10 @@ export async function deactivatePerson(
     .where(and(eq(people.id, personId), eq(people.status, "active")))
     .returning({ id: people.id, email: people.email });
   if (!person) return [];
-  const endedSessions = await tx
-    .update(sessions)
-    .set({ revokedAt: now })
-    .where(and(eq(sessions.personId, personId), isNull(sessions.revokedAt)))
-    .returning({ id: sessions.id });
-  const revokedTokens = await tx
-    .update(apiTokens)
-    .set({ revokedAt: now })
-    .where(and(eq(apiTokens.personId, personId), isNull(apiTokens.revokedAt)))
-    .returning({ id: apiTokens.id });
-  const owned = await tx
-    .select({ id: bots.id, name: bots.name })
-    .from(bots)
-    .where(and(eq(bots.ownerId, personId), ne(bots.status, "offboarded")));
+  const sessionsEnded = await revokeSessionsOf(tx, personId, now);
+  const tokensRevoked = await revokeTokensOf(tx, personId, now);
+  const owned = await recordOwnerDeprovisioned(tx, { personId, email: person.email, reason: ctx.reason });
   if (owned.length) {
-    await tx.insert(botEvents).values(
-      owned.map((b) => ({ botId: b.id, kind: "owner_deprovisioned", personId, details: { owner: person.email, reason: ctx.reason } })),
-    );
     for (const b of owned)
       await recordAudit(tx, {
         actor: ctx.actor,
@@ -66,8 +55,8 @@ export async function deactivatePerson(
     details: {
       email: person.email,
       reason: ctx.reason,
-      sessionsEnded: endedSessions.length,
-      tokensRevoked: revokedTokens.length,
+      sessionsEnded,
+      tokensRevoked,
       botsOrphaned: owned.map((b) => b.name),
     },
   });
@@ -82,9 +71,9 @@ export async function reactivatePerson(tx: DbOrTx, personId: string, ctx: { acto
     .where(and(eq(people.id, personId), eq(people.status, "deactivated")))
     .returning({ id: people.id, email: people.email });
   if (!person) return false;
-  const owned = await tx.select({ id: bots.id }).from(bots).where(eq(bots.ownerId, personId));
+  const owned = await botsOwnedBy(tx, personId);
   if (owned.length > 0) await recomputeFindings(tx);
-  for (const b of owned) await notifyPolicyChanged(tx, `bot:${b.id} owner reactivated`);
+  for (const id of owned) await notifyPolicyChanged(tx, `bot:${id} owner reactivated`);
   await recordAudit(tx, {
     actor: ctx.actor,
     action: "person.reactivate",

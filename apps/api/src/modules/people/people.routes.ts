@@ -13,13 +13,12 @@ import type { Db } from "@bridle/db";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { actorOf, denied } from "../../lib/context.ts";
-import { loadIdentitySettings } from "../../lib/identity-settings.ts";
+import { loadIdentitySettings } from "../identity-settings/index.ts";
 import { AppError, notFound } from "../../lib/errors.ts";
 import { decodeCursor, encodeCursor } from "../../lib/pagination.ts";
 import { can } from "../../lib/permissions.ts";
 import { principalOf } from "../../plugins/auth.ts";
-import { recordAudit } from "../audit/index.ts";
+import { actorOf, denied, recordAudit } from "../audit/index.ts";
 import * as repo from "./people.repo.ts";
 
 const ZId = z.object({ id: z.uuid() });

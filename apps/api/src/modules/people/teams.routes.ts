@@ -3,7 +3,7 @@ import type { Db } from "@bridle/db";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { loadIdentitySettings } from "../../lib/identity-settings.ts";
+import { loadIdentitySettings } from "../identity-settings/index.ts";
 import { principalOf } from "../../plugins/auth.ts";
 import * as repo from "./people.repo.ts";
 import type { TeamsService } from "./teams.service.ts";

@@ -1,11 +1,11 @@
 import type { TCreateTeamRequest, TUpdateTeamRequest } from "@bridle/contracts";
 import type { Db, DbOrTx } from "@bridle/db";
-import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
+import { type RequestCtx } from "../../lib/context.ts";
 import { AppError, fieldError, notFound } from "../../lib/errors.ts";
 import { refuseSecretFields } from "../../lib/secrets.ts";
 import { can } from "../../lib/permissions.ts";
-import { recordAudit } from "../audit/index.ts";
-import { slugify } from "../scim/scim-groups.service.ts";
+import { actorOf, denied, recordAudit } from "../audit/index.ts";
+import { slugify } from "./slug.ts";
 import * as repo from "./teams.repo.ts";
 
 const SCIM_ON =

@@ -1,5 +1,6 @@
 import type { TOrgPolicy } from "@bridle/contracts";
 import { orgPolicy, type DbOrTx } from "@bridle/db";
+import type { PolicyInput } from "@bridle/policy";
 import { eq, sql } from "drizzle-orm";
 import { toIso } from "../../lib/sql.ts";
 
@@ -36,4 +37,56 @@ export async function savePolicy(db: DbOrTx, v: PolicyValues) {
     .insert(orgPolicy)
     .values({ id: 1, ...values })
     .onConflictDoUpdate({ target: orgPolicy.id, set: { ...values, version: sql`${orgPolicy.version} + 1` } });
+}
+
+/**
+ * The org policy as the policy rules read it (@bridle/policy `PolicyInput`) and its version; null
+ * before the organization is set up. Read by the findings, the bots and the import.
+ */
+export async function loadPolicyInput(db: DbOrTx): Promise<{ policy: PolicyInput; version: number } | null> {
+  const rows = await db.select().from(orgPolicy).limit(1);
+  const p = rows[0];
+  if (!p) return null;
+  return {
+    version: p.version,
+    policy: {
+      botEmailDomain: p.botEmailDomain,
+      namingRule: { requiredTokens: p.namingRequiredTokens, orgPrefix: p.namingOrgPrefix },
+      channelAllowlist: p.channelAllowlist,
+      channelBlocklist: p.channelBlocklist,
+      reviewIntervalDays: p.reviewIntervalDays,
+    },
+  };
+}
+
+/** Decisions carry the policy version; any change to what they depend on bumps it. */
+export async function bumpPolicyVersion(tx: DbOrTx): Promise<number | null> {
+  const [row] = await tx
+    .update(orgPolicy)
+    .set({ version: sql`${orgPolicy.version} + 1`, updatedAt: new Date() })
+    .where(eq(orgPolicy.id, 1))
+    .returning({ version: orgPolicy.version });
+  return row?.version ?? null;
+}
+
+/** The first policy row (the bootstrap seed, in its transaction; its `org.seed` event covers it). */
+export async function seedOrgPolicy(
+  tx: DbOrTx,
+  v: { orgName: string; botEmailDomain: string; namingRequiredTokens: string[]; namingOrgPrefix: string | null; channelAllowlist?: string[]; channelBlocklist?: string[]; reviewIntervalDays?: number },
+): Promise<void> {
+  await tx.insert(orgPolicy).values({ id: 1, ...v });
+}
+
+/** A minimal policy row when there is none, so Bridle can run without the demo (the bootstrap). */
+export async function ensureOrgPolicy(db: DbOrTx, v: { orgName: string; botEmailDomain: string; namingRequiredTokens: string[]; namingOrgPrefix: string | null }): Promise<void> {
+  await db
+    .insert(orgPolicy)
+    .values({ id: 1, ...v })
+    .onConflictDoNothing();
+}
+
+/** Whether the organization has its policy row (it is set up). */
+export async function hasOrgPolicy(db: DbOrTx): Promise<boolean> {
+  const rows = await db.select({ id: orgPolicy.id }).from(orgPolicy).limit(1);
+  return rows.length > 0;
 }

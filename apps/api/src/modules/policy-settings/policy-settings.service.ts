@@ -1,12 +1,12 @@
 import { changesBetween, type TPolicyResponse, type TUpdateOrgPolicyRequest } from "@bridle/contracts";
 import type { Db } from "@bridle/db";
-import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
+import { type RequestCtx } from "../../lib/context.ts";
 import { AppError, fieldError, invalidFields } from "../../lib/errors.ts";
 import { looksLikeSecret } from "../../lib/secrets.ts";
 import { can } from "../../lib/permissions.ts";
 import { notifyPolicyChanged } from "../../lib/policy-events.ts";
-import { recordAudit } from "../audit/index.ts";
-import { recomputeFindings } from "../findings/findings.service.ts";
+import { actorOf, denied, recordAudit } from "../audit/index.ts";
+import { recomputeFindings } from "../findings/index.ts";
 import { listSystems, setSystemClassification } from "../systems/index.ts";
 import * as repo from "./policy-settings.repo.ts";
 

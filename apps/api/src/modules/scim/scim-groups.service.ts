@@ -6,23 +6,10 @@ import { eqLookup, leavesOut, mentions, parseFilter, parsePaging, parseProjectio
 import { listResponse, type ListQuery, type ScimCtx } from "./scim.list.ts";
 import { field, groupResource, isObject, memberIdsOf } from "./scim.mapping.ts";
 import { expandOps, planGroupPatch, readPatchBody, type GroupState } from "./scim.patch.ts";
-import * as repo from "./scim.repo.ts";
+import { directory as repo, slugify } from "../people/index.ts";
 import { scimActor, type ScimClient } from "./scim-tokens.service.ts";
 
 type Projection = { attributes?: string | undefined; excludedAttributes?: string | undefined };
-
-/** A URL-safe, readable slug from a display name: "People Operations & IT" -> "people-operations-it". */
-export function slugify(name: string): string {
-  const s = name
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 60)
-    .replace(/-+$/, "");
-  return s || "team";
-}
 
 /**
  * SCIM Groups are Bridle teams; group membership is team membership (a member without a primary

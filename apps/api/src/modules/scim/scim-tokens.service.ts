@@ -1,10 +1,10 @@
 import type { Db } from "@bridle/db";
-import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
+import { type RequestCtx } from "../../lib/context.ts";
 import { hashToken, newToken } from "../../lib/crypto.ts";
 import { notFound } from "../../lib/errors.ts";
 import { can } from "../../lib/permissions.ts";
 import { isUuid } from "../../lib/sql.ts";
-import { recordAudit, type Actor } from "../audit/index.ts";
+import { type Actor, actorOf, denied, recordAudit } from "../audit/index.ts";
 import * as repo from "./scim-tokens.repo.ts";
 
 /** Touch last-used at most once a minute, so an identity provider's sync does not write on every request. */

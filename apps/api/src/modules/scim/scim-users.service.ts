@@ -2,13 +2,12 @@ import { changesBetween } from "@bridle/contracts";
 import type { Db, DbOrTx } from "@bridle/db";
 import { stableJson } from "../../lib/json.ts";
 import { recordAudit } from "../audit/index.ts";
-import { deactivatePerson, reactivatePerson } from "../people/people.lifecycle.ts";
 import { ScimError, invalidValue, scimNotFound } from "./scim.errors.ts";
 import { eqLookup, leavesOut, mentions, parseFilter, parsePaging, parseProjection, project } from "./scim.filter.ts";
 import { listResponse, type ListQuery, type ScimCtx } from "./scim.list.ts";
 import { displayNameOf, emailOf, readUser, userResource, type Email, type UserInput } from "./scim.mapping.ts";
 import { applyUserOps, expandOps, readPatchBody } from "./scim.patch.ts";
-import * as repo from "./scim.repo.ts";
+import { deactivatePerson, directory as repo, reactivatePerson } from "../people/index.ts";
 import { scimActor, type ScimClient } from "./scim-tokens.service.ts";
 
 type Projection = { attributes?: string | undefined; excludedAttributes?: string | undefined };

@@ -1,6 +1,9 @@
 import { isUuid, toIso } from "../../lib/sql.ts";
 import { invalidValue } from "./scim.errors.ts";
-import type { PersonRow, TeamRow } from "./scim.repo.ts";
+import type { directory } from "../people/index.ts";
+
+type PersonRow = directory.PersonRow;
+type TeamRow = directory.TeamRow;
 import { URN } from "./scim.schemas.ts";
 
 /**

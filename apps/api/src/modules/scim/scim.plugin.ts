@@ -1,6 +1,6 @@
 import type { Db } from "@bridle/db";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { loadIdentitySettings } from "../../lib/identity-settings.ts";
+import { loadIdentitySettings } from "../identity-settings/index.ts";
 import { ScimError, scimErrorHandler, scimNotFoundHandler } from "./scim.errors.ts";
 import { scimResourceRoutes } from "./scim.routes.ts";
 import { createScimGroupsService } from "./scim-groups.service.ts";

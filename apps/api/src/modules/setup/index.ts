@@ -2,11 +2,11 @@ import { ZErrorEnvelope, ZSetupStatus } from "@bridle/contracts";
 import type { Db } from "@bridle/db";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
-import type { IdentitySettingsService } from "../sso/identity-settings.service.ts";
-import { denied } from "../../lib/context.ts";
+import type { IdentitySettingsService } from "../identity-settings/index.ts";
 import { can } from "../../lib/permissions.ts";
 import { principalOf } from "../../plugins/auth.ts";
 import { createSetupService } from "./setup.service.ts";
+import { denied } from "../audit/index.ts";
 
 /** Who sets an organization up, as the console's Get started page: admins and IT. */
 const SETS_UP = ["policy.update", "people.manage", "systems.manage"] as const;

@@ -1,8 +1,8 @@
 import type { TSetupStatus } from "@bridle/contracts";
 import { bots, orgPolicy, type Db } from "@bridle/db";
 import { eq, ne, sql } from "drizzle-orm";
-import { countTeams } from "../people/teams.service.ts";
-import { ssoReady, type IdentitySettingsService } from "../sso/identity-settings.service.ts";
+import { countTeams } from "../people/index.ts";
+import { ssoReady, type IdentitySettingsService } from "../identity-settings/index.ts";
 import { countSystems } from "../systems/index.ts";
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;

@@ -1,18 +1,17 @@
 import type { Db } from "@bridle/db";
 import type { Config } from "../../config.ts";
-import { identitySettingsRoutes } from "./identity-settings.routes.ts";
-import { createIdentitySettingsService } from "./identity-settings.service.ts";
+import { createIdentitySettingsService, identitySettingsRoutes } from "../identity-settings/index.ts";
 import { createOidcClients } from "./sso.client.ts";
 import { ssoRoutes } from "./sso.routes.ts";
 import { createSsoService } from "./sso.service.ts";
 
 export type SsoModule = ReturnType<typeof createSsoModule>;
 
-export { readSsoConnection, replaceSsoConnection, type SsoConnection } from "./identity-settings.service.ts";
-
 /**
- * Wiring of single sign-on and identity settings: `authRoutes` go under `/auth`, `apiRoutes`
- * under the authenticated `/api/v1`; `sso` builds the provider logout URL for `/auth/logout`.
+ * The sso module's door: wiring of single sign-on (it owns `oidc_auth_requests`) with the identity
+ * settings service it reads (modules/identity-settings). `authRoutes` go under `/auth`, `apiRoutes`
+ * (identity settings) under the authenticated `/api/v1`; `sso` builds the provider logout URL for
+ * `/auth/logout`.
  * `demoIssuer`: the demo provider this process serves (src/demo), whose `http://` issuer is
  * accepted without BRIDLE_OIDC_ALLOW_HTTP.
  */

@@ -2,8 +2,8 @@ import { ZAuthProviders } from "@bridle/contracts";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { secureCookie, SESSION_COOKIE } from "../../plugins/auth.ts";
-import type { IdentitySettingsService } from "./identity-settings.service.ts";
+import { publicBase, secureCookie, SESSION_COOKIE } from "../../plugins/auth.ts";
+import type { IdentitySettingsService } from "../identity-settings/index.ts";
 import { AUTH_REQUEST_TTL_MS, SsoFailure, type SsoService } from "./sso.service.ts";
 
 /** Remembers, in the browser that started a sign-in, which state it started (login CSRF defence). */
@@ -16,9 +16,6 @@ export type SsoRoutesDeps = {
   publicUrl: string | undefined;
   secureCookies: "auto" | "true" | "false";
 };
-
-/** Bridle's external origin: BRIDLE_PUBLIC_URL, else the request's scheme and host. */
-export const publicBase = (request: FastifyRequest, publicUrl: string | undefined) => publicUrl ?? `${request.protocol}://${request.host}`;
 
 const ZRedirect = z.null().describe("Redirect: see the Location header");
 

@@ -3,10 +3,11 @@ import type { Db } from "@bridle/db";
 import * as oidc from "openid-client";
 import { safeEqual } from "../../lib/crypto.ts";
 import { recordAudit, type Actor } from "../audit/index.ts";
-import { openSession, type OpenedSession } from "../auth/auth.service.ts";
-import { ssoReady, type EffectiveIdentitySettings, type IdentitySettingsService, type RoleMappingEntry } from "./identity-settings.service.ts";
+import { openSession, type OpenedSession } from "../auth/index.ts";
+import { ssoReady, type EffectiveIdentitySettings, type IdentitySettingsService, type RoleMappingEntry } from "../identity-settings/index.ts";
 import { safeReturnTo } from "./return-to.ts";
 import type { OidcClients } from "./sso.client.ts";
+import * as people from "../people/index.ts";
 import * as repo from "./sso.repo.ts";
 
 /** How long a started sign-in may take at the provider. */
@@ -221,9 +222,9 @@ export function createSsoService(deps: { db: Db; settings: IdentitySettingsServi
     const now = new Date();
 
     return db.transaction(async (tx) => {
-      let person = await repo.findPersonBySubject(tx, subject);
+      let person = await people.findPersonBySubject(tx, subject);
       if (!person && email) {
-        person = await repo.findPersonByEmail(tx, email);
+        person = await people.findPersonByEmail(tx, email);
         if (person && person.oidcSubject && person.oidcSubject !== subject)
           throw new SsoFailure("account_conflict", "the email belongs to a person linked to another provider subject", { ...who, personId: person.id });
         // Link an existing person by email only when the provider vouches for it: a provider that
@@ -239,7 +240,7 @@ export function createSsoService(deps: { db: Db; settings: IdentitySettingsServi
         if (!s.jitProvisioning) throw new SsoFailure("not_provisioned", "unknown person, and just-in-time provisioning is off", who);
         if (!email) throw new SsoFailure("not_provisioned", "unknown person, and the provider sent no email to provision with", who);
         if (emailVerified === false) throw new SsoFailure("not_provisioned", "unknown person with an unverified email", who);
-        person = await repo.createSsoPerson(tx, { email, displayName: name?.trim() || email, roles: mapped ?? [], subject });
+        person = await people.createSsoPerson(tx, { email, displayName: name?.trim() || email, roles: mapped ?? [], subject });
         created = true;
         await recordAudit(tx, {
           actor: { type: "person", id: person.id, label: person.email },
@@ -257,7 +258,7 @@ export function createSsoService(deps: { db: Db; settings: IdentitySettingsServi
       const rolesBefore = person.roles as TRole[];
       const roles = mapped ?? rolesBefore;
       const changed = person.oidcSubject !== subject || roles.join() !== rolesBefore.join();
-      await repo.recordSsoSignIn(tx, person.id, { subject, roles, changed, now });
+      await people.recordSsoSignIn(tx, person.id, { subject, roles, changed, now });
       const session = await openSession(tx, {
         personId: person.id,
         method: "oidc",

@@ -73,3 +73,8 @@ export async function countSystems(db: DbOrTx): Promise<number> {
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(connectedSystems);
   return row?.n ?? 0;
 }
+
+/** The catalog of an organization file, into an empty catalog (the bootstrap seed; its `org.seed` event covers it). */
+export async function seedSystems(tx: DbOrTx, systems: readonly SystemValues[]): Promise<void> {
+  if (systems.length) await tx.insert(connectedSystems).values(systems.map((s) => ({ ...s })));
+}

@@ -8,13 +8,13 @@ import type {
   TUpdateSystemRequest,
 } from "@bridle/contracts";
 import type { Db, DbOrTx } from "@bridle/db";
-import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
+import { type RequestCtx } from "../../lib/context.ts";
 import { AppError, fieldError, notFound } from "../../lib/errors.ts";
 import { refuseSecretFields } from "../../lib/secrets.ts";
 import { can } from "../../lib/permissions.ts";
 import { notifyPolicyChanged } from "../../lib/policy-events.ts";
-import { recordAudit, type Actor } from "../audit/index.ts";
-import { recomputeFindings } from "../findings/findings.service.ts";
+import { type Actor, actorOf, denied, recordAudit } from "../audit/index.ts";
+import { recomputeFindings } from "../findings/index.ts";
 import * as repo from "./systems.repo.ts";
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;

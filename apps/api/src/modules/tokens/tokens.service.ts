@@ -1,9 +1,9 @@
 import type { TPermission } from "@bridle/contracts";
 import type { Db } from "@bridle/db";
-import { actorOf, type RequestCtx } from "../../lib/context.ts";
+import { type RequestCtx } from "../../lib/context.ts";
 import { hashToken, newToken } from "../../lib/crypto.ts";
 import { fieldError, invalidFields, notFound } from "../../lib/errors.ts";
-import { recordAudit } from "../audit/index.ts";
+import { actorOf, recordAudit } from "../audit/index.ts";
 import * as repo from "./tokens.repo.ts";
 
 const DAY = 86_400_000;

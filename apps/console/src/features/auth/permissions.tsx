@@ -1,4 +1,4 @@
-import type { TMe, TPermission } from "@bridle/contracts";
+import { mayManageBot, type TMe, type TPermission } from "@bridle/contracts";
 import { ButtonLink } from "../../components/links.tsx";
 import { EmptyBlock } from "../../components/states.tsx";
 import type { ReactNode } from "react";
@@ -14,11 +14,10 @@ export function useCan(): (permission: TPermission) => boolean {
   return (permission) => permissions.includes(permission);
 }
 
-/** An owner changes their own bots (`bots.own`); admins and IT change any bot (`bots.write_all`). */
+/** An owner changes their own bots (`bots.own`); admins and IT change any bot (`bots.write_all`): the contracts' `mayManageBot`, as the API checks it. */
 export function canManageBot(me: TMe | null | undefined, bot: { owner: { id: string } | null }): boolean {
   if (!me) return false;
-  if (me.permissions.includes("bots.write_all")) return true;
-  return me.permissions.includes("bots.own") && bot.owner !== null && bot.owner.id === me.id;
+  return mayManageBot({ permissions: me.permissions, personId: me.id }, { ownerId: bot.owner?.id ?? null });
 }
 
 export const canRegisterBot = (can: (permission: TPermission) => boolean): boolean => can("bots.own") || can("bots.write_all");

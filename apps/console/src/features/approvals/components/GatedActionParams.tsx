@@ -1,14 +1,12 @@
-import { ZGatedActionPayload, type TApprovalRequest } from "@bridle/contracts";
+import { parseApprovalPayload, type TApprovalPayloadOf, type TApprovalRequest } from "@bridle/contracts";
 import { Alert, Blockquote, Code, Stack, Text, Title } from "@mantine/core";
-import type { z } from "zod";
 
-export type GatedActionPayload = z.output<typeof ZGatedActionPayload>;
+export type GatedActionPayload = Extract<TApprovalPayloadOf, { kind: "gated_action" }>["payload"];
 
 /** The gated action's payload as stored by the server, or null for other kinds (or an unreadable one). */
 export function gatedPayloadOf(request: TApprovalRequest): GatedActionPayload | null {
-  if (request.kind !== "gated_action") return null;
-  const parsed = ZGatedActionPayload.safeParse(request.payload);
-  return parsed.success ? parsed.data : null;
+  const parsed = parseApprovalPayload(request.kind, request.payload);
+  return parsed?.kind === "gated_action" ? parsed.payload : null;
 }
 
 const mono = { whiteSpace: "pre-wrap", overflowWrap: "anywhere" } as const;

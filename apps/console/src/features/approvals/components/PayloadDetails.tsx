@@ -1,8 +1,6 @@
-import { ZGatedActionPayload, ZGoldenRuleExceptionPayload, ZOwnershipTransferPayload, ZScopeExpansionPayload } from "@bridle/contracts";
-import type { TApprovalRequest } from "@bridle/contracts";
+import { parseApprovalPayload, type TApprovalPayloadOf, type TApprovalRequest } from "@bridle/contracts";
 import { Badge, Code, Group } from "@mantine/core";
 import type { ReactNode } from "react";
-import type { z } from "zod";
 import { formatDate, formatDateTime } from "../../../lib/format.ts";
 import { Fact, FactList, NotSet } from "../../bots/components/FactList.tsx";
 
@@ -19,7 +17,7 @@ const tags = (items: string[]) =>
     </Group>
   );
 
-function GrantFacts({ grant }: { grant: z.output<typeof ZScopeExpansionPayload> }) {
+function GrantFacts({ grant }: { grant: Extract<TApprovalPayloadOf, { kind: "scope_expansion" }>["payload"] }) {
   return (
     <>
       <Fact label="System">{grant.system}</Fact>
@@ -37,15 +35,14 @@ function GrantFacts({ grant }: { grant: z.output<typeof ZScopeExpansionPayload> 
 }
 
 function details(request: TApprovalRequest): ReactNode | null {
-  switch (request.kind) {
-    case "scope_expansion": {
-      const parsed = ZScopeExpansionPayload.safeParse(request.payload);
-      return parsed.success ? <GrantFacts grant={parsed.data} /> : null;
-    }
+  // The contracts' one parser: the payload typed by its kind, or null when it does not match.
+  const parsed = parseApprovalPayload(request.kind, request.payload);
+  if (!parsed) return null;
+  switch (parsed.kind) {
+    case "scope_expansion":
+      return <GrantFacts grant={parsed.payload} />;
     case "golden_rule_exception": {
-      const parsed = ZGoldenRuleExceptionPayload.safeParse(request.payload);
-      if (!parsed.success) return null;
-      const p = parsed.data;
+      const p = parsed.payload;
       return (
         <>
           {p.grant && <GrantFacts grant={p.grant} />}
@@ -59,19 +56,15 @@ function details(request: TApprovalRequest): ReactNode | null {
       );
     }
     case "ownership_transfer": {
-      const parsed = ZOwnershipTransferPayload.safeParse(request.payload);
-      if (!parsed.success) return null;
       return (
         <>
           <Fact label="Current owner">{request.bot.owner ?? <NotSet label="No owner" />}</Fact>
-          <Fact label="New owner">{parsed.data.toEmail}</Fact>
+          <Fact label="New owner">{parsed.payload.toEmail}</Fact>
         </>
       );
     }
     case "gated_action": {
-      const parsed = ZGatedActionPayload.safeParse(request.payload);
-      if (!parsed.success) return null;
-      const p = parsed.data;
+      const p = parsed.payload;
       return (
         <>
           <Fact label="Action">

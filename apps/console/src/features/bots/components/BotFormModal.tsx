@@ -1,4 +1,4 @@
-import { DATA_ACCESS_LEVELS, ENVIRONMENTS, GATED_ACTIONS, LIFECYCLE_STATUSES, SHELL_EXECUTION_POLICIES } from "@bridle/contracts";
+import { DATA_ACCESS_LEVELS, ENVIRONMENTS, GATED_ACTIONS, LIFECYCLE_STATUSES, SHELL_EXECUTION_POLICIES, ZVersionConflictDetails } from "@bridle/contracts";
 import type { TBot } from "@bridle/contracts";
 import {
   ActionIcon,
@@ -146,12 +146,12 @@ function BotForm({ bot, onClose, onSaved }: Omit<Props, "opened">) {
     const found = issues.filter((issue) => issue.path === path).map((issue) => issue.message);
     return found.length > 0 ? found.join("; ") : undefined;
   };
-  // A 409 on edit is a version conflict (someone else saved first); a name clash is a 409 too, shown as a plain error.
+  // A 409 with the bot's current version is a version conflict (someone else saved first); other 409s (a name clash) are plain errors.
   const conflict =
     bot !== undefined &&
     isApiError(mutation.error) &&
     mutation.error.status === 409 &&
-    !/already exists/i.test(mutation.error.message);
+    ZVersionConflictDetails.safeParse(mutation.error.details).success;
 
   const reloadLatest = async () => {
     if (!bot) return;

@@ -1,4 +1,4 @@
-import { GATED_ACTION_MODES } from "@bridle/contracts";
+import { GATED_ACTION_MAX_TTL_MINUTES, GATED_ACTION_MODES } from "@bridle/contracts";
 import type { TGatedActionRule } from "@bridle/contracts";
 import { Badge, Button, Code, Group, NumberInput, SegmentedControl, Select, Stack, Table, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
@@ -8,7 +8,6 @@ import { errorLookup, formIssues } from "../../../lib/form-errors.ts";
 import { ACTION_DESCRIPTIONS, APPROVER_ROLES, MODE_COLORS, MODE_LABELS, ROLE_NAMES, minutesText } from "../labels.ts";
 import { useUpdateGatedAction } from "../queries.ts";
 
-const MAX_TTL_MINUTES = 60 * 24 * 30;
 
 function ControlBadge({ count }: { count: number }) {
   if (count < 2) return null;
@@ -124,7 +123,7 @@ export function EditableGatedActionRow({ rule }: { rule: TGatedActionRule }) {
             value={draft.requestTtlMinutes}
             onChange={(value) => set({ requestTtlMinutes: typeof value === "number" ? value : Number.NaN })}
             min={1}
-            max={MAX_TTL_MINUTES}
+            max={GATED_ACTION_MAX_TTL_MINUTES}
             clampBehavior="strict"
             allowDecimal={false}
             disabled={!needsApproval}

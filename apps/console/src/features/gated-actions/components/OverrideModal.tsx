@@ -1,4 +1,4 @@
-import { GATED_ACTION_MODES } from "@bridle/contracts";
+import { GATED_ACTION_MAX_TTL_MINUTES, GATED_ACTION_MODES } from "@bridle/contracts";
 import type { TGatedActionRule } from "@bridle/contracts";
 import { Alert, Button, Code, Group, Modal, NumberInput, Select, Stack, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
@@ -127,7 +127,7 @@ function OverrideForm({ botId, item, isAdmin, onClose }: { botId: string; item: 
             value={draft.requestTtlMinutes}
             onChange={(value) => set({ requestTtlMinutes: numberOrEmpty(value) })}
             min={1}
-            max={60 * 24 * 30}
+            max={GATED_ACTION_MAX_TTL_MINUTES}
             allowDecimal={false}
             clampBehavior="strict"
             error={errorAt("requestTtlMinutes")}

@@ -1,25 +1,21 @@
-import type {
-  TSystemClassification,
-  ZGatedActionPayload,
-  ZGoldenRuleExceptionPayload,
-  ZOwnershipTransferPayload,
-  ZScopeExpansionPayload,
-} from "@bridle/contracts";
-import { capabilities, checkGoldenRule, exceptionVerdict, type BotFacts, type Capabilities } from "@bridle/policy";
-import type { z } from "zod";
+import type { TApprovalPayloadOf, TSystemClassification } from "@bridle/contracts";
+import { capabilities, checkGoldenRule, exceptionVerdict, type Capabilities } from "./golden-rule.ts";
+import type { BotFacts } from "./types.ts";
 
 /**
  * What approving a request would change, and the policy's reasons, computed with the same
  * policy code as the findings and the decision path (`capabilities`, `checkGoldenRule`,
- * `exceptionVerdict` from @bridle/policy). Pure: the caller loads the bot and the catalog.
+ * `exceptionVerdict`). Pure: the caller loads the bot and the catalog. The API's approvals module
+ * builds every view of a request with it, and applies an approved one after re-checking it.
  */
 
-export type ScopeExpansion = z.output<typeof ZScopeExpansionPayload>;
-export type ExceptionRequest = z.output<typeof ZGoldenRuleExceptionPayload>;
-export type OwnershipTransfer = z.output<typeof ZOwnershipTransferPayload>;
-export type GatedActionRequest = z.output<typeof ZGatedActionPayload>;
+type PayloadOf<K extends TApprovalPayloadOf["kind"]> = Extract<TApprovalPayloadOf, { kind: K }>["payload"];
+export type ScopeExpansion = PayloadOf<"scope_expansion">;
+export type ExceptionRequest = PayloadOf<"golden_rule_exception">;
+export type OwnershipTransfer = PayloadOf<"ownership_transfer">;
+export type GatedActionRequest = PayloadOf<"gated_action">;
 
-export type Reason = { code: string; message: string; rule: string };
+export type ApprovalReason = { code: string; message: string; rule: string };
 export type Effect = { summary: string; changes: string[] };
 export type GoldenRuleState = { internalData: boolean; externalCommunication: boolean; violation: boolean };
 
@@ -31,7 +27,7 @@ export type BotScope = Pick<BotFacts, "internalDataAccess" | "channels" | "grant
 
 export type Assessment = {
   effect: Effect;
-  reasons: Reason[];
+  reasons: ApprovalReason[];
   /** the bot after the change, counting only exceptions already approved (never the one requested) */
   goldenRule: GoldenRuleState;
   /** the change breaks the Golden Rule, so it must be requested as a Golden Rule exception */
@@ -80,8 +76,8 @@ export function holdsGrant(bot: BotScope, g: ScopeExpansion, now: Date): boolean
 }
 
 /** Words for what a change adds to the bot's reach: internal data, external communication, or both. */
-function reachReasons(before: Capabilities, after: Capabilities): Reason[] {
-  const out: Reason[] = [];
+function reachReasons(before: Capabilities, after: Capabilities): ApprovalReason[] {
+  const out: ApprovalReason[] = [];
   const added = (now: string[], was: string[]) => now.filter((s) => !was.includes(s));
   if (after.internalData && !before.internalData)
     out.push({ code: "adds_internal_data", message: `This gives the bot internal data access (${list(added(after.internalSources, before.internalSources))})`, rule: GOLDEN });
@@ -95,7 +91,7 @@ function reachReasons(before: Capabilities, after: Capabilities): Reason[] {
 }
 
 /** The Golden Rule reason for a bot that would hold both capabilities without a valid exception. */
-function needsExceptionReason(before: Capabilities, after: Capabilities, brokenBefore: boolean): Reason {
+function needsExceptionReason(before: Capabilities, after: Capabilities, brokenBefore: boolean): ApprovalReason {
   const uncoveredHint = `an exception covering ${list(after.externalSystems)}`;
   if (brokenBefore)
     return {
@@ -122,7 +118,7 @@ function assessScopeExpansion(bot: BotScope, g: ScopeExpansion, ctx: Ctx): Asses
   const after = capabilities(next, ctx.systems, ctx.now);
   const brokenBefore = checkGoldenRule(bot, ctx.systems, ctx.now) !== null;
   const violation = checkGoldenRule(next, ctx.systems, ctx.now) !== null;
-  const reasons: Reason[] = [];
+  const reasons: ApprovalReason[] = [];
   if (holdsGrant(bot, g, ctx.now))
     reasons.push({ code: "grant_exists", message: `${bot.name} already holds ${qualifiedScope(g)} (${g.access})`, rule: "BR-GRANT" });
   reasons.push(...reachReasons(before, after));
@@ -151,7 +147,7 @@ function assessException(bot: BotScope, p: ExceptionRequest, ctx: Ctx): Assessme
   const violation = checkGoldenRule(next, ctx.systems, ctx.now) !== null;
   const proposed = { status: "approved" as const, expiresAt: new Date(p.exceptionExpiresAt), allowedSystems: p.allowedSystems, allowedChannels: p.allowedChannels };
   const verdict = exceptionVerdict(proposed, after.externalSystems, ctx.now);
-  const reasons: Reason[] = [];
+  const reasons: ApprovalReason[] = [];
   if (p.grant) {
     if (holdsGrant(bot, p.grant, ctx.now))
       reasons.push({ code: "grant_exists", message: `${bot.name} already holds ${qualifiedScope(p.grant)} (${p.grant.access})`, rule: "BR-GRANT" });
@@ -199,7 +195,7 @@ function assessException(bot: BotScope, p: ExceptionRequest, ctx: Ctx): Assessme
 function assessTransfer(bot: BotScope, p: OwnershipTransfer, to: { email: string; displayName: string; status: string } | null, ctx: Ctx): Assessment {
   const caps = capabilities(bot, ctx.systems, ctx.now);
   const violation = checkGoldenRule(bot, ctx.systems, ctx.now) !== null;
-  const reasons: Reason[] = [];
+  const reasons: ApprovalReason[] = [];
   if (!to) reasons.push({ code: "owner_unknown", message: `${p.toEmail} is not a person in the directory`, rule: "BR-OWNER" });
   else if (to.status !== "active") reasons.push({ code: "owner_inactive", message: `${to.email} is deactivated; a bot needs an active owner`, rule: "BR-OWNER" });
   else if (bot.ownerEmail && to.email.toLowerCase() === bot.ownerEmail.toLowerCase())
@@ -260,5 +256,23 @@ export function assess(bot: BotScope, input: AssessInput, ctx: Ctx): Assessment 
       return assessTransfer(bot, input.payload, input.toPerson, ctx);
     case "gated_action":
       return assessGatedAction(bot, input.payload, input.approverRole, input.approvalsRequired, ctx);
+  }
+}
+
+/**
+ * What `assess` reads for a parsed payload (`parseApprovalPayload` in the contracts): the new
+ * owner of a transfer as the directory knows them, and a gated action's approver role and count.
+ */
+export function assessInputOf(
+  parsed: TApprovalPayloadOf,
+  extra: { approverRole: string; approvalsRequired: number; people: ReadonlyMap<string, { email: string; displayName: string; status: string }> },
+): AssessInput {
+  switch (parsed.kind) {
+    case "ownership_transfer":
+      return { ...parsed, toPerson: extra.people.get(parsed.payload.toEmail.toLowerCase()) ?? null };
+    case "gated_action":
+      return { ...parsed, approverRole: extra.approverRole, approvalsRequired: extra.approvalsRequired };
+    default:
+      return parsed;
   }
 }

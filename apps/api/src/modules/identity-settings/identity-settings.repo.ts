@@ -1,6 +1,15 @@
 import { auditEvents, identitySettings, people, type DbOrTx } from "@bridle/db";
 import { and, desc, eq, inArray, or } from "drizzle-orm";
-import type { IdentitySettingsRow } from "../../lib/identity-settings.ts";
+
+export type IdentitySettingsRow = typeof identitySettings.$inferSelect;
+
+/** The identity settings row (created by the migration; defaults if somehow missing). */
+export async function loadIdentitySettings(db: DbOrTx): Promise<IdentitySettingsRow> {
+  const [row] = await db.select().from(identitySettings).where(eq(identitySettings.id, 1)).limit(1);
+  if (row) return row;
+  const [created] = await db.insert(identitySettings).values({ id: 1 }).onConflictDoNothing().returning();
+  return created ?? (await db.select().from(identitySettings).where(eq(identitySettings.id, 1)))[0]!;
+}
 
 export type IdentitySettingsChange = Partial<Omit<IdentitySettingsRow, "id" | "updatedAt">>;
 

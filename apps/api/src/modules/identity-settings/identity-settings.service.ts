@@ -1,15 +1,15 @@
 import { changesBetween, type TIdentitySettings, type TRole, type TUpdateIdentitySettingsRequest } from "@bridle/contracts";
 import type { Db, DbOrTx } from "@bridle/db";
 import type { Config } from "../../config.ts";
-import { actorOf, denied, type RequestCtx } from "../../lib/context.ts";
+import { type RequestCtx } from "../../lib/context.ts";
 import { AppError, fieldError, invalidFields } from "../../lib/errors.ts";
-import { loadIdentitySettings } from "../../lib/identity-settings.ts";
+import { loadIdentitySettings } from "./identity-settings.repo.ts";
 import { stableJson } from "../../lib/json.ts";
 import { can } from "../../lib/permissions.ts";
 import { toIso } from "../../lib/sql.ts";
-import { recordAudit, SYSTEM_ACTOR } from "../audit/index.ts";
+import { actorOf, denied, recordAudit, SYSTEM_ACTOR } from "../audit/index.ts";
 import * as repo from "./identity-settings.repo.ts";
-import { decryptSecret, encryptSecret } from "./secret-box.ts";
+import { decryptSecret, encryptSecret } from "../../lib/secret-box.ts";
 
 /** Additional authenticated data of the encrypted client secret (see secret-box.ts). */
 const SECRET_PURPOSE = "identity_settings.client_secret";

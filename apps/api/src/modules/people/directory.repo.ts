@@ -2,11 +2,12 @@ import { bots, people, teamMembers, teams, type DbOrTx } from "@bridle/db";
 import { and, asc, eq, inArray, isNull, ne, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { isUuid } from "../../lib/sql.ts";
-import type { EqLookup } from "./scim.filter.ts";
 
 /**
- * Queries for SCIM Users (people) and Groups (teams). Only this file touches the database for
- * /scim/v2 resources.
+ * The people directory as SCIM provisions it: queries and commands for SCIM Users (people) and
+ * Groups (teams, memberships), called by the scim module through people/index.ts (`directory`).
+ * The people module owns `people`, `teams` and `team_members`; the scim module speaks the
+ * protocol and audits each request (`scim.request`), this file writes the rows.
  *
  * `source = 'scim-deleted'` marks a person or team that SCIM deleted but Bridle keeps: a deleted
  * person's row stays so audit events and their bots keep the owner reference; a deleted team with
@@ -24,8 +25,10 @@ const visibleTeam = ne(teams.source, SCIM_DELETED);
 export type PersonRow = Awaited<ReturnType<typeof listPeople>>[number];
 export type TeamRow = Awaited<ReturnType<typeof listTeams>>[number];
 export type Page = { offset: number; limit: number };
+/** An `attr eq "value"` lookup (a SCIM filter the database can answer). */
+export type Lookup = { attr: "id" | "userName" | "externalId" | "displayName"; value: string };
 
-function personLookup(l: EqLookup): SQL | null {
+function personLookup(l: Lookup): SQL | null {
   switch (l.attr) {
     case "id":
       return isUuid(l.value) ? eq(people.id, l.value) : null;
@@ -39,7 +42,7 @@ function personLookup(l: EqLookup): SQL | null {
 }
 
 /** Visible people in a stable order (created, then id), as SCIM pagination requires (RFC 7644 §3.4.2.4). */
-export async function listPeople(db: DbOrTx, q: { lookup?: EqLookup | undefined; ids?: string[]; page?: Page } = {}) {
+export async function listPeople(db: DbOrTx, q: { lookup?: Lookup | undefined; ids?: string[]; page?: Page } = {}) {
   const where: SQL[] = [visiblePerson];
   if (q.lookup) {
     const cond = personLookup(q.lookup);
@@ -155,7 +158,7 @@ export async function teamsOfPeople(db: DbOrTx, personIds: string[]): Promise<Ma
   return out;
 }
 
-function teamLookup(l: EqLookup): SQL | null {
+function teamLookup(l: Lookup): SQL | null {
   switch (l.attr) {
     case "id":
       return isUuid(l.value) ? eq(teams.id, l.value) : null;
@@ -168,7 +171,7 @@ function teamLookup(l: EqLookup): SQL | null {
   }
 }
 
-export async function listTeams(db: DbOrTx, q: { lookup?: EqLookup | undefined; ids?: string[]; page?: Page } = {}) {
+export async function listTeams(db: DbOrTx, q: { lookup?: Lookup | undefined; ids?: string[]; page?: Page } = {}) {
   const where: SQL[] = [visibleTeam];
   if (q.lookup) {
     const cond = teamLookup(q.lookup);

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { parseEncryptionKey } from "../../config.ts";
+import { parseEncryptionKey } from "../config.ts";
 import { decryptSecret, encryptSecret, SecretDecryptError } from "./secret-box.ts";
 
 describe("secret box (AES-256-GCM)", () => {

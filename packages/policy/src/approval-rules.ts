@@ -28,30 +28,36 @@ export type ReviewerFacts = { personId: string; email: string; roles: readonly T
 export type RequestFacts = {
   requesterPersonId: string | null;
   approverRole: string;
-  botOwnerId: string | null;
+  /** the bot's owner, by id (the API) or by email (the console's view of a request) */
+  botOwnerId?: string | null;
+  botOwnerEmail?: string | null;
   /** for ownership transfers: the new owner, who must not approve receiving the bot */
   transferToEmail?: string | null;
 };
 
+/** Why a person may not review a request (`reviewRefusal`); the API and the console each say it in words. */
+export const REVIEW_REFUSALS = ["bot_identity", "own_request", "own_bot", "transfer_to_self", "wrong_role"] as const;
+export type ReviewRefusal = (typeof REVIEW_REFUSALS)[number];
+
+const sameEmail = (a: string | null | undefined, b: string | null | undefined) => !!a && !!b && a.toLowerCase() === b.toLowerCase();
+
 /**
- * Why this person may not review (approve or deny) this request, or null when they may.
+ * Why this person may not review (approve or deny) this request, or null when they may. One rule
+ * for the API (which enforces it) and the console (which shows the buttons only when they work):
+ * - only humans review: a person record carrying a bot mailbox is refused (bot tokens never reach
+ *   the review routes at all: the human auth scope does not accept them);
  * - the requester never reviews their own request;
  * - the bot's owner does not review requests about their own bot (four eyes: the owner is the
  *   requester in all but name, also when the bot itself asked);
- * - only humans review: a person record carrying a bot mailbox is refused (bot tokens never reach
- *   these routes at all: the human auth scope does not accept them);
+ * - the new owner of a transfer does not approve receiving the bot;
  * - the reviewer holds the request's approver role exactly. Admins do not stand in for other
  *   roles: an admin reviews only requests whose approver role is `admin`.
  */
-export function reviewRefusal(reviewer: ReviewerFacts, request: RequestFacts): string | null {
-  if (reviewer.isBotIdentity) return "review approval requests: only humans review, and this account carries a bot mailbox";
-  if (request.requesterPersonId !== null && request.requesterPersonId === reviewer.personId)
-    return "review your own request: someone else must decide it";
-  if (request.botOwnerId !== null && request.botOwnerId === reviewer.personId)
-    return "review a request about a bot you own: someone else must decide it";
-  if (request.transferToEmail && reviewer.email && request.transferToEmail.toLowerCase() === reviewer.email.toLowerCase())
-    return "review a transfer of a bot to yourself: someone else must decide it";
-  if (!reviewer.roles.includes(request.approverRole as TRole))
-    return `review this request: it needs the ${request.approverRole} role`;
+export function reviewRefusal(reviewer: ReviewerFacts, request: RequestFacts): ReviewRefusal | null {
+  if (reviewer.isBotIdentity) return "bot_identity";
+  if (request.requesterPersonId !== null && request.requesterPersonId === reviewer.personId) return "own_request";
+  if ((request.botOwnerId != null && request.botOwnerId === reviewer.personId) || sameEmail(request.botOwnerEmail, reviewer.email)) return "own_bot";
+  if (sameEmail(request.transferToEmail, reviewer.email)) return "transfer_to_self";
+  if (!reviewer.roles.includes(request.approverRole as TRole)) return "wrong_role";
   return null;
 }

@@ -1,0 +1,113 @@
+import type { TFinding } from "@bridle/contracts";
+import { botEvents, bots, goldenRuleExceptions, grants, type DbOrTx } from "@bridle/db";
+import { and, eq, ne, sql } from "drizzle-orm";
+
+/**
+ * Commands other modules call, inside their own transaction, to change a bot, its grants, its
+ * Golden Rule exception or its derived findings. The bots module owns these tables; nothing
+ * outside it writes them. The caller records the audit event of the change it makes (e.g.
+ * `approval.apply` names the grant these commands add), so these commands write none of their own.
+ */
+
+/** Reads the bot and locks its row until the transaction ends; null when there is no such bot. */
+export async function lockBotForChange(tx: DbOrTx, botId: string) {
+  const [row] = await tx.select({ id: bots.id, status: bots.status, ownerId: bots.ownerId }).from(bots).where(eq(bots.id, botId)).for("update");
+  return row ?? null;
+}
+
+/**
+ * Adds a grant to the bot. `systemId` is the connected system's id; `expiresAt` null means no
+ * expiry. @returns the grant's id
+ */
+export async function addGrant(tx: DbOrTx, v: { botId: string; systemId: string; scope: string; access: string; expiresAt: Date | null }): Promise<string> {
+  const [row] = await tx.insert(grants).values(v).returning({ id: grants.id });
+  return row!.id;
+}
+
+/** Replaces the bot's Golden Rule exception (one per bot) with an approved one. */
+export async function approveException(
+  tx: DbOrTx,
+  v: {
+    botId: string;
+    businessPurpose: string;
+    allowedSystems: string[];
+    allowedChannels: string[];
+    dataClassification: string;
+    approvalRequirements: string;
+    /** who approved it (emails, comma-separated) */
+    approvedBy: string;
+    approvedAt: Date;
+    expiresAt: Date;
+  },
+): Promise<void> {
+  const values = { ...v, status: "approved" };
+  await tx
+    .insert(goldenRuleExceptions)
+    .values(values)
+    .onConflictDoUpdate({ target: goldenRuleExceptions.botId, set: { ...values, createdAt: v.approvedAt } });
+}
+
+/** Makes `ownerId` the bot's owner (the caller holds the bot's row lock: see `lockBotForChange`). */
+export async function assignOwner(tx: DbOrTx, botId: string, ownerId: string): Promise<void> {
+  await tx.update(bots).set({ ownerId }).where(eq(bots.id, botId));
+}
+
+/** Marks the bot changed: bumps its version (optimistic locking in the console) and `updatedAt`. */
+export async function markBotChanged(tx: DbOrTx, botId: string, now: Date): Promise<void> {
+  await tx
+    .update(bots)
+    .set({ version: sql`${bots.version} + 1`, updatedAt: now })
+    .where(eq(bots.id, botId));
+}
+
+/**
+ * Stores recomputed findings (the derived columns `findings`, `finding_kinds`, `finding_count`,
+ * `next_review_due`) for many bots, 2,000 per statement. Called by the findings module only.
+ */
+export async function storeFindings(db: DbOrTx, changes: readonly { id: string; findings: TFinding[]; nextReviewDue: Date | null }[]): Promise<void> {
+  const CHUNK = 2000;
+  for (let i = 0; i < changes.length; i += CHUNK) {
+    const part = changes.slice(i, i + CHUNK);
+    const payload = JSON.stringify(
+      part.map((c) => ({
+        id: c.id,
+        findings: c.findings,
+        kinds: [...new Set(c.findings.map((f) => f.kind))],
+        due: c.nextReviewDue?.toISOString() ?? null,
+      })),
+    );
+    await db.execute(sql`
+      update bots b set
+        findings = v.findings,
+        finding_kinds = array(select jsonb_array_elements_text(v.kinds)),
+        finding_count = jsonb_array_length(v.findings),
+        next_review_due = v.due
+      from jsonb_to_recordset(${payload}::jsonb) as v(id uuid, findings jsonb, kinds jsonb, due timestamptz)
+      where b.id = v.id`);
+  }
+}
+
+/** The ids of every bot `personId` owns, whatever its status. */
+export async function botsOwnedBy(db: DbOrTx, personId: string): Promise<string[]> {
+  const rows = await db.select({ id: bots.id }).from(bots).where(eq(bots.ownerId, personId));
+  return rows.map((r) => r.id);
+}
+
+/**
+ * A person was deprovisioned: records an `owner_deprovisioned` bot event (for the offboarding
+ * workflow) on each bot they own that is not offboarded. @returns those bots
+ */
+export async function recordOwnerDeprovisioned(
+  tx: DbOrTx,
+  owner: { personId: string; email: string; reason: string },
+): Promise<{ id: string; name: string }[]> {
+  const owned = await tx
+    .select({ id: bots.id, name: bots.name })
+    .from(bots)
+    .where(and(eq(bots.ownerId, owner.personId), ne(bots.status, "offboarded")));
+  if (owned.length)
+    await tx.insert(botEvents).values(
+      owned.map((b) => ({ botId: b.id, kind: "owner_deprovisioned", personId: owner.personId, details: { owner: owner.email, reason: owner.reason } })),
+    );
+  return owned;
+}

@@ -1,0 +1,7 @@
+/**
+ * The decisions module's door: the runtime side (decision snapshot, group-commit decision log,
+ * signing keys, approval long-polls). A decision is recorded as its audit event; the module owns,
+ * through lib/signing.ts, the key ring in `signing_keys`. See `createDecisionsModule` for what to
+ * register where.
+ */
+export { createDecisionsModule } from "./decisions.module.ts";

@@ -18,34 +18,28 @@ export const MODULE_DEPENDENCIES = {
   "identity-settings": ["audit"],
   tokens: ["audit"],
   findings: ["bots", "policy-settings"],
-  systems: ["audit", "findings"],
-  "policy-settings": ["audit", "findings", "systems"],
-  bots: ["audit", "findings", "policy-settings"],
-  people: ["audit", "auth", "bots", "findings", "identity-settings", "tokens"],
+  systems: ["audit"],
+  "policy-settings": ["audit", "systems"],
+  bots: ["audit", "policy-settings"],
+  people: ["audit", "auth", "bots", "identity-settings", "tokens"],
   auth: ["audit", "identity-settings", "tokens"],
   sso: ["audit", "auth", "identity-settings", "people"],
   scim: ["audit", "identity-settings", "people"],
-  approvals: ["audit", "bots", "findings"],
+  approvals: ["audit", "bots"],
   "gated-actions": ["audit", "bots", "policy-settings"],
   "bot-tokens": ["audit", "bots"],
   decisions: ["approvals", "audit", "bot-tokens"],
-  inventory: ["audit", "bots", "findings", "policy-settings", "systems"],
+  inventory: ["audit", "bots", "policy-settings", "systems"],
   setup: ["audit", "identity-settings", "people", "systems"],
 };
 
 /**
- * Edges that exist only for the hand calls of `recomputeFindings` (each change recomputes the
- * findings in its own transaction). Typed domain events replace those calls; then these edges
- * go, and the picture shows them dashed until they do.
+ * Edges drawn dashed in the picture: none any more. They were the hand calls of
+ * `recomputeFindings`, which typed domain events (lib/domain-events.ts) replaced: findings now
+ * subscribe to the changes instead of being called by each module that makes one.
+ * @type {readonly (readonly [string, string])[]}
  */
-export const HAND_CALL_EDGES = [
-  ["systems", "findings"],
-  ["policy-settings", "findings"],
-  ["bots", "findings"],
-  ["people", "findings"],
-  ["approvals", "findings"],
-  ["inventory", "findings"],
-];
+export const HAND_CALL_EDGES = [];
 
 const SRC = "apps/api/src";
 const MODULES = `${SRC}/modules`;

@@ -23,11 +23,12 @@ import { collectRoutes } from "./plugins/route-list.ts";
 import { requireAuth } from "./plugins/auth.ts";
 import { strictQueryStrings } from "./plugins/strict-query.ts";
 import { approvalsModule, cancelPendingTransfers } from "./modules/approvals/index.ts";
-import { auditRoutes } from "./modules/audit/index.ts";
+import { registerSubscribers } from "./subscribers.ts";
+import { auditRoutes, createAuditIntegrity } from "./modules/audit/index.ts";
 import { authRoutes, createAuthService, createSessionsService, meRoute, sessionsRoutes } from "./modules/auth/index.ts";
 import { botsRoutes, createBotsService } from "./modules/bots/index.ts";
 import { createDecisionsModule } from "./modules/decisions/index.ts";
-import { createFindingsService, findingsRoutes } from "./modules/findings/index.ts";
+import { findingsModule } from "./modules/findings/index.ts";
 import { gatedActionsModule } from "./modules/gated-actions/index.ts";
 import { createInventoryService, inventoryRoutes } from "./modules/inventory/index.ts";
 import { createTeamsService, peopleRoutes, recordSignIn, teamsRoutes } from "./modules/people/index.ts";
@@ -137,11 +138,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   );
 
+  // Side effects of writes follow from domain events (lib/domain-events.ts).
+  registerSubscribers();
+
   const sessionTtlMs = config.BRIDLE_SESSION_TTL_HOURS * 3_600_000;
   const auth = createAuthService({ db, sessionTtlMs, recordSignIn });
   const inventory = createInventoryService({ db });
   const sso = createSsoModule({ db, config, sessionTtlMs, demoIssuer: deps.demoIdp?.issuer });
   const decisions = createDecisionsModule({ config, database, auth, log: app.log });
+  const policySettings = createPolicySettingsService({ db });
+  const auditIntegrity = createAuditIntegrity({
+    database,
+    config,
+    log: app.log,
+    retentionDays: async () => (await policySettings.get()).policy.auditRetentionDays,
+  });
+  app.addHook("onReady", () => auditIntegrity.start());
+  app.addHook("onClose", () => auditIntegrity.stop());
   await app.register(authRoutes({ auth, secureCookies: config.BRIDLE_SECURE_COOKIES, sso: sso.sso, publicUrl: config.BRIDLE_PUBLIC_URL }), { prefix: "/auth" });
   await app.register(sso.authRoutes, { prefix: "/auth" });
   await app.register(
@@ -151,8 +164,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(sso.apiRoutes);
       await api.register(sessionsRoutes(createSessionsService({ db })));
       await api.register(botsRoutes(createBotsService({ db, cancelPendingTransfers })));
-      await api.register(findingsRoutes(createFindingsService({ db })));
-      await api.register(policySettingsRoutes(createPolicySettingsService({ db })));
+      await api.register(findingsModule({ db }));
+      await api.register(policySettingsRoutes(policySettings));
       await api.register(peopleRoutes({ db }));
       await api.register(inventoryRoutes(inventory));
       await api.register(scimTokenRoutes({ db }));
@@ -163,7 +176,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(teamsRoutes({ db, svc: createTeamsService({ db }) }));
       await api.register(setupModule({ db, settings: sso.settings }));
       await api.register(decisions.botTokenRoutes);
-      await api.register(auditRoutes({ db }));
+      await api.register(auditRoutes({ db, integrity: auditIntegrity }));
     },
     { prefix: "/api/v1" },
   );

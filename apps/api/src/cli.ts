@@ -3,6 +3,7 @@
  *
  *   pnpm bridle import FILE [--dry-run]        (format from the extension: .csv, .yaml/.yml, .json)
  *   pnpm bridle export [--format csv|json] [--out FILE]
+ *   pnpm bridle audit verify [--file EXPORT --jwks URL|FILE] [--checkpoint FILE]   (cli-audit.ts)
  *
  * With BRIDLE_TOKEN set it talks to a running server (BRIDLE_URL, default http://localhost:3000)
  * as that token's person. Otherwise it opens the database directly (DATABASE_URL, or the embedded
@@ -14,13 +15,16 @@ import { basename, extname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { TImportResult, TImportRowError } from "@bridle/contracts";
 import { createDb } from "@bridle/db";
+import { AUDIT_USAGE, auditCli } from "./cli-audit.ts";
 import { loadConfig } from "./config.ts";
+import { registerSubscribers } from "./subscribers.ts";
 import { AppError } from "./lib/errors.ts";
 import { createInventoryService, inventoryCsv, loadBotsAsInput, parseInventoryFile, type ImportFormat } from "./modules/inventory/index.ts";
 
 const USAGE = `Usage:
   pnpm bridle import FILE [--dry-run]
-  pnpm bridle export [--format csv|json] [--out FILE]`;
+  pnpm bridle export [--format csv|json] [--out FILE]
+${AUDIT_USAGE}`;
 
 const CONTENT_TYPES: Record<ImportFormat, string> = { csv: "text/csv", yaml: "application/yaml", json: "application/json" };
 
@@ -91,6 +95,8 @@ async function direct(command: string, args: { file?: string; dryRun: boolean; f
     await database.migrate();
     if (command === "import") {
       const format = formatOf(args.file!);
+      // The import's domain event recomputes findings, as in the server.
+      registerSubscribers();
       const inventory = createInventoryService({ db: database.db });
       try {
         const text = await readFile(args.file!, "utf8");
@@ -122,13 +128,22 @@ async function direct(command: string, args: { file?: string; dryRun: boolean; f
 async function main() {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { "dry-run": { type: "boolean", default: false }, format: { type: "string", default: "json" }, out: { type: "string" }, help: { type: "boolean" } },
+    options: {
+      "dry-run": { type: "boolean", default: false },
+      format: { type: "string", default: "json" },
+      out: { type: "string" },
+      help: { type: "boolean" },
+      file: { type: "string" },
+      jwks: { type: "string" },
+      checkpoint: { type: "string" },
+    },
   });
   const [command, file] = positionals;
   if (values.help) {
     console.log(USAGE);
     return 0;
   }
+  if (command === "audit") return auditCli({ sub: file, file: values.file, jwks: values.jwks, checkpoint: values.checkpoint });
   if (!command || !["import", "export"].includes(command) || (command === "import" && !file)) {
     console.error(command && !["import", "export"].includes(command) ? `unknown command ${command}\n${USAGE}` : USAGE);
     return 2;

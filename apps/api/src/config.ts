@@ -49,6 +49,14 @@ const ZConfig = z.object({
   BRIDLE_CONSOLE_DIR: z.string().optional(),
   BRIDLE_SECURE_COOKIES: z.enum(["auto", "true", "false"]).default("auto"),
   BRIDLE_TRUST_PROXY: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  /** The audit sealer chains new audit events this often (ms); 0: this process does not seal (another one does) */
+  BRIDLE_AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
+  /** A signed audit checkpoint at least every this many sealed events ... */
+  BRIDLE_AUDIT_CHECKPOINT_EVENTS: z.coerce.number().int().min(1).default(10_000),
+  /** ... and every this many minutes while new events were sealed */
+  BRIDLE_AUDIT_CHECKPOINT_MINUTES: z.coerce.number().min(0.01).default(5),
+  /** Audit partition maintenance (next months' partitions) and retention run this often (minutes) */
+  BRIDLE_AUDIT_MAINTENANCE_MINUTES: z.coerce.number().min(1).default(60),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Bridle's external URL (scheme, host, port), for the OIDC redirect URI; default: from the request */
   BRIDLE_PUBLIC_URL: optional(z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ""))),

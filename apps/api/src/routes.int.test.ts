@@ -124,6 +124,8 @@ const ACCESS: Record<string, Entry> = {
   // the audit log
   "GET /api/v1/audit-events": needs("audit.read", () => ({ url: "/api/v1/audit-events" })),
   "GET /api/v1/audit-events/:id": needs("audit.read", () => ({ url: `/api/v1/audit-events/${UUID}` })),
+  "GET /api/v1/audit-events/export": needs("audit.read", () => ({ url: "/api/v1/audit-events/export?format=ndjson" })),
+  "GET /api/v1/audit/verify": needs("audit.read", () => ({ url: "/api/v1/audit/verify" })),
   "GET /api/v1/gated-actions": PERSON,
   "PUT /api/v1/gated-actions/:action": needs("policy.update", () => ({ url: "/api/v1/gated-actions/shell.exec", payload: RULE })),
   // approvals

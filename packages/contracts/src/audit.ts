@@ -46,3 +46,51 @@ export const ZAuditEventsQuery = ZPageQuery.extend({
 export type TAuditEventsQuery = z.infer<typeof ZAuditEventsQuery>;
 
 export const ZAuditEventPage = page(ZAuditEvent).meta({ id: "AuditEventPage" });
+
+/** `GET /api/v1/audit-events/export`: the list's filters (no paging) and the format. */
+export const ZAuditExportQuery = ZAuditEventsQuery.omit({ limit: true, cursor: true }).extend({
+  format: z.enum(["ndjson", "csv"]).default("ndjson").describe("`ndjson` (one JSON record a line) or `csv` (one record a row, the record's JSON in column `data`)"),
+});
+export type TAuditExportQuery = z.infer<typeof ZAuditExportQuery>;
+
+/** What verification found broken (docs/AUDIT.md "Verification"). */
+export const AUDIT_BREAK_KINDS = ["edited", "deleted", "inserted", "reordered", "bad_signature", "missing_checkpoint", "truncated"] as const;
+export const ZAuditProblem = z
+  .object({
+    kind: z.enum(AUDIT_BREAK_KINDS),
+    position: z.number().int().nullable().describe("the chain position where it broke, when there is one"),
+    eventId: z.string().nullable(),
+    checkpoint: z.number().int().nullable().describe("the checkpoint number concerned, when there is one"),
+    message: z.string(),
+  })
+  .meta({ id: "AuditProblem" });
+export type TAuditProblem = z.infer<typeof ZAuditProblem>;
+
+const ZHash = z.string().regex(/^[0-9a-f]{64}$/).describe("SHA-256, lowercase hex");
+
+/** `GET /api/v1/audit/verify`: the whole chain recomputed, every checkpoint checked. */
+export const ZAuditVerifyReport = z
+  .object({
+    ok: z.boolean().describe("true when nothing is broken; pending unsealed events do not make it false"),
+    checkedAt: ZTimestamp,
+    start: z
+      .object({ position: z.number().int(), hash: ZHash, run: z.number().int(), runHash: ZHash, checkpoint: z.number().int().nullable() })
+      .describe("where the chain is verified from: position 0 (the genesis) or the latest retention cut"),
+    chain: z.object({ first: z.number().int().nullable(), last: z.number().int().nullable(), count: z.number().int(), head: ZHash }),
+    eventsChecked: z.number().int(),
+    runs: z.number().int(),
+    checkpoints: z.object({
+      count: z.number().int(),
+      last: z
+        .object({ number: z.number().int(), id: z.string(), kind: z.string(), position: z.number().int(), createdAt: z.string(), kid: z.string() })
+        .nullable(),
+    }),
+    uncheckpointed: z.number().int().describe("chain positions after the last checkpoint (tamper-evident once a checkpoint covers them)"),
+    unsealed: z.object({ count: z.number().int(), pending: z.number().int().describe("unsealed events the sealer will still chain") }),
+    firstBreak: ZAuditProblem.nullable().describe("the first broken link, or null"),
+    problems: z.array(ZAuditProblem).describe("the first 50 problems found"),
+    problemCount: z.number().int(),
+    durationMs: z.number().int(),
+  })
+  .meta({ id: "AuditVerifyReport" });
+export type TAuditVerifyReport = z.infer<typeof ZAuditVerifyReport>;

@@ -33,6 +33,12 @@ export const ZOrgPolicy = z
     channelAllowlist: z.array(ZChannelKey).max(200).describe("When not empty, channels not on it are disallowed"),
     channelBlocklist: z.array(ZChannelKey).max(200).describe("Channels that are always disallowed"),
     reviewIntervalDays: z.number().int().min(1).max(730).describe("Days between access reviews (90 by default)"),
+    auditRetentionDays: z
+      .number()
+      .int()
+      .min(90, "audit events are kept at least 90 days")
+      .max(3650)
+      .describe("Days audit events are kept (365 by default, at least 90); older months are dropped whole, and a signed checkpoint records the cut"),
     version: z.number().int().describe("Policy version, bumped on every change"),
     updatedAt: ZTimestamp,
   })
@@ -47,6 +53,7 @@ export const ZUpdateOrgPolicyRequest = z
     channelAllowlist: ZOrgPolicy.shape.channelAllowlist,
     channelBlocklist: ZOrgPolicy.shape.channelBlocklist,
     reviewIntervalDays: ZOrgPolicy.shape.reviewIntervalDays,
+    auditRetentionDays: ZOrgPolicy.shape.auditRetentionDays,
     systemClassifications: z
       .record(z.string(), ZSystemClassification)
       .optional()

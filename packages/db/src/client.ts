@@ -29,6 +29,11 @@ export type DbHandle = {
   close: () => Promise<void>;
   /** The pg pool (postgres only), for LISTEN/NOTIFY and diagnostics. */
   pool: pg.Pool | null;
+  /**
+   * Runs `fn` on one connection held for its whole duration (PGlite has only one), for work that
+   * needs session state across statements, such as a session advisory lock around a transaction.
+   */
+  withConnection: <T>(fn: (db: Db) => Promise<T>) => Promise<T>;
 };
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -72,6 +77,14 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
       ping: async () => {
         await pool.query("select 1");
       },
+      withConnection: async (fn) => {
+        const client = await pool.connect();
+        try {
+          return await fn(drizzleNodePg(client, { schema }) as unknown as Db);
+        } finally {
+          client.release();
+        }
+      },
       close: () => pool.end(),
     };
   }
@@ -88,6 +101,7 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
     ping: async () => {
       await db.execute(sql`select 1`);
     },
+    withConnection: (fn) => fn(db),
     close: async () => {
       await client.close();
       release();

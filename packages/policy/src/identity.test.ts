@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildIdentityIndex, checkBotEmail, checkSharedIdentity, expectedBotEmail } from "./identity.ts";
+import { buildIdentityIndex, checkBotEmail, checkSharedIdentity, expectedBotEmail, identityKeysOf, sharedIdentityKeysOf } from "./identity.ts";
 import { makeBot } from "./test-support.ts";
 
 describe("expectedBotEmail", () => {
@@ -156,5 +156,25 @@ describe("shared identity", () => {
     const a = makeBot({ email: null });
     const b = makeBot({ email: null });
     expect(checkSharedIdentity(a, buildIdentityIndex([a, b]))).toEqual([]);
+  });
+});
+
+describe("identity keys (what an incremental recompute looks up)", () => {
+  it("keys a bot's email and service accounts the way the shared-identity check compares them", () => {
+    const bot = makeBot({ email: " Triage.Bot@Acme.Example ", serviceAccounts: [{ system: "GitHub", account: " Deploy-Bot " }, { system: "linear", account: " " }] });
+    expect(identityKeysOf(bot).map((k) => k.key)).toEqual(["email:triage.bot@acme.example", "sa:github\u0000deploy-bot"]);
+    expect(identityKeysOf(bot).map((k) => k.value)).toEqual(["triage.bot@acme.example", "deploy-bot"]);
+  });
+
+  it("gives an offboarded bot no identity, as the index does", () => {
+    expect(identityKeysOf(makeBot({ status: "offboarded", email: "x.bot@acme.example" }))).toEqual([]);
+  });
+
+  it("reads back, from a bot's shared-identity findings, the same keys its identities have", () => {
+    const a = makeBot({ email: "Shared.Bot@acme.example", serviceAccounts: [{ system: "GitHub", account: "Deploy-Bot" }] });
+    const b = makeBot({ email: "shared.bot@ACME.example", serviceAccounts: [{ system: "github", account: "deploy-bot" }] });
+    const findings = checkSharedIdentity(a, buildIdentityIndex([a, b]));
+    expect(findings).toHaveLength(2);
+    expect(sharedIdentityKeysOf(findings).map((k) => k.key)).toEqual(identityKeysOf(b).map((k) => k.key));
   });
 });

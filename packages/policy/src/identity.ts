@@ -176,3 +176,45 @@ export function checkSharedIdentity(
   }
   return findings;
 }
+
+/**
+ * The identities a bot uses, as keys comparable across bots (`email:<normalised email>`,
+ * `sa:<serviceAccountKey>`), with the normalised value a database lookup can pre-filter on.
+ * Offboarded bots use none, as in buildIdentityIndex.
+ */
+export function identityKeysOf(
+  bot: Pick<BotFacts, "status" | "email" | "serviceAccounts">,
+): { key: string; kind: "email" | "service_account"; value: string }[] {
+  if (bot.status === "offboarded") return [];
+  const keys: { key: string; kind: "email" | "service_account"; value: string }[] = [];
+  if (bot.email !== null && bot.email.trim() !== "") {
+    const email = normalizeEmail(bot.email);
+    keys.push({ key: `email:${email}`, kind: "email", value: email });
+  }
+  for (const sa of bot.serviceAccounts) {
+    const account = sa.account.trim();
+    if (account === "") continue;
+    keys.push({ key: `sa:${serviceAccountKey(sa.system, account)}`, kind: "service_account", value: account.toLowerCase() });
+  }
+  return keys;
+}
+
+/**
+ * The identities that a bot's `shared_identity` findings name, as identityKeysOf keys: the
+ * identities it shared when its findings were last computed. When the bot changes, the other
+ * users of these may need new findings too (the bot may have stopped sharing them).
+ */
+export function sharedIdentityKeysOf(findings: readonly TFinding[]): { key: string; kind: "email" | "service_account"; value: string }[] {
+  const keys: { key: string; kind: "email" | "service_account"; value: string }[] = [];
+  for (const f of findings) {
+    if (f.kind !== "shared_identity") continue;
+    const d = (f.details ?? {}) as { kind?: unknown; identity?: unknown; system?: unknown };
+    if (typeof d.identity !== "string") continue;
+    if (d.kind === "email") keys.push({ key: `email:${normalizeEmail(d.identity)}`, kind: "email", value: normalizeEmail(d.identity) });
+    else if (d.kind === "service_account" && typeof d.system === "string") {
+      const account = d.identity.trim();
+      keys.push({ key: `sa:${serviceAccountKey(d.system, account)}`, kind: "service_account", value: account.toLowerCase() });
+    }
+  }
+  return keys;
+}

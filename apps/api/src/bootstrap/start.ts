@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import type { DbHandle } from "@bridle/db";
 import type { Config } from "../config.ts";
 import { createInventoryService } from "../modules/inventory/index.ts";
+import { registerSubscribers } from "../subscribers.ts";
 import { ensureBootstrapAdmin, ensureBootstrapToken, type BootstrapResult } from "./admin.ts";
 import { DEMO_FILE, readOrgFile, seedEmptyOrganization, seedOrganization } from "./seed.ts";
 
@@ -12,6 +13,8 @@ import { DEMO_FILE, readOrgFile, seedEmptyOrganization, seedOrganization } from 
  */
 export async function prepareDatabase(config: Config, database: DbHandle, log: (msg: string) => void): Promise<BootstrapResult & { orgSeeded: boolean }> {
   await database.migrate();
+  // The seed is an import: its domain event recomputes findings.
+  registerSubscribers();
   const file = config.BRIDLE_SEED_FILE ?? (config.BRIDLE_SEED === "demo" ? DEMO_FILE : null);
   let orgSeeded = false;
   if (file && existsSync(file)) {

@@ -55,10 +55,14 @@ parentPort.on("message", ({ id, inputs }) => {
  * `crypto.sign(..., callback)` did not: its job holds the key's lock, and the event loop waited
  * for it.) If the worker fails, signing falls back to the calling thread.
  */
-export function createJwsSigner(privateJwk: JWK, kid: string, opts: { thread?: boolean; onError?: (err: Error) => void } = {}): DecisionSigner {
+export function createJwsSigner(
+  privateJwk: JWK,
+  kid: string,
+  opts: { thread?: boolean; onError?: (err: Error) => void; typ?: string } = {},
+): DecisionSigner {
   const jwk = { kty: "OKP", crv: "Ed25519", x: String(privateJwk.x), d: String(privateJwk.d) };
   const key = createPrivateKey({ key: jwk, format: "jwk" });
-  const header = Buffer.from(JSON.stringify({ alg: ALG, kid, typ: DECISION_JWS_TYPE })).toString("base64url");
+  const header = Buffer.from(JSON.stringify({ alg: ALG, kid, typ: opts.typ ?? DECISION_JWS_TYPE })).toString("base64url");
   const inputOf = (payload: object) => `${header}.${Buffer.from(JSON.stringify(payload)).toString("base64url")}`;
   const signHere = (input: string) => `${input}.${ed25519Sign(null, Buffer.from(input), key).toString("base64url")}`;
 
@@ -159,7 +163,18 @@ function openPrivate(stored: string, kid: string, encryptionKey: Buffer | undefi
  * an advisory lock and re-checks.
  * @throws SigningKeyError when the stored key cannot be opened with the configured encryption key
  */
-export async function loadSigningKeys(db: Db, opts: { encryptionKey: Buffer | undefined; log?: (msg: string) => void; onSignerError?: (err: Error) => void }) {
+export async function loadSigningKeys(
+  db: Db,
+  opts: {
+    encryptionKey: Buffer | undefined;
+    log?: (msg: string) => void;
+    onSignerError?: (err: Error) => void;
+    /** the JWS `typ` this signer writes (default: a decision's); audit checkpoints use their own */
+    typ?: string;
+    /** sign on a worker thread (default true); a signer used a few times a minute needs none */
+    thread?: boolean;
+  },
+) {
   const active = () =>
     db.select().from(signingKeys).where(isNull(signingKeys.retiredAt)).orderBy(asc(signingKeys.createdAt), asc(signingKeys.kid));
   let rows = await active();
@@ -186,7 +201,20 @@ export async function loadSigningKeys(db: Db, opts: { encryptionKey: Buffer | un
       .where(and(eq(signingKeys.kid, current.kid), eq(signingKeys.privateJwk, current.privateJwk)));
     opts.log?.(`encrypted the decision signing key ${current.kid} with BRIDLE_ENCRYPTION_KEY`);
   }
-  const signer = createJwsSigner(privateJwk, current.kid, { onError: opts.onSignerError });
+  const signer = createJwsSigner(privateJwk, current.kid, {
+    onError: opts.onSignerError,
+    ...(opts.typ ? { typ: opts.typ } : {}),
+    ...(opts.thread === false ? { thread: false } : {}),
+  });
   const jwks: Jwks = { keys: rows.map((r) => ({ ...(r.publicJwk as PublicJwk), kid: r.kid, alg: ALG, use: "sig" as const })) };
   return { signer, jwks };
+}
+
+/**
+ * The public keys of every signing key ever used, retired ones included: what verifies records
+ * signed in the past (audit checkpoints). /.well-known/jwks.json lists the unretired keys only.
+ */
+export async function loadVerificationJwks(db: Db): Promise<Jwks> {
+  const rows = await db.select({ kid: signingKeys.kid, publicJwk: signingKeys.publicJwk }).from(signingKeys).orderBy(asc(signingKeys.createdAt), asc(signingKeys.kid));
+  return { keys: rows.map((r) => ({ ...(r.publicJwk as PublicJwk), kid: r.kid, alg: ALG, use: "sig" as const })) };
 }

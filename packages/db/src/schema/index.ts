@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
-  bigserial,
+  bigint,
+  customType,
   primaryKey,
   boolean,
   index,
@@ -27,6 +28,8 @@ export const orgPolicy = pgTable("org_policy", {
   channelAllowlist: text("channel_allowlist").array().notNull().default(sql`'{}'`),
   channelBlocklist: text("channel_blocklist").array().notNull().default(sql`'{}'`),
   reviewIntervalDays: integer("review_interval_days").notNull().default(90),
+  /** Days audit events are kept (at least 90; CHECK in migration 0006); older months are dropped whole */
+  auditRetentionDays: integer("audit_retention_days").notNull().default(365),
   version: integer("version").notNull().default(1),
   updatedAt: ts("updated_at").notNull().defaultNow(),
 });
@@ -142,6 +145,11 @@ export const bots = pgTable(
     index("bots_finding_count_idx").on(t.findingCount, t.id),
     index("bots_last_reviewed_idx").on(t.lastReviewedAt, t.id),
     index("bots_created_idx").on(t.createdAt, t.id),
+    // The incremental findings recompute looks bots up by identity (findings.repo loadIdentities):
+    // the normalised email, and the few emails where PostgreSQL's lower/trim may differ from JavaScript's.
+    index("bots_email_identity_idx").on(sql`lower(btrim(${t.email}, E' \\t\\n\\r\\f\\x0B'))`),
+    // An expression index (not a partial one) so ANALYZE knows how rare such emails are.
+    index("bots_email_non_ascii_idx").on(sql`(octet_length(${t.email}) <> char_length(${t.email}))`),
   ],
 );
 
@@ -176,7 +184,13 @@ export const serviceAccounts = pgTable(
     account: text("account").notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index("service_accounts_bot_idx").on(t.botId), uniqueIndex("service_accounts_bot_system_idx").on(t.botId, t.systemId)],
+  (t) => [
+    index("service_accounts_bot_idx").on(t.botId),
+    uniqueIndex("service_accounts_bot_system_idx").on(t.botId, t.systemId),
+    // Identity lookups of the incremental findings recompute, as on bots.
+    index("service_accounts_identity_idx").on(sql`lower(btrim(${t.account}, E' \\t\\n\\r\\f\\x0B'))`),
+    index("service_accounts_non_ascii_idx").on(sql`(octet_length(${t.account}) <> char_length(${t.account}))`),
+  ],
 );
 
 export const credentialReferences = pgTable(
@@ -285,26 +299,6 @@ export const scimTokens = pgTable("scim_tokens", {
   revokedAt: ts("revoked_at"),
 });
 
-/**
- * Events about a bot that a workflow picks up later, e.g. `owner_deprovisioned` for offboarding.
- * `handled_at` is set by the workflow that acted on it.
- */
-export const botEvents = pgTable(
-  "bot_events",
-  {
-    id: id(),
-    botId: uuid("bot_id")
-      .notNull()
-      .references(() => bots.id, { onDelete: "cascade" }),
-    kind: text("kind").notNull(),
-    personId: uuid("person_id").references(() => people.id, { onDelete: "set null" }),
-    details: jsonb("details").notNull().default(sql`'{}'::jsonb`),
-    createdAt: createdAt(),
-    handledAt: ts("handled_at"),
-  },
-  (t) => [index("bot_events_bot_idx").on(t.botId), index("bot_events_open_idx").on(t.kind, t.handledAt)],
-);
-
 /** API tokens (personal, bootstrap admin). Only the SHA-256 of the token is stored. */
 export const apiTokens = pgTable("api_tokens", {
   id: id(),
@@ -323,15 +317,23 @@ export const apiTokens = pgTable("api_tokens", {
   revokedAt: ts("revoked_at"),
 });
 
+/** PostgreSQL's 64-bit transaction id (`xid8`), read and written as its decimal text. */
+const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => "xid8" });
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
+
 /**
- * Append-only audit log, written in the same transaction as the change it records.
- * `seq` gives a total order; hash chaining comes with the audit module.
+ * Append-only audit log, written in the same transaction as the change it records (migration
+ * 0003 trigger), partitioned by month on `at` (migration 0006), so the primary key includes `at`.
+ * `seq` gives the write order; `xid` is the writing transaction, so the sealer finds every event
+ * not yet chained without scanning the table (docs/AUDIT.md "Ordering").
  */
 export const auditEvents = pgTable(
   "audit_events",
   {
-    id: id(),
-    seq: bigserial("seq", { mode: "number" }).notNull(),
+    /** the writing transaction (`pg_current_xact_id()`), assigned before `seq` (see bridle_audit_next_seq) */
+    xid: xid8("xid").notNull().default(sql`pg_current_xact_id()`),
+    id: uuid("id").notNull().defaultRandom(),
+    seq: bigint("seq", { mode: "number" }).notNull().default(sql`bridle_audit_next_seq()`),
     at: ts("at").notNull().defaultNow(),
     actorType: text("actor_type").notNull(),
     actorId: text("actor_id"),
@@ -349,11 +351,92 @@ export const auditEvents = pgTable(
     details: jsonb("details").notNull().default(sql`'{}'::jsonb`),
   },
   (t) => [
+    primaryKey({ columns: [t.id, t.at] }),
+    uniqueIndex("audit_events_seq_at_key").on(t.seq, t.at),
     index("audit_events_seq_idx").on(t.seq),
+    index("audit_events_xid_idx").on(t.xid),
     index("audit_events_resource_idx").on(t.resourceType, t.resourceId),
     index("audit_events_session_idx").on(t.sessionId),
     index("audit_events_request_idx").on(t.requestId),
   ],
+);
+
+/**
+ * The hash chain over sealed audit events, one row per event in seal order (`position` 1, 2, 3,
+ * ...), partitioned by month on the event's `at` like the events (docs/AUDIT.md).
+ * `chain_hash` = SHA-256(previous chain_hash || event_hash).
+ */
+export const auditChain = pgTable(
+  "audit_chain",
+  {
+    position: bigint("position", { mode: "number" }).notNull(),
+    eventId: uuid("event_id").notNull(),
+    eventSeq: bigint("event_seq", { mode: "number" }).notNull(),
+    eventAt: ts("event_at").notNull(),
+    /** SHA-256 of the event's canonical form (RFC 8785 JSON) */
+    eventHash: bytea("event_hash").notNull(),
+    chainHash: bytea("chain_hash").notNull(),
+    /** the seal run that appended it (audit_seal_runs.run) */
+    run: bigint("run", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.position, t.eventAt] }),
+    uniqueIndex("audit_chain_event_key").on(t.eventId, t.eventAt),
+    index("audit_chain_position_idx").on(t.position),
+  ],
+);
+
+/**
+ * One row per seal run that sealed something: the snapshot it saw, so verification can tell an
+ * event that was legitimately sealed late from one inserted into the sealed past. Runs are
+ * chained (`run_hash`) and covered by the signed checkpoints. Partitioned by month on `sealed_at`.
+ */
+export const auditSealRuns = pgTable(
+  "audit_seal_runs",
+  {
+    run: bigint("run", { mode: "number" }).notNull(),
+    sealedAt: ts("sealed_at").notNull().defaultNow(),
+    firstPosition: bigint("first_position", { mode: "number" }).notNull(),
+    lastPosition: bigint("last_position", { mode: "number" }).notNull(),
+    /** the lowest transaction id this run scanned (the previous run's snapshot xmin) */
+    scanFrom: xid8("scan_from").notNull(),
+    /** the run's snapshot, `xmin:xmax:xip,...` (pg_snapshot text) */
+    snapshot: text("snapshot").notNull(),
+    /** the largest `seq` sealed so far, this run included */
+    maxSeq: bigint("max_seq", { mode: "number" }).notNull(),
+    /** the chain hash at `last_position` */
+    headHash: bytea("head_hash").notNull(),
+    /** SHA-256(previous run_hash || SHA-256(canonical form of this run)) */
+    runHash: bytea("run_hash").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.run, t.sealedAt] }), index("audit_seal_runs_run_idx").on(t.run)],
+);
+
+/**
+ * Signed checkpoints of the chain (Ed25519 JWS, same key ring as decisions, kid in the JWKS),
+ * each naming the previous one. `kind`: `seal` (written by the sealer every N events or T
+ * minutes) or `retention_cut` (where retention cut the chain: the position and chain hash of the
+ * last dropped event).
+ */
+export const auditCheckpoints = pgTable(
+  "audit_checkpoints",
+  {
+    number: bigint("number", { mode: "number" }).primaryKey(),
+    id: uuid("id").notNull().unique().defaultRandom(),
+    kind: text("kind").notNull(),
+    position: bigint("position", { mode: "number" }).notNull(),
+    headHash: bytea("head_hash").notNull(),
+    run: bigint("run", { mode: "number" }).notNull(),
+    runHash: bytea("run_hash").notNull(),
+    prevId: uuid("prev_id"),
+    /** SHA-256 of the previous checkpoint's JWS */
+    prevHash: bytea("prev_hash"),
+    createdAt: createdAt(),
+    kid: text("kid").notNull(),
+    /** compact JWS (EdDSA) over the checkpoint's canonical payload */
+    jws: text("jws").notNull(),
+  },
+  (t) => [index("audit_checkpoints_position_idx").on(t.position)],
 );
 
 /** Org policy per gated action type (DESIGN.md "Gated action"). One row per action. */

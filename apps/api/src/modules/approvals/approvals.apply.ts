@@ -2,9 +2,8 @@ import { parseApprovalPayload, type TSystemClassification } from "@bridle/contra
 import type { DbOrTx } from "@bridle/db";
 import { assessInputOf, checkGoldenRule, holdsGrant, type BotScope, type ScopeExpansion } from "@bridle/policy";
 import { AppError } from "../../lib/errors.ts";
-import { notifyPolicyChanged } from "../../lib/policy-events.ts";
+import { emit } from "../../lib/domain-events.ts";
 import * as bots from "../bots/index.ts";
-import { recomputeFindings } from "../findings/index.ts";
 import * as repo from "./approvals.repo.ts";
 
 export type Applied = { changes: Record<string, unknown> };
@@ -12,8 +11,8 @@ export type Applied = { changes: Record<string, unknown> };
 const stale = (message: string) => new AppError("conflict", `The bot changed since this request was made: ${message}. Deny it and request again.`);
 
 /**
- * Makes an approved request real, inside the approving transaction (so the change, the recomputed
- * findings, the audit events and the policy notification commit together, or not at all).
+ * Makes an approved request real, inside the approving transaction (so the change, the findings
+ * and change notice its `approval.applied` event brings, and the audit events commit together, or not at all).
  * The bot is re-checked under a row lock: a change that would now break the Golden Rule (because
  * the bot changed since the request was made) is refused with 409 and nothing is written.
  * - scope_expansion: inserts the grant (service accounts unchanged);
@@ -90,7 +89,6 @@ export async function applyApproved(tx: DbOrTx, request: repo.RequestRow, approv
       return { changes: {} };
   }
   await bots.markBotChanged(tx, request.botId, now);
-  await recomputeFindings(tx, now);
-  await notifyPolicyChanged(tx, `approval ${request.id} applied (${request.kind})`);
+  await emit(tx, { type: "approval.applied", requestId: request.id, kind: parsed.kind, botId: request.botId });
   return { changes };
 }

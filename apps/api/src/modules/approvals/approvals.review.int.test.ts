@@ -105,7 +105,8 @@ describe("approval requests: reviews", () => {
     await new Promise((r) => setTimeout(r, 200));
     await listener.end();
     expect(heard).toContain(`bridle_approval_decided:${id}`);
-    expect(heard.some((h) => h.startsWith("bridle_policy_changed:approval"))).toBe(true);
+    // the change notice names this bot only: every replica refreshes it, not its whole snapshot
+    expect(heard.filter((h) => h.startsWith("bridle_policy_changed:"))).toEqual([`bridle_policy_changed:${JSON.stringify({ e: "approval.applied", bots: [botId] })}`]);
   });
 
   it("recomputes findings when an approved Golden Rule exception is applied, under dual control", async () => {

@@ -1,4 +1,4 @@
-import { auditEvents } from "@bridle/db";
+import { auditCheckpoints, auditEvents } from "@bridle/db";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/harness.ts";
@@ -33,5 +33,19 @@ describe("audit events are append-only", () => {
     expect(await count()).toBe(before + 1);
     const rows = await t.database.db.select({ outcome: auditEvents.outcome }).from(auditEvents).where(eq(auditEvents.action, "test.append"));
     expect(rows.map((r) => r.outcome)).toEqual(["success"]);
+  });
+
+  it("refuses the same on the chain, its seal runs and checkpoints, and on a month partition truncated by name", async () => {
+    const month = (await t.database.db.execute(sql`select 'audit_events_p' || to_char(now() at time zone 'UTC', 'YYYYMM') as name`)) as unknown as { rows?: { name: string }[] };
+    const partition = (month.rows ?? (month as unknown as { name: string }[]))[0]!.name;
+    expect(await refusal(t.database.db.execute(sql.raw(`truncate ${partition}`)))).toMatch(/audit_events is append-only: TRUNCATE is refused/);
+    // the app's background sealer (every second by default) chains the events and writes a checkpoint
+    const sealed = async () => (await t.database.db.select({ n: sql<number>`count(*)::int` }).from(auditCheckpoints))[0]!.n;
+    for (let i = 0; i < 100 && (await sealed()) === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await sealed()).toBeGreaterThan(0);
+    for (const table of ["audit_chain", "audit_seal_runs", "audit_checkpoints"]) {
+      expect(await refusal(t.database.db.execute(sql.raw(`update ${table} set run = run`)))).toMatch(new RegExp(`${table} is append-only: UPDATE is refused`));
+      expect(await refusal(t.database.db.execute(sql.raw(`truncate ${table}`)))).toMatch(new RegExp(`${table} is append-only: TRUNCATE is refused`));
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { auditEvents, type DbOrTx } from "@bridle/db";
-import { and, desc, eq, gte, like, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, gte, like, lt, or, sql, type SQL } from "drizzle-orm";
 
 /** Filters of `listAuditEvents`; every one given narrows (AND). `beforeSeq` is the keyset cursor. */
 export type AuditEventFilter = {
@@ -18,8 +18,8 @@ export type AuditEventFilter = {
   beforeSeq?: number;
 };
 
-/** Audit events newest first (by `seq`), at most `limit`. An `action` ending in `.` is a prefix. */
-export async function listAuditEvents(db: DbOrTx, f: AuditEventFilter, limit: number) {
+/** The SQL condition of a filter (every field given narrows, AND); undefined when there is none. */
+export function auditEventWhere(f: AuditEventFilter): SQL | undefined {
   const where = [
     f.actorType ? eq(auditEvents.actorType, f.actorType) : undefined,
     f.actorId ? eq(auditEvents.actorId, f.actorId) : undefined,
@@ -40,12 +40,12 @@ export async function listAuditEvents(db: DbOrTx, f: AuditEventFilter, limit: nu
     f.to ? lt(auditEvents.at, f.to) : undefined,
     f.beforeSeq !== undefined ? lt(auditEvents.seq, f.beforeSeq) : undefined,
   ].filter((c) => c !== undefined);
-  return db
-    .select()
-    .from(auditEvents)
-    .where(where.length ? and(...where) : undefined)
-    .orderBy(desc(auditEvents.seq))
-    .limit(limit);
+  return where.length ? and(...where) : undefined;
+}
+
+/** Audit events newest first (by `seq`), at most `limit`. An `action` ending in `.` is a prefix. */
+export async function listAuditEvents(db: DbOrTx, f: AuditEventFilter, limit: number) {
+  return db.select().from(auditEvents).where(auditEventWhere(f)).orderBy(desc(auditEvents.seq)).limit(limit);
 }
 
 export async function getAuditEvent(db: DbOrTx, id: string) {

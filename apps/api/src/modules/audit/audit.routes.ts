@@ -1,6 +1,15 @@
-import { ZAuditEvent, ZAuditEventPage, ZAuditEventsQuery, ZErrorEnvelope, type TAuditEvent, type TAuditEventsQuery } from "@bridle/contracts";
+import {
+  ZAuditEvent,
+  ZAuditEventPage,
+  ZAuditEventsQuery,
+  ZAuditExportQuery,
+  ZAuditVerifyReport,
+  ZErrorEnvelope,
+  type TAuditEvent,
+  type TAuditEventsQuery,
+} from "@bridle/contracts";
 import type { Db } from "@bridle/db";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { type RequestCtx } from "../../lib/context.ts";
@@ -9,6 +18,7 @@ import { decodeCursor, encodeCursor } from "../../lib/pagination.ts";
 import { can } from "../../lib/permissions.ts";
 import { toIso } from "../../lib/sql.ts";
 import { principalOf } from "../../plugins/auth.ts";
+import type { AuditIntegrity } from "./audit.integrity.ts";
 import { getAuditEvent, listAuditEvents } from "./audit.repo.ts";
 import { denied } from "./denied.ts";
 
@@ -77,8 +87,9 @@ export function createAuditService(deps: { db: Db }) {
 
 const errors = { 400: ZErrorEnvelope, 401: ZErrorEnvelope, 403: ZErrorEnvelope };
 
-/** `/api/v1/audit-events`: the audit log, read-only (`audit.read`). */
-export function auditRoutes(deps: { db: Db }) {
+/** `/api/v1/audit-events` (the audit log, read-only) and `/api/v1/audit/verify` (`audit.read`). */
+export function auditRoutes(deps: { db: Db; integrity: AuditIntegrity }) {
+  const { integrity } = deps;
   const svc = createAuditService(deps);
   return async (app: FastifyInstance) => {
     const r = app.withTypeProvider<ZodTypeProvider>();
@@ -97,6 +108,46 @@ export function auditRoutes(deps: { db: Db }) {
         },
       },
       async (request) => svc.list(ctx(request), request.query),
+    );
+    r.get(
+      "/audit-events/export",
+      {
+        schema: {
+          operationId: "exportAuditEvents",
+          tags: ["audit"],
+          summary: "The audit log with its hash chain and signed checkpoints, streamed as NDJSON or CSV (permission `audit.read`)",
+          description:
+            "Takes the list's filters. Every chain position from the start (the chain's, or the last checkpoint before `from`) to the head is included as hashes; " +
+            "the events matching the filters are included whole. Verify offline with `pnpm bridle audit verify --file FILE --jwks URL|FILE` (docs/AUDIT.md). " +
+            "Each export is itself recorded (`audit.export`).",
+          querystring: ZAuditExportQuery,
+          response: { 200: z.string(), ...errors },
+        },
+      },
+      async (request, reply) => {
+        const stream = await integrity.export(ctx(request), request.query);
+        const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+        // A stream is sent as is (never serialized); the typed reply only knows the schema's string.
+        return (reply as FastifyReply)
+          .header("content-type", request.query.format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8")
+          .header("content-disposition", `attachment; filename="bridle-audit-${stamp}.${request.query.format}"`)
+          .send(stream);
+      },
+    );
+    r.get(
+      "/audit/verify",
+      {
+        schema: {
+          operationId: "verifyAuditLog",
+          tags: ["audit"],
+          summary: "Recomputes every event hash and the chain, checks every checkpoint's signature and link, and names the first broken link (permission `audit.read`)",
+          description:
+            "Reads the whole log in chunks (constant memory); takes seconds per million events. `ok` is false when anything is broken; `firstBreak` says where and what " +
+            "(`edited`, `deleted`, `inserted`, `reordered`, `bad_signature`, `missing_checkpoint`, `truncated`). Unsealed events are counted, not failed, unless they can never be sealed.",
+          response: { 200: ZAuditVerifyReport, ...errors },
+        },
+      },
+      async (request) => integrity.verify(ctx(request)),
     );
     r.get(
       "/audit-events/:id",

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { botIdOf, decide, eventually } from "../../../test/bot-runtime.ts";
 import { createTestApp, login, tokenFor, type TestApp } from "../../../test/harness.ts";
 import { hashToken, newToken } from "../../lib/crypto.ts";
-import { notifyPolicyChanged } from "../../lib/policy-events.ts";
+import { emit } from "../../lib/domain-events.ts";
 
 type Token = { id: string; botId: string; name: string; prefix: string | null; createdAt: string; expiresAt: string | null; lastUsedAt: string | null; revokedAt: string | null };
 
@@ -91,7 +91,7 @@ describe("bot runtime tokens", () => {
     expect((await decide(t, token, body)).statusCode).toBe(200);
     await t.database.db.transaction(async (tx) => {
       await tx.update(botTokens).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(botTokens.id, id));
-      await notifyPolicyChanged(tx, `bot:${triageId} token expiry changed`);
+      await emit(tx, { type: "bot_token.revoked", botId: triageId, tokenId: id });
     });
     const res = await eventually(() => decide(t, token, body), (r) => r.statusCode === 401);
     expect(res.statusCode).toBe(401);

@@ -3,7 +3,7 @@ import { type RequestCtx } from "../../lib/context.ts";
 import { hashToken, newToken } from "../../lib/crypto.ts";
 import { AppError, notFound } from "../../lib/errors.ts";
 import { canManageBot } from "../../lib/permissions.ts";
-import { notifyPolicyChanged } from "../../lib/policy-events.ts";
+import { emit } from "../../lib/domain-events.ts";
 import { isUuid } from "../../lib/sql.ts";
 import { actorOf, type AuditAction, denied, recordAudit } from "../audit/index.ts";
 import { findBotRow } from "../bots/index.ts";
@@ -29,7 +29,7 @@ export type BotTokenCache = {
  * named, always expiring, shown once, stored as SHA-256, revocable at once. Managed by the bot's
  * owner or anyone with `bots.write_all` (IT, admin); denied attempts are audited.
  *
- * Creating or revoking one notifies POLICY_CHANNEL so every replica's decision snapshot follows,
+ * Creating or revoking one emits `bot_token.created` / `.revoked` so every replica's decision snapshot follows,
  * and updates this replica's snapshot directly, so a revoked token is refused from the very next
  * request here.
  */
@@ -71,7 +71,7 @@ export function createBotTokensService(deps: { db: Db; snapshot: BotTokenCache }
         requestId: ctx.requestId,
         details: { botId, bot: bot.name, name: input.name, prefix: t.prefix, expiresAt: t.expiresAt },
       });
-      await notifyPolicyChanged(tx, `bot:${botId} token created`);
+      await emit(tx, { type: "bot_token.created", botId, tokenId: t.id });
       return t;
     });
     snapshot.addToken({ id: row.id, botId, tokenHash: row.tokenHash, expiresAt: row.expiresAt, lastUsedAt: null });
@@ -93,7 +93,7 @@ export function createBotTokensService(deps: { db: Db; snapshot: BotTokenCache }
         requestId: ctx.requestId,
         details: { botId, bot: bot.name, name: r.name },
       });
-      await notifyPolicyChanged(tx, `bot:${botId} token revoked`);
+      await emit(tx, { type: "bot_token.revoked", botId, tokenId });
       return r;
     });
     snapshot.forgetToken(revoked.tokenHash);

@@ -1,5 +1,5 @@
 import type { TFinding } from "@bridle/contracts";
-import { botEvents, bots, goldenRuleExceptions, grants, type DbOrTx } from "@bridle/db";
+import { bots, goldenRuleExceptions, grants, type DbOrTx } from "@bridle/db";
 import { and, eq, ne, sql } from "drizzle-orm";
 
 /**
@@ -93,21 +93,10 @@ export async function botsOwnedBy(db: DbOrTx, personId: string): Promise<string[
   return rows.map((r) => r.id);
 }
 
-/**
- * A person was deprovisioned: records an `owner_deprovisioned` bot event (for the offboarding
- * workflow) on each bot they own that is not offboarded. @returns those bots
- */
-export async function recordOwnerDeprovisioned(
-  tx: DbOrTx,
-  owner: { personId: string; email: string; reason: string },
-): Promise<{ id: string; name: string }[]> {
-  const owned = await tx
+/** The bots a person owns that are not offboarded (the ones a departure orphans), with their names. */
+export async function liveBotsOwnedBy(tx: DbOrTx, personId: string): Promise<{ id: string; name: string }[]> {
+  return tx
     .select({ id: bots.id, name: bots.name })
     .from(bots)
-    .where(and(eq(bots.ownerId, owner.personId), ne(bots.status, "offboarded")));
-  if (owned.length)
-    await tx.insert(botEvents).values(
-      owned.map((b) => ({ botId: b.id, kind: "owner_deprovisioned", personId: owner.personId, details: { owner: owner.email, reason: owner.reason } })),
-    );
-  return owned;
+    .where(and(eq(bots.ownerId, personId), ne(bots.status, "offboarded")));
 }

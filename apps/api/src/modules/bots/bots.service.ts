@@ -14,10 +14,9 @@ import { type RequestCtx } from "../../lib/context.ts";
 import { AppError, fieldError, invalidFields, notFound } from "../../lib/errors.ts";
 import { can, canManageBot, canReadBot } from "../../lib/permissions.ts";
 import { findSecrets, refuseSecretFields, secretMessage, withoutEchoedSecrets } from "../../lib/secrets.ts";
-import { notifyPolicyChanged } from "../../lib/policy-events.ts";
+import { emit } from "../../lib/domain-events.ts";
 import { actorOf, denied, recordAudit, type Actor } from "../audit/index.ts";
 import { expectedBotEmail } from "@bridle/policy";
-import { recomputeFindings } from "../findings/index.ts";
 import { loadPolicyInput } from "../policy-settings/index.ts";
 import * as repo from "./bots.repo.ts";
 import { botToInput, resolveBotInput } from "./bots.resolve.ts";
@@ -110,8 +109,7 @@ export function createBotsService(deps: { db: Db; cancelPendingTransfers: Cancel
         if ((await repo.botIdsByName(tx, [input.name])).size) throw new AppError("conflict", `A bot named ${input.name} already exists`);
         await checkIdentity(tx, resolved, null, { email: true, serviceAccounts: true });
         const id = await repo.writeBot(tx, resolved);
-        await recomputeFindings(tx);
-        await notifyPolicyChanged(tx, `bot:${id} created`);
+        await emit(tx, { type: "bot.created", botId: id });
         await recordAudit(tx, {
           actor: actorOf(ctx.principal),
           action: "bot.create",
@@ -186,8 +184,7 @@ export function createBotsService(deps: { db: Db; cancelPendingTransfers: Cancel
           serviceAccounts: fields.serviceAccounts !== undefined,
         });
         await repo.writeBot(tx, resolved, id);
-        await recomputeFindings(tx);
-        await notifyPolicyChanged(tx, `bot:${id} updated`);
+        await emit(tx, { type: "bot.changed", botId: id, fields: changed });
         await recordAudit(tx, {
           actor: actorOf(ctx.principal),
           action: "bot.update",
@@ -248,8 +245,7 @@ export function createBotsService(deps: { db: Db; cancelPendingTransfers: Cancel
         requestId: ctx.requestId,
         reason: `the bot was transferred directly to ${to.email}`,
       });
-      await recomputeFindings(tx);
-      await notifyPolicyChanged(tx, `bot:${id} owner transferred`);
+      await emit(tx, { type: "bot.owner_changed", botId: id, fromOwnerId: bot.ownerId, toOwnerId: to.id });
       await recordAudit(tx, {
         actor: actorOf(ctx.principal),
         action: "bot.ownership_transferred",

@@ -1,6 +1,6 @@
 /**
  * The bots module's door. It owns `bots`, `grants`, `service_accounts`, `credential_references`,
- * `golden_rule_exceptions` and `bot_events`: nothing outside this module writes them.
+ * `golden_rule_exceptions`: nothing outside this module writes them.
  * - routes: `botsRoutes` (`/bots`), wired with `createBotsService`;
  * - queries: `findBotRow`, `getBotDetail` (one bot), `loadRefs`, `botIdsByName`, and the pure
  *   `resolveBotInput` / `rawReferenceErrors` that turn an input into a `ResolvedBot`;
@@ -8,7 +8,7 @@
  *   `writeBot` (create or replace a bot with its grants, credentials and exception; the import),
  *   `lockBotForChange`, `addGrant`, `approveException`, `assignOwner`, `markBotChanged` (an
  *   approved request applied), `storeFindings` (the findings module), `botsOwnedBy` and
- *   `recordOwnerDeprovisioned` (a person deactivated).
+ *   `liveBotsOwnedBy` (the bots a departure orphans).
  */
 export { botsRoutes } from "./bots.routes.ts";
 export { createBotsService, type BotsService, type CancelPendingTransfers } from "./bots.service.ts";
@@ -21,6 +21,6 @@ export {
   botsOwnedBy,
   lockBotForChange,
   markBotChanged,
-  recordOwnerDeprovisioned,
+  liveBotsOwnedBy,
   storeFindings,
 } from "./bots.commands.ts";

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { botIdOf, botTokenFor, decide, eventually, type DecisionBody } from "../../../test/bot-runtime.ts";
 import { createTestApp, login, tokenFor, type TestApp } from "../../../test/harness.ts";
 import { notifyApprovalDecided } from "../../lib/approval-events.ts";
-import { notifyPolicyChanged } from "../../lib/policy-events.ts";
+import { emit } from "../../lib/domain-events.ts";
 
 const rid = () => `req-${randomUUID()}`;
 
@@ -39,11 +39,11 @@ describe("decisions", () => {
     return res.json() as TDecision;
   };
 
-  /** Changes a bot's status as any writer must: in a transaction that notifies POLICY_CHANNEL. */
+  /** Changes a bot's status as any writer must: in a transaction that emits a domain event. */
   async function setStatus(botId: string, status: string) {
     await t.database.db.transaction(async (tx) => {
       await tx.update(bots).set({ status }).where(eq(bots.id, botId));
-      await notifyPolicyChanged(tx, `bot:${botId} status ${status}`);
+      await emit(tx, { type: "bot.changed", botId, fields: ["status"] });
     });
   }
 
@@ -147,7 +147,7 @@ describe("decisions", () => {
     it("follows policy changes at once: a per-bot override and a paused bot (LISTEN/NOTIFY)", async () => {
       await t.database.db.transaction(async (tx) => {
         await tx.insert(botGatedActionOverrides).values({ botId: deploy.botId, action: "credential.rotate", mode: "deny" });
-        await notifyPolicyChanged(tx, `bot ${deploy.botId} override`);
+        await emit(tx, { type: "gated_action.override_changed", botId: deploy.botId, action: "credential.rotate" });
       });
       const d = await eventually(
         () => ask(deploy, { action: "credential.rotate", target: { system: "github" } }),

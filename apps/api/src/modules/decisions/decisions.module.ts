@@ -3,7 +3,7 @@ import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import type { Config } from "../../config.ts";
 import { APPROVAL_CHANNEL } from "../../lib/approval-events.ts";
 import { AppError } from "../../lib/errors.ts";
-import { POLICY_CHANNEL } from "../../lib/policy-events.ts";
+import { parseChangeNotice, POLICY_CHANNEL } from "../../lib/domain-events.ts";
 import { loadSigningKeys, type DecisionSigner, type Jwks } from "../../lib/signing.ts";
 import type { Authenticator } from "../../plugins/auth.ts";
 import { botTokensRoutes, createBotTokensService } from "../bot-tokens/index.ts";
@@ -41,10 +41,10 @@ export function createDecisionsModule(deps: { config: Config; database: DbHandle
   });
   const listener = createPgListener(database, log);
   const waiters = createApprovalWaiters({ db, pollMs: listener.mode === "postgres" ? 5_000 : 1_000, log });
-  listener.on(POLICY_CHANNEL, (reason) => void snapshot.invalidate(reason));
+  listener.on(POLICY_CHANNEL, (payload) => void snapshot.invalidate(parseChangeNotice(payload).bots));
   listener.on(APPROVAL_CHANNEL, (id) => waiters.wake(id));
   listener.onReconnect(() => {
-    void snapshot.invalidate("LISTEN reconnected");
+    void snapshot.invalidate("all");
     waiters.wakeAll();
   });
 
@@ -70,7 +70,7 @@ export function createDecisionsModule(deps: { config: Config; database: DbHandle
         await listener.start();
         await snapshot.load();
         if (listener.mode === "none") {
-          rebuildTimer = setInterval(() => void snapshot.invalidate("periodic rebuild"), REBUILD_WITHOUT_LISTEN_MS);
+          rebuildTimer = setInterval(() => void snapshot.invalidate("all"), REBUILD_WITHOUT_LISTEN_MS);
           rebuildTimer.unref();
         }
       });

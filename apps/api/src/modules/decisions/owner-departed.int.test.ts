@@ -1,12 +1,12 @@
 import type { TDecision } from "@bridle/contracts";
-import { people } from "@bridle/db";
+import { bots, people } from "@bridle/db";
 import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { botTokenFor, decide } from "../../../test/bot-runtime.ts";
 import { createReplica, createTestApp, type TestApp } from "../../../test/harness.ts";
-import { POLICY_CHANNEL } from "../../lib/policy-events.ts";
+import { parseChangeNotice, POLICY_CHANNEL, type ChangeNotice, type DomainEventType } from "../../lib/domain-events.ts";
 import { PATCH_URN, setScimEnabled } from "../scim/scim.testkit.ts";
 
 /**
@@ -19,7 +19,7 @@ describe("a bot whose owner is deprovisioned, across replicas", () => {
   let a: TestApp;
   let b: TestApp;
   let listener: pg.Client;
-  const heard: string[] = [];
+  const heard: ChangeNotice[] = [];
   let bot: { token: string; botId: string };
   let lucasId: string;
   let scimToken: string;
@@ -29,7 +29,7 @@ describe("a bot whose owner is deprovisioned, across replicas", () => {
     b = await createReplica(a);
     listener = new pg.Client({ connectionString: a.config.DATABASE_URL });
     await listener.connect();
-    listener.on("notification", (m) => heard.push(m.payload ?? ""));
+    listener.on("notification", (m) => heard.push(parseChangeNotice(m.payload ?? "")));
     await listener.query(`listen ${POLICY_CHANNEL}`);
     await setScimEnabled(a, true);
     scimToken = (await a.api({ method: "POST", url: "/api/v1/scim-tokens", payload: { name: "okta" } })).json().token as string;
@@ -68,10 +68,16 @@ describe("a bot whose owner is deprovisioned, across replicas", () => {
     expect(res.statusCode, res.body).toBe(200);
     return res.json() as TDecision;
   };
-  /** Waits until Postgres has sent this notification to listeners (it does so on commit). */
-  const notified = async (payload: string) => {
-    for (let i = 0; i < 200 && !heard.includes(payload); i++) await new Promise((r) => setTimeout(r, 10));
-    expect(heard).toContain(payload);
+  /**
+   * Waits until Postgres has sent listeners (on commit) the change notice of `event`, and checks
+   * that it names exactly `bots`: replicas refresh those bots, not the whole snapshot.
+   */
+  const notified = async (event: DomainEventType, bots: string[]) => {
+    const match = (n: ChangeNotice) => n.event === event && n.bots !== "all" && n.bots.includes(bot.botId);
+    for (let i = 0; i < 200 && !heard.some(match); i++) await new Promise((r) => setTimeout(r, 10));
+    const notices = heard.filter((n) => n.event === event);
+    expect(notices).toHaveLength(1);
+    expect([...(notices[0]!.bots as string[])].sort()).toEqual([...bots].sort());
   };
   const gated = { action: "shell.exec", target: {} };
   const external = { action: "incident.post", target: { system: "statuspage" } };
@@ -91,7 +97,10 @@ describe("a bot whose owner is deprovisioned, across replicas", () => {
       payload: JSON.stringify({ schemas: [PATCH_URN], Operations: [{ op: "replace", value: { active: false } }] }),
     });
     expect(off.statusCode, off.body).toBe(200);
-    await notified(`bot:${bot.botId} owner deactivated`);
+    // One notice naming every bot Lucas owns (not offboarded), this one among them.
+    const lucasBots = await a.database.db.select({ id: bots.id }).from(bots).where(and(eq(bots.ownerId, lucasId), ne(bots.status, "offboarded")));
+    expect(lucasBots.map((b) => b.id)).toContain(bot.botId);
+    await notified("person.deactivated", lucasBots.map((b) => b.id));
 
     const message = (action: string) =>
       `${action} refused: the bot's owner Lucas Meyer <lucas.meyer@acme.example> has left (account deactivated); until the bot is transferred to a new owner or offboarded it may only take read-only actions`;
@@ -105,10 +114,24 @@ describe("a bot whose owner is deprovisioned, across replicas", () => {
     expect(r).toMatchObject({ decision: "allow", reasons: [{ code: "not_gated" }] });
   });
 
+  it("after the identity provider renames the departed owner on replica A, B's refusal names them as they are now", async () => {
+    const renamed = await a.app.inject({
+      method: "PATCH",
+      url: `/scim/v2/Users/${lucasId}`,
+      headers: { authorization: `Bearer ${scimToken}`, "content-type": "application/scim+json" },
+      payload: JSON.stringify({ schemas: [PATCH_URN], Operations: [{ op: "replace", path: "displayName", value: "Lucas Meyer-Schmidt" }] }),
+    });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    const lucasBots = await a.database.db.select({ id: bots.id }).from(bots).where(eq(bots.ownerId, lucasId));
+    await notified("person.changed", lucasBots.map((b) => b.id));
+    const g = await askB(gated.action, gated.target);
+    expect(g.reasons[0]!.message).toContain("the bot's owner Lucas Meyer-Schmidt <lucas.meyer@acme.example> has left");
+  });
+
   it("after IT transfers the bot on replica A, B allows the gated action again", async () => {
     const res = await a.api({ method: "POST", url: `/api/v1/bots/${bot.botId}/transfer`, payload: { toEmail: "maya.chen@acme.example", note: "Lucas left; Maya takes over" } });
     expect(res.statusCode, res.body).toBe(200);
-    await notified(`bot:${bot.botId} owner transferred`);
+    await notified("bot.owner_changed", [bot.botId]);
     expect((await askB(gated.action, gated.target)).decision).toBe("allow");
     expect((await askB(external.action, external.target)).decision).toBe("allow");
   });

@@ -1,8 +1,8 @@
-import { onLocalPolicyChange } from "../../lib/policy-events.ts";
 import { GATED_ACTIONS, type TGatedAction, type TSystemClassification } from "@bridle/contracts";
 import type { Db } from "@bridle/db";
 import { effectiveRule, type ChannelPolicy, type DecisionContext, type GatedActionRule } from "@bridle/policy";
 import { hashToken } from "../../lib/crypto.ts";
+import { onLocalNotice, type ChangeNotice } from "../../lib/domain-events.ts";
 import * as repo from "./snapshot.repo.ts";
 
 /**
@@ -11,9 +11,10 @@ import * as repo from "./snapshot.repo.ts";
  * system classifications, gated-action rules, and per bot its status, owner (email, name, status),
  * channels, grants, Golden Rule exception, effective rules (org rule + override) and live token hashes.
  *
- * It is rebuilt when POLICY_CHANNEL fires (every replica LISTENs). A reason `bot:<uuid> ...`
- * (or `bot <uuid> ...`) refreshes that bot only; any other reason rebuilds everything. Refreshes run one at a time and
- * coalesce: notifications that arrive during a refresh are applied by the next one.
+ * It follows domain events (lib/domain-events.ts): a change notice on POLICY_CHANNEL (every
+ * replica LISTENs) that names bots refreshes those bots only; "all" (org policy, systems, an
+ * org gated-action rule, a reconnect) rebuilds everything. Refreshes run one at a time and
+ * coalesce: notices that arrive during a refresh are applied by the next one.
  */
 
 export type Rules = Readonly<Record<TGatedAction, GatedActionRule>>;
@@ -32,7 +33,6 @@ export type PolicySnapshot = {
 
 /** A gated action with no row in gated_action_policies is denied (deny when unsure). */
 const MISSING_RULE: GatedActionRule = { mode: "deny", approverRole: "security", approvalsRequired: 1, requestTtlMinutes: 60 };
-const BOT_REASON = /^bot[: ]([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b/i;
 /** Remembered revoked / unknown token hashes (FIFO-bounded), so they never cost a DB lookup twice. */
 const MAX_REJECTED = 10_000;
 const RETRY_MS = 1_000;
@@ -188,23 +188,22 @@ export function createSnapshotStore(deps: { db: Db; log: { error: (obj: object, 
     return running;
   }
 
-  /** Applies a POLICY_CHANNEL notification (or any other reason to refresh). */
-  function invalidate(reason: string): Promise<void> {
-    const m = BOT_REASON.exec(reason);
-    if (m?.[1]) pendingBots.add(m[1].toLowerCase());
-    else fullPending = true;
+  /** Refreshes the given bots, or everything (a change notice from POLICY_CHANNEL, a reconnect). */
+  function invalidate(bots: ChangeNotice["bots"]): Promise<void> {
+    if (bots === "all") fullPending = true;
+    else for (const id of bots) pendingBots.add(id.toLowerCase());
     return schedule();
   }
 
-  // Changes made by this process: applied before the next decision (see onLocalPolicyChange).
-  const localPending: string[] = [];
+  // Changes made by this process: applied before the next decision (see onLocalNotice).
+  const localPending: ChangeNotice["bots"][] = [];
   let unsubscribe: (() => void) | null = null;
 
   return {
     /** Loads the first snapshot (call before serving). */
     load: async () => {
       stopped = false;
-      unsubscribe ??= onLocalPolicyChange((reason) => localPending.push(reason));
+      unsubscribe ??= onLocalNotice((notice) => localPending.push(notice.bots));
       fullPending = true;
       await schedule();
       if (!snap) throw new Error("The decision snapshot could not be loaded");
@@ -218,7 +217,7 @@ export function createSnapshotStore(deps: { db: Db; log: { error: (obj: object, 
       // A change heard from another replica (NOTIFY) and not applied yet is applied first too:
       // once this replica has heard of a deactivation, no decision uses the old owner status.
       if (localPending.length === 0 && !running && !fullPending && pendingBots.size === 0) return;
-      for (const reason of localPending.splice(0)) void invalidate(reason);
+      for (const bots of localPending.splice(0)) void invalidate(bots);
       // A refresh already running may have read the data before the change committed: keep
       // going until nothing is pending.
       while (!stopped && !retryTimer && (running || fullPending || pendingBots.size > 0)) await schedule();
@@ -249,7 +248,7 @@ export function createSnapshotStore(deps: { db: Db; log: { error: (obj: object, 
           reject(hash);
           return null;
         }
-        if (!snap?.bots.has(row.botId)) await invalidate(`bot:${row.botId} token`);
+        if (!snap?.bots.has(row.botId)) await invalidate([row.botId]);
         const cur = snap;
         if (!cur || !cur.bots.has(row.botId)) return null;
         entry = cur.tokens.get(hash);

@@ -1,7 +1,7 @@
 import type { TFinding, TSystemClassification } from "@bridle/contracts";
 import { connectedSystems, type DbOrTx } from "@bridle/db";
 import type { BotFacts } from "@bridle/policy";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, toDate } from "../../lib/sql.ts";
 
 type FactRow = {
@@ -29,11 +29,15 @@ type FactRow = {
 
 export type StoredBotFacts = BotFacts & { storedFindings: TFinding[]; storedNextReviewDue: Date | null };
 
+/** `where b.id in (ids)` with the ids as one parameter, or nothing for every bot. */
+const idFilter = (ids: readonly string[] | undefined): SQL =>
+  ids ? sql`where b.id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)` : sql``;
+
 /**
- * Everything the rules read about every bot, in one round trip (grants and service accounts are
- * aggregated per bot so 10,000 bots and 50,000 grants stay one query).
+ * Everything the rules read about every bot (or the given ids), in one round trip (grants and
+ * service accounts are aggregated per bot so 10,000 bots and 50,000 grants stay one query).
  */
-export async function loadAllBotFacts(db: DbOrTx): Promise<StoredBotFacts[]> {
+export async function loadBotFacts(db: DbOrTx, ids?: readonly string[]): Promise<StoredBotFacts[]> {
   const res = await db.execute(sql`
     select b.id, b.name, b.email, b.environment, b.status, b.internal_data_access, b.channels,
            b.created_at, b.last_reviewed_at, b.runtime_profile, b.findings, b.next_review_due,
@@ -51,7 +55,8 @@ export async function loadAllBotFacts(db: DbOrTx): Promise<StoredBotFacts[]> {
       select json_agg(json_build_object('system', s.key, 'account', a.account)) as accounts
       from service_accounts a join connected_systems s on s.id = a.system_id where a.bot_id = b.id
     ) sa on true
-    left join golden_rule_exceptions e on e.bot_id = b.id`);
+    left join golden_rule_exceptions e on e.bot_id = b.id
+    ${idFilter(ids)}`);
   return rowsOf<FactRow>(res).map((r) => ({
     id: r.id,
     name: r.name,
@@ -76,6 +81,56 @@ export async function loadAllBotFacts(db: DbOrTx): Promise<StoredBotFacts[]> {
     runtimeProfile: r.runtime_profile ?? {},
     storedFindings: r.findings ?? [],
     storedNextReviewDue: toDate(r.next_review_due),
+  }));
+}
+
+/** What the shared-identity check needs of a bot, and its stored shared-identity findings. */
+export type IdentityRow = Pick<BotFacts, "id" | "name" | "environment" | "status" | "email" | "serviceAccounts"> & { storedShared: TFinding[] };
+
+/** Trims what JavaScript's trim() trims among ASCII characters (btrim alone trims only spaces; E'' has no \\v). */
+const ASCII_SPACE = sql.raw(`E' \\t\\n\\r\\f\\x0B'`);
+
+/**
+ * The identities of the given bots, or of every bot that is not offboarded and may use one of
+ * the given normalised emails or service account names (lowercased, trimmed). The lookup is a
+ * pre-filter: it also returns every bot whose email or account holds a non-ASCII character (where
+ * PostgreSQL's lower() and trim may differ from JavaScript's), and the caller keeps only exact
+ * matches by identityKeysOf.
+ */
+export async function loadIdentities(db: DbOrTx, q: { ids: readonly string[] } | { emails: readonly string[]; accounts: readonly string[] }): Promise<IdentityRow[]> {
+  let where: SQL;
+  if ("ids" in q) where = idFilter(q.ids);
+  else {
+    // First the ids, one index lookup each (migration 0006: the expressions match the indexes'
+    // exactly); then their rows, so the planner never weighs the per-bot aggregation over guesses.
+    const list = (xs: readonly string[]) => sql`array(select jsonb_array_elements_text(${JSON.stringify(xs)}::jsonb))`;
+    const hits = rowsOf<{ id: string }>(
+      await db.execute(sql`
+        select id from bots where lower(btrim(email, ${ASCII_SPACE})) = any(${list(q.emails)})
+        union select id from bots where (octet_length(email) <> char_length(email))
+        union select bot_id from service_accounts where lower(btrim(account, ${ASCII_SPACE})) = any(${list(q.accounts)})
+        union select bot_id from service_accounts where (octet_length(account) <> char_length(account))`),
+    );
+    if (hits.length === 0) return [];
+    where = sql`${idFilter(hits.map((h) => h.id))} and b.status <> 'offboarded'`;
+  }
+  const res = await db.execute(sql`
+    select b.id, b.name, b.environment, b.status, b.email, sa.accounts,
+           ${"ids" in q ? sql`jsonb_path_query_array(b.findings, '$[*] ? (@.kind == "shared_identity")')` : sql`'[]'::jsonb`} as shared
+    from bots b
+    left join lateral (
+      select json_agg(json_build_object('system', s.key, 'account', a.account)) as accounts
+      from service_accounts a join connected_systems s on s.id = a.system_id where a.bot_id = b.id
+    ) sa on true
+    ${where}`);
+  return rowsOf<Pick<FactRow, "id" | "name" | "email" | "environment" | "status" | "accounts"> & { shared: TFinding[] }>(res).map((r) => ({
+    id: r.id,
+    name: r.name,
+    environment: r.environment,
+    status: r.status,
+    email: r.email,
+    serviceAccounts: r.accounts ?? [],
+    storedShared: r.shared ?? [],
   }));
 }
 

@@ -3,7 +3,7 @@ import type { Db } from "@bridle/db";
 import { overrideLoosens } from "@bridle/policy";
 import { type RequestCtx } from "../../lib/context.ts";
 import { AppError, fieldError, invalidFields, notFound } from "../../lib/errors.ts";
-import { notifyPolicyChanged } from "../../lib/policy-events.ts";
+import { emit } from "../../lib/domain-events.ts";
 import { can, canReadBot } from "../../lib/permissions.ts";
 import { actorOf, denied, recordAudit } from "../audit/index.ts";
 import { findBotRow } from "../bots/index.ts";
@@ -57,7 +57,7 @@ export function createGatedActionsService(deps: { db: Db }) {
         requestId: ctx.requestId,
         details: { changes: changesBetween(before, next, ["mode", "approverRole", "approvalsRequired", "requestTtlMinutes"]), policyVersion: version },
       });
-      await notifyPolicyChanged(tx, `gated action ${action} changed`);
+      await emit(tx, { type: "gated_action.changed", action });
     });
     return next;
   }
@@ -131,7 +131,7 @@ export function createGatedActionsService(deps: { db: Db }) {
           policyVersion: version,
         },
       });
-      await notifyPolicyChanged(tx, `bot ${botId} gated action ${action} override set`);
+      await emit(tx, { type: "gated_action.override_changed", botId, action });
     });
     return { rule: org, override, effective: effectiveFor(org, override, exceptionValid) };
   }
@@ -153,7 +153,7 @@ export function createGatedActionsService(deps: { db: Db }) {
         requestId: ctx.requestId,
         details: { gatedAction: action, policyVersion: version },
       });
-      await notifyPolicyChanged(tx, `bot ${botId} gated action ${action} override removed`);
+      await emit(tx, { type: "gated_action.override_changed", botId, action });
     });
   }
 

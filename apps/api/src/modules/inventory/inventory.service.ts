@@ -17,12 +17,11 @@ import { AppError } from "../../lib/errors.ts";
 import { findSecrets, secretMessage, withoutEchoedSecrets } from "../../lib/secrets.ts";
 import { can } from "../../lib/permissions.ts";
 import * as botsModule from "../bots/index.ts";
-import { recomputeFindings } from "../findings/index.ts";
 import { loadPolicyInput } from "../policy-settings/index.ts";
 import { canonical, exceptionContent, fieldChanges, mergeOverStored, scopeRemovals, withoutFileApproval } from "./inventory.diff.ts";
 import { csvColumnOf, neutraliseFormulaText, normalizeLineEndings, type RawRecord } from "./inventory.parse.ts";
 import { loadBotsAsInput } from "./inventory.repo.ts";
-import { notifyPolicyChanged } from "../../lib/policy-events.ts";
+import { emit } from "../../lib/domain-events.ts";
 import { upsertSystems } from "../systems/index.ts";
 
 /** Stands in for the id of a system that a dry run would create (nothing is written on a dry run). */
@@ -270,9 +269,11 @@ export function createInventoryService(deps: { db: Db }) {
         ...(options.text !== undefined ? { sha256: createHash("sha256").update(options.text).digest("hex") } : {}),
       };
       const events: AuditEventInput[] = [];
+      const written: string[] = [];
       for (const p of plan) {
         if (p.action === "unchanged") continue;
         const id = await botsModule.writeBot(tx, p.resolved, existing.get(p.input.name)?.id);
+        written.push(id);
         // A recorded exception names who recorded it, when, and from which file.
         const exception = p.input.exception
           ? { exception: { approvedBy: p.input.exception.approvedBy ?? null, approvedAt: p.input.exception.approvedAt ?? null, ...file } }
@@ -295,8 +296,7 @@ export function createInventoryService(deps: { db: Db }) {
         );
       }
       for (let i = 0; i < events.length; i += 1000) await recordAuditBatch(tx, events.slice(i, i + 1000));
-      await recomputeFindings(tx);
-      await notifyPolicyChanged(tx, "inventory imported");
+      await emit(tx, { type: "inventory.imported", botIds: written, systemKeys: [...result.systems.created, ...result.systems.updated] });
       await recordAudit(tx, {
         actor: auditActor,
         action: "inventory.import",

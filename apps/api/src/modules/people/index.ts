@@ -13,7 +13,7 @@
 export { peopleRoutes } from "./people.routes.ts";
 export { teamsRoutes } from "./teams.routes.ts";
 export { countTeams, createTeamsService, type TeamsService } from "./teams.service.ts";
-export { deactivatePerson, reactivatePerson } from "./people.lifecycle.ts";
+export { deactivatePerson, personChanged, reactivatePerson } from "./people.lifecycle.ts";
 export { createSsoPerson, findPersonByEmail, findPersonBySubject, recordSignIn, recordSsoSignIn, type PersonRecord } from "./sign-in.repo.ts";
 export { bootstrapAdminId, ensureBootstrapAdmin, seedDirectory, type BootstrapResult, type SeedPerson } from "./people.bootstrap.ts";
 export { slugify } from "./slug.ts";

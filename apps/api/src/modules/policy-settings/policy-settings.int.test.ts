@@ -67,4 +67,19 @@ describe("org policy", () => {
     expect(badEnum.statusCode).toBe(400);
     expect(badEnum.json().error.code).toBe("validation_failed");
   });
+
+  it("keeps audit events 365 days by default, refuses fewer than 90, and audits a change with before and after", async () => {
+    expect((await t.api({ method: "GET", url: "/api/v1/policy" })).json().policy.auditRetentionDays).toBe(365);
+    const short = await t.api({ method: "PATCH", url: "/api/v1/policy", payload: { auditRetentionDays: 30 } });
+    expect(short.statusCode).toBe(400);
+    expect(short.json().error.details.fields).toMatchObject([{ path: ["auditRetentionDays"], code: "too_small" }]);
+    const ok = await t.api({ method: "PATCH", url: "/api/v1/policy", payload: { auditRetentionDays: 730 }, headers: { "x-request-id": "retention-730" } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().policy.auditRetentionDays).toBe(730);
+    const [event] = await t.database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "policy.update"), eq(auditEvents.requestId, "retention-730")));
+    expect(event?.details).toMatchObject({ changes: { auditRetentionDays: { before: 365, after: 730 } } });
+  });
 });

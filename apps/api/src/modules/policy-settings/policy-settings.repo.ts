@@ -14,6 +14,7 @@ export async function getPolicy(db: DbOrTx): Promise<TOrgPolicy | null> {
     channelAllowlist: p.channelAllowlist,
     channelBlocklist: p.channelBlocklist,
     reviewIntervalDays: p.reviewIntervalDays,
+    auditRetentionDays: p.auditRetentionDays,
     version: p.version,
     updatedAt: toIso(p.updatedAt)!,
   };
@@ -31,6 +32,7 @@ export async function savePolicy(db: DbOrTx, v: PolicyValues) {
     channelAllowlist: v.channelAllowlist,
     channelBlocklist: v.channelBlocklist,
     reviewIntervalDays: v.reviewIntervalDays,
+    auditRetentionDays: v.auditRetentionDays,
     updatedAt: new Date(),
   };
   await db

@@ -4,9 +4,8 @@ import { type RequestCtx } from "../../lib/context.ts";
 import { AppError, fieldError, invalidFields } from "../../lib/errors.ts";
 import { looksLikeSecret } from "../../lib/secrets.ts";
 import { can } from "../../lib/permissions.ts";
-import { notifyPolicyChanged } from "../../lib/policy-events.ts";
+import { emit } from "../../lib/domain-events.ts";
 import { actorOf, denied, recordAudit } from "../audit/index.ts";
-import { recomputeFindings } from "../findings/index.ts";
 import { listSystems, setSystemClassification } from "../systems/index.ts";
 import * as repo from "./policy-settings.repo.ts";
 
@@ -50,8 +49,7 @@ export function createPolicySettingsService(deps: { db: Db }) {
               : fieldError(["systemClassifications", key], "unknown_reference", `unknown connected system ${key}`),
           ]);
       }
-      const result = await recomputeFindings(tx);
-      await notifyPolicyChanged(tx, "org policy updated");
+      const result = await emit(tx, { type: "org_policy.changed", version: versionAfter });
       await recordAudit(tx, {
         actor: actorOf(ctx.principal),
         action: "policy.update",
@@ -59,9 +57,9 @@ export function createPolicySettingsService(deps: { db: Db }) {
         resourceId: "1",
         outcome: "success",
         requestId: ctx.requestId,
-        details: { version: { before: versionBefore, after: versionAfter }, changes, findingsChanged: result.changed },
+        details: { version: { before: versionBefore, after: versionAfter }, changes, findingsChanged: result.findingsChanged },
       });
-      return result.changed;
+      return result.findingsChanged;
     });
     return { ...(await get()), recomputed };
   }

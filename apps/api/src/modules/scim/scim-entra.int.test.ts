@@ -132,7 +132,7 @@ describe("Microsoft Entra ID", () => {
     expect(off.body).toMatchObject({ active: false });
     expect((await k.personByEmail("testbcwqnm@test.microsoft.com")).status).toBe("deactivated");
     expect((await k.t.app.inject({ method: "GET", url: "/api/v1/me", headers: { authorization: `Bearer ${apiToken}` } })).statusCode).toBe(401);
-    expect((await k.openBotEvents(lucas.id)).filter((e) => e.kind === "owner_deprovisioned").length).toBeGreaterThan(0);
+    expect((await k.deprovisionedBots(lucas.id)).length).toBeGreaterThan(0);
     expect(await k.botIdsOwnedBy(lucas.id)).toHaveLength(owned);
     const on = await entra("PATCH", `/Users/${lucas.id}`, patch({ op: "Replace", path: "active", value: "True" }));
     expect(on.body).toMatchObject({ active: true });

@@ -7,7 +7,7 @@ import { eqLookup, leavesOut, mentions, parseFilter, parsePaging, parseProjectio
 import { listResponse, type ListQuery, type ScimCtx } from "./scim.list.ts";
 import { displayNameOf, emailOf, readUser, userResource, type Email, type UserInput } from "./scim.mapping.ts";
 import { applyUserOps, expandOps, readPatchBody } from "./scim.patch.ts";
-import { deactivatePerson, directory as repo, reactivatePerson } from "../people/index.ts";
+import { deactivatePerson, directory as repo, personChanged, reactivatePerson } from "../people/index.ts";
 import { scimActor, type ScimClient } from "./scim-tokens.service.ts";
 
 type Projection = { attributes?: string | undefined; excludedAttributes?: string | undefined };
@@ -20,8 +20,9 @@ const FIELDS = ["userName", "email", "externalId", "displayName", "givenName", "
 /**
  * SCIM Users (RFC 7644 §3) are Bridle people. Every write is one transaction with its audit events
  * (actor: the SCIM token). `active: false` and DELETE deprovision through deactivatePerson: sessions
- * end, personal API tokens are revoked, and each bot they own gets an `owner_deprovisioned` event
- * (the bots themselves are kept, and show as orphaned). DELETE also hides the person from SCIM
+ * end, personal API tokens are revoked, each bot they own is audited `bot.owner_deprovisioned`
+ * and `person.deactivated` is emitted (the bots themselves are kept, show as orphaned, and
+ * get only read-only actions on every replica). DELETE also hides the person from SCIM
  * while keeping the row, so audit events and bots keep their owner reference.
  */
 export function createScimUsersService(deps: { db: Db }) {
@@ -167,6 +168,7 @@ export function createScimUsersService(deps: { db: Db }) {
           requestId: ctx.requestId,
           details: { userName: next.userName, changes: changesBetween<Record<string, unknown>>(base, next, changed) },
         });
+        if (changed.includes("email") || changed.includes("displayName")) await personChanged(tx, id);
       }
       if (next.active !== base.active) {
         if (next.active) await reactivatePerson(tx, id, { actor, requestId: ctx.requestId });

@@ -1,5 +1,5 @@
-import { auditEvents, botEvents, bots, people, teamMembers, teams } from "@bridle/db";
-import { and, eq, sql } from "drizzle-orm";
+import { auditEvents, bots, people, teamMembers, teams } from "@bridle/db";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { InjectOptions, LightMyRequestResponse } from "fastify";
 import { expect } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/harness.ts";
@@ -19,7 +19,8 @@ export type ScimKit = {
   scim: (r: ScimRequest) => Promise<LightMyRequestResponse>;
   personByEmail: (email: string) => Promise<typeof people.$inferSelect>;
   teamIdsOf: (personId: string) => Promise<string[]>;
-  openBotEvents: (personId: string) => Promise<{ botId: string; kind: string }[]>;
+  /** The person's bots audited `bot.owner_deprovisioned` (once per deprovisioning), sorted. */
+  deprovisionedBots: (personId: string) => Promise<string[]>;
   audit: (action: string, resourceId: string) => Promise<(typeof auditEvents.$inferSelect)[]>;
   botIdsOwnedBy: (personId: string) => Promise<string[]>;
 };
@@ -54,7 +55,15 @@ export async function scimKit(tokenName = "test idp"): Promise<ScimKit> {
       return p;
     },
     teamIdsOf: async (personId) => (await db.select({ id: teamMembers.teamId }).from(teamMembers).where(eq(teamMembers.personId, personId))).map((r) => r.id).sort(),
-    openBotEvents: async (personId) => db.select({ botId: botEvents.botId, kind: botEvents.kind }).from(botEvents).where(eq(botEvents.personId, personId)),
+    deprovisionedBots: async (personId) => {
+      const owned = (await db.select({ id: bots.id }).from(bots).where(eq(bots.ownerId, personId))).map((b) => b.id);
+      if (!owned.length) return [];
+      const rows = await db
+        .select({ botId: auditEvents.resourceId })
+        .from(auditEvents)
+        .where(and(eq(auditEvents.action, "bot.owner_deprovisioned"), inArray(auditEvents.resourceId, owned)));
+      return rows.map((r) => r.botId!).sort();
+    },
     audit: async (action, resourceId) => db.select().from(auditEvents).where(and(eq(auditEvents.action, action), eq(auditEvents.resourceId, resourceId))),
     botIdsOwnedBy: async (personId) => (await db.select({ id: bots.id }).from(bots).where(eq(bots.ownerId, personId))).map((b) => b.id).sort(),
   };

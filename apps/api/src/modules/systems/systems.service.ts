@@ -12,30 +12,28 @@ import { type RequestCtx } from "../../lib/context.ts";
 import { AppError, fieldError, notFound } from "../../lib/errors.ts";
 import { refuseSecretFields } from "../../lib/secrets.ts";
 import { can } from "../../lib/permissions.ts";
-import { notifyPolicyChanged } from "../../lib/policy-events.ts";
+import { emit } from "../../lib/domain-events.ts";
 import { type Actor, actorOf, denied, recordAudit } from "../audit/index.ts";
-import { recomputeFindings } from "../findings/index.ts";
 import * as repo from "./systems.repo.ts";
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /**
  * A classification decides which bots break the Golden Rule, and a system's key may also name a
- * channel (README "Rules"), so any write other than a rename or a new description recomputes
- * every bot's findings in the writing transaction and tells every replica to rebuild its
- * decision snapshot when it commits.
+ * channel (README "Rules"), so any write other than a rename or a new description emits
+ * `system.changed`: every bot's findings are recomputed in the writing transaction, and every
+ * replica rebuilds its decision snapshot when it commits. @returns how many bots' findings changed
  */
-async function afterCatalogChange(tx: DbOrTx, reason: string): Promise<number> {
-  const { changed } = await recomputeFindings(tx);
-  await notifyPolicyChanged(tx, reason);
-  return changed;
+async function afterCatalogChange(tx: DbOrTx, system: { id: string; key: string }, change: "created" | "reclassified" | "removed"): Promise<number> {
+  const { findingsChanged } = await emit(tx, { type: "system.changed", systemId: system.id, key: system.key, change });
+  return findingsChanged;
 }
 
 /**
  * Command for other modules (the inventory import): creates the systems of `entries` that do not
  * exist and updates those that differ, inside the caller's transaction, with one audit event
- * each. Findings are NOT recomputed here: the caller recomputes once after all its writes (the
- * import does), and the caller notifies the decision snapshot. Returns the keys by outcome.
+ * each. No domain event is emitted here: the caller emits one after all its writes (the import's
+ * `inventory.imported` names the systems written), so findings are recomputed once. Returns the keys by outcome.
  * The caller checks the permission (`systems.manage`) before calling.
  */
 export async function upsertSystems(
@@ -88,7 +86,7 @@ export async function upsertSystems(
 
 /**
  * Command for org policy: sets the classification of the system `key` inside the caller's
- * transaction (the caller recomputes findings and writes its own audit event).
+ * transaction (the caller emits its own domain event, org policy's `org_policy.changed`, and writes its own audit event).
  * @returns the classification it had, or null when no system has that key
  */
 export async function setSystemClassification(tx: DbOrTx, key: string, classification: TSystemClassification): Promise<{ before: TSystemClassification } | null> {
@@ -143,7 +141,7 @@ export function createSystemsService(deps: { db: Db }) {
         throw new AppError("conflict", `A connected system with the key ${input.key} already exists`, {
           fields: [fieldError("key", "duplicate", "already in use")],
         });
-      const recomputed = await afterCatalogChange(tx, `connected system ${input.key} added`);
+      const recomputed = await afterCatalogChange(tx, { id, key: input.key }, "created");
       await recordAudit(tx, {
         actor: actorOf(ctx.principal),
         action: "system.create",
@@ -172,7 +170,7 @@ export function createSystemsService(deps: { db: Db }) {
       const changed = (["name", "classification", "description"] as const).filter((k) => before[k] !== next[k]);
       if (!changed.length) return 0;
       await repo.updateSystem(tx, id, { name: next.name, classification: next.classification, description: next.description });
-      const recomputed = changed.includes("classification") ? await afterCatalogChange(tx, `connected system ${before.key} reclassified`) : 0;
+      const recomputed = changed.includes("classification") ? await afterCatalogChange(tx, before, "reclassified") : 0;
       await recordAudit(tx, {
         actor: actorOf(ctx.principal),
         action: "system.update",
@@ -214,7 +212,7 @@ export function createSystemsService(deps: { db: Db }) {
         );
       }
       await repo.deleteSystem(tx, id);
-      const recomputed = await afterCatalogChange(tx, `connected system ${before.key} removed`);
+      const recomputed = await afterCatalogChange(tx, before, "removed");
       await recordAudit(tx, {
         actor: actorOf(ctx.principal),
         action: "system.delete",

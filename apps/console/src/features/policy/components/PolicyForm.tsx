@@ -25,6 +25,7 @@ type Values = {
   channelAllowlist: string[];
   channelBlocklist: string[];
   reviewIntervalDays: number | "";
+  auditRetentionDays: number | "";
   classifications: Record<string, TSystemClassification>;
 };
 
@@ -36,6 +37,7 @@ const toValues = ({ policy, systems }: TPolicyResponse): Values => ({
   channelAllowlist: policy.channelAllowlist,
   channelBlocklist: policy.channelBlocklist,
   reviewIntervalDays: policy.reviewIntervalDays,
+  auditRetentionDays: policy.auditRetentionDays,
   classifications: Object.fromEntries(systems.map((system) => [system.key, system.classification])),
 });
 
@@ -53,6 +55,7 @@ function toRequest(values: Values, data: TPolicyResponse): TUpdateOrgPolicyReque
     channelBlocklist: values.channelBlocklist,
     // An emptied number box is sent as 0 so the server's contract reports it.
     reviewIntervalDays: values.reviewIntervalDays === "" ? 0 : values.reviewIntervalDays,
+    auditRetentionDays: values.auditRetentionDays === "" ? 0 : values.auditRetentionDays,
   };
   if (Object.keys(changed).length > 0) request.systemClassifications = changed;
   return request;
@@ -137,6 +140,16 @@ export function PolicyForm({ data }: { data: TPolicyResponse }) {
               value={values.reviewIntervalDays}
               onChange={(value) => set("reviewIntervalDays", typeof value === "number" ? value : "")}
               error={errorAt("reviewIntervalDays")}
+            />
+            <NumberInput
+              label="Audit log retention (days)"
+              description="Audit events older than this are dropped, a whole month at a time (at least 90)"
+              min={90}
+              max={3650}
+              allowDecimal={false}
+              value={values.auditRetentionDays}
+              onChange={(value) => set("auditRetentionDays", typeof value === "number" ? value : "")}
+              error={errorAt("auditRetentionDays")}
             />
           </SimpleGrid>
         </Fieldset>

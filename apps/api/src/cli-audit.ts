@@ -1,0 +1,121 @@
+/**
+ * `pnpm bridle audit verify` (docs/AUDIT.md "Verifying"):
+ *
+ *   pnpm bridle audit verify                                   the database's chain (DATABASE_URL, or the
+ *                                                              embedded one), or a server's with BRIDLE_TOKEN
+ *   pnpm bridle audit verify --file export.ndjson --jwks URL|FILE   an export, offline (.ndjson or .csv)
+ *   pnpm bridle audit verify --checkpoint FILE [--jwks URL|FILE]    the database still holds that exported
+ *                                                              checkpoint's position with the same head
+ *
+ * Exit code 0 when everything verifies, 1 when something is broken, 2 on a usage error.
+ */
+import { readFile } from "node:fs/promises";
+import type { TAuditVerifyReport } from "@bridle/contracts";
+import { createDb } from "@bridle/db";
+import { loadConfig } from "./config.ts";
+import { loadVerificationJwks } from "./lib/signing.ts";
+import {
+  chainHashAt,
+  chainStart,
+  createVerifier,
+  readExportFile,
+  verifyDatabase,
+  verifyExportedCheckpoint,
+  type CheckpointRecord,
+  type Jwks,
+  type VerifyReport,
+} from "./modules/audit/index.ts";
+
+export const AUDIT_USAGE = `  pnpm bridle audit verify
+  pnpm bridle audit verify --file EXPORT.ndjson|EXPORT.csv --jwks URL|FILE
+  pnpm bridle audit verify --checkpoint FILE [--jwks URL|FILE]`;
+
+async function loadJwks(source: string): Promise<Jwks> {
+  const text = /^https?:\/\//.test(source)
+    ? await fetch(source).then((r) => {
+        if (!r.ok) throw new Error(`${source} answered ${r.status}`);
+        return r.text();
+      })
+    : await readFile(source, "utf8");
+  const jwks = JSON.parse(text) as Jwks;
+  if (!Array.isArray(jwks.keys)) throw new Error(`${source} is not a JWKS ({ "keys": [...] })`);
+  return jwks;
+}
+
+function print(r: VerifyReport | TAuditVerifyReport, what: string) {
+  const range = r.chain.count ? `positions ${r.chain.first}..${r.chain.last}` : "no positions";
+  console.log(`${what}: ${r.ok ? "verified" : "BROKEN"}`);
+  console.log(`  chain: ${r.chain.count} ${range} (from ${r.start.position === 0 ? "the genesis" : `position ${r.start.position}, checkpoint ${r.start.checkpoint}`}), head ${r.chain.head}`);
+  console.log(`  events checked: ${r.eventsChecked}; seal runs: ${r.runs}; checkpoints: ${r.checkpoints.count}${r.checkpoints.last ? ` (last #${r.checkpoints.last.number} at position ${r.checkpoints.last.position}, ${r.checkpoints.last.createdAt}, key ${r.checkpoints.last.kid})` : ""}`);
+  console.log(`  not yet covered by a checkpoint: ${r.uncheckpointed}; unsealed events: ${r.unsealed.count} (${r.unsealed.pending} pending)`);
+  if (r.firstBreak) {
+    console.log(`  first broken link: ${r.firstBreak.kind}${r.firstBreak.position !== null ? ` at position ${r.firstBreak.position}` : ""}${r.firstBreak.eventId ? `, event ${r.firstBreak.eventId}` : ""}`);
+    console.log(`    ${r.firstBreak.message}`);
+    if (r.problemCount > 1) console.log(`  ${r.problemCount - 1} more problem(s):`);
+    for (const p of r.problems.slice(1, 10)) console.log(`    - ${p.kind}: ${p.message}`);
+  }
+}
+
+/** The checkpoint of FILE: a checkpoint record (JSON), or the last checkpoint of an export. */
+async function checkpointOf(file: string): Promise<CheckpointRecord> {
+  const text = (await readFile(file, "utf8")).trim();
+  if (text.startsWith("{") && !text.includes("\n")) {
+    const r = JSON.parse(text) as CheckpointRecord;
+    if (r.type === "checkpoint") return r;
+  }
+  let last: CheckpointRecord | null = null;
+  for await (const r of readExportFile(file)) if (r.type === "checkpoint") last = r;
+  if (!last) throw new Error(`${file} holds no checkpoint`);
+  return last;
+}
+
+export async function auditCli(args: { sub: string | undefined; file?: string | undefined; jwks?: string | undefined; checkpoint?: string | undefined }): Promise<number> {
+  if (args.sub !== "verify" || (args.file && !args.jwks) || (args.file && args.checkpoint)) {
+    console.error(`Usage:\n${AUDIT_USAGE}`);
+    return 2;
+  }
+  if (args.file) {
+    const verifier = createVerifier({ jwks: await loadJwks(args.jwks!) });
+    for await (const r of readExportFile(args.file)) verifier.push(r);
+    const report = verifier.finish({ requireEnd: true });
+    print(report, args.file);
+    return report.ok ? 0 : 1;
+  }
+  if (!args.checkpoint && process.env.BRIDLE_TOKEN) {
+    const base = (process.env.BRIDLE_URL ?? "http://localhost:3000").replace(/\/$/, "");
+    const res = await fetch(`${base}/api/v1/audit/verify`, { headers: { authorization: `Bearer ${process.env.BRIDLE_TOKEN}` } });
+    if (!res.ok) {
+      console.error(await res.text());
+      return 1;
+    }
+    const report = (await res.json()) as TAuditVerifyReport;
+    print(report, base);
+    return report.ok ? 0 : 1;
+  }
+  const config = loadConfig();
+  const database = await createDb({ databaseUrl: config.DATABASE_URL, dataDir: config.BRIDLE_DATA_DIR, poolSize: 2 });
+  try {
+    await database.migrate();
+    const jwks = args.jwks ? await loadJwks(args.jwks) : await loadVerificationJwks(database.db);
+    if (args.checkpoint) {
+      const cp = await checkpointOf(args.checkpoint);
+      const start = await chainStart(database.db);
+      if (cp.position <= start.position) {
+        console.log(`checkpoint ${cp.number} (position ${cp.position}) lies before the retention cut at position ${start.position}: its events were dropped by retention`);
+        return 0;
+      }
+      const problem = await verifyExportedCheckpoint(cp, jwks, (p) => chainHashAt(database.db, p));
+      if (problem) {
+        console.log(`checkpoint ${cp.number}: BROKEN (${problem.kind})\n  ${problem.message}`);
+        return 1;
+      }
+      console.log(`checkpoint ${cp.number}: verified (position ${cp.position} still has head ${cp.headHash})`);
+      return 0;
+    }
+    const report = await verifyDatabase(database, jwks);
+    print(report, config.DATABASE_URL ? "database" : "embedded database");
+    return report.ok ? 0 : 1;
+  } finally {
+    await database.close();
+  }
+}

@@ -1,0 +1,184 @@
+import type { APPROVAL_KINDS, TGatedAction } from "@bridle/contracts";
+import type { DbOrTx } from "@bridle/db";
+import { sql } from "drizzle-orm";
+
+/**
+ * Typed domain events (STYLE.md 5): every write that changes what governs a bot emits one inside
+ * its transaction, carrying the ids it affects. Side effects follow from them, never from hand calls:
+ * - in-transaction subscribers, registered by modules at startup with `subscribe` (the findings
+ *   module recomputes the affected bots' findings), run at once inside the emitting transaction;
+ * - after commit, every replica hears a notice on POLICY_CHANNEL naming the affected bots (or
+ *   "all") and refreshes its decision snapshot for those bots; this replica also hears it at
+ *   once, before commit, through `onLocalNotice`.
+ *
+ * This file imports no module (lib/ never does): modules depend on it, not the reverse.
+ */
+export type DomainEvent =
+  /** A bot was registered (POST /bots). */
+  | { type: "bot.created"; botId: string }
+  /** A bot's fields, grants, channels, service accounts or exception were changed directly (PATCH /bots/{id}). */
+  | { type: "bot.changed"; botId: string; fields: readonly string[] }
+  /** A bot got a new owner directly (POST /bots/{id}/transfer); approved transfers are `approval.applied`. */
+  | { type: "bot.owner_changed"; botId: string; fromOwnerId: string | null; toOwnerId: string }
+  /** An approved request changed its bot: a grant, an exception, or the owner (not gated actions: nothing changes). */
+  | { type: "approval.applied"; requestId: string; kind: (typeof APPROVAL_KINDS)[number]; botId: string }
+  /** The org's rule for a gated action changed: every bot's effective rules may change. */
+  | { type: "gated_action.changed"; action: TGatedAction }
+  /** One bot's override of a gated action was set or removed. */
+  | { type: "gated_action.override_changed"; botId: string; action: TGatedAction }
+  | { type: "bot_token.created"; botId: string; tokenId: string }
+  | { type: "bot_token.revoked"; botId: string; tokenId: string }
+  /** A person left (SCIM `active: false` or DELETE): the bots they own are orphaned, read-only from now. */
+  | { type: "person.deactivated"; personId: string; botIds: readonly string[] }
+  | { type: "person.reactivated"; personId: string; botIds: readonly string[] }
+  /** A person's email or display name changed (SCIM): the bots they own name them (findings, refusals). */
+  | { type: "person.changed"; personId: string; botIds: readonly string[] }
+  /** Org policy (naming, email domain, channels, review interval, classifications) changed: every bot. */
+  | { type: "org_policy.changed"; version: number }
+  /** A connected system was added, reclassified or removed: every bot (classifications and channel keys). */
+  | { type: "system.changed"; systemId: string; key: string; change: "created" | "reclassified" | "removed" }
+  /**
+   * An inventory import wrote bots (`botIds`: created or updated) and maybe connected systems
+   * (`systemKeys`: created or updated); with any system written, every bot is affected.
+   */
+  | { type: "inventory.imported"; botIds: readonly string[]; systemKeys: readonly string[] };
+
+export type DomainEventType = DomainEvent["type"];
+
+/**
+ * The bots whose governed state (findings inputs, decision snapshot entry) an event may change,
+ * or "all" for org-wide changes. The identity sharers of these bots are the findings module's
+ * business (see recomputeFindingsFor).
+ */
+export function affectedBots(event: DomainEvent): readonly string[] | "all" {
+  switch (event.type) {
+    case "bot.created":
+    case "bot.changed":
+    case "bot.owner_changed":
+    case "approval.applied":
+    case "gated_action.override_changed":
+    case "bot_token.created":
+    case "bot_token.revoked":
+      return [event.botId];
+    case "person.deactivated":
+    case "person.reactivated":
+    case "person.changed":
+      return event.botIds;
+    case "inventory.imported":
+      return event.systemKeys.length ? "all" : event.botIds;
+    case "org_policy.changed":
+    case "system.changed":
+    case "gated_action.changed":
+      return "all";
+    default:
+      return event satisfies never;
+  }
+}
+
+/** What the in-transaction subscribers did, for callers that report it (`recomputed` in responses). */
+export type EmitReport = { findingsChanged: number };
+
+/**
+ * Runs inside the emitting transaction, after its writes: what it writes commits with them, and
+ * an error it throws rolls the whole change back.
+ */
+export type Subscriber = (tx: DbOrTx, event: DomainEvent) => Promise<Partial<EmitReport> | void>;
+
+const subscribers = new Map<string, Subscriber>();
+
+/**
+ * Registers an in-transaction subscriber under a name (a module registers its own at startup).
+ * Registering a name again replaces it, so building the app twice in one process (replicas in
+ * tests, benches) never runs a side effect twice.
+ */
+export function subscribe(name: string, subscriber: Subscriber): void {
+  subscribers.set(name, subscriber);
+}
+
+/** The Postgres channel on which every replica hears which bots changed (kept from before events, see below). */
+export const POLICY_CHANNEL = "bridle_policy_changed";
+
+/**
+ * A change notice as the decision snapshot reads it: the event's type and the bots to refresh.
+ * Payload: JSON `{ "e": type, "bots": [ids] | "all" }`. The channel name and a payload that is not
+ * `bot:<uuid>` mean "rebuild everything" to a replica of the previous version, so a rolling
+ * deploy stays correct (it just rebuilds more).
+ */
+export type ChangeNotice = { event: DomainEventType | null; bots: readonly string[] | "all" };
+
+/** NOTIFY payloads must stay under 8000 bytes: 150 ids of 38 JSON bytes each is about 5.7 kB. */
+const BOTS_PER_NOTICE = 150;
+/** Past this many bots, one "all" notice (a full rebuild) costs less than many per-bot refreshes. */
+const ALL_ABOVE = 1_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The bots a notice names: each once, or "all" past ALL_ABOVE. */
+function noticeBots(bots: readonly string[] | "all"): readonly string[] | "all" {
+  if (bots === "all") return "all";
+  const unique = [...new Set(bots)];
+  return unique.length > ALL_ABOVE ? "all" : unique;
+}
+
+/** The NOTIFY payloads for a set of bots, each under the 8000-byte limit. */
+export function noticePayloads(event: DomainEventType, bots: readonly string[] | "all"): string[] {
+  const unique = noticeBots(bots);
+  if (unique === "all") return [JSON.stringify({ e: event, bots: "all" })];
+  const out: string[] = [];
+  for (let i = 0; i < unique.length; i += BOTS_PER_NOTICE) out.push(JSON.stringify({ e: event, bots: unique.slice(i, i + BOTS_PER_NOTICE) }));
+  return out;
+}
+
+/** Reads a POLICY_CHANNEL payload; anything unreadable means "refresh everything" (deny stale when unsure). */
+export function parseChangeNotice(payload: string): ChangeNotice {
+  try {
+    const v = JSON.parse(payload) as { e?: unknown; bots?: unknown };
+    const event = typeof v.e === "string" ? (v.e as DomainEventType) : null;
+    if (Array.isArray(v.bots) && v.bots.every((id) => typeof id === "string" && UUID.test(id)))
+      return { event, bots: (v.bots as string[]).map((id) => id.toLowerCase()) };
+    return { event, bots: "all" };
+  } catch {
+    return { event: null, bots: "all" };
+  }
+}
+
+type LocalListener = (notice: ChangeNotice) => void;
+const localListeners = new Set<LocalListener>();
+
+/**
+ * In-process listeners to changes emitted by THIS process, told at once (before commit). NOTIFY
+ * arrives only after commit and a moment later; a local listener marks its snapshot stale now,
+ * so a decision asked after the change's answer was sent never uses the old policy here.
+ * @returns a function that unsubscribes
+ */
+export function onLocalNotice(listener: LocalListener): () => void {
+  localListeners.add(listener);
+  return () => localListeners.delete(listener);
+}
+
+/**
+ * Emits a domain event inside `tx`, after the writes it describes: runs every in-transaction
+ * subscriber at once, in registration order, then queues the change notices (NOTIFY is sent by
+ * Postgres only if and when `tx` commits) and tells this process's local listeners.
+ *
+ * Subscribers run at once rather than being collected for a pre-commit flush: neither driver
+ * offers a before-commit hook, so a flush would need a wrapper around every transaction (and a
+ * forgotten one would silently skip findings); running at once also lets the caller report what
+ * changed (`recomputed`) and read fresh findings later in the same transaction. A write touching
+ * many bots emits one event naming them all, so it still recomputes once.
+ * @throws when no subscriber is registered: a process that writes without them would leave
+ *   findings stale, so the write is refused instead (register with the modules' `register*` at startup)
+ */
+export async function emit(tx: DbOrTx, event: DomainEvent): Promise<EmitReport> {
+  if (subscribers.size === 0) throw new Error(`domain event ${event.type} emitted before any subscriber was registered`);
+  const report: EmitReport = { findingsChanged: 0 };
+  for (const subscriber of subscribers.values()) {
+    const r = await subscriber(tx, event);
+    if (r?.findingsChanged) report.findingsChanged += r.findingsChanged;
+  }
+  const bots = affectedBots(event);
+  if (bots !== "all" && bots.length === 0) return report;
+  for (const payload of noticePayloads(event.type, bots)) await tx.execute(sql`select pg_notify(${POLICY_CHANNEL}, ${payload})`);
+  const notice: ChangeNotice = { event: event.type, bots: noticeBots(bots) };
+  for (const listener of localListeners) listener(notice);
+  return report;
+}

@@ -1,0 +1,398 @@
+import { createPublicKey, verify as cryptoVerify, type KeyObject } from "node:crypto";
+import {
+  CHECKPOINT_JWS_TYPE,
+  checkpointHash,
+  eventHash,
+  EXPORT_FORMAT,
+  GENESIS_HASH,
+  invisibleTo,
+  linkHash,
+  parseSnapshot,
+  runHash,
+  type ChainRecord,
+  type ChainStart,
+  type CheckpointPayload,
+  type CheckpointRecord,
+  type ExportRecord,
+  type RunRecord,
+  type Snapshot,
+  type UnsealedRecord,
+} from "./audit.chain.ts";
+
+/**
+ * What broke (docs/AUDIT.md "Verification"):
+ * - `edited`: an event no longer hashes to what was sealed, or a seal run's record changed;
+ * - `deleted`: a sealed event, chain position, seal run or the chain's tail is gone;
+ * - `inserted`: an event that could not have been missed by the seal run before the one that
+ *   sealed it (or can never be sealed), i.e. written into the sealed past;
+ * - `reordered`: a sealed event sits at another position than the one it was chained at;
+ * - `bad_signature`: a checkpoint's signature, key or signed fields do not hold;
+ * - `missing_checkpoint`: a checkpoint named by the next one is gone;
+ * - `truncated`: the chain no longer reaches an exported checkpoint, or no longer has its head.
+ */
+export const BREAK_KINDS = ["edited", "deleted", "inserted", "reordered", "bad_signature", "missing_checkpoint", "truncated"] as const;
+export type BreakKind = (typeof BREAK_KINDS)[number];
+export type Problem = { kind: BreakKind; position: number | null; eventId: string | null; checkpoint: number | null; message: string };
+
+export type VerifyReport = {
+  /** true when nothing is broken (unsealed events do not make it false unless they were inserted) */
+  ok: boolean;
+  start: ChainStart;
+  /** chain positions checked: first and last (null when none) and how many */
+  chain: { first: number | null; last: number | null; count: number; head: string };
+  /** events whose hash was recomputed (an export with filters holds only some) */
+  eventsChecked: number;
+  runs: number;
+  checkpoints: { count: number; last: { number: number; id: string; kind: string; position: number; createdAt: string; kid: string } | null };
+  /** chain positions after the last checkpoint: tamper-evident only once a checkpoint covers them */
+  uncheckpointed: number;
+  /** events not in the chain yet (`pending`: the sealer will chain them) */
+  unsealed: { count: number; pending: number };
+  firstBreak: Problem | null;
+  /** the first 50 problems, in the order found */
+  problems: Problem[];
+  problemCount: number;
+};
+
+const MAX_PROBLEMS = 50;
+/** Seal runs remembered for the "inserted into the sealed past" check (older ones give a weaker, still sound, bound). */
+const RUN_MEMORY = 4096;
+
+type Jwk = { kty?: string; crv?: string; x?: string; kid?: string };
+export type Jwks = { keys: Jwk[] };
+
+/** Verifies a checkpoint JWS against the JWKS; returns its payload, or why not. */
+export function openCheckpointJws(jws: string, keys: Map<string, KeyObject>): { payload: CheckpointPayload; kid: string } | { error: string } {
+  const parts = jws.split(".");
+  if (parts.length !== 3) return { error: "the signature is not a compact JWS" };
+  let header: { alg?: string; kid?: string; typ?: string };
+  try {
+    header = JSON.parse(Buffer.from(parts[0]!, "base64url").toString("utf8")) as typeof header;
+  } catch {
+    return { error: "the JWS header is not JSON" };
+  }
+  if (header.alg !== "EdDSA" || header.typ !== CHECKPOINT_JWS_TYPE) return { error: `the JWS is not an audit checkpoint (alg ${header.alg}, typ ${header.typ})` };
+  const key = header.kid ? keys.get(header.kid) : undefined;
+  if (!key) return { error: `the signing key ${header.kid ?? "(none)"} is not in the JWKS` };
+  if (!cryptoVerify(null, Buffer.from(`${parts[0]}.${parts[1]}`), key, Buffer.from(parts[2]!, "base64url")))
+    return { error: `the signature does not verify with key ${header.kid}` };
+  try {
+    return { payload: JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8")) as CheckpointPayload, kid: header.kid! };
+  } catch {
+    return { error: "the signed payload is not JSON" };
+  }
+}
+
+export function keysOf(jwks: Jwks): Map<string, KeyObject> {
+  const keys = new Map<string, KeyObject>();
+  for (const k of jwks.keys ?? [])
+    if (k.kty === "OKP" && k.crv === "Ed25519" && k.kid && k.x) keys.set(k.kid, createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: k.x }, format: "jwk" }));
+  return keys;
+}
+
+/**
+ * Streaming verifier: feed it the records of an export (or of the database, in the same order:
+ * by position; a run before its first position; a checkpoint after the position it covers) with
+ * `push`, then `finish`. Memory stays bounded whatever the length of the log.
+ */
+export function createVerifier(opts: { jwks: Jwks }) {
+  const keys = keysOf(opts.jwks);
+  const problems: Problem[] = [];
+  let problemCount = 0;
+  const report = (p: Omit<Problem, "eventId" | "checkpoint" | "position"> & Partial<Problem>) => {
+    problemCount++;
+    if (problems.length < MAX_PROBLEMS) problems.push({ position: null, eventId: null, checkpoint: null, ...p });
+  };
+
+  let start: ChainStart = { position: 0, hash: GENESIS_HASH, run: 0, runHash: GENESIS_HASH, checkpoint: null };
+  let sawHeader = false;
+  let sawEnd = false;
+  let startVouched = true;
+  // chain state
+  let expected = 1;
+  let prev = GENESIS_HASH;
+  let first: number | null = null;
+  let last: number | null = null;
+  let count = 0;
+  let eventsChecked = 0;
+  // runs
+  let runPrevHash = GENESIS_HASH;
+  let lastRunNo = 0;
+  let current: (RunRecord & { snap: Snapshot | null }) | null = null;
+  let previous: (RunRecord & { snap: Snapshot | null }) | null = null;
+  let runs = 0;
+  const history: { xmax: bigint; maxSeq: number }[] = [];
+  // checkpoints
+  let lastCp: CheckpointRecord | null = null;
+  let cpCount = 0;
+  const ahead: CheckpointRecord[] = [];
+  let checkpointedTo = 0;
+  // unsealed
+  let unsealed = 0;
+  let pending = 0;
+
+  function onHeader(h: Extract<ExportRecord, { type: "header" }>) {
+    if (h.format !== EXPORT_FORMAT) report({ kind: "edited", message: `not a Bridle audit export (format ${String(h.format)})` });
+    sawHeader = true;
+    start = h.start;
+    expected = start.position + 1;
+    prev = start.hash;
+    runPrevHash = start.runHash;
+    lastRunNo = start.run;
+    checkpointedTo = start.position;
+    // A start other than the genesis must be vouched for by a signed checkpoint in the records.
+    startVouched = start.position === 0 && start.hash === GENESIS_HASH && start.run === 0;
+  }
+
+  function onRun(r: RunRecord) {
+    runs++;
+    const { type: _t, runHash: stored, ...form } = r;
+    if (r.run !== lastRunNo + 1)
+      report({
+        kind: r.run > lastRunNo + 1 ? "deleted" : "reordered",
+        position: r.firstPosition,
+        message: `seal run ${r.run} follows run ${lastRunNo}: ${r.run > lastRunNo + 1 ? `run(s) ${lastRunNo + 1}..${r.run - 1} are missing` : "runs are out of order"}`,
+      });
+    const computed = runHash(runPrevHash, form);
+    if (computed !== stored) report({ kind: "edited", position: r.firstPosition, message: `the record of seal run ${r.run} was changed (its hash does not chain)` });
+    runPrevHash = stored;
+    lastRunNo = r.run;
+    previous = current;
+    current = { ...r, snap: parseSnapshot(r.snapshot) };
+    if (previous?.snap) {
+      history.push({ xmax: previous.snap.xmax, maxSeq: previous.maxSeq });
+      if (history.length > RUN_MEMORY) history.shift();
+    }
+  }
+
+  /** An event sealed by `run` must have been invisible to the previous run, and younger than what it had sealed. */
+  function legitimacy(c: ChainRecord): string | null {
+    if (!c.event || c.xid === undefined || !current || current.run !== c.run || !previous || previous.run !== c.run - 1 || !previous.snap) return null;
+    const xid = BigInt(c.xid);
+    if (!invisibleTo(previous.snap, xid))
+      return `its transaction (${c.xid}) had finished before seal run ${previous.run}, which would have sealed it`;
+    // The latest earlier run whose snapshot predates the transaction id: the event's seq was taken after it.
+    let bound: { xmax: bigint; maxSeq: number } | null = null;
+    for (let i = history.length - 1; i >= 0; i--)
+      if (history[i]!.xmax <= xid) {
+        bound = history[i]!;
+        break;
+      }
+    if (bound && c.event.seq <= bound.maxSeq)
+      return `its seq ${c.event.seq} is not above ${bound.maxSeq}, the largest already sealed before its transaction began`;
+    return null;
+  }
+
+  function onChain(c: ChainRecord) {
+    if (c.position <= start.position) return;
+    if (c.position !== expected) {
+      if (c.position > expected)
+        report({
+          kind: "deleted",
+          position: expected,
+          message: `chain position${c.position - expected > 1 ? `s ${expected}..${c.position - 1} are` : ` ${expected} is`} missing`,
+        });
+      else report({ kind: "reordered", position: c.position, eventId: c.eventId, message: `chain position ${c.position} appears again after ${expected - 1}` });
+    }
+    if (current && c.run > current.run)
+      report({ kind: "deleted", position: c.position, eventId: c.eventId, message: `the record of seal run ${c.run}, which sealed position ${c.position}, is missing` });
+    else if (current && (c.run !== current.run || c.position < current.firstPosition || c.position > current.lastPosition))
+      report({ kind: "reordered", position: c.position, eventId: c.eventId, message: `position ${c.position} names seal run ${c.run}, which sealed positions ${current.firstPosition}..${current.lastPosition} (run ${current.run})` });
+    let eventOk = true;
+    if (c.eventState === "missing") {
+      eventOk = false;
+      report({ kind: "deleted", position: c.position, eventId: c.eventId, message: `the event sealed at position ${c.position} (${c.eventId}) is gone` });
+    } else if (c.event) {
+      eventsChecked++;
+      if (c.event.id !== c.eventId) {
+        eventOk = false;
+        report({ kind: "reordered", position: c.position, eventId: c.event.id, message: `position ${c.position} was sealed for event ${c.eventId}, not ${c.event.id}` });
+      } else if (eventHash(c.event) !== c.eventHash) {
+        eventOk = false;
+        report({ kind: "edited", position: c.position, eventId: c.eventId, message: `the event at position ${c.position} (${c.eventId}) was changed after it was sealed` });
+      } else {
+        const why = legitimacy(c);
+        if (why) {
+          eventOk = false;
+          report({ kind: "inserted", position: c.position, eventId: c.eventId, message: `the event at position ${c.position} (${c.eventId}) was inserted into the sealed past: ${why}` });
+        }
+      }
+    }
+    const linked = linkHash(prev, c.eventHash);
+    if (linked !== c.chainHash && eventOk)
+      report({
+        kind: "reordered",
+        position: c.position,
+        eventId: c.eventId,
+        message: `the event at position ${c.position} (${c.eventId}) is intact but does not follow position ${c.position - 1}: rows were moved or the chain rewritten`,
+      });
+    if (current && c.position === current.lastPosition && c.chainHash !== current.headHash)
+      report({ kind: "edited", position: c.position, eventId: c.eventId, message: `the chain at position ${c.position} differs from the head seal run ${current.run} recorded` });
+    // Carry on from what is stored, so one break is reported once.
+    prev = c.chainHash;
+    if (first === null) first = c.position;
+    last = c.position;
+    count++;
+    expected = Math.max(expected, c.position + 1);
+    while (ahead.length && ahead[0]!.position <= c.position) checkHead(ahead.shift()!);
+  }
+
+  function checkHead(cp: CheckpointRecord) {
+    if (cp.position !== last) {
+      report({ kind: "deleted", position: cp.position, checkpoint: cp.number, message: `checkpoint ${cp.number} covers position ${cp.position}, which is missing from the chain` });
+      return;
+    }
+    if (cp.headHash !== prev)
+      report({
+        kind: "edited",
+        position: cp.position,
+        checkpoint: cp.number,
+        message: `the chain up to position ${cp.position} no longer has the head signed by checkpoint ${cp.number}: events before it were edited, deleted, inserted or reordered and the chain rewritten`,
+      });
+    if (current && cp.run === current.run && cp.runHash !== runPrevHash)
+      report({ kind: "edited", position: cp.position, checkpoint: cp.number, message: `the seal runs up to run ${cp.run} no longer have the head signed by checkpoint ${cp.number}` });
+    checkpointedTo = Math.max(checkpointedTo, cp.position);
+  }
+
+  function onCheckpoint(cp: CheckpointRecord) {
+    cpCount++;
+    const opened = openCheckpointJws(cp.jws, keys);
+    if ("error" in opened) {
+      report({ kind: "bad_signature", position: cp.position, checkpoint: cp.number, message: `checkpoint ${cp.number}: ${opened.error}` });
+    } else {
+      const p = opened.payload;
+      const same =
+        p.number === cp.number &&
+        p.id === cp.id &&
+        p.kind === cp.kind &&
+        p.position === cp.position &&
+        p.head === cp.headHash &&
+        p.run === cp.run &&
+        p.runHash === cp.runHash &&
+        (p.prev?.id ?? null) === cp.prevId &&
+        (p.prev?.hash ?? null) === cp.prevHash &&
+        opened.kid === cp.kid;
+      if (!same) report({ kind: "bad_signature", position: cp.position, checkpoint: cp.number, message: `checkpoint ${cp.number}: the stored fields differ from the signed ones` });
+    }
+    // the link to the previous checkpoint
+    if (lastCp) {
+      if (cp.number !== lastCp.number + 1 || cp.prevId !== lastCp.id)
+        report({
+          kind: "missing_checkpoint",
+          position: cp.position,
+          checkpoint: cp.number,
+          message: `checkpoint ${cp.number} names ${cp.prevId ?? "no checkpoint"} as its previous, but the previous present is ${lastCp.number} (${lastCp.id})`,
+        });
+      else if (cp.prevHash !== checkpointHash(lastCp.jws))
+        report({ kind: "bad_signature", position: cp.position, checkpoint: cp.number, message: `checkpoint ${cp.number} does not name checkpoint ${lastCp.number}'s signature` });
+      if (cp.position < lastCp.position) report({ kind: "reordered", position: cp.position, checkpoint: cp.number, message: `checkpoint ${cp.number} covers less of the chain than ${lastCp.number}` });
+    } else if (start.checkpoint === null && cp.number !== 1)
+      report({ kind: "missing_checkpoint", checkpoint: cp.number, position: cp.position, message: `the first checkpoint present is ${cp.number}: checkpoints 1..${cp.number - 1} are missing` });
+    else if (start.checkpoint === null && cp.prevId !== null)
+      report({ kind: "missing_checkpoint", checkpoint: cp.number, position: cp.position, message: `checkpoint ${cp.number} names a previous checkpoint that is missing` });
+    lastCp = cp;
+
+    if (cp.number === start.checkpoint || (cp.kind === "retention_cut" && cp.position === start.position)) {
+      // The start of verification: vouched for by this signed checkpoint.
+      if (cp.position !== start.position || cp.headHash !== start.hash || cp.run !== start.run || cp.runHash !== start.runHash)
+        report({ kind: "edited", position: cp.position, checkpoint: cp.number, message: `the chain is said to start after position ${start.position}, which checkpoint ${cp.number} does not sign` });
+      else startVouched = true;
+      checkpointedTo = Math.max(checkpointedTo, cp.position);
+      return;
+    }
+    if (cp.position <= start.position) return; // before the part verified (retention, or an export's range)
+    if (cp.kind === "retention_cut") {
+      report({ kind: "deleted", position: cp.position, checkpoint: cp.number, message: `retention cut the chain at position ${cp.position} (checkpoint ${cp.number}) but the chain is verified from ${start.position}` });
+      return;
+    }
+    if (last !== null && cp.position <= last) checkHead(cp);
+    else ahead.push(cp);
+  }
+
+  function onUnsealed(u: UnsealedRecord) {
+    unsealed++;
+    // Finished before the last run's snapshot: that run (or an earlier one) would have sealed it.
+    const snap = current?.snap;
+    if (snap && BigInt(u.xid) < snap.xmin)
+      report({ kind: "inserted", eventId: u.event.id, message: `event ${u.event.id} (seq ${u.event.seq}) is not sealed and never will be: its transaction (${u.xid}) finished before seal run ${current!.run}` });
+    else pending++;
+  }
+
+  return {
+    push(r: ExportRecord) {
+      if (!sawHeader && r.type !== "header") onHeader({ type: "header", format: EXPORT_FORMAT, version: 1, exportedAt: "", filters: {}, start });
+      switch (r.type) {
+        case "header":
+          return onHeader(r);
+        case "run":
+          return onRun(r);
+        case "chain":
+          return onChain(r);
+        case "checkpoint":
+          return onCheckpoint(r);
+        case "unsealed":
+          return onUnsealed(r);
+        case "end":
+          sawEnd = true;
+          return;
+      }
+    },
+    /** @param opts.requireEnd an export must end with its `end` record (a cut-off file is not whole) */
+    finish(o: { requireEnd?: boolean } = {}): VerifyReport {
+      for (const cp of ahead.splice(0))
+        report({
+          kind: "truncated",
+          position: cp.position,
+          checkpoint: cp.number,
+          message: `checkpoint ${cp.number} covers position ${cp.position}, but the chain ends at ${last ?? start.position}: its tail was removed`,
+        });
+      if (!startVouched)
+        report({ kind: "deleted", position: start.position, message: `the chain starts after position ${start.position}, but no signed checkpoint vouches for that start` });
+      if (o.requireEnd && !sawEnd) report({ kind: "truncated", message: "the export ends before its end record: it is incomplete" });
+      const end = last ?? start.position;
+      return {
+        ok: problemCount === 0,
+        start,
+        chain: { first, last, count, head: prev },
+        eventsChecked,
+        runs,
+        checkpoints: {
+          count: cpCount,
+          last: lastCp ? { number: lastCp.number, id: lastCp.id, kind: lastCp.kind, position: lastCp.position, createdAt: lastCp.createdAt, kid: lastCp.kid } : null,
+        },
+        uncheckpointed: Math.max(0, end - checkpointedTo),
+        unsealed: { count: unsealed, pending },
+        firstBreak: problems[0] ?? null,
+        problems,
+        problemCount,
+      };
+    },
+  };
+}
+
+/**
+ * Checks an exported checkpoint against the chain as it is now: the checkpoint must verify, and
+ * the chain must still hold its position with the same head (truncating the tail is caught here).
+ * @param chainHashAt the stored chain hash at a position (null when the position is gone)
+ */
+export async function verifyExportedCheckpoint(
+  cp: CheckpointRecord,
+  jwks: Jwks,
+  chainHashAt: (position: number) => Promise<string | null>,
+): Promise<Problem | null> {
+  const opened = openCheckpointJws(cp.jws, keysOf(jwks));
+  if ("error" in opened) return { kind: "bad_signature", position: cp.position, eventId: null, checkpoint: cp.number, message: `the exported checkpoint: ${opened.error}` };
+  const { payload } = opened;
+  const hash = await chainHashAt(payload.position);
+  if (hash === null)
+    return {
+      kind: "truncated",
+      position: payload.position,
+      eventId: null,
+      checkpoint: payload.number,
+      message: `the chain no longer reaches position ${payload.position}, which exported checkpoint ${payload.number} covers: its tail was removed`,
+    };
+  if (hash !== payload.head)
+    return { kind: "edited", position: payload.position, eventId: null, checkpoint: payload.number, message: `position ${payload.position} no longer has the head signed by exported checkpoint ${payload.number}` };
+  return null;
+}

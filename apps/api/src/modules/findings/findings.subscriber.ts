@@ -1,0 +1,51 @@
+import type { DbOrTx } from "@bridle/db";
+import { subscribe, type DomainEvent } from "../../lib/domain-events.ts";
+import { recomputeFindings, recomputeFindingsFor } from "./findings.service.ts";
+
+/**
+ * Which bots' findings an event may change: null for none (tokens and gated-action rules are not
+ * findings inputs), "all" for org-wide changes, else the bots (their identity sharers are added
+ * by recomputeFindingsFor). Exhaustive: a new event type must say what it does to findings.
+ */
+export function findingsScope(event: DomainEvent): readonly string[] | "all" | null {
+  switch (event.type) {
+    case "bot.created":
+    case "bot.changed":
+    case "bot.owner_changed":
+    case "approval.applied":
+      return [event.botId];
+    case "person.deactivated":
+    case "person.reactivated":
+    case "person.changed":
+      return event.botIds;
+    case "inventory.imported":
+      return event.systemKeys.length ? "all" : event.botIds;
+    case "org_policy.changed":
+    case "system.changed":
+      return "all";
+    case "gated_action.changed":
+    case "gated_action.override_changed":
+    case "bot_token.created":
+    case "bot_token.revoked":
+      return null;
+    default:
+      return event satisfies never;
+  }
+}
+
+/** Past this many bots (a large import), one pass over the whole inventory costs less than looking each up. */
+const WHOLE_INVENTORY_ABOVE = 2_000;
+
+/** Recomputes, inside the emitting transaction, the findings an event may have changed. */
+async function onEvent(tx: DbOrTx, event: DomainEvent) {
+  const scope = findingsScope(event);
+  if (scope === null) return;
+  const whole = scope === "all" || scope.length > WHOLE_INVENTORY_ABOVE;
+  const result = whole ? await recomputeFindings(tx) : await recomputeFindingsFor(tx, scope);
+  return { findingsChanged: result.changed };
+}
+
+/** Registers the findings module's domain-event subscriber (at app startup; idempotent). */
+export function registerFindingsSubscriber(): void {
+  subscribe("findings", onEvent);
+}

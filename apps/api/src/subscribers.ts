@@ -1,0 +1,10 @@
+import { registerFindingsSubscriber } from "./modules/findings/index.ts";
+
+/**
+ * Registers every module's in-transaction domain-event subscriber (lib/domain-events.ts). Called
+ * by whatever starts writing: buildApp, prepareDatabase (the seed import) and the CLI. Idempotent.
+ * The decision snapshot follows the change notices instead (decisions.module.ts).
+ */
+export function registerSubscribers(): void {
+  registerFindingsSubscriber();
+}

@@ -83,7 +83,9 @@ export function ExportButton({ search }: { search: AuditSearch }) {
                   {state.result.fileName}: {formatBytes(state.result.bytes)}, {plural(state.result.records, "record")}.
                 </Text>
                 <Text size="sm">Verify it offline, from a checkout of Bridle:</Text>
-                <Code block>{verifyCommand(state.result.fileName)}</Code>
+                <Code block data-testid="export-verify-command" style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>
+                  {verifyCommand(state.result.fileName)}
+                </Code>
               </Stack>
             </Alert>
           )}

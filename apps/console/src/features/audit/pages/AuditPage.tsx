@@ -8,6 +8,7 @@ import { errorMessage, isMissingEndpoint } from "../../../lib/api.ts";
 import { RequirePermission } from "../../auth/permissions.tsx";
 import { AuditFilters } from "../components/AuditFilters.tsx";
 import { ExportButton } from "../components/ExportButton.tsx";
+import { VerifyButton } from "../components/VerifyButton.tsx";
 import { AuditTimeline } from "../components/AuditTimeline.tsx";
 import { useAuditList } from "../queries.ts";
 import { hasAuditFilters, validateAuditSearch } from "../search.ts";
@@ -97,7 +98,12 @@ function AuditLog() {
       <PageHeader
         title="Audit log"
         description="Who did what, to what, when and from where: every change and every refused attempt, recorded in the same transaction as the change. Times are UTC."
-        actions={<ExportButton search={search} />}
+        actions={
+          <Group gap="sm" wrap="nowrap">
+            <VerifyButton />
+            <ExportButton search={search} />
+          </Group>
+        }
       />
       <Stack gap="md">
         <AuditFilters search={search} onChange={update} onReset={reset} />

@@ -1,12 +1,25 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 import { DEMO_ROLE_MAPPING } from "../../api/src/demo/demo-people.ts";
 import { E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD } from "./fixtures.ts";
 
+const REPO = fileURLToPath(new URL("../../../", import.meta.url));
+
+/** Runs a command from the repository's root, as an auditor with a checkout of Bridle would. */
+const run = (command: string, args: string[]) =>
+  new Promise<{ code: number; output: string }>((resolve) => {
+    execFile(command, args, { cwd: REPO, timeout: 60_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, output: `${stdout}${stderr}` }),
+    );
+  });
+
 /**
  * The audit log in the console, for the demo organization's people signing in through the demo
  * provider (as README "Try every persona" says): Maya Chen (admin) changes the org policy, Inès
- * Moreau (auditor) finds who did it and what changed, filters by a bot and follows a runtime
- * session; Lucas Meyer (a bot owner, no role) is refused.
+ * Moreau (auditor) finds who did it and what changed, filters by a bot, follows a runtime session,
+ * checks the log's integrity and exports it (each file verified with `pnpm bridle audit verify`);
+ * Lucas Meyer (a bot owner, no role) is refused.
  */
 test.describe("audit log", () => {
   let admin: APIRequestContext;
@@ -137,6 +150,34 @@ test.describe("audit log", () => {
     await expect(steps.nth(0)).toContainText("+0.0 s");
     await expect(steps.nth(1)).toContainText("opened an approval request");
     await expect(steps.nth(2)).toContainText("was told an action needs approval");
+    await ines.context().close();
+  });
+
+  test("an auditor verifies the log's integrity, exports it as NDJSON and CSV, and each file verifies with the documented command", async ({ browser }, testInfo) => {
+    const ines = await signedInAs(browser, /Inès Moreau/, "/audit?action=policy.");
+    await ines.getByRole("button", { name: "Verify integrity" }).click();
+    const integrity = ines.getByRole("dialog", { name: "Integrity of the audit log" });
+    await expect(integrity.getByTestId("verify-ok")).toContainText("The audit log is intact");
+    await integrity.getByRole("button", { name: "Close" }).click();
+
+    await ines.getByRole("button", { name: "Export" }).click();
+    const dialog = ines.getByRole("dialog", { name: "Export the audit log" });
+    await expect(dialog).toContainText("The events matching the current filters");
+    for (const format of ["ndjson", "csv"] as const) {
+      await dialog.getByText(format === "csv" ? "CSV (spreadsheets)" : "NDJSON (one record a line)").click();
+      const download = ines.waitForEvent("download");
+      await dialog.getByRole("button", { name: /^(Start export|Export again)$/ }).click();
+      const file = await download;
+      expect(file.suggestedFilename()).toMatch(new RegExp(`^bridle-audit-.+\\.${format}$`));
+      const path = testInfo.outputPath(file.suggestedFilename());
+      await file.saveAs(path);
+      await expect(dialog.getByTestId("export-done")).toContainText(file.suggestedFilename());
+      await expect(dialog.getByTestId("export-verify-command")).toContainText(`pnpm bridle audit verify --file ${file.suggestedFilename()} --jwks`);
+      // the documented offline check of the saved file (docs/AUDIT.md), with the server's public keys
+      const verified = await run("pnpm", ["-s", "bridle", "audit", "verify", "--file", path, "--jwks", `${testInfo.project.use.baseURL}/.well-known/jwks.json`]);
+      expect(verified.code, verified.output).toBe(0);
+      expect(verified.output).toContain(": verified");
+    }
     await ines.context().close();
   });
 

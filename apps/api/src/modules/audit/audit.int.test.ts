@@ -73,6 +73,13 @@ describe("the audit log API", () => {
     // narrowed further by the other filters
     expect(((await list(`?botId=${triage.botId}&action=decision.`)).json().items as Event[]).map((e) => e.action)).toEqual(["decision.allow"]);
     expect((await list("?botId=not-a-uuid")).statusCode).toBe(400);
+    // an export with the same filter holds exactly those events whole (the console exports what the page shows)
+    const exported = await t.api({ method: "GET", url: `/api/v1/audit-events/export?format=ndjson&botId=${triage.botId}` });
+    expect(exported.statusCode).toBe(200);
+    const records = exported.body.trim().split("\n").map((line) => JSON.parse(line) as { type: string; eventState?: string; event?: { id: string } });
+    const whole = records.filter((r) => (r.type === "chain" && r.eventState === "included") || r.type === "unsealed").map((r) => r.event!.id);
+    const listed = ((await list(`?botId=${triage.botId}`)).json().items as Event[]).map((e) => e.id);
+    expect(whole.sort()).toEqual(listed.sort());
   });
 
   it("names where a change came from: the client's address and user agent, for people and for bot runtimes", async () => {

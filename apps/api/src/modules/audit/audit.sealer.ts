@@ -1,3 +1,4 @@
+import { setImmediate as yieldToRequests } from "node:timers/promises";
 import { randomUUID } from "node:crypto";
 import type { Db, DbHandle, DbOrTx } from "@bridle/db";
 import { sql } from "drizzle-orm";
@@ -10,6 +11,8 @@ import * as chain from "./audit.chain.repo.ts";
 export const SEAL_LOCK = 0x6175646974;
 /** Events sealed per page inside one run (memory stays bounded; the run still seals all it sees). */
 const PAGE = 2000;
+/** Events hashed between two turns of the event loop (about 2 ms of CPU). */
+const HASH_SLICE = 100;
 
 export type SealResult = { sealed: number; firstPosition: number | null; lastPosition: number | null; run: number | null; checkpoint: number | null };
 
@@ -110,12 +113,16 @@ export async function sealRun(tx: DbOrTx, o: Omit<SealerOptions, "database">): P
   for (;;) {
     const page = await chain.unsealedSince(tx, { scanFrom: head.scanFrom, afterSeq: after.seq, afterId: after.id, limit: PAGE });
     if (!page.length) break;
-    const rows = page.map(({ event }) => {
+    const rows = [];
+    for (const [i, { event }] of page.entries()) {
+      // Hashing is CPU on the server's event loop: let requests in between slices, so a seal run
+      // behind a burst of events does not hold every answer up for the whole page.
+      if (i > 0 && i % HASH_SLICE === 0) await yieldToRequests();
       const h = eventHash(event);
       prev = linkHash(prev, h);
       maxSeq = Math.max(maxSeq, event.seq);
-      return { position: ++position, eventId: event.id, eventSeq: event.seq, eventAt: event.at, eventHash: h, chainHash: prev, run };
-    });
+      rows.push({ position: ++position, eventId: event.id, eventSeq: event.seq, eventAt: event.at, eventHash: h, chainHash: prev, run });
+    }
     await chain.insertChainRows(tx, rows);
     const last = page.at(-1)!.event;
     after = { seq: last.seq, id: last.id };

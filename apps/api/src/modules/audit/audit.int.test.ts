@@ -102,6 +102,23 @@ describe("the audit log API", () => {
     expect(session.every((e) => e.actor.type === "bot" && e.sourceIp === "127.0.0.1" && e.sessionId === "runtime-session-42")).toBe(true);
   });
 
+  it("behind a proxy, records the address the proxy saw, not what the client wrote into X-Forwarded-For", async () => {
+    const proxied = await createTestApp({ seed: "none", env: { BRIDLE_TRUST_PROXY: "true" } });
+    try {
+      const res = await proxied.api({
+        method: "PATCH",
+        url: "/api/v1/policy",
+        payload: { reviewIntervalDays: 30 },
+        headers: { "x-request-id": "via-proxy", "x-forwarded-for": "6.6.6.6, 10.0.0.1" },
+      });
+      expect(res.statusCode).toBe(200);
+      const [event] = (await proxied.api({ method: "GET", url: "/api/v1/audit-events?requestId=via-proxy&action=policy.update" })).json().items as Event[];
+      expect(event!.sourceIp).toBe("10.0.0.1");
+    } finally {
+      await proxied.close();
+    }
+  });
+
   it("pages newest first without gaps or repeats", async () => {
     const all: Event[] = [];
     let cursor: string | null = null;

@@ -6,7 +6,8 @@ import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import { REPO_ROOT, type DbHandle } from "@bridle/db";
-import Fastify, { type FastifyInstance } from "fastify";
+import type { Server } from "node:http";
+import Fastify, { type FastifyHttpOptions, type FastifyInstance } from "fastify";
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -71,7 +72,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const given = req.headers["x-request-id"];
       return typeof given === "string" && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
     },
-    trustProxy: config.BRIDLE_TRUST_PROXY,
+    // Fastify's overloads pick its HTTP/2 form for a union: name the one the option takes.
+    trustProxy: config.BRIDLE_TRUST_PROXY as FastifyHttpOptions<Server>["trustProxy"],
     return503OnClosing: true,
     // SCIM clients send endpoint names in any case and with a trailing slash; only /scim/v2 is rewritten.
     rewriteUrl: (req) => canonicalScimUrl(req.url ?? "/"),

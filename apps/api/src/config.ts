@@ -48,7 +48,26 @@ const ZConfig = z.object({
   BRIDLE_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
   BRIDLE_CONSOLE_DIR: z.string().optional(),
   BRIDLE_SECURE_COOKIES: z.enum(["auto", "true", "false"]).default("auto"),
-  BRIDLE_TRUST_PROXY: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  /**
+   * Which proxies' X-Forwarded-* headers count: `false` none; `true` or a number N: the N hops
+   * nearest to Bridle (`true` = 1: the one load balancer every request passes through); otherwise
+   * a comma-separated list of proxy addresses or CIDRs (the safest: only those peers are believed).
+   * Never "every hop": the left-most X-Forwarded-For address is whatever the client wrote, and
+   * audit events record the client's address.
+   */
+  BRIDLE_TRUST_PROXY: z
+    .string()
+    .default("false")
+    .transform((v) => v.trim())
+    .refine((v) => v === "true" || v === "false" || /^\d{1,2}$/.test(v) || /^[\da-fA-F.:/]+(\s*,\s*[\da-fA-F.:/]+)*$/.test(v), {
+      message: "false, true (one proxy), a number of proxy hops, or a comma-separated list of proxy addresses/CIDRs",
+    })
+    .transform((v): false | string | ((address: string, hop: number) => boolean) => {
+      if (v === "false" || v === "0") return false;
+      if (v !== "true" && !/^\d+$/.test(v)) return v;
+      const hops = v === "true" ? 1 : Number(v);
+      return (_address, hop) => hop < hops;
+    }),
   /** The audit sealer chains new audit events this often (ms); 0: this process does not seal (another one does) */
   BRIDLE_AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
   /** A signed audit checkpoint at least every this many sealed events ... */

@@ -21,7 +21,7 @@ test.describe("the console under its Content-Security-Policy", () => {
     await page.getByRole("link", { name: "acme-deploy-bot", exact: true }).click();
     await expect(page.getByRole("heading", { name: "acme-deploy-bot" })).toBeVisible();
     // every page of the navigation, once its data has loaded
-    for (const path of ["/findings", "/approvals", "/policy", "/policy/gated-actions", "/people", "/teams", "/inventory", "/settings", "/settings/tokens"]) {
+    for (const path of ["/findings", "/approvals", "/policy", "/policy/gated-actions", "/people", "/teams", "/inventory", "/audit", "/settings", "/settings/tokens"]) {
       await page.goto(path);
       await page.waitForLoadState("networkidle");
       await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();

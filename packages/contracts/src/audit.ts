@@ -31,6 +31,10 @@ export const ZAuditEventsQuery = ZPageQuery.extend({
   actorType: z.enum(AUDIT_ACTOR_TYPES).optional(),
   actorId: z.string().max(200).optional().describe("a person's or bot's id, or a token's id"),
   action: z.string().max(100).optional().describe("exact action, or a prefix ending in `.` (e.g. `approval.`)"),
+  botId: z
+    .uuid()
+    .optional()
+    .describe("events about one bot: it acted (its runtime), it was acted on (`resourceType` `bot`), or it is the subject (`details.botId`, e.g. its approval requests)"),
   resourceType: z.string().max(100).optional(),
   resourceId: z.string().max(200).optional(),
   outcome: z.enum(AUDIT_OUTCOMES).optional(),

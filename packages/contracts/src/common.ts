@@ -45,6 +45,11 @@ export const page = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 /** ISO-8601 timestamp on the wire. */
-export const ZTimestamp = z.iso.datetime({ offset: true });
+/** Timestamps Bridle can store: from 1970 to 9998 (PostgreSQL refuses some far years, and none is meaningful here). */
+const inStorableRange = (v: string) => {
+  const t = Date.parse(v);
+  return t >= 0 && t < Date.UTC(9999, 0, 1);
+};
+export const ZTimestamp = z.iso.datetime({ offset: true }).refine(inStorableRange, "must be between 1970 and 9998");
 /** Calendar date `YYYY-MM-DD` or a full timestamp. */
 export const ZDateInput = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);

@@ -16,7 +16,7 @@ export { renewDemoGatedAction, seedDemoRequests, type DemoRequests } from "./dem
 export async function demoIdpFor(config: Config): Promise<DemoIdp | null> {
   if (!demoModeOf(config)) return null;
   if (!config.BRIDLE_PUBLIC_URL && config.PORT === 0) return null;
-  return createDemoIdp({ origins: demoOrigins(config), trustProxy: config.BRIDLE_TRUST_PROXY });
+  return createDemoIdp({ origins: demoOrigins(config), trustProxy: config.BRIDLE_TRUST_PROXY !== false });
 }
 
 /** The stored SSO connection points at a demo provider (this one or one from an earlier start). */

@@ -10,7 +10,7 @@ export function decodeCursor(raw: string | undefined): Cursor | null {
   try {
     const v = JSON.parse(Buffer.from(raw, "base64url").toString("utf8")) as Cursor;
     if (typeof v !== "object" || v === null || typeof v.id !== "string") throw new Error("shape");
-    if (!(v.k === null || typeof v.k === "string" || typeof v.k === "number")) throw new Error("shape");
+    if (!(v.k === null || typeof v.k === "string" || (typeof v.k === "number" && Number.isSafeInteger(v.k)))) throw new Error("shape");
     return v;
   } catch {
     throw new AppError("validation_failed", "cursor is not valid; start again without it");

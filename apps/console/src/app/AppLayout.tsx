@@ -21,6 +21,7 @@ type NavItem = {
     | "/systems"
     | "/policy"
     | "/inventory"
+    | "/audit"
     | "/settings";
   isActive: (path: string) => boolean;
   /** Shown only with one of these permissions; always shown without. */
@@ -45,6 +46,7 @@ const NAV_ITEMS: NavItem[] = [
     isActive: (path) => path.startsWith("/inventory"),
     needs: ["inventory.import", "inventory.export"],
   },
+  { label: "Audit log", to: "/audit", isActive: (path) => path === "/audit" || path.startsWith("/audit/"), needs: ["audit.read"] },
   { label: "Settings", to: "/settings", isActive: (path) => path === "/settings", needs: ["identity.manage"] },
 ];
 

@@ -1,6 +1,7 @@
 import { Navigate, createRootRoute, createRoute, createRouter, lazyRouteComponent, redirect } from "@tanstack/react-router";
 import { InventoryPage } from "../features/bots/pages/InventoryPage.tsx";
 import { validateApprovalRouteSearch } from "../features/approvals/search.ts";
+import { validateAuditRouteSearch } from "../features/audit/search.ts";
 import { validateBotRouteSearch } from "../features/bots/search.ts";
 import { validatePeopleRouteSearch } from "../features/people/search.ts";
 import { validateSettingsSearch } from "../features/settings/search.ts";
@@ -132,6 +133,25 @@ const getStartedRoute = createRoute({
   component: lazyRouteComponent(() => import("../features/setup/pages/GetStartedPage.tsx"), "GetStartedPage"),
 });
 
+const auditRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/audit",
+  validateSearch: validateAuditRouteSearch,
+  component: lazyRouteComponent(() => import("../features/audit/pages/AuditPage.tsx"), "AuditPage"),
+});
+
+const auditEventRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/audit/$eventId",
+  component: lazyRouteComponent(() => import("../features/audit/pages/AuditEventPage.tsx"), "AuditEventPage"),
+});
+
+const auditSessionRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/audit/sessions/$sessionId",
+  component: lazyRouteComponent(() => import("../features/audit/pages/AuditSessionPage.tsx"), "AuditSessionPage"),
+});
+
 const routeTree = rootRoute.addChildren([
   indexRoute,
   botsRoute,
@@ -151,6 +171,9 @@ const routeTree = rootRoute.addChildren([
   getStartedRoute,
   settingsRoute,
   apiTokensRoute,
+  auditRoute,
+  auditEventRoute,
+  auditSessionRoute,
 ]);
 
 export const router = createRouter({

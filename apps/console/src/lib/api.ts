@@ -188,6 +188,23 @@ export async function apiRequest<S extends z.ZodType | null>(options: RequestOpt
   return parsed.data as Result<S>;
 }
 
+/**
+ * GET a streamed body (an export) with the session cookie: the Response once its status is OK, for
+ * the caller to read `body` as it arrives; an ApiError for the error envelope, as other requests.
+ */
+export async function apiStream(options: { path: string; query?: QueryParams; accept: string; signal?: AbortSignal }): Promise<Response> {
+  if (browserOffline()) throw unreachable("GET", true);
+  let response: Response;
+  try {
+    response = await fetch(buildUrl(options.path, options.query), { headers: { accept: options.accept }, credentials: "same-origin", signal: options.signal });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === "AbortError") throw error;
+    throw unreachable("GET", browserOffline());
+  }
+  if (!response.ok) throw toApiError(response, await readBody(response));
+  return response;
+}
+
 export const api = {
   get: <S extends z.ZodType>(path: string, schema: S, query?: QueryParams, signal?: AbortSignal) =>
     apiRequest({ path, schema, query, signal }),

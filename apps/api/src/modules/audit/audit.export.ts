@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
-import { Readable, Transform, type TransformCallback } from "node:stream";
+import { pipeline, Readable, Transform, type TransformCallback } from "node:stream";
 import { parse } from "csv-parse";
 import { parse as parseSync } from "csv-parse/sync";
 import { stringify } from "csv-stringify";
@@ -69,28 +69,37 @@ function csvRow(r: ExportRecord): Record<(typeof CSV_COLUMNS)[number], string | 
  * A byte stream of the records in `format`, pulled as the client reads (backpressure: the source
  * generator is only asked for more when the consumer drains), so memory stays constant.
  */
-export function exportStream(records: AsyncIterable<ExportRecord>, format: "ndjson" | "csv"): Readable {
+export function exportStream(records: AsyncIterable<ExportRecord>, format: "ndjson" | "csv", onError: (err: Error) => void): Readable {
   const source = Readable.from(records, { objectMode: true, highWaterMark: 64 });
+  // pipeline, not pipe: an error anywhere (the database failing mid-export) destroys every stage,
+  // so the answer is cut off (no `end` record, the connection reset) instead of ending as if
+  // complete, and it never becomes an unhandled error that stops the process.
+  const done = (err: Error | null) => {
+    if (err) onError(err);
+  };
   if (format === "ndjson")
-    return source.pipe(
+    return pipeline(
+      source,
       new Transform({
         writableObjectMode: true,
-        transform(r: ExportRecord, _enc: BufferEncoding, done: TransformCallback) {
-          done(null, `${JSON.stringify(r)}\n`);
+        transform(r: ExportRecord, _enc: BufferEncoding, next: TransformCallback) {
+          next(null, `${JSON.stringify(r)}\n`);
         },
       }),
+      done,
     );
   // Spreadsheet formula triggers in text cells are escaped (OWASP CSV injection); `data` starts with `{`.
-  return source
-    .pipe(
-      new Transform({
-        objectMode: true,
-        transform(r: ExportRecord, _enc: BufferEncoding, done: TransformCallback) {
-          done(null, csvRow(r));
-        },
-      }),
-    )
-    .pipe(stringify({ header: true, ...CSV_OPTIONS }));
+  return pipeline(
+    source,
+    new Transform({
+      objectMode: true,
+      transform(r: ExportRecord, _enc: BufferEncoding, next: TransformCallback) {
+        next(null, csvRow(r));
+      },
+    }),
+    stringify({ header: true, ...CSV_OPTIONS }),
+    done,
+  );
 }
 
 /** An export file that cannot be read as one: not JSON, or a CSV row whose readable columns differ from its `data`. */

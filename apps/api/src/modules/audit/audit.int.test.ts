@@ -58,6 +58,30 @@ describe("the audit log API", () => {
     expect(family.map((e) => e.action)).toEqual(["policy.update"]);
   });
 
+  it("filters by bot: the events it acted in, was acted on by, or is the subject of, and no other bot's", async () => {
+    const triage = await botTokenFor(t, "acme-triage-bot"); // bot_token.create: details.botId
+    const other = await botTokenFor(t, "acme-deploy-bot");
+    expect((await decide(t, triage.token, { action: "issue.comment", target: { system: "github" }, requestId: "bot-filter-1" })).statusCode).toBe(200); // actor: the bot
+    expect((await decide(t, other.token, { action: "issue.comment", target: { system: "github" }, requestId: "bot-filter-2" })).statusCode).toBe(200);
+    const edit = await t.api({ method: "PATCH", url: `/api/v1/bots/${triage.botId}`, payload: { purpose: "Triages incoming issues, labelled by team" } }); // resource: the bot
+    expect(edit.statusCode).toBe(200);
+    const res = await list(`?botId=${triage.botId}`, auditorToken);
+    expect(res.statusCode).toBe(200);
+    const items = res.json().items as (Event & { resourceId: string | null })[];
+    expect(items.map((e) => e.action)).toEqual(["bot.update", "decision.allow", "bot_token.create", "bot.create"]); // bot.create: the demo seed
+    expect(items.every((e) => e.resourceId !== other.botId && e.details.botId !== other.botId)).toBe(true);
+    // narrowed further by the other filters
+    expect(((await list(`?botId=${triage.botId}&action=decision.`)).json().items as Event[]).map((e) => e.action)).toEqual(["decision.allow"]);
+    expect((await list("?botId=not-a-uuid")).statusCode).toBe(400);
+    // an export with the same filter holds exactly those events whole (the console exports what the page shows)
+    const exported = await t.api({ method: "GET", url: `/api/v1/audit-events/export?format=ndjson&botId=${triage.botId}` });
+    expect(exported.statusCode).toBe(200);
+    const records = exported.body.trim().split("\n").map((line) => JSON.parse(line) as { type: string; eventState?: string; event?: { id: string } });
+    const whole = records.filter((r) => (r.type === "chain" && r.eventState === "included") || r.type === "unsealed").map((r) => r.event!.id);
+    const listed = ((await list(`?botId=${triage.botId}`)).json().items as Event[]).map((e) => e.id);
+    expect(whole.sort()).toEqual(listed.sort());
+  });
+
   it("names where a change came from: the client's address and user agent, for people and for bot runtimes", async () => {
     const change = await t.api({
       method: "PATCH",
@@ -76,6 +100,23 @@ describe("the audit log API", () => {
     const session = (await list("?sessionId=runtime-session-42")).json().items as Event[];
     expect(session.map((e) => e.details.runtimeRequestId)).toEqual(["s1-write", "s1-read"]);
     expect(session.every((e) => e.actor.type === "bot" && e.sourceIp === "127.0.0.1" && e.sessionId === "runtime-session-42")).toBe(true);
+  });
+
+  it("behind a proxy, records the address the proxy saw, not what the client wrote into X-Forwarded-For", async () => {
+    const proxied = await createTestApp({ seed: "none", env: { BRIDLE_TRUST_PROXY: "true" } });
+    try {
+      const res = await proxied.api({
+        method: "PATCH",
+        url: "/api/v1/policy",
+        payload: { reviewIntervalDays: 30 },
+        headers: { "x-request-id": "via-proxy", "x-forwarded-for": "6.6.6.6, 10.0.0.1" },
+      });
+      expect(res.statusCode).toBe(200);
+      const [event] = (await proxied.api({ method: "GET", url: "/api/v1/audit-events?requestId=via-proxy&action=policy.update" })).json().items as Event[];
+      expect(event!.sourceIp).toBe("10.0.0.1");
+    } finally {
+      await proxied.close();
+    }
   });
 
   it("pages newest first without gaps or repeats", async () => {
@@ -113,5 +154,16 @@ describe("the audit log API", () => {
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().error.message).toContain("actor");
     expect((await list("?from=yesterday")).statusCode).toBe(400);
+    // years PostgreSQL cannot store are refused up front, on the list and on the streamed export
+    // (a database error in the middle of a stream once stopped the whole process)
+    for (const from of ["0000-01-01T00:00:00Z", "9999-12-31T23:59:59-05:00"]) {
+      const res = await list(`?from=${encodeURIComponent(from)}`);
+      expect(res.statusCode, from).toBe(400);
+      expect(res.json().error.details.fields).toEqual([expect.objectContaining({ path: ["from"] })]);
+      expect((await t.api({ method: "GET", url: `/api/v1/audit-events/export?format=ndjson&from=${encodeURIComponent(from)}` })).statusCode).toBe(400);
+    }
+    const badCursor = Buffer.from(JSON.stringify({ k: 1.5, id: "x" })).toString("base64url");
+    expect((await list(`?cursor=${badCursor}`)).statusCode).toBe(400);
+    expect((await t.api({ method: "GET", url: "/healthz" })).statusCode).toBe(200);
   });
 });

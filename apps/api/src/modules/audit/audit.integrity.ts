@@ -54,6 +54,7 @@ export function createAuditIntegrity(deps: { database: DbHandle; config: Config;
   const { database, config, log } = deps;
   const { db } = database;
   let signer: DecisionSigner | null = null;
+  let verifying: Promise<TAuditVerifyReport> | null = null;
   const options = {
     signer: () => signer,
     checkpointEvery: config.BRIDLE_AUDIT_CHECKPOINT_EVENTS,
@@ -86,7 +87,14 @@ export function createAuditIntegrity(deps: { database: DbHandle; config: Config;
     /** `GET /audit/verify` (`audit.read`). */
     async verify(ctx: RequestCtx): Promise<TAuditVerifyReport> {
       await requireRead(ctx, "audit.read", "verify the audit log");
-      return verifyDatabase(database, await loadVerificationJwks(db));
+      // One verification at a time per process: callers meanwhile share its report (it reads the
+      // whole log, so a burst of requests must not multiply that work).
+      verifying ??= loadVerificationJwks(db)
+        .then((jwks) => verifyDatabase(database, jwks))
+        .finally(() => {
+          verifying = null;
+        });
+      return verifying;
     },
     /** `GET /audit-events/export` (`audit.read`): audited as `audit.export` before the first byte leaves. */
     async export(ctx: RequestCtx, q: TAuditExportQuery) {
@@ -100,7 +108,7 @@ export function createAuditIntegrity(deps: { database: DbHandle; config: Config;
         requestId: ctx.requestId,
         details: { format, filters: exportFilter(filters).shown },
       });
-      return exportStream(exportRecords(database, filters), format);
+      return exportStream(exportRecords(database, filters), format, (err) => log.error({ err, requestId: ctx.requestId }, "audit export failed midway; the answer was cut off"));
     },
   };
 }

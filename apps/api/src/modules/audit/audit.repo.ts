@@ -1,10 +1,12 @@
 import { auditEvents, type DbOrTx } from "@bridle/db";
-import { and, desc, eq, gte, like, lt, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, like, lt, or, sql, type SQL } from "drizzle-orm";
 
 /** Filters of `listAuditEvents`; every one given narrows (AND). `beforeSeq` is the keyset cursor. */
 export type AuditEventFilter = {
   actorType?: string;
   actorId?: string;
+  /** the bot acted, was acted on, or is the subject (`details.botId`) */
+  botId?: string;
   action?: string;
   resourceType?: string;
   resourceId?: string;
@@ -21,6 +23,13 @@ export function auditEventWhere(f: AuditEventFilter): SQL | undefined {
   const where = [
     f.actorType ? eq(auditEvents.actorType, f.actorType) : undefined,
     f.actorId ? eq(auditEvents.actorId, f.actorId) : undefined,
+    f.botId
+      ? or(
+          and(eq(auditEvents.actorType, "bot"), eq(auditEvents.actorId, f.botId)),
+          and(eq(auditEvents.resourceType, "bot"), eq(auditEvents.resourceId, f.botId)),
+          sql`${auditEvents.details}->>'botId' = ${f.botId}`,
+        )
+      : undefined,
     f.action ? (f.action.endsWith(".") ? like(auditEvents.action, `${f.action.replace(/[\\%_]/g, "\\$&")}%`) : eq(auditEvents.action, f.action)) : undefined,
     f.resourceType ? eq(auditEvents.resourceType, f.resourceType) : undefined,
     f.resourceId ? eq(auditEvents.resourceId, f.resourceId) : undefined,

@@ -57,6 +57,7 @@ export function createAuditService(deps: { db: Db }) {
       {
         ...(q.actorType ? { actorType: q.actorType } : {}),
         ...(q.actorId ? { actorId: q.actorId } : {}),
+        ...(q.botId ? { botId: q.botId } : {}),
         ...(q.action ? { action: q.action } : {}),
         ...(q.resourceType ? { resourceType: q.resourceType } : {}),
         ...(q.resourceId ? { resourceId: q.resourceId } : {}),
@@ -99,9 +100,9 @@ export function auditRoutes(deps: { db: Db; integrity: AuditIntegrity }) {
         schema: {
           operationId: "listAuditEvents",
           tags: ["audit"],
-          summary: "The audit log, newest first, filtered by actor, action, resource, outcome, request id and time (permission `audit.read`)",
+          summary: "The audit log, newest first, filtered by actor, bot, action, resource, outcome, request id and time (permission `audit.read`)",
           description:
-            "Every state change and every refused attempt is recorded in the same transaction as the change. `action` matches exactly, or as a prefix when it ends in `.` (`approval.`). `from` is inclusive, `to` exclusive.",
+            "Every state change and every refused attempt is recorded in the same transaction as the change. `action` matches exactly, or as a prefix when it ends in `.` (`approval.`). `botId` matches events the bot acted in, was acted on by, or is the subject of. `from` is inclusive, `to` exclusive.",
           querystring: ZAuditEventsQuery,
           response: { 200: ZAuditEventPage, ...errors },
         },

@@ -163,6 +163,12 @@ describe("bot inventory", () => {
     expect(res.json().serviceAccounts.length).toBe(before.serviceAccounts.length);
     expect(res.json().runtimeProfile).toEqual(before.runtimeProfile);
     expect(res.json().status).toBe(before.status);
+    // the audit event names each changed field with its value before and after (the audit page shows it as a diff)
+    const [event] = await t.database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "bot.update"), eq(auditEvents.resourceId, id)));
+    expect(event!.details).toEqual({ name: "acme-meetup-bot", changes: { channels: { before: before.channels, after: ["slack-internal"] } } });
     const stale = await t.api({ method: "PATCH", url: `/api/v1/bots/${id}`, payload: { purpose: "x", version: before.version } });
     expect(stale.statusCode).toBe(409);
   });

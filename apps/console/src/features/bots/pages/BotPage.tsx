@@ -6,6 +6,7 @@ import { getRouteApi } from "@tanstack/react-router";
 import { AnchorLink, ButtonLink } from "../../../components/links.tsx";
 import type { ReactNode } from "react";
 import { PageHeader } from "../../../components/PageHeader.tsx";
+import { AuditHistoryLink } from "../../audit/components/AuditLinks.tsx";
 import { EmptyBlock, ErrorBlock, LoadingBlock } from "../../../components/states.tsx";
 import { isApiError } from "../../../lib/api.ts";
 import { formatDate, formatDateTime, humanize, isPast } from "../../../lib/format.ts";
@@ -145,14 +146,17 @@ function BotDetails({ bot }: { bot: TBot }) {
         title={bot.name}
         description={bot.purpose}
         actions={
-          mayEdit ? (
-            <>
-              <BotRequestActions bot={bot} />
-              <Button onClick={edit.open} variant="default">
-                Edit
-              </Button>
-            </>
-          ) : null
+          <>
+            <AuditHistoryLink search={{ botId: bot.id }} />
+            {mayEdit && (
+              <>
+                <BotRequestActions bot={bot} />
+                <Button onClick={edit.open} variant="default">
+                  Edit
+                </Button>
+              </>
+            )}
+          </>
         }
       />
       <Group gap="xs" mb="lg">

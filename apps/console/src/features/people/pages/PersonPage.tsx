@@ -5,6 +5,7 @@ import { getRouteApi } from "@tanstack/react-router";
 import type { ReactNode } from "react";
 import { AnchorLink, ButtonLink } from "../../../components/links.tsx";
 import { PageHeader } from "../../../components/PageHeader.tsx";
+import { AuditHistoryLink } from "../../audit/components/AuditLinks.tsx";
 import { RelativeTime } from "../../../components/RelativeTime.tsx";
 import { EmptyBlock, ErrorBlock, LoadingBlock } from "../../../components/states.tsx";
 import { isApiError } from "../../../lib/api.ts";
@@ -98,6 +99,7 @@ function PersonDetails({ person }: { person: TPersonDetail }) {
         }
         title={person.displayName}
         description={person.email}
+        actions={<AuditHistoryLink search={{ actorId: person.id }} />}
       />
       <Group gap="xs" mb="lg">
         <PersonStatusBadge status={person.status} />

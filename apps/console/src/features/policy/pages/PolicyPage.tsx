@@ -3,6 +3,7 @@ import { ButtonLink } from "../../../components/links.tsx";
 import { PageHeader } from "../../../components/PageHeader.tsx";
 import { ErrorBlock, LoadingBlock } from "../../../components/states.tsx";
 import { formatDateTime } from "../../../lib/format.ts";
+import { PolicyChangedBy, PolicyHistoryLink } from "../../audit/components/AuditLinks.tsx";
 import { PolicyForm } from "../components/PolicyForm.tsx";
 import { usePolicy } from "../queries.ts";
 
@@ -25,9 +26,11 @@ export function PolicyPage() {
                 </Badge>
                 <Text size="xs" c="dimmed">
                   Updated {formatDateTime(data.policy.updatedAt)}
+                  <PolicyChangedBy version={data.policy.version} />
                 </Text>
               </Group>
             )}
+            <PolicyHistoryLink />
             <ButtonLink to="/policy/gated-actions" variant="default">
               Gated actions
             </ButtonLink>

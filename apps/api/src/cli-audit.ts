@@ -3,9 +3,14 @@
  *
  *   pnpm bridle audit verify                                   the database's chain (DATABASE_URL, or the
  *                                                              embedded one), or a server's with BRIDLE_TOKEN
- *   pnpm bridle audit verify --file export.ndjson --jwks URL|FILE   an export, offline (.ndjson or .csv)
- *   pnpm bridle audit verify --checkpoint FILE [--jwks URL|FILE]    the database still holds that exported
- *                                                              checkpoint's position with the same head
+ *   pnpm bridle audit verify --file export.ndjson --jwks URL|FILE [--allow-unsealed]
+ *                                                              an export, offline (.ndjson or .csv): it must
+ *                                                              hold a valid signed checkpoint, and every event
+ *                                                              in it must be covered by one, unless
+ *                                                              --allow-unsealed (then they are listed as unverified)
+ *   pnpm bridle audit verify --checkpoint FILE [--jwks URL|FILE]    the database's events, recomputed from its
+ *                                                              signed start, still hash to that exported
+ *                                                              checkpoint's signed head
  *
  * Exit code 0 when everything verifies, 1 when something is broken, 2 on a usage error.
  */
@@ -15,19 +20,18 @@ import { createDb } from "@bridle/db";
 import { loadConfig } from "./config.ts";
 import { loadVerificationJwks } from "./lib/signing.ts";
 import {
-  chainHashAt,
-  chainStart,
   createVerifier,
+  ExportFileError,
   readExportFile,
+  verifyCheckpointInDatabase,
   verifyDatabase,
-  verifyExportedCheckpoint,
   type CheckpointRecord,
   type Jwks,
   type VerifyReport,
 } from "./modules/audit/index.ts";
 
 export const AUDIT_USAGE = `  pnpm bridle audit verify
-  pnpm bridle audit verify --file EXPORT.ndjson|EXPORT.csv --jwks URL|FILE
+  pnpm bridle audit verify --file EXPORT.ndjson|EXPORT.csv --jwks URL|FILE [--allow-unsealed]
   pnpm bridle audit verify --checkpoint FILE [--jwks URL|FILE]`;
 
 async function loadJwks(source: string): Promise<Jwks> {
@@ -44,7 +48,8 @@ async function loadJwks(source: string): Promise<Jwks> {
 
 function print(r: VerifyReport | TAuditVerifyReport, what: string) {
   const range = r.chain.count ? `positions ${r.chain.first}..${r.chain.last}` : "no positions";
-  console.log(`${what}: ${r.ok ? "verified" : "BROKEN"}`);
+  const unverified = "unverified" in r ? r.unverified.reasons : [];
+  console.log(`${what}: ${!r.ok ? (r.problemCount ? "BROKEN" : "NOT VERIFIED") : unverified.length ? "verified, except what is listed as UNVERIFIED below" : "verified"}`);
   console.log(`  chain: ${r.chain.count} ${range} (from ${r.start.position === 0 ? "the genesis" : `position ${r.start.position}, checkpoint ${r.start.checkpoint}`}), head ${r.chain.head}`);
   console.log(`  events checked: ${r.eventsChecked}; seal runs: ${r.runs}; checkpoints: ${r.checkpoints.count}${r.checkpoints.last ? ` (last #${r.checkpoints.last.number} at position ${r.checkpoints.last.position}, ${r.checkpoints.last.createdAt}, key ${r.checkpoints.last.kid})` : ""}`);
   console.log(`  not yet covered by a checkpoint: ${r.uncheckpointed}; unsealed events: ${r.unsealed.count} (${r.unsealed.pending} pending)`);
@@ -54,6 +59,8 @@ function print(r: VerifyReport | TAuditVerifyReport, what: string) {
     if (r.problemCount > 1) console.log(`  ${r.problemCount - 1} more problem(s):`);
     for (const p of r.problems.slice(1, 10)) console.log(`    - ${p.kind}: ${p.message}`);
   }
+  for (const reason of unverified) console.log(`  UNVERIFIED: ${reason}`);
+  if (unverified.length && !r.ok && !r.problemCount) console.log("  (pass --allow-unsealed to accept an export with unverified events; they stay unverified)");
 }
 
 /** The checkpoint of FILE: a checkpoint record (JSON), or the last checkpoint of an export. */
@@ -69,15 +76,21 @@ async function checkpointOf(file: string): Promise<CheckpointRecord> {
   return last;
 }
 
-export async function auditCli(args: { sub: string | undefined; file?: string | undefined; jwks?: string | undefined; checkpoint?: string | undefined }): Promise<number> {
+export async function auditCli(args: { sub: string | undefined; file?: string | undefined; jwks?: string | undefined; checkpoint?: string | undefined; allowUnsealed?: boolean | undefined }): Promise<number> {
   if (args.sub !== "verify" || (args.file && !args.jwks) || (args.file && args.checkpoint)) {
     console.error(`Usage:\n${AUDIT_USAGE}`);
     return 2;
   }
   if (args.file) {
     const verifier = createVerifier({ jwks: await loadJwks(args.jwks!) });
-    for await (const r of readExportFile(args.file)) verifier.push(r);
-    const report = verifier.finish({ requireEnd: true });
+    try {
+      for await (const r of readExportFile(args.file)) verifier.push(r);
+    } catch (e) {
+      if (!(e instanceof ExportFileError)) throw e;
+      console.log(`${args.file}: BROKEN\n  first broken link: edited\n    ${e.message}`);
+      return 1;
+    }
+    const report = verifier.finish({ requireEnd: true, requireCoverage: true, allowUnsealed: args.allowUnsealed === true });
     print(report, args.file);
     return report.ok ? 0 : 1;
   }
@@ -99,17 +112,16 @@ export async function auditCli(args: { sub: string | undefined; file?: string | 
     const jwks = args.jwks ? await loadJwks(args.jwks) : await loadVerificationJwks(database.db);
     if (args.checkpoint) {
       const cp = await checkpointOf(args.checkpoint);
-      const start = await chainStart(database.db);
-      if (cp.position <= start.position) {
-        console.log(`checkpoint ${cp.number} (position ${cp.position}) lies before the retention cut at position ${start.position}: its events were dropped by retention`);
-        return 0;
-      }
-      const problem = await verifyExportedCheckpoint(cp, jwks, (p) => chainHashAt(database.db, p));
+      const { problem, signed, start, beforeStart } = await verifyCheckpointInDatabase(database, cp, jwks);
       if (problem) {
-        console.log(`checkpoint ${cp.number}: BROKEN (${problem.kind})\n  ${problem.message}`);
+        console.log(`checkpoint ${problem.checkpoint ?? cp.number}: BROKEN (${problem.kind})\n  ${problem.message}`);
         return 1;
       }
-      console.log(`checkpoint ${cp.number}: verified (position ${cp.position} still has head ${cp.headHash})`);
+      if (beforeStart) {
+        console.log(`checkpoint ${signed!.number} (position ${signed!.position}) lies before the signed retention cut at position ${start.position}: its events were dropped by retention`);
+        return 0;
+      }
+      console.log(`checkpoint ${signed!.number}: verified (the events up to position ${signed!.position}, recomputed, still hash to its signed head ${signed!.head})`);
       return 0;
     }
     const report = await verifyDatabase(database, jwks);

@@ -136,6 +136,7 @@ async function main() {
       file: { type: "string" },
       jwks: { type: "string" },
       checkpoint: { type: "string" },
+      "allow-unsealed": { type: "boolean", default: false },
     },
   });
   const [command, file] = positionals;
@@ -143,7 +144,7 @@ async function main() {
     console.log(USAGE);
     return 0;
   }
-  if (command === "audit") return auditCli({ sub: file, file: values.file, jwks: values.jwks, checkpoint: values.checkpoint });
+  if (command === "audit") return auditCli({ sub: file, file: values.file, jwks: values.jwks, checkpoint: values.checkpoint, allowUnsealed: values["allow-unsealed"] });
   if (!command || !["import", "export"].includes(command) || (command === "import" && !file)) {
     console.error(command && !["import", "export"].includes(command) ? `unknown command ${command}\n${USAGE}` : USAGE);
     return 2;

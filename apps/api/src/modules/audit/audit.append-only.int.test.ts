@@ -1,5 +1,7 @@
 import { auditCheckpoints, auditEvents } from "@bridle/db";
+import { randomBytes } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/harness.ts";
 
@@ -47,5 +49,33 @@ describe("audit events are append-only", () => {
       expect(await refusal(t.database.db.execute(sql.raw(`update ${table} set run = run`)))).toMatch(new RegExp(`${table} is append-only: UPDATE is refused`));
       expect(await refusal(t.database.db.execute(sql.raw(`truncate ${table}`)))).toMatch(new RegExp(`${table} is append-only: TRUNCATE is refused`));
     }
+  });
+
+  it("lets only the owner call the partition functions, and creates at most 36 months of partitions at a time", async () => {
+    // another role of the same server (any login role gets EXECUTE on a function granted to PUBLIC)
+    const role = `bridle_other_${randomBytes(4).toString("hex")}`;
+    await t.database.db.execute(sql.raw(`create role ${role} login`));
+    const url = new URL(t.config.DATABASE_URL!);
+    url.username = role;
+    url.password = "";
+    const other = new pg.Client({ connectionString: url.toString() });
+    await other.connect();
+    try {
+      const tables = async () => Number((await other.query("select count(*) as n from pg_class where relname like 'audit_%'")).rows[0].n);
+      const before = await tables();
+      expect(await refusal(other.query("select bridle_audit_ensure_partitions(now() - interval '30 months', now())"))).toMatch(
+        /permission denied for function bridle_audit_ensure_partitions/,
+      );
+      expect(await refusal(other.query("select bridle_audit_drop_month(now() - interval '10 years')"))).toMatch(/permission denied for function bridle_audit_drop_month/);
+      expect(await tables()).toBe(before);
+    } finally {
+      await other.end();
+      await t.database.db.execute(sql.raw(`drop role ${role}`));
+    }
+    // the owner: up to 36 months, not more
+    expect(await refusal(t.database.db.execute(sql`select bridle_audit_ensure_partitions(now(), now() + interval '40 months')`))).toMatch(
+      /audit partitions are created for at most 36 months at a time/,
+    );
+    expect(await refusal(t.database.db.execute(sql`select bridle_audit_ensure_partitions(now(), now() + interval '36 months')`))).toBe("accepted");
   });
 });

@@ -12,14 +12,13 @@ import { rowsOf } from "../../lib/sql.ts";
 import { loadSigningKeys, type DecisionSigner } from "../../lib/signing.ts";
 import {
   applyRetention,
-  chainHashAt,
   CHECKPOINT_JWS_TYPE,
   createSealer,
   createVerifier,
   ensurePartitions,
   recordAudit,
   SYSTEM_ACTOR,
-  verifyExportedCheckpoint,
+  verifyCheckpointInDatabase,
   type AuditEventInput,
   type CheckpointRecord,
   type ExportRecord,
@@ -298,7 +297,7 @@ describe("export, offline verification and retention", () => {
       // the documented command, on the CSV and on the NDJSON, with the JWKS from a file
       writeFileSync(join(dir, "jwks.json"), JSON.stringify(jwks));
       writeFileSync(join(dir, "export.csv"), await exportOf(t, "format=csv"));
-      const ok = run(["audit", "verify", "--file", join(dir, "export.csv"), "--jwks", join(dir, "jwks.json")]);
+      const ok = run(["audit", "verify", "--file", join(dir, "export.csv"), "--jwks", join(dir, "jwks.json"), "--allow-unsealed"]);
       expect(ok.stdout).toContain("verified");
       expect(ok.status).toBe(0);
       // an auditor's copy edited afterwards fails, naming the event
@@ -312,6 +311,120 @@ describe("export, offline verification and retention", () => {
     }
     const exports = (await t.api({ method: "GET", url: "/api/v1/audit-events?action=audit.export" })).json().items as { details: { format: string } }[];
     expect(exports.map((e) => e.details.format).sort()).toEqual(["csv", "ndjson", "ndjson"]);
+  });
+
+  it("refuses a forged or spliced export file: a fabricated prefix, stray, unknown or uncounted records, no checkpoint, unsealed events, edited CSV columns", async () => {
+    const { t, sealer } = await chainApp();
+    await write(t, 6);
+    await sealer.sealNow();
+    const jwks = await jwksOf(t);
+    const real = (await exportOf(t, "format=ndjson")).trim().split("\n").map((l) => JSON.parse(l) as ExportRecord);
+    // the export's own `audit.export` event (and the token's use) are not sealed yet
+    const unsealedCount = real.filter((r) => r.type === "unsealed").length;
+    expect(real.filter((r) => r.type === "unsealed").map((r) => r.event.action)).toContain("audit.export");
+    const dir = mkdtempSync(join(tmpdir(), "bridle-audit-"));
+    writeFileSync(join(dir, "jwks.json"), JSON.stringify(jwks));
+    /** The CLI's verdict on `records` (the end record's count recomputed unless `keepEnd`). */
+    const cli = (name: string, records: unknown[], o: { keepEnd?: boolean; flags?: string[] } = {}) => {
+      const fixed = o.keepEnd ? records : records.map((r) => ((r as ExportRecord).type === "end" ? { type: "end", records: records.length } : r));
+      writeFileSync(join(dir, name), fixed.map((r) => JSON.stringify(r)).join("\n"));
+      return run(["audit", "verify", "--file", join(dir, name), "--jwks", join(dir, "jwks.json"), ...(o.flags ?? [])]);
+    };
+    try {
+      const sealed = real.filter((r) => r.type !== "unsealed");
+      const whole = cli("whole.ndjson", sealed);
+      expect(whole.stdout).toContain(": verified");
+      expect(whole.status).toBe(0);
+
+      // a fabricated prefix with its own consistent header, seal run and chain record holding a fake event
+      const { eventHash, linkHash, runHash } = await import("./audit.chain.ts");
+      const realChain = real.find((r): r is Extract<ExportRecord, { type: "chain" }> => r.type === "chain")!;
+      const realRun = real.find((r): r is Extract<ExportRecord, { type: "run" }> => r.type === "run")!;
+      const fake = { ...realChain.event!, id: "00000000-0000-4000-8000-000000000001", action: "bot.delete", resourceId: "bot-framed" };
+      const fakeChainHash = linkHash("0".repeat(64), eventHash(fake));
+      const { type: _t, runHash: _h, ...form } = realRun;
+      const fakeForm = { ...form, firstPosition: 1, lastPosition: 1, headHash: fakeChainHash };
+      const prefix = [
+        real[0],
+        { ...fakeForm, type: "run", runHash: runHash("0".repeat(64), fakeForm) },
+        { ...realChain, eventId: fake.id, event: fake, eventHash: eventHash(fake), chainHash: fakeChainHash },
+      ];
+      const forged = cli("forged.ndjson", [...prefix, ...sealed]);
+      expect(forged.stdout).toContain("second header");
+      expect(forged.status).toBe(1);
+
+      const end = sealed.at(-1)!;
+      const body = sealed.slice(0, -1);
+      // a chain record at the start (position 0) cannot be checked: refused, not skipped
+      expect(cli("before-start.ndjson", [real[0], { ...realChain, position: 0 }, ...body.slice(1), end]).stdout).toContain("at or before the start of verification");
+      // records after the end, and an unknown record type
+      expect(cli("after-end.ndjson", [...sealed, real.find((r) => r.type === "unsealed")], { keepEnd: true }).stdout).toContain("follows the end record");
+      expect(cli("unknown.ndjson", [...body, { type: "note", text: "trust me" }, end]).stdout).toContain("unknown type");
+      // an included event stripped from its position (its hash left): not silently skipped
+      const stripped = body.map((r) => (r === realChain ? { ...realChain, event: undefined, xid: undefined } : r));
+      expect(cli("stripped.ndjson", [...stripped, end]).stdout).toContain(`position ${realChain.position} says its event is included, but it is not there`);
+      // a seal run after the unsealed events
+      expect(cli("late-run.ndjson", [...real.filter((r) => r.type !== "end" && r !== realRun), realRun, end], { flags: ["--allow-unsealed"] }).stdout).toContain("comes after unsealed events");
+      // the end record counts the records: an unsealed event removed is noticed, though nothing chains it
+      const dropped = real.findIndex((r) => r.type === "unsealed");
+      const short = cli("short.ndjson", [...real.slice(0, dropped), ...real.slice(dropped + 1)], { keepEnd: true, flags: ["--allow-unsealed"] });
+      expect(short.stdout).toContain(`the end record counts ${real.length} records, but ${real.length - 1} were read`);
+      expect(short.status).toBe(1);
+      // no checkpoint at all: nothing is signed, so nothing verifies
+      const unsigned = cli("unsigned.ndjson", sealed.filter((r) => r.type !== "checkpoint"));
+      expect(unsigned.stdout).toContain("no valid signed checkpoint");
+      expect(unsigned.status).toBe(1);
+
+      // unsealed events: refused unless --allow-unsealed, and then listed as unverified
+      const strict = cli("real.ndjson", real, { keepEnd: true });
+      expect(strict.stdout).toContain("NOT VERIFIED");
+      expect(strict.stdout).toContain(`UNVERIFIED: ${unsealedCount} event(s) are unsealed`);
+      expect(strict.status).toBe(1);
+      const allowed = cli("real.ndjson", real, { keepEnd: true, flags: ["--allow-unsealed"] });
+      expect(allowed.stdout).toContain(`UNVERIFIED: ${unsealedCount} event(s) are unsealed`);
+      expect(allowed.status).toBe(0);
+      // events sealed after the last checkpoint are not covered by a signature
+      await write(t, 2);
+      await sealer.sealNow(); // fewer than checkpointEvery (5): no checkpoint
+      const later = (await exportOf(t, "format=ndjson")).trim().split("\n").map((l) => JSON.parse(l) as ExportRecord);
+      const uncovered = cli("uncovered.ndjson", later.filter((r) => r.type !== "unsealed"));
+      expect(uncovered.stdout).toMatch(/UNVERIFIED: \d+ event\(s\) after the last valid checkpoint/);
+      expect(uncovered.status).toBe(1);
+
+      // CSV: a readable column edited while `data` is kept is refused, naming the row and column
+      const csv = await exportOf(t, "format=csv");
+      const someId = later.find((r): r is Extract<ExportRecord, { type: "chain" }> => r.type === "chain" && r.event?.action === "bot.update")!.eventId;
+      const lines = csv.split("\n");
+      const row = lines.findIndex((l) => l.includes(`,${someId},`));
+      expect(row).toBeGreaterThan(0);
+      lines[row] = lines[row]!.replace(",bot.update,", ",bot.delete,");
+      writeFileSync(join(dir, "edited.csv"), lines.join("\n"));
+      const csvBad = run(["audit", "verify", "--file", join(dir, "edited.csv"), "--jwks", join(dir, "jwks.json"), "--allow-unsealed"]);
+      expect(csvBad.stdout).toContain(`row ${row + 1}: the action column says "bot.delete" but its data says "bot.update"`);
+      expect(csvBad.status).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("keeps every event of an export during which a seal run chains the unsealed ones: each in exactly one part", async () => {
+    const { t, sealer } = await chainApp();
+    await write(t, 6);
+    await sealer.sealNow();
+    await write(t, 4);
+    const ids = rowsOf<{ id: string }>(await t.database.db.execute(sql`select id::text from audit_events`)).map((r) => r.id);
+    const { exportRecords } = await import("./index.ts");
+    const stream = exportRecords(t.database, {});
+    const records: ExportRecord[] = [(await stream.next()).value as ExportRecord]; // the header: the export's extent is fixed
+    expect((await sealer.sealNow())?.sealed).toBe(4); // sealed while the export runs
+    for await (const r of stream) records.push(r);
+    const chained = records.flatMap((r) => (r.type === "chain" ? [r.eventId] : []));
+    const unsealed = records.flatMap((r) => (r.type === "unsealed" ? [r.event.id] : []));
+    expect([...chained, ...unsealed].sort()).toEqual([...ids].sort());
+    expect(unsealed.length).toBe(4);
+    const verifier = createVerifier({ jwks: await jwksOf(t) });
+    for (const r of records) verifier.push(r);
+    expect(verifier.finish({ requireEnd: true, requireCoverage: true, allowUnsealed: true })).toMatchObject({ ok: true, unsealed: { count: 4, pending: 4 } });
   });
 
   it("detects a truncated tail against an exported checkpoint", async () => {
@@ -331,7 +444,7 @@ describe("export, offline verification and retention", () => {
        delete from audit_seal_runs where first_position > ${kept}; delete from audit_checkpoints where position > ${kept}`,
     );
     expect((await verify(t)).ok).toBe(true);
-    const problem = await verifyExportedCheckpoint(last, await jwksOf(t), (p) => chainHashAt(t.database.db, p));
+    const { problem } = await verifyCheckpointInDatabase(t.database, last, await jwksOf(t));
     expect(problem).toMatchObject({ kind: "truncated", position: last.position, checkpoint: last.number });
     const dir = mkdtempSync(join(tmpdir(), "bridle-audit-"));
     try {
@@ -339,6 +452,45 @@ describe("export, offline verification and retention", () => {
       const cli = run(["audit", "verify", "--checkpoint", join(dir, "checkpoint.json")], { DATABASE_URL: t.config.DATABASE_URL! });
       expect(cli.stdout).toContain("BROKEN (truncated)");
       expect(cli.status).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("checks an exported checkpoint by recomputing the events from a signed start: a forged retention cut or an edited event is caught", async () => {
+    const { t, sealer } = await chainApp();
+    await write(t, 6);
+    await sealer.sealNow();
+    const exported = (await exportOf(t, "format=ndjson")).trim().split("\n").map((l) => JSON.parse(l) as ExportRecord);
+    const last = exported.filter((r) => r.type === "checkpoint").at(-1) as CheckpointRecord;
+    const dir = mkdtempSync(join(tmpdir(), "bridle-audit-"));
+    const check = () => run(["audit", "verify", "--checkpoint", join(dir, "checkpoint.json")], { DATABASE_URL: t.config.DATABASE_URL! });
+    try {
+      writeFileSync(join(dir, "checkpoint.json"), JSON.stringify(last));
+      const clean = check();
+      expect(clean.stdout).toContain(`checkpoint ${last.number}: verified`);
+      expect(clean.status).toBe(0);
+
+      // an event edited without touching the chain rows: the stored chain hash at the position still matches, the events do not
+      const { id } = await one<{ id: string }>(t, "select event_id::text as id from audit_chain where position = 2");
+      await tamper(t, `update audit_events set outcome = 'denied' where id = '${id}'`);
+      const edited = check();
+      expect(edited.stdout).toContain(`checkpoint ${last.number}: BROKEN (edited)`);
+      expect(edited.status).toBe(1);
+      await tamper(t, `update audit_events set outcome = 'success' where id = '${id}'`);
+      expect(check().status).toBe(0);
+
+      // a retention cut row past the checkpoint, carrying a real signature of another checkpoint: not trusted
+      await tamper(
+        t,
+        `insert into audit_checkpoints (number, id, kind, position, head_hash, run, run_hash, prev_id, prev_hash, created_at, kid, jws)
+         select number + 1, gen_random_uuid(), 'retention_cut', 1000000, head_hash, run, run_hash, id, prev_hash, now(), kid, jws
+         from audit_checkpoints where number = (select max(number) from audit_checkpoints)`,
+      );
+      const forged = check();
+      expect(forged.stdout).toContain("BROKEN (bad_signature)");
+      expect(forged.stdout).toContain("differs from what its signature signs");
+      expect(forged.status).toBe(1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

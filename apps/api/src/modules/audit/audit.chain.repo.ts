@@ -232,7 +232,7 @@ async function* pages<T>(fetch: (after: T | null) => Promise<T[]>): AsyncGenerat
 /**
  * The chain as export records, in the verifier's order: header; then by position a run before its
  * first position, the chain record, checkpoints after the position they cover; then unsealed
- * events; then `end`. `where` narrows which events are included (the others appear as hashes
+ * events (those not chained up to that extent, so an event sealed meanwhile is not lost); then `end`. `where` narrows which events are included (the others appear as hashes
  * only); `start` is where the records begin (default: the chain's start). Reads in keyset chunks
  * up to the chain's extent when it begins.
  */
@@ -304,9 +304,13 @@ export async function* chainRecords(
   for (; !nextRun.done; nextRun = await runs.next(), n++) yield nextRun.value;
   for (; !nextCp.done; nextCp = await checkpoints.next(), n++) yield nextCp.value;
 
+  // Not chained within the bound the chain part stopped at: an event sealed while the export ran
+  // (at a position past the bound) is here, so every matching event is in exactly one part.
   const unsealed = pages<EventRow>(async (after) =>
     rowsOf<EventRow>(
-      await db.execute(sql`select ${EVENT_COLUMNS} from audit_events where ${unsealedCond} and ${match}
+      await db.execute(sql`select ${EVENT_COLUMNS} from audit_events
+        where not exists (select 1 from audit_chain c where c.event_id = audit_events.id and c.event_at = audit_events.at and c.position <= ${limit.position})
+          and ${match}
         and (audit_events.seq, audit_events.id) > (${after ? Number(after.e_seq) : -1}::bigint, ${after?.e_id ?? "00000000-0000-0000-0000-000000000000"}::uuid)
         order by audit_events.seq, audit_events.id limit ${CHUNK}`),
     ),

@@ -2,14 +2,18 @@ import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { pipeline, Readable, Transform, type TransformCallback } from "node:stream";
 import { parse } from "csv-parse";
+import { parse as parseSync } from "csv-parse/sync";
 import { stringify } from "csv-stringify";
+import { stringify as stringifySync } from "csv-stringify/sync";
 import type { ExportRecord } from "./audit.chain.ts";
 
 /**
  * The export's two layouts (docs/AUDIT.md "Export"). NDJSON: one record a line, exactly the
  * verifier's records. CSV: one record a row; the readable columns are filled for events, and the
  * `data` column always holds the record's JSON, which is what offline verification reads (a cell
- * cannot tell an empty string from null, a hash needs the difference).
+ * cannot tell an empty string from null, a hash needs the difference); reading a CSV back rebuilds
+ * the readable columns from `data` and refuses the file when any differs, so what a person reads in
+ * a spreadsheet is what was verified.
  */
 export const CSV_COLUMNS = [
   "record",
@@ -33,6 +37,7 @@ export const CSV_COLUMNS = [
   "chain_hash",
   "data",
 ] as const;
+const CSV_OPTIONS = { columns: [...CSV_COLUMNS], escape_formulas: true };
 
 function csvRow(r: ExportRecord): Record<(typeof CSV_COLUMNS)[number], string | number | null> {
   const e = r.type === "chain" ? r.event : r.type === "unsealed" ? r.event : undefined;
@@ -92,18 +97,73 @@ export function exportStream(records: AsyncIterable<ExportRecord>, format: "ndjs
         next(null, csvRow(r));
       },
     }),
-    stringify({ header: true, columns: [...CSV_COLUMNS], escape_formulas: true }),
+    stringify({ header: true, ...CSV_OPTIONS }),
     done,
   );
 }
 
-/** Reads an export file back into records (format from the extension: `.csv`, else NDJSON), one at a time. */
+/** An export file that cannot be read as one: not JSON, or a CSV row whose readable columns differ from its `data`. */
+export class ExportFileError extends Error {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The cells the export writes for `r`, through the same CSV writer and read back by the same parser. */
+function expectedCells(r: ExportRecord): string[] {
+  return (parseSync(stringifySync([csvRow(r)], CSV_OPTIONS)) as string[][])[0] ?? [];
+}
+
+function recordOf(json: string, line: number): ExportRecord {
+  try {
+    const r = JSON.parse(json) as unknown;
+    if (r && typeof r === "object" && !Array.isArray(r)) return r as ExportRecord;
+  } catch {
+    // reported below
+  }
+  throw new ExportFileError(`line ${line} is not a JSON record`, line);
+}
+
+/**
+ * Reads an export file back into records (format from the extension: `.csv`, else NDJSON), one at
+ * a time. CSV: the header row must be the export's columns, and each row's readable columns must be
+ * exactly those rebuilt from its `data`.
+ * @throws ExportFileError on a line that is not a record or a CSV row whose columns disagree with its data
+ */
 export async function* readExportFile(path: string): AsyncGenerator<ExportRecord> {
   if (path.toLowerCase().endsWith(".csv")) {
-    const parser = createReadStream(path).pipe(parse({ columns: true, bom: true }));
-    for await (const row of parser as AsyncIterable<Record<string, string>>) yield JSON.parse(row.data ?? "null") as ExportRecord;
+    const parser = createReadStream(path).pipe(parse({ bom: true }));
+    let line = 0;
+    try {
+      for await (const row of parser as AsyncIterable<string[]>) {
+        line++;
+        if (line === 1) {
+          if (row.join(",") !== CSV_COLUMNS.join(",")) throw new ExportFileError(`the header row is not the export's columns (${CSV_COLUMNS.join(",")})`, line);
+          continue;
+        }
+        const record = recordOf(row[CSV_COLUMNS.indexOf("data")] ?? "", line);
+        const expected = expectedCells(record);
+        const differs = CSV_COLUMNS.findIndex((_, i) => row[i] !== expected[i]);
+        if (differs >= 0 || row.length !== CSV_COLUMNS.length)
+          throw new ExportFileError(
+            `row ${line}: the ${CSV_COLUMNS[differs] ?? "number of"} column${differs >= 0 ? ` says ${JSON.stringify(row[differs])} but its data says ${JSON.stringify(expected[differs])}` : "s differ"}: the readable columns were changed`,
+            line,
+          );
+        yield record;
+      }
+    } catch (e) {
+      if (e instanceof ExportFileError) throw e;
+      throw new ExportFileError(`the CSV cannot be read at row ${line + 1}: ${(e as Error).message}`, line + 1);
+    }
     return;
   }
   const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
-  for await (const line of lines) if (line.trim()) yield JSON.parse(line) as ExportRecord;
+  let line = 0;
+  for await (const text of lines) {
+    line++;
+    if (text.trim()) yield recordOf(text, line);
+  }
 }

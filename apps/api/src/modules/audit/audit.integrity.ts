@@ -13,7 +13,8 @@ import { recordAudit } from "./audit.writer.ts";
 import { actorOf, denied } from "./denied.ts";
 import { applyRetention, ensurePartitions } from "./audit.retention.ts";
 import { createSealer } from "./audit.sealer.ts";
-import { createVerifier, type Jwks } from "./audit.verifier.ts";
+import { createVerifier, verifyExportedCheckpoint, type CheckpointCheck, type Jwks } from "./audit.verifier.ts";
+import type { CheckpointRecord } from "./audit.chain.ts";
 
 /** Verifies the whole chain in the database (streamed), with the given public keys. */
 export async function verifyDatabase(database: DbHandle, jwks: Jwks): Promise<TAuditVerifyReport> {
@@ -21,6 +22,11 @@ export async function verifyDatabase(database: DbHandle, jwks: Jwks): Promise<TA
   const verifier = createVerifier({ jwks });
   for await (const r of chainRecords(database.db)) verifier.push(r);
   return { ...verifier.finish(), checkedAt: new Date().toISOString(), durationMs: Date.now() - started };
+}
+
+/** Checks an exported checkpoint against the database's chain (`verifyExportedCheckpoint`), recomputed from its signed start. */
+export async function verifyCheckpointInDatabase(database: DbHandle, cp: CheckpointRecord, jwks: Jwks): Promise<CheckpointCheck> {
+  return verifyExportedCheckpoint(cp, jwks, chainRecords(database.db));
 }
 
 /** The filters of an export, as the list's (`AuditEventFilter`), and as shown in the export header. */

@@ -11,7 +11,7 @@ export const MONTHS_AHEAD = 2;
 
 /**
  * Creates the monthly partitions of the audit tables from `from`'s month through `MONTHS_AHEAD`
- * months after `now` (SQL function bridle_audit_ensure_partitions, migration 0006).
+ * months after `now` (SQL function bridle_audit_ensure_partitions, migrations 0007 and 0008: at most 36 months at a time).
  * @returns how many partitions were created
  */
 export async function ensurePartitions(db: DbOrTx, o: { from?: Date; now?: Date } = {}): Promise<number> {

@@ -48,6 +48,12 @@ export type VerifyReport = {
   uncheckpointed: number;
   /** events not in the chain yet (`pending`: the sealer will chain them) */
   unsealed: { count: number; pending: number };
+  /**
+   * What the signatures do not vouch for: `events` whole events at positions no valid checkpoint
+   * covers, and `unsealed` events (not chained at all). With `finish({ requireCoverage })` either
+   * makes `ok` false unless `allowUnsealed`; the reasons are in `unverified.reasons`.
+   */
+  unverified: { events: number; unsealed: number; reasons: string[] };
   firstBreak: Problem | null;
   /** the first 50 problems, in the order found */
   problems: Problem[];
@@ -107,6 +113,9 @@ export function createVerifier(opts: { jwks: Jwks }) {
   let start: ChainStart = { position: 0, hash: GENESIS_HASH, run: 0, runHash: GENESIS_HASH, checkpoint: null };
   let sawHeader = false;
   let sawEnd = false;
+  /** records pushed so far (the `end` record counts them) */
+  let recordNo = 0;
+  let sawUnsealed = false;
   let startVouched = true;
   // chain state
   let expected = 1;
@@ -125,13 +134,22 @@ export function createVerifier(opts: { jwks: Jwks }) {
   // checkpoints
   let lastCp: CheckpointRecord | null = null;
   let cpCount = 0;
-  const ahead: CheckpointRecord[] = [];
+  const ahead: (CheckpointRecord & { signed: boolean })[] = [];
   let checkpointedTo = 0;
+  /** checkpoints whose signature and signed head held */
+  let validCheckpoints = 0;
+  /** whole events at positions after the last valid checkpoint */
+  let uncoveredEvents = 0;
   // unsealed
   let unsealed = 0;
   let pending = 0;
 
   function onHeader(h: Extract<ExportRecord, { type: "header" }>) {
+    if (sawHeader || recordNo !== 1) {
+      // Only the first record may set where verification starts: a second header would restart it.
+      report({ kind: "inserted", message: `record ${recordNo} is a second header: records were added to the export (only the first record may be its header)` });
+      return;
+    }
     if (h.format !== EXPORT_FORMAT) report({ kind: "edited", message: `not a Bridle audit export (format ${String(h.format)})` });
     sawHeader = true;
     start = h.start;
@@ -146,6 +164,7 @@ export function createVerifier(opts: { jwks: Jwks }) {
 
   function onRun(r: RunRecord) {
     runs++;
+    if (sawUnsealed) report({ kind: "reordered", position: r.firstPosition, message: `seal run ${r.run} comes after unsealed events: records were moved` });
     const { type: _t, runHash: stored, ...form } = r;
     if (r.run !== lastRunNo + 1)
       report({
@@ -184,7 +203,11 @@ export function createVerifier(opts: { jwks: Jwks }) {
   }
 
   function onChain(c: ChainRecord) {
-    if (c.position <= start.position) return;
+    if (sawUnsealed) report({ kind: "reordered", position: c.position, eventId: c.eventId, message: `chain position ${c.position} comes after unsealed events: records were moved` });
+    if (c.position <= start.position) {
+      report({ kind: "inserted", position: c.position, eventId: c.eventId, message: `chain position ${c.position} lies at or before the start of verification (position ${start.position}): it cannot be checked and was added` });
+      return;
+    }
     if (c.position !== expected) {
       if (c.position > expected)
         report({
@@ -199,6 +222,8 @@ export function createVerifier(opts: { jwks: Jwks }) {
     else if (current && (c.run !== current.run || c.position < current.firstPosition || c.position > current.lastPosition))
       report({ kind: "reordered", position: c.position, eventId: c.eventId, message: `position ${c.position} names seal run ${c.run}, which sealed positions ${current.firstPosition}..${current.lastPosition} (run ${current.run})` });
     let eventOk = true;
+    if (c.eventState === "included" && !c.event)
+      report({ kind: "edited", position: c.position, eventId: c.eventId, message: `position ${c.position} says its event is included, but it is not there` });
     if (c.eventState === "missing") {
       eventOk = false;
       report({ kind: "deleted", position: c.position, eventId: c.eventId, message: `the event sealed at position ${c.position} (${c.eventId}) is gone` });
@@ -211,6 +236,7 @@ export function createVerifier(opts: { jwks: Jwks }) {
         eventOk = false;
         report({ kind: "edited", position: c.position, eventId: c.eventId, message: `the event at position ${c.position} (${c.eventId}) was changed after it was sealed` });
       } else {
+        uncoveredEvents++;
         const why = legitimacy(c);
         if (why) {
           eventOk = false;
@@ -234,15 +260,19 @@ export function createVerifier(opts: { jwks: Jwks }) {
     last = c.position;
     count++;
     expected = Math.max(expected, c.position + 1);
-    while (ahead.length && ahead[0]!.position <= c.position) checkHead(ahead.shift()!);
+    while (ahead.length && ahead[0]!.position <= c.position) {
+      const cp = ahead.shift()!;
+      checkHead(cp, cp.signed);
+    }
   }
 
-  function checkHead(cp: CheckpointRecord) {
+  function checkHead(cp: CheckpointRecord, signed: boolean) {
     if (cp.position !== last) {
       report({ kind: "deleted", position: cp.position, checkpoint: cp.number, message: `checkpoint ${cp.number} covers position ${cp.position}, which is missing from the chain` });
       return;
     }
-    if (cp.headHash !== prev)
+    const headHolds = cp.headHash === prev;
+    if (!headHolds)
       report({
         kind: "edited",
         position: cp.position,
@@ -251,12 +281,19 @@ export function createVerifier(opts: { jwks: Jwks }) {
       });
     if (current && cp.run === current.run && cp.runHash !== runPrevHash)
       report({ kind: "edited", position: cp.position, checkpoint: cp.number, message: `the seal runs up to run ${cp.run} no longer have the head signed by checkpoint ${cp.number}` });
-    checkpointedTo = Math.max(checkpointedTo, cp.position);
+    // Only a checkpoint whose signature and head hold vouches for the positions up to it.
+    if (signed && headHolds) {
+      validCheckpoints++;
+      checkpointedTo = Math.max(checkpointedTo, cp.position);
+      uncoveredEvents = 0;
+    }
   }
 
   function onCheckpoint(cp: CheckpointRecord) {
     cpCount++;
+    if (sawUnsealed) report({ kind: "reordered", position: cp.position, checkpoint: cp.number, message: `checkpoint ${cp.number} comes after unsealed events: records were moved` });
     const opened = openCheckpointJws(cp.jws, keys);
+    let signed = false;
     if ("error" in opened) {
       report({ kind: "bad_signature", position: cp.position, checkpoint: cp.number, message: `checkpoint ${cp.number}: ${opened.error}` });
     } else {
@@ -273,6 +310,7 @@ export function createVerifier(opts: { jwks: Jwks }) {
         (p.prev?.hash ?? null) === cp.prevHash &&
         opened.kid === cp.kid;
       if (!same) report({ kind: "bad_signature", position: cp.position, checkpoint: cp.number, message: `checkpoint ${cp.number}: the stored fields differ from the signed ones` });
+      signed = same;
     }
     // the link to the previous checkpoint
     if (lastCp) {
@@ -296,8 +334,10 @@ export function createVerifier(opts: { jwks: Jwks }) {
       // The start of verification: vouched for by this signed checkpoint.
       if (cp.position !== start.position || cp.headHash !== start.hash || cp.run !== start.run || cp.runHash !== start.runHash)
         report({ kind: "edited", position: cp.position, checkpoint: cp.number, message: `the chain is said to start after position ${start.position}, which checkpoint ${cp.number} does not sign` });
-      else startVouched = true;
-      checkpointedTo = Math.max(checkpointedTo, cp.position);
+      else if (signed) {
+        startVouched = true;
+        validCheckpoints++;
+      }
       return;
     }
     if (cp.position <= start.position) return; // before the part verified (retention, or an export's range)
@@ -305,12 +345,13 @@ export function createVerifier(opts: { jwks: Jwks }) {
       report({ kind: "deleted", position: cp.position, checkpoint: cp.number, message: `retention cut the chain at position ${cp.position} (checkpoint ${cp.number}) but the chain is verified from ${start.position}` });
       return;
     }
-    if (last !== null && cp.position <= last) checkHead(cp);
-    else ahead.push(cp);
+    if (last !== null && cp.position <= last) checkHead(cp, signed);
+    else ahead.push({ ...cp, signed });
   }
 
   function onUnsealed(u: UnsealedRecord) {
     unsealed++;
+    sawUnsealed = true;
     // Finished before the last run's snapshot: that run (or an earlier one) would have sealed it.
     const snap = current?.snap;
     if (snap && BigInt(u.xid) < snap.xmin)
@@ -320,7 +361,12 @@ export function createVerifier(opts: { jwks: Jwks }) {
 
   return {
     push(r: ExportRecord) {
-      if (!sawHeader && r.type !== "header") onHeader({ type: "header", format: EXPORT_FORMAT, version: 1, exportedAt: "", filters: {}, start });
+      recordNo++;
+      if (sawEnd) {
+        report({ kind: "inserted", message: `record ${recordNo} (${String((r as { type?: unknown }).type)}) follows the end record: records were added to the export` });
+        return;
+      }
+      if (recordNo === 1 && r.type !== "header") report({ kind: "edited", message: "the first record is not the export's header" });
       switch (r.type) {
         case "header":
           return onHeader(r);
@@ -334,11 +380,20 @@ export function createVerifier(opts: { jwks: Jwks }) {
           return onUnsealed(r);
         case "end":
           sawEnd = true;
+          if (r.records !== recordNo)
+            report({ kind: r.records > recordNo ? "deleted" : "inserted", message: `the end record counts ${r.records} records, but ${recordNo} were read: records were ${r.records > recordNo ? "removed" : "added"}` });
           return;
+        default:
+          report({ kind: "inserted", message: `record ${recordNo} has an unknown type (${JSON.stringify((r as { type?: unknown }).type)}): it is not part of an export` });
       }
     },
-    /** @param opts.requireEnd an export must end with its `end` record (a cut-off file is not whole) */
-    finish(o: { requireEnd?: boolean } = {}): VerifyReport {
+    /**
+     * @param o.requireEnd an export must end with its `end` record (a cut-off file is not whole)
+     * @param o.requireCoverage an export file: at least one valid signed checkpoint, and `ok` only
+     *   when every whole event is covered by one and none is unsealed (unless `allowUnsealed`)
+     * @param o.allowUnsealed with `requireCoverage`: uncovered and unsealed events are only reported in `unverified`
+     */
+    finish(o: { requireEnd?: boolean; requireCoverage?: boolean; allowUnsealed?: boolean } = {}): VerifyReport {
       for (const cp of ahead.splice(0))
         report({
           kind: "truncated",
@@ -348,10 +403,16 @@ export function createVerifier(opts: { jwks: Jwks }) {
         });
       if (!startVouched)
         report({ kind: "deleted", position: start.position, message: `the chain starts after position ${start.position}, but no signed checkpoint vouches for that start` });
+      if (!sawHeader) report({ kind: "edited", message: "the records have no header" });
       if (o.requireEnd && !sawEnd) report({ kind: "truncated", message: "the export ends before its end record: it is incomplete" });
+      if (o.requireCoverage && validCheckpoints === 0)
+        report({ kind: "missing_checkpoint", message: "the export holds no valid signed checkpoint: nothing in it can be trusted" });
       const end = last ?? start.position;
+      const reasons: string[] = [];
+      if (uncoveredEvents) reasons.push(`${uncoveredEvents} event(s) after the last valid checkpoint (position ${checkpointedTo}) are not covered by a signature`);
+      if (unsealed) reasons.push(`${unsealed} event(s) are unsealed: not in the chain, so nothing vouches for them`);
       return {
-        ok: problemCount === 0,
+        ok: problemCount === 0 && !(o.requireCoverage && !o.allowUnsealed && reasons.length > 0),
         start,
         chain: { first, last, count, head: prev },
         eventsChecked,
@@ -362,6 +423,7 @@ export function createVerifier(opts: { jwks: Jwks }) {
         },
         uncheckpointed: Math.max(0, end - checkpointedTo),
         unsealed: { count: unsealed, pending },
+        unverified: { events: uncoveredEvents, unsealed, reasons },
         firstBreak: problems[0] ?? null,
         problems,
         problemCount,
@@ -370,29 +432,83 @@ export function createVerifier(opts: { jwks: Jwks }) {
   };
 }
 
+export type CheckpointCheck = {
+  /** what broke, or null when the chain still leads to the checkpoint's signed head */
+  problem: Problem | null;
+  /** the signed payload of the exported checkpoint (null when its signature does not hold) */
+  signed: CheckpointPayload | null;
+  /** where the chain was recomputed from (the genesis, or a retention cut whose signature held) */
+  start: ChainStart;
+  /** the checkpoint lies at or before that signed retention cut: its events were dropped by retention */
+  beforeStart: boolean;
+};
+
 /**
- * Checks an exported checkpoint against the chain as it is now: the checkpoint must verify, and
- * the chain must still hold its position with the same head (truncating the tail is caught here).
- * @param chainHashAt the stored chain hash at a position (null when the position is gone)
+ * Checks an exported checkpoint against the chain as it is now: the checkpoint's signature must
+ * hold; the chain's start must be the genesis or a retention cut whose own signature holds (a cut
+ * row is never trusted unsigned); then every event hash and link is recomputed from the events
+ * themselves, from that start up to the checkpoint's position, and the result must equal the head
+ * the checkpoint signs. A shorter chain is `truncated`; a gap `deleted`; a different head `edited`.
+ * @param records the database's records in the verifier's order (`chainRecords`), read until the position
  */
-export async function verifyExportedCheckpoint(
-  cp: CheckpointRecord,
-  jwks: Jwks,
-  chainHashAt: (position: number) => Promise<string | null>,
-): Promise<Problem | null> {
-  const opened = openCheckpointJws(cp.jws, keysOf(jwks));
-  if ("error" in opened) return { kind: "bad_signature", position: cp.position, eventId: null, checkpoint: cp.number, message: `the exported checkpoint: ${opened.error}` };
-  const { payload } = opened;
-  const hash = await chainHashAt(payload.position);
-  if (hash === null)
-    return {
-      kind: "truncated",
-      position: payload.position,
-      eventId: null,
-      checkpoint: payload.number,
-      message: `the chain no longer reaches position ${payload.position}, which exported checkpoint ${payload.number} covers: its tail was removed`,
-    };
-  if (hash !== payload.head)
-    return { kind: "edited", position: payload.position, eventId: null, checkpoint: payload.number, message: `position ${payload.position} no longer has the head signed by exported checkpoint ${payload.number}` };
-  return null;
+export async function verifyExportedCheckpoint(cp: CheckpointRecord, jwks: Jwks, records: AsyncIterable<ExportRecord>): Promise<CheckpointCheck> {
+  const keys = keysOf(jwks);
+  let start: ChainStart = { position: 0, hash: GENESIS_HASH, run: 0, runHash: GENESIS_HASH, checkpoint: null };
+  const result = (kind: BreakKind | null, message: string, position: number | null, signed: CheckpointPayload | null, beforeStart = false): CheckpointCheck => ({
+    problem: kind ? { kind, position, eventId: null, checkpoint: signed?.number ?? cp.number, message } : null,
+    signed,
+    start,
+    beforeStart,
+  });
+  const opened = openCheckpointJws(cp.jws, keys);
+  if ("error" in opened) return result("bad_signature", `the exported checkpoint: ${opened.error}`, cp.position, null);
+  const target = opened.payload;
+  let vouched = false;
+  let prev = GENESIS_HASH;
+  let expected = 1;
+  for await (const r of records) {
+    if (r.type === "header") {
+      start = r.start;
+      prev = start.hash;
+      expected = start.position + 1;
+      vouched = start.position === 0 && start.hash === GENESIS_HASH && start.run === 0 && start.checkpoint === null;
+    } else if (r.type === "checkpoint" && !vouched && r.number === start.checkpoint) {
+      const cut = openCheckpointJws(r.jws, keys);
+      if ("error" in cut) return result("bad_signature", `the retention cut the chain starts from (checkpoint ${r.number}): ${cut.error}`, r.position, target);
+      const p = cut.payload;
+      if (p.kind !== "retention_cut" || p.number !== r.number || p.position !== start.position || p.head !== start.hash || p.run !== start.run || p.runHash !== start.runHash)
+        return result("bad_signature", `the retention cut the chain starts from (checkpoint ${r.number}) differs from what its signature signs`, r.position, target);
+      vouched = true;
+      if (target.position <= start.position) return result(null, "", null, target, true);
+    } else if (r.type === "chain") {
+      if (!vouched)
+        return result("deleted", `the chain starts after position ${start.position}, but no signed retention cut vouches for that start`, start.position, target);
+      if (r.position !== expected)
+        return result(
+          r.position > expected ? "deleted" : "reordered",
+          `chain position ${r.position} follows ${expected - 1}: the chain up to exported checkpoint ${target.number} is not whole`,
+          expected,
+          target,
+        );
+      if (!r.event) return result("deleted", `the event sealed at position ${r.position} (${r.eventId}) is gone`, r.position, target);
+      prev = linkHash(prev, eventHash(r.event));
+      expected++;
+      if (r.position === target.position)
+        return prev === target.head
+          ? result(null, "", null, target)
+          : result(
+              "edited",
+              `the events up to position ${target.position} no longer hash to the head signed by exported checkpoint ${target.number}: events were edited, deleted, inserted or reordered`,
+              target.position,
+              target,
+            );
+    }
+  }
+  if (!vouched) return result("deleted", `the chain starts after position ${start.position}, but no signed retention cut vouches for that start`, start.position, target);
+  return result(
+    "truncated",
+    `the chain no longer reaches position ${target.position}, which exported checkpoint ${target.number} covers: its tail was removed`,
+    target.position,
+    target,
+  );
 }

@@ -4,12 +4,11 @@
  * and its batch variants (imports, the decision log's group commit).
  */
 export { auditRoutes } from "./audit.routes.ts";
-export { createAuditIntegrity, verifyDatabase, exportRecords, type AuditIntegrity } from "./audit.integrity.ts";
+export { createAuditIntegrity, verifyCheckpointInDatabase, verifyDatabase, exportRecords, type AuditIntegrity } from "./audit.integrity.ts";
 export { createSealer, sealRun, withSealLock, type Sealer } from "./audit.sealer.ts";
 export { applyRetention, ensurePartitions } from "./audit.retention.ts";
-export { createVerifier, verifyExportedCheckpoint, type Jwks, type VerifyReport } from "./audit.verifier.ts";
-export { readExportFile } from "./audit.export.ts";
-export { chainHashAt, chainStart } from "./audit.chain.repo.ts";
+export { createVerifier, verifyExportedCheckpoint, type CheckpointCheck, type Jwks, type VerifyReport } from "./audit.verifier.ts";
+export { ExportFileError, readExportFile } from "./audit.export.ts";
 export { CHECKPOINT_JWS_TYPE, type CheckpointRecord, type ExportRecord } from "./audit.chain.ts";
 export {
   AUDIT_ACTIONS,

@@ -14,8 +14,13 @@ type State =
   | { step: "done"; result: ExportResult }
   | { step: "failed"; error: unknown };
 
-/** The documented offline check of an export file (docs/AUDIT.md). */
-export const verifyCommand = (fileName: string) => `pnpm bridle audit verify --file ${fileName} --jwks ${window.location.origin}/.well-known/jwks.json`;
+/**
+ * The documented offline check of an export file (docs/AUDIT.md). A fresh export always holds
+ * events no checkpoint covers yet (at least its own `audit.export`), so `--allow-unsealed`: the
+ * command then lists them as UNVERIFIED instead of failing.
+ */
+export const verifyCommand = (fileName: string) =>
+  `pnpm bridle audit verify --file ${fileName} --jwks ${window.location.origin}/.well-known/jwks.json --allow-unsealed`;
 
 /**
  * "Export": the events matching the page's filters, with the hash chain and signed checkpoints,
@@ -82,7 +87,10 @@ export function ExportButton({ search }: { search: AuditSearch }) {
                 <Text size="sm">
                   {state.result.fileName}: {formatBytes(state.result.bytes)}, {plural(state.result.records, "record")}.
                 </Text>
-                <Text size="sm">Verify it offline, from a checkout of Bridle:</Text>
+                <Text size="sm">
+                  Verify it offline, from a checkout of Bridle (events not yet covered by a signed checkpoint, such as this export's own, are
+                  listed as unverified):
+                </Text>
                 <Code block data-testid="export-verify-command" style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>
                   {verifyCommand(state.result.fileName)}
                 </Code>

@@ -174,7 +174,7 @@ test.describe("audit log", () => {
       await expect(dialog.getByTestId("export-done")).toContainText(file.suggestedFilename());
       await expect(dialog.getByTestId("export-verify-command")).toContainText(`pnpm bridle audit verify --file ${file.suggestedFilename()} --jwks`);
       // the documented offline check of the saved file (docs/AUDIT.md), with the server's public keys
-      const verified = await run("pnpm", ["-s", "bridle", "audit", "verify", "--file", path, "--jwks", `${testInfo.project.use.baseURL}/.well-known/jwks.json`, "--allow-unsealed"]);
+      const verified = await run("pnpm", ["-s", "bridle", "audit", "verify", "--file", path, "--jwks", `${testInfo.project.use.baseURL}/.well-known/jwks.json`]);
       expect(verified.code, verified.output).toBe(0);
       expect(verified.output).toContain(": verified");
     }

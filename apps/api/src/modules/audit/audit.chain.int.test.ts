@@ -19,6 +19,7 @@ import {
   recordAudit,
   SYSTEM_ACTOR,
   verifyCheckpointInDatabase,
+  withSealLock,
   type AuditEventInput,
   type CheckpointRecord,
   type ExportRecord,
@@ -283,13 +284,18 @@ describe("export, offline verification and retention", () => {
       expect(records.at(-1)).toMatchObject({ type: "end", records: records.length });
       const verifier = createVerifier({ jwks });
       for (const r of records) verifier.push(r);
-      expect(verifier.finish({ requireEnd: true })).toMatchObject({ ok: true, checkpoints: { count: 1 } });
+      // the export sealed and checkpointed the log first, its own audit.export event included:
+      // every event in the file is covered by a signed checkpoint
+      expect(verifier.finish({ requireEnd: true })).toMatchObject({ ok: true, uncheckpointed: 0, unsealed: { count: 0 } });
+      expect(records.filter((r) => r.type === "unsealed")).toEqual([]);
+      expect(records.some((r) => r.type === "chain" && r.event?.action === "audit.export")).toBe(true);
 
       // filtered: every position as hashes, only the matching events whole; still verifies
       const filtered = (await exportOf(t, "format=ndjson&action=policy.update")).trim().split("\n").map((l) => JSON.parse(l) as ExportRecord);
       const chainRecords = filtered.filter((r) => r.type === "chain");
       expect(chainRecords.filter((r) => r.eventState === "included").map((r) => r.event!.action)).toEqual(["policy.update", "policy.update"]);
-      expect(chainRecords.length).toBe(records.filter((r) => r.type === "chain").length);
+      // (one position more: this export sealed the previous export's own event first)
+      expect(chainRecords.length).toBe(records.filter((r) => r.type === "chain").length + 1);
       const v2 = createVerifier({ jwks });
       for (const r of filtered) v2.push(r);
       expect(v2.finish({ requireEnd: true })).toMatchObject({ ok: true, eventsChecked: 2 });
@@ -297,7 +303,7 @@ describe("export, offline verification and retention", () => {
       // the documented command, on the CSV and on the NDJSON, with the JWKS from a file
       writeFileSync(join(dir, "jwks.json"), JSON.stringify(jwks));
       writeFileSync(join(dir, "export.csv"), await exportOf(t, "format=csv"));
-      const ok = run(["audit", "verify", "--file", join(dir, "export.csv"), "--jwks", join(dir, "jwks.json"), "--allow-unsealed"]);
+      const ok = run(["audit", "verify", "--file", join(dir, "export.csv"), "--jwks", join(dir, "jwks.json")]);
       expect(ok.stdout).toContain("verified");
       expect(ok.status).toBe(0);
       // an auditor's copy edited afterwards fails, naming the event
@@ -318,8 +324,10 @@ describe("export, offline verification and retention", () => {
     await write(t, 6);
     await sealer.sealNow();
     const jwks = await jwksOf(t);
-    const real = (await exportOf(t, "format=ndjson")).trim().split("\n").map((l) => JSON.parse(l) as ExportRecord);
-    // the export's own `audit.export` event (and the token's use) are not sealed yet
+    // Another sealer holds the lock for the whole export, so the export cannot seal first: its own
+    // `audit.export` event (and the token's use) stay unsealed in the file.
+    const held = await withSealLock(t.database, async () => (await exportOf(t, "format=ndjson")).trim().split("\n"));
+    const real = held!.map((l) => JSON.parse(l) as ExportRecord);
     const unsealedCount = real.filter((r) => r.type === "unsealed").length;
     expect(real.filter((r) => r.type === "unsealed").map((r) => r.event.action)).toContain("audit.export");
     const dir = mkdtempSync(join(tmpdir(), "bridle-audit-"));
@@ -386,7 +394,7 @@ describe("export, offline verification and retention", () => {
       // events sealed after the last checkpoint are not covered by a signature
       await write(t, 2);
       await sealer.sealNow(); // fewer than checkpointEvery (5): no checkpoint
-      const later = (await exportOf(t, "format=ndjson")).trim().split("\n").map((l) => JSON.parse(l) as ExportRecord);
+      const later = (await withSealLock(t.database, async () => (await exportOf(t, "format=ndjson")).trim().split("\n")))!.map((l) => JSON.parse(l) as ExportRecord);
       const uncovered = cli("uncovered.ndjson", later.filter((r) => r.type !== "unsealed"));
       expect(uncovered.stdout).toMatch(/UNVERIFIED: \d+ event\(s\) after the last valid checkpoint/);
       expect(uncovered.status).toBe(1);

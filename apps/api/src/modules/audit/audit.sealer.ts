@@ -24,6 +24,8 @@ export type SealerOptions = {
   checkpointEvery: number;
   /** and at least every this many milliseconds while something new was sealed */
   checkpointIntervalMs: number;
+  /** a checkpoint now, whenever anything is not covered yet (an export that must verify at once) */
+  forceCheckpoint?: boolean;
 };
 
 /**
@@ -152,7 +154,7 @@ export async function sealRun(tx: DbOrTx, o: Omit<SealerOptions, "database">): P
   if (signer && position > 0) {
     const last = await chain.lastCheckpoint(tx);
     const behind = position - (last?.position ?? 0);
-    const due = !last || behind >= o.checkpointEvery || (behind > 0 && Date.now() - Date.parse(last.createdAt) >= o.checkpointIntervalMs);
+    const due = o.forceCheckpoint || !last || behind >= o.checkpointEvery || (behind > 0 && Date.now() - Date.parse(last.createdAt) >= o.checkpointIntervalMs);
     if (due && behind > 0) checkpoint = (await writeCheckpoint(tx, signer, { kind: "seal", position, head: prev, run: runNo, runHash: runHashNow })).number;
   }
   return { sealed, firstPosition: sealed ? head.position + 1 : null, lastPosition: sealed ? position : null, run: sealed ? run : null, checkpoint };
@@ -167,7 +169,8 @@ export function createSealer(o: SealerOptions & { log?: { error: (o: object, m: 
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<unknown> | null = null;
   let lastMaintenance = 0;
-  const sealNow = () => withSealLock(o.database, (tx) => sealRun(tx, o));
+  /** One seal run now (`checkpoint`: and a checkpoint covering it); null when another process holds the lock. */
+  const sealNow = (opts: { checkpoint?: boolean } = {}) => withSealLock(o.database, (tx) => sealRun(tx, { ...o, forceCheckpoint: opts.checkpoint === true }));
 
   const tick = (maintenanceMs: number) => {
     if (running) return;

@@ -15,12 +15,13 @@ type State =
   | { step: "failed"; error: unknown };
 
 /**
- * The documented offline check of an export file (docs/AUDIT.md). A fresh export always holds
- * events no checkpoint covers yet (at least its own `audit.export`), so `--allow-unsealed`: the
- * command then lists them as UNVERIFIED instead of failing.
+ * The documented offline check of an export file (docs/AUDIT.md). The server seals and
+ * checkpoints the log (this export's own `audit.export` event included) before it streams, so a
+ * fresh export verifies as it is; events written while it streams come as unsealed, and the
+ * command then says to pass `--allow-unsealed` to list them as UNVERIFIED.
  */
 export const verifyCommand = (fileName: string) =>
-  `pnpm bridle audit verify --file ${fileName} --jwks ${window.location.origin}/.well-known/jwks.json --allow-unsealed`;
+  `pnpm bridle audit verify --file ${fileName} --jwks ${window.location.origin}/.well-known/jwks.json`;
 
 /**
  * "Export": the events matching the page's filters, with the hash chain and signed checkpoints,

@@ -36,6 +36,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { dropBenchDatabase, runBench } from "./harness.ts";
 
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -298,10 +299,7 @@ async function main() {
     }
     if (KEEP_DB) log(`\nkept database ${dbName}`);
     else {
-      const drop = new pg.Client({ connectionString: server.toString() });
-      await drop.connect();
-      await drop.query(`drop database if exists ${dbName} with (force)`);
-      await drop.end();
+      await dropBenchDatabase(server.toString(), dbName);
       log(`\ndropped database ${dbName}`);
     }
   }
@@ -340,11 +338,5 @@ if (process.argv[2] === "--serve") {
     process.exit(1);
   });
 } else {
-  main().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exit(1);
-    },
-  );
+  runBench(main);
 }

@@ -28,6 +28,7 @@ import { hashToken } from "../apps/api/src/lib/crypto.ts";
 import { subscribe } from "../apps/api/src/lib/domain-events.ts";
 import { recomputeFindings, recomputeFindingsFor, registerFindingsSubscriber } from "../apps/api/src/modules/findings/index.ts";
 import { DOMAIN, generateOrg, loadOrg } from "./org.ts";
+import { dropBenchDatabase, runBench } from "./harness.ts";
 
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const KEEP_DB = process.env.BENCH_KEEP_DB === "1";
@@ -192,19 +193,10 @@ async function main() {
     if (database) await database.close().catch(() => {});
     if (KEEP_DB) log(`\nkept database ${dbName}`);
     else {
-      const drop = new pg.Client({ connectionString: server.toString() });
-      await drop.connect();
-      await drop.query(`drop database if exists ${dbName} with (force)`);
-      await drop.end();
+      await dropBenchDatabase(server.toString(), dbName);
       log(`\ndropped database ${dbName}`);
     }
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -29,6 +29,7 @@ import { loadConfig } from "../apps/api/src/config.ts";
 import { listBots } from "../apps/api/src/modules/bots/bots.repo.ts";
 import { recomputeFindings } from "../apps/api/src/modules/findings/index.ts";
 import { DOMAIN, generateOrg, loadOrg } from "./org.ts";
+import { dropBenchDatabase, runBench } from "./harness.ts";
 
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
@@ -261,19 +262,10 @@ async function main() {
     if (database) await database.close().catch(() => {});
     if (KEEP_DB) log(`\nkept database ${dbName}`);
     else {
-      const drop = new pg.Client({ connectionString: server.toString() });
-      await drop.connect();
-      await drop.query(`drop database if exists ${dbName} with (force)`);
-      await drop.end();
+      await dropBenchDatabase(server.toString(), dbName);
       log(`\ndropped database ${dbName}`);
     }
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -1,8 +1,7 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
-import { DEMO_ROLE_MAPPING } from "../../api/src/demo/demo-people.ts";
-import { E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD } from "./fixtures.ts";
+import { E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD, useDemoProviderForSso } from "./fixtures.ts";
 
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -32,22 +31,7 @@ test.describe("audit log", () => {
     admin = await playwright.request.newContext({ baseURL });
     expect((await admin.post("/auth/local/login", { data: { email: E2E_ADMIN_EMAIL, password: E2E_ADMIN_PASSWORD } })).ok()).toBe(true);
     csrf = ((await (await admin.get("/api/v1/me")).json()) as { csrfToken: string }).csrfToken;
-    // Other specs point SSO at providers of their own: put the demo provider back, as demo-sso.spec.ts does.
-    const { issuer } = (await (await admin.get("/demo-idp/.well-known/openid-configuration")).json()) as { issuer: string };
-    const sso = await admin.patch("/api/v1/identity-settings", {
-      headers: { "x-csrf-token": csrf },
-      data: {
-        ssoEnabled: true,
-        issuerUrl: issuer,
-        clientId: "bridle-demo",
-        clientSecret: null,
-        scopes: ["openid", "email", "profile", "groups"],
-        groupsClaim: "groups",
-        roleMapping: DEMO_ROLE_MAPPING,
-        jitProvisioning: true,
-      },
-    });
-    expect(sso.ok(), await sso.text()).toBe(true);
+    await useDemoProviderForSso(admin, csrf);
 
     // acme-triage-bot's runtime asks two questions in one session; an admin edits the bot.
     triageId = ((await (await admin.get("/api/v1/bots?q=acme-triage-bot")).json()) as { items: { id: string; name: string }[] }).items.find((b) => b.name === "acme-triage-bot")!.id;

@@ -1,6 +1,5 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { DEMO_ROLE_MAPPING } from "../../api/src/demo/demo-people.ts";
-import { E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD, signIn } from "./fixtures.ts";
+import { E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD, signIn, useDemoProviderForSso } from "./fixtures.ts";
 
 /**
  * The demo sign-in (README "Try every persona"): the server runs in demo mode (serve.ts), so its
@@ -16,24 +15,7 @@ test.describe("demo sign-in", () => {
     admin = await playwright.request.newContext({ baseURL });
     expect((await admin.post("/auth/local/login", { data: { email: E2E_ADMIN_EMAIL, password: E2E_ADMIN_PASSWORD } })).ok()).toBe(true);
     const { csrfToken } = (await (await admin.get("/api/v1/me")).json()) as { csrfToken: string };
-    const discovery = await admin.get("/demo-idp/.well-known/openid-configuration");
-    expect(discovery.ok()).toBe(true);
-    const { issuer } = (await discovery.json()) as { issuer: string };
-    expect(issuer).toBe(`${baseURL}/demo-idp`);
-    const res = await admin.patch("/api/v1/identity-settings", {
-      headers: { "x-csrf-token": csrfToken },
-      data: {
-        ssoEnabled: true,
-        issuerUrl: issuer,
-        clientId: "bridle-demo",
-        clientSecret: null,
-        scopes: ["openid", "email", "profile", "groups"],
-        groupsClaim: "groups",
-        roleMapping: DEMO_ROLE_MAPPING,
-        jitProvisioning: true,
-      },
-    });
-    expect(res.ok(), await res.text()).toBe(true);
+    expect(await useDemoProviderForSso(admin, csrfToken)).toBe(`${baseURL}/demo-idp`);
   });
 
   test.afterAll(async () => {

@@ -5,9 +5,26 @@ import { useEffect, useState } from "react";
 const SEARCH_DEBOUNCE_MS = 300;
 
 /**
- * A search box bound to a URL value: typing updates the URL after a pause; the URL changing
- * elsewhere (back, reset) updates the box.
+ * The text of a box bound to a URL value: typing updates the URL (`onChange`, trimmed, undefined
+ * when empty) after a pause; the URL changing elsewhere (back, reset) updates the text.
+ * @returns the text to show and its setter
  */
+export function useDebouncedUrlText(value: string | undefined, onChange: (text: string | undefined) => void): [string, (text: string) => void] {
+  const [text, setText] = useState(value ?? "");
+  const [debounced] = useDebouncedValue(text, SEARCH_DEBOUNCE_MS);
+
+  // Each effect deliberately depends on one value only, so the two never chase each other.
+  useEffect(() => {
+    const next = debounced.trim() || undefined;
+    if (next !== value) onChange(next);
+  }, [debounced]);
+  useEffect(() => {
+    if ((value ?? "") !== debounced.trim()) setText(value ?? "");
+  }, [value]);
+  return [text, setText];
+}
+
+/** A search box bound to a URL value (useDebouncedUrlText). */
 export function DebouncedSearchInput({
   value,
   onChange,
@@ -21,18 +38,7 @@ export function DebouncedSearchInput({
   label?: string;
   width?: number;
 }) {
-  const [text, setText] = useState(value ?? "");
-  const [debounced] = useDebouncedValue(text, SEARCH_DEBOUNCE_MS);
-
-  // Each effect deliberately depends on one value only, so the two never chase each other.
-  useEffect(() => {
-    const next = debounced.trim() || undefined;
-    if (next !== value) onChange(next);
-  }, [debounced]);
-  useEffect(() => {
-    if ((value ?? "") !== debounced.trim()) setText(value ?? "");
-  }, [value]);
-
+  const [text, setText] = useDebouncedUrlText(value, onChange);
   return (
     <TextInput
       label={label}

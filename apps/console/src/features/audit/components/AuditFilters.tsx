@@ -3,8 +3,8 @@ import { Autocomplete, Button, Group, Select, TextInput } from "@mantine/core";
 import type { ComboboxData } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
-import { DebouncedSearchInput } from "../../../components/DebouncedSearchInput.tsx";
+import { useState } from "react";
+import { DebouncedSearchInput, useDebouncedUrlText } from "../../../components/DebouncedSearchInput.tsx";
 import { botQueryOptions } from "../../bots/queries.ts";
 import { usePeople } from "../../directory/queries.ts";
 import { ACTION_FAMILIES, ACTION_LABELS, ACTOR_TYPE_LABELS, OUTCOME_LABELS, RESOURCE_TYPE_LABELS } from "../labels.ts";
@@ -94,15 +94,7 @@ const ACTION_OPTIONS: ComboboxData = [
 
 /** An exact action (`policy.update`) or a family prefix ending in `.` (`approval.`). */
 function ActionInput({ value, onChange }: { value: string | undefined; onChange: (action: string | undefined) => void }) {
-  const [text, setText] = useState(value ?? "");
-  const [debounced] = useDebouncedValue(text, DEBOUNCE_MS);
-  useEffect(() => {
-    const next = debounced.trim() || undefined;
-    if (next !== value) onChange(next);
-  }, [debounced]);
-  useEffect(() => {
-    if ((value ?? "") !== debounced.trim()) setText(value ?? "");
-  }, [value]);
+  const [text, setText] = useDebouncedUrlText(value, onChange);
   return (
     <Autocomplete
       label="Action"

@@ -100,7 +100,7 @@ export function auditRoutes(deps: { db: Db; integrity: AuditIntegrity }) {
         schema: {
           operationId: "listAuditEvents",
           tags: ["audit"],
-          summary: "The audit log, newest first, filtered by actor, bot, action, resource, outcome, request id and time (permission `audit.read`)",
+          summary: "The audit log, newest first, filtered by actor, bot, action, resource, outcome, request id, runtime session and time (permission `audit.read`)",
           description:
             "Every state change and every refused attempt is recorded in the same transaction as the change. `action` matches exactly, or as a prefix when it ends in `.` (`approval.`). `botId` matches events the bot acted in, was acted on by, or is the subject of. `from` is inclusive, `to` exclusive.",
           querystring: ZAuditEventsQuery,
@@ -119,7 +119,8 @@ export function auditRoutes(deps: { db: Db; integrity: AuditIntegrity }) {
           description:
             "Takes the list's filters. Every chain position from the start (the chain's, or the last checkpoint before `from`) to the head is included as hashes; " +
             "the events matching the filters are included whole. Verify offline with `pnpm bridle audit verify --file FILE --jwks URL|FILE` (docs/AUDIT.md). " +
-            "Each export is itself recorded (`audit.export`).",
+            "Before it streams, the log is sealed and a checkpoint written, so a fresh export verifies as it is; events written while it streams come as `unsealed` records. " +
+            "Each export is itself recorded (`audit.export`). A failure midway cuts the answer off before its `end` record.",
           querystring: ZAuditExportQuery,
           response: { 200: z.string(), ...errors },
         },

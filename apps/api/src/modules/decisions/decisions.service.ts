@@ -85,25 +85,28 @@ export function createDecisionsService(deps: {
     return { ...payload, signature: await deps.signer().sign(payload) };
   }
 
-  const record = (bot: BotEntry, caller: BotCaller, input: DecisionInput, v: Verdict, extra: { target: Record<string, string>; paramsHash: string; httpRequestId: string; at: Date }): repo.DecisionRecord => ({
-    id: randomUUID(),
-    botId: bot.id,
-    botName: bot.name,
-    tokenId: caller.tokenId,
-    action: input.action,
-    decision: v.decision,
-    reasons: v.reasons,
-    target: extra.target,
-    runtimeRequestId: input.requestId,
-    sessionId: input.sessionId ?? null,
-    approvalRequestId: v.approvalRequestId,
-    policyVersion: v.policyVersion,
-    paramsHash: extra.paramsHash,
-    httpRequestId: extra.httpRequestId,
-    sourceIp: currentRequestOrigin()?.sourceIp ?? null,
-    userAgent: currentRequestOrigin()?.userAgent ?? null,
-    at: extra.at,
-  });
+  const record = (bot: BotEntry, caller: BotCaller, input: DecisionInput, v: Verdict, extra: { target: Record<string, string>; paramsHash: string; httpRequestId: string; at: Date }): repo.DecisionRecord => {
+    const origin = currentRequestOrigin();
+    return {
+      id: randomUUID(),
+      botId: bot.id,
+      botName: bot.name,
+      tokenId: caller.tokenId,
+      action: input.action,
+      decision: v.decision,
+      reasons: v.reasons,
+      target: extra.target,
+      runtimeRequestId: input.requestId,
+      sessionId: input.sessionId ?? null,
+      approvalRequestId: v.approvalRequestId,
+      policyVersion: v.policyVersion,
+      paramsHash: extra.paramsHash,
+      httpRequestId: extra.httpRequestId,
+      sourceIp: origin?.sourceIp ?? null,
+      userAgent: origin?.userAgent ?? null,
+      at: extra.at,
+    };
+  };
 
   /**
    * Decides, records and signs. Errors: 401 when the bot is gone from the snapshot (its token

@@ -31,6 +31,13 @@ export const MODULE_DEPENDENCIES = {
   decisions: ["approvals", "audit", "bot-tokens"],
   inventory: ["audit", "bots", "policy-settings", "systems"],
   setup: ["audit", "identity-settings", "people", "systems"],
+  /**
+   * Every reminder and alert goes through `notify` (modules/notifications/index.ts). Callers add
+   * their edge here when they call it (the map holds only edges the code uses): offboarding,
+   * credentials, access-reviews, instructions, skills, approvals. people and bots cannot
+   * (notifications -> people -> bots would close a cycle): they emit domain events instead.
+   */
+  notifications: ["audit", "people"],
 };
 
 /**

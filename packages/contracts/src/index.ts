@@ -11,3 +11,4 @@ export * from "./systems.ts";
 export * from "./field-errors.ts";
 export * from "./audit.ts";
 export * from "./audit-events.ts";
+export * from "./notifications.ts";

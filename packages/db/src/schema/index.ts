@@ -547,3 +547,97 @@ export const signingKeys = pgTable("signing_keys", {
   createdAt: createdAt(),
   retiredAt: ts("retired_at"),
 });
+
+/**
+ * Notifications (owner: the notifications module): one row per recipient of each `notify` call.
+ * Rows of one call share `notice_id`. Title and body were scanned for secrets before they were
+ * stored (`redacted` says something was cut out). A person reads and marks only their own.
+ */
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: id(),
+    noticeId: uuid("notice_id").notNull(),
+    recipientId: uuid("recipient_id")
+      .notNull()
+      .references(() => people.id, { onDelete: "cascade" }),
+    /** a NotificationKind (@bridle/contracts) */
+    kind: text("kind").notNull(),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    /** a console path (`/bots/<id>`), never an absolute URL */
+    link: text("link"),
+    botId: uuid("bot_id").references(() => bots.id, { onDelete: "set null" }),
+    redacted: boolean("redacted").notNull().default(false),
+    /** who caused it, as the audit log names actors: person, token, bot or system, and a label */
+    actorType: text("actor_type").notNull(),
+    actorLabel: text("actor_label"),
+    readAt: ts("read_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("notifications_recipient_idx").on(t.recipientId, t.createdAt.desc(), t.id.desc()),
+    index("notifications_unread_idx").on(t.recipientId).where(sql`${t.readAt} is null`),
+    index("notifications_notice_idx").on(t.noticeId),
+  ],
+);
+
+/**
+ * The notifications outbox: one row per email (a recipient's notification) or webhook post (a
+ * whole notice), written in the notify transaction, delivered after commit by a background worker
+ * with retries. `status`: pending (waiting or retrying), sent, failed (gave up), skipped (nothing
+ * to send any more: channel off, recipient gone). `last_error` never holds a secret.
+ */
+export const notificationDeliveries = pgTable(
+  "notification_deliveries",
+  {
+    id: id(),
+    noticeId: uuid("notice_id").notNull(),
+    /** the recipient's notification (email); null for a webhook post, which serves the whole notice */
+    notificationId: uuid("notification_id").references(() => notifications.id, { onDelete: "cascade" }),
+    /** email | webhook */
+    channel: text("channel").notNull(),
+    status: text("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: ts("next_attempt_at").notNull().defaultNow(),
+    lastError: text("last_error"),
+    sentAt: ts("sent_at"),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("notification_deliveries_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index("notification_deliveries_notice_idx").on(t.noticeId),
+    index("notification_deliveries_notification_idx").on(t.notificationId),
+  ],
+);
+
+/**
+ * A person's channel choices per notification kind. In-console is always on; a missing row means
+ * the defaults (email on, webhook off).
+ */
+export const notificationPreferences = pgTable(
+  "notification_preferences",
+  {
+    personId: uuid("person_id")
+      .notNull()
+      .references(() => people.id, { onDelete: "cascade" }),
+    kind: text("kind").notNull(),
+    email: boolean("email").notNull(),
+    webhook: boolean("webhook").notNull(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.personId, t.kind] })],
+);
+
+/**
+ * Org-level notification settings (single row, id 1): the webhook URL, AES-256-GCM encrypted
+ * with BRIDLE_ENCRYPTION_KEY, and a hint (scheme, host, last characters) safe to show.
+ */
+export const notificationSettings = pgTable("notification_settings", {
+  id: integer("id").primaryKey().default(1),
+  webhookUrlEnc: text("webhook_url_enc"),
+  webhookUrlHint: text("webhook_url_hint"),
+  updatedBy: uuid("updated_by").references(() => people.id, { onDelete: "set null" }),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});

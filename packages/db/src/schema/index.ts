@@ -207,8 +207,18 @@ export const credentialReferences = pgTable(
     rotationIntervalDays: integer("rotation_interval_days"),
     lastRotatedAt: ts("last_rotated_at"),
     createdAt: createdAt(),
+    /** `active | rotation_due | revoked` (CHECK in migration 0009); owned by the credentials module */
+    status: text("status").notNull().default("active"),
+    /** when it became due for rotation, and why (`interval`, `owner_changed`, `scope_changed`, `leak_suspected`, `offboarding`) */
+    rotationDueSince: ts("rotation_due_since"),
+    rotationDueReason: text("rotation_due_reason"),
+    revokedAt: ts("revoked_at"),
+    /** who revoked it, as the audit writer records actors (type, id, label) */
+    revokedByType: text("revoked_by_type"),
+    revokedById: text("revoked_by_id"),
+    revokedByLabel: text("revoked_by_label"),
   },
-  (t) => [index("credential_references_bot_idx").on(t.botId)],
+  (t) => [index("credential_references_bot_idx").on(t.botId), index("credential_references_status_idx").on(t.status).where(sql`status <> 'active'`)],
 );
 
 export const goldenRuleExceptions = pgTable(

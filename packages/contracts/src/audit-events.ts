@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ZRotationDueReason } from "./enums.ts";
+import { ZOffboardingTrigger } from "./offboarding.ts";
 
 /**
  * The audit event types and what each one's `details` hold (DESIGN.md "Audit event"). The one
@@ -152,6 +153,16 @@ export const AUDIT_EVENT_DETAILS = {
   // credential references (pointers to secrets in vaults; never a secret value)
   "credential_reference.revoke": z.object({ botId: z.string(), bot: z.string(), reason: z.string(), references: z.array(credentialRef) }),
   "credential_reference.rotation_due": z.object({ botId: z.string(), bot: z.string(), reason: ZRotationDueReason, references: z.array(credentialRef) }),
+  // offboarding (cases and their steps; a case's resource is the bot)
+  "offboarding.case_open": z.object({
+    caseId: z.string(),
+    botId: z.string(),
+    bot: z.string(),
+    trigger: ZOffboardingTrigger,
+    reason: z.string(),
+    formerOwner: email.nullable(),
+    proposedOwner: email.nullable(),
+  }),
   // systems, org policy, identity settings
   "system.create": z.object({ after: system, via: z.string().optional(), findingsChanged: z.number().int().optional() }),
   "system.update": z.object({ key: z.string(), changes: ZChanges, via: z.string().optional(), findingsChanged: z.number().int().optional() }),

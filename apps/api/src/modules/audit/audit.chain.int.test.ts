@@ -16,6 +16,7 @@ import {
   createSealer,
   createVerifier,
   ensurePartitions,
+  judgeKeys,
   recordAudit,
   SYSTEM_ACTOR,
   verifyCheckpointInDatabase,
@@ -268,6 +269,8 @@ const exportOf = async (t: TestApp, query: string) => {
   return res.body;
 };
 const jwksOf = async (t: TestApp) => (await t.app.inject({ method: "GET", url: "/.well-known/jwks.json" })).json() as Jwks;
+/** Trust vouched for by the server's published JWKS, as an auditor's `--jwks` copy would. */
+const trustOf = async (t: TestApp) => judgeKeys({ jwks: await jwksOf(t) });
 
 describe("export, offline verification and retention", () => {
   it("exports NDJSON and CSV that verify offline with the documented command, filtered or not, and records each export", async () => {
@@ -282,7 +285,7 @@ describe("export, offline verification and retention", () => {
       const records = ndjson.trim().split("\n").map((l) => JSON.parse(l) as ExportRecord);
       expect(records[0]).toMatchObject({ type: "header", format: "bridle-audit-export", start: { position: 0 } });
       expect(records.at(-1)).toMatchObject({ type: "end", records: records.length });
-      const verifier = createVerifier({ jwks });
+      const verifier = createVerifier({ trust: await judgeKeys({ jwks }) });
       for (const r of records) verifier.push(r);
       // the export sealed and checkpointed the log first, its own audit.export event included:
       // every event in the file is covered by a signed checkpoint
@@ -296,7 +299,7 @@ describe("export, offline verification and retention", () => {
       expect(chainRecords.filter((r) => r.eventState === "included").map((r) => r.event!.action)).toEqual(["policy.update", "policy.update"]);
       // (one position more: this export sealed the previous export's own event first)
       expect(chainRecords.length).toBe(records.filter((r) => r.type === "chain").length + 1);
-      const v2 = createVerifier({ jwks });
+      const v2 = createVerifier({ trust: await judgeKeys({ jwks }) });
       for (const r of filtered) v2.push(r);
       expect(v2.finish({ requireEnd: true })).toMatchObject({ ok: true, eventsChecked: 2 });
 
@@ -430,7 +433,7 @@ describe("export, offline verification and retention", () => {
     const unsealed = records.flatMap((r) => (r.type === "unsealed" ? [r.event.id] : []));
     expect([...chained, ...unsealed].sort()).toEqual([...ids].sort());
     expect(unsealed.length).toBe(4);
-    const verifier = createVerifier({ jwks: await jwksOf(t) });
+    const verifier = createVerifier({ trust: await trustOf(t) });
     for (const r of records) verifier.push(r);
     expect(verifier.finish({ requireEnd: true, requireCoverage: true, allowUnsealed: true })).toMatchObject({ ok: true, unsealed: { count: 4, pending: 4 } });
   });
@@ -452,7 +455,7 @@ describe("export, offline verification and retention", () => {
        delete from audit_seal_runs where first_position > ${kept}; delete from audit_checkpoints where position > ${kept}`,
     );
     expect((await verify(t)).ok).toBe(true);
-    const { problem } = await verifyCheckpointInDatabase(t.database, last, await jwksOf(t));
+    const { problem } = await verifyCheckpointInDatabase(t.database, last, await trustOf(t));
     expect(problem).toMatchObject({ kind: "truncated", position: last.position, checkpoint: last.number });
     const dir = mkdtempSync(join(tmpdir(), "bridle-audit-"));
     try {

@@ -144,7 +144,9 @@ export function auditRoutes(deps: { db: Db; integrity: AuditIntegrity }) {
           summary: "Recomputes every event hash and the chain, checks every checkpoint's signature and link, and names the first broken link (permission `audit.read`)",
           description:
             "Reads the whole log in chunks (constant memory); takes seconds per million events. `ok` is false when anything is broken; `firstBreak` says where and what " +
-            "(`edited`, `deleted`, `inserted`, `reordered`, `bad_signature`, `missing_checkpoint`, `truncated`). Unsealed events are counted, not failed, unless they can never be sealed.",
+            "(`edited`, `deleted`, `inserted`, `reordered`, `bad_signature`, `untrusted_key`, `missing_checkpoint`, `truncated`). Unsealed events are counted, not failed, unless they can never be sealed. " +
+            "`keyTrust` says what vouches for the checkpoints' signing keys besides the database (BRIDLE_ENCRYPTION_KEY, BRIDLE_AUDIT_TRUSTED_KEYS); `keyTrust.warning` " +
+            "`anchored_in_database` means nothing does, so someone who can write the database could add a key and re-sign a rewritten log (docs/AUDIT.md \"Key trust\").",
           response: { 200: ZAuditVerifyReport, ...errors },
         },
       },

@@ -56,7 +56,7 @@ export function exportFilter(q: Omit<TAuditExportQuery, "format">): { filter: Au
 export async function* exportRecords(database: DbHandle, q: Omit<TAuditExportQuery, "format">): AsyncGenerator<ExportRecord> {
   const { filter, shown } = exportFilter(q);
   const start = await exportStart(database.db, filter.from);
-  yield* chainRecords(database.db, { where: auditEventWhere(filter), start, filters: shown });
+  yield* chainRecords(database.db, { where: auditEventWhere(filter), start, to: filter.to, filters: shown });
 }
 
 /**

@@ -27,10 +27,13 @@ export type TestApp = {
 const adminInject = (app: FastifyInstance) => (o: InjectOptions) =>
   app.inject({ ...o, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(o.headers ?? {}) } });
 
-/** A real app on a fresh database cloned from the run's migrated template, seeded like `pnpm start`. */
-export async function createTestApp(opts: { seed?: "demo" | "none"; env?: Record<string, string> } = {}): Promise<TestApp> {
+/**
+ * A real app on a fresh database cloned from the run's migrated template (or on `databaseUrl`),
+ * seeded like `pnpm start`.
+ */
+export async function createTestApp(opts: { seed?: "demo" | "none"; env?: Record<string, string>; databaseUrl?: string } = {}): Promise<TestApp> {
   const env: Record<string, string> = {
-    DATABASE_URL: await freshDatabase(),
+    DATABASE_URL: opts.databaseUrl ?? (await freshDatabase()),
     BRIDLE_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
     BRIDLE_BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
     BRIDLE_SEED: opts.seed ?? "demo",
@@ -41,7 +44,12 @@ export async function createTestApp(opts: { seed?: "demo" | "none"; env?: Record
   };
   const config = loadConfig(env);
   const database = await createDb({ databaseUrl: config.DATABASE_URL, poolSize: 5 });
-  await prepareDatabase(config, database, () => {});
+  try {
+    await prepareDatabase(config, database, () => {});
+  } catch (e) {
+    await database.close();
+    throw e;
+  }
   return startApp(config, database, env);
 }
 

@@ -17,7 +17,7 @@ const BREAK_LABELS: Record<TAuditProblem["kind"], string> = {
   inserted: "An event was inserted into the chain",
   reordered: "Events were reordered",
   bad_signature: "A checkpoint's signature does not verify",
-  untrusted_key: "A checkpoint is signed by a key nothing vouches for",
+  untrusted_key: "A signing key cannot be trusted",
   missing_checkpoint: "A checkpoint is missing",
   truncated: "The end of the log was cut off",
 };
@@ -102,7 +102,7 @@ function KeyTrust({ trust }: { trust: TAuditKeyTrust }) {
               <Table.Tr key={key.kid} data-testid="verify-key" data-trusted={key.trusted}>
                 <Table.Td>
                   <Code fz="xs" title={key.kid}>
-                    {key.kid.slice(0, 12)}…
+                    {key.kid.length > 12 ? `${key.kid.slice(0, 12)}…` : key.kid}
                   </Code>
                   {key.retiredAt && (
                     <Text span size="xs" c="dimmed">
@@ -111,7 +111,7 @@ function KeyTrust({ trust }: { trust: TAuditKeyTrust }) {
                     </Text>
                   )}
                 </Table.Td>
-                <Table.Td>{key.createdAt ? formatDate(key.createdAt) : "—"}</Table.Td>
+                <Table.Td style={{ whiteSpace: "nowrap" }}>{key.createdAt ? formatDate(key.createdAt) : "—"}</Table.Td>
                 <Table.Td>{key.checkpoints.toLocaleString("en-US")}</Table.Td>
                 <Table.Td>
                   {key.trusted ? (
@@ -119,9 +119,16 @@ function KeyTrust({ trust }: { trust: TAuditKeyTrust }) {
                       {trust.anchors.length ? "Trusted" : "Database only"}
                     </Badge>
                   ) : (
-                    <Badge color="red" variant="light">
-                      Not trusted{key.distrust ? `: ${DISTRUST_LABELS[key.distrust]}` : ""}
-                    </Badge>
+                    <Stack gap={2}>
+                      <Badge color="red" variant="light">
+                        Not trusted
+                      </Badge>
+                      {key.distrust && (
+                        <Text size="xs" c="dimmed">
+                          {DISTRUST_LABELS[key.distrust]}
+                        </Text>
+                      )}
+                    </Stack>
                   )}
                 </Table.Td>
               </Table.Tr>
@@ -157,7 +164,8 @@ function Report({ report }: { report: TAuditVerifyReport }) {
     return (
       <Stack gap="md">
         <Alert color="teal" variant="light" title="The audit log is intact" data-testid="verify-ok">
-          Every event's hash and every link of the chain recompute, and every checkpoint's signature verifies with a trusted key.
+          Every event's hash and every link of the chain recompute, and every checkpoint's signature verifies
+          {report.keyTrust.anchors.length ? " with a trusted key" : " with a key from the database"}.
         </Alert>
         <KeyTrust trust={report.keyTrust} />
         {facts}

@@ -29,6 +29,7 @@ import {
   DISTRUST_REASONS,
   ExportFileError,
   judgeKeys,
+  keyTrustWarnings,
   readExportFile,
   verifyCheckpointInDatabase,
   verifyDatabase,
@@ -59,15 +60,19 @@ const ANCHOR_NAMES: Record<TAuditKeyTrust["anchors"][number], string> = {
   jwks: "the JWKS given (--jwks)",
   encryption_key: "the encryption key (BRIDLE_ENCRYPTION_KEY)",
 };
-const DATABASE_ONLY =
-  "WARNING: key trust is anchored only in the database: anyone who can write it can add a key of their own and re-sign forged checkpoints. Pass --jwks with an auditor's copy of the JWKS, or set BRIDLE_AUDIT_TRUSTED_KEYS or BRIDLE_ENCRYPTION_KEY (docs/AUDIT.md \"Key trust\")";
+const WARNINGS: Record<TAuditKeyTrust["warnings"][number], string> = {
+  anchored_in_database:
+    "WARNING: key trust is anchored only in the database: anyone who can write it can add a key of their own and re-sign forged checkpoints. Pass --jwks with an auditor's copy of the JWKS, or set BRIDLE_AUDIT_TRUSTED_KEYS or BRIDLE_ENCRYPTION_KEY (docs/AUDIT.md \"Key trust\")",
+  private_keys_readable:
+    "WARNING: the signing keys' private keys are stored unencrypted in the database (Bridle runs without BRIDLE_ENCRYPTION_KEY): anyone who can read it can sign a rewritten log with Bridle's own key, which no pin or JWKS tells apart; only a checkpoint exported and kept elsewhere (--checkpoint) catches that",
+};
 
-function printKeyTrust(k: Pick<TAuditKeyTrust, "anchors" | "warning">, keys: { kid: string; trusted: boolean; distrust: TAuditKeyTrust["keys"][number]["distrust"]; checkpoints?: number }[]) {
+function printKeyTrust(k: Pick<TAuditKeyTrust, "anchors" | "warnings">, keys: { kid: string; trusted: boolean; distrust: TAuditKeyTrust["keys"][number]["distrust"]; checkpoints?: number }[]) {
   console.log(`  key trust: ${k.anchors.length ? `vouched for by ${k.anchors.map((a) => ANCHOR_NAMES[a]).join(" and ")}` : "the database's own keys"}`);
   for (const key of keys)
     if (!key.trusted && (key.checkpoints === undefined || key.checkpoints > 0 || key.distrust === "kid_mismatch"))
       console.log(`  UNTRUSTED KEY ${key.kid}${key.checkpoints ? ` (signed ${key.checkpoints} checkpoint(s))` : ""}: ${key.distrust ? DISTRUST_REASONS[key.distrust] : ""}`);
-  if (k.warning === "anchored_in_database") console.log(`  ${DATABASE_ONLY}`);
+  for (const w of k.warnings) console.log(`  ${WARNINGS[w]}`);
 }
 
 function print(r: VerifyReport | TAuditVerifyReport, what: string) {
@@ -149,7 +154,7 @@ export async function auditCli(args: { sub: string | undefined; file?: string | 
     if (args.checkpoint) {
       const cp = await checkpointOf(args.checkpoint);
       const { problem, signed, start, beforeStart } = await verifyCheckpointInDatabase(database, cp, trust);
-      printKeyTrust({ anchors: trust.anchors, warning: trust.anchors.length ? null : "anchored_in_database" }, []);
+      printKeyTrust({ anchors: trust.anchors, warnings: keyTrustWarnings(trust) }, []);
       if (problem) {
         console.log(`checkpoint ${problem.checkpoint ?? cp.number}: BROKEN (${problem.kind})\n  ${problem.message}`);
         return 1;

@@ -82,16 +82,24 @@ export const AUDIT_KEY_ANCHORS = ["pinned_thumbprints", "jwks", "encryption_key"
  * `public_key_mismatch` (it decrypts, but derives another public key than the one listed).
  */
 export const AUDIT_KEY_DISTRUST = ["kid_mismatch", "not_ed25519", "not_pinned", "not_in_jwks", "unencrypted", "undecryptable", "public_key_mismatch"] as const;
-/** Verification warnings: `anchored_in_database` means nothing outside the database vouches for the signing keys. */
-export const AUDIT_VERIFY_WARNINGS = ["anchored_in_database"] as const;
+/**
+ * Verification warnings (the log may verify and still be forgeable): `anchored_in_database`:
+ * nothing outside the database vouches for the signing keys, so someone who can write it can add
+ * a key and re-sign a rewritten log; `private_keys_readable`: a trusted key's private key is stored
+ * in clear (BRIDLE_ENCRYPTION_KEY unset), so someone who can read the database can sign with
+ * Bridle's own key, which no pin or JWKS tells apart.
+ */
+export const AUDIT_VERIFY_WARNINGS = ["anchored_in_database", "private_keys_readable"] as const;
 
 export const ZAuditKeyTrust = z
   .object({
     anchors: z.array(z.enum(AUDIT_KEY_ANCHORS)).describe("what vouches for the keys; empty: only the database"),
-    warning: z
-      .enum(AUDIT_VERIFY_WARNINGS)
-      .nullable()
-      .describe("`anchored_in_database`: no anchor is configured, so anyone who can write the database can add a key and re-sign forged checkpoints"),
+    warnings: z
+      .array(z.enum(AUDIT_VERIFY_WARNINGS))
+      .describe(
+        "`anchored_in_database`: no anchor is configured, so anyone who can write the database can add a key and re-sign forged checkpoints; " +
+          "`private_keys_readable`: a trusted key's private key is stored unencrypted, so anyone who can read the database can sign with it",
+      ),
     keys: z.array(
       z.object({
         kid: z.string().describe("the key id: its RFC 7638 thumbprint"),

@@ -216,6 +216,8 @@ export async function loadSigningKeys(
 }
 
 const isPlain = (stored: string) => stored.startsWith("{");
+/** Whether a stored private key is in clear (Bridle ran without BRIDLE_ENCRYPTION_KEY): whoever reads the row can sign with it. */
+export const storedInClear = (row: { privateJwk: string }) => isPlain(row.privateJwk);
 
 /**
  * The first start with BRIDLE_ENCRYPTION_KEY encrypts every stored key in place, retired ones too

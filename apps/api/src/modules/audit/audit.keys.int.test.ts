@@ -7,9 +7,9 @@ import { REPO_ROOT } from "@bridle/db";
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createReplica, createTestApp, type TestApp } from "../../../test/harness.ts";
-import { loadSigningKeys, SigningKeyError } from "../../lib/signing.ts";
+import { createJwsSigner, loadSigningKeys, SigningKeyError } from "../../lib/signing.ts";
 import { CHECKPOINT_JWS_TYPE, createSealer, type Jwks } from "./index.ts";
-import { insertKey, one, ownKey, rewriteAndResign, verifyVia, writeEvents } from "./audit.testkit.ts";
+import { insertKey, one, ownKey, rewriteAndResign, verifyVia, writeEvents, type OwnKey } from "./audit.testkit.ts";
 
 /**
  * Key trust (docs/AUDIT.md "Key trust"), against real PostgreSQL: an attacker with database rights
@@ -21,6 +21,8 @@ import { insertKey, one, ownKey, rewriteAndResign, verifyVia, writeEvents } from
  */
 const ENCRYPTION_KEY = randomBytes(32).toString("hex");
 const DAY = 86_400_000;
+/** Tests that run `pnpm bridle audit verify` (a process each, a few seconds on a busy machine). */
+const CLI_TIMEOUT = 120_000;
 
 const exec = (t: TestApp, statement: string) => t.database.db.execute(sql.raw(statement));
 
@@ -84,7 +86,7 @@ describe("key trust: an attacker with database rights re-signs a rewritten log w
     expect(clean).toMatchObject({ ok: true, problemCount: 0, checkpoints: { count: 3 } });
     expect(clean.keyTrust).toEqual({
       anchors: [],
-      warning: "anchored_in_database",
+      warnings: ["anchored_in_database", "private_keys_readable"],
       keys: [{ kid, createdAt: expect.any(String), retiredAt: null, trusted: true, distrust: null, checkpoints: 3 }],
     });
 
@@ -104,7 +106,7 @@ describe("key trust: an attacker with database rights re-signs a rewritten log w
     await exec(t, `update signing_keys set created_at = now() - interval '40 days' where kid = '${attacker.kid}'`);
     const fooled = await verifyVia(t);
     expect(fooled).toMatchObject({ ok: true, problemCount: 0 });
-    expect(fooled.keyTrust).toMatchObject({ anchors: [], warning: "anchored_in_database" });
+    expect(fooled.keyTrust).toMatchObject({ anchors: [], warnings: ["anchored_in_database", "private_keys_readable"] });
     expect(fooled.keyTrust.keys.map((k) => [k.kid, k.trusted, k.checkpoints])).toEqual([
       [attacker.kid, true, 3],
       [kid, true, 0],
@@ -113,12 +115,12 @@ describe("key trust: an attacker with database rights re-signs a rewritten log w
     const run = cli([], { DATABASE_URL: t.config.DATABASE_URL! });
     expect(run.status).toBe(0);
     expect(run.stdout).toContain("WARNING: key trust is anchored only in the database");
-  });
+  }, CLI_TIMEOUT);
 
   it("with BRIDLE_ENCRYPTION_KEY, a key that does not decrypt to its own public key is never trusted, published or signed with", async () => {
     const { t, kid } = await oldLog({ BRIDLE_ENCRYPTION_KEY: ENCRYPTION_KEY });
     const clean = await verifyVia(t);
-    expect(clean).toMatchObject({ ok: true, keyTrust: { anchors: ["encryption_key"], warning: null, keys: [{ kid, trusted: true, checkpoints: 3 }] } });
+    expect(clean).toMatchObject({ ok: true, keyTrust: { anchors: ["encryption_key"], warnings: [], keys: [{ kid, trusted: true, checkpoints: 3 }] } });
 
     // a key of their own, stored in clear: Bridle encrypts every key it writes
     const attacker = await ownKey();
@@ -156,7 +158,7 @@ describe("key trust: an attacker with database rights re-signs a rewritten log w
   it("with pinned thumbprints (BRIDLE_AUDIT_TRUSTED_KEYS) or an auditor's JWKS (--jwks), a key that is not among them is caught", async () => {
     const { t, kid } = await oldLog();
     const pinned = await restartedWith(t, { BRIDLE_AUDIT_TRUSTED_KEYS: kid });
-    expect(await verifyVia(pinned)).toMatchObject({ ok: true, keyTrust: { anchors: ["pinned_thumbprints"], warning: null } });
+    expect(await verifyVia(pinned)).toMatchObject({ ok: true, keyTrust: { anchors: ["pinned_thumbprints"], warnings: ["private_keys_readable"] } });
     // the auditor keeps a copy of the JWKS before anything happens
     const dir = mkdtempSync(join(tmpdir(), "bridle-keys-"));
     try {
@@ -187,7 +189,31 @@ describe("key trust: an attacker with database rights re-signs a rewritten log w
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, CLI_TIMEOUT);
+
+  it("without BRIDLE_ENCRYPTION_KEY, Bridle's own key read from the database re-signs past a pin: the answer warns of it, and an exported checkpoint catches it", async () => {
+    const { t, kid } = await oldLog();
+    const pinned = await restartedWith(t, { BRIDLE_AUDIT_TRUSTED_KEYS: kid });
+    // the auditor keeps the last checkpoint of an export outside Bridle
+    const exported = (await t.api({ method: "GET", url: "/api/v1/audit-events/export?format=ndjson" })).body.trim().split("\n");
+    const dir = mkdtempSync(join(tmpdir(), "bridle-keys-"));
+    try {
+      writeFileSync(join(dir, "checkpoint.json"), exported.filter((l) => l.includes('"type":"checkpoint"')).at(-1)!);
+      // the private key, stored in clear, read and used as it is
+      const { stored } = await one<{ stored: string }>(t, `select private_jwk as stored from signing_keys where kid = '${kid}'`);
+      const jwk = JSON.parse(stored) as OwnKey["jwk"];
+      const stolen: OwnKey = { kid, jwk, publicJwk: { kty: "OKP", crv: "Ed25519", x: jwk.x!, kid, alg: "EdDSA", use: "sig" }, signer: createJwsSigner(jwk, kid, { thread: false, typ: CHECKPOINT_JWS_TYPE }) };
+      await rewriteAndResign(t, stolen, await editPositionTwo(t));
+      const fooled = await verifyVia(pinned);
+      expect(fooled).toMatchObject({ ok: true, problemCount: 0, keyTrust: { anchors: ["pinned_thumbprints"], warnings: ["private_keys_readable"] } });
+      const caught = cli(["--checkpoint", join(dir, "checkpoint.json")], { DATABASE_URL: t.config.DATABASE_URL!, BRIDLE_AUDIT_TRUSTED_KEYS: kid });
+      expect(caught.status).toBe(1);
+      expect(caught.stdout).toContain("BROKEN (edited)");
+      expect(caught.stdout).toContain("WARNING: the signing keys' private keys are stored unencrypted");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, CLI_TIMEOUT);
 
   it("flags a key row whose kid is not its thumbprint, whether or not it signed anything", async () => {
     const { t } = await oldLog();
@@ -224,10 +250,10 @@ describe("key trust: legitimate keys", () => {
         [first, true, 3, true],
         [next.signer.kid, true, 1, false],
       ]);
-      expect(report.keyTrust.warning).toBe("BRIDLE_ENCRYPTION_KEY" in env ? null : "anchored_in_database");
+      expect(report.keyTrust.warnings).toEqual("BRIDLE_ENCRYPTION_KEY" in env ? [] : ["anchored_in_database", "private_keys_readable"]);
 
       const both = await restartedWith(t, { BRIDLE_AUDIT_TRUSTED_KEYS: `${first}, ${next.signer.kid}` });
-      expect(await verifyVia(both)).toMatchObject({ ok: true, keyTrust: { warning: null } });
+      expect(await verifyVia(both)).toMatchObject({ ok: true, keyTrust: { anchors: ["pinned_thumbprints", ...("BRIDLE_ENCRYPTION_KEY" in env ? ["encryption_key"] : [])] } });
       const onlyOld = await restartedWith(t, { BRIDLE_AUDIT_TRUSTED_KEYS: first });
       expect(await verifyVia(onlyOld)).toMatchObject({ ok: false, firstBreak: { kind: "untrusted_key", checkpoint: 4 } });
     });
@@ -242,7 +268,7 @@ describe("key trust: legitimate keys", () => {
     const encrypted = await restartedWith(t, { BRIDLE_ENCRYPTION_KEY: ENCRYPTION_KEY });
     expect((await one<{ n: number }>(t, "select count(*)::int as n from signing_keys where private_jwk like 'v1.%'")).n).toBe(2);
     const report = await verifyVia(encrypted);
-    expect(report).toMatchObject({ ok: true, keyTrust: { anchors: ["encryption_key"], warning: null } });
+    expect(report).toMatchObject({ ok: true, keyTrust: { anchors: ["encryption_key"], warnings: [] } });
     expect(report.keyTrust.keys.map((k) => [k.kid, k.trusted])).toEqual([
       [first, true],
       [next.signer.kid, true],

@@ -1,5 +1,5 @@
 import type { AUDIT_KEY_ANCHORS, AUDIT_KEY_DISTRUST } from "@bridle/contracts";
-import { ed25519Thumbprint, storedKeyProblem, type StoredSigningKey } from "../../lib/signing.ts";
+import { ed25519Thumbprint, storedInClear, storedKeyProblem, type StoredSigningKey } from "../../lib/signing.ts";
 
 /**
  * Which keys may vouch for audit checkpoints (docs/AUDIT.md "Key trust"). The keys live in
@@ -29,6 +29,8 @@ export type VerifierKey = {
   retiredAt: string | null;
   /** why it is not trusted, or null when it is */
   distrust: KeyDistrust | null;
+  /** its private key is stored in clear in the database (null: no stored row was read) */
+  inClear: boolean | null;
 };
 export type KeyTrust = { anchors: KeyAnchor[]; keys: VerifierKey[] };
 
@@ -71,7 +73,7 @@ export async function judgeKeys(o: { stored?: StoredSigningKey[]; jwks?: Jwks; p
       if (o.encryptionKey && row) return storedKeyProblem(row, o.encryptionKey);
       return null;
     })();
-    keys.push({ kid, x, thumbprint, createdAt: row?.createdAt ?? null, retiredAt: row?.retiredAt ?? null, distrust });
+    keys.push({ kid, x, thumbprint, createdAt: row?.createdAt ?? null, retiredAt: row?.retiredAt ?? null, distrust, inClear: row ? storedInClear(row) : null });
   }
   return { anchors, keys };
 }

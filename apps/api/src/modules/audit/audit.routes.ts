@@ -145,8 +145,9 @@ export function auditRoutes(deps: { db: Db; integrity: AuditIntegrity }) {
           description:
             "Reads the whole log in chunks (constant memory); takes seconds per million events. `ok` is false when anything is broken; `firstBreak` says where and what " +
             "(`edited`, `deleted`, `inserted`, `reordered`, `bad_signature`, `untrusted_key`, `missing_checkpoint`, `truncated`). Unsealed events are counted, not failed, unless they can never be sealed. " +
-            "`keyTrust` says what vouches for the checkpoints' signing keys besides the database (BRIDLE_ENCRYPTION_KEY, BRIDLE_AUDIT_TRUSTED_KEYS); `keyTrust.warning` " +
-            "`anchored_in_database` means nothing does, so someone who can write the database could add a key and re-sign a rewritten log (docs/AUDIT.md \"Key trust\").",
+            "`keyTrust` says what vouches for the checkpoints' signing keys besides the database (BRIDLE_ENCRYPTION_KEY, BRIDLE_AUDIT_TRUSTED_KEYS); `keyTrust.warnings`: " +
+            "`anchored_in_database` (nothing does: someone who can write the database could add a key and re-sign a rewritten log), `private_keys_readable` " +
+            "(a trusted key's private key is stored unencrypted: someone who can read the database could sign with it) (docs/AUDIT.md \"Key trust\").",
           response: { 200: ZAuditVerifyReport, ...errors },
         },
       },

@@ -62,7 +62,7 @@ export type VerifyReport = {
   /** the first 50 problems, in the order found */
   problems: Problem[];
   problemCount: number;
-  /** what vouched for the signing keys (`warning`: nothing but the database) */
+  /** what vouched for the signing keys, and what verification cannot rule out (`warnings`) */
   keyTrust: TAuditKeyTrust;
 };
 
@@ -119,11 +119,19 @@ export function keyRefusal(key: VerifierKey | undefined, payload: CheckpointPayl
   return null;
 }
 
-/** The key-trust part of a report: anchors, the warning, and each key with the checkpoints it signed. */
+/** What the verification cannot rule out, given the anchors and how the trusted keys are stored. */
+export function keyTrustWarnings(trust: KeyTrust): TAuditKeyTrust["warnings"] {
+  const warnings: TAuditKeyTrust["warnings"] = [];
+  if (!trust.anchors.length) warnings.push("anchored_in_database");
+  if (trust.keys.some((k) => k.distrust === null && k.inClear === true)) warnings.push("private_keys_readable");
+  return warnings;
+}
+
+/** The key-trust part of a report: anchors, warnings, and each key with the checkpoints it signed. */
 export function keyTrustReport(trust: KeyTrust, signedBy: Map<string, number>): TAuditKeyTrust {
   return {
     anchors: trust.anchors,
-    warning: trust.anchors.length ? null : "anchored_in_database",
+    warnings: keyTrustWarnings(trust),
     keys: trust.keys.map((k) => ({ kid: k.kid, createdAt: k.createdAt, retiredAt: k.retiredAt, trusted: k.distrust === null, distrust: k.distrust, checkpoints: signedBy.get(k.kid) ?? 0 })),
   };
 }

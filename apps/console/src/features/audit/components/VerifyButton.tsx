@@ -3,6 +3,7 @@ import type { TAuditKeyTrust, TAuditProblem, TAuditVerifyReport } from "@bridle/
 import { Alert, Badge, Button, Code, Group, List, Modal, Stack, Table, Text } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { useQuery } from "@tanstack/react-query";
+import type { ReactNode } from "react";
 import { AnchorLink } from "../../../components/links.tsx";
 import { ErrorBlock, LoadingBlock } from "../../../components/states.tsx";
 import { api } from "../../../lib/api.ts";
@@ -68,25 +69,48 @@ const DISTRUST_LABELS: Record<NonNullable<TAuditKeyTrust["keys"][number]["distru
   public_key_mismatch: "its private key does not match its public key",
 };
 
+/** What each warning means for whoever reads the report, and what to do about it. */
+const WARNINGS: Record<TAuditKeyTrust["warnings"][number], { title: string; text: ReactNode }> = {
+  anchored_in_database: {
+    title: "Key trust rests on the database alone",
+    text: (
+      <>
+        Nothing outside the database vouches for the keys that sign checkpoints: someone who can write the database could add a key of their own and
+        re-sign a rewritten log, and this check would still pass. Set <Code>BRIDLE_ENCRYPTION_KEY</Code> or pin the keys with{" "}
+        <Code>BRIDLE_AUDIT_TRUSTED_KEYS</Code>, or verify an export offline with <Code>pnpm bridle audit verify --file ... --jwks ...</Code> and an
+        auditor's copy of the JWKS.
+      </>
+    ),
+  },
+  private_keys_readable: {
+    title: "The signing key is stored unencrypted",
+    text: (
+      <>
+        Its private key sits in clear in the database (<Code>BRIDLE_ENCRYPTION_KEY</Code> is not set): someone who can read the database could sign a
+        rewritten log with Bridle's own key, which no pin or JWKS tells apart. Set <Code>BRIDLE_ENCRYPTION_KEY</Code>, and keep exported checkpoints
+        outside Bridle.
+      </>
+    ),
+  },
+};
+
 /**
- * Which keys signed the checkpoints and what vouches for them; a warning when only the database
- * does, since then someone who can write it can add a key and re-sign a rewritten log.
+ * Which keys signed the checkpoints and what vouches for them; a warning for each thing the check
+ * cannot rule out (only the database vouches for the keys; their private keys are readable there).
  */
 function KeyTrust({ trust }: { trust: TAuditKeyTrust }) {
   return (
     <Stack gap="xs" data-testid="verify-key-trust">
-      {trust.warning === "anchored_in_database" ? (
-        <Alert color="yellow" variant="light" title="Key trust rests on the database alone" data-testid="verify-key-warning">
-          Nothing outside the database vouches for the keys that sign checkpoints: someone who can write the database could add a key of their own and
-          re-sign a rewritten log, and this check would still pass. Set <Code>BRIDLE_ENCRYPTION_KEY</Code> or pin the keys with{" "}
-          <Code>BRIDLE_AUDIT_TRUSTED_KEYS</Code>, or verify an export offline with <Code>pnpm bridle audit verify --file ... --jwks ...</Code> and an
-          auditor's copy of the JWKS.
-        </Alert>
-      ) : (
+      {trust.anchors.length > 0 && (
         <Text size="sm" data-testid="verify-key-anchors">
           Signing keys vouched for by {trust.anchors.map((a) => ANCHOR_LABELS[a]).join(" and ")}, not by the database alone.
         </Text>
       )}
+      {trust.warnings.map((w) => (
+        <Alert key={w} color="yellow" variant="light" title={WARNINGS[w].title} data-testid="verify-key-warning" data-warning={w}>
+          {WARNINGS[w].text}
+        </Alert>
+      ))}
       {trust.keys.length > 0 && (
         <Table withTableBorder fz="sm" verticalSpacing={4} aria-label="Signing keys">
           <Table.Thead>

@@ -117,7 +117,8 @@ export function auditRoutes(deps: { db: Db; integrity: AuditIntegrity }) {
           tags: ["audit"],
           summary: "The audit log with its hash chain and signed checkpoints, streamed as NDJSON or CSV (permission `audit.read`)",
           description:
-            "Takes the list's filters. Every chain position from the start (the chain's, or the last checkpoint before `from`) to the head is included as hashes; " +
+            "Takes the list's filters. Every chain position from the start (the chain's, or the last checkpoint before `from`) to the head is included as hashes " +
+            "(with `to`: only up to the first checkpoint that covers every event dated before `to`); " +
             "the events matching the filters are included whole. Verify offline with `pnpm bridle audit verify --file FILE --jwks URL|FILE` (docs/AUDIT.md). " +
             "Before it streams, the log is sealed and a checkpoint written, so a fresh export verifies as it is; events written while it streams come as `unsealed` records. " +
             "Each export is itself recorded (`audit.export`). A failure midway cuts the answer off before its `end` record.",

@@ -72,6 +72,8 @@ const exception = z
   .nullable();
 const via = z.enum(["console", "api", "import"]).optional();
 const approvalRef = { kind: z.string(), botId: z.string().nullable() };
+/** A decided request's events also name the bot (its name when the event was written), so the log reads without a lookup. */
+const decidedRef = { ...approvalRef, bot: z.string() };
 const system = z.record(z.string(), z.unknown());
 /** A credential reference as events name it: its id, system key and vault reference (a pointer, never a secret). */
 const credentialRef = z.object({ id: z.string(), system: z.string(), reference: z.string() });
@@ -204,11 +206,11 @@ export const AUDIT_EVENT_DETAILS = {
     runtimeRequestId: z.string().optional(),
     paramsHash: z.string().optional(),
   }),
-  "approval.approve": z.object({ ...approvalRef, note: z.string().nullable() }),
-  "approval.deny": z.object({ ...approvalRef, note: z.string().nullable() }),
-  "approval.expire": z.object({ ...approvalRef, expiresAt: z.string(), noticedBy: email.optional() }),
-  "approval.cancel": z.object({ ...approvalRef, reason: z.string().optional() }),
-  "approval.apply": z.object({ requestId: z.string(), kind: z.string(), approvers: z.array(email) }),
+  "approval.approve": z.object({ ...decidedRef, note: z.string().nullable() }),
+  "approval.deny": z.object({ ...decidedRef, note: z.string().nullable() }),
+  "approval.expire": z.object({ ...decidedRef, expiresAt: z.string(), noticedBy: email.optional() }),
+  "approval.cancel": z.object({ ...decidedRef, reason: z.string().optional() }),
+  "approval.apply": z.object({ requestId: z.string(), kind: z.string(), bot: z.string(), approvers: z.array(email) }),
   "approval.read": z.object({}),
   // runtime side: every decision answered to a runtime (recorded by the decision log's batch writer)
   "decision.allow": ZDecisionEventDetails,

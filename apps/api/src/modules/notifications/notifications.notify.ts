@@ -66,7 +66,11 @@ async function redact(text: string): Promise<{ text: string; hit: boolean }> {
 
 /**
  * Notifies people, inside the caller's transaction: writes one notification per recipient (the
- * in-console list), so they commit with the change that caused them, or not at all. Call it
+ * in-console list) and queues its deliveries in the outbox (an email per recipient who keeps
+ * email on for this kind; one webhook post for the whole call when an org webhook is set and any
+ * recipient keeps the webhook on), so they commit with the change that caused them, or not at
+ * all. The delivery worker sends them after commit, with retries; notify never waits for a mail
+ * server or a webhook, and a failed delivery never fails the caller. Call it
  * from the module that made the change (offboarding, credentials, access reviews, ...); it checks
  * no permission of its own (the caller's command already did) and records no audit event (the
  * caller's event records the change; a notification is its consequence).
@@ -113,5 +117,14 @@ export async function notify(tx: DbOrTx, input: NotifyInput, actor: Actor): Prom
       actorLabel: actor.label,
     })),
   );
+  // The outbox: delivered after commit by the delivery worker, never here (a slow mail server
+  // must not hold the caller's transaction, and a failed send must not undo its change).
+  const channels = await repo.channelsFor(tx, people.map((p) => p.id), input.kind);
+  const deliveries: { noticeId: string; notificationId: string | null; channel: "email" | "webhook" }[] = [];
+  people.forEach((p, i) => {
+    if (channels.get(p.id)?.email) deliveries.push({ noticeId, notificationId: ids[i]!, channel: "email" });
+  });
+  if (people.some((p) => channels.get(p.id)?.webhook) && (await repo.webhookConfigured(tx))) deliveries.push({ noticeId, notificationId: null, channel: "webhook" });
+  await repo.queueDeliveries(tx, deliveries);
   return { noticeId, notificationIds: ids, recipientIds: people.map((p) => p.id), redacted };
 }

@@ -1,16 +1,55 @@
 import { DEFAULT_CHANNEL_CHOICE, type TDeliveryStatus, type TNotificationKind } from "@bridle/contracts";
 import { notificationDeliveries, notificationPreferences, notifications, notificationSettings, people, type DbOrTx } from "@bridle/db";
-import { and, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
+import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
 import { rowsOf, toIso } from "../../lib/sql.ts";
 
-export type NewNotification = typeof notifications.$inferInsert;
+/** One notify call's notice: its recipients and its text, as stored (already scanned for secrets). */
+export type NoticeToWrite = {
+  noticeId: string;
+  recipientIds: readonly string[];
+  kind: TNotificationKind;
+  title: string;
+  body: string;
+  link: string | null;
+  botId: string | null;
+  redacted: boolean;
+};
 
-/** Writes the rows of one notify call; returns their ids in the order given. */
-export async function insertNotifications(db: DbOrTx, rows: readonly NewNotification[]): Promise<string[]> {
-  if (!rows.length) return [];
-  const written = await db.insert(notifications).values([...rows]).returning({ id: notifications.id, recipientId: notifications.recipientId });
-  const byRecipient = new Map(written.map((w) => [w.recipientId, w.id]));
-  return rows.map((r) => byRecipient.get(r.recipientId)!);
+/**
+ * Writes notices in one statement: a notification per recipient, an email delivery for each
+ * recipient whose choice for the notice's kind (DEFAULT_CHANNEL_CHOICE when none is saved) keeps
+ * email on, and one webhook delivery per notice when any of its recipients keeps the webhook on
+ * and an org webhook is set. One round trip however many notices, so a caller that notifies once
+ * per bot (an offboarding) pays little. Returns, per notice, its notifications' ids in the order
+ * of its `recipientIds`.
+ */
+export async function writeNotices(db: DbOrTx, notices: readonly NoticeToWrite[], actor: { actorType: string; actorLabel: string | null }): Promise<string[][]> {
+  const rows = notices.flatMap((n) => n.recipientIds.map((personId) => ({ ...n, recipientIds: undefined, personId }))).map((r, n) => ({ ...r, n }));
+  if (!rows.length) return notices.map(() => []);
+  const res = await db.execute(sql`
+    with recipients as (
+      select r.*, coalesce(p.email, ${DEFAULT_CHANNEL_CHOICE.email}) as by_email, coalesce(p.webhook, ${DEFAULT_CHANNEL_CHOICE.webhook}) as by_webhook
+        from json_to_recordset(${JSON.stringify(rows)}::json)
+             as r("noticeId" uuid, "personId" uuid, kind text, title text, body text, link text, "botId" uuid, redacted boolean, n int)
+        left join notification_preferences p on p.person_id = r."personId" and p.kind = r.kind
+    ), written as (
+      insert into notifications (notice_id, recipient_id, kind, title, body, link, bot_id, redacted, actor_type, actor_label)
+      select "noticeId", "personId", kind, title, body, link, "botId", redacted, ${actor.actorType}, ${actor.actorLabel}
+        from recipients order by n
+      returning id, notice_id, recipient_id
+    ), emails as (
+      insert into notification_deliveries (notice_id, notification_id, channel)
+      select w.notice_id, w.id, 'email' from written w
+        join recipients r on r."noticeId" = w.notice_id and r."personId" = w.recipient_id
+       where r.by_email
+    ), posts as (
+      insert into notification_deliveries (notice_id, notification_id, channel)
+      select distinct r."noticeId", null::uuid, 'webhook' from recipients r
+       where r.by_webhook and exists (select 1 from notification_settings where id = 1 and webhook_url_enc is not null)
+    )
+    select id, notice_id, recipient_id from written`);
+  const ids = new Map(rowsOf<{ id: string; notice_id: string; recipient_id: string }>(res).map((r) => [`${r.notice_id}/${r.recipient_id}`, r.id]));
+  return notices.map((n) => n.recipientIds.map((personId) => ids.get(`${n.noticeId}/${personId}`)!));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -100,17 +139,6 @@ export async function savePreferences(db: DbOrTx, personId: string, kinds: reado
     });
 }
 
-/** Each recipient's channels for one kind: their saved choice, else DEFAULT_CHANNEL_CHOICE. */
-export async function channelsFor(db: DbOrTx, personIds: readonly string[], kind: TNotificationKind): Promise<Map<string, ChannelChoice>> {
-  const out = new Map<string, ChannelChoice>(personIds.map((id) => [id, { ...DEFAULT_CHANNEL_CHOICE }]));
-  if (!personIds.length) return out;
-  const rows = await db
-    .select()
-    .from(notificationPreferences)
-    .where(and(inArray(notificationPreferences.personId, [...personIds]), eq(notificationPreferences.kind, kind)));
-  for (const r of rows) out.set(r.personId, { email: r.email, webhook: r.webhook });
-  return out;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Org settings
@@ -129,7 +157,7 @@ export async function readSettings(db: DbOrTx) {
   return row ?? null;
 }
 
-/** Whether an org webhook is set (read inside notify, so a post is queued only when there is somewhere to send it). */
+/** Whether an org webhook is set. */
 export async function webhookConfigured(db: DbOrTx): Promise<boolean> {
   const [row] = await db.select({ enc: notificationSettings.webhookUrlEnc }).from(notificationSettings).where(eq(notificationSettings.id, 1));
   return !!row?.enc;
@@ -148,10 +176,6 @@ export async function writeWebhook(db: DbOrTx, v: { enc: string | null; hint: st
 
 // ---------------------------------------------------------------------------------------------
 // The outbox
-
-export async function queueDeliveries(db: DbOrTx, rows: readonly { noticeId: string; notificationId: string | null; channel: "email" | "webhook" }[]) {
-  if (rows.length) await db.insert(notificationDeliveries).values([...rows]);
-}
 
 export type ClaimedDelivery = { id: string; channel: "email" | "webhook"; noticeId: string; notificationId: string | null; attempts: number };
 

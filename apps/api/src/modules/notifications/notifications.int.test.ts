@@ -46,6 +46,8 @@ describe("the in-console list, channels and org settings (API)", () => {
     expect(p3.nextCursor).toBeNull();
     expect((await get("noah", "/api/v1/notifications")).json().items.map((i: Item) => i.title)).toEqual(["Noah 1"]);
     expect((await get("mia", "/api/v1/notifications?cursor=garbage")).statusCode).toBe(400);
+    const forged = Buffer.from(JSON.stringify({ k: "2026-99-99T99:99:99.000000Z", id: "------------------------------------" })).toString("base64url");
+    expect((await get("mia", `/api/v1/notifications?cursor=${forged}`)).statusCode).toBe(400);
   });
 
   it("marks one read (idempotent) and all read; the badge count follows", async () => {
@@ -143,6 +145,13 @@ describe("the in-console list, channels and org settings (API)", () => {
     expect(res.statusCode).toBe(201);
     const list = (await get("noah", "/api/v1/notifications")).json() as { items: Item[] };
     expect(list.items[0]).toMatchObject({ id: res.json().notificationId, kind: "test", title: "Test notification", from: { type: "token", label: "noah@list.example" } });
+    // a test may post to the org's chat: three in ten minutes, then 429
+    expect((await t.app.inject({ method: "POST", url: "/api/v1/notifications/test", headers: as("noah") })).statusCode).toBe(201);
+    expect((await t.app.inject({ method: "POST", url: "/api/v1/notifications/test", headers: as("noah") })).statusCode).toBe(201);
+    const limited = await t.app.inject({ method: "POST", url: "/api/v1/notifications/test", headers: as("noah") });
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().error.code).toBe("rate_limited");
+    expect((await t.app.inject({ method: "POST", url: "/api/v1/notifications/test", headers: as("mia") })).statusCode).toBe(201);
   });
 
   it("sets the org webhook: https only (http for localhost), stored encrypted, never shown or audited in full; admins only", async () => {

@@ -117,6 +117,15 @@ export async function markAllRead(db: DbOrTx, personId: string, now: Date): Prom
   return rows.length;
 }
 
+/** How many test notifications the person got in the last `minutes`. */
+export async function recentTests(db: DbOrTx, personId: string, minutes: number): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(notifications)
+    .where(and(eq(notifications.recipientId, personId), eq(notifications.kind, "test"), sql`${notifications.createdAt} > now() - make_interval(mins => ${minutes})`));
+  return row?.n ?? 0;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Preferences
 

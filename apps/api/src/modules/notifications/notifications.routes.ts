@@ -88,8 +88,8 @@ export function notificationsRoutes(svc: NotificationsService) {
         schema: {
           operationId: "sendTestNotification",
           tags,
-          summary: "Send myself a test notification, through the channels I keep on for `test` (delivered within seconds)",
-          response: { 201: z.object({ notificationId: z.uuid().nullable() }), 401: ZErrorEnvelope, 403: ZErrorEnvelope },
+          summary: "Send myself a test notification, through the channels I keep on for `test` (delivered within seconds); at most 3 in 10 minutes (429)",
+          response: { 201: z.object({ notificationId: z.uuid().nullable() }), 401: ZErrorEnvelope, 403: ZErrorEnvelope, 429: ZErrorEnvelope },
         },
       },
       async (request, reply) => reply.code(201).send(await svc.sendTest(ctx(request))),

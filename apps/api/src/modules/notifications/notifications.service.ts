@@ -16,12 +16,16 @@ import type { RequestCtx } from "../../lib/context.ts";
 import { AppError, fieldError, invalidFields, notFound } from "../../lib/errors.ts";
 import { decodeCursor, encodeCursor } from "../../lib/pagination.ts";
 import { can } from "../../lib/permissions.ts";
-import { toIso } from "../../lib/sql.ts";
+import { isUuid, toIso } from "../../lib/sql.ts";
 import { actorOf, denied, recordAudit } from "../audit/index.ts";
 import { smtpServerOf } from "./notifications.channels.ts";
 import { notify } from "./notifications.notify.ts";
 import * as repo from "./notifications.repo.ts";
 import { encryptWebhookUrl, webhookUrlHint } from "./webhook-url.ts";
+
+/** Test notifications a person may send in a window (each may post to the org's chat webhook). */
+export const TEST_LIMIT = 3;
+export const TEST_WINDOW_MINUTES = 10;
 
 type Deps = { db: Db; config: Pick<Config, "BRIDLE_SMTP_URL" | "BRIDLE_MAIL_FROM" | "BRIDLE_ENCRYPTION_KEY"> };
 
@@ -42,7 +46,7 @@ const toItem = (r: repo.NotificationRow): TNotification => ({
 function afterOf(raw: string | undefined): { at: string; id: string } | null {
   const c = decodeCursor(raw);
   if (!c) return null;
-  if (typeof c.k !== "string" || !/^\d{4}-\d\d-\d\dT[\d:.]+Z$/.test(c.k) || !/^[0-9a-f-]{36}$/i.test(c.id))
+  if (typeof c.k !== "string" || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/.test(c.k) || Number.isNaN(Date.parse(c.k)) || !isUuid(c.id))
     throw new AppError("validation_failed", "cursor is not valid; start again without it");
   return { at: c.k, id: c.id };
 }
@@ -123,8 +127,13 @@ export function createNotificationsService(deps: Deps) {
     return preferences(ctx);
   }
 
-  /** POST /notifications/test: a `test` notification to myself, through the channels I keep on for it. */
+  /**
+   * POST /notifications/test: a `test` notification to myself, through the channels I keep on for it.
+   * @throws rate_limited (429) past TEST_LIMIT in TEST_WINDOW_MINUTES (a test may post to the org's chat)
+   */
   async function sendTest(ctx: RequestCtx) {
+    if ((await repo.recentTests(db, ctx.principal.personId, TEST_WINDOW_MINUTES)) >= TEST_LIMIT)
+      throw new AppError("rate_limited", `At most ${TEST_LIMIT} test notifications in ${TEST_WINDOW_MINUTES} minutes; try again later`);
     return db.transaction(async (tx) => {
       const res = await notify(
         tx,

@@ -28,8 +28,9 @@ export const MODULE_DEPENDENCIES = {
   approvals: ["audit", "bots"],
   "gated-actions": ["audit", "bots", "policy-settings"],
   "bot-tokens": ["audit", "bots"],
+  credentials: ["audit", "bots"],
   decisions: ["approvals", "audit", "bot-tokens"],
-  inventory: ["audit", "bots", "policy-settings", "systems"],
+  inventory: ["audit", "bots", "credentials", "policy-settings", "systems"],
   setup: ["audit", "identity-settings", "people", "systems"],
   /**
    * Every reminder and alert goes through `notify` (modules/notifications/index.ts). Callers add
@@ -38,6 +39,7 @@ export const MODULE_DEPENDENCIES = {
    * (notifications -> people -> bots would close a cycle): they emit domain events instead.
    */
   notifications: ["audit", "people"],
+  offboarding: ["audit"],
 };
 
 /**

@@ -12,3 +12,4 @@ export * from "./field-errors.ts";
 export * from "./audit.ts";
 export * from "./audit-events.ts";
 export * from "./notifications.ts";
+export * from "./offboarding.ts";

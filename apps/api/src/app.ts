@@ -40,6 +40,7 @@ import { setupModule } from "./modules/setup/index.ts";
 import { createSsoModule } from "./modules/sso/index.ts";
 import { systemsModule } from "./modules/systems/index.ts";
 import { createTokensService, tokensRoutes } from "./modules/tokens/index.ts";
+import { createNotificationsService, notificationsRoutes } from "./modules/notifications/index.ts";
 import type { DemoIdp } from "./demo/demo-idp.ts";
 
 export type AppDeps = {
@@ -180,6 +181,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(setupModule({ db, settings: sso.settings }));
       await api.register(decisions.botTokenRoutes);
       await api.register(auditRoutes({ db, integrity: auditIntegrity }));
+      await api.register(notificationsRoutes(createNotificationsService({ db, config })));
     },
     { prefix: "/api/v1" },
   );

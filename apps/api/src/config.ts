@@ -123,6 +123,19 @@ const ZConfig = z.object({
       return parsed;
     }),
   ),
+  /**
+   * Email notifications: `smtp://user:pass@host:port` (STARTTLS when offered) or
+   * `smtps://user:pass@host:465` (TLS from the start); URL-encode special characters of the
+   * password. Unset: the email channel is off (in-console and webhook still work).
+   */
+  BRIDLE_SMTP_URL: optional(z.url({ protocol: /^smtps?$/, error: "must be smtp://user:pass@host:port or smtps://..." })),
+  /** The sender of notification emails: `bridle@acme.example` or `Bridle <bridle@acme.example>` (needed with BRIDLE_SMTP_URL) */
+  BRIDLE_MAIL_FROM: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, "must be an address (bridle@acme.example) or a name and address (Bridle <bridle@acme.example>)"),
+  ),
   /** Accept an `http://` issuer (a provider on the same host or a development network); off by default */
   BRIDLE_OIDC_ALLOW_HTTP: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
 }).superRefine((c, ctx) => {
@@ -130,6 +143,8 @@ const ZConfig = z.object({
   const anySet = c.BRIDLE_OIDC_ISSUER !== undefined || oidcVars.some((k) => c[k] !== undefined);
   if (anySet && (!c.BRIDLE_OIDC_ISSUER || !c.BRIDLE_OIDC_CLIENT_ID))
     ctx.addIssue({ code: "custom", path: ["BRIDLE_OIDC_ISSUER"], message: "BRIDLE_OIDC_ISSUER and BRIDLE_OIDC_CLIENT_ID are both needed to configure SSO" });
+  if (c.BRIDLE_SMTP_URL && !c.BRIDLE_MAIL_FROM)
+    ctx.addIssue({ code: "custom", path: ["BRIDLE_MAIL_FROM"], message: "is needed with BRIDLE_SMTP_URL (the sender of notification emails)" });
   if (c.BRIDLE_OIDC_ISSUER?.startsWith("http:") && !c.BRIDLE_OIDC_ALLOW_HTTP)
     ctx.addIssue({ code: "custom", path: ["BRIDLE_OIDC_ISSUER"], message: "must be https:// (set BRIDLE_OIDC_ALLOW_HTTP=true only for a development provider)" });
 });

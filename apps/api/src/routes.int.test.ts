@@ -7,6 +7,8 @@ import { eq } from "drizzle-orm";
 import type { InjectOptions } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_EMAIL, createTestApp, login, tokenFor, type TestApp } from "../test/harness.ts";
+import { SYSTEM_ACTOR } from "./modules/audit/index.ts";
+import { notify } from "./modules/notifications/index.ts";
 
 /**
  * Walks every route the app registers (`app.registeredRoutes`, collected by an onRoute hook) and
@@ -48,6 +50,8 @@ type Fixtures = {
   otherPersonId: string;
   otherTokenId: string;
   otherSessionId: string;
+  /** a notification of lucas.meyer's */
+  otherNotificationId: string;
 };
 
 const UUID = "00000000-0000-4000-8000-000000000000";
@@ -160,6 +164,18 @@ const ACCESS: Record<string, Entry> = {
   "GET /api/v1/scim-tokens": needs("identity.manage", () => ({ url: "/api/v1/scim-tokens" })),
   "POST /api/v1/scim-tokens": needs("identity.manage", () => ({ url: "/api/v1/scim-tokens", payload: { name: "mine" } })),
   "DELETE /api/v1/scim-tokens/:id": needs("identity.manage", () => ({ url: `/api/v1/scim-tokens/${UUID}` })),
+  // notifications: my own list and channels; the org's settings
+  "GET /api/v1/notifications": PERSON,
+  "GET /api/v1/notifications/unread-count": PERSON,
+  "POST /api/v1/notifications/:id/read": own((f) => ({ url: `/api/v1/notifications/${f.otherNotificationId}/read` })),
+  "POST /api/v1/notifications/read-all": PERSON,
+  "POST /api/v1/notifications/test": PERSON,
+  "GET /api/v1/notification-preferences": PERSON,
+  "PUT /api/v1/notification-preferences": PERSON,
+  "GET /api/v1/notification-settings": needs("notifications.manage", () => ({ url: "/api/v1/notification-settings" })),
+  "PUT /api/v1/notification-settings": needs("notifications.manage", () => ({ url: "/api/v1/notification-settings", payload: { webhookUrl: "https://hooks.example.com/services/T0/B0/x" } })),
+  "GET /api/v1/notification-deliveries": needs("notifications.manage", () => ({ url: "/api/v1/notification-deliveries" })),
+  "POST /api/v1/notification-deliveries/:id/retry": needs("notifications.manage", () => ({ url: `/api/v1/notification-deliveries/${UUID}/retry` })),
   // agent runtimes
   "POST /api/v1/decisions": { access: { kind: "bot-runtime" } },
   // SCIM 2.0
@@ -225,6 +241,7 @@ describe("every route", () => {
     f.otherRequestId = opened.json().id;
     // the bootstrap admin's API token and a console session of theirs
     f.otherTokenId = (await db.select({ id: apiTokens.id }).from(apiTokens).where(eq(apiTokens.personId, admin!.id)))[0]!.id;
+    f.otherNotificationId = (await notify(db, { recipients: { personIds: [lucas!.id] }, kind: "test", title: "For Lucas", body: "" }, SYSTEM_ACTOR)).notificationIds[0]!;
     await login(t.app);
     f.otherSessionId = (await db.select({ id: sessions.id }).from(sessions).where(eq(sessions.personId, admin!.id)))[0]!.id;
   });

@@ -62,7 +62,7 @@ try {
 // Background jobs (approval expiry): pg-boss with PostgreSQL, an in-process timer with PGlite.
 let jobs: Jobs | null = null;
 try {
-  jobs = await startJobs({ database, databaseUrl: config.DATABASE_URL, log: app.log });
+  jobs = await startJobs({ database, databaseUrl: config.DATABASE_URL, log: app.log, config });
 } catch (err) {
   app.log.error({ err }, "background jobs failed to start");
   await app.close().catch(() => {});

@@ -216,6 +216,12 @@ export const AUDIT_EVENT_DETAILS = {
   "decision.allow": ZDecisionEventDetails,
   "decision.deny": ZDecisionEventDetails,
   "decision.require_approval": ZDecisionEventDetails,
+  // notifications: a person's channels, the org's webhook (its URL never recorded: a hint), deliveries
+  "notification.preferences_update": z.object({ changes: ZChanges }),
+  "notification.webhook_set": z.object({ hint: z.string(), previousHint: z.string().nullable() }),
+  "notification.webhook_remove": z.object({ previousHint: z.string().nullable() }),
+  "notification.delivery_retry": z.object({ channel: z.string(), previousStatus: z.string(), attempts: z.number().int() }),
+  "notification.test": z.object({ recipients: z.number().int() }),
   // refusals without a more specific type, and reading the audit log
   "access.denied": z.object({}),
   "audit.read": z.object({}),

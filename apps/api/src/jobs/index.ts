@@ -1,7 +1,9 @@
 import type { DbHandle } from "@bridle/db";
 import type { FastifyBaseLogger } from "fastify";
 import PgBoss from "pg-boss";
+import type { Config } from "../config.ts";
 import { expireApprovalRequests } from "../modules/approvals/index.ts";
+import { createNotificationDelivery } from "../modules/notifications/index.ts";
 
 /** Queue names (pg-boss): one per background job. */
 export const APPROVAL_EXPIRY_QUEUE = "approval-expiry";
@@ -23,7 +25,10 @@ export async function installJobs(databaseUrl: string): Promise<void> {
   }
 }
 
-export type JobsLog = Pick<FastifyBaseLogger, "info" | "error">;
+/** How often each replica's notification worker looks at the outbox (ms). */
+export const NOTIFICATION_POLL_MS = 2_000;
+
+export type JobsLog = Pick<FastifyBaseLogger, "info" | "warn" | "error">;
 export type Jobs = {
   /** "pg-boss" with PostgreSQL, "interval" with embedded PGlite */
   kind: "pg-boss" | "interval";
@@ -43,9 +48,23 @@ async function runExpiry(database: DbHandle, log: JobsLog) {
  * singleton queue, and any replica's worker runs it. Embedded PGlite has no connection string
  * for pg-boss and only ever one process, so the same function runs on a timer in the process.
  * Called from server.ts (not buildApp), so tests drive the job functions directly.
+ *
+ * The notification worker (modules/notifications) runs on every replica, in both modes: it polls
+ * the outbox table every NOTIFICATION_POLL_MS and claims rows with SKIP LOCKED, so replicas share
+ * the work without a queue of their own; the outbox rows, written in the transaction that
+ * notified, are what makes delivery durable. (pg-boss's cron runs at most once a minute, too
+ * slow for "delivered within seconds after commit".)
  */
-export async function startJobs(deps: { database: DbHandle; databaseUrl?: string | undefined; log: JobsLog; intervalMs?: number }): Promise<Jobs> {
+export async function startJobs(deps: {
+  database: DbHandle;
+  databaseUrl?: string | undefined;
+  log: JobsLog;
+  intervalMs?: number;
+  config: Pick<Config, "BRIDLE_SMTP_URL" | "BRIDLE_MAIL_FROM" | "BRIDLE_PUBLIC_URL" | "BRIDLE_ENCRYPTION_KEY">;
+}): Promise<Jobs> {
   const { database, log } = deps;
+  const delivery = createNotificationDelivery({ db: database.db, config: deps.config, log });
+  delivery.start(NOTIFICATION_POLL_MS);
   if (database.kind === "pglite" || !deps.databaseUrl) {
     let running: Promise<void> | null = null;
     const tick = () => {
@@ -63,7 +82,7 @@ export async function startJobs(deps: { database: DbHandle; databaseUrl?: string
       kind: "interval",
       stop: async () => {
         clearInterval(timer);
-        await running;
+        await Promise.all([running, delivery.stop()]);
       },
     };
   }
@@ -79,7 +98,7 @@ export async function startJobs(deps: { database: DbHandle; databaseUrl?: string
   return {
     kind: "pg-boss",
     stop: async (timeoutMs = 10_000) => {
-      await boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
+      await Promise.all([boss.stop({ graceful: true, wait: true, timeout: timeoutMs }), delivery.stop()]);
     },
   };
 }

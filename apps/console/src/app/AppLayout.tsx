@@ -8,6 +8,7 @@ import { NavLinkLink } from "../components/links.tsx";
 import { APPROVAL_COUNT_ID, ApprovalCountBadge } from "../features/approvals/components/ApprovalCountBadge.tsx";
 import { BrandMark } from "../features/auth/components/BrandMark.tsx";
 import { UserCard } from "../features/auth/components/UserCard.tsx";
+import { NotificationBell } from "../features/notifications/components/NotificationBell.tsx";
 
 type NavItem = {
   label: string;
@@ -74,6 +75,9 @@ export function AppLayout({ me, children }: { me: TMe; children: ReactNode }) {
           <Text size="sm" c="dimmed" visibleFrom="sm">
             AI agent control plane
           </Text>
+          <Group ml="auto" gap="xs">
+            <NotificationBell />
+          </Group>
         </Group>
       </AppShell.Header>
 

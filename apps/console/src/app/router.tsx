@@ -152,6 +152,18 @@ const auditSessionRoute = createRoute({
   component: lazyRouteComponent(() => import("../features/audit/pages/AuditSessionPage.tsx"), "AuditSessionPage"),
 });
 
+const notificationsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/notifications",
+  component: lazyRouteComponent(() => import("../features/notifications/pages/NotificationsPage.tsx"), "NotificationsPage"),
+});
+
+const notificationPreferencesRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/notifications/preferences",
+  component: lazyRouteComponent(() => import("../features/notifications/pages/NotificationPreferencesPage.tsx"), "NotificationPreferencesPage"),
+});
+
 const routeTree = rootRoute.addChildren([
   indexRoute,
   botsRoute,
@@ -174,6 +186,8 @@ const routeTree = rootRoute.addChildren([
   auditRoute,
   auditEventRoute,
   auditSessionRoute,
+  notificationsRoute,
+  notificationPreferencesRoute,
 ]);
 
 export const router = createRouter({

@@ -8,7 +8,7 @@ import { rowsOf } from "../../lib/sql.ts";
 import { expireApprovalRequests } from "./index.ts";
 
 const errors: unknown[] = [];
-const log: JobsLog = { info: (..._args: unknown[]) => {}, error: (...args: unknown[]) => void errors.push(args) } as unknown as JobsLog;
+const log: JobsLog = { info: (..._args: unknown[]) => {}, warn: (..._args: unknown[]) => {}, error: (...args: unknown[]) => void errors.push(args) } as unknown as JobsLog;
 
 async function until(check: () => Promise<boolean>, timeoutMs = 15_000) {
   const start = Date.now();
@@ -91,7 +91,7 @@ describe("approval request expiry", () => {
     const [{ d }] = rowsOf<{ d: string }>(await t.database.db.execute(sql`select current_database() as d`)) as [{ d: string }];
     const url = new URL(inject("adminDatabaseUrl"));
     url.pathname = `/${d}`;
-    const jobs = await startJobs({ database: t.database, databaseUrl: url.toString(), log });
+    const jobs = await startJobs({ database: t.database, databaseUrl: url.toString(), log, config: {} });
     try {
       expect(jobs.kind).toBe("pg-boss");
       const schedules = rowsOf<{ name: string; cron: string }>(await t.database.db.execute(sql`select name, cron from pgboss.schedule`));
@@ -119,7 +119,7 @@ describe("approval request expiry", () => {
         .insert(approvalRequests)
         .values({ kind: "ownership_transfer", botId: bot!.id, payload: { toEmail: "a@example.com" }, approverRole: "it", expiresAt: new Date(Date.now() - 1000) })
         .returning();
-      const jobs = await startJobs({ database, log, intervalMs: 60_000 });
+      const jobs = await startJobs({ database, log, intervalMs: 60_000, config: {} });
       expect(jobs.kind).toBe("interval");
       await until(async () => (await database.db.select().from(approvalRequests).where(eq(approvalRequests.id, req!.id)))[0]!.status === "expired");
       await jobs.stop();

@@ -2,8 +2,13 @@
  * The notifications module's door. It owns `notifications` (each person's in-console list),
  * `notification_deliveries` (the email and webhook outbox), `notification_preferences` and
  * `notification_settings`: nothing outside this module writes them.
+ * - routes: `notificationsRoutes` (`/notifications`, `/notification-preferences`,
+ *   `/notification-settings`, `/notification-deliveries`), wired with `createNotificationsService`;
  * - commands, inside the caller's transaction: `notify` (writes one notification per active
- *   recipient; no audit event of its own, the caller's event records the change).
+ *   recipient and queues its deliveries; no audit event of its own, the caller's event records
+ *   the change) and `notifyMany` (several at once, in the same two statements);
+ * - the delivery worker (`createNotificationDelivery`), started by the app's jobs: sends the
+ *   outbox after commit, with retries.
  *
  * Every reminder and alert goes through `notify` (DESIGN.md "Notifications"). A module that
  * notifies adds the edge `<module> --> notifications` to scripts/module-boundaries.js and
@@ -11,4 +16,7 @@
  * through people, which calls bots: a cycle); their changes emit domain events, and whoever
  * subscribes notifies.
  */
-export { notify, NotifyInputError, REDACTION_NOTE, type NotifyInput, type NotifyRecipients, type NotifyResult } from "./notifications.notify.ts";
+export { notify, notifyMany, NotifyInputError, REDACTION_NOTE, type NotifyInput, type NotifyRecipients, type NotifyResult } from "./notifications.notify.ts";
+export { notificationsRoutes } from "./notifications.routes.ts";
+export { createNotificationsService, type NotificationsService } from "./notifications.service.ts";
+export { backoffMs, createNotificationDelivery, MAX_ATTEMPTS, type DeliveryRun, type NotificationDelivery } from "./notifications.delivery.ts";

@@ -3,7 +3,7 @@ import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/harness.ts";
 import { SYSTEM_ACTOR } from "../audit/index.ts";
-import { notify, NotifyInputError, REDACTION_NOTE } from "./index.ts";
+import { notify, notifyMany, NotifyInputError, REDACTION_NOTE } from "./index.ts";
 
 const GITHUB_TOKEN = "ghp_abcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -121,5 +121,30 @@ describe("notify (the command other modules call)", () => {
     await expect(notify(t.database.db, { ...base, botId: "acme-a-bot" }, SYSTEM_ACTOR)).rejects.toThrow(NotifyInputError);
     const after = await t.database.db.select().from(notifications).where(inArray(notifications.recipientId, [ids.olga!]));
     expect(after).toHaveLength(before.length);
+  });
+
+  it("notifyMany writes several notices at once, each to its own recipients, redacting each on its own", async () => {
+    const [a, b, c] = await notifyMany(
+      t.database.db,
+      [
+        { recipients: { personIds: [ids.olga!] }, kind: "offboarding_case_opened", title: "Bot one", body: "plain" },
+        { recipients: { roles: ["security"] }, kind: "offboarding_case_opened", title: "Bot two", body: `leaked ${GITHUB_TOKEN}` },
+        { recipients: { roles: ["auditor"] }, kind: "offboarding_case_opened", title: "Bot three", body: "nobody" },
+      ],
+      SYSTEM_ACTOR,
+    );
+    expect(a!.recipientIds).toEqual([ids.olga]);
+    expect(b!.recipientIds.sort()).toEqual([ids.ian, ids.sue].sort());
+    expect(c).toMatchObject({ recipientIds: [], notificationIds: [] });
+    expect([a!.redacted, b!.redacted]).toEqual([false, true]);
+    expect((await rowsOf(a!.noticeId)).map((r) => [r.recipientId, r.title, r.body])).toEqual([[ids.olga, "Bot one", "plain"]]);
+    const two = await rowsOf(b!.noticeId);
+    expect(two.map((r) => r.recipientId).sort()).toEqual([ids.ian, ids.sue].sort());
+    expect(two.every((r) => r.title === "Bot two" && r.body === `leaked [redacted]\n\n${REDACTION_NOTE}`)).toBe(true);
+    expect(new Set([a!.noticeId, b!.noticeId, c!.noticeId]).size).toBe(3);
+    // a wrong input writes nothing at all
+    await expect(
+      notifyMany(t.database.db, [{ recipients: { personIds: [ids.olga!] }, kind: "test", title: "fine", body: "" }, { recipients: {}, kind: "test", title: " ", body: "" }], SYSTEM_ACTOR),
+    ).rejects.toThrow(NotifyInputError);
   });
 });

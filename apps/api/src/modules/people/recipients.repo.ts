@@ -4,13 +4,14 @@ import { and, arrayOverlaps, eq, inArray, or, type SQL } from "drizzle-orm";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** An active person as a message is addressed to them. */
-export type ActivePerson = { id: string; email: string; displayName: string };
+/** An active person as a message is addressed to them, with their roles (to tell which role reached them). */
+export type ActivePerson = { id: string; email: string; displayName: string; roles: TRole[] };
 
 /**
  * The active people among `personIds` and among the holders of any of `roles`, each once,
- * ordered by email. Ids that name nobody (or are not UUIDs), or a deactivated person, are left out (a deactivated
- * person is told nothing). Both lists empty or absent: nobody. A read; takes no lock.
+ * ordered by email. Ids that name nobody (or are not UUIDs), or a deactivated person, are left
+ * out (a deactivated person is told nothing). Both lists empty or absent: nobody. A read; takes
+ * no lock.
  */
 export async function activePeopleAmong(db: DbOrTx, q: { personIds?: readonly string[]; roles?: readonly TRole[] }): Promise<ActivePerson[]> {
   const ids = [...new Set(q.personIds ?? [])].filter((id) => UUID.test(id));
@@ -19,9 +20,10 @@ export async function activePeopleAmong(db: DbOrTx, q: { personIds?: readonly st
   if (ids.length) who.push(inArray(people.id, ids));
   if (roles.length) who.push(arrayOverlaps(people.roles, roles));
   if (!who.length) return [];
-  return db
-    .select({ id: people.id, email: people.email, displayName: people.displayName })
+  const rows = await db
+    .select({ id: people.id, email: people.email, displayName: people.displayName, roles: people.roles })
     .from(people)
     .where(and(eq(people.status, "active"), or(...who)))
     .orderBy(people.email);
+  return rows.map((r) => ({ ...r, roles: r.roles as TRole[] }));
 }

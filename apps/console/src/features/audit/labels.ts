@@ -62,6 +62,11 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "decision.deny": "was denied an action",
   "decision.require_approval": "was told an action needs approval",
   "audit.read": "read the audit log",
+  "notification.preferences_update": "changed their notification channels",
+  "notification.webhook_set": "set the notification webhook",
+  "notification.webhook_remove": "removed the notification webhook",
+  "notification.delivery_retry": "retried a notification delivery",
+  "notification.test": "sent themselves a test notification",
   "audit.export": "exported the audit log",
 };
 
@@ -83,6 +88,7 @@ export const ACTION_FAMILIES: { value: string; label: string }[] = [
   { value: "api_token.", label: "API tokens" },
   { value: "scim_token.", label: "SCIM tokens" },
   { value: "inventory.", label: "Inventory import / export" },
+  { value: "notification.", label: "Notifications" },
   { value: "audit.", label: "Audit log" },
 ];
 
@@ -118,6 +124,9 @@ export const RESOURCE_TYPE_LABELS: Record<string, string> = {
   organization: "Organization",
   setup: "Setup",
   audit_event: "Audit log",
+  notification_settings: "Notification settings",
+  notification_preferences: "Notification channels",
+  notification_delivery: "Notification delivery",
 };
 
 export const resourceTypeLabel = (type: string): string => RESOURCE_TYPE_LABELS[type] ?? type;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-export const SETTINGS_TABS = ["sso", "sessions", "scim"] as const;
+export const SETTINGS_TABS = ["sso", "sessions", "scim", "notifications"] as const;
 export type SettingsTab = (typeof SETTINGS_TABS)[number];
 
 /** `/settings?tab=sessions`; the single sign-on tab when absent or unknown. */

@@ -2,7 +2,8 @@ import { Tabs } from "@mantine/core";
 import { getRouteApi } from "@tanstack/react-router";
 import { AnchorLink } from "../../../components/links.tsx";
 import { PageHeader } from "../../../components/PageHeader.tsx";
-import { RequirePermission } from "../../auth/permissions.tsx";
+import { RequirePermission, useCan } from "../../auth/permissions.tsx";
+import { NotificationSettingsTab } from "../../notifications/components/NotificationSettingsTab.tsx";
 import { ScimTab } from "../components/ScimTab.tsx";
 import { SessionsTab } from "../components/SessionsTab.tsx";
 import { SsoTab } from "../components/SsoTab.tsx";
@@ -10,7 +11,7 @@ import type { SettingsTab } from "../search.ts";
 
 const route = getRouteApi("/settings");
 
-/** Identity settings for admins (`identity.manage`): SSO and role mapping, sessions, SCIM provisioning. */
+/** Settings for admins (`identity.manage`): SSO and role mapping, sessions, SCIM provisioning; and the org's notification channels (`notifications.manage`). */
 export function SettingsPage() {
   return (
     <RequirePermission permission="identity.manage">
@@ -20,6 +21,7 @@ export function SettingsPage() {
 }
 
 function Settings() {
+  const can = useCan();
   const tab: SettingsTab = route.useSearch().tab ?? "sso";
   const navigate = route.useNavigate();
   const select = (next: SettingsTab) => void navigate({ search: { tab: next === "sso" ? undefined : next }, replace: true });
@@ -30,7 +32,7 @@ function Settings() {
         title="Settings"
         description={
           <>
-            How people sign in, how long sessions last, and how your identity provider provisions people. Personal tokens are under{" "}
+            How people sign in, how long sessions last, how your identity provider provisions people, and where notifications go. Personal tokens are under{" "}
             <AnchorLink to="/settings/tokens" size="sm">
               API tokens
             </AnchorLink>
@@ -43,6 +45,7 @@ function Settings() {
           <Tabs.Tab value="sso">Single sign-on</Tabs.Tab>
           <Tabs.Tab value="sessions">Sessions</Tabs.Tab>
           <Tabs.Tab value="scim">SCIM provisioning</Tabs.Tab>
+          {can("notifications.manage") && <Tabs.Tab value="notifications">Notifications</Tabs.Tab>}
         </Tabs.List>
         <Tabs.Panel value="sso">
           <SsoTab />
@@ -53,6 +56,11 @@ function Settings() {
         <Tabs.Panel value="scim">
           <ScimTab onOpenSso={() => select("sso")} />
         </Tabs.Panel>
+        {can("notifications.manage") && (
+          <Tabs.Panel value="notifications">
+            <NotificationSettingsTab />
+          </Tabs.Panel>
+        )}
       </Tabs>
     </>
   );

@@ -128,7 +128,7 @@ describe("the least-privilege database role of the README", () => {
     expect(await ensurePartitions(t.database.db)).toBeGreaterThanOrEqual(0);
     // the background jobs (pg-boss) as this role: a due approval request expires when its job runs
     const errors: unknown[] = [];
-    jobs = await startJobs({ database: t.database, databaseUrl: urlAs(APP), log: { info: () => {}, error: (o: unknown) => errors.push(o) } });
+    jobs = await startJobs({ database: t.database, databaseUrl: urlAs(APP), log: { info: () => {}, warn: () => {}, error: (o: unknown) => errors.push(o) }, config: {} });
     expect(jobs.kind).toBe("pg-boss");
     const [request] = rowsOf<{ id: string }>(
       await t.database.db.execute(sql`insert into approval_requests (kind, bot_id, payload, approver_role, expires_at)

@@ -31,6 +31,8 @@ export const MODULE_DEPENDENCIES = {
   decisions: ["approvals", "audit", "bot-tokens"],
   inventory: ["audit", "bots", "policy-settings", "systems"],
   setup: ["audit", "identity-settings", "people", "systems"],
+  skills: ["audit", "bots", "people"],
+  instructions: ["audit", "bots", "decisions"],
 };
 
 /**

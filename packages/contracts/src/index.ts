@@ -11,3 +11,5 @@ export * from "./systems.ts";
 export * from "./field-errors.ts";
 export * from "./audit.ts";
 export * from "./audit-events.ts";
+export * from "./skills.ts";
+export * from "./instructions.ts";

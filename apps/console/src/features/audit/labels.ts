@@ -60,6 +60,14 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "decision.require_approval": "was told an action needs approval",
   "audit.read": "read the audit log",
   "audit.export": "exported the audit log",
+  "instructions.upload": "uploaded a version of a bot's instructions",
+  "instructions.upload_refused": "was refused an instructions upload that looked like it held a secret",
+  "instructions.review": "reviewed a version of a bot's instructions",
+  "instructions.file_update": "changed whether a bot's instruction file needs review",
+  "instructions.read": "read a bot's instructions",
+  "skill.create": "registered a skill version",
+  "skill.update": "changed a skill in the registry",
+  "skill.review": "reviewed a skill version",
 };
 
 /** Action families for the action filter: a prefix ending in `.` matches every action of it. */
@@ -79,6 +87,8 @@ export const ACTION_FAMILIES: { value: string; label: string }[] = [
   { value: "scim_token.", label: "SCIM tokens" },
   { value: "inventory.", label: "Inventory import / export" },
   { value: "audit.", label: "Audit log" },
+  { value: "instructions.", label: "Persistent instructions" },
+  { value: "skill.", label: "Skills registry" },
 ];
 
 export const actionLabel = (action: string): string => (ACTION_LABELS as Record<string, string>)[action] ?? action;
@@ -112,6 +122,9 @@ export const RESOURCE_TYPE_LABELS: Record<string, string> = {
   organization: "Organization",
   setup: "Setup",
   audit_event: "Audit log",
+  instruction_version: "Instruction version",
+  instruction_file: "Instruction file",
+  skill: "Skill",
 };
 
 export const resourceTypeLabel = (type: string): string => RESOURCE_TYPE_LABELS[type] ?? type;

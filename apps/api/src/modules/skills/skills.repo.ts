@@ -39,10 +39,18 @@ type ListedRow = {
   used_by: number;
 };
 
+/**
+ * An entry's version in semver order (then its id): major, minor and patch compared as numbers, a
+ * release after its pre-releases, pre-releases by their text. Versions are exact semver (checked
+ * on write), so the numeric cast always holds.
+ */
+const versionKey = (alias: string) =>
+  sql.raw(`(string_to_array(regexp_replace(${alias}.version, '[-+].*$', ''), '.')::numeric[], position('-' in ${alias}.version) = 0, ${alias}.version, ${alias}.id)`);
+
 const personRef = (alias: string) =>
   sql.raw(`case when ${alias}.id is null then null else json_build_object('id', ${alias}.id, 'email', ${alias}.email, 'displayName', ${alias}.display_name, 'status', ${alias}.status) end`);
 
-/** Registry entries with their people and how many bots use each, filtered; ordered by name, newest version first. */
+/** Registry entries with their people and how many bots use each, filtered; ordered by name, highest version first. */
 export async function listSkills(
   db: DbOrTx,
   q: { status?: TSkillStatus | undefined; q?: string | undefined; ids?: readonly string[]; limit: number; afterId: string | null },
@@ -54,9 +62,9 @@ export async function listSkills(
     where.push(sql`(lower(s.name) like ${like} or lower(s.source_package) like ${like})`);
   }
   if (q.ids) where.push(sql`s.id in (select jsonb_array_elements_text(${JSON.stringify(q.ids)}::jsonb)::uuid)`);
-  // Keyset: after the cursor's entry in (name asc, created_at desc, id desc) order.
+  // Keyset: after the cursor's entry in (name asc, version desc, id desc) order.
   if (q.afterId)
-    where.push(sql`exists (select 1 from skills c where c.id = ${q.afterId} and (s.name > c.name or (s.name = c.name and (s.created_at, s.id) < (c.created_at, c.id))))`);
+    where.push(sql`exists (select 1 from skills c where c.id = ${q.afterId} and (s.name > c.name or (s.name = c.name and ${versionKey("s")} < ${versionKey("c")})))`);
   const res = await db.execute(sql`
     with tools as (${BOT_TOOLS}),
     usage as (select name, version, count(distinct bot_id)::int as n from tools group by name, version)
@@ -70,7 +78,7 @@ export async function listSkills(
     left join people r on r.id = s.reviewed_by
     left join people c on c.id = s.created_by
     ${where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``}
-    order by s.name asc, s.created_at desc, s.id desc
+    order by s.name asc, ${versionKey("s")} desc
     limit ${q.limit}`);
   return rowsOf<ListedRow>(res).map((r) => ({
     id: r.id,

@@ -12,7 +12,7 @@ import { ZTimestamp } from "./common-exports.ts";
 /** The most one version may hold: 256 KiB of UTF-8 text. */
 export const INSTRUCTION_MAX_BYTES = 256 * 1024;
 /** File names: at most this many characters. */
-export const INSTRUCTION_NAME_MAX = 100;
+export const INSTRUCTION_NAME_MAX = 80;
 /** The extensions an instruction file may have: text formats an agent loads into its context. */
 export const INSTRUCTION_EXTENSIONS = [".md", ".markdown", ".txt", ".yaml", ".yml", ".json", ".toml"] as const;
 /** The usual files of an OpenClaw-style agent, offered first by the console. */

@@ -83,11 +83,17 @@ export async function supersedePending(tx: DbOrTx, fileId: string): Promise<numb
   return row?.version ?? null;
 }
 
+/**
+ * When a version becomes current: the transaction's time, to the millisecond, as the API shows
+ * it (so `at` = a version's `currentFrom` finds that version; ties go to the higher version).
+ */
+const NOW_MS = sql`date_trunc('milliseconds', now())`;
+
 /** Inserts a version; an approved one is current from the transaction's time. */
 export async function insertVersion(tx: DbOrTx, v: Omit<typeof instructionVersions.$inferInsert, "currentFrom" | "uploadedAt">): Promise<VersionRow> {
   const [row] = await tx
     .insert(instructionVersions)
-    .values({ ...v, uploadedAt: sql`now()`, currentFrom: v.status === "approved" ? sql`now()` : null })
+    .values({ ...v, uploadedAt: sql`now()`, currentFrom: v.status === "approved" ? NOW_MS : null })
     .returning();
   return row!;
 }
@@ -102,7 +108,7 @@ export async function reviewVersion(tx: DbOrTx, id: string, r: { approve: boolea
       reviewedByLabel: r.label,
       reviewedAt: sql`now()`,
       reviewNote: r.note,
-      currentFrom: r.approve ? sql`now()` : null,
+      currentFrom: r.approve ? NOW_MS : null,
     })
     .where(eq(instructionVersions.id, id))
     .returning();

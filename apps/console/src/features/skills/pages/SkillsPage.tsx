@@ -171,7 +171,8 @@ export function SkillsPage() {
       <PageHeader
         title="Skills"
         description="The skills and plugins bots may use, each at an exact version. A bot whose allowed tools name anything not approved here gets a finding."
-        actions={addButton}
+        // An empty registry offers the button in its empty state instead.
+        actions={skills.length > 0 || filtered ? addButton : null}
       />
       <Stack gap="md">
         <Group justify="space-between" align="flex-end">

@@ -28,9 +28,18 @@ export const MODULE_DEPENDENCIES = {
   approvals: ["audit", "bots"],
   "gated-actions": ["audit", "bots", "policy-settings"],
   "bot-tokens": ["audit", "bots"],
+  credentials: ["audit", "bots"],
   decisions: ["approvals", "audit", "bot-tokens"],
-  inventory: ["audit", "bots", "policy-settings", "systems"],
+  inventory: ["audit", "bots", "credentials", "policy-settings", "systems"],
   setup: ["audit", "identity-settings", "people", "systems"],
+  /**
+   * Every reminder and alert goes through `notify` (modules/notifications/index.ts). Callers add
+   * their edge here when they call it (the map holds only edges the code uses): offboarding,
+   * credentials, access-reviews, instructions, skills, approvals. people and bots cannot
+   * (notifications -> people -> bots would close a cycle): they emit domain events instead.
+   */
+  notifications: ["audit", "people"],
+  offboarding: ["audit"],
   skills: ["audit", "bots", "people"],
   instructions: ["audit", "bots", "decisions"],
 };

@@ -28,6 +28,7 @@ import { registerSubscribers } from "./subscribers.ts";
 import { auditRoutes, createAuditIntegrity } from "./modules/audit/index.ts";
 import { authRoutes, createAuthService, createSessionsService, meRoute, sessionsRoutes } from "./modules/auth/index.ts";
 import { botsRoutes, createBotsService } from "./modules/bots/index.ts";
+import { replaceCredentialReferences } from "./modules/credentials/index.ts";
 import { createDecisionsModule } from "./modules/decisions/index.ts";
 import { findingsModule } from "./modules/findings/index.ts";
 import { gatedActionsModule } from "./modules/gated-actions/index.ts";
@@ -168,7 +169,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       meRoute(api);
       await api.register(sso.apiRoutes);
       await api.register(sessionsRoutes(createSessionsService({ db })));
-      await api.register(botsRoutes(createBotsService({ db, cancelPendingTransfers })));
+      await api.register(botsRoutes(createBotsService({ db, cancelPendingTransfers, replaceCredentialReferences })));
       await api.register(findingsModule({ db }));
       await api.register(policySettingsRoutes(policySettings));
       await api.register(peopleRoutes({ db }));

@@ -1,4 +1,5 @@
 import { registerFindingsSubscriber } from "./modules/findings/index.ts";
+import { registerOffboardingSubscriber } from "./modules/offboarding/index.ts";
 
 /**
  * Registers every module's in-transaction domain-event subscriber (lib/domain-events.ts). Called
@@ -7,4 +8,6 @@ import { registerFindingsSubscriber } from "./modules/findings/index.ts";
  */
 export function registerSubscribers(): void {
   registerFindingsSubscriber();
+  // After findings: a departure's cases open once the bots' findings show them orphaned.
+  registerOffboardingSubscriber();
 }

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { ZRotationDueReason } from "./enums.ts";
+import { ZOffboardingTrigger } from "./offboarding.ts";
 
 /**
  * The audit event types and what each one's `details` hold (DESIGN.md "Audit event"). The one
@@ -71,6 +73,8 @@ const exception = z
 const via = z.enum(["console", "api", "import"]).optional();
 const approvalRef = { kind: z.string(), botId: z.string().nullable() };
 const system = z.record(z.string(), z.unknown());
+/** A credential reference as events name it: its id, system key and vault reference (a pointer, never a secret). */
+const credentialRef = z.object({ id: z.string(), system: z.string(), reference: z.string() });
 
 /** Every audit event type, with the schema of its details. */
 export const AUDIT_EVENT_DETAILS = {
@@ -145,6 +149,19 @@ export const AUDIT_EVENT_DETAILS = {
     direct: z.boolean(),
     note: z.string(),
     cancelledRequests: z.array(z.string()).optional(),
+  }),
+  // credential references (pointers to secrets in vaults; never a secret value)
+  "credential_reference.revoke": z.object({ botId: z.string(), bot: z.string(), reason: z.string(), references: z.array(credentialRef) }),
+  "credential_reference.rotation_due": z.object({ botId: z.string(), bot: z.string(), reason: ZRotationDueReason, references: z.array(credentialRef) }),
+  // offboarding (cases and their steps; a case's resource is the bot)
+  "offboarding.case_open": z.object({
+    caseId: z.string(),
+    botId: z.string(),
+    bot: z.string(),
+    trigger: ZOffboardingTrigger,
+    reason: z.string(),
+    formerOwner: email.nullable(),
+    proposedOwner: email.nullable(),
   }),
   // systems, org policy, identity settings
   "system.create": z.object({ after: system, via: z.string().optional(), findingsChanged: z.number().int().optional() }),

@@ -7,8 +7,10 @@ import {
   ZFindingKind,
   ZGatedAction,
   ZGrantAccess,
+  ZCredentialStatus,
   ZLifecycleStatus,
   ZPageQuery,
+  ZRotationDueReason,
   ZPersonStatus,
   ZShellExecutionPolicy,
   ZTimestamp,
@@ -110,6 +112,10 @@ export const ZCredentialReferenceInput = z.object({
   lastRotatedAt: ZDateInput.nullable().optional(),
 });
 export type TCredentialReferenceInput = z.infer<typeof ZCredentialReferenceInput>;
+/** Who revoked a credential reference, as the audit log records actors. */
+export const ZCredentialActor = z
+  .object({ type: z.enum(["person", "token", "bot", "system"]), id: z.string().nullable(), label: z.string().nullable() })
+  .meta({ id: "CredentialActor" });
 export const ZCredentialReference = z
   .object({
     id: z.uuid(),
@@ -117,8 +123,17 @@ export const ZCredentialReference = z
     reference: z.string(),
     rotationIntervalDays: z.number().int().nullable(),
     lastRotatedAt: ZTimestamp.nullable(),
+    createdAt: ZTimestamp,
+    status: ZCredentialStatus,
+    /** when it became due for rotation and why; null unless `status` is `rotation_due` */
+    rotationDueSince: ZTimestamp.nullable(),
+    rotationDueReason: ZRotationDueReason.nullable(),
+    /** when and by whom it was revoked; null unless `status` is `revoked` */
+    revokedAt: ZTimestamp.nullable(),
+    revokedBy: ZCredentialActor.nullable(),
   })
   .meta({ id: "CredentialReference" });
+export type TCredentialReference = z.infer<typeof ZCredentialReference>;
 
 /** A documented Golden Rule exception (DESIGN.md "The Golden Rule"). */
 export const ZGoldenRuleExceptionInput = z.object({

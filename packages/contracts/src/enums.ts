@@ -72,3 +72,17 @@ export type TExceptionStatus = z.infer<typeof ZExceptionStatus>;
 
 export const SHELL_EXECUTION_POLICIES = ["deny", "allowlist", "ask", "full"] as const;
 export const ZShellExecutionPolicy = z.enum(SHELL_EXECUTION_POLICIES);
+
+/** A credential reference's lifecycle: in use, due for rotation in its vault, or revoked. */
+export const CREDENTIAL_STATUSES = ["active", "rotation_due", "revoked"] as const;
+export const ZCredentialStatus = z.enum(CREDENTIAL_STATUSES);
+export type TCredentialStatus = z.infer<typeof ZCredentialStatus>;
+
+/**
+ * Why a credential reference became due for rotation: its rotation interval passed, its bot got
+ * a new owner, its bot's scope changed (grants or channels), a leak is suspected, or its bot is
+ * being offboarded.
+ */
+export const ROTATION_DUE_REASONS = ["interval", "owner_changed", "scope_changed", "leak_suspected", "offboarding"] as const;
+export const ZRotationDueReason = z.enum(ROTATION_DUE_REASONS);
+export type TRotationDueReason = z.infer<typeof ZRotationDueReason>;

@@ -11,5 +11,7 @@ export * from "./systems.ts";
 export * from "./field-errors.ts";
 export * from "./audit.ts";
 export * from "./audit-events.ts";
+export * from "./notifications.ts";
+export * from "./offboarding.ts";
 export * from "./skills.ts";
 export * from "./instructions.ts";

@@ -26,6 +26,11 @@ export type DomainEvent =
   | { type: "gated_action.changed"; action: TGatedAction }
   /** One bot's override of a gated action was set or removed. */
   | { type: "gated_action.override_changed"; botId: string; action: TGatedAction }
+  /**
+   * Credential references of these bots changed status (revoked, due for rotation, rotated) or were
+   * added, edited or removed through the credentials module's routes (findings: rotation due).
+   */
+  | { type: "credential_reference.changed"; botIds: readonly string[] }
   | { type: "bot_token.created"; botId: string; tokenId: string }
   | { type: "bot_token.revoked"; botId: string; tokenId: string }
   /** A person left (SCIM `active: false` or DELETE): the bots they own are orphaned, read-only from now. */
@@ -74,6 +79,7 @@ export function affectedBots(event: DomainEvent): readonly string[] | "all" {
     case "person.deactivated":
     case "person.reactivated":
     case "person.changed":
+    case "credential_reference.changed":
       return event.botIds;
     case "inventory.imported":
       return event.systemKeys.length ? "all" : event.botIds;

@@ -30,6 +30,8 @@ export const orgPolicy = pgTable("org_policy", {
   reviewIntervalDays: integer("review_interval_days").notNull().default(90),
   /** Days audit events are kept (at least 90; CHECK in migration 0006); older months are dropped whole */
   auditRetentionDays: integer("audit_retention_days").notNull().default(365),
+  /** Days an orphaned bot (no active owner) may stay unresolved before the orphan job pauses it (1..365; CHECK in migration 0011) */
+  orphanDeadlineDays: integer("orphan_deadline_days").notNull().default(7),
   version: integer("version").notNull().default(1),
   updatedAt: ts("updated_at").notNull().defaultNow(),
 });
@@ -207,8 +209,18 @@ export const credentialReferences = pgTable(
     rotationIntervalDays: integer("rotation_interval_days"),
     lastRotatedAt: ts("last_rotated_at"),
     createdAt: createdAt(),
+    /** `active | rotation_due | revoked` (CHECK in migration 0009); owned by the credentials module */
+    status: text("status").notNull().default("active"),
+    /** when it became due for rotation, and why (`interval`, `owner_changed`, `scope_changed`, `leak_suspected`, `offboarding`) */
+    rotationDueSince: ts("rotation_due_since"),
+    rotationDueReason: text("rotation_due_reason"),
+    revokedAt: ts("revoked_at"),
+    /** who revoked it, as the audit writer records actors (type, id, label) */
+    revokedByType: text("revoked_by_type"),
+    revokedById: text("revoked_by_id"),
+    revokedByLabel: text("revoked_by_label"),
   },
-  (t) => [index("credential_references_bot_idx").on(t.botId)],
+  (t) => [index("credential_references_bot_idx").on(t.botId), index("credential_references_status_idx").on(t.status).where(sql`status <> 'active'`)],
 );
 
 export const goldenRuleExceptions = pgTable(
@@ -547,6 +559,181 @@ export const signingKeys = pgTable("signing_keys", {
   createdAt: createdAt(),
   retiredAt: ts("retired_at"),
 });
+
+/**
+ * Notifications (owner: the notifications module): one row per recipient of each `notify` call.
+ * Rows of one call share `notice_id`. Title and body were scanned for secrets before they were
+ * stored (`redacted` says something was cut out). A person reads and marks only their own.
+ */
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: id(),
+    noticeId: uuid("notice_id").notNull(),
+    recipientId: uuid("recipient_id")
+      .notNull()
+      .references(() => people.id, { onDelete: "cascade" }),
+    /** a NotificationKind (@bridle/contracts) */
+    kind: text("kind").notNull(),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    /** a console path (`/bots/<id>`), never an absolute URL */
+    link: text("link"),
+    botId: uuid("bot_id").references(() => bots.id, { onDelete: "set null" }),
+    redacted: boolean("redacted").notNull().default(false),
+    /** who caused it, as the audit log names actors: person, token, bot or system, and a label */
+    actorType: text("actor_type").notNull(),
+    actorLabel: text("actor_label"),
+    readAt: ts("read_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("notifications_recipient_idx").on(t.recipientId, t.createdAt.desc(), t.id.desc()),
+    index("notifications_unread_idx").on(t.recipientId).where(sql`${t.readAt} is null`),
+    index("notifications_notice_idx").on(t.noticeId),
+  ],
+);
+
+/**
+ * The notifications outbox: one row per email (a recipient's notification) or webhook post (a
+ * whole notice), written in the notify transaction, delivered after commit by a background worker
+ * with retries. `status`: pending (waiting or retrying), sent, failed (gave up), skipped (nothing
+ * to send any more: channel off, recipient gone). `last_error` never holds a secret.
+ */
+export const notificationDeliveries = pgTable(
+  "notification_deliveries",
+  {
+    id: id(),
+    noticeId: uuid("notice_id").notNull(),
+    /** the recipient's notification (email); null for a webhook post, which serves the whole notice */
+    notificationId: uuid("notification_id").references(() => notifications.id, { onDelete: "cascade" }),
+    /** email | webhook */
+    channel: text("channel").notNull(),
+    status: text("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: ts("next_attempt_at").notNull().defaultNow(),
+    lastError: text("last_error"),
+    sentAt: ts("sent_at"),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("notification_deliveries_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index("notification_deliveries_notice_idx").on(t.noticeId),
+    index("notification_deliveries_notification_idx").on(t.notificationId),
+  ],
+);
+
+/**
+ * A person's channel choices per notification kind. In-console is always on; a missing row means
+ * the defaults (email on, webhook off).
+ */
+export const notificationPreferences = pgTable(
+  "notification_preferences",
+  {
+    personId: uuid("person_id")
+      .notNull()
+      .references(() => people.id, { onDelete: "cascade" }),
+    kind: text("kind").notNull(),
+    email: boolean("email").notNull(),
+    webhook: boolean("webhook").notNull(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.personId, t.kind] })],
+);
+
+/**
+ * Org-level notification settings (single row, id 1): the webhook URL, AES-256-GCM encrypted
+ * with BRIDLE_ENCRYPTION_KEY, and a hint (scheme, host, last characters) safe to show.
+ */
+export const notificationSettings = pgTable("notification_settings", {
+  id: integer("id").primaryKey().default(1),
+  webhookUrlEnc: text("webhook_url_enc"),
+  webhookUrlHint: text("webhook_url_hint"),
+  updatedBy: uuid("updated_by").references(() => people.id, { onDelete: "set null" }),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});
+
+/**
+ * Offboarding cases (owner: the offboarding module): one per bot being transferred or offboarded.
+ * At most one open case per bot (unique partial index). `plan` is IT's choice (null until made);
+ * `outcome` says how a closed case ended. Actors are recorded as the audit writer records them.
+ */
+export const offboardingCases = pgTable(
+  "offboarding_cases",
+  {
+    id: id(),
+    botId: uuid("bot_id")
+      .notNull()
+      .references(() => bots.id, { onDelete: "cascade" }),
+    /** `owner_departed | access_review | manual` */
+    trigger: text("trigger").notNull(),
+    reason: text("reason").notNull(),
+    /** `open | closed` */
+    status: text("status").notNull().default("open"),
+    /** `transfer | offboard`, IT's choice; null while undecided */
+    plan: text("plan"),
+    /** `transferred | offboarded | cancelled` once closed */
+    outcome: text("outcome"),
+    /** the bot's owner when the case opened (the departed person, for `owner_departed`) */
+    formerOwnerId: uuid("former_owner_id").references(() => people.id, { onDelete: "set null" }),
+    /** the former owner's manager, proposed as the new owner when the case opened */
+    proposedOwnerId: uuid("proposed_owner_id").references(() => people.id, { onDelete: "set null" }),
+    /** the person a transfer was offered to (plan `transfer`) */
+    transferToId: uuid("transfer_to_id").references(() => people.id, { onDelete: "set null" }),
+    /** when the bot lost its active owner (the orphan deadline counts from here); null when it has one */
+    orphanedSince: ts("orphaned_since"),
+    /** when the orphan job warned the manager and IT, and when it paused the bot */
+    orphanWarnedAt: ts("orphan_warned_at"),
+    orphanPausedAt: ts("orphan_paused_at"),
+    openedAt: ts("opened_at").notNull().defaultNow(),
+    openedByType: text("opened_by_type").notNull(),
+    openedById: text("opened_by_id"),
+    openedByLabel: text("opened_by_label"),
+    closedAt: ts("closed_at"),
+    closedByType: text("closed_by_type"),
+    closedById: text("closed_by_id"),
+    closedByLabel: text("closed_by_label"),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("offboarding_cases_open_bot_idx").on(t.botId).where(sql`${t.status} = 'open'`),
+    index("offboarding_cases_bot_idx").on(t.botId, t.openedAt),
+    index("offboarding_cases_status_idx").on(t.status, t.openedAt),
+    index("offboarding_cases_former_owner_idx").on(t.formerOwnerId),
+  ],
+);
+
+/**
+ * The checklist of an offboarding case (owner: the offboarding module): one row per step of the
+ * chosen plan, each with its status, who did it and when, and a note or a link (manual steps).
+ * `automatic` steps are done by Bridle in the transaction that runs them.
+ */
+export const offboardingSteps = pgTable(
+  "offboarding_steps",
+  {
+    id: id(),
+    caseId: uuid("case_id")
+      .notNull()
+      .references(() => offboardingCases.id, { onDelete: "cascade" }),
+    /** an OffboardingStepKind (@bridle/contracts) */
+    kind: text("kind").notNull(),
+    position: integer("position").notNull(),
+    automatic: boolean("automatic").notNull(),
+    /** `pending | done | cancelled` (cancelled: the plan changed before the step was done) */
+    status: text("status").notNull().default("pending"),
+    doneAt: ts("done_at"),
+    doneByType: text("done_by_type"),
+    doneById: text("done_by_id"),
+    doneByLabel: text("done_by_label"),
+    note: text("note"),
+    link: text("link"),
+    /** what the step did (tokens revoked, references listed for rotation, grants removed); never a secret */
+    details: jsonb("details").notNull().default(sql`'{}'::jsonb`),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("offboarding_steps_case_kind_idx").on(t.caseId, t.kind)],
+);
 
 /**
  * The skills and plugins registry (skills module): one row per version of a skill. A bot's

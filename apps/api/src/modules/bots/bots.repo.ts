@@ -1,4 +1,4 @@
-import type { TBot, TBotSummary, TFinding, TFindingKind, TListBotsQuery, TPersonStatus } from "@bridle/contracts";
+import type { TBot, TBotSummary, TCredentialReference, TFinding, TFindingKind, TListBotsQuery, TPersonStatus } from "@bridle/contracts";
 import { type z } from "zod";
 import { type ZListBotsQuery } from "@bridle/contracts";
 import {
@@ -205,12 +205,21 @@ export async function getBotDetail(db: DbOrTx, id: string): Promise<(TBot & { ow
       expiresAt: toIso(g.expiresAt),
     })),
     serviceAccounts: saRows.map(({ s, key }) => ({ id: s.id, system: key, account: s.account })),
+    // A read of the credentials module's table for the bot page (docs/ARCHITECTURE.md: reading is not writing).
     credentialReferences: credRows.map(({ c, key }) => ({
       id: c.id,
       system: key,
       reference: c.reference,
       rotationIntervalDays: c.rotationIntervalDays,
       lastRotatedAt: toIso(c.lastRotatedAt),
+      createdAt: toIso(c.createdAt)!,
+      status: c.status as TCredentialReference["status"],
+      rotationDueSince: toIso(c.rotationDueSince),
+      rotationDueReason: (c.rotationDueReason as TCredentialReference["rotationDueReason"]) ?? null,
+      revokedAt: toIso(c.revokedAt),
+      revokedBy: c.revokedAt
+        ? { type: (c.revokedByType ?? "system") as NonNullable<TCredentialReference["revokedBy"]>["type"], id: c.revokedById, label: c.revokedByLabel }
+        : null,
     })),
     exception: exc
       ? {
@@ -298,8 +307,10 @@ export type ResolvedBot = {
 };
 
 /**
- * Inserts (no `existingId`) or replaces a bot and its grants, service accounts and credential
- * references. Call inside a transaction; findings are recomputed by the caller afterwards.
+ * Inserts (no `existingId`) or replaces a bot and its grants and service accounts. Its credential
+ * references (`bot.credentialReferences`) belong to the credentials module: the caller writes them
+ * next, in the same transaction, with its `replaceCredentialReferences`. Call inside a transaction;
+ * findings follow from the domain event the caller emits.
  * @returns the bot id
  */
 export async function writeBot(tx: DbOrTx, bot: ResolvedBot, existingId?: string): Promise<string> {
@@ -330,7 +341,6 @@ export async function writeBot(tx: DbOrTx, bot: ResolvedBot, existingId?: string
       .where(eq(bots.id, id));
     await tx.delete(grants).where(eq(grants.botId, id));
     await tx.delete(serviceAccounts).where(eq(serviceAccounts.botId, id));
-    await tx.delete(credentialReferences).where(eq(credentialReferences.botId, id));
   } else {
     const [row] = await tx
       .insert(bots)
@@ -340,8 +350,6 @@ export async function writeBot(tx: DbOrTx, bot: ResolvedBot, existingId?: string
   }
   if (bot.grants.length) await tx.insert(grants).values(bot.grants.map((g) => ({ ...g, botId: id })));
   if (bot.serviceAccounts.length) await tx.insert(serviceAccounts).values(bot.serviceAccounts.map((s) => ({ ...s, botId: id })));
-  if (bot.credentialReferences.length)
-    await tx.insert(credentialReferences).values(bot.credentialReferences.map((c) => ({ ...c, botId: id })));
   if (bot.exception !== undefined) {
     await tx.delete(goldenRuleExceptions).where(eq(goldenRuleExceptions.botId, id));
     if (bot.exception) await tx.insert(goldenRuleExceptions).values({ ...bot.exception, botId: id });

@@ -63,8 +63,18 @@ const transferHint =
  */
 export type CancelPendingTransfers = (tx: DbOrTx, a: { botId: string; actor: Actor; requestId: string | null; reason: string }) => Promise<string[]>;
 
-export function createBotsService(deps: { db: Db; cancelPendingTransfers: CancelPendingTransfers }) {
-  const { db, cancelPendingTransfers } = deps;
+/**
+ * The credentials module's command that writes a bot's credential references
+ * (credentials/index.ts `replaceCredentialReferences`), passed in by the wiring: credentials
+ * depends on bots, so bots does not import credentials.
+ */
+export type ReplaceCredentialReferences = (
+  tx: DbOrTx,
+  input: { botId: string; references: repo.ResolvedBot["credentialReferences"] },
+) => Promise<{ added: number; removed: number }>;
+
+export function createBotsService(deps: { db: Db; cancelPendingTransfers: CancelPendingTransfers; replaceCredentialReferences: ReplaceCredentialReferences }) {
+  const { db, cancelPendingTransfers, replaceCredentialReferences } = deps;
 
   async function list(ctx: RequestCtx, q: z.output<typeof ZListBotsQuery>) {
     return repo.listBots(db, q, can(ctx.principal, "bots.read_all") ? null : ctx.principal.personId);
@@ -109,6 +119,7 @@ export function createBotsService(deps: { db: Db; cancelPendingTransfers: Cancel
         if ((await repo.botIdsByName(tx, [input.name])).size) throw new AppError("conflict", `A bot named ${input.name} already exists`);
         await checkIdentity(tx, resolved, null, { email: true, serviceAccounts: true });
         const id = await repo.writeBot(tx, resolved);
+        await replaceCredentialReferences(tx, { botId: id, references: resolved.credentialReferences });
         await emit(tx, { type: "bot.created", botId: id });
         await recordAudit(tx, {
           actor: actorOf(ctx.principal),
@@ -184,6 +195,7 @@ export function createBotsService(deps: { db: Db; cancelPendingTransfers: Cancel
           serviceAccounts: fields.serviceAccounts !== undefined,
         });
         await repo.writeBot(tx, resolved, id);
+        await replaceCredentialReferences(tx, { botId: id, references: resolved.credentialReferences });
         await emit(tx, { type: "bot.changed", botId: id, fields: changed });
         await recordAudit(tx, {
           actor: actorOf(ctx.principal),

@@ -1,17 +1,19 @@
 /**
- * The bots module's door. It owns `bots`, `grants`, `service_accounts`, `credential_references`,
- * `golden_rule_exceptions`: nothing outside this module writes them.
- * - routes: `botsRoutes` (`/bots`), wired with `createBotsService`;
+ * The bots module's door. It owns `bots`, `grants`, `service_accounts`, `golden_rule_exceptions`:
+ * nothing outside this module writes them (credential references belong to the credentials module).
+ * - routes: `botsRoutes` (`/bots`), wired with `createBotsService` (given the credentials module's
+ *   `replaceCredentialReferences` by the wiring);
  * - queries: `findBotRow`, `getBotDetail` (one bot), `loadRefs`, `botIdsByName`, and the pure
  *   `resolveBotInput` / `rawReferenceErrors` that turn an input into a `ResolvedBot`;
  * - commands, inside the caller's transaction (the caller audits what it changed):
- *   `writeBot` (create or replace a bot with its grants, credentials and exception; the import),
+ *   `writeBot` (create or replace a bot with its grants, service accounts and exception; the
+ *   import; the caller writes its credential references through the credentials module),
  *   `lockBotForChange`, `addGrant`, `approveException`, `assignOwner`, `markBotChanged` (an
  *   approved request applied), `storeFindings` (the findings module), `botsOwnedBy` and
  *   `liveBotsOwnedBy` (the bots a departure orphans).
  */
 export { botsRoutes } from "./bots.routes.ts";
-export { createBotsService, type BotsService, type CancelPendingTransfers } from "./bots.service.ts";
+export { createBotsService, type BotsService, type CancelPendingTransfers, type ReplaceCredentialReferences } from "./bots.service.ts";
 export { botIdsByName, findBotRow, getBotDetail, loadRefs, writeBot, type BotRow, type Refs, type ResolvedBot } from "./bots.repo.ts";
 export { rawReferenceErrors, resolveBotInput } from "./bots.resolve.ts";
 export {

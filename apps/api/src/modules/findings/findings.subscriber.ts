@@ -17,6 +17,7 @@ export function findingsScope(event: DomainEvent): readonly string[] | "all" | n
     case "person.deactivated":
     case "person.reactivated":
     case "person.changed":
+    case "credential_reference.changed":
       return event.botIds;
     case "inventory.imported":
       return event.systemKeys.length ? "all" : event.botIds;

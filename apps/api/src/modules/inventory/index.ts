@@ -1,6 +1,7 @@
 /**
  * The inventory module's door: importing and exporting the bot inventory (files and the CLI). It
- * owns no table; bots are written through the bots module's `writeBot`, systems through the
+ * owns no table; bots are written through the bots module's `writeBot`, their credential
+ * references through the credentials module's `replaceCredentialReferences`, systems through the
  * systems module.
  * - routes: `inventoryRoutes` (`/inventory/import`, `/inventory/export`);
  * - service: `createInventoryService` (`importRecords`, `exportInventory`), used by the routes,

@@ -17,6 +17,7 @@ import { AppError } from "../../lib/errors.ts";
 import { findSecrets, secretMessage, withoutEchoedSecrets } from "../../lib/secrets.ts";
 import { can } from "../../lib/permissions.ts";
 import * as botsModule from "../bots/index.ts";
+import { replaceCredentialReferences } from "../credentials/index.ts";
 import { loadPolicyInput } from "../policy-settings/index.ts";
 import { canonical, exceptionContent, fieldChanges, mergeOverStored, scopeRemovals, withoutFileApproval } from "./inventory.diff.ts";
 import { csvColumnOf, neutraliseFormulaText, normalizeLineEndings, type RawRecord } from "./inventory.parse.ts";
@@ -273,6 +274,7 @@ export function createInventoryService(deps: { db: Db }) {
       for (const p of plan) {
         if (p.action === "unchanged") continue;
         const id = await botsModule.writeBot(tx, p.resolved, existing.get(p.input.name)?.id);
+        await replaceCredentialReferences(tx, { botId: id, references: p.resolved.credentialReferences });
         written.push(id);
         // A recorded exception names who recorded it, when, and from which file.
         const exception = p.input.exception

@@ -3,7 +3,8 @@
  * module writes them.
  * - routes: `peopleRoutes` (`/people`), `teamsRoutes` (`/teams`, with `createTeamsService`);
  * - queries: `countTeams`, `findPersonByEmail`, `findPersonBySubject`, `bootstrapAdminId`,
- *   `slugify`, and the SCIM directory's reads (`directory`);
+ *   `slugify`, `activePeopleAmong` (who a notification reaches), and the SCIM directory's reads
+ *   (`directory`);
  * - commands, inside the caller's transaction: `deactivatePerson` / `reactivatePerson` (audited:
  *   `person.deactivate`, `person.reactivate`, `bot.owner_deprovisioned`), `createSsoPerson`,
  *   `recordSsoSignIn`, `recordSignIn` (sign-ins; the auth and sso modules audit them), the SCIM
@@ -17,4 +18,5 @@ export { deactivatePerson, personChanged, reactivatePerson } from "./people.life
 export { createSsoPerson, findPersonByEmail, findPersonBySubject, recordSignIn, recordSsoSignIn, type PersonRecord } from "./sign-in.repo.ts";
 export { bootstrapAdminId, ensureBootstrapAdmin, seedDirectory, type BootstrapResult, type SeedPerson } from "./people.bootstrap.ts";
 export { slugify } from "./slug.ts";
+export { activePeopleAmong, type ActivePerson } from "./recipients.repo.ts";
 export * as directory from "./directory.repo.ts";

@@ -40,8 +40,8 @@ export const MODULE_DEPENDENCIES = {
    */
   notifications: ["audit", "people"],
   offboarding: ["audit"],
-  skills: ["audit", "bots", "people"],
-  instructions: ["audit", "bots", "decisions"],
+  skills: ["audit", "bots", "notifications", "people"],
+  instructions: ["audit", "bots", "decisions", "notifications"],
 };
 
 /**

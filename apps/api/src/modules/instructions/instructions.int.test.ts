@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { INSTRUCTION_MAX_BYTES } from "@bridle/contracts";
-import { auditEvents, bots, instructionVersions } from "@bridle/db";
+import { auditEvents, bots, instructionVersions, notifications, people } from "@bridle/db";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, tokenFor, type TestApp } from "../../../test/harness.ts";
@@ -151,6 +151,22 @@ describe("persistent instructions", () => {
     expect(pending.json()).toMatchObject({ version: 3, status: "pending_review" });
     const currentVersion = async () => (await setAt("lucas.meyer", triage)).files.find((f) => f.file === "MEMORY.md")!.version;
     expect(await currentVersion()).toBe(2);
+    // those who may review it are told: the owner and security
+    const told = async () =>
+      (
+        await t.database.db
+          .select({ email: people.email, title: notifications.title, link: notifications.link })
+          .from(notifications)
+          .innerJoin(people, eq(people.id, notifications.recipientId))
+          .where(eq(notifications.kind, "instruction_review_needed"))
+          .orderBy(notifications.createdAt, people.email)
+      ).map((n) => [n.email, n.title, n.link]);
+    const link3 = `/bots/${triage}/instructions?file=MEMORY.md&to=3`;
+    expect(await told()).toEqual([
+      ["lucas.meyer@acme.example", "MEMORY.md of acme-triage-bot: version 3 waits for review", link3],
+      ["omar.haddad@acme.example", "MEMORY.md of acme-triage-bot: version 3 waits for review", link3],
+      ["priya.nair@acme.example", "MEMORY.md of acme-triage-bot: version 3 waits for review", link3],
+    ]);
     // the owner rejects it
     expect((await review("lucas.meyer", "MEMORY.md", 3, "reject")).json()).toMatchObject({ status: "rejected", reviewedBy: { label: "lucas.meyer@acme.example" } });
     expect(await currentVersion()).toBe(2);
@@ -158,6 +174,8 @@ describe("persistent instructions", () => {
     // the owner's own upload needs another person: not the owner, but security
     const own = await upload("lucas.meyer", triage, "MEMORY.md", "# Memory\n\n- Label flaky tests `flaky`.\n");
     expect(own.json()).toMatchObject({ version: 4, status: "pending_review" });
+    // the owner uploaded it: only security is told
+    expect((await told()).filter((n) => String(n[1]).includes("version 4")).map((n) => n[0])).toEqual(["omar.haddad@acme.example", "priya.nair@acme.example"]);
     const refused = await review("lucas.meyer", "MEMORY.md", 4, "approve");
     expect(refused.statusCode).toBe(403);
     expect(refused.json().error.details.reason).toBe("own_upload");

@@ -73,6 +73,17 @@ export async function findVersion(db: DbOrTx, fileId: string, version: number, o
   return row ?? null;
 }
 
+/** The number of the file's version in force now (the one approved last), or null. */
+export async function currentVersionOf(db: DbOrTx, fileId: string): Promise<number | null> {
+  const [row] = await db
+    .select({ version: instructionVersions.version })
+    .from(instructionVersions)
+    .where(and(eq(instructionVersions.fileId, fileId), sql`${instructionVersions.currentFrom} is not null`))
+    .orderBy(desc(instructionVersions.currentFrom), desc(instructionVersions.version))
+    .limit(1);
+  return row?.version ?? null;
+}
+
 /** Marks the file's version waiting for review, if any, `superseded`; @returns its number. */
 export async function supersedePending(tx: DbOrTx, fileId: string): Promise<number | null> {
   const [row] = await tx

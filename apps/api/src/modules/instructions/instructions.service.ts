@@ -19,6 +19,7 @@ import { can, canManageBot, canReadBot } from "../../lib/permissions.ts";
 import { findSecrets, type SecretHit } from "../../lib/secrets.ts";
 import { actorOf, denied, recordAudit, type Actor, type AuditAction } from "../audit/index.ts";
 import { findBotRow, type BotRow } from "../bots/index.ts";
+import { notify } from "../notifications/index.ts";
 import * as repo from "./instructions.repo.ts";
 
 /**
@@ -181,6 +182,25 @@ export function createInstructionsService(deps: { db: Db }) {
         details: { botId, bot: bot.name, file: file.name, version: row.version, sha256: hash, bytes, loadedByDefault, status, via, ...(superseded !== null ? { superseded } : {}) },
       });
       await emit(tx, { type: "instructions.changed", botId, file: file.name, change: "uploaded", version: row.version });
+      if (status === "pending_review") {
+        // Those who may review it: security, and the owner unless they uploaded it themselves.
+        const ownerMayReview = bot.ownerId !== null && !(caller.kind === "person" && caller.ctx.principal.personId === bot.ownerId);
+        const current = latest ? await repo.currentVersionOf(tx, file.id) : null;
+        await notify(
+          tx,
+          {
+            recipients: { roles: ["security"], personIds: ownerMayReview ? [bot.ownerId!] : [] },
+            kind: "instruction_review_needed",
+            title: `${file.name} of ${bot.name}: version ${row.version} waits for review`,
+            body:
+              `${caller.kind === "bot" ? `${bot.name}'s runtime` : row.uploadedByLabel} uploaded version ${row.version} of ${file.name}. ` +
+              `Until the bot's owner or security approves it, ${current ? `version ${current}` : "no version"} stays in force.`,
+            link: `/bots/${botId}/instructions?file=${encodeURIComponent(file.name)}&to=${row.version}`,
+            botId,
+          },
+          actor,
+        );
+      }
       return { ...repo.toSummary(row, file.name), unchanged: false };
     });
   }

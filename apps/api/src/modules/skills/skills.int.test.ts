@@ -1,4 +1,4 @@
-import { auditEvents, skills } from "@bridle/db";
+import { auditEvents, notifications, people, skills } from "@bridle/db";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, tokenFor, type TestApp } from "../../../test/harness.ts";
@@ -114,6 +114,14 @@ describe("skills registry", () => {
     expect(created.statusCode, created.body).toBe(201);
     const skill = created.json() as Skill;
     expect([skill.status, skill.usedBy]).toEqual(["pending", 1]);
+    // security is told it waits for them, with a link to the pending registry
+    const told = await t.database.db
+      .select({ email: people.email, title: notifications.title, link: notifications.link })
+      .from(notifications)
+      .innerJoin(people, eq(people.id, notifications.recipientId))
+      .where(and(eq(notifications.kind, "skill_review_needed"), eq(notifications.title, "acme-summarizer@1.0.0 waits for security's review")));
+    expect(told.map((n) => n.email).sort()).toEqual(["omar.haddad@acme.example", "priya.nair@acme.example"]);
+    expect(told[0]).toMatchObject({ title: "acme-summarizer@1.0.0 waits for security's review", link: "/skills?status=pending&q=acme-summarizer" });
     expect((await skillFinding())?.details?.skills?.map((s) => s.problem)).toEqual(["pending"]);
 
     // the security reviewer who registered it does not approve it; another one does

@@ -10,8 +10,9 @@ import { decodeCursor, encodeCursor } from "../../lib/pagination.ts";
 import { can, canReadBot } from "../../lib/permissions.ts";
 import { refuseSecretFields } from "../../lib/secrets.ts";
 import { isUuid } from "../../lib/sql.ts";
-import { actorOf, denied, recordAudit, SYSTEM_ACTOR } from "../audit/index.ts";
+import { actorOf, denied, recordAudit, SYSTEM_ACTOR, type Actor } from "../audit/index.ts";
 import { findBotRow } from "../bots/index.ts";
+import { notify } from "../notifications/index.ts";
 import { findPersonByEmail } from "../people/index.ts";
 import * as repo from "./skills.repo.ts";
 
@@ -35,6 +36,21 @@ async function afterRegistryChange(tx: DbOrTx, skill: { id: string; name: string
   const botIds = await repo.botsUsing(tx, skill.name, skill.version);
   await emit(tx, { type: "skill.changed", skillId: skill.id, change, botIds });
   return botIds.length;
+}
+
+/** Tells security that a version waits for their review (a new one, or one whose source changed). */
+async function askForReview(tx: DbOrTx, skill: { name: string; version: string; sourceRegistry: string; sourcePackage: string }, botsUsing: number, actor: Actor, why: string) {
+  await notify(
+    tx,
+    {
+      recipients: { roles: ["security"] },
+      kind: "skill_review_needed",
+      title: `${skill.name}@${skill.version} waits for security's review`,
+      body: `${why} Source: ${skill.sourceRegistry} ${skill.sourcePackage}. ${botsUsing === 1 ? "1 bot lists" : `${botsUsing} bots list`} this version and keep a finding until it is approved.`,
+      link: `/skills?status=pending&q=${encodeURIComponent(skill.name)}`,
+    },
+    actor,
+  );
 }
 
 /** One entry of an organization file's `skills:` block (the demo's registry). */
@@ -138,6 +154,7 @@ export function createSkillsService(deps: { db: Db }) {
       });
       if (!row) throw new AppError("conflict", `${input.name}@${input.version} is already in the registry; a new version is a new entry`);
       const botsUsing = await afterRegistryChange(tx, row, "created");
+      await askForReview(tx, row, botsUsing, actorOf(ctx.principal), `${ctx.principal.email} registered it.`);
       await recordAudit(tx, {
         actor: actorOf(ctx.principal),
         action: "skill.create",
@@ -180,7 +197,10 @@ export function createSkillsService(deps: { db: Db }) {
         notes: afterView.notes,
         ...(statusReset ? { status: "pending", reviewedBy: null, reviewedAt: null, reviewNote: null } : {}),
       });
-      if (statusReset) await afterRegistryChange(tx, before, "reset");
+      if (statusReset) {
+        const botsUsing = await afterRegistryChange(tx, before, "reset");
+        await askForReview(tx, { ...before, sourceRegistry: afterView.source.registry, sourcePackage: afterView.source.package }, botsUsing, actorOf(ctx.principal), `${ctx.principal.email} changed its source, so it needs a new review.`);
+      }
       if (changes.ownerId) changes.ownerId = { before: before.ownerId, after: afterView.ownerId };
       await recordAudit(tx, {
         actor: actorOf(ctx.principal),

@@ -317,6 +317,11 @@ export async function loadOrg(url: string, org: Org) {
       },
       org.exceptions,
     );
+    // The skills registry approves the tools every bench bot lists (RUNTIME_PROFILE.allowedTools).
+    await client.query(
+      `insert into skills (name, version, source_registry, source_package, status, reviewed_at)
+       values ('gh', '2.63.0', 'git', 'https://github.com/cli/cli', 'approved', now()), ('jq', '1.7.1', 'git', 'https://github.com/jqlang/jq', 'approved', now())`,
+    );
     await client.query("commit");
     await client.query("analyze");
   } catch (err) {

@@ -40,6 +40,8 @@ export const MODULE_DEPENDENCIES = {
    */
   notifications: ["audit", "people"],
   offboarding: ["audit"],
+  skills: ["audit", "bots", "notifications", "people"],
+  instructions: ["audit", "bots", "decisions", "notifications"],
 };
 
 /**

@@ -37,6 +37,8 @@ import { createTeamsService, peopleRoutes, recordSignIn, teamsRoutes } from "./m
 import { createPolicySettingsService, policySettingsRoutes } from "./modules/policy-settings/index.ts";
 import { canonicalScimUrl, scimRoutes, scimTokenRoutes } from "./modules/scim/index.ts";
 import { setupModule } from "./modules/setup/index.ts";
+import { skillsModule } from "./modules/skills/index.ts";
+import { createInstructionsModule } from "./modules/instructions/index.ts";
 import { createSsoModule } from "./modules/sso/index.ts";
 import { systemsModule } from "./modules/systems/index.ts";
 import { createTokensService, tokensRoutes } from "./modules/tokens/index.ts";
@@ -149,7 +151,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const auth = createAuthService({ db, sessionTtlMs, recordSignIn });
   const inventory = createInventoryService({ db });
   const sso = createSsoModule({ db, config, sessionTtlMs, demoIssuer: deps.demoIdp?.issuer });
-  const decisions = createDecisionsModule({ config, database, auth, log: app.log });
+  const instructions = createInstructionsModule({ db });
+  const decisions = createDecisionsModule({ config, database, auth, log: app.log, runtimeRoutes: [instructions.runtimeRoutes] });
   const policySettings = createPolicySettingsService({ db });
   const auditIntegrity = createAuditIntegrity({
     database,
@@ -182,10 +185,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(decisions.botTokenRoutes);
       await api.register(auditRoutes({ db, integrity: auditIntegrity }));
       await api.register(notificationsRoutes(createNotificationsService({ db, config })));
+      await api.register(skillsModule({ db }));
+      await api.register(instructions.routes);
     },
     { prefix: "/api/v1" },
   );
-  // Bot runtime scope (POST /api/v1/decisions, GET /api/v1/approval-requests/{id}) and /.well-known/jwks.json
+  // Bot runtime scope (POST /api/v1/decisions, GET /api/v1/approval-requests/{id}, the instructions
+  // a runtime reads and uploads) and /.well-known/jwks.json
   await app.register(decisions.runtime);
   await app.register(scimRoutes({ db }), { prefix: "/scim/v2" });
   if (deps.demoIdp) await app.register(deps.demoIdp.plugin);

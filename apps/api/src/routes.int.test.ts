@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { permissionsOf, type TPermission, type TRole } from "@bridle/contracts";
-import { apiTokens, bots, people, sessions } from "@bridle/db";
-import { eq } from "drizzle-orm";
+import { apiTokens, bots, people, sessions, skills } from "@bridle/db";
+import { and, eq } from "drizzle-orm";
 import type { InjectOptions } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_EMAIL, createTestApp, login, tokenFor, type TestApp } from "../test/harness.ts";
@@ -52,6 +52,8 @@ type Fixtures = {
   otherSessionId: string;
   /** a notification of lucas.meyer's */
   otherNotificationId: string;
+  /** a skill version waiting for review (the demo's openclaw-skill-github@1.5.0) */
+  skillId: string;
 };
 
 const UUID = "00000000-0000-4000-8000-000000000000";
@@ -176,6 +178,36 @@ const ACCESS: Record<string, Entry> = {
   "PUT /api/v1/notification-settings": needs("notifications.manage", () => ({ url: "/api/v1/notification-settings", payload: { webhookUrl: "https://hooks.example.com/services/T0/B0/x" } })),
   "GET /api/v1/notification-deliveries": needs("notifications.manage", () => ({ url: "/api/v1/notification-deliveries" })),
   "POST /api/v1/notification-deliveries/:id/retry": needs("notifications.manage", () => ({ url: `/api/v1/notification-deliveries/${UUID}/retry` })),
+  // the skills registry: everyone reads it; admins and security register, security reviews
+  "GET /api/v1/skills": PERSON,
+  "GET /api/v1/skills/:id": PERSON,
+  "POST /api/v1/skills": needs("skills.manage", () => ({
+    url: "/api/v1/skills",
+    payload: { name: "routes-skill", version: "1.0.0", source: { registry: "npm", package: "routes-skill" }, owner: "lucas.meyer@acme.example" },
+  })),
+  "PATCH /api/v1/skills/:id": needs("skills.manage", (f) => ({ url: `/api/v1/skills/${f.skillId}`, payload: { notes: "Someone else's" } })),
+  "POST /api/v1/skills/:id/review": needs("skills.review", (f) => ({ url: `/api/v1/skills/${f.skillId}/review`, payload: { decision: "approve" } })),
+  "GET /api/v1/bots/:id/skills": onBot("bots.read_all", (f) => ({ url: `/api/v1/bots/${f.otherBotId}/skills` })),
+  // persistent instructions: the console's side (human auth)...
+  "GET /api/v1/bots/:id/instructions/files": onBot("bots.read_all", (f) => ({ url: `/api/v1/bots/${f.otherBotId}/instructions/files` })),
+  "GET /api/v1/bots/:id/instructions/files/:name/versions": onBot("bots.read_all", (f) => ({ url: `/api/v1/bots/${f.otherBotId}/instructions/files/SOUL.md/versions` })),
+  "GET /api/v1/bots/:id/instructions/files/:name/versions/:version": onBot("bots.read_all", (f) => ({ url: `/api/v1/bots/${f.otherBotId}/instructions/files/SOUL.md/versions/1` })),
+  // switching review off is security's; switching it on is also the owner's (instructions tests)
+  "PATCH /api/v1/bots/:id/instructions/files/:name": needs("instructions.review", (f) => ({
+    url: `/api/v1/bots/${f.otherBotId}/instructions/files/SOUL.md`,
+    payload: { requiresReview: false },
+  })),
+  "POST /api/v1/bots/:id/instructions/files/:name/versions/:version/review": onBot("bots.read_all", (f) => ({
+    url: `/api/v1/bots/${f.otherBotId}/instructions/files/SOUL.md/versions/1/review`,
+    payload: { decision: "approve" },
+  })),
+  // ...and the runtime's (a bot runtime token for its own bot, or a person)
+  "GET /api/v1/bots/:id/instructions": onBot("bots.read_all", (f) => ({ url: `/api/v1/bots/${f.otherBotId}/instructions` })),
+  "GET /api/v1/bots/:id/instructions/current": onBot("bots.read_all", (f) => ({ url: `/api/v1/bots/${f.otherBotId}/instructions/current` })),
+  "POST /api/v1/bots/:id/instructions/files/:name/versions": onBot("bots.write_all", (f) => ({
+    url: `/api/v1/bots/${f.otherBotId}/instructions/files/SOUL.md/versions`,
+    payload: { content: "Someone else's bot" },
+  })),
   // agent runtimes
   "POST /api/v1/decisions": { access: { kind: "bot-runtime" } },
   // SCIM 2.0
@@ -231,6 +263,8 @@ describe("every route", () => {
     const [admin] = await db.select({ id: people.id }).from(people).where(eq(people.email, ADMIN_EMAIL));
     f.otherBotId = bot!.id;
     f.otherPersonId = lucas!.id;
+    const [skill] = await db.select({ id: skills.id }).from(skills).where(and(eq(skills.name, "openclaw-skill-github"), eq(skills.version, "1.5.0")));
+    f.skillId = skill!.id;
     const opened = await t.app.inject({
       method: "POST",
       url: "/api/v1/approval-requests",

@@ -132,4 +132,29 @@ test.describe("an organization from empty", () => {
     await expect(page.getByRole("button", { name: /^Rename / })).toHaveCount(0);
     expect((await scim(false)).ok()).toBe(true);
   });
+
+  test("the Skills page explains an empty registry, and the admin registers the first version", async ({ page }) => {
+    await signIn(page);
+    await page.getByRole("link", { name: "Skills", exact: true }).click();
+    await expect(page.getByTestId("empty-state")).toContainText("The registry is empty");
+    await page.screenshot({ path: "/tmp/is-skills-empty.png" });
+    await page.getByRole("button", { name: "Register a skill" }).click();
+    const dialog = page.getByRole("dialog", { name: "Register a skill version" });
+    await dialog.getByRole("textbox", { name: "Name" }).fill("openclaw-skill-github");
+    await dialog.getByRole("textbox", { name: "Version" }).fill("^1.4.2");
+    await dialog.getByRole("textbox", { name: "Source" }).fill("@openclaw/skill-github");
+    await dialog.getByRole("combobox", { name: "Owner" }).click();
+    await page.getByRole("option", { name: /admin@acme\.example/ }).click();
+    await dialog.getByRole("button", { name: "Register" }).click();
+    // a range is refused next to the field, and what was typed stays
+    await expect(dialog.getByText(/Version: must be one exact version/).first()).toBeVisible();
+    await page.screenshot({ path: "/tmp/is-skill-form.png" });
+    await dialog.getByRole("textbox", { name: "Version" }).fill("1.4.2");
+    await dialog.getByRole("button", { name: "Register" }).click();
+    await expect(page.getByRole("dialog")).toHaveCount(0);
+    const row = page.locator('[data-testid="skill-row"][data-ref="openclaw-skill-github@1.4.2"]');
+    await expect(row).toContainText("Pending review");
+    // an admin registers; only security reviews
+    await expect(row.getByRole("button", { name: /^Review / })).toHaveCount(0);
+  });
 });

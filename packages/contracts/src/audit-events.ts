@@ -190,7 +190,7 @@ export const AUDIT_EVENT_DETAILS = {
     refused: z.unknown().optional(),
   }),
   "inventory.export": z.object({ format: z.string(), bots: z.number().int() }),
-  "org.seed": z.object({ source: z.string(), systems: z.number().int(), teams: z.number().int(), people: z.number().int() }),
+  "org.seed": z.object({ source: z.string(), systems: z.number().int(), teams: z.number().int(), people: z.number().int(), skills: z.number().int().optional() }),
   "findings.recompute": z.object({}),
   // approvals (human side)
   "approval.request": z.object({
@@ -222,6 +222,62 @@ export const AUDIT_EVENT_DETAILS = {
   "notification.webhook_remove": z.object({ previousHint: z.string().nullable() }),
   "notification.delivery_retry": z.object({ channel: z.string(), previousStatus: z.string(), attempts: z.number().int() }),
   "notification.test": z.object({ recipients: z.number().int() }),
+  // persistent instructions (instructions module): who uploaded and reviewed which version, never
+  // the content (its SHA-256 names it); a refused upload names the file, rule and line, never the value
+  "instructions.upload": z.object({
+    botId: z.string(),
+    bot: z.string(),
+    file: z.string(),
+    version: z.number().int(),
+    sha256: z.string(),
+    bytes: z.number().int(),
+    loadedByDefault: z.boolean(),
+    status: z.string(),
+    /** the pending version this upload replaced before anyone reviewed it */
+    superseded: z.number().int().optional(),
+    via: z.enum(["console", "api", "runtime"]),
+  }),
+  "instructions.upload_refused": z.object({
+    botId: z.string(),
+    bot: z.string(),
+    file: z.string(),
+    bytes: z.number().int(),
+    secrets: z.array(z.object({ line: z.number().int(), rule: z.string(), kind: z.string() })),
+    via: z.enum(["console", "api", "runtime"]),
+  }),
+  "instructions.review": z.object({
+    botId: z.string(),
+    bot: z.string(),
+    file: z.string(),
+    version: z.number().int(),
+    sha256: z.string(),
+    decision: z.enum(["approve", "reject"]),
+    note: z.string().nullable(),
+    uploadedBy: z.string(),
+  }),
+  "instructions.file_update": z.object({ botId: z.string(), bot: z.string(), file: z.string(), changes: ZChanges }),
+  "instructions.read": z.object({ botId: z.string().optional(), at: z.string().optional() }),
+  // the skills and plugins registry (skills module)
+  "skill.create": z.object({
+    name: z.string(),
+    version: z.string(),
+    source: z.object({ registry: z.string(), package: z.string() }),
+    owner: email,
+    botsUsing: z.number().int(),
+    /** loaded from the organization file, with the status and reviewer it states */
+    via: z.literal("seed").optional(),
+    status: z.string().optional(),
+    reviewedBy: email.optional(),
+  }),
+  "skill.update": z.object({ name: z.string(), version: z.string(), changes: ZChanges, statusReset: z.boolean() }),
+  "skill.review": z.object({
+    name: z.string(),
+    version: z.string(),
+    decision: z.enum(["approve", "reject"]),
+    status: z.object({ before: z.string(), after: z.string() }),
+    note: z.string().nullable(),
+    botsUsing: z.number().int(),
+  }),
   // refusals without a more specific type, and reading the audit log
   "access.denied": z.object({}),
   "audit.read": z.object({}),

@@ -111,6 +111,12 @@ export const FIELD_LABELS: Record<string, { label: string; choose?: string }> = 
   issuerUrl: { label: "Issuer URL" },
   clientId: { label: "Client id" },
   clientSecret: { label: "Client secret" },
+  version: { label: "Version" },
+  "source.registry": { label: "Registry", choose: "choose where the skill comes from" },
+  "source.package": { label: "Source" },
+  notes: { label: "Notes" },
+  content: { label: "Content" },
+  loadedByDefault: { label: "Loaded by default" },
 };
 
 const isIndex = (segment: string) => /^\d+$/.test(segment);

@@ -13,3 +13,5 @@ export * from "./audit.ts";
 export * from "./audit-events.ts";
 export * from "./notifications.ts";
 export * from "./offboarding.ts";
+export * from "./skills.ts";
+export * from "./instructions.ts";

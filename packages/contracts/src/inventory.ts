@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ZRole, ZSystemClassification } from "./common-exports.ts";
 import { ZBotInput } from "./bots.ts";
 import { ZChannelKey, ZNamingRule, ZSystemKey } from "./policy.ts";
+import { ZSkillName, ZSkillSource, ZSkillStatus, ZSkillVersion } from "./skills.ts";
 
 /**
  * The inventory's flat columns, used by CSV import and export. List cells are separated by `;`.
@@ -142,6 +143,22 @@ export const ZOrgFile = z
         manager: z.email().optional(),
       }),
     ),
+    /** The skills registry as it stands: each version, its owner, and (unless pending) its reviewer. */
+    skills: z
+      .array(
+        z
+          .object({
+            name: ZSkillName,
+            version: ZSkillVersion,
+            source: ZSkillSource,
+            owner: z.email(),
+            status: ZSkillStatus.default("approved"),
+            reviewedBy: z.email().optional(),
+            notes: z.string().max(2000).optional(),
+          })
+          .strict(),
+      )
+      .default([]),
     bots: z.array(ZBotInput.or(z.record(z.string(), z.unknown()))),
   })
   .strict();

@@ -20,6 +20,9 @@ export const PERMISSION_MATRIX = {
   "sessions.manage": ["admin"],
   "audit.read": ["admin", "security", "auditor"],
   "notifications.manage": ["admin"],
+  "skills.manage": ["admin", "security"],
+  "skills.review": ["security"],
+  "instructions.review": ["security"],
 } as const satisfies Record<string, readonly (TRole | "*")[]>;
 export type TPermission = keyof typeof PERMISSION_MATRIX;
 export const PERMISSIONS_LIST = Object.keys(PERMISSION_MATRIX) as TPermission[];
@@ -39,6 +42,9 @@ export const PERMISSION_LABELS: Record<TPermission, string> = {
   "sessions.manage": "End other people's sessions",
   "audit.read": "Read the audit log",
   "notifications.manage": "Set the org's notification webhook and see deliveries",
+  "skills.manage": "Register skills and plugins, and change registry entries",
+  "skills.review": "Approve or reject skill versions in the registry",
+  "instructions.review": "Review new versions of any bot's persistent instructions",
 };
 
 /** The permissions a set of roles holds (every person holds `bots.own`). */

@@ -77,6 +77,15 @@ export const RULES: Record<TFindingKind, RuleInfo> = {
     severity: "low",
     remediation: "Fill in the missing runtime profile fields.",
   },
+  unapproved_skill: {
+    rule: "BR-SKILL-REGISTRY",
+    title: "Unapproved skills",
+    description:
+      "Every tool or skill a bot may use is registered in the org's skills registry at an exact version, and security has approved that version.",
+    severity: "medium",
+    remediation:
+      "Pin each tool to an exact version, register that version in the skills registry and have security approve it, or remove the tool from the bot's allowed tools.",
+  },
 };
 
 /** Builds a finding with the catalog's rule id, severity and (unless overridden) remediation. */

@@ -19,7 +19,7 @@ function worstBot(): [BotFacts, BotFacts] {
     grants: [grant("github", "read")],
     serviceAccounts: [{ system: "github", account: "shared-sa" }],
     lastReviewedAt: daysFromNow(-200),
-    runtimeProfile: {},
+    runtimeProfile: { allowedTools: ["curl@latest"] },
   });
   const twin = makeBot({ environment: "staging", serviceAccounts: [{ system: "github", account: "shared-sa" }] });
   return [bot, twin];
@@ -44,6 +44,7 @@ describe("evaluateBot", () => {
       "shared_identity",
       "review_overdue",
       "runtime_profile_incomplete",
+      "unapproved_skill",
     ]);
     expect(new Set(kinds(findings))).toEqual(new Set(FINDING_KINDS));
     for (const finding of findings) expect(ZFinding.safeParse(finding).success).toBe(true);

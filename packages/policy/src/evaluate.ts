@@ -8,6 +8,7 @@ import { checkNamingRule } from "./naming.ts";
 import { checkOwner } from "./ownership.ts";
 import { checkReview } from "./review.ts";
 import { checkRuntimeProfile } from "./runtime-profile.ts";
+import { checkSkills } from "./skills.ts";
 import type { BotFacts, EvaluationContext } from "./types.ts";
 
 type Check = (bot: BotFacts, ctx: EvaluationContext, index: IdentityIndex) => TFinding | readonly TFinding[] | null;
@@ -25,6 +26,7 @@ const CHECKS: Record<TFindingKind, Check> = {
   shared_identity: (bot, _ctx, index) => checkSharedIdentity(bot, index),
   review_overdue: (bot, ctx) => checkReview(bot, ctx.policy.reviewIntervalDays, ctx.now),
   runtime_profile_incomplete: (bot) => checkRuntimeProfile(bot.runtimeProfile),
+  unapproved_skill: (bot, ctx) => checkSkills(bot.runtimeProfile?.allowedTools, ctx.skills),
 };
 
 /** All findings for one bot, ordered by FINDING_KINDS. `index` comes from buildIdentityIndex over the whole inventory. */

@@ -11,3 +11,5 @@ export * from "./evaluate.ts";
 export * from "./decision.ts";
 export * from "./approval-effect.ts";
 export * from "./approval-rules.ts";
+export * from "./skills.ts";
+export * from "./instructions.ts";

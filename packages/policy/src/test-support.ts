@@ -1,5 +1,6 @@
 /** Fixtures for the unit tests (not exported from the package). */
 import type { TRuntimeProfile, TSystemClassification } from "@bridle/contracts";
+import { skillRegistryOf } from "./skills.ts";
 import type { BotFacts, EvaluationContext, PolicyInput } from "./types.ts";
 
 export const DAY = 86_400_000;
@@ -25,7 +26,10 @@ export const POLICY: PolicyInput = {
   reviewIntervalDays: 90,
 };
 
-export const CTX: EvaluationContext = { policy: POLICY, systems: SYSTEMS, now: NOW };
+/** The skills registry: the tools of FULL_PROFILE are approved. */
+export const SKILLS = skillRegistryOf([{ name: "gh", version: "2.63.0", status: "approved" }]);
+
+export const CTX: EvaluationContext = { policy: POLICY, systems: SYSTEMS, skills: SKILLS, now: NOW };
 
 export function ctxWith(policy: Partial<PolicyInput>): EvaluationContext {
   return { ...CTX, policy: { ...POLICY, ...policy } };

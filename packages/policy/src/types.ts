@@ -10,6 +10,7 @@ import type {
   TRuntimeProfile,
   TSystemClassification,
 } from "@bridle/contracts";
+import type { SkillRegistry } from "./skills.ts";
 
 /** The org policy the rules read (a subset of TOrgPolicy). */
 export type PolicyInput = {
@@ -48,6 +49,8 @@ export type EvaluationContext = {
   policy: PolicyInput;
   /** connected system key -> classification; channels are looked up here too */
   systems: ReadonlyMap<string, TSystemClassification>;
+  /** the skills registry, at least for the names the evaluated bots' allowed tools use */
+  skills: SkillRegistry;
   now: Date;
 };
 

@@ -8,6 +8,7 @@ import { recordAudit, SYSTEM_ACTOR } from "../modules/audit/index.ts";
 import type { InventoryService } from "../modules/inventory/index.ts";
 import { seedDirectory } from "../modules/people/index.ts";
 import { ensureOrgPolicy, hasOrgPolicy, seedOrgPolicy } from "../modules/policy-settings/index.ts";
+import { seedSkills } from "../modules/skills/index.ts";
 import { seedSystems } from "../modules/systems/index.ts";
 
 export const DEMO_FILE = resolve(REPO_ROOT, "examples/acme-inventory.yaml");
@@ -69,7 +70,7 @@ export async function readOrgFile(path: string): Promise<TOrgFile> {
 }
 
 /**
- * Loads an organization (policy, systems, teams, people, bots) into an EMPTY database in one
+ * Loads an organization (policy, systems, teams, people, skills registry, bots) into an EMPTY database in one
  * transaction (bots through the ordinary import, so they get the same checks and audit events). Returns false when the database already has an organization.
  */
 export async function seedOrganization(db: Db, inventory: InventoryService, org: TOrgFile, source: string, now = new Date()) {
@@ -88,12 +89,14 @@ export async function seedOrganization(db: Db, inventory: InventoryService, org:
     });
     await seedSystems(tx, org.systems.map((s) => ({ ...s, description: s.description ?? null })));
     await seedDirectory(tx, { teams: org.teams, people: org.people });
+    // Before the bots: their findings are computed against the registry as the file states it.
+    await seedSkills(tx, org.skills, now);
     await recordAudit(tx, {
       actor: SYSTEM_ACTOR,
       action: "org.seed",
       resourceType: "organization",
       outcome: "success",
-      details: { source, systems: org.systems.length, teams: org.teams.length, people: org.people.length },
+      details: { source, systems: org.systems.length, teams: org.teams.length, people: org.people.length, skills: org.skills.length },
     });
     if (org.bots.length) {
     const days = org.asOf ? Math.round((Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - Date.parse(org.asOf)) / DAY) : 0;

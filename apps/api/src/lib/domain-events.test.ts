@@ -40,4 +40,8 @@ describe("affectedBots", () => {
     expect(affectedBots({ type: "inventory.imported", botIds: [id], systemKeys: ["github"] })).toBe("all");
     expect(affectedBots({ type: "system.changed", systemId: randomUUID(), key: "github", change: "reclassified" })).toBe("all");
   });
+  it("names no bot for what the decision snapshot does not read: the skills registry and instructions", () => {
+    expect(affectedBots({ type: "skill.changed", skillId: randomUUID(), change: "reviewed", botIds: [randomUUID()] })).toEqual([]);
+    expect(affectedBots({ type: "instructions.changed", botId: randomUUID(), file: "SOUL.md", change: "uploaded", version: 1 })).toEqual([]);
+  });
 });

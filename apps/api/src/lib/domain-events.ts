@@ -46,14 +46,25 @@ export type DomainEvent =
    * An inventory import wrote bots (`botIds`: created or updated) and maybe connected systems
    * (`systemKeys`: created or updated); with any system written, every bot is affected.
    */
-  | { type: "inventory.imported"; botIds: readonly string[]; systemKeys: readonly string[] };
+  | { type: "inventory.imported"; botIds: readonly string[]; systemKeys: readonly string[] }
+  /**
+   * A skills registry entry (one version of a skill) was registered, reviewed, or sent back to
+   * review: `botIds` are the bots whose allowed tools name that version (their findings change).
+   */
+  | { type: "skill.changed"; skillId: string; change: "created" | "reviewed" | "reset"; botIds: readonly string[] }
+  /**
+   * A version of a bot's persistent instruction file was uploaded, reviewed or superseded, or a
+   * file's review setting changed. No finding or decision reads instructions yet: the event is for
+   * subscribers to come (notifications of a version waiting for review, incidents).
+   */
+  | { type: "instructions.changed"; botId: string; file: string; change: "uploaded" | "approved" | "rejected" | "settings"; version: number | null };
 
 export type DomainEventType = DomainEvent["type"];
 
 /**
- * The bots whose governed state (findings inputs, decision snapshot entry) an event may change,
- * or "all" for org-wide changes. The identity sharers of these bots are the findings module's
- * business (see recomputeFindingsFor).
+ * The bots whose decision snapshot entry an event may change, or "all" for org-wide changes: the
+ * change notice (NOTIFY) names them. Findings follow their own scope (findings.subscriber.ts),
+ * and the identity sharers of these bots are the findings module's business (see recomputeFindingsFor).
  */
 export function affectedBots(event: DomainEvent): readonly string[] | "all" {
   switch (event.type) {
@@ -72,6 +83,11 @@ export function affectedBots(event: DomainEvent): readonly string[] | "all" {
       return event.botIds;
     case "inventory.imported":
       return event.systemKeys.length ? "all" : event.botIds;
+    // The decision snapshot reads neither the skills registry nor persistent instructions: no
+    // refresh (the findings subscriber recomputes the skill's bots, see findingsScope).
+    case "skill.changed":
+    case "instructions.changed":
+      return [];
     case "org_policy.changed":
     case "system.changed":
     case "gated_action.changed":

@@ -31,7 +31,11 @@ export async function resolvePrincipal(request: FastifyRequest, auth: Authentica
     if (!m?.[1]) throw new AppError("unauthenticated", "Authorization header must be `Bearer <token>`");
     // A live bot runtime token is valid only on the runtime routes: say so instead of "invalid".
     if (m[1].startsWith("brdl_bot_") && (await auth.isLiveBotToken(m[1])))
-      throw new AppError("forbidden", "Bot runtime tokens may only call POST /api/v1/decisions and GET /api/v1/approval-requests/{id}");
+      throw new AppError(
+        "forbidden",
+        "Bot runtime tokens may only call POST /api/v1/decisions, GET /api/v1/approval-requests/{id}, and their bot's instructions " +
+          "(GET /api/v1/bots/{id}/instructions, GET /api/v1/bots/{id}/instructions/current, POST /api/v1/bots/{id}/instructions/files/{name}/versions)",
+      );
     const principal = await auth.principalFromToken(m[1], { requestId: request.id, method: request.method, path: request.url.split("?")[0] ?? "/" });
     if (!principal) throw new AppError("unauthenticated", "The token is invalid, expired or revoked");
     return principal;

@@ -101,7 +101,8 @@ describe("clear answers: field errors, unknown parameters, no echoed secrets", (
     const answers: string[] = [];
     for (const { path } of routes) {
       // Path parameters get a value of the right shape, so only the query string can be wrong.
-      const url = path.replace(/:(\w+)/g, (_m, name: string) => (name === "action" ? GATED_ACTIONS[0] : "00000000-0000-4000-8000-000000000000"));
+      const sample: Record<string, string> = { action: GATED_ACTIONS[0], name: "SOUL.md", version: "1" };
+      const url = path.replace(/:(\w+)/g, (_m, name: string) => sample[name] ?? "00000000-0000-4000-8000-000000000000");
       const res = await t.api({ method: "GET", url: `${url}?bridleNoSuchParam=1` });
       const fields = (res.json() as Envelope).error?.details?.fields ?? [];
       answers.push(`${path} ${res.statusCode} ${fields.map((f) => `${f.code}:${f.path.join(".")}`).join(",")}`);

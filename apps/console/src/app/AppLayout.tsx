@@ -20,6 +20,7 @@ type NavItem = {
     | "/people"
     | "/teams"
     | "/systems"
+    | "/skills"
     | "/policy"
     | "/inventory"
     | "/audit"
@@ -40,6 +41,7 @@ const NAV_ITEMS: NavItem[] = [
   { label: "People", to: "/people", isActive: (path) => path.startsWith("/people"), needs: ["people.read_all"] },
   { label: "Teams", to: "/teams", isActive: (path) => path.startsWith("/teams") },
   { label: "Connected systems", to: "/systems", isActive: (path) => path.startsWith("/systems") },
+  { label: "Skills", to: "/skills", isActive: (path) => path.startsWith("/skills") },
   { label: "Org policy", to: "/policy", isActive: (path) => path.startsWith("/policy") },
   {
     label: "Import / export",

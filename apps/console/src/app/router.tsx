@@ -3,6 +3,8 @@ import { InventoryPage } from "../features/bots/pages/InventoryPage.tsx";
 import { validateApprovalRouteSearch } from "../features/approvals/search.ts";
 import { validateAuditRouteSearch } from "../features/audit/search.ts";
 import { validateBotRouteSearch } from "../features/bots/search.ts";
+import { validateInstructionSearch } from "../features/instructions/search.ts";
+import { validateSkillRouteSearch } from "../features/skills/search.ts";
 import { validatePeopleRouteSearch } from "../features/people/search.ts";
 import { validateSettingsSearch } from "../features/settings/search.ts";
 import { NotFoundPage } from "./NotFoundPage.tsx";
@@ -37,6 +39,20 @@ const botRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/bots/$botId",
   component: lazyRouteComponent(() => import("../features/bots/pages/BotPage.tsx"), "BotPage"),
+});
+
+const botInstructionsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/bots/$botId/instructions",
+  validateSearch: validateInstructionSearch,
+  component: lazyRouteComponent(() => import("../features/instructions/pages/BotInstructionsPage.tsx"), "BotInstructionsPage"),
+});
+
+const skillsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/skills",
+  validateSearch: validateSkillRouteSearch,
+  component: lazyRouteComponent(() => import("../features/skills/pages/SkillsPage.tsx"), "SkillsPage"),
 });
 
 const approvalsRoute = createRoute({
@@ -168,6 +184,8 @@ const routeTree = rootRoute.addChildren([
   indexRoute,
   botsRoute,
   botRoute,
+  botInstructionsRoute,
+  skillsRoute,
   myBotsRoute,
   approvalsRoute,
   approvalRoute,

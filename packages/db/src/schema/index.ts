@@ -734,3 +734,98 @@ export const offboardingSteps = pgTable(
   },
   (t) => [uniqueIndex("offboarding_steps_case_kind_idx").on(t.caseId, t.kind)],
 );
+
+/**
+ * The skills and plugins registry (skills module): one row per version of a skill. A bot's
+ * allowed tools (`bots.runtime_profile->'allowedTools'`, `name@version`) refer to rows by name and
+ * version; only `approved` rows may be used (finding `unapproved_skill`). Name and version never
+ * change: another version is another row, reviewed on its own.
+ */
+export const skills = pgTable(
+  "skills",
+  {
+    id: id(),
+    /** lowercase npm-style name or ClawHub slug (contracts `ZSkillName`) */
+    name: text("name").notNull(),
+    /** one exact semantic version (contracts `isExactVersion`) */
+    version: text("version").notNull(),
+    /** npm, clawhub, git */
+    sourceRegistry: text("source_registry").notNull(),
+    /** the npm package name, or the ClawHub / git URL */
+    sourcePackage: text("source_package").notNull(),
+    ownerId: uuid("owner_id").references(() => people.id, { onDelete: "set null" }),
+    /** pending, approved, rejected */
+    status: text("status").notNull().default("pending"),
+    notes: text("notes"),
+    reviewNote: text("review_note"),
+    reviewedBy: uuid("reviewed_by").references(() => people.id, { onDelete: "set null" }),
+    reviewedAt: ts("reviewed_at"),
+    createdBy: uuid("created_by").references(() => people.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("skills_name_version_idx").on(t.name, t.version), index("skills_status_idx").on(t.status, t.name)],
+);
+
+/** A bot's persistent instruction file (instructions module): SOUL.md, MEMORY.md, ...; its versions below. */
+export const instructionFiles = pgTable(
+  "instruction_files",
+  {
+    id: id(),
+    botId: uuid("bot_id")
+      .notNull()
+      .references(() => bots.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** new versions wait (pending_review) for a human's review before they become current */
+    requiresReview: boolean("requires_review").notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("instruction_files_bot_name_idx").on(t.botId, sql`lower(${t.name})`)],
+);
+
+/**
+ * One version of an instruction file: its whole content, SHA-256, who uploaded it (a person or the
+ * bot's runtime) and when, and its review. `current_from` is set when it becomes current
+ * (approved): the version in force at a moment T is the one with the latest `current_from <= T`.
+ */
+export const instructionVersions = pgTable(
+  "instruction_versions",
+  {
+    id: id(),
+    fileId: uuid("file_id")
+      .notNull()
+      .references(() => instructionFiles.id, { onDelete: "cascade" }),
+    botId: uuid("bot_id")
+      .notNull()
+      .references(() => bots.id, { onDelete: "cascade" }),
+    /** 1, 2, 3, ... per file */
+    version: integer("version").notNull(),
+    content: text("content").notNull(),
+    /** SHA-256 of the content's UTF-8 bytes, lowercase hex */
+    sha256: text("sha256").notNull(),
+    bytes: integer("bytes").notNull(),
+    loadedByDefault: boolean("loaded_by_default").notNull(),
+    /** approved, pending_review, rejected, superseded */
+    status: text("status").notNull(),
+    /** the file required review when this version was uploaded */
+    reviewRequired: boolean("review_required").notNull(),
+    /** person or bot */
+    uploadedByType: text("uploaded_by_type").notNull(),
+    uploadedByPersonId: uuid("uploaded_by_person_id").references(() => people.id, { onDelete: "set null" }),
+    /** the person's email or the bot's name, as it was */
+    uploadedByLabel: text("uploaded_by_label").notNull(),
+    uploadedAt: ts("uploaded_at").notNull().defaultNow(),
+    reviewedByPersonId: uuid("reviewed_by_person_id").references(() => people.id, { onDelete: "set null" }),
+    reviewedByLabel: text("reviewed_by_label"),
+    reviewedAt: ts("reviewed_at"),
+    reviewNote: text("review_note"),
+    currentFrom: ts("current_from"),
+  },
+  (t) => [
+    uniqueIndex("instruction_versions_file_version_idx").on(t.fileId, t.version),
+    index("instruction_versions_current_idx").on(t.botId, t.currentFrom),
+    // At most one version of a file waits for review: a new upload supersedes the one waiting.
+    uniqueIndex("instruction_versions_one_pending_idx").on(t.fileId).where(sql`status = 'pending_review'`),
+  ],
+);

@@ -27,9 +27,17 @@ const REBUILD_WITHOUT_LISTEN_MS = 2_000;
  *
  * - `botTokenRoutes`: register inside the human `/api/v1` scope (requireAuth).
  * - `runtime`: register at the root; it adds the bot-token scope under `/api/v1` (`POST
- *   /decisions`, `GET /approval-requests/{id}`) and `GET /.well-known/jwks.json`.
+ *   /decisions`, `GET /approval-requests/{id}`, and the `runtimeRoutes` other modules pass in,
+ *   which read their caller with `callerOf`) and `GET /.well-known/jwks.json`.
  */
-export function createDecisionsModule(deps: { config: Config; database: DbHandle; auth: Authenticator; log: FastifyBaseLogger }) {
+export function createDecisionsModule(deps: {
+  config: Config;
+  database: DbHandle;
+  auth: Authenticator;
+  log: FastifyBaseLogger;
+  /** other modules' routes for bot runtimes (e.g. the instructions module's), served in the bot-token scope */
+  runtimeRoutes?: readonly ((app: FastifyInstance) => Promise<void>)[];
+}) {
   const { config, database, auth, log } = deps;
   const { db } = database;
   const snapshot = createSnapshotStore({ db, log });
@@ -88,6 +96,7 @@ export function createDecisionsModule(deps: { config: Config; database: DbHandle
           botAuth(scope, { snapshot, auth });
           await scope.register(decisionsRoutes(decisions));
           await scope.register(approvalWaitRoutes({ db, waiters }));
+          for (const routes of deps.runtimeRoutes ?? []) await scope.register(routes);
         },
         { prefix: "/api/v1" },
       );

@@ -53,7 +53,8 @@ describe("incremental findings", () => {
     const policy = (await loadPolicyInput(t.database.db))!;
     const systems = await repo.loadSystemClassifications(t.database.db);
     const facts = await repo.loadBotFacts(t.database.db);
-    const full = evaluateInventory(facts, { policy: policy.policy, systems, now: new Date() });
+    const skills = await repo.loadSkillRegistry(t.database.db);
+    const full = evaluateInventory(facts, { policy: policy.policy, systems, skills, now: new Date() });
     return facts
       .filter((b) => {
         const due = b.status === "offboarded" ? null : nextReviewDue(b, policy.policy.reviewIntervalDays);

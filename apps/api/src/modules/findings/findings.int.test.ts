@@ -38,6 +38,8 @@ describe("findings of the Acme demo organization", () => {
       shared_identity: 2,
       review_overdue: 3,
       runtime_profile_incomplete: 2,
+      // every tool the demo's bots use is an approved registry version
+      unapproved_skill: 0,
     });
   });
 

@@ -1,6 +1,6 @@
-import type { TFinding, TSystemClassification } from "@bridle/contracts";
+import { parseToolRef, type TFinding, type TSkillStatus, type TSystemClassification } from "@bridle/contracts";
 import { connectedSystems, type DbOrTx } from "@bridle/db";
-import type { BotFacts } from "@bridle/policy";
+import { skillRegistryOf, type BotFacts, type SkillRegistry } from "@bridle/policy";
 import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, toDate } from "../../lib/sql.ts";
 
@@ -133,6 +133,22 @@ export async function loadIdentities(db: DbOrTx, q: { ids: readonly string[] } |
     storedShared: r.shared ?? [],
   }));
 }
+
+/**
+ * The skills registry the `unapproved_skill` rule reads (a read of the skills module's table, for
+ * the findings facts): every entry, or those named in `tools` (allowed tools, `name@version`).
+ */
+export async function loadSkillRegistry(db: DbOrTx, tools?: readonly string[]): Promise<SkillRegistry> {
+  const names = tools ? [...new Set(tools.map((t) => parseToolRef(t).name))] : null;
+  if (names && names.length === 0) return skillRegistryOf([]);
+  const where = names ? sql`where name in (select jsonb_array_elements_text(${JSON.stringify(names)}::jsonb))` : sql``;
+  const res = await db.execute(sql`select name, version, status from skills ${where}`);
+  return skillRegistryOf(rowsOf<{ name: string; version: string; status: TSkillStatus }>(res));
+}
+
+/** Every allowed tool the bots list (for loadSkillRegistry). */
+export const toolsOf = (facts: readonly BotFacts[]): string[] =>
+  facts.flatMap((f) => (Array.isArray(f.runtimeProfile?.allowedTools) ? f.runtimeProfile.allowedTools.filter((t): t is string => typeof t === "string") : []));
 
 export async function loadSystemClassifications(db: DbOrTx): Promise<Map<string, TSystemClassification>> {
   const rows = await db.select({ key: connectedSystems.key, c: connectedSystems.classification }).from(connectedSystems);

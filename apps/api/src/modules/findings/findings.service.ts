@@ -45,7 +45,8 @@ export async function recomputeFindings(tx: DbOrTx, now = new Date()): Promise<R
   const systems = await repo.loadSystemClassifications(tx);
   const facts = await repo.loadBotFacts(tx);
   if (!policy) return { evaluated: 0, changed: 0 };
-  const results = evaluateInventory(facts, { policy: policy.policy, systems, now });
+  const skills = await repo.loadSkillRegistry(tx);
+  const results = evaluateInventory(facts, { policy: policy.policy, systems, skills, now });
   const changed = await saveChanged(tx, facts, results, policy.policy.reviewIntervalDays);
   // A mass rewrite of finding columns leaves the planner's statistics stale (bad plans for
   // `hasFindings` until autovacuum runs), so refresh them now.
@@ -93,7 +94,8 @@ export async function recomputeFindingsFor(tx: DbOrTx, botIds: readonly string[]
   const others = (await usersOf(tx, used)).filter((b) => !ids.has(b.id));
   const index = buildIdentityIndex([...facts, ...others]);
 
-  const ctx = { policy: policy.policy, systems, now };
+  const skills = await repo.loadSkillRegistry(tx, repo.toolsOf(facts));
+  const ctx = { policy: policy.policy, systems, skills, now };
   const results = new Map(facts.map((bot) => [bot.id, evaluateBot(bot, ctx, index)]));
   const changed = await saveChanged(tx, facts, results, policy.policy.reviewIntervalDays);
   return { evaluated: facts.length, changed };

@@ -3,8 +3,8 @@ import { subscribe, type DomainEvent } from "../../lib/domain-events.ts";
 import { recomputeFindings, recomputeFindingsFor } from "./findings.service.ts";
 
 /**
- * Which bots' findings an event may change: null for none (tokens and gated-action rules are not
- * findings inputs), "all" for org-wide changes, else the bots (their identity sharers are added
+ * Which bots' findings an event may change: null for none (tokens, gated-action rules and
+ * instructions are not findings inputs), "all" for org-wide changes, else the bots (their identity sharers are added
  * by recomputeFindingsFor). Exhaustive: a new event type must say what it does to findings.
  */
 export function findingsScope(event: DomainEvent): readonly string[] | "all" | null {
@@ -21,6 +21,9 @@ export function findingsScope(event: DomainEvent): readonly string[] | "all" | n
       return event.botIds;
     case "inventory.imported":
       return event.systemKeys.length ? "all" : event.botIds;
+    // A registry entry's status is an input of `unapproved_skill` for the bots naming that version.
+    case "skill.changed":
+      return event.botIds;
     case "org_policy.changed":
     case "system.changed":
       return "all";
@@ -28,6 +31,7 @@ export function findingsScope(event: DomainEvent): readonly string[] | "all" | n
     case "gated_action.override_changed":
     case "bot_token.created":
     case "bot_token.revoked":
+    case "instructions.changed":
       return null;
     default:
       return event satisfies never;

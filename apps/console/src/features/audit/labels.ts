@@ -68,6 +68,14 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "notification.delivery_retry": "retried a notification delivery",
   "notification.test": "sent themselves a test notification",
   "audit.export": "exported the audit log",
+  "instructions.upload": "uploaded a version of a bot's instructions",
+  "instructions.upload_refused": "was refused an instructions upload that looked like it held a secret",
+  "instructions.review": "reviewed a version of a bot's instructions",
+  "instructions.file_update": "changed whether a bot's instruction file needs review",
+  "instructions.read": "read a bot's instructions",
+  "skill.create": "registered a skill version",
+  "skill.update": "changed a skill in the registry",
+  "skill.review": "reviewed a skill version",
 };
 
 /** Action families for the action filter: a prefix ending in `.` matches every action of it. */
@@ -90,6 +98,8 @@ export const ACTION_FAMILIES: { value: string; label: string }[] = [
   { value: "inventory.", label: "Inventory import / export" },
   { value: "notification.", label: "Notifications" },
   { value: "audit.", label: "Audit log" },
+  { value: "instructions.", label: "Persistent instructions" },
+  { value: "skill.", label: "Skills registry" },
 ];
 
 export const actionLabel = (action: string): string => (ACTION_LABELS as Record<string, string>)[action] ?? action;
@@ -127,6 +137,9 @@ export const RESOURCE_TYPE_LABELS: Record<string, string> = {
   notification_settings: "Notification settings",
   notification_preferences: "Notification channels",
   notification_delivery: "Notification delivery",
+  instruction_version: "Instruction version",
+  instruction_file: "Instruction file",
+  skill: "Skill",
 };
 
 export const resourceTypeLabel = (type: string): string => RESOURCE_TYPE_LABELS[type] ?? type;

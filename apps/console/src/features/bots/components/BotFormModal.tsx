@@ -28,6 +28,7 @@ import { humanize } from "../../../lib/format.ts";
 import { useKeepOnSessionEnd, useKeptValues } from "../../../lib/kept-forms.ts";
 import { useCan } from "../../auth/permissions.tsx";
 import { useMe } from "../../auth/queries.ts";
+import { useSkillRefs } from "../../skills/queries.ts";
 import { usePeople, useSystems, useTeams } from "../../directory/queries.ts";
 import { usePolicy } from "../../policy/queries.ts";
 import {
@@ -95,6 +96,8 @@ function Section({ legend, children, disabled = false }: { legend: string; child
 function BotForm({ bot, onClose, onSaved }: Omit<Props, "opened">) {
   const queryClient = useQueryClient();
   const people = usePeople();
+  const skillRefs = useSkillRefs();
+  const approvedSkills = (skillRefs.data ?? []).filter((s) => s.status === "approved").map((s) => s.ref);
   const teams = useTeams();
   const systems = useSystems();
   const policy = usePolicy();
@@ -562,7 +565,8 @@ function BotForm({ bot, onClose, onSaved }: Omit<Props, "opened">) {
             />
             <TagsInput
               label="Allowed tools"
-              description="With pinned versions, e.g. gh@2.63.0"
+              description="Registry versions, name@version (e.g. gh@2.63.0); a tool security has not approved in Skills raises a finding"
+              data={approvedSkills}
               value={profile.allowedTools}
               onChange={(value) => setProfile("allowedTools", value)}
               clearable

@@ -20,6 +20,8 @@ import { BotRequestActions } from "../../approvals/components/BotRequestActions.
 import { canManageBot } from "../../auth/permissions.tsx";
 import { BotTokensSection } from "../../bot-tokens/components/BotTokensSection.tsx";
 import { BotGatedActions } from "../../gated-actions/components/BotGatedActions.tsx";
+import { BotInstructionsSection } from "../../instructions/components/BotInstructionsSection.tsx";
+import { BotSkillsSection } from "../../skills/components/BotSkillsSection.tsx";
 import { useMe } from "../../auth/queries.ts";
 import { useFindingKindTitles } from "../../findings/queries.ts";
 import { useBot } from "../queries.ts";
@@ -333,6 +335,15 @@ function BotDetails({ bot }: { bot: TBot }) {
             </Text>
           )}
         </Card>
+
+        <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
+          <Card title="Skills" testId="bot-skills">
+            <BotSkillsSection bot={bot} mayEdit={mayEdit} />
+          </Card>
+          <Card title="Instructions" testId="bot-instructions">
+            <BotInstructionsSection botId={bot.id} />
+          </Card>
+        </SimpleGrid>
 
         <Card title="Approval requests" testId="bot-approval-requests">
           <BotOpenRequests botId={bot.id} botName={bot.name} />

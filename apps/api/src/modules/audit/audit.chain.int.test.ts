@@ -376,6 +376,7 @@ describe("export, offline verification and retention", () => {
     }
   });
 
+  // 13 runs of the command, a process each (seconds apiece on a busy machine): a longer timeout
   it("refuses a forged or spliced export file: a fabricated prefix, stray, unknown or uncounted records, no checkpoint, unsealed events, edited CSV columns", async () => {
     const { t, sealer } = await chainApp();
     await write(t, 6);
@@ -470,7 +471,7 @@ describe("export, offline verification and retention", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 120_000);
 
   it("keeps every event of an export during which a seal run chains the unsealed ones: each in exactly one part", async () => {
     const { t, sealer } = await chainApp();

@@ -34,8 +34,14 @@ export function createDecisionsModule(deps: { config: Config; database: DbHandle
   const { db } = database;
   const snapshot = createSnapshotStore({ db, log });
   const pool = database.pool;
+  let keys: { signer: DecisionSigner; jwks: Jwks } | null = null;
+  const ready = <T>(v: T | undefined): T => {
+    if (v === undefined) throw new AppError("unavailable", "Decisions are not ready yet; try again");
+    return v;
+  };
   const decisionLog = createDecisionLog({
     write: pool ? (records, tokens) => insertDecisionsPrepared(pool, records, tokens) : (records, tokens) => insertDecisions(db, records, tokens),
+    sign: (payloads) => ready(keys?.signer).signMany(payloads),
     // A few flushes may run at once; the rest of the pool stays for everything else.
     maxInFlight: Math.max(1, Math.min(4, Math.floor(config.BRIDLE_DB_POOL_SIZE / 3))),
   });
@@ -48,11 +54,6 @@ export function createDecisionsModule(deps: { config: Config; database: DbHandle
     waiters.wakeAll();
   });
 
-  let keys: { signer: DecisionSigner; jwks: Jwks } | null = null;
-  const ready = <T>(v: T | undefined): T => {
-    if (v === undefined) throw new AppError("unavailable", "Decisions are not ready yet; try again");
-    return v;
-  };
   const decisions = createDecisionsService({ db, snapshot, log: decisionLog, signer: () => ready(keys?.signer), logger: log });
   let rebuildTimer: NodeJS.Timeout | null = null;
 

@@ -41,6 +41,8 @@ import { dropBenchDatabase, runBench } from "./harness.ts";
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
+/** requests per second over all connections (autocannon's overallRate); unset: as fast as the server answers */
+const RATE = process.env.BENCH_RATE ? Number(process.env.BENCH_RATE) : undefined;
 const WARMUP_S = 2;
 const KEEP_DB = process.env.BENCH_KEEP_DB === "1";
 const BOT = "acme-triage-bot";
@@ -63,6 +65,7 @@ type AutocannonFn = (opts: {
   connections: number;
   duration: number;
   pipelining: number;
+  overallRate?: number;
   requests: RequestSpec[];
 }) => Promise<AutocannonResult>;
 const autocannon = createRequire(import.meta.url)("autocannon") as AutocannonFn;
@@ -240,10 +243,10 @@ async function main() {
     log("sample decision: allow; its JWS verifies with /.well-known/jwks.json (checked with node:crypto, independently of jose)");
 
     const run = (path: string, duration: number) =>
-      autocannon({ url: base, connections: CONNECTIONS, duration, pipelining: 1, requests: [spec(path)] });
+      autocannon({ url: base, connections: CONNECTIONS, duration, pipelining: 1, ...(RATE ? { overallRate: RATE } : {}), requests: [spec(path)] });
     const failures = (r: AutocannonResult) => r.non2xx + r.errors + r.timeouts;
 
-    log(`\nautocannon: ${CONNECTIONS} connections, ${WARMUP_S} s warm-up + ${DURATION_S} s per route, same request body`);
+    log(`\nautocannon: ${CONNECTIONS} connections, ${WARMUP_S} s warm-up + ${DURATION_S} s per route, same request body${RATE ? `, at most ${RATE} requests/s` : ""}`);
     const pid = child.pid!;
     log(`load average before: ${loadavg().map((l) => fmt(l, 2)).join(" ")} (${availableParallelism()} cores; other work on the machine skews these figures)`);
     await run("/bench/bare", WARMUP_S);

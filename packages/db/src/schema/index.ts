@@ -352,8 +352,8 @@ export const auditEvents = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.id, t.at] }),
+    // also what `order by seq` and `seq < cursor` use (migration 0009 dropped a second index on seq alone)
     uniqueIndex("audit_events_seq_at_key").on(t.seq, t.at),
-    index("audit_events_seq_idx").on(t.seq),
     index("audit_events_xid_idx").on(t.xid),
     index("audit_events_resource_idx").on(t.resourceType, t.resourceId),
     index("audit_events_session_idx").on(t.sessionId),
@@ -380,9 +380,9 @@ export const auditChain = pgTable(
     run: bigint("run", { mode: "number" }).notNull(),
   },
   (t) => [
+    // the primary key also serves lookups by position (migration 0009 dropped an index on position alone)
     primaryKey({ columns: [t.position, t.eventAt] }),
     uniqueIndex("audit_chain_event_key").on(t.eventId, t.eventAt),
-    index("audit_chain_position_idx").on(t.position),
   ],
 );
 

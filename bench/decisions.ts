@@ -18,7 +18,8 @@
  *    `audit_events` row (group commit) before it is answered.
  * 4. Prints requests/s, p50 / p99 latency, the ratio decisions / bare (targets: >= 0.5 and p99 <
  *    10 ms), and (Linux) the CPU time per request of the server process (all its threads), of
- *    this process (autocannon) and of all postgres processes, with how busy the machine was:
+ *    this process (autocannon), of the postgres processes serving the bench database and of
+ *    PostgreSQL's background processes (WAL writer, checkpointer, ...), with how busy the machine was:
  *    server, load generator and database share the machine, so a route that costs more CPU per
  *    request also slows the others. Checks that every answered decision is in the database with
  *    its audit event, and that a sampled answer's signature verifies with the JWKS (node:crypto,
@@ -146,11 +147,17 @@ function startServer(databaseUrl: string, adminToken: string): Promise<{ child: 
   });
 }
 
+/** PostgreSQL's own background processes (their titles), which serve every database on the server. */
+const PG_BACKGROUND = /: (checkpointer|background writer|walwriter|autovacuum launcher|logical replication launcher|archiver|stats collector)\s*$/;
+
 /**
- * CPU time (ms) so far of a process, of every `postgres` process, and of the whole machine
- * (busy, all cores), from /proc (Linux). Null elsewhere.
+ * CPU time (ms) so far of a process; of the `postgres` processes serving `dbName` (backends and
+ * autovacuum workers, told apart by their process titles) and of PostgreSQL's background processes
+ * (WAL writer, checkpointer, ..., which other databases on the server use too); and of the whole
+ * machine (busy, all cores), from /proc (Linux). Backends of other databases (other people's tests
+ * on a shared server) count as "everything else". Null elsewhere.
  */
-function cpuSample(serverPid: number) {
+function cpuSample(serverPid: number, dbName: string) {
   try {
     const tick = 10; // USER_HZ is 100 on Linux
     const procMs = (pid: number | string) => {
@@ -159,9 +166,13 @@ function cpuSample(serverPid: number) {
       return (Number(f[11]) + Number(f[12])) * tick;
     };
     let postgres = 0;
+    let pgBackground = 0;
     for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
       try {
-        if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "postgres") postgres += procMs(pid);
+        if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() !== "postgres") continue;
+        const title = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").trimEnd();
+        if (title.includes(` ${dbName} `) || title.endsWith(` ${dbName}`)) postgres += procMs(pid);
+        else if (!title.startsWith("postgres: ") || PG_BACKGROUND.test(title)) pgBackground += procMs(pid);
       } catch {
         // the process ended meanwhile
       }
@@ -170,7 +181,7 @@ function cpuSample(serverPid: number) {
     const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
     const total = cpu.reduce((a, b) => a + b, 0);
     const self = process.cpuUsage();
-    return { server: procMs(serverPid), load: (self.user + self.system) / 1000, postgres, machineBusy: (total - idle) * tick, at: performance.now() };
+    return { server: procMs(serverPid), load: (self.user + self.system) / 1000, postgres, pgBackground, machineBusy: (total - idle) * tick, at: performance.now() };
   } catch {
     return null;
   }
@@ -182,9 +193,12 @@ const cpuPerRequest = (a: CpuSample | null, b: CpuSample | null, requests: numbe
         server: ((b.server - a.server) * 1000) / requests,
         load: ((b.load - a.load) * 1000) / requests,
         postgres: ((b.postgres - a.postgres) * 1000) / requests,
+        pgBackground: ((b.pgBackground - a.pgBackground) * 1000) / requests,
         busy: (b.machineBusy - a.machineBusy) / (b.at - a.at) / availableParallelism(),
         /** CPU of everything else on the machine (other people's builds and tests, the kernel's network work) */
-        other: ((b.machineBusy - a.machineBusy - (b.server - a.server) - (b.load - a.load) - (b.postgres - a.postgres)) * 1000) / requests,
+        other:
+          ((b.machineBusy - a.machineBusy - (b.server - a.server) - (b.load - a.load) - (b.postgres - a.postgres) - (b.pgBackground - a.pgBackground)) * 1000) /
+          requests,
       }
     : null;
 
@@ -250,14 +264,14 @@ async function main() {
     const pid = child.pid!;
     log(`load average before: ${loadavg().map((l) => fmt(l, 2)).join(" ")} (${availableParallelism()} cores; other work on the machine skews these figures)`);
     await run("/bench/bare", WARMUP_S);
-    const bareCpu0 = cpuSample(pid);
+    const bareCpu0 = cpuSample(pid, dbName);
     const bare = await run("/bench/bare", DURATION_S);
-    const bareCpu = cpuPerRequest(bareCpu0, cpuSample(pid), bare.requests.total);
+    const bareCpu = cpuPerRequest(bareCpu0, cpuSample(pid, dbName), bare.requests.total);
     await run("/api/v1/decisions", WARMUP_S);
     const countBefore = await countDecisions(benchUrl.toString(), srv.botId);
-    const decCpu0 = cpuSample(pid);
+    const decCpu0 = cpuSample(pid, dbName);
     const dec = await run("/api/v1/decisions", DURATION_S);
-    const decCpu = cpuPerRequest(decCpu0, cpuSample(pid), dec.requests.total);
+    const decCpu = cpuPerRequest(decCpu0, cpuSample(pid, dbName), dec.requests.total);
     // Answers still in flight when autocannon stopped are committed too; give them a moment.
     await new Promise((r) => setTimeout(r, 500));
     const countAfter = await countDecisions(benchUrl.toString(), srv.botId);
@@ -278,10 +292,10 @@ async function main() {
       log(
         "\n" +
           table(
-            ["CPU per request (us)", "server", "autocannon", "postgres", "everything else", "machine busy"],
+            ["CPU per request (us)", "server", "autocannon", "postgres (bench db)", "postgres (background)", "everything else", "machine busy"],
             [
-              ["bare", us(bareCpu.server), us(bareCpu.load), us(bareCpu.postgres), us(bareCpu.other), `${fmt(bareCpu.busy * 100, 0)} %`],
-              ["decisions", us(decCpu.server), us(decCpu.load), us(decCpu.postgres), us(decCpu.other), `${fmt(decCpu.busy * 100, 0)} %`],
+              ["bare", us(bareCpu.server), us(bareCpu.load), us(bareCpu.postgres), us(bareCpu.pgBackground), us(bareCpu.other), `${fmt(bareCpu.busy * 100, 0)} %`],
+              ["decisions", us(decCpu.server), us(decCpu.load), us(decCpu.postgres), us(decCpu.pgBackground), us(decCpu.other), `${fmt(decCpu.busy * 100, 0)} %`],
             ],
           ),
       );

@@ -14,8 +14,10 @@
  *    run, default 10, after a 2 s warm-up each), measures the same request body sent to
  *    `/bench/bare` and to `POST /api/v1/decisions` with a bot runtime token, for an `allow`
  *    decision (acme-triage-bot, `issue.comment` on github; a fresh requestId per request). Each
- *    decision is evaluated from the in-memory snapshot, signed (Ed25519 JWS) and recorded as its
- *    `audit_events` row (group commit) before it is answered.
+ *    decision is evaluated from the in-memory snapshot, signed (one Ed25519 JWS per decision, on
+ *    the signing thread, a group commit's batch in one message) and recorded as its
+ *    `audit_events` row (group commit, one at a time) before it is answered. BENCH_RATE fixes
+ *    the request rate (autocannon's overallRate), to compare CPU per request at the same load.
  * 4. Prints requests/s, p50 / p99 latency, the ratio decisions / bare (targets: >= 0.5 and p99 <
  *    10 ms), and (Linux) the CPU time per request of the server process (all its threads), of
  *    this process (autocannon), of the postgres processes serving the bench database and of
@@ -27,7 +29,28 @@
  *
  * Exits non-zero only on errors (failed requests, unrecorded decisions), never on a missed target.
  * The database is dropped at the end (BENCH_KEEP_DB=1 keeps it). BENCH_CPU_PROF=<dir> writes a
- * V8 CPU profile of the server to <dir>.
+ * V8 CPU profile of the server to <dir> (wall-clock samples: on a busy machine, time the thread
+ * was descheduled or waiting on a lock lands in whatever it was running; `perf record` of the
+ * server with NODE_OPTIONS=--perf-basic-prof gives CPU time only).
+ *
+ * Where the time goes (November 2026, 2 shared cores under heavy load from other work, so the
+ * shares matter more than the absolute figures): of the server's CPU per decision, what the bare
+ * route costs (HTTP, Fastify's hooks) is about a fifth; Ed25519 signing about 14 % (one
+ * signature per decision, ~40 µs on this CPU); V8 compiling the decision path 8-15 % in a 10 s
+ * run (a warm-up artefact); the decision log's batch write (details check, JSON, pg) about 5 %;
+ * the decision itself (snapshot, decide(), the parameters' hash, the record) about 5 %; the
+ * sealer's hashing and chaining about 4 %; GC and the kernel's socket work most of the rest.
+ * PostgreSQL spends per decision its share of a commit (~0.3 ms of CPU each, most of it the WAL
+ * flush: hence one group commit at a time), the insert (six B-tree indexes, about 40 % of an
+ * insert, and parsing the batch's JSON, about 25 %) and the sealer's read and chain insert.
+ * What was cut, measured against the same code before, in alternating runs: answers written with
+ * JSON.stringify instead of zod's encode; the audit writer's rows of one shape (V8 had missed its
+ * inline caches on every property); one message to the signing thread per group commit instead
+ * of one per event-loop turn; one group commit at a time; canonical JSON and stable JSON with
+ * safe-stable-stringify; one-shot SHA-256; migration 0009 (two redundant audit indexes, the seq
+ * default inlined); the sealer without parallel workers. Server CPU per decision fell by about a
+ * quarter to a third, PostgreSQL's by 10-20 %; the ratio target stays out of reach on 2 cores
+ * that also run PostgreSQL and the load generator (README, "Known gaps").
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createPublicKey, randomBytes, verify } from "node:crypto";

@@ -48,11 +48,12 @@ describe("the audit chain's canonical JSON", () => {
   });
 
   it("writes the RFC 8785 example (sorted keys, ECMAScript numbers, minimal escapes)", () => {
-    const example = {
-      numbers: [333333333.33333329, 1e30, 4.5, 2e-3, 0.000000000000000000000000001],
-      string: "\u20ac$\u000f\u000aA'\u0042\u0022\u005c\\\"/",
-      literals: [null, true, false],
-    };
+    // the RFC's input, as JSON text (its first number has more digits than a double keeps)
+    const example: unknown = JSON.parse(String.raw`{
+      "numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001],
+      "string": "\u20ac$\u000F\u000aA'\u0042\u0022\u005c\\\"\/",
+      "literals": [null, true, false]
+    }`);
     expect(jcs(example)).toBe(String.raw`{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\u000f\nA'B\"\\\\\"/"}`);
   });
 

@@ -1,10 +1,10 @@
-import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from "node:crypto";
+import { hash, randomBytes, scrypt as scryptCb, timingSafeEqual } from "node:crypto";
 import { promisify } from "node:util";
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
 
 /** SHA-256 hex of a high-entropy token (session ids, API tokens). Tokens are never stored in clear. */
-export const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
+export const hashToken = (token: string) => hash("sha256", token, "hex");
 
 /** A random token with a readable prefix, e.g. `brdl_sess_...` (32 random bytes, base64url). */
 export const newToken = (prefix: string) => `${prefix}_${randomBytes(32).toString("base64url")}`;

@@ -18,6 +18,11 @@ describe("decision JWS signer", () => {
     const many = await Promise.all(Array.from({ length: 50 }, (_v, i) => signer.sign({ ...payload, policyVersion: i })));
     expect(new Set(many).size).toBe(50);
     expect(many[7]).toBe(await inline.sign({ ...payload, policyVersion: 7 }));
+    // a group commit's batch, in one message: the same signatures, in order
+    const payloads = Array.from({ length: 20 }, (_v, i) => ({ ...payload, policyVersion: i }));
+    expect(await signer.signMany(payloads)).toEqual(await Promise.all(payloads.map((p) => inline.sign(p))));
+    expect(await inline.signMany(payloads.slice(0, 3))).toEqual(many.slice(0, 3));
+    expect(await signer.signMany([])).toEqual([]);
     await signer.close();
     expect(await signer.sign(payload)).toBe(theirs); // after close: signed on the calling thread
     const jwks = createLocalJWKSet({ keys: [{ ...(await exportJWK(publicKey)), kid: "k1", alg: "EdDSA", use: "sig" }] });

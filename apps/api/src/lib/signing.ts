@@ -27,6 +27,11 @@ export type DecisionSigner = {
   kid: string;
   /** A compact JWS over `JSON.stringify(payload)`, header `{ alg: "EdDSA", kid, typ: "bridle-decision+jws" }`. */
   sign: (payload: object) => Promise<string>;
+  /**
+   * The same for many payloads at once, in order: one message to the signing thread, sent now
+   * (`sign` waits for the next turn of the event loop to gather its batch). For a group commit.
+   */
+  signMany: (payloads: readonly object[]) => Promise<string[]>;
   /** Stops the signing thread (the signer signs on the calling thread afterwards). */
   close: () => Promise<void>;
 };
@@ -50,8 +55,9 @@ parentPort.on("message", ({ id, inputs }) => {
  * produces (a unit test checks it).
  *
  * Signing is the largest CPU cost of a decision (~40 µs here), so by default it runs on a worker
- * thread, fed in batches (everything queued in one turn of the event loop goes in one message),
- * which takes it off the event loop that parses and answers requests. (libuv's pool via
+ * thread, fed in batches (everything `sign` queued in one turn of the event loop goes in one
+ * message; `signMany` sends its payloads, a group commit's decisions, as one message), which takes
+ * it off the event loop that parses and answers requests. (libuv's pool via
  * `crypto.sign(..., callback)` did not: its job holds the key's lock, and the event loop waited
  * for it.) If the worker fails, signing falls back to the calling thread.
  */
@@ -66,43 +72,46 @@ export function createJwsSigner(
   const inputOf = (payload: object) => `${header}.${Buffer.from(JSON.stringify(payload)).toString("base64url")}`;
   const signHere = (input: string) => `${input}.${ed25519Sign(null, Buffer.from(input), key).toString("base64url")}`;
 
-  type Waiting = { input: string; resolve: (jws: string) => void };
+  /** A batch on the signing thread: its JWS signing inputs, and who gets the finished JWSs. */
+  type Batch = { inputs: string[]; resolve: (jws: string[]) => void };
   let worker: Worker | null = opts.thread === false ? null : new Worker(SIGNING_WORKER, { eval: true, workerData: jwk });
-  const inFlight = new Map<number, Waiting[]>();
-  let queue: Waiting[] = [];
+  const inFlight = new Map<number, Batch>();
+  let queue: { input: string; resolve: (jws: string) => void }[] = [];
   let scheduled = false;
   let seq = 0;
 
+  const signAllHere = (b: Batch) => b.resolve(b.inputs.map(signHere));
   const failOver = (err: Error) => {
     if (!worker) return;
     worker = null;
     opts.onError?.(err);
     // What the worker had not answered is signed here instead.
-    for (const batch of inFlight.values()) for (const w of batch) w.resolve(signHere(w.input));
+    for (const b of inFlight.values()) signAllHere(b);
     inFlight.clear();
   };
   if (worker) {
     worker.unref();
     worker.on("message", (m: { id: number; signatures: string[] }) => {
-      const batch = inFlight.get(m.id);
+      const b = inFlight.get(m.id);
       inFlight.delete(m.id);
-      batch?.forEach((w, i) => w.resolve(`${w.input}.${m.signatures[i]}`));
+      b?.resolve(b.inputs.map((input, i) => `${input}.${m.signatures[i]}`));
     });
     worker.on("error", failOver);
     worker.on("exit", (code) => failOver(new Error(`the signing worker exited (code ${code})`)));
   }
 
+  function post(b: Batch) {
+    if (!worker) return signAllHere(b);
+    const id = ++seq;
+    inFlight.set(id, b);
+    worker.postMessage({ id, inputs: b.inputs });
+  }
+
   function flush() {
     scheduled = false;
-    const batch = queue;
+    const waiting = queue;
     queue = [];
-    if (!worker) {
-      for (const w of batch) w.resolve(signHere(w.input));
-      return;
-    }
-    const id = ++seq;
-    inFlight.set(id, batch);
-    worker.postMessage({ id, inputs: batch.map((w) => w.input) });
+    post({ inputs: waiting.map((w) => w.input), resolve: (jws) => waiting.forEach((w, i) => w.resolve(jws[i]!)) });
   }
 
   return {
@@ -118,11 +127,12 @@ export function createJwsSigner(
         }
       });
     },
+    signMany: (payloads) => (payloads.length ? new Promise((resolve) => post({ inputs: payloads.map(inputOf), resolve })) : Promise.resolve([])),
     close: async () => {
       const w = worker;
       worker = null;
       if (!w) return;
-      for (const batch of inFlight.values()) for (const x of batch) x.resolve(signHere(x.input));
+      for (const b of inFlight.values()) signAllHere(b);
       inFlight.clear();
       await w.terminate();
     },

@@ -209,7 +209,7 @@ export const credentialReferences = pgTable(
     rotationIntervalDays: integer("rotation_interval_days"),
     lastRotatedAt: ts("last_rotated_at"),
     createdAt: createdAt(),
-    /** `active | rotation_due | revoked` (CHECK in migration 0009); owned by the credentials module */
+    /** `active | rotation_due | revoked` (CHECK in migration 0010); owned by the credentials module */
     status: text("status").notNull().default("active"),
     /** when it became due for rotation, and why (`interval`, `owner_changed`, `scope_changed`, `leak_suspected`, `offboarding`) */
     rotationDueSince: ts("rotation_due_since"),
@@ -364,8 +364,8 @@ export const auditEvents = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.id, t.at] }),
+    // also what `order by seq` and `seq < cursor` use (migration 0013 dropped a second index on seq alone)
     uniqueIndex("audit_events_seq_at_key").on(t.seq, t.at),
-    index("audit_events_seq_idx").on(t.seq),
     index("audit_events_xid_idx").on(t.xid),
     index("audit_events_resource_idx").on(t.resourceType, t.resourceId),
     index("audit_events_session_idx").on(t.sessionId),
@@ -392,9 +392,9 @@ export const auditChain = pgTable(
     run: bigint("run", { mode: "number" }).notNull(),
   },
   (t) => [
+    // the primary key also serves lookups by position (migration 0013 dropped an index on position alone)
     primaryKey({ columns: [t.position, t.eventAt] }),
     uniqueIndex("audit_chain_event_key").on(t.eventId, t.eventAt),
-    index("audit_chain_position_idx").on(t.position),
   ],
 );
 

@@ -38,7 +38,15 @@ export async function withSealLock<T>(database: DbHandle, fn: (tx: DbOrTx) => Pr
     const [got] = rowsOf<{ ok: boolean }>(await db.execute(sql`select pg_try_advisory_lock(${SEAL_LOCK}) as ok`));
     if (!got?.ok) return null;
     try {
-      return await db.transaction((tx) => fn(tx), { isolationLevel: "repeatable read" });
+      return await db.transaction(
+        async (tx) => {
+          // A run reads about a second of events: PostgreSQL would start parallel workers (new
+          // processes) for it every time, which costs more CPU than they save.
+          await tx.execute(sql`set local max_parallel_workers_per_gather = 0`);
+          return fn(tx);
+        },
+        { isolationLevel: "repeatable read" },
+      );
     } finally {
       await db.execute(sql`select pg_advisory_unlock(${SEAL_LOCK})`);
     }

@@ -1,22 +1,26 @@
 import type { DecisionRecord } from "./decisions.repo.ts";
 
-type Pending = { record: DecisionRecord; resolve: () => void; reject: (err: unknown) => void };
+type Pending = { record: DecisionRecord; payload: object; resolve: (signature: string) => void; reject: (err: unknown) => void };
 
 export type DecisionLog = ReturnType<typeof createDecisionLog>;
 
 /**
- * Group commit for decision records. `append` resolves only once the record's batch has
- * committed, and the route answers only after that, so no decision leaves the server unrecorded
- * and a crash loses only answers that were never sent.
+ * Group commit (and group signing) for decision records. `append` resolves, with the answer's
+ * signature, only once the record's batch has committed and its answers are signed, and the route
+ * answers only after that, so no decision leaves the server unrecorded and a crash loses only
+ * answers that were never sent.
  *
  * Batches form by themselves: a flush starts on the next turn of the event loop after a record
  * arrives (so requests parsed in the same turn share it), and while `maxInFlight` flushes are
  * running new records wait and go together in the next one. Each flush is one INSERT statement
- * (decisions + audit events + token last-used stamps), at most `maxBatch` records.
+ * (the decisions' audit events; token last-used stamps beside it) and, at the same time, one
+ * message to the signing thread with the batch's payloads (`sign`), at most `maxBatch` records.
  */
 export function createDecisionLog(deps: {
   /** writes records (and token last-used stamps) durably: insertDecisions / insertDecisionsPrepared */
   write: (records: DecisionRecord[], touchTokenIds: string[]) => Promise<void>;
+  /** signs the answers' payloads, in order (DecisionSigner.signMany) */
+  sign: (payloads: object[]) => Promise<string[]>;
   maxBatch?: number;
   maxInFlight?: number;
 }) {
@@ -43,11 +47,12 @@ export function createDecisionLog(deps: {
     touch.clear();
     inFlight++;
     const records = batch.map((p) => p.record);
-    deps
-      .write(records, tokenIds)
+    // Signing is started first: it runs on its own thread while the batch commits.
+    const signed = batch.length ? Promise.resolve().then(() => deps.sign(batch.map((p) => p.payload))) : Promise.resolve([]);
+    Promise.all([signed, deps.write(records, tokenIds)])
       .then(
-        () => {
-          for (const p of batch) p.resolve();
+        ([signatures]) => {
+          for (const [i, p] of batch.entries()) p.resolve(signatures[i]!);
         },
         (err: unknown) => {
           for (const p of batch) p.reject(err);
@@ -63,11 +68,15 @@ export function createDecisionLog(deps: {
   }
 
   return {
-    /** Resolves when the record is committed; rejects when its batch failed (nothing was recorded). */
-    append(record: DecisionRecord, touchTokenId?: string): Promise<void> {
+    /**
+     * Resolves with the signature of `payload` when the record is committed and the payload
+     * signed; rejects when its batch failed (then nothing of the batch was recorded, or, if only
+     * signing failed, recorded but never answered).
+     */
+    append(record: DecisionRecord, payload: object, touchTokenId?: string): Promise<string> {
       if (touchTokenId) touch.add(touchTokenId);
-      return new Promise<void>((resolve, reject) => {
-        queue.push({ record, resolve, reject });
+      return new Promise<string>((resolve, reject) => {
+        queue.push({ record, payload, resolve, reject });
         schedule();
       });
     },

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { TApprovalRequest, TDecision } from "@bridle/contracts";
+import { ZDecision, type TApprovalRequest, type TDecision } from "@bridle/contracts";
 import { approvalRequests, approvalReviews, auditEvents, botGatedActionOverrides, bots, people } from "@bridle/db";
 import { and, eq, sql } from "drizzle-orm";
 import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from "jose";
@@ -73,6 +73,20 @@ describe("decisions", () => {
       expect(protectedHeader).toMatchObject({ alg: "EdDSA", typ: "bridle-decision+jws" });
       const { signature: _s, ...rest } = d;
       expect(JSON.parse(new TextDecoder().decode(payload))).toEqual(rest);
+      // written without zod on the way out: still exactly the documented answer, nothing more
+      expect(ZDecision.strict().parse(d)).toEqual(d);
+    });
+
+    it("signs answers decided together (one group commit) each with its own signature", async () => {
+      const many = await Promise.all(
+        Array.from({ length: 12 }, (_v, i) => ask(triage, { action: "issue.comment", target: { system: "github" }, requestId: `together-${i}` })),
+      );
+      expect(new Set(many.map((d) => d.signature)).size).toBe(12);
+      for (const d of many) {
+        const { payload } = await compactVerify(d.signature, jwks);
+        const { signature: _s, ...rest } = d;
+        expect(JSON.parse(new TextDecoder().decode(payload))).toEqual(rest);
+      }
     });
 
     it("applies a gated-action policy change to the very next decision on this replica", async () => {

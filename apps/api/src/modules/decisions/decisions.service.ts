@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from "node:crypto";
+import { hash, randomUUID } from "node:crypto";
 import { GATED_PARAMS_MAX_BYTES, type TApprovalDecisionReason, type TDecision, type ZDecisionRequest, type ZGatedActionPayload } from "@bridle/contracts";
 import type { Db } from "@bridle/db";
 import { decide, type DecisionReason, type GatedActionRule } from "@bridle/policy";
@@ -36,9 +36,7 @@ function normalizeTarget(t: DecisionInput["target"]): Record<string, string> {
  * is bound to exactly these parameters.
  */
 export function paramsHashOf(action: string, target: Record<string, string>, params: unknown): string {
-  return createHash("sha256")
-    .update(stableJson({ action, target, params: params ?? null }))
-    .digest("hex");
+  return hash("sha256", stableJson({ action, target, params: params ?? null }), "hex");
 }
 
 const plural = (n: number) => (n === 1 ? "one approval" : `${n} approvals`);
@@ -70,19 +68,34 @@ export function createDecisionsService(deps: {
     throw new AppError("unavailable", "The decision could not be recorded; treat it as denied and try again");
   }
 
+  /** The JWS payload: exactly these fields, in this order, as JSON. */
+  const payloadOf = (v: Verdict): Verdict => ({
+    decision: v.decision,
+    reasons: v.reasons,
+    approvalRequestId: v.approvalRequestId,
+    policyVersion: v.policyVersion,
+    expiresAt: v.expiresAt,
+    requestId: v.requestId,
+    botId: v.botId,
+    action: v.action,
+  });
+
+  /** Signs one answer on its own (the gated path, whose record commits in its own transaction). */
   async function sign(v: Verdict): Promise<TDecision> {
-    // Field order is fixed: the JWS payload is exactly these fields, as JSON.
-    const payload: Verdict = {
-      decision: v.decision,
-      reasons: v.reasons,
-      approvalRequestId: v.approvalRequestId,
-      policyVersion: v.policyVersion,
-      expiresAt: v.expiresAt,
-      requestId: v.requestId,
-      botId: v.botId,
-      action: v.action,
-    };
+    const payload = payloadOf(v);
     return { ...payload, signature: await deps.signer().sign(payload) };
+  }
+
+  /**
+   * Records the decision through the group commit, which also signs it with its batch; answers
+   * once both are done. The signer is checked first, so a decision is not recorded when it could
+   * not be answered.
+   */
+  async function recordAndSign(v: Verdict, rec: repo.DecisionRecord, caller: BotCaller): Promise<TDecision> {
+    deps.signer();
+    const payload = payloadOf(v);
+    const signature = await log.append(rec, payload, caller.touch ? caller.tokenId : undefined).catch(unrecorded);
+    return { ...payload, signature };
   }
 
   const record = (bot: BotEntry, caller: BotCaller, input: DecisionInput, v: Verdict, extra: { target: Record<string, string>; paramsHash: string; httpRequestId: string; at: Date }): repo.DecisionRecord => {
@@ -138,11 +151,7 @@ export function createDecisionsService(deps: {
       action: input.action,
     };
     // Signed (on the signing thread) while its batch commits; answered only once both are done.
-    const [signed] = await Promise.all([
-      sign(v),
-      log.append(record(bot, caller, input, v, extra), caller.touch ? caller.tokenId : undefined).catch(unrecorded),
-    ]);
-    return signed;
+    return recordAndSign(v, record(bot, caller, input, v, extra), caller);
   }
 
   async function gated(a: {
@@ -176,8 +185,7 @@ export function createDecisionsService(deps: {
         "params_too_large",
         `The parameters are ${prepared.bytes} bytes as canonical JSON; approvers must see all of what they approve, so a gated action's parameters may be at most ${GATED_PARAMS_MAX_BYTES} bytes. Send a shorter command (for example, run a reviewed script by its path)`,
       );
-      const [signed] = await Promise.all([sign(v), log.append(record(bot, caller, input, v, a), caller.touch ? caller.tokenId : undefined).catch(unrecorded)]);
-      return signed;
+      return recordAndSign(v, record(bot, caller, input, v, a), caller);
     }
     const payload: z.input<typeof ZGatedActionPayload> = {
       action: input.action as z.input<typeof ZGatedActionPayload>["action"],

@@ -40,6 +40,7 @@ export const MODULE_DEPENDENCIES = {
    */
   notifications: ["audit", "people"],
   offboarding: ["audit"],
+  "access-reviews": ["audit", "bots", "credentials", "notifications", "offboarding", "policy-settings"],
 };
 
 /**

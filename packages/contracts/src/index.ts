@@ -13,3 +13,4 @@ export * from "./audit.ts";
 export * from "./audit-events.ts";
 export * from "./notifications.ts";
 export * from "./offboarding.ts";
+export * from "./access-reviews.ts";

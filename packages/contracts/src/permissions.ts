@@ -19,6 +19,8 @@ export const PERMISSION_MATRIX = {
   "identity.manage": ["admin"],
   "sessions.manage": ["admin"],
   "audit.read": ["admin", "security", "auditor"],
+  "reviews.manage": ["admin"],
+  "reviews.read_all": ["admin", "auditor"],
 } as const satisfies Record<string, readonly (TRole | "*")[]>;
 export type TPermission = keyof typeof PERMISSION_MATRIX;
 export const PERMISSIONS_LIST = Object.keys(PERMISSION_MATRIX) as TPermission[];
@@ -37,6 +39,8 @@ export const PERMISSION_LABELS: Record<TPermission, string> = {
   "identity.manage": "Manage SSO, role mapping, SCIM tokens and sessions",
   "sessions.manage": "End other people's sessions",
   "audit.read": "Read the audit log",
+  "reviews.manage": "Start access review campaigns and decide any review item",
+  "reviews.read_all": "Read every access review campaign and export its evidence pack",
 };
 
 /** The permissions a set of roles holds (every person holds `bots.own`). */

@@ -152,6 +152,24 @@ const auditSessionRoute = createRoute({
   component: lazyRouteComponent(() => import("../features/audit/pages/AuditSessionPage.tsx"), "AuditSessionPage"),
 });
 
+const reviewsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/reviews",
+  component: lazyRouteComponent(() => import("../features/reviews/pages/MyReviewsPage.tsx"), "MyReviewsPage"),
+});
+
+const reviewItemRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/reviews/items/$itemId",
+  component: lazyRouteComponent(() => import("../features/reviews/pages/ReviewItemPage.tsx"), "ReviewItemPage"),
+});
+
+const reviewCampaignRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/reviews/campaigns/$campaignId",
+  component: lazyRouteComponent(() => import("../features/reviews/pages/CampaignPage.tsx"), "CampaignPage"),
+});
+
 const routeTree = rootRoute.addChildren([
   indexRoute,
   botsRoute,
@@ -174,6 +192,9 @@ const routeTree = rootRoute.addChildren([
   auditRoute,
   auditEventRoute,
   auditSessionRoute,
+  reviewsRoute,
+  reviewItemRoute,
+  reviewCampaignRoute,
 ]);
 
 export const router = createRouter({

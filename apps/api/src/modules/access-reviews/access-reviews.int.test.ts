@@ -343,7 +343,7 @@ describe("the access review job: schedule, reminders, overdue pause and lift", (
   const db = () => t.database.db;
   const shell = async () => (await decide(t, bot.token, { action: "shell.exec", target: { system: "github" }, requestId: `r-${randomUUID()}` })).json() as TDecision;
 
-  it("starts the quarter's campaign once, however often it runs", async () => {
+  it("starts the quarter's campaign once, however often it runs, when bots were there before the quarter began", async () => {
     const now = new Date("2027-01-02T03:00:00Z");
     const first = await runAccessReviewJob(db(), now);
     expect(first.campaignStarted).not.toBeNull();

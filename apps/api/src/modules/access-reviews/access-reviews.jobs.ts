@@ -10,14 +10,17 @@ import * as repo from "./access-reviews.repo.ts";
 const DAY_MS = 86_400_000;
 
 /**
- * The schedule's period containing `now` (UTC): `2026-Q4` (quarterly) or `2026-11` (monthly);
- * null when the schedule is off. A scheduled campaign starts on the first day of its period.
+ * The schedule's period containing `now` (UTC): `2026-Q4` (quarterly) or `2026-11` (monthly), and
+ * when it began; null when the schedule is off. A scheduled campaign starts on the first day of
+ * its period (or on the job's first run after it).
  */
-export function reviewPeriod(schedule: TReviewSchedule, now: Date): string | null {
+export function reviewPeriod(schedule: TReviewSchedule, now: Date): { key: string; start: Date } | null {
   if (schedule === "off") return null;
   const y = now.getUTCFullYear();
   const m = now.getUTCMonth();
-  return schedule === "monthly" ? `${y}-${String(m + 1).padStart(2, "0")}` : `${y}-Q${Math.floor(m / 3) + 1}`;
+  if (schedule === "monthly") return { key: `${y}-${String(m + 1).padStart(2, "0")}`, start: new Date(Date.UTC(y, m, 1)) };
+  const q = Math.floor(m / 3);
+  return { key: `${y}-Q${q + 1}`, start: new Date(Date.UTC(y, q * 3, 1)) };
 }
 
 /** What one run of the review job did. */
@@ -27,7 +30,7 @@ export type ReviewJobReport = { campaignStarted: string | null; remindedWeek: nu
  * The access reviews' background job (apps/api/src/jobs runs it daily and at startup; safe to run
  * on several replicas at once, and more often):
  * 1. **Schedule:** with `reviewSchedule` not `off`, starts the period's campaign of all bots if it
- *    has none yet (due `reviewDueDays` later, looking back `reviewLookbackDays`; the unique period
+ *    has none yet and some live bot was registered before the period began (due `reviewDueDays` later, looking back `reviewLookbackDays`; the unique period
  *    makes a second replica's attempt a no-op). Actor: Bridle (`system`).
  * 2. **Reminders:** each pending item is reminded once 7 days before its due date and once 1 day
  *    before (notify: the owner, or the admins for an orphan), within the same run at most one of the two per item.
@@ -41,17 +44,19 @@ export async function runAccessReviewJob(db: Db, now: Date = new Date()): Promis
   if (!settings) return report;
 
   const period = reviewPeriod(settings.reviewSchedule, now);
-  if (period && !(await repo.hasPeriod(db, period))) {
+  // Only bots that were there before the period began are due: a new organization (or one that
+  // registers its first bots mid-quarter) gets its first scheduled campaign next period.
+  if (period && !(await repo.hasPeriod(db, period.key)) && (await repo.hasBotsCreatedBefore(db, period.start))) {
     const c = await db.transaction((tx) =>
       startCampaign(
         tx,
         {
-          name: `Scheduled access review ${period}`,
+          name: `Scheduled access review ${period.key}`,
           scope: "all",
           teamId: null,
           teamName: null,
           trigger: "schedule",
-          period,
+          period: period.key,
           dueAt: new Date(now.getTime() + settings.reviewDueDays * DAY_MS),
           lookbackDays: settings.reviewLookbackDays,
         },

@@ -169,6 +169,16 @@ export async function closeIfDone(tx: DbOrTx, campaignId: string, at: Date): Pro
       and not exists (select 1 from access_review_items where campaign_id = ${campaignId} and status = 'pending')`);
 }
 
+/** Whether some live bot (`active` or `paused`) was registered before `at`. */
+export async function hasBotsCreatedBefore(db: DbOrTx, at: Date): Promise<boolean> {
+  const rows = await db
+    .select({ id: bots.id })
+    .from(bots)
+    .where(and(inArray(bots.status, ["active", "paused"]), lt(bots.createdAt, at)))
+    .limit(1);
+  return rows.length > 0;
+}
+
 /** Whether a scheduled campaign exists for this period. */
 export async function hasPeriod(db: DbOrTx, period: string): Promise<boolean> {
   const rows = await db.select({ id: accessReviewCampaigns.id }).from(accessReviewCampaigns).where(eq(accessReviewCampaigns.period, period));

@@ -112,6 +112,17 @@ test.describe("access reviews", () => {
     const download = adminPage.waitForEvent("download");
     await adminPage.getByRole("button", { name: "Evidence pack (CSV)" }).click();
     expect((await download).suggestedFilename()).toBe(`bridle-access-review-${campaignId}.csv`);
+    // Where admins start a campaign and set the schedule.
+    await adminPage.goto("/reviews");
+    await expect(adminPage.getByRole("table", { name: "Campaigns" }).getByRole("link", { name: "E2E platform review" })).toBeVisible();
+    await adminPage.getByRole("button", { name: "Start an access review" }).click();
+    await expect(adminPage.getByRole("dialog", { name: "Start an access review" })).toBeVisible();
+    await adminPage.screenshot({ path: "/tmp/reviews-start-modal.png" });
+    await adminPage.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
+    await adminPage.goto("/policy");
+    const reviews = adminPage.getByRole("group", { name: "Access reviews" });
+    await expect(reviews.getByRole("switch", { name: "Pause gated actions when a review is overdue" })).toBeChecked();
+    await reviews.screenshot({ path: "/tmp/reviews-policy.png" });
     await adminPage.close();
   });
 });

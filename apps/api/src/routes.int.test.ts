@@ -54,6 +54,9 @@ type Fixtures = {
   otherNotificationId: string;
   /** a skill version waiting for review (the demo's openclaw-skill-github@1.5.0) */
   skillId: string;
+  /** an access review campaign of all bots, and the item of lucas.meyer's acme-triage-bot in it */
+  reviewCampaignId: string;
+  otherReviewItemId: string;
 };
 
 const UUID = "00000000-0000-4000-8000-000000000000";
@@ -149,6 +152,17 @@ const ACCESS: Record<string, Entry> = {
   "POST /api/v1/approval-requests/:id/approve": needs("bots.read_all", (f) => ({ url: `/api/v1/approval-requests/${f.otherRequestId}/approve` })),
   "POST /api/v1/approval-requests/:id/deny": needs("bots.read_all", (f) => ({ url: `/api/v1/approval-requests/${f.otherRequestId}/deny` })),
   "POST /api/v1/approval-requests/:id/cancel": own((f) => ({ url: `/api/v1/approval-requests/${f.otherRequestId}/cancel` })),
+  // access reviews
+  "POST /api/v1/access-reviews": needs("reviews.manage", () => ({
+    url: "/api/v1/access-reviews",
+    payload: { scope: "all", dueAt: new Date(Date.now() + 7 * 86_400_000).toISOString(), lookbackDays: 30 },
+  })),
+  "GET /api/v1/access-reviews": needs("reviews.read_all", () => ({ url: "/api/v1/access-reviews" })),
+  "GET /api/v1/access-reviews/:id": needs("reviews.read_all", (f) => ({ url: `/api/v1/access-reviews/${f.reviewCampaignId}` })),
+  "GET /api/v1/access-reviews/:id/evidence": needs("reviews.read_all", (f) => ({ url: `/api/v1/access-reviews/${f.reviewCampaignId}/evidence?format=csv` })),
+  "GET /api/v1/access-review-items": PERSON,
+  "GET /api/v1/access-review-items/:id": own((f) => ({ url: `/api/v1/access-review-items/${f.otherReviewItemId}` })),
+  "POST /api/v1/access-review-items/:id/decision": own((f) => ({ url: `/api/v1/access-review-items/${f.otherReviewItemId}/decision`, payload: { decision: "keep" } })),
   // inventory
   "GET /api/v1/inventory/export": needs("inventory.export", () => ({ url: "/api/v1/inventory/export?format=json" })),
   "POST /api/v1/inventory/import": needs("inventory.import", () => ({
@@ -273,6 +287,15 @@ describe("every route", () => {
     });
     expect(opened.statusCode, opened.body).toBe(201);
     f.otherRequestId = opened.json().id;
+    const campaign = await t.api({
+      method: "POST",
+      url: "/api/v1/access-reviews",
+      payload: { scope: "all", dueAt: new Date(Date.now() + 14 * 86_400_000).toISOString(), lookbackDays: 90 },
+    });
+    expect(campaign.statusCode, campaign.body).toBe(201);
+    f.reviewCampaignId = campaign.json().id;
+    const items = (await t.api({ method: "GET", url: `/api/v1/access-reviews/${f.reviewCampaignId}` })).json() as { items: { id: string; botId: string }[] };
+    f.otherReviewItemId = items.items.find((i) => i.botId === f.otherBotId)!.id;
     // the bootstrap admin's API token and a console session of theirs
     f.otherTokenId = (await db.select({ id: apiTokens.id }).from(apiTokens).where(eq(apiTokens.personId, admin!.id)))[0]!.id;
     f.otherNotificationId = (await notify(db, { recipients: { personIds: [lucas!.id] }, kind: "test", title: "For Lucas", body: "" }, SYSTEM_ACTOR)).notificationIds[0]!;

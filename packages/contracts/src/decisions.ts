@@ -54,12 +54,15 @@ export type TApprovalDecisionReason = z.infer<typeof ZApprovalDecisionReason>;
  * The reason codes `decide()` (packages/policy) gives, so runtimes and the console branch on a code,
  * never on English text. `owner_departed` / `owner_missing` (rule BR-ORPHANED): the bot's owner has
  * left, or it has none; until it is transferred or offboarded it may only take read-only actions.
+ * `review_overdue` (rule BR-REVIEW-OVERDUE): an access review of the bot is past its due date
+ * undecided and the org fails closed: its gated actions are denied until the review is decided.
  * The decisions service adds approval outcomes (`approved`, `approval_denied`, ...).
  */
 export const DECISION_REASON_CODES = [
   "bot_not_active",
   "owner_departed",
   "owner_missing",
+  "review_overdue",
   "channel_unknown",
   "channel_disallowed",
   "channel_not_assigned",

@@ -15,3 +15,4 @@ export * from "./notifications.ts";
 export * from "./offboarding.ts";
 export * from "./skills.ts";
 export * from "./instructions.ts";
+export * from "./access-reviews.ts";

@@ -23,6 +23,8 @@ export const PERMISSION_MATRIX = {
   "skills.manage": ["admin", "security"],
   "skills.review": ["security"],
   "instructions.review": ["security"],
+  "reviews.manage": ["admin"],
+  "reviews.read_all": ["admin", "auditor"],
 } as const satisfies Record<string, readonly (TRole | "*")[]>;
 export type TPermission = keyof typeof PERMISSION_MATRIX;
 export const PERMISSIONS_LIST = Object.keys(PERMISSION_MATRIX) as TPermission[];
@@ -45,6 +47,8 @@ export const PERMISSION_LABELS: Record<TPermission, string> = {
   "skills.manage": "Register skills and plugins, and change registry entries",
   "skills.review": "Approve or reject skill versions in the registry",
   "instructions.review": "Review new versions of any bot's persistent instructions",
+  "reviews.manage": "Start access review campaigns and decide any review item",
+  "reviews.read_all": "Read every access review campaign and export its evidence pack",
 };
 
 /** The permissions a set of roles holds (every person holds `bots.own`). */

@@ -19,6 +19,11 @@ export type TNamingRule = z.infer<typeof ZNamingRule>;
 
 const ZChannelKey = z.string().trim().toLowerCase().min(1).max(60).regex(/^[a-z0-9][a-z0-9._-]*$/, "use lowercase letters, digits, '.', '_' or '-'");
 
+/** When the access review job starts a campaign of all bots by itself (first day of each period, UTC). */
+export const REVIEW_SCHEDULES = ["off", "monthly", "quarterly"] as const;
+export const ZReviewSchedule = z.enum(REVIEW_SCHEDULES);
+export type TReviewSchedule = z.infer<typeof ZReviewSchedule>;
+
 /** Org-wide policy. Saving it bumps `version` and recomputes every bot's findings at once. */
 export const ZOrgPolicy = z
   .object({
@@ -39,6 +44,12 @@ export const ZOrgPolicy = z
       .min(90, "audit events are kept at least 90 days")
       .max(3650)
       .describe("Days audit events are kept (365 by default, at least 90); older months are dropped whole, and a signed checkpoint records the cut"),
+    reviewOverdueFailClosed: z
+      .boolean()
+      .describe("An access review item missed past its due date pauses its bot's gated actions until it is decided (true by default)"),
+    reviewSchedule: ZReviewSchedule.describe("When Bridle starts an access review campaign of all bots by itself: `quarterly` (default; 1 Jan, 1 Apr, 1 Jul, 1 Oct, UTC), `monthly`, or `off`"),
+    reviewDueDays: z.number().int().min(1).max(90).describe("Days a scheduled campaign gives owners to decide (14 by default)"),
+    reviewLookbackDays: z.number().int().min(1).max(365).describe("Days of decisions a scheduled campaign looks back on to find unused grants (90 by default)"),
     version: z.number().int().describe("Policy version, bumped on every change"),
     updatedAt: ZTimestamp,
   })
@@ -54,6 +65,10 @@ export const ZUpdateOrgPolicyRequest = z
     channelBlocklist: ZOrgPolicy.shape.channelBlocklist,
     reviewIntervalDays: ZOrgPolicy.shape.reviewIntervalDays,
     auditRetentionDays: ZOrgPolicy.shape.auditRetentionDays,
+    reviewOverdueFailClosed: ZOrgPolicy.shape.reviewOverdueFailClosed,
+    reviewSchedule: ZOrgPolicy.shape.reviewSchedule,
+    reviewDueDays: ZOrgPolicy.shape.reviewDueDays,
+    reviewLookbackDays: ZOrgPolicy.shape.reviewLookbackDays,
     systemClassifications: z
       .record(z.string(), ZSystemClassification)
       .optional()

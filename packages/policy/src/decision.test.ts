@@ -73,6 +73,25 @@ describe("decide: a bot whose owner has left (BR-ORPHANED)", () => {
   });
 });
 
+describe("decide: an overdue access review (BR-REVIEW-OVERDUE)", () => {
+  const overdue = { reviewOverdue: { campaign: "Q4 review", dueAt: new Date("2026-11-15T00:00:00Z") } };
+
+  it("denies every gated action, even one the org allows, naming the review", () => {
+    for (const action of GATED_ACTIONS) {
+      const v = decide({ action, target: { system: "github" } }, ctx(overdue));
+      expect(v, action).toMatchObject({ decision: "deny", reasons: [{ code: "review_overdue", rule: "BR-REVIEW-OVERDUE" }] });
+      expect(v.reasons[0]!.message).toBe(
+        `${action} refused: the access review "Q4 review" of this bot was due on 2026-11-15 and is not decided; gated actions are paused until its owner decides it`,
+      );
+    }
+  });
+
+  it("leaves ungated actions alone, and nothing is paused without it", () => {
+    expect(decide({ action: "repo.read", target: { system: "github" } }, ctx(overdue)).decision).toBe("allow");
+    expect(decide({ action: "shell.exec", target: { system: "github" } }, ctx({ reviewOverdue: null })).decision).toBe("allow");
+  });
+});
+
 describe("decide", () => {
   it("allows an ungated action on a granted system", () => {
     expect(decide({ action: "repo.read", target: { system: "github" } }, ctx()).decision).toBe("allow");

@@ -58,8 +58,11 @@ export type DecisionRequest = {
 /** The bot's owner as decisions see it: null when the bot has none. */
 export type DecisionOwner = { email: string; displayName: string; status: TPersonStatus } | null;
 
+/** An access review of the bot missed past its due date while the org fails closed: its gated actions are paused. */
+export type ReviewOverdue = { campaign: string; dueAt: Date } | null;
+
 export type DecisionContext = {
-  bot: Pick<BotFacts, "status" | "internalDataAccess" | "channels" | "grants" | "exception"> & { owner: DecisionOwner };
+  bot: Pick<BotFacts, "status" | "internalDataAccess" | "channels" | "grants" | "exception"> & { owner: DecisionOwner; reviewOverdue?: ReviewOverdue };
   channelPolicy: ChannelPolicy;
   systems: ReadonlyMap<string, TSystemClassification>;
   /** org rules with the bot's overrides already applied */
@@ -97,6 +100,8 @@ function ownerGone(owner: DecisionOwner, action: string): DecisionReason | null 
  *   read-only action (`*.read`, see isReadOnlyAction) that reaches no external system or channel
  *   (BR-ORPHANED; codes `owner_departed`, `owner_missing`): gated actions and external
  *   communication wait for a transfer or the offboarding;
+ * - a gated action of a bot whose access review is overdue (`reviewOverdue`, set only when the org
+ *   fails closed) is denied, naming the review (BR-REVIEW-OVERDUE; code `review_overdue`);
  * - a channel that is unknown, blocklisted or not allowlisted is denied (BR-CHANNEL);
  * - a system the bot holds no unexpired grant on is denied (BR-GRANT);
  * - external communication by a bot that breaks the Golden Rule is denied (BR-GOLDEN-RULE);
@@ -113,6 +118,12 @@ export function decide(req: DecisionRequest, ctx: DecisionContext): DecisionVerd
   if (bot.status !== "active") return deny("bot_not_active", `The bot is ${bot.status}; only active bots may act`, "BR-BOT-STATUS");
   const orphaned = ownerGone(bot.owner, req.action);
   if (orphaned && (!isReadOnlyAction(req.action) || EXTERNAL_ACTIONS.has(req.action))) return { decision: "deny", reasons: [orphaned], approval: null };
+  if (bot.reviewOverdue && isGated(req.action))
+    return deny(
+      "review_overdue",
+      `${req.action} refused: the access review "${bot.reviewOverdue.campaign}" of this bot was due on ${bot.reviewOverdue.dueAt.toISOString().slice(0, 10)} and is not decided; gated actions are paused until its owner decides it`,
+      "BR-REVIEW-OVERDUE",
+    );
 
   let external = EXTERNAL_ACTIONS.has(req.action);
   if (req.target.channel !== undefined) {

@@ -2,12 +2,20 @@ import type { DbHandle } from "@bridle/db";
 import type { FastifyBaseLogger } from "fastify";
 import PgBoss from "pg-boss";
 import type { Config } from "../config.ts";
+import { runAccessReviewJob } from "../modules/access-reviews/index.ts";
 import { expireApprovalRequests } from "../modules/approvals/index.ts";
 import { createNotificationDelivery } from "../modules/notifications/index.ts";
 
 /** Queue names (pg-boss): one per background job. */
 export const APPROVAL_EXPIRY_QUEUE = "approval-expiry";
-const QUEUES = [{ name: APPROVAL_EXPIRY_QUEUE, policy: "singleton", retryLimit: 0, expireInSeconds: 300 }] as const;
+export const ACCESS_REVIEW_QUEUE = "access-review";
+/** The access review job (schedule, reminders, overdue pause) runs hourly: each step is idempotent, reminders go once each. */
+const ACCESS_REVIEW_CRON = "7 * * * *";
+const HOUR_MS = 3_600_000;
+const QUEUES = [
+  { name: APPROVAL_EXPIRY_QUEUE, policy: "singleton", retryLimit: 0, expireInSeconds: 300 },
+  { name: ACCESS_REVIEW_QUEUE, policy: "singleton", retryLimit: 0, expireInSeconds: 900 },
+] as const;
 
 /**
  * The release step's part for the job queue (`pnpm db:migrate`, as the role that owns the
@@ -41,11 +49,17 @@ async function runExpiry(database: DbHandle, log: JobsLog) {
   if (ids.length) log.info({ job: APPROVAL_EXPIRY_QUEUE, expired: ids.length }, "approval requests expired");
 }
 
+async function runReviews(database: DbHandle, log: JobsLog) {
+  const r = await runAccessReviewJob(database.db, new Date());
+  if (r.campaignStarted || r.remindedWeek || r.remindedDay || r.paused) log.info({ job: ACCESS_REVIEW_QUEUE, ...r }, "access review job ran");
+}
+
 /**
  * Starts the background jobs (DESIGN.md "Architecture": Postgres-backed queue, so several
  * replicas coordinate through the database). With PostgreSQL, pg-boss schedules
  * `approval-expiry` every minute (cron, one job per minute however many replicas run) on a
- * singleton queue, and any replica's worker runs it. Embedded PGlite has no connection string
+ * singleton queue, and any replica's worker runs it; `access-review` (the scheduled campaign,
+ * reminders, the overdue pause) every hour the same way, and once at startup. Embedded PGlite has no connection string
  * for pg-boss and only ever one process, so the same function runs on a timer in the process.
  * Called from server.ts (not buildApp), so tests drive the job functions directly.
  *
@@ -78,11 +92,24 @@ export async function startJobs(deps: {
     const timer = setInterval(tick, deps.intervalMs ?? 60_000);
     timer.unref();
     tick();
+    let reviewing: Promise<void> | null = null;
+    const reviewTick = () => {
+      if (reviewing) return;
+      reviewing = runReviews(database, log)
+        .catch((err: unknown) => log.error({ err, job: ACCESS_REVIEW_QUEUE }, "background job failed"))
+        .finally(() => {
+          reviewing = null;
+        });
+    };
+    const reviewTimer = setInterval(reviewTick, HOUR_MS);
+    reviewTimer.unref();
+    reviewTick();
     return {
       kind: "interval",
       stop: async () => {
         clearInterval(timer);
-        await Promise.all([running, delivery.stop()]);
+        clearInterval(reviewTimer);
+        await Promise.all([running, reviewing, delivery.stop()]);
       },
     };
   }
@@ -95,6 +122,11 @@ export async function startJobs(deps: {
   await boss.work(APPROVAL_EXPIRY_QUEUE, { pollingIntervalSeconds: 2 }, async () => {
     await runExpiry(database, log);
   });
+  await boss.schedule(ACCESS_REVIEW_QUEUE, ACCESS_REVIEW_CRON, {}, { tz: "UTC" });
+  await boss.work(ACCESS_REVIEW_QUEUE, { pollingIntervalSeconds: 5 }, async () => {
+    await runReviews(database, log);
+  });
+  await boss.send(ACCESS_REVIEW_QUEUE, {});
   return {
     kind: "pg-boss",
     stop: async (timeoutMs = 10_000) => {

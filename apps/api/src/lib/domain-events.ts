@@ -31,6 +31,12 @@ export type DomainEvent =
    * added, edited or removed through the credentials module's routes (findings: rotation due).
    */
   | { type: "credential_reference.changed"; botIds: readonly string[] }
+  /**
+   * Access review items of these bots were paused (missed past their due date) or lifted (decided):
+   * the decision snapshot re-reads whether their gated actions are paused. Not a findings input
+   * (the review date itself changes through `bot.changed`).
+   */
+  | { type: "access_review.changed"; botIds: readonly string[] }
   | { type: "bot_token.created"; botId: string; tokenId: string }
   | { type: "bot_token.revoked"; botId: string; tokenId: string }
   /** A person left (SCIM `active: false` or DELETE): the bots they own are orphaned, read-only from now. */
@@ -80,6 +86,7 @@ export function affectedBots(event: DomainEvent): readonly string[] | "all" {
     case "person.reactivated":
     case "person.changed":
     case "credential_reference.changed":
+    case "access_review.changed":
       return event.botIds;
     case "inventory.imported":
       return event.systemKeys.length ? "all" : event.botIds;

@@ -16,6 +16,7 @@ type NavItem = {
     | "/bots"
     | "/my-bots"
     | "/approvals"
+    | "/reviews"
     | "/findings"
     | "/people"
     | "/teams"
@@ -37,6 +38,7 @@ const NAV_ITEMS: NavItem[] = [
   { label: "Inventory", to: "/bots", isActive: (path) => path === "/" || path === "/bots" || path.startsWith("/bots/") },
   { label: "My bots", to: "/my-bots", isActive: (path) => path.startsWith("/my-bots"), needs: ["bots.own", "bots.write_all"] },
   { label: "Approvals", to: "/approvals", isActive: (path) => path.startsWith("/approvals"), badge: { node: <ApprovalCountBadge />, id: APPROVAL_COUNT_ID } },
+  { label: "My reviews", to: "/reviews", isActive: (path) => path.startsWith("/reviews") },
   { label: "Findings", to: "/findings", isActive: (path) => path.startsWith("/findings") },
   { label: "People", to: "/people", isActive: (path) => path.startsWith("/people"), needs: ["people.read_all"] },
   { label: "Teams", to: "/teams", isActive: (path) => path.startsWith("/teams") },

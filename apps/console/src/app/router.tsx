@@ -178,6 +178,22 @@ const notificationPreferencesRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/notifications/preferences",
   component: lazyRouteComponent(() => import("../features/notifications/pages/NotificationPreferencesPage.tsx"), "NotificationPreferencesPage"),
+const reviewsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/reviews",
+  component: lazyRouteComponent(() => import("../features/reviews/pages/MyReviewsPage.tsx"), "MyReviewsPage"),
+});
+
+const reviewItemRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/reviews/items/$itemId",
+  component: lazyRouteComponent(() => import("../features/reviews/pages/ReviewItemPage.tsx"), "ReviewItemPage"),
+});
+
+const reviewCampaignRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/reviews/campaigns/$campaignId",
+  component: lazyRouteComponent(() => import("../features/reviews/pages/CampaignPage.tsx"), "CampaignPage"),
 });
 
 const routeTree = rootRoute.addChildren([
@@ -206,6 +222,9 @@ const routeTree = rootRoute.addChildren([
   auditSessionRoute,
   notificationsRoute,
   notificationPreferencesRoute,
+  reviewsRoute,
+  reviewItemRoute,
+  reviewCampaignRoute,
 ]);
 
 export const router = createRouter({

@@ -32,6 +32,14 @@ export const orgPolicy = pgTable("org_policy", {
   auditRetentionDays: integer("audit_retention_days").notNull().default(365),
   /** Days an orphaned bot (no active owner) may stay unresolved before the orphan job pauses it (1..365; CHECK in migration 0011) */
   orphanDeadlineDays: integer("orphan_deadline_days").notNull().default(7),
+  /** An access review item missed past its due date pauses its bot's gated actions (migration 0014) */
+  reviewOverdueFailClosed: boolean("review_overdue_fail_closed").notNull().default(true),
+  /** When the review job starts a campaign by itself: `off | monthly | quarterly` (first day of each period, UTC) */
+  reviewSchedule: text("review_schedule").notNull().default("quarterly"),
+  /** Days a scheduled campaign gives owners to decide (1..90) */
+  reviewDueDays: integer("review_due_days").notNull().default(14),
+  /** Days of decisions a scheduled campaign looks back on to find unused grants (1..365) */
+  reviewLookbackDays: integer("review_lookback_days").notNull().default(90),
   version: integer("version").notNull().default(1),
   updatedAt: ts("updated_at").notNull().defaultNow(),
 });
@@ -827,5 +835,77 @@ export const instructionVersions = pgTable(
     index("instruction_versions_current_idx").on(t.botId, t.currentFrom),
     // At most one version of a file waits for review: a new upload supersedes the one waiting.
     uniqueIndex("instruction_versions_one_pending_idx").on(t.fileId).where(sql`status = 'pending_review'`),
+  ],
+);
+
+/**
+ * Access review campaigns (owner: the access-reviews module). `scope` is `all` or `team`
+ * (`team_id`); `trigger` is `manual` or `schedule` (then `period`, e.g. `2026-Q4`, is unique so
+ * the job starts at most one campaign per period however many replicas run it).
+ */
+export const accessReviewCampaigns = pgTable(
+  "access_review_campaigns",
+  {
+    id: id(),
+    name: text("name").notNull(),
+    scope: text("scope").notNull(),
+    teamId: uuid("team_id").references(() => teams.id, { onDelete: "set null" }),
+    trigger: text("trigger").notNull(),
+    period: text("period"),
+    /** `open | closed` (closed when every item is decided) */
+    status: text("status").notNull().default("open"),
+    dueAt: ts("due_at").notNull(),
+    lookbackDays: integer("lookback_days").notNull(),
+    startedAt: ts("started_at").notNull().defaultNow(),
+    startedByType: text("started_by_type").notNull(),
+    startedById: text("started_by_id"),
+    startedByLabel: text("started_by_label"),
+    closedAt: ts("closed_at"),
+  },
+  (t) => [uniqueIndex("access_review_campaigns_period_idx").on(t.period), index("access_review_campaigns_started_idx").on(t.startedAt)],
+);
+
+/**
+ * One bot to re-certify in a campaign (owner: the access-reviews module). `reviewer_id` is the
+ * bot's owner when the campaign started, or null for an orphan (then admins decide:
+ * `assigned_to` = `admins`). `reviewed` is what the reviewer saw when deciding (grants, channels,
+ * credential references), kept for the evidence pack. `paused_at` is set when the item went past its due
+ * date undecided with `review_overdue_fail_closed` on (the bot's gated actions are denied until
+ * it is decided).
+ */
+export const accessReviewItems = pgTable(
+  "access_review_items",
+  {
+    id: id(),
+    campaignId: uuid("campaign_id")
+      .notNull()
+      .references(() => accessReviewCampaigns.id, { onDelete: "cascade" }),
+    botId: uuid("bot_id")
+      .notNull()
+      .references(() => bots.id, { onDelete: "cascade" }),
+    botName: text("bot_name").notNull(),
+    reviewerId: uuid("reviewer_id").references(() => people.id, { onDelete: "set null" }),
+    /** `owner | admins` */
+    assignedTo: text("assigned_to").notNull(),
+    ownerEmail: text("owner_email"),
+    /** `pending | decided` */
+    status: text("status").notNull().default("pending"),
+    /** `keep | reduce | offboard` */
+    decision: text("decision"),
+    note: text("note"),
+    reviewed: jsonb("reviewed"),
+    removed: jsonb("removed"),
+    decidedAt: ts("decided_at"),
+    decidedById: text("decided_by_id"),
+    decidedByLabel: text("decided_by_label"),
+    remindedWeekAt: ts("reminded_week_at"),
+    remindedDayAt: ts("reminded_day_at"),
+    pausedAt: ts("paused_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("access_review_items_campaign_bot_idx").on(t.campaignId, t.botId),
+    index("access_review_items_reviewer_idx").on(t.reviewerId, t.status),
+    index("access_review_items_bot_idx").on(t.botId, t.status),
   ],
 );

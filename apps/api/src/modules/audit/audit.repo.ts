@@ -52,3 +52,26 @@ export async function getAuditEvent(db: DbOrTx, id: string) {
   const [row] = await db.select().from(auditEvents).where(eq(auditEvents.id, id));
   return row ?? null;
 }
+
+/**
+ * For each connected system key, when an `allow` decision for the bot last named it as its target
+ * system (`details.target.system`) at or after `from`. A decision's record is its audit event
+ * (`decision.allow`, actor the bot): this is how the access reviews tell a used grant from an
+ * unused one. Keys as the decision recorded them (lowercased by the decisions service).
+ */
+export async function systemsUsedInDecisions(db: DbOrTx, input: { botId: string; from: Date }): Promise<Map<string, Date>> {
+  const rows = await db
+    .select({ system: sql<string>`${auditEvents.details}->'target'->>'system'`, last: sql<Date>`max(${auditEvents.at})` })
+    .from(auditEvents)
+    .where(
+      and(
+        eq(auditEvents.action, "decision.allow"),
+        eq(auditEvents.actorType, "bot"),
+        eq(auditEvents.actorId, input.botId),
+        gte(auditEvents.at, input.from),
+        sql`${auditEvents.details}->'target'->>'system' is not null`,
+      ),
+    )
+    .groupBy(sql`1`);
+  return new Map(rows.map((r) => [r.system, new Date(r.last)]));
+}

@@ -1,6 +1,6 @@
 import type { TFinding } from "@bridle/contracts";
-import { bots, goldenRuleExceptions, grants, type DbOrTx } from "@bridle/db";
-import { and, eq, ne, sql } from "drizzle-orm";
+import { bots, connectedSystems, goldenRuleExceptions, grants, type DbOrTx } from "@bridle/db";
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
 
 /**
  * Commands other modules call, inside their own transaction, to change a bot, its grants, its
@@ -99,4 +99,52 @@ export async function liveBotsOwnedBy(tx: DbOrTx, personId: string): Promise<{ i
     .select({ id: bots.id, name: bots.name })
     .from(bots)
     .where(and(eq(bots.ownerId, personId), ne(bots.status, "offboarded")));
+}
+
+/**
+ * Removes these grants of the bot (an access review's "reduce"); ids that are not the bot's are
+ * ignored. The caller holds the bot's row lock, audits and emits `bot.changed`.
+ * @returns the grants removed, with their system keys
+ */
+export async function removeGrants(tx: DbOrTx, input: { botId: string; grantIds: readonly string[] }) {
+  if (input.grantIds.length === 0) return [];
+  const doomed = await tx
+    .select({ id: grants.id, system: connectedSystems.key, scope: grants.scope, access: grants.access })
+    .from(grants)
+    .innerJoin(connectedSystems, eq(connectedSystems.id, grants.systemId))
+    .where(and(eq(grants.botId, input.botId), inArray(grants.id, [...input.grantIds])));
+  if (doomed.length)
+    await tx.delete(grants).where(
+      and(
+        eq(grants.botId, input.botId),
+        inArray(
+          grants.id,
+          doomed.map((g) => g.id),
+        ),
+      ),
+    );
+  return doomed;
+}
+
+/**
+ * Removes these channels from the bot (an access review's "reduce"); channels it does not have are
+ * ignored. The caller holds the bot's row lock, audits and emits `bot.changed`.
+ * @returns the channels removed
+ */
+export async function removeChannels(tx: DbOrTx, input: { botId: string; channels: readonly string[] }): Promise<string[]> {
+  const [row] = await tx.select({ channels: bots.channels }).from(bots).where(eq(bots.id, input.botId));
+  if (!row) return [];
+  const drop = new Set(input.channels);
+  const removed = row.channels.filter((c) => drop.has(c));
+  if (removed.length) await tx.update(bots).set({ channels: row.channels.filter((c) => !drop.has(c)) }).where(eq(bots.id, input.botId));
+  return removed;
+}
+
+/**
+ * Sets the bot's last review date (an access review item decided), which restarts its review
+ * interval and so clears `review_overdue` once findings are recomputed. The caller audits and
+ * emits `bot.changed` (fields `lastReviewedAt`).
+ */
+export async function setLastReviewed(tx: DbOrTx, input: { botId: string; at: Date }): Promise<void> {
+  await tx.update(bots).set({ lastReviewedAt: input.at }).where(eq(bots.id, input.botId));
 }

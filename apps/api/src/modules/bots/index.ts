@@ -10,7 +10,8 @@
  *   import; the caller writes its credential references through the credentials module),
  *   `lockBotForChange`, `addGrant`, `approveException`, `assignOwner`, `markBotChanged` (an
  *   approved request applied), `storeFindings` (the findings module), `botsOwnedBy` and
- *   `liveBotsOwnedBy` (the bots a departure orphans).
+ *   `liveBotsOwnedBy` (the bots a departure orphans), `removeGrants`, `removeChannels` and
+ *   `setLastReviewed` (an access review's reduce and its completion).
  */
 export { botsRoutes } from "./bots.routes.ts";
 export { createBotsService, type BotsService, type CancelPendingTransfers, type ReplaceCredentialReferences } from "./bots.service.ts";
@@ -24,5 +25,8 @@ export {
   lockBotForChange,
   markBotChanged,
   liveBotsOwnedBy,
+  removeChannels,
+  removeGrants,
+  setLastReviewed,
   storeFindings,
 } from "./bots.commands.ts";

@@ -73,6 +73,41 @@ export async function revokeCredentialReferencesOf(
 }
 
 /**
+ * Revokes these credential references of the bot (an access review's "reduce"): like
+ * `revokeCredentialReferencesOf`, limited to `referenceIds` (ids not of the bot, or revoked
+ * already, are ignored). Audit: one `credential_reference.revoke` event when it revoked something.
+ * @returns the references this call revoked
+ */
+export async function revokeCredentialReferences(
+  tx: DbOrTx,
+  input: { botId: string; referenceIds: readonly string[]; reason: string },
+  actor: Actor,
+): Promise<BotCredentialReference[]> {
+  const bot = await findBotRow(tx, input.botId);
+  if (!bot || input.referenceIds.length === 0) return [];
+  const wanted = new Set(input.referenceIds);
+  const toRevoke = (await repo.referencesOfBots(tx, [input.botId], { lock: true })).filter((r) => wanted.has(r.ref.id) && r.ref.status !== "revoked");
+  if (toRevoke.length === 0) return [];
+  await repo.setRevoked(
+    tx,
+    toRevoke.map((r) => r.ref.id),
+    new Date(),
+    actor,
+  );
+  await emit(tx, { type: "credential_reference.changed", botIds: [input.botId] });
+  await recordAudit(tx, {
+    actor,
+    action: "credential_reference.revoke",
+    resourceType: "bot",
+    resourceId: input.botId,
+    outcome: "success",
+    details: { botId: input.botId, bot: bot.name, reason: input.reason, references: toRevoke.map((r) => named(r.ref)) },
+  });
+  const revoked = new Set(toRevoke.map((r) => r.ref.id));
+  return (await repo.referencesOfBots(tx, [input.botId])).filter((r) => revoked.has(r.ref.id)).map((r) => ({ ...r.ref, botId: r.botId, bot: r.botName }));
+}
+
+/**
  * Marks every active credential reference of these bots due for rotation, since now, for
  * `reason`. A reference already due keeps the date and reason it first became due; a revoked one
  * stays revoked. Idempotent.

@@ -73,6 +73,7 @@ const toEntry = (b: repo.BotRuntimeRow, org: Rules): BotEntry => ({
   grants: b.grants,
   exception: b.exception,
   owner: b.owner,
+  reviewOverdue: b.reviewOverdue,
   rules: botRules(org, b.overrides),
   tokenHashes: [],
 });

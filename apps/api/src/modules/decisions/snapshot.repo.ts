@@ -26,6 +26,8 @@ export type BotRuntimeRow = {
   /** null when the bot has no owner; a deactivated owner limits the bot to read-only actions */
   owner: { email: string; displayName: string; status: TPersonStatus } | null;
   overrides: OverrideRow[];
+  /** an access review item paused past its due date, undecided, while the org fails closed */
+  reviewOverdue: { campaign: string; dueAt: Date } | null;
 };
 export type TokenRow = { id: string; botId: string; tokenHash: string; expiresAt: Date | null; lastUsedAt: Date | null };
 
@@ -70,6 +72,8 @@ type RawBot = {
   owner_email: string | null;
   owner_name: string | null;
   owner_status: TPersonStatus | null;
+  review_campaign: string | null;
+  review_due_at: unknown;
 };
 
 /**
@@ -83,7 +87,8 @@ export async function loadBots(db: DbOrTx, ids?: readonly string[]): Promise<Bot
     select b.id, b.name, b.status, b.internal_data_access, b.channels, g.grants, o.overrides,
            e.status as exc_status, e.expires_at as exc_expires_at,
            e.allowed_systems as exc_allowed_systems, e.allowed_channels as exc_allowed_channels,
-           p.email as owner_email, p.display_name as owner_name, p.status as owner_status
+           p.email as owner_email, p.display_name as owner_name, p.status as owner_status,
+           rv.campaign as review_campaign, rv.due_at as review_due_at
     from bots b
     left join people p on p.id = b.owner_id
     left join lateral (
@@ -96,6 +101,15 @@ export async function loadBots(db: DbOrTx, ids?: readonly string[]): Promise<Bot
       from bot_gated_action_overrides x where x.bot_id = b.id
     ) o on true
     left join golden_rule_exceptions e on e.bot_id = b.id
+    left join lateral (
+      -- read model of the access-reviews module: an item the overdue job paused, still undecided,
+      -- counts only while the org fails closed (turning the setting off lifts every pause)
+      select c.name as campaign, c.due_at
+      from access_review_items i join access_review_campaigns c on c.id = i.campaign_id
+      where i.bot_id = b.id and i.status = 'pending' and i.paused_at is not null
+        and coalesce((select review_overdue_fail_closed from org_policy where id = 1), true)
+      order by c.due_at limit 1
+    ) rv on true
     ${filter}`);
   return rowsOf<RawBot>(res).map((r) => ({
     id: r.id,
@@ -114,6 +128,7 @@ export async function loadBots(db: DbOrTx, ids?: readonly string[]): Promise<Bot
       : null,
     owner: r.owner_email ? { email: r.owner_email, displayName: r.owner_name ?? r.owner_email, status: r.owner_status ?? "deactivated" } : null,
     overrides: r.overrides ?? [],
+    reviewOverdue: r.review_campaign ? { campaign: r.review_campaign, dueAt: toDate(r.review_due_at)! } : null,
   }));
 }
 

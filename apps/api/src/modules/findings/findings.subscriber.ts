@@ -32,6 +32,7 @@ export function findingsScope(event: DomainEvent): readonly string[] | "all" | n
     case "bot_token.created":
     case "bot_token.revoked":
     case "instructions.changed":
+    case "access_review.changed":
       return null;
     default:
       return event satisfies never;

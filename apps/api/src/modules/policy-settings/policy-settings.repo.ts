@@ -15,6 +15,10 @@ export async function getPolicy(db: DbOrTx): Promise<TOrgPolicy | null> {
     channelBlocklist: p.channelBlocklist,
     reviewIntervalDays: p.reviewIntervalDays,
     auditRetentionDays: p.auditRetentionDays,
+    reviewOverdueFailClosed: p.reviewOverdueFailClosed,
+    reviewSchedule: p.reviewSchedule as TOrgPolicy["reviewSchedule"],
+    reviewDueDays: p.reviewDueDays,
+    reviewLookbackDays: p.reviewLookbackDays,
     version: p.version,
     updatedAt: toIso(p.updatedAt)!,
   };
@@ -33,6 +37,10 @@ export async function savePolicy(db: DbOrTx, v: PolicyValues) {
     channelBlocklist: v.channelBlocklist,
     reviewIntervalDays: v.reviewIntervalDays,
     auditRetentionDays: v.auditRetentionDays,
+    reviewOverdueFailClosed: v.reviewOverdueFailClosed,
+    reviewSchedule: v.reviewSchedule,
+    reviewDueDays: v.reviewDueDays,
+    reviewLookbackDays: v.reviewLookbackDays,
     updatedAt: new Date(),
   };
   await db
@@ -91,4 +99,10 @@ export async function ensureOrgPolicy(db: DbOrTx, v: { orgName: string; botEmail
 export async function hasOrgPolicy(db: DbOrTx): Promise<boolean> {
   const rows = await db.select({ id: orgPolicy.id }).from(orgPolicy).limit(1);
   return rows.length > 0;
+}
+
+/** The org's access review settings (the access-reviews module and its job); null before setup. */
+export async function loadReviewSettings(db: DbOrTx): Promise<Pick<TOrgPolicy, "reviewOverdueFailClosed" | "reviewSchedule" | "reviewDueDays" | "reviewLookbackDays"> | null> {
+  const p = await getPolicy(db);
+  return p ? { reviewOverdueFailClosed: p.reviewOverdueFailClosed, reviewSchedule: p.reviewSchedule, reviewDueDays: p.reviewDueDays, reviewLookbackDays: p.reviewLookbackDays } : null;
 }

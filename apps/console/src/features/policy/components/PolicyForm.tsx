@@ -1,6 +1,6 @@
 import { SYSTEM_CLASSIFICATIONS } from "@bridle/contracts";
-import type { TPolicyResponse, TSystemClassification, TUpdateOrgPolicyRequest } from "@bridle/contracts";
-import { Alert, Button, Fieldset, Group, List, NumberInput, Select, SimpleGrid, Stack, Table, TagsInput, Text, TextInput } from "@mantine/core";
+import type { TPolicyResponse, TReviewSchedule, TSystemClassification, TUpdateOrgPolicyRequest } from "@bridle/contracts";
+import { Alert, Button, Fieldset, Group, List, NumberInput, Select, SimpleGrid, Stack, Switch, Table, TagsInput, Text, TextInput } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import type { FormEvent } from "react";
@@ -26,6 +26,10 @@ type Values = {
   channelBlocklist: string[];
   reviewIntervalDays: number | "";
   auditRetentionDays: number | "";
+  reviewSchedule: TReviewSchedule;
+  reviewDueDays: number | "";
+  reviewLookbackDays: number | "";
+  reviewOverdueFailClosed: boolean;
   classifications: Record<string, TSystemClassification>;
 };
 
@@ -38,6 +42,10 @@ const toValues = ({ policy, systems }: TPolicyResponse): Values => ({
   channelBlocklist: policy.channelBlocklist,
   reviewIntervalDays: policy.reviewIntervalDays,
   auditRetentionDays: policy.auditRetentionDays,
+  reviewSchedule: policy.reviewSchedule,
+  reviewDueDays: policy.reviewDueDays,
+  reviewLookbackDays: policy.reviewLookbackDays,
+  reviewOverdueFailClosed: policy.reviewOverdueFailClosed,
   classifications: Object.fromEntries(systems.map((system) => [system.key, system.classification])),
 });
 
@@ -56,6 +64,10 @@ function toRequest(values: Values, data: TPolicyResponse): TUpdateOrgPolicyReque
     // An emptied number box is sent as 0 so the server's contract reports it.
     reviewIntervalDays: values.reviewIntervalDays === "" ? 0 : values.reviewIntervalDays,
     auditRetentionDays: values.auditRetentionDays === "" ? 0 : values.auditRetentionDays,
+    reviewSchedule: values.reviewSchedule,
+    reviewDueDays: values.reviewDueDays === "" ? 0 : values.reviewDueDays,
+    reviewLookbackDays: values.reviewLookbackDays === "" ? 0 : values.reviewLookbackDays,
+    reviewOverdueFailClosed: values.reviewOverdueFailClosed,
   };
   if (Object.keys(changed).length > 0) request.systemClassifications = changed;
   return request;
@@ -150,6 +162,51 @@ export function PolicyForm({ data }: { data: TPolicyResponse }) {
               value={values.auditRetentionDays}
               onChange={(value) => set("auditRetentionDays", typeof value === "number" ? value : "")}
               error={errorAt("auditRetentionDays")}
+            />
+          </SimpleGrid>
+        </Fieldset>
+
+        <Fieldset legend="Access reviews" radius="md" disabled={!mayEdit}>
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            <Select
+              label="Scheduled campaigns"
+              description="Bridle starts a campaign of all bots on the first day of each period (UTC)"
+              data={[
+                { value: "quarterly", label: "Every quarter" },
+                { value: "monthly", label: "Every month" },
+                { value: "off", label: "Off (admins start them)" },
+              ]}
+              value={values.reviewSchedule}
+              onChange={(value) => value && set("reviewSchedule", value as TReviewSchedule)}
+              allowDeselect={false}
+              error={errorAt("reviewSchedule")}
+            />
+            <NumberInput
+              label="Days to decide"
+              description="A scheduled campaign is due this many days after it starts"
+              min={1}
+              max={90}
+              allowDecimal={false}
+              value={values.reviewDueDays}
+              onChange={(value) => set("reviewDueDays", typeof value === "number" ? value : "")}
+              error={errorAt("reviewDueDays")}
+            />
+            <NumberInput
+              label="Look-back window (days)"
+              description="A grant no allowed decision used in this window is shown as unused"
+              min={1}
+              max={365}
+              allowDecimal={false}
+              value={values.reviewLookbackDays}
+              onChange={(value) => set("reviewLookbackDays", typeof value === "number" ? value : "")}
+              error={errorAt("reviewLookbackDays")}
+            />
+            <Switch
+              mt="lg"
+              label="Pause gated actions when a review is overdue"
+              description="A bot whose review item is past its due date gets every gated action denied until it is decided"
+              checked={values.reviewOverdueFailClosed}
+              onChange={(event) => set("reviewOverdueFailClosed", event.currentTarget.checked)}
             />
           </SimpleGrid>
         </Fieldset>

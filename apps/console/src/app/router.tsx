@@ -178,6 +178,8 @@ const notificationPreferencesRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/notifications/preferences",
   component: lazyRouteComponent(() => import("../features/notifications/pages/NotificationPreferencesPage.tsx"), "NotificationPreferencesPage"),
+});
+
 const reviewsRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/reviews",

@@ -1,3 +1,4 @@
+import { registerCredentialsSubscriber } from "./modules/credentials/index.ts";
 import { registerFindingsSubscriber } from "./modules/findings/index.ts";
 
 /**
@@ -7,4 +8,6 @@ import { registerFindingsSubscriber } from "./modules/findings/index.ts";
  */
 export function registerSubscribers(): void {
   registerFindingsSubscriber();
+  // After findings: a change that makes references due emits its own event, which recomputes findings again.
+  registerCredentialsSubscriber();
 }

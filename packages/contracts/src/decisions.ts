@@ -54,6 +54,8 @@ export type TApprovalDecisionReason = z.infer<typeof ZApprovalDecisionReason>;
  * The reason codes `decide()` (packages/policy) gives, so runtimes and the console branch on a code,
  * never on English text. `owner_departed` / `owner_missing` (rule BR-ORPHANED): the bot's owner has
  * left, or it has none; until it is transferred or offboarded it may only take read-only actions.
+ * `credential_leak_suspected` (rule BR-LEAK-HOLD): a leak playbook is open on one of the bot's
+ * credential references, so its gated actions wait for security's approval until it closes.
  * The decisions service adds approval outcomes (`approved`, `approval_denied`, ...).
  */
 export const DECISION_REASON_CODES = [
@@ -68,6 +70,7 @@ export const DECISION_REASON_CODES = [
   "not_gated",
   "action_denied",
   "approval_required",
+  "credential_leak_suspected",
   "allowed",
 ] as const;
 export const ZDecisionReasonCode = z.enum(DECISION_REASON_CODES);

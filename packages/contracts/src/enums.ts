@@ -38,6 +38,7 @@ export const FINDING_KINDS = [
   "shared_identity",
   "review_overdue",
   "runtime_profile_incomplete",
+  "credential_rotation_due",
 ] as const;
 export const ZFindingKind = z.enum(FINDING_KINDS);
 export type TFindingKind = z.infer<typeof ZFindingKind>;

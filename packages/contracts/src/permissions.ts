@@ -19,6 +19,7 @@ export const PERMISSION_MATRIX = {
   "identity.manage": ["admin"],
   "sessions.manage": ["admin"],
   "audit.read": ["admin", "security", "auditor"],
+  "credentials.respond": ["admin", "security"],
 } as const satisfies Record<string, readonly (TRole | "*")[]>;
 export type TPermission = keyof typeof PERMISSION_MATRIX;
 export const PERMISSIONS_LIST = Object.keys(PERMISSION_MATRIX) as TPermission[];
@@ -37,6 +38,7 @@ export const PERMISSION_LABELS: Record<TPermission, string> = {
   "identity.manage": "Manage SSO, role mapping, SCIM tokens and sessions",
   "sessions.manage": "End other people's sessions",
   "audit.read": "Read the audit log",
+  "credentials.respond": "Run the leak playbook on a credential reference",
 };
 
 /** The permissions a set of roles holds (every person holds `bots.own`). */

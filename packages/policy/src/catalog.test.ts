@@ -14,6 +14,7 @@ describe("RULES", () => {
       shared_identity: "BR-SHARED-IDENTITY",
       review_overdue: "BR-REVIEW-OVERDUE",
       runtime_profile_incomplete: "BR-RUNTIME-PROFILE",
+      credential_rotation_due: "BR-CREDENTIAL-ROTATION",
     });
   });
 

@@ -7,6 +7,7 @@ import type { IdentityIndex } from "./identity.ts";
 import { checkNamingRule } from "./naming.ts";
 import { checkOwner } from "./ownership.ts";
 import { checkReview } from "./review.ts";
+import { checkCredentialRotation } from "./rotation.ts";
 import { checkRuntimeProfile } from "./runtime-profile.ts";
 import type { BotFacts, EvaluationContext } from "./types.ts";
 
@@ -25,6 +26,7 @@ const CHECKS: Record<TFindingKind, Check> = {
   shared_identity: (bot, _ctx, index) => checkSharedIdentity(bot, index),
   review_overdue: (bot, ctx) => checkReview(bot, ctx.policy.reviewIntervalDays, ctx.now),
   runtime_profile_incomplete: (bot) => checkRuntimeProfile(bot.runtimeProfile),
+  credential_rotation_due: (bot, ctx) => checkCredentialRotation(bot, ctx.now),
 };
 
 /** All findings for one bot, ordered by FINDING_KINDS. `index` comes from buildIdentityIndex over the whole inventory. */

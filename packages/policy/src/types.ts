@@ -10,6 +10,7 @@ import type {
   TRuntimeProfile,
   TSystemClassification,
 } from "@bridle/contracts";
+import type { CredentialRotationFacts } from "./rotation.ts";
 
 /** The org policy the rules read (a subset of TOrgPolicy). */
 export type PolicyInput = {
@@ -42,6 +43,8 @@ export type BotFacts = {
   createdAt: Date;
   lastReviewedAt: Date | null;
   runtimeProfile: TRuntimeProfile;
+  /** its credential references, for the rotation rule (rotation.ts) */
+  credentialReferences: readonly CredentialRotationFacts[];
 };
 
 export type EvaluationContext = {

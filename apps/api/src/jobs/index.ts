@@ -2,9 +2,11 @@ import type { DbHandle } from "@bridle/db";
 import type { FastifyBaseLogger } from "fastify";
 import PgBoss from "pg-boss";
 import { expireApprovalRequests } from "../modules/approvals/index.ts";
+import { flipIntervalDue } from "../modules/credentials/index.ts";
 
 /** Queue names (pg-boss): one per background job. */
 export const APPROVAL_EXPIRY_QUEUE = "approval-expiry";
+export const CREDENTIAL_ROTATION_QUEUE = "credential-rotation";
 
 export type JobsLog = Pick<FastifyBaseLogger, "info" | "error">;
 export type Jobs = {
@@ -14,39 +16,71 @@ export type Jobs = {
   stop: (timeoutMs?: number) => Promise<void>;
 };
 
+type Job = {
+  queue: string;
+  /** when pg-boss runs it (UTC) */
+  cron: string;
+  /** how often the in-process timer runs it with embedded PGlite */
+  everyMs: number;
+  run: (database: DbHandle, log: JobsLog) => Promise<void>;
+};
+
 async function runExpiry(database: DbHandle, log: JobsLog) {
   const ids = await expireApprovalRequests(database.db, new Date());
   if (ids.length) log.info({ job: APPROVAL_EXPIRY_QUEUE, expired: ids.length }, "approval requests expired");
 }
 
+/** Credential references whose rotation interval passed become due, and their people are notified (credentials module). */
+async function runRotation(database: DbHandle, log: JobsLog) {
+  const marked = await database.db.transaction((tx) => flipIntervalDue(tx, new Date()));
+  if (marked) log.info({ job: CREDENTIAL_ROTATION_QUEUE, marked }, "credential references due for rotation");
+}
+
+const JOBS = (intervalMs: number | undefined): Job[] => [
+  { queue: APPROVAL_EXPIRY_QUEUE, cron: "* * * * *", everyMs: intervalMs ?? 60_000, run: runExpiry },
+  // Daily, early morning UTC; it is idempotent, so a missed day is caught up by the next run.
+  { queue: CREDENTIAL_ROTATION_QUEUE, cron: "15 5 * * *", everyMs: 86_400_000, run: runRotation },
+];
+
 /**
  * Starts the background jobs (DESIGN.md "Architecture": Postgres-backed queue, so several
- * replicas coordinate through the database). With PostgreSQL, pg-boss schedules
- * `approval-expiry` every minute (cron, one job per minute however many replicas run) on a
- * singleton queue, and any replica's worker runs it. Embedded PGlite has no connection string
- * for pg-boss and only ever one process, so the same function runs on a timer in the process.
- * Called from server.ts (not buildApp), so tests drive the job functions directly.
+ * replicas coordinate through the database). With PostgreSQL, pg-boss schedules each job by its
+ * cron (UTC; one run per tick however many replicas run) on a singleton queue, and any replica's
+ * worker runs it: `approval-expiry` every minute, `credential-rotation` daily at 05:15. Embedded
+ * PGlite has no connection string for pg-boss and only ever one process, so the same functions
+ * run on timers in the process (each once at start). Called from server.ts (not buildApp), so
+ * tests drive the job functions directly.
  */
 export async function startJobs(deps: { database: DbHandle; databaseUrl?: string | undefined; log: JobsLog; intervalMs?: number }): Promise<Jobs> {
   const { database, log } = deps;
+  const jobs = JOBS(deps.intervalMs);
   if (database.kind === "pglite" || !deps.databaseUrl) {
-    let running: Promise<void> | null = null;
-    const tick = () => {
-      if (running) return;
-      running = runExpiry(database, log)
-        .catch((err: unknown) => log.error({ err, job: APPROVAL_EXPIRY_QUEUE }, "background job failed"))
-        .finally(() => {
-          running = null;
-        });
-    };
-    const timer = setInterval(tick, deps.intervalMs ?? 60_000);
-    timer.unref();
-    tick();
+    const timers: NodeJS.Timeout[] = [];
+    const running = new Set<Promise<void>>();
+    for (const job of jobs) {
+      let current: Promise<void> | null = null;
+      const tick = () => {
+        if (current) return;
+        const p = job
+          .run(database, log)
+          .catch((err: unknown) => log.error({ err, job: job.queue }, "background job failed"))
+          .finally(() => {
+            current = null;
+            running.delete(p);
+          });
+        current = p;
+        running.add(p);
+      };
+      const timer = setInterval(tick, job.everyMs);
+      timer.unref();
+      timers.push(timer);
+      tick();
+    }
     return {
       kind: "interval",
       stop: async () => {
-        clearInterval(timer);
-        await running;
+        for (const t of timers) clearInterval(t);
+        await Promise.all([...running]);
       },
     };
   }
@@ -54,11 +88,13 @@ export async function startJobs(deps: { database: DbHandle; databaseUrl?: string
   const boss = new PgBoss({ connectionString: deps.databaseUrl, application_name: "bridle-jobs", max: 3 });
   boss.on("error", (err) => log.error({ err }, "job queue error"));
   await boss.start();
-  await boss.createQueue(APPROVAL_EXPIRY_QUEUE, { name: APPROVAL_EXPIRY_QUEUE, policy: "singleton", retryLimit: 0, expireInSeconds: 300 });
-  await boss.schedule(APPROVAL_EXPIRY_QUEUE, "* * * * *", {}, { tz: "UTC" });
-  await boss.work(APPROVAL_EXPIRY_QUEUE, { pollingIntervalSeconds: 2 }, async () => {
-    await runExpiry(database, log);
-  });
+  for (const job of jobs) {
+    await boss.createQueue(job.queue, { name: job.queue, policy: "singleton", retryLimit: 0, expireInSeconds: 300 });
+    await boss.schedule(job.queue, job.cron, {}, { tz: "UTC" });
+    await boss.work(job.queue, { pollingIntervalSeconds: 2 }, async () => {
+      await job.run(database, log);
+    });
+  }
   return {
     kind: "pg-boss",
     stop: async (timeoutMs = 10_000) => {

@@ -3,7 +3,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import PgBoss from "pg-boss";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestApp, tokenFor, type TestApp } from "../../../test/harness.ts";
-import { APPROVAL_EXPIRY_QUEUE, startJobs, type JobsLog } from "../../jobs/index.ts";
+import { APPROVAL_EXPIRY_QUEUE, CREDENTIAL_ROTATION_QUEUE, startJobs, type JobsLog } from "../../jobs/index.ts";
 import { rowsOf } from "../../lib/sql.ts";
 import { expireApprovalRequests } from "./index.ts";
 
@@ -93,8 +93,11 @@ describe("approval request expiry", () => {
     const jobs = await startJobs({ database: t.database, databaseUrl: url.toString(), log });
     try {
       expect(jobs.kind).toBe("pg-boss");
-      const schedules = rowsOf<{ name: string; cron: string }>(await t.database.db.execute(sql`select name, cron from pgboss.schedule`));
-      expect(schedules).toEqual([{ name: APPROVAL_EXPIRY_QUEUE, cron: "* * * * *" }]);
+      const schedules = rowsOf<{ name: string; cron: string }>(await t.database.db.execute(sql`select name, cron from pgboss.schedule order by name`));
+      expect(schedules).toEqual([
+        { name: APPROVAL_EXPIRY_QUEUE, cron: "* * * * *" },
+        { name: CREDENTIAL_ROTATION_QUEUE, cron: "15 5 * * *" },
+      ]);
       // do not wait for the minute: queue a run the way the scheduler does
       const id = await insert({ expiresAt: new Date(Date.now() - 1000) });
       const sender = new PgBoss({ connectionString: url.toString(), supervise: false, schedule: false, migrate: false, max: 1 });

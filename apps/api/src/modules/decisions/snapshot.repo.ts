@@ -26,6 +26,8 @@ export type BotRuntimeRow = {
   /** null when the bot has no owner; a deactivated owner limits the bot to read-only actions */
   owner: { email: string; displayName: string; status: TPersonStatus } | null;
   overrides: OverrideRow[];
+  /** a leak playbook is open on one of its credential references (its gated actions are held) */
+  leakPlaybookOpen: boolean;
 };
 export type TokenRow = { id: string; botId: string; tokenHash: string; expiresAt: Date | null; lastUsedAt: Date | null };
 
@@ -70,12 +72,15 @@ type RawBot = {
   owner_email: string | null;
   owner_name: string | null;
   owner_status: TPersonStatus | null;
+  leak_open: boolean;
 };
 
 /**
  * What decisions need to know about bots (all of them, or the given ids), one round trip:
  * status, data access, channels, grants (system keys), the Golden Rule exception, the gated-action
- * overrides, and the owner's status (a person's deactivation notifies each of their bots).
+ * overrides, the owner's status (a person's deactivation notifies each of their bots), and whether
+ * a leak playbook is open on one of its credential references (a read of the credentials module's
+ * `leak_playbooks`; opening and closing one notifies the bot).
  */
 export async function loadBots(db: DbOrTx, ids?: readonly string[]): Promise<BotRuntimeRow[]> {
   const filter: SQL = ids ? sql`where b.id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)` : sql``;
@@ -83,7 +88,8 @@ export async function loadBots(db: DbOrTx, ids?: readonly string[]): Promise<Bot
     select b.id, b.name, b.status, b.internal_data_access, b.channels, g.grants, o.overrides,
            e.status as exc_status, e.expires_at as exc_expires_at,
            e.allowed_systems as exc_allowed_systems, e.allowed_channels as exc_allowed_channels,
-           p.email as owner_email, p.display_name as owner_name, p.status as owner_status
+           p.email as owner_email, p.display_name as owner_name, p.status as owner_status,
+           exists (select 1 from leak_playbooks lp where lp.bot_id = b.id and lp.status = 'open') as leak_open
     from bots b
     left join people p on p.id = b.owner_id
     left join lateral (
@@ -114,6 +120,7 @@ export async function loadBots(db: DbOrTx, ids?: readonly string[]): Promise<Bot
       : null,
     owner: r.owner_email ? { email: r.owner_email, displayName: r.owner_name ?? r.owner_email, status: r.owner_status ?? "deactivated" } : null,
     overrides: r.overrides ?? [],
+    leakPlaybookOpen: r.leak_open === true,
   }));
 }
 

@@ -28,6 +28,7 @@ export function findingsScope(event: DomainEvent): readonly string[] | "all" | n
     case "gated_action.override_changed":
     case "bot_token.created":
     case "bot_token.revoked":
+    case "leak_playbook.changed":
       return null;
     default:
       return event satisfies never;

@@ -46,7 +46,8 @@ const JOBS = (intervalMs: number | undefined): Job[] => [
  * Starts the background jobs (DESIGN.md "Architecture": Postgres-backed queue, so several
  * replicas coordinate through the database). With PostgreSQL, pg-boss schedules each job by its
  * cron (UTC; one run per tick however many replicas run) on a singleton queue, and any replica's
- * worker runs it: `approval-expiry` every minute, `credential-rotation` daily at 05:15. Embedded
+ * worker runs it: `approval-expiry` every minute, `credential-rotation` daily at 05:15 and once at
+ * start. Embedded
  * PGlite has no connection string for pg-boss and only ever one process, so the same functions
  * run on timers in the process (each once at start). Called from server.ts (not buildApp), so
  * tests drive the job functions directly.
@@ -94,6 +95,9 @@ export async function startJobs(deps: { database: DbHandle; databaseUrl?: string
     await boss.work(job.queue, { pollingIntervalSeconds: 2 }, async () => {
       await job.run(database, log);
     });
+    // A daily job also runs once at start (singleton: one run however many replicas start), so a
+    // new or restarted deployment does not wait for the next day's tick.
+    if (job.everyMs >= 86_400_000) await boss.send(job.queue, {});
   }
   return {
     kind: "pg-boss",

@@ -16,6 +16,8 @@ type NavItem = {
     | "/my-bots"
     | "/approvals"
     | "/findings"
+    | "/rotation"
+    | "/leak-playbooks"
     | "/people"
     | "/teams"
     | "/systems"
@@ -36,6 +38,8 @@ const NAV_ITEMS: NavItem[] = [
   { label: "My bots", to: "/my-bots", isActive: (path) => path.startsWith("/my-bots"), needs: ["bots.own", "bots.write_all"] },
   { label: "Approvals", to: "/approvals", isActive: (path) => path.startsWith("/approvals"), badge: { node: <ApprovalCountBadge />, id: APPROVAL_COUNT_ID } },
   { label: "Findings", to: "/findings", isActive: (path) => path.startsWith("/findings") },
+  { label: "Rotation", to: "/rotation", isActive: (path) => path.startsWith("/rotation") },
+  { label: "Leak playbooks", to: "/leak-playbooks", isActive: (path) => path.startsWith("/leak-playbooks") },
   { label: "People", to: "/people", isActive: (path) => path.startsWith("/people"), needs: ["people.read_all"] },
   { label: "Teams", to: "/teams", isActive: (path) => path.startsWith("/teams") },
   { label: "Connected systems", to: "/systems", isActive: (path) => path.startsWith("/systems") },

@@ -3,6 +3,7 @@ import { InventoryPage } from "../features/bots/pages/InventoryPage.tsx";
 import { validateApprovalRouteSearch } from "../features/approvals/search.ts";
 import { validateAuditRouteSearch } from "../features/audit/search.ts";
 import { validateBotRouteSearch } from "../features/bots/search.ts";
+import { validateRotationRouteSearch } from "../features/credentials/search.ts";
 import { validatePeopleRouteSearch } from "../features/people/search.ts";
 import { validateSettingsSearch } from "../features/settings/search.ts";
 import { NotFoundPage } from "./NotFoundPage.tsx";
@@ -152,6 +153,25 @@ const auditSessionRoute = createRoute({
   component: lazyRouteComponent(() => import("../features/audit/pages/AuditSessionPage.tsx"), "AuditSessionPage"),
 });
 
+const rotationRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/rotation",
+  validateSearch: validateRotationRouteSearch,
+  component: lazyRouteComponent(() => import("../features/credentials/pages/RotationPage.tsx"), "RotationPage"),
+});
+
+const leakPlaybooksRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/leak-playbooks",
+  component: lazyRouteComponent(() => import("../features/credentials/pages/LeakPlaybooksPage.tsx"), "LeakPlaybooksPage"),
+});
+
+const leakPlaybookRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/leak-playbooks/$playbookId",
+  component: lazyRouteComponent(() => import("../features/credentials/pages/LeakPlaybookPage.tsx"), "LeakPlaybookPage"),
+});
+
 const routeTree = rootRoute.addChildren([
   indexRoute,
   botsRoute,
@@ -174,6 +194,9 @@ const routeTree = rootRoute.addChildren([
   auditRoute,
   auditEventRoute,
   auditSessionRoute,
+  rotationRoute,
+  leakPlaybooksRoute,
+  leakPlaybookRoute,
 ]);
 
 export const router = createRouter({

@@ -123,4 +123,42 @@ test.describe("leak playbook", () => {
     await omar.screenshot({ path: "/tmp/credentials-rotation.png", fullPage: true });
     await omar.context().close();
   });
+
+  test("the owner adds a reference with the vault's form as a hint; a pasted secret is refused naming the field; mark rotated records who", async ({ browser }) => {
+    const found = (await (await admin.get("/api/v1/bots?q=acme-log-summary-bot")).json()) as { items: { id: string; name: string }[] };
+    const logSummaryId = found.items.find((b) => b.name === "acme-log-summary-bot")!.id;
+    const lucas = await signedInAs(browser, /Lucas Meyer/, `/bots/${logSummaryId}`);
+    const section = lucas.getByTestId("bot-credential-references");
+    await section.getByRole("button", { name: "Add credential reference" }).click();
+    const dialog = lucas.getByRole("dialog", { name: "Add credential reference" });
+    await dialog.getByRole("combobox", { name: "System" }).click();
+    await lucas.getByRole("option", { name: "Axiom" }).click();
+    await dialog.getByRole("combobox", { name: "Vault" }).click();
+    await lucas.getByRole("option", { name: "HashiCorp Vault / OpenBao" }).click();
+    await expect(dialog).toContainText("vault:<mount>/<path>[#<field>]");
+    const secret = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8";
+    await dialog.getByRole("textbox", { name: "Reference" }).fill(secret);
+    await dialog.getByRole("button", { name: "Add reference" }).click();
+    await expect(dialog.getByRole("alert")).toContainText("looks like a secret");
+    await expect(dialog.getByRole("alert")).not.toContainText(secret);
+    await lucas.screenshot({ path: "/tmp/credentials-add-refused.png" });
+    await dialog.getByRole("textbox", { name: "Reference" }).fill("vault:secret/data/bots/log-summary#axiom_token");
+    await dialog.getByRole("button", { name: "Add reference" }).click();
+    await expect(dialog).toHaveCount(0);
+    const added = section.getByTestId("credential-reference-row").filter({ hasText: "vault:secret/data/bots/log-summary#axiom_token" });
+    await expect(added).toContainText("HashiCorp Vault / OpenBao");
+    await expect(added).toContainText("Active");
+
+    // the Slack reference is due; Lucas rotated it in 1Password
+    await section.getByRole("button", { name: "Mark rotated: slack-internal op://bots-prod/log-summary-bot/slack-bot-token" }).click();
+    const rotate = lucas.getByRole("dialog", { name: "Mark rotated" });
+    await rotate.getByRole("textbox", { name: "Note" }).fill("New bot token issued");
+    await rotate.getByRole("button", { name: "Mark rotated" }).click();
+    await expect(rotate).toHaveCount(0);
+    const slack = section.getByTestId("credential-reference-row").filter({ hasText: "slack-bot-token" });
+    await expect(slack).toContainText("by lucas.meyer@acme.example");
+    await expect(slack).toContainText("On time");
+    await section.screenshot({ path: "/tmp/credentials-owner-section.png" });
+    await lucas.context().close();
+  });
 });

@@ -95,10 +95,10 @@ export function CredentialReferencesSection({ botId, botName, mayManage, mayResp
                     </Text>
                   )}
                 </Table.Td>
-                <Table.Td>
+                <Table.Td miw={130}>
                   <RotationCell reference={r} />
                 </Table.Td>
-                <Table.Td miw={120}>
+                <Table.Td miw={150}>
                   <Stack gap={4} align="flex-start">
                     <CredentialStatusBadge reference={r} />
                     {r.openLeakPlaybookId && (

@@ -7,7 +7,7 @@ export function CredentialStatusBadge({ reference }: { reference: Pick<TCredenti
   if (reference.status === "revoked")
     return (
       <Tooltip label={`Revoked ${formatDate(reference.revokedAt)}${reference.revokedBy?.label ? ` by ${reference.revokedBy.label}` : ""}`}>
-        <Badge color="red" variant="light" radius="sm">
+        <Badge color="red" variant="light" radius="sm" miw="fit-content">
           Revoked
         </Badge>
       </Tooltip>
@@ -15,20 +15,20 @@ export function CredentialStatusBadge({ reference }: { reference: Pick<TCredenti
   if (reference.status === "rotation_due")
     return (
       <Tooltip label={`Due since ${formatDate(reference.rotationDueSince)}: ${reference.rotationDueReason ? ROTATION_DUE_REASON_LABELS[reference.rotationDueReason] : "marked due"}`}>
-        <Badge color="orange" variant="light" radius="sm">
+        <Badge color="orange" variant="light" radius="sm" miw="fit-content">
           Rotation due
         </Badge>
       </Tooltip>
     );
   return (
-    <Badge color="teal" variant="light" radius="sm" style={{ overflow: "visible" }}>
+    <Badge color="teal" variant="light" radius="sm" miw="fit-content">
       Active
     </Badge>
   );
 }
 
 const STATE: Record<TRotationState, { label: string; color: string }> = {
-  ok: { label: "On schedule", color: "gray" },
+  ok: { label: "On time", color: "gray" },
   no_interval: { label: "No interval", color: "gray" },
   due: { label: "Due", color: "orange" },
   overdue: { label: "Overdue", color: "red" },
@@ -40,7 +40,7 @@ export function RotationCell({ reference }: { reference: Pick<TCredentialReferen
   const state = STATE[reference.rotationState];
   return (
     <Stack gap={2}>
-      <Badge color={state.color} variant={reference.rotationState === "overdue" ? "filled" : "light"} radius="sm" size="sm">
+      <Badge color={state.color} variant={reference.rotationState === "overdue" ? "filled" : "light"} radius="sm" size="sm" miw="fit-content">
         {state.label}
       </Badge>
       <Text size="xs" c="dimmed">

@@ -39,6 +39,7 @@ export const MODULE_DEPENDENCIES = {
    * (notifications -> people -> bots would close a cycle): they emit domain events instead.
    */
   notifications: ["audit", "people"],
+  offboarding: ["audit"],
 };
 
 /**

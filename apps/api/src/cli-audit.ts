@@ -12,21 +12,30 @@
  *                                                              signed start, still hash to that exported
  *                                                              checkpoint's signed head
  *
+ * Key trust (docs/AUDIT.md "Key trust"): a checkpoint counts only when signed by a key that every
+ * anchor given vouches for: `--jwks` (an auditor's copy of the JWKS), BRIDLE_AUDIT_TRUSTED_KEYS
+ * (pinned thumbprints) and, where the database is read, BRIDLE_ENCRYPTION_KEY. With none, the
+ * keys are the database's own, and the output says so (WARNING).
+ *
  * Exit code 0 when everything verifies, 1 when something is broken, 2 on a usage error.
  */
 import { readFile } from "node:fs/promises";
-import type { TAuditVerifyReport } from "@bridle/contracts";
+import type { TAuditKeyTrust, TAuditVerifyReport } from "@bridle/contracts";
 import { createDb } from "@bridle/db";
 import { loadConfig } from "./config.ts";
-import { loadVerificationJwks } from "./lib/signing.ts";
 import {
   createVerifier,
+  databaseKeyTrust,
+  DISTRUST_REASONS,
   ExportFileError,
+  judgeKeys,
+  keyTrustWarnings,
   readExportFile,
   verifyCheckpointInDatabase,
   verifyDatabase,
   type CheckpointRecord,
   type Jwks,
+  type KeyTrust,
   type VerifyReport,
 } from "./modules/audit/index.ts";
 
@@ -46,6 +55,26 @@ async function loadJwks(source: string): Promise<Jwks> {
   return jwks;
 }
 
+const ANCHOR_NAMES: Record<TAuditKeyTrust["anchors"][number], string> = {
+  pinned_thumbprints: "the pinned thumbprints (BRIDLE_AUDIT_TRUSTED_KEYS)",
+  jwks: "the JWKS given (--jwks)",
+  encryption_key: "the encryption key (BRIDLE_ENCRYPTION_KEY)",
+};
+const WARNINGS: Record<TAuditKeyTrust["warnings"][number], string> = {
+  anchored_in_database:
+    "WARNING: key trust is anchored only in the database: anyone who can write it can add a key of their own and re-sign forged checkpoints. Pass --jwks with an auditor's copy of the JWKS, or set BRIDLE_AUDIT_TRUSTED_KEYS or BRIDLE_ENCRYPTION_KEY (docs/AUDIT.md \"Key trust\")",
+  private_keys_readable:
+    "WARNING: the signing keys' private keys are stored unencrypted in the database (Bridle runs without BRIDLE_ENCRYPTION_KEY): anyone who can read it can sign a rewritten log with Bridle's own key, which no pin or JWKS tells apart; only a checkpoint exported and kept elsewhere (--checkpoint) catches that",
+};
+
+function printKeyTrust(k: Pick<TAuditKeyTrust, "anchors" | "warnings">, keys: { kid: string; trusted: boolean; distrust: TAuditKeyTrust["keys"][number]["distrust"]; checkpoints?: number }[]) {
+  console.log(`  key trust: ${k.anchors.length ? `vouched for by ${k.anchors.map((a) => ANCHOR_NAMES[a]).join(" and ")}` : "the database's own keys"}`);
+  for (const key of keys)
+    if (!key.trusted && (key.checkpoints === undefined || key.checkpoints > 0 || key.distrust === "kid_mismatch"))
+      console.log(`  UNTRUSTED KEY ${key.kid}${key.checkpoints ? ` (signed ${key.checkpoints} checkpoint(s))` : ""}: ${key.distrust ? DISTRUST_REASONS[key.distrust] : ""}`);
+  for (const w of k.warnings) console.log(`  ${WARNINGS[w]}`);
+}
+
 function print(r: VerifyReport | TAuditVerifyReport, what: string) {
   const range = r.chain.count ? `positions ${r.chain.first}..${r.chain.last}` : "no positions";
   const unverified = "unverified" in r ? r.unverified.reasons : [];
@@ -59,6 +88,7 @@ function print(r: VerifyReport | TAuditVerifyReport, what: string) {
     if (r.problemCount > 1) console.log(`  ${r.problemCount - 1} more problem(s):`);
     for (const p of r.problems.slice(1, 10)) console.log(`    - ${p.kind}: ${p.message}`);
   }
+  printKeyTrust(r.keyTrust, r.keyTrust.keys);
   for (const reason of unverified) console.log(`  UNVERIFIED: ${reason}`);
   if (unverified.length && !r.ok && !r.problemCount) console.log("  (pass --allow-unsealed to accept an export with unverified events; they stay unverified)");
 }
@@ -81,8 +111,16 @@ export async function auditCli(args: { sub: string | undefined; file?: string | 
     console.error(`Usage:\n${AUDIT_USAGE}`);
     return 2;
   }
+  const viaServer = !args.file && !args.checkpoint && !!process.env.BRIDLE_TOKEN;
+  if (viaServer && args.jwks) {
+    // The server checks signatures with the keys it trusts; the JWKS could not vouch for anything there.
+    console.error("--jwks checks the keys here: run it against the database (unset BRIDLE_TOKEN) or an export (--file)");
+    return 2;
+  }
+  const config = loadConfig();
+  const pins = config.BRIDLE_AUDIT_TRUSTED_KEYS;
   if (args.file) {
-    const verifier = createVerifier({ jwks: await loadJwks(args.jwks!) });
+    const verifier = createVerifier({ trust: await judgeKeys({ jwks: await loadJwks(args.jwks!), ...(pins ? { pins } : {}) }) });
     try {
       for await (const r of readExportFile(args.file)) verifier.push(r);
     } catch (e) {
@@ -94,7 +132,7 @@ export async function auditCli(args: { sub: string | undefined; file?: string | 
     print(report, args.file);
     return report.ok ? 0 : 1;
   }
-  if (!args.checkpoint && process.env.BRIDLE_TOKEN) {
+  if (viaServer) {
     const base = (process.env.BRIDLE_URL ?? "http://localhost:3000").replace(/\/$/, "");
     const res = await fetch(`${base}/api/v1/audit/verify`, { headers: { authorization: `Bearer ${process.env.BRIDLE_TOKEN}` } });
     if (!res.ok) {
@@ -105,14 +143,18 @@ export async function auditCli(args: { sub: string | undefined; file?: string | 
     print(report, base);
     return report.ok ? 0 : 1;
   }
-  const config = loadConfig();
   const database = await createDb({ databaseUrl: config.DATABASE_URL, dataDir: config.BRIDLE_DATA_DIR, poolSize: 2 });
   try {
     await database.migrate();
-    const jwks = args.jwks ? await loadJwks(args.jwks) : await loadVerificationJwks(database.db);
+    const trust: KeyTrust = await databaseKeyTrust(database, {
+      pins,
+      jwks: args.jwks ? await loadJwks(args.jwks) : undefined,
+      encryptionKey: config.BRIDLE_ENCRYPTION_KEY,
+    });
     if (args.checkpoint) {
       const cp = await checkpointOf(args.checkpoint);
-      const { problem, signed, start, beforeStart } = await verifyCheckpointInDatabase(database, cp, jwks);
+      const { problem, signed, start, beforeStart } = await verifyCheckpointInDatabase(database, cp, trust);
+      printKeyTrust({ anchors: trust.anchors, warnings: keyTrustWarnings(trust) }, []);
       if (problem) {
         console.log(`checkpoint ${problem.checkpoint ?? cp.number}: BROKEN (${problem.kind})\n  ${problem.message}`);
         return 1;
@@ -124,7 +166,7 @@ export async function auditCli(args: { sub: string | undefined; file?: string | 
       console.log(`checkpoint ${signed!.number}: verified (the events up to position ${signed!.position}, recomputed, still hash to its signed head ${signed!.head})`);
       return 0;
     }
-    const report = await verifyDatabase(database, jwks);
+    const report = await verifyDatabase(database, trust);
     print(report, config.DATABASE_URL ? "database" : "embedded database");
     return report.ok ? 0 : 1;
   } finally {

@@ -74,6 +74,18 @@ const ZConfig = z.object({
   BRIDLE_AUDIT_CHECKPOINT_EVENTS: z.coerce.number().int().min(1).default(10_000),
   /** ... and every this many minutes while new events were sealed */
   BRIDLE_AUDIT_CHECKPOINT_MINUTES: z.coerce.number().min(0.01).default(5),
+  /**
+   * The audit checkpoint signing keys verification trusts, pinned outside the database: their kids
+   * (RFC 7638 thumbprints, as /.well-known/jwks.json lists them), comma-separated (docs/AUDIT.md "Key trust")
+   */
+  BRIDLE_AUDIT_TRUSTED_KEYS: optional(
+    z
+      .string()
+      .transform((v) => v.split(",").map((p) => p.trim()).filter(Boolean))
+      .refine((pins) => pins.length > 0 && pins.every((p) => /^[A-Za-z0-9_-]{43}$/.test(p)), {
+        message: "must be key thumbprints (the kid of each key in /.well-known/jwks.json: 43 base64url characters), comma-separated",
+      }),
+  ),
   /** Audit partition maintenance (next months' partitions) and retention run this often (minutes) */
   BRIDLE_AUDIT_MAINTENANCE_MINUTES: z.coerce.number().min(1).default(60),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

@@ -20,15 +20,20 @@ export type TestApp = {
   close: () => Promise<void>;
   /** the configuration it runs with (its DATABASE_URL names its own database) */
   config: ReturnType<typeof loadConfig>;
+  /** the environment that configuration was read from */
+  env: Record<string, string>;
 };
 
 const adminInject = (app: FastifyInstance) => (o: InjectOptions) =>
   app.inject({ ...o, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(o.headers ?? {}) } });
 
-/** A real app on a fresh database cloned from the run's migrated template, seeded like `pnpm start`. */
-export async function createTestApp(opts: { seed?: "demo" | "none"; env?: Record<string, string> } = {}): Promise<TestApp> {
-  const config = loadConfig({
-    DATABASE_URL: await freshDatabase(),
+/**
+ * A real app on a fresh database cloned from the run's migrated template (or on `databaseUrl`),
+ * seeded like `pnpm start`.
+ */
+export async function createTestApp(opts: { seed?: "demo" | "none"; env?: Record<string, string>; databaseUrl?: string } = {}): Promise<TestApp> {
+  const env: Record<string, string> = {
+    DATABASE_URL: opts.databaseUrl ?? (await freshDatabase()),
     BRIDLE_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
     BRIDLE_BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
     BRIDLE_SEED: opts.seed ?? "demo",
@@ -36,10 +41,16 @@ export async function createTestApp(opts: { seed?: "demo" | "none"; env?: Record
     BRIDLE_BODY_LIMIT_BYTES: String(1024 * 1024),
     LOG_LEVEL: "silent",
     ...opts.env,
-  });
+  };
+  const config = loadConfig(env);
   const database = await createDb({ databaseUrl: config.DATABASE_URL, poolSize: 5 });
-  await prepareDatabase(config, database, () => {});
-  return startApp(config, database);
+  try {
+    await prepareDatabase(config, database, () => {});
+  } catch (e) {
+    await database.close();
+    throw e;
+  }
+  return startApp(config, database, env);
 }
 
 /** A fresh database cloned from the run's migrated template; returns its URL. */
@@ -55,7 +66,7 @@ export async function freshDatabase(): Promise<string> {
   return url.toString();
 }
 
-async function startApp(config: TestApp["config"], database: DbHandle): Promise<TestApp> {
+async function startApp(config: TestApp["config"], database: DbHandle, env: Record<string, string>): Promise<TestApp> {
   const app = await buildApp({ config, database, logger: false });
   await app.ready();
   return {
@@ -67,15 +78,18 @@ async function startApp(config: TestApp["config"], database: DbHandle): Promise<
       await database.close();
     },
     config,
+    env,
   };
 }
 
 /**
  * A second replica of a test app: its own process state (decision snapshot, LISTEN connection,
  * pool) on the same database, as two servers behind a load balancer. Close it before the first.
+ * `env` changes its settings (as a restart with other environment variables would).
  */
-export async function createReplica(t: TestApp): Promise<TestApp> {
-  return startApp(t.config, await createDb({ databaseUrl: t.config.DATABASE_URL, poolSize: 5 }));
+export async function createReplica(t: TestApp, env: Record<string, string> = {}): Promise<TestApp> {
+  const merged = { ...t.env, ...env };
+  return startApp(loadConfig(merged), await createDb({ databaseUrl: t.config.DATABASE_URL, poolSize: 5 }), merged);
 }
 
 /** Signs in through the real login route; returns the cookie header and CSRF token. */

@@ -142,6 +142,16 @@ test.describe("audit log", () => {
     await ines.getByRole("button", { name: "Verify integrity" }).click();
     const integrity = ines.getByRole("dialog", { name: "Integrity of the audit log" });
     await expect(integrity.getByTestId("verify-ok")).toContainText("The audit log is intact");
+    // the server runs with BRIDLE_ENCRYPTION_KEY (serve.ts): the encryption key vouches for the signing key, not the database alone
+    await expect(integrity.getByTestId("verify-key-anchors")).toHaveText(
+      "Signing keys vouched for by the encryption key (BRIDLE_ENCRYPTION_KEY), not by the database alone.",
+    );
+    await expect(integrity.getByTestId("verify-key-warning")).toHaveCount(0);
+    const keys = integrity.getByTestId("verify-key");
+    await expect(keys).toHaveCount(1);
+    await expect(keys.first()).toHaveAttribute("data-trusted", "true");
+    await expect(keys.first()).toContainText("Trusted");
+    await integrity.screenshot({ path: "/tmp/audit-verify-key-trust.png" });
     await integrity.getByRole("button", { name: "Close" }).click();
 
     await ines.getByRole("button", { name: "Export" }).click();
@@ -161,6 +171,7 @@ test.describe("audit log", () => {
       const verified = await run("pnpm", ["-s", "bridle", "audit", "verify", "--file", path, "--jwks", `${testInfo.project.use.baseURL}/.well-known/jwks.json`]);
       expect(verified.code, verified.output).toBe(0);
       expect(verified.output).toContain(": verified");
+      expect(verified.output).toContain("key trust: vouched for by the JWKS given (--jwks)");
     }
     await ines.context().close();
   });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ZRotationDueReason } from "./enums.ts";
+import { ZOffboardingTrigger } from "./offboarding.ts";
 
 /**
  * The audit event types and what each one's `details` hold (DESIGN.md "Audit event"). The one
@@ -71,6 +72,8 @@ const exception = z
   .nullable();
 const via = z.enum(["console", "api", "import"]).optional();
 const approvalRef = { kind: z.string(), botId: z.string().nullable() };
+/** A decided request's events also name the bot (its name when the event was written), so the log reads without a lookup. */
+const decidedRef = { ...approvalRef, bot: z.string() };
 const system = z.record(z.string(), z.unknown());
 /** A credential reference as events name it: its id, system key and vault reference (a pointer, never a secret). */
 const credentialRef = z.object({ id: z.string(), system: z.string(), reference: z.string() });
@@ -177,6 +180,16 @@ export const AUDIT_EVENT_DETAILS = {
     /** true when this step was the last one and closed the playbook (the bot's gated actions are released) */
     closed: z.boolean(),
   }),
+  // offboarding (cases and their steps; a case's resource is the bot)
+  "offboarding.case_open": z.object({
+    caseId: z.string(),
+    botId: z.string(),
+    bot: z.string(),
+    trigger: ZOffboardingTrigger,
+    reason: z.string(),
+    formerOwner: email.nullable(),
+    proposedOwner: email.nullable(),
+  }),
   // systems, org policy, identity settings
   "system.create": z.object({ after: system, via: z.string().optional(), findingsChanged: z.number().int().optional() }),
   "system.update": z.object({ key: z.string(), changes: ZChanges, via: z.string().optional(), findingsChanged: z.number().int().optional() }),
@@ -218,11 +231,11 @@ export const AUDIT_EVENT_DETAILS = {
     runtimeRequestId: z.string().optional(),
     paramsHash: z.string().optional(),
   }),
-  "approval.approve": z.object({ ...approvalRef, note: z.string().nullable() }),
-  "approval.deny": z.object({ ...approvalRef, note: z.string().nullable() }),
-  "approval.expire": z.object({ ...approvalRef, expiresAt: z.string(), noticedBy: email.optional() }),
-  "approval.cancel": z.object({ ...approvalRef, reason: z.string().optional() }),
-  "approval.apply": z.object({ requestId: z.string(), kind: z.string(), approvers: z.array(email) }),
+  "approval.approve": z.object({ ...decidedRef, note: z.string().nullable() }),
+  "approval.deny": z.object({ ...decidedRef, note: z.string().nullable() }),
+  "approval.expire": z.object({ ...decidedRef, expiresAt: z.string(), noticedBy: email.optional() }),
+  "approval.cancel": z.object({ ...decidedRef, reason: z.string().optional() }),
+  "approval.apply": z.object({ requestId: z.string(), kind: z.string(), bot: z.string(), approvers: z.array(email) }),
   "approval.read": z.object({}),
   // runtime side: every decision answered to a runtime (recorded by the decision log's batch writer)
   "decision.allow": ZDecisionEventDetails,

@@ -54,7 +54,7 @@ export const ZAuditExportQuery = ZAuditEventsQuery.omit({ limit: true, cursor: t
 export type TAuditExportQuery = z.infer<typeof ZAuditExportQuery>;
 
 /** What verification found broken (docs/AUDIT.md "Verification"). */
-export const AUDIT_BREAK_KINDS = ["edited", "deleted", "inserted", "reordered", "bad_signature", "missing_checkpoint", "truncated"] as const;
+export const AUDIT_BREAK_KINDS = ["edited", "deleted", "inserted", "reordered", "bad_signature", "untrusted_key", "missing_checkpoint", "truncated"] as const;
 export const ZAuditProblem = z
   .object({
     kind: z.enum(AUDIT_BREAK_KINDS),
@@ -67,6 +67,52 @@ export const ZAuditProblem = z
 export type TAuditProblem = z.infer<typeof ZAuditProblem>;
 
 const ZHash = z.string().regex(/^[0-9a-f]{64}$/).describe("SHA-256, lowercase hex");
+
+/**
+ * What vouches for the keys that sign checkpoints, besides the database that stores them
+ * (docs/AUDIT.md "Key trust"): `pinned_thumbprints` (BRIDLE_AUDIT_TRUSTED_KEYS), `jwks` (an
+ * auditor's copy of the JWKS, `pnpm bridle audit verify --jwks`), `encryption_key` (each stored
+ * private key decrypts with BRIDLE_ENCRYPTION_KEY and derives the public key listed).
+ */
+export const AUDIT_KEY_ANCHORS = ["pinned_thumbprints", "jwks", "encryption_key"] as const;
+/**
+ * Why a signing key is not trusted: `kid_mismatch` (its kid is not its RFC 7638 thumbprint),
+ * `not_ed25519`, `not_pinned`, `not_in_jwks`, `unencrypted` (its private key is stored in clear
+ * although BRIDLE_ENCRYPTION_KEY is set), `undecryptable` (it does not decrypt with it),
+ * `public_key_mismatch` (it decrypts, but derives another public key than the one listed).
+ */
+export const AUDIT_KEY_DISTRUST = ["kid_mismatch", "not_ed25519", "not_pinned", "not_in_jwks", "unencrypted", "undecryptable", "public_key_mismatch"] as const;
+/**
+ * Verification warnings (the log may verify and still be forgeable): `anchored_in_database`:
+ * nothing outside the database vouches for the signing keys, so someone who can write it can add
+ * a key and re-sign a rewritten log; `private_keys_readable`: a trusted key's private key is stored
+ * in clear (BRIDLE_ENCRYPTION_KEY unset), so someone who can read the database can sign with
+ * Bridle's own key, which no pin or JWKS tells apart.
+ */
+export const AUDIT_VERIFY_WARNINGS = ["anchored_in_database", "private_keys_readable"] as const;
+
+export const ZAuditKeyTrust = z
+  .object({
+    anchors: z.array(z.enum(AUDIT_KEY_ANCHORS)).describe("what vouches for the keys; empty: only the database"),
+    warnings: z
+      .array(z.enum(AUDIT_VERIFY_WARNINGS))
+      .describe(
+        "`anchored_in_database`: no anchor is configured, so anyone who can write the database can add a key and re-sign forged checkpoints; " +
+          "`private_keys_readable`: a trusted key's private key is stored unencrypted, so anyone who can read the database can sign with it",
+      ),
+    keys: z.array(
+      z.object({
+        kid: z.string().describe("the key id: its RFC 7638 thumbprint"),
+        createdAt: z.string().nullable().describe("when the key row was created (null: a key known only from a JWKS)"),
+        retiredAt: z.string().nullable(),
+        trusted: z.boolean(),
+        distrust: z.enum(AUDIT_KEY_DISTRUST).nullable().describe("why it is not trusted"),
+        checkpoints: z.number().int().describe("checkpoints it signed, among those verified"),
+      }),
+    ),
+  })
+  .meta({ id: "AuditKeyTrust" });
+export type TAuditKeyTrust = z.infer<typeof ZAuditKeyTrust>;
 
 /** `GET /api/v1/audit/verify`: the whole chain recomputed, every checkpoint checked. */
 export const ZAuditVerifyReport = z
@@ -90,6 +136,7 @@ export const ZAuditVerifyReport = z
     firstBreak: ZAuditProblem.nullable().describe("the first broken link, or null"),
     problems: z.array(ZAuditProblem).describe("the first 50 problems found"),
     problemCount: z.number().int(),
+    keyTrust: ZAuditKeyTrust.describe("what vouched for the checkpoints' signing keys (docs/AUDIT.md \"Key trust\")"),
     durationMs: z.number().int(),
   })
   .meta({ id: "AuditVerifyReport" });

@@ -14,3 +14,4 @@ export * from "./field-errors.ts";
 export * from "./audit.ts";
 export * from "./audit-events.ts";
 export * from "./notifications.ts";
+export * from "./offboarding.ts";

@@ -5,6 +5,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
 import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
+import { readMigrationFiles } from "drizzle-orm/migrator";
 import { migrate as migrateNodePg } from "drizzle-orm/node-postgres/migrator";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -41,6 +42,42 @@ export const MIGRATIONS_FOLDER = resolve(here, "../migrations");
 /** The repository root, where `.data/` lives by default. */
 export const REPO_ROOT = resolve(here, "../../..");
 
+/**
+ * Migrations are pending and this database role may not apply them: it does not own the schema.
+ * Run `pnpm db:migrate` as the owning role first (README "Least-privilege database role").
+ */
+export class MigrationPermissionError extends Error {
+  constructor(cause: unknown) {
+    super(
+      "Database migrations are pending, and this role may not apply them (permission denied): run `pnpm db:migrate` with DATABASE_URL of the role that owns the tables, then start Bridle again (README \"Least-privilege database role\")",
+      { cause },
+    );
+    this.name = "MigrationPermissionError";
+  }
+}
+
+const sqlState = (e: unknown): string | undefined => {
+  const err = e as { code?: unknown; cause?: { code?: unknown } } | null;
+  const code = err?.code ?? err?.cause?.code;
+  return typeof code === "string" ? code : undefined;
+};
+const permissionDenied = (e: unknown) => sqlState(e) === "42501";
+
+/**
+ * Whether every committed migration is recorded as applied, read as drizzle's migrator reads it
+ * (the latest `created_at` in drizzle.__drizzle_migrations against each migration's timestamp).
+ * False when the table is missing or unreadable: the migrator then runs, or says why it cannot.
+ */
+async function migrationsApplied(client: pg.PoolClient): Promise<boolean> {
+  const newest = Math.max(0, ...readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER }).map((m) => m.folderMillis));
+  try {
+    const { rows } = await client.query<{ at: string | null }>(`select max(created_at)::text as at from "drizzle"."__drizzle_migrations"`);
+    return rows[0]?.at !== null && rows[0]?.at !== undefined && Number(rows[0].at) >= newest;
+  } catch {
+    return false;
+  }
+}
+
 /** Advisory lock id for migrations ("bridle" in ASCII), so replicas starting together migrate once. */
 const MIGRATION_LOCK = 0x627269646c65;
 
@@ -66,7 +103,12 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
         try {
           await client.query("select pg_advisory_lock($1)", [MIGRATION_LOCK]);
           try {
-            await migrateNodePg(drizzleNodePg(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+            // Nothing to apply (every start of an up-to-date replica): no DDL at all, so a role that
+            // owns nothing starts once the owning role has migrated (README "Least-privilege database role").
+            if (await migrationsApplied(client)) return;
+            await migrateNodePg(drizzleNodePg(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER }).catch((e: unknown) => {
+              throw permissionDenied(e) ? new MigrationPermissionError(e) : e;
+            });
           } finally {
             await client.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK]);
           }

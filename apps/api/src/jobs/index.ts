@@ -7,6 +7,23 @@ import { flipIntervalDue } from "../modules/credentials/index.ts";
 /** Queue names (pg-boss): one per background job. */
 export const APPROVAL_EXPIRY_QUEUE = "approval-expiry";
 export const CREDENTIAL_ROTATION_QUEUE = "credential-rotation";
+const QUEUES = [APPROVAL_EXPIRY_QUEUE, CREDENTIAL_ROTATION_QUEUE].map((name) => ({ name, policy: "singleton", retryLimit: 0, expireInSeconds: 300 }) as const);
+
+/**
+ * The release step's part for the job queue (`pnpm db:migrate`, as the role that owns the
+ * database): installs or upgrades pg-boss's schema (`pgboss`) and creates the queues, which is DDL.
+ * A role that owns nothing can then run the jobs (README "Least-privilege database role"):
+ * `startJobs` finds the schema current and the queues there, and only reads and writes rows.
+ */
+export async function installJobs(databaseUrl: string): Promise<void> {
+  const boss = new PgBoss({ connectionString: databaseUrl, application_name: "bridle-migrate", supervise: false, schedule: false, max: 1 });
+  await boss.start();
+  try {
+    for (const q of QUEUES) await boss.createQueue(q.name, q);
+  } finally {
+    await boss.stop({ graceful: false, wait: true, timeout: 1000 });
+  }
+}
 
 export type JobsLog = Pick<FastifyBaseLogger, "info" | "error">;
 export type Jobs = {
@@ -89,8 +106,8 @@ export async function startJobs(deps: { database: DbHandle; databaseUrl?: string
   const boss = new PgBoss({ connectionString: deps.databaseUrl, application_name: "bridle-jobs", max: 3 });
   boss.on("error", (err) => log.error({ err }, "job queue error"));
   await boss.start();
+  for (const q of QUEUES) await boss.createQueue(q.name, q);
   for (const job of jobs) {
-    await boss.createQueue(job.queue, { name: job.queue, policy: "singleton", retryLimit: 0, expireInSeconds: 300 });
     await boss.schedule(job.queue, job.cron, {}, { tz: "UTC" });
     await boss.work(job.queue, { pollingIntervalSeconds: 2 }, async () => {
       await job.run(database, log);

@@ -1,4 +1,4 @@
-import { createPrivateKey, sign as ed25519Sign } from "node:crypto";
+import { createPrivateKey, createPublicKey, sign as ed25519Sign } from "node:crypto";
 import { Worker } from "node:worker_threads";
 import { signingKeys, type Db } from "@bridle/db";
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
@@ -159,9 +159,11 @@ function openPrivate(stored: string, kid: string, encryptionKey: Buffer | undefi
 
 /**
  * Loads the active signing key (the oldest unretired one), creating it when there is none, and
- * the JWKS of every unretired key. Safe when several replicas start together: creation runs under
- * an advisory lock and re-checks.
- * @throws SigningKeyError when the stored key cannot be opened with the configured encryption key
+ * the JWKS of the unretired keys Bridle wrote. Safe when several replicas start together: creation
+ * (and the first encryption of stored keys with BRIDLE_ENCRYPTION_KEY) runs under an advisory lock
+ * and re-checks.
+ * @throws SigningKeyError when the active key cannot be opened with the configured encryption key,
+ *   is stored in clear although the keys are encrypted, or lists another public key than its own
  */
 export async function loadSigningKeys(
   db: Db,
@@ -177,6 +179,7 @@ export async function loadSigningKeys(
 ) {
   const active = () =>
     db.select().from(signingKeys).where(isNull(signingKeys.retiredAt)).orderBy(asc(signingKeys.createdAt), asc(signingKeys.kid));
+  if (opts.encryptionKey) await encryptStoredKeys(db, opts.encryptionKey, opts.log);
   let rows = await active();
   if (rows.length === 0) {
     await db.transaction(async (tx) => {
@@ -191,30 +194,100 @@ export async function loadSigningKeys(
   }
   const current = rows[0];
   if (!current) throw new SigningKeyError("No decision signing key could be created");
+  if (opts.encryptionKey && isPlain(current.privateJwk))
+    throw new SigningKeyError(
+      `The decision signing key ${current.kid} is stored unencrypted although BRIDLE_ENCRYPTION_KEY is set and other keys are encrypted with it: Bridle did not write it (someone with database rights did). Retire it (set retired_at) or remove it, and find out who wrote it`,
+    );
   const privateJwk = openPrivate(current.privateJwk, current.kid, opts.encryptionKey);
-  if (opts.encryptionKey && current.privateJwk.startsWith("{")) {
-    // Started once without the key, now with it: encrypt the stored key in place.
-    const enc = encryptSecret(opts.encryptionKey, current.privateJwk, aad(current.kid));
-    await db
-      .update(signingKeys)
-      .set({ privateJwk: enc })
-      .where(and(eq(signingKeys.kid, current.kid), eq(signingKeys.privateJwk, current.privateJwk)));
-    opts.log?.(`encrypted the decision signing key ${current.kid} with BRIDLE_ENCRYPTION_KEY`);
-  }
+  if (opts.encryptionKey && storedKeyProblem(current, opts.encryptionKey) === "public_key_mismatch")
+    throw new SigningKeyError(`The decision signing key ${current.kid} lists another public key than its private key's: its row was changed in the database`);
   const signer = createJwsSigner(privateJwk, current.kid, {
     onError: opts.onSignerError,
     ...(opts.typ ? { typ: opts.typ } : {}),
     ...(opts.thread === false ? { thread: false } : {}),
   });
-  const jwks: Jwks = { keys: rows.map((r) => ({ ...(r.publicJwk as PublicJwk), kid: r.kid, alg: ALG, use: "sig" as const })) };
+  // Published: the key it signs with, and the other unretired keys that Bridle wrote (kid = thumbprint;
+  // with the encryption key, encrypted under it): a row someone added in SQL is not published.
+  const published: typeof rows = [];
+  for (const r of rows)
+    if (r === current || ((await kidIsThumbprint(r)) && (!opts.encryptionKey || storedKeyProblem(r, opts.encryptionKey) === null))) published.push(r);
+  const jwks: Jwks = { keys: published.map((r) => ({ ...(r.publicJwk as PublicJwk), kid: r.kid, alg: ALG, use: "sig" as const })) };
   return { signer, jwks };
 }
 
+const isPlain = (stored: string) => stored.startsWith("{");
+/** Whether a stored private key is in clear (Bridle ran without BRIDLE_ENCRYPTION_KEY): whoever reads the row can sign with it. */
+export const storedInClear = (row: { privateJwk: string }) => isPlain(row.privateJwk);
+
 /**
- * The public keys of every signing key ever used, retired ones included: what verifies records
- * signed in the past (audit checkpoints). /.well-known/jwks.json lists the unretired keys only.
+ * The first start with BRIDLE_ENCRYPTION_KEY encrypts every stored key in place, retired ones too
+ * (so verification can vouch for the checkpoints they signed), and only then: once a key is
+ * encrypted, Bridle never writes one in clear again, so a key found in clear afterwards was written
+ * by someone else and is left as it is (never signed with, never trusted by verification).
  */
-export async function loadVerificationJwks(db: Db): Promise<Jwks> {
-  const rows = await db.select({ kid: signingKeys.kid, publicJwk: signingKeys.publicJwk }).from(signingKeys).orderBy(asc(signingKeys.createdAt), asc(signingKeys.kid));
-  return { keys: rows.map((r) => ({ ...(r.publicJwk as PublicJwk), kid: r.kid, alg: ALG, use: "sig" as const })) };
+async function encryptStoredKeys(db: Db, encryptionKey: Buffer, log: ((msg: string) => void) | undefined) {
+  const all = await db.select({ kid: signingKeys.kid, privateJwk: signingKeys.privateJwk }).from(signingKeys);
+  if (!all.some((r) => isPlain(r.privateJwk)) || all.some((r) => !isPlain(r.privateJwk))) return;
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${KEY_LOCK})`);
+    const again = await tx.select({ kid: signingKeys.kid, privateJwk: signingKeys.privateJwk }).from(signingKeys);
+    // Another replica starting at the same moment did it first.
+    if (again.some((r) => !isPlain(r.privateJwk))) return;
+    for (const r of again) {
+      await tx
+        .update(signingKeys)
+        .set({ privateJwk: encryptSecret(encryptionKey, r.privateJwk, aad(r.kid)) })
+        .where(and(eq(signingKeys.kid, r.kid), eq(signingKeys.privateJwk, r.privateJwk)));
+      log?.(`encrypted the decision signing key ${r.kid} with BRIDLE_ENCRYPTION_KEY`);
+    }
+  });
+}
+
+/** A stored signing key as verification reads it (`signing_keys`, retired keys included). */
+export type StoredSigningKey = { kid: string; publicJwk: unknown; privateJwk: string; createdAt: string; retiredAt: string | null };
+
+/** The RFC 7638 thumbprint of an Ed25519 public key (`x`, base64url): what a key's kid must be. */
+export const ed25519Thumbprint = (x: string) => calculateJwkThumbprint({ kty: "OKP", crv: "Ed25519", x });
+
+const publicX = (publicJwk: unknown): string | null => {
+  const j = publicJwk as { kty?: unknown; crv?: unknown; x?: unknown } | null;
+  return j && j.kty === "OKP" && j.crv === "Ed25519" && typeof j.x === "string" && j.x ? j.x : null;
+};
+
+async function kidIsThumbprint(r: { kid: string; publicJwk: unknown }): Promise<boolean> {
+  const x = publicX(r.publicJwk);
+  return x !== null && (await ed25519Thumbprint(x)) === r.kid;
+}
+
+/**
+ * Whether BRIDLE_ENCRYPTION_KEY vouches for a stored key: its private key is encrypted under it
+ * (AES-256-GCM, with `signing_key:<kid>` as additional data, so a ciphertext moved to another row
+ * does not decrypt) and derives exactly the public key the row lists. Someone who can only write
+ * the database cannot make a row that passes.
+ * @returns null when it does; else `unencrypted`, `undecryptable` or `public_key_mismatch`
+ */
+export function storedKeyProblem(
+  row: { kid: string; publicJwk: unknown; privateJwk: string },
+  encryptionKey: Buffer,
+): "unencrypted" | "undecryptable" | "public_key_mismatch" | null {
+  if (isPlain(row.privateJwk)) return "unencrypted";
+  let derived: string | undefined;
+  try {
+    const jwk = JSON.parse(decryptSecret(encryptionKey, row.privateJwk, aad(row.kid))) as JWK;
+    const priv = createPrivateKey({ key: { kty: "OKP", crv: "Ed25519", x: String(jwk.x), d: String(jwk.d) }, format: "jwk" });
+    derived = createPublicKey(priv).export({ format: "jwk" }).x;
+  } catch {
+    return "undecryptable";
+  }
+  return derived !== undefined && derived === publicX(row.publicJwk) ? null : "public_key_mismatch";
+}
+
+/**
+ * Every signing key ever stored, retired ones included, oldest first: what verifies records signed
+ * in the past (audit checkpoints). /.well-known/jwks.json publishes the unretired keys only.
+ * Whether each is to be trusted is the verifier's question (modules/audit/audit.keys.ts).
+ */
+export async function loadStoredSigningKeys(db: Db): Promise<StoredSigningKey[]> {
+  const rows = await db.select().from(signingKeys).orderBy(asc(signingKeys.createdAt), asc(signingKeys.kid));
+  return rows.map((r) => ({ kid: r.kid, publicJwk: r.publicJwk, privateJwk: r.privateJwk, createdAt: r.createdAt.toISOString(), retiredAt: r.retiredAt?.toISOString() ?? null }));
 }

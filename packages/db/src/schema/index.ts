@@ -30,6 +30,8 @@ export const orgPolicy = pgTable("org_policy", {
   reviewIntervalDays: integer("review_interval_days").notNull().default(90),
   /** Days audit events are kept (at least 90; CHECK in migration 0006); older months are dropped whole */
   auditRetentionDays: integer("audit_retention_days").notNull().default(365),
+  /** Days an orphaned bot (no active owner) may stay unresolved before the orphan job pauses it (1..365; CHECK in migration 0011) */
+  orphanDeadlineDays: integer("orphan_deadline_days").notNull().default(7),
   version: integer("version").notNull().default(1),
   updatedAt: ts("updated_at").notNull().defaultNow(),
 });
@@ -217,7 +219,7 @@ export const credentialReferences = pgTable(
     revokedByType: text("revoked_by_type"),
     revokedById: text("revoked_by_id"),
     revokedByLabel: text("revoked_by_label"),
-    /** the person responsible for it; null means the bot's owner (migration 0011) */
+    /** the person responsible for it; null means the bot's owner (migration 0012) */
     ownerId: uuid("owner_id").references(() => people.id, { onDelete: "set null" }),
     /** who recorded the last rotation ("mark rotated"), as the audit writer records actors */
     lastRotatedByType: text("last_rotated_by_type"),
@@ -243,7 +245,7 @@ export const leakPlaybooks = pgTable(
     credentialReferenceId: uuid("credential_reference_id").references(() => credentialReferences.id, { onDelete: "set null" }),
     system: text("system").notNull(),
     reference: text("reference").notNull(),
-    /** `open | closed` (CHECK in migration 0011) */
+    /** `open | closed` (CHECK in migration 0012) */
     status: text("status").notNull().default("open"),
     reason: text("reason").notNull(),
     startedAt: ts("started_at").notNull().defaultNow(),
@@ -267,7 +269,7 @@ export const leakPlaybookSteps = pgTable(
     playbookId: uuid("playbook_id")
       .notNull()
       .references(() => leakPlaybooks.id, { onDelete: "cascade" }),
-    /** `revoke | review_usage | notify | trace` (CHECK in migration 0011) */
+    /** `revoke | review_usage | notify | trace` (CHECK in migration 0012) */
     step: text("step").notNull(),
     doneAt: ts("done_at").notNull().defaultNow(),
     doneByType: text("done_by_type").notNull(),
@@ -710,3 +712,84 @@ export const notificationSettings = pgTable("notification_settings", {
   updatedBy: uuid("updated_by").references(() => people.id, { onDelete: "set null" }),
   updatedAt: ts("updated_at").notNull().defaultNow(),
 });
+
+/**
+ * Offboarding cases (owner: the offboarding module): one per bot being transferred or offboarded.
+ * At most one open case per bot (unique partial index). `plan` is IT's choice (null until made);
+ * `outcome` says how a closed case ended. Actors are recorded as the audit writer records them.
+ */
+export const offboardingCases = pgTable(
+  "offboarding_cases",
+  {
+    id: id(),
+    botId: uuid("bot_id")
+      .notNull()
+      .references(() => bots.id, { onDelete: "cascade" }),
+    /** `owner_departed | access_review | manual` */
+    trigger: text("trigger").notNull(),
+    reason: text("reason").notNull(),
+    /** `open | closed` */
+    status: text("status").notNull().default("open"),
+    /** `transfer | offboard`, IT's choice; null while undecided */
+    plan: text("plan"),
+    /** `transferred | offboarded | cancelled` once closed */
+    outcome: text("outcome"),
+    /** the bot's owner when the case opened (the departed person, for `owner_departed`) */
+    formerOwnerId: uuid("former_owner_id").references(() => people.id, { onDelete: "set null" }),
+    /** the former owner's manager, proposed as the new owner when the case opened */
+    proposedOwnerId: uuid("proposed_owner_id").references(() => people.id, { onDelete: "set null" }),
+    /** the person a transfer was offered to (plan `transfer`) */
+    transferToId: uuid("transfer_to_id").references(() => people.id, { onDelete: "set null" }),
+    /** when the bot lost its active owner (the orphan deadline counts from here); null when it has one */
+    orphanedSince: ts("orphaned_since"),
+    /** when the orphan job warned the manager and IT, and when it paused the bot */
+    orphanWarnedAt: ts("orphan_warned_at"),
+    orphanPausedAt: ts("orphan_paused_at"),
+    openedAt: ts("opened_at").notNull().defaultNow(),
+    openedByType: text("opened_by_type").notNull(),
+    openedById: text("opened_by_id"),
+    openedByLabel: text("opened_by_label"),
+    closedAt: ts("closed_at"),
+    closedByType: text("closed_by_type"),
+    closedById: text("closed_by_id"),
+    closedByLabel: text("closed_by_label"),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("offboarding_cases_open_bot_idx").on(t.botId).where(sql`${t.status} = 'open'`),
+    index("offboarding_cases_bot_idx").on(t.botId, t.openedAt),
+    index("offboarding_cases_status_idx").on(t.status, t.openedAt),
+    index("offboarding_cases_former_owner_idx").on(t.formerOwnerId),
+  ],
+);
+
+/**
+ * The checklist of an offboarding case (owner: the offboarding module): one row per step of the
+ * chosen plan, each with its status, who did it and when, and a note or a link (manual steps).
+ * `automatic` steps are done by Bridle in the transaction that runs them.
+ */
+export const offboardingSteps = pgTable(
+  "offboarding_steps",
+  {
+    id: id(),
+    caseId: uuid("case_id")
+      .notNull()
+      .references(() => offboardingCases.id, { onDelete: "cascade" }),
+    /** an OffboardingStepKind (@bridle/contracts) */
+    kind: text("kind").notNull(),
+    position: integer("position").notNull(),
+    automatic: boolean("automatic").notNull(),
+    /** `pending | done | cancelled` (cancelled: the plan changed before the step was done) */
+    status: text("status").notNull().default("pending"),
+    doneAt: ts("done_at"),
+    doneByType: text("done_by_type"),
+    doneById: text("done_by_id"),
+    doneByLabel: text("done_by_label"),
+    note: text("note"),
+    link: text("link"),
+    /** what the step did (tokens revoked, references listed for rotation, grants removed); never a secret */
+    details: jsonb("details").notNull().default(sql`'{}'::jsonb`),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("offboarding_steps_case_kind_idx").on(t.caseId, t.kind)],
+);

@@ -80,6 +80,7 @@ describe("approval request expiry", () => {
       ["system", "success"],
       ["system", "success"],
     ]);
+    expect(audit.map((e) => (e.details as { bot?: string }).bot)).toEqual(["acme-sandbox-bot", "acme-sandbox-bot"]);
     // idempotent: a second run finds nothing
     expect(await expireApprovalRequests(t.database.db, now)).toEqual([]);
     // the clock moves on

@@ -18,14 +18,14 @@ export async function expireApprovalRequests(db: Db, now: Date = new Date()): Pr
   const expired: string[] = [];
   for (;;) {
     const batch = await db.transaction(async (tx) => {
-      const rows = rowsOf<{ id: string; kind: string; bot_id: string; expires_at: unknown }>(
+      const rows = rowsOf<{ id: string; kind: string; bot_id: string; bot: string | null; expires_at: unknown }>(
         await tx.execute(sql`
           update approval_requests r set status = 'expired', decided_at = ${now}
           where r.id in (
             select id from approval_requests
             where status = 'pending' and expires_at <= ${now}
             order by expires_at limit ${BATCH} for update skip locked)
-          returning r.id, r.kind, r.bot_id, r.expires_at`),
+          returning r.id, r.kind, r.bot_id, (select b.name from bots b where b.id = r.bot_id) as bot, r.expires_at`),
       );
       for (const r of rows) {
         await recordAudit(tx, {
@@ -34,7 +34,7 @@ export async function expireApprovalRequests(db: Db, now: Date = new Date()): Pr
           resourceType: "approval_request",
           resourceId: r.id,
           outcome: "success",
-          details: { kind: r.kind, botId: r.bot_id, expiresAt: r.expires_at instanceof Date ? r.expires_at.toISOString() : String(r.expires_at) },
+          details: { kind: r.kind, botId: r.bot_id, bot: r.bot ?? r.bot_id, expiresAt: r.expires_at instanceof Date ? r.expires_at.toISOString() : String(r.expires_at) },
         });
         await notifyApprovalDecided(tx, r.id);
       }

@@ -244,6 +244,12 @@ export async function lockRequest(tx: DbOrTx, id: string): Promise<RequestRow | 
   return row ?? null;
 }
 
+/** The bot's name, for the audit events of its requests (`approval.approve`, ...). */
+export async function botNameOf(db: DbOrTx, botId: string): Promise<string> {
+  const [row] = await db.select({ name: bots.name }).from(bots).where(eq(bots.id, botId)).limit(1);
+  return row?.name ?? botId;
+}
+
 /** The bot's pending requests of `kind`, locked for update (oldest first). */
 export async function lockPendingOfBot(tx: DbOrTx, botId: string, kind: RequestRow["kind"]): Promise<RequestRow[]> {
   return tx

@@ -98,10 +98,13 @@ describe("approval requests: reviews", () => {
     expect(g[0]!.expiresAt).not.toBeNull();
     expect(await t.database.db.select().from(serviceAccounts).where(eq(serviceAccounts.botId, botId))).toEqual(saBefore);
     expect((await t.database.db.select().from(bots).where(eq(bots.id, botId)))[0]!.version).toBe(versionBefore + 1);
-    expect(await auditOf("approval.approve", id)).toHaveLength(1);
+    // each event names the bot, so the audit log reads "approved a Scope expansion request for acme-apply-bot"
+    expect((await auditOf("approval.approve", id)).map((e) => e.details)).toEqual([
+      { kind: "scope_expansion", botId, bot: "acme-apply-bot", note: "Scoped to one repository; fine" },
+    ]);
     const applied = await auditOf("approval.apply", botId);
     expect(applied).toHaveLength(1);
-    expect(applied[0]!.details).toMatchObject({ requestId: id, approvers: ["omar.haddad@acme.example"], grant: { scope: "github:pull_requests:write" } });
+    expect(applied[0]!.details).toMatchObject({ requestId: id, bot: "acme-apply-bot", approvers: ["omar.haddad@acme.example"], grant: { scope: "github:pull_requests:write" } });
     await new Promise((r) => setTimeout(r, 200));
     await listener.end();
     expect(heard).toContain(`bridle_approval_decided:${id}`);
@@ -311,7 +314,7 @@ describe("approval requests: reviews", () => {
     expect(res.statusCode).toBe(409);
     expect(res.json().error.message).toMatch(/^This request expired at .*; an expired request cannot be reviewed/);
     expect((await requestRow(id)).status).toBe("expired");
-    expect(await auditOf("approval.expire", id)).toHaveLength(1);
+    expect((await auditOf("approval.expire", id)).map((e) => (e.details as { bot: string }).bot)).toEqual(["acme-late-bot"]);
     expect((await approve("priya.nair", id)).json().error.message).toMatch(/expired/);
     expect(await t.database.db.select().from(grants).where(eq(grants.botId, botIds["acme-late-bot"]!))).toHaveLength(0);
   });
@@ -339,7 +342,7 @@ describe("approval requests: reviews", () => {
       ["approve", null],
       ["deny", "Telegram is on the blocklist"],
     ]);
-    expect(await auditOf("approval.deny", id)).toHaveLength(1);
+    expect((await auditOf("approval.deny", id)).map((e) => e.details as { bot: string; note: string }).map((d) => [d.bot, d.note])).toEqual([["acme-deny-bot", "Telegram is on the blocklist"]]);
     const late = await approve("priya.nair", id);
     expect(late.statusCode).toBe(409);
     expect(late.json().error.message).toMatch(/^This request was denied at .*; a denied request cannot be approved/);
@@ -369,6 +372,7 @@ describe("approval requests: reviews", () => {
     expect(res.json().status).toBe("cancelled");
     expect((await approve("omar.haddad", id)).json().error.message).toMatch(/withdrawn/);
     expect((await auditOf("approval.cancel", id)).map((e) => e.outcome).sort()).toEqual(["denied", "success"]);
+    expect((await auditOf("approval.cancel", id)).find((e) => e.outcome === "success")!.details).toMatchObject({ bot: "acme-withdraw-bot" });
   });
 
   it("answers 401 without credentials, 404 for an unknown request and 400 for a malformed id", async () => {

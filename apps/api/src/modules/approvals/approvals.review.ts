@@ -88,6 +88,7 @@ export function createApprovalReviewService(deps: { db: Db }) {
         if (!r) throw notFound("Approval request");
         if (r.status !== "pending") throw notPending(r);
         const now = new Date();
+        const bot = await repo.botNameOf(tx, r.botId);
         if (r.expiresAt.getTime() <= now.getTime()) {
           // Expire it now, in this transaction, so it commits even though the review is refused.
           await repo.setStatus(tx, id, "expired", now);
@@ -98,7 +99,7 @@ export function createApprovalReviewService(deps: { db: Db }) {
             resourceId: id,
             outcome: "success",
             requestId: ctx.requestId,
-            details: { kind: r.kind, botId: r.botId, expiresAt: r.expiresAt.toISOString(), noticedBy: me.email },
+            details: { kind: r.kind, botId: r.botId, bot, expiresAt: r.expiresAt.toISOString(), noticedBy: me.email },
           });
           await notifyApprovalDecided(tx, id);
           return { expiredAt: r.expiresAt };
@@ -113,7 +114,7 @@ export function createApprovalReviewService(deps: { db: Db }) {
           resourceId: id,
           outcome: "success",
           requestId: ctx.requestId,
-          details: { kind: r.kind, botId: r.botId, note: note ?? null },
+          details: { kind: r.kind, botId: r.botId, bot, note: note ?? null },
         });
         if (decision === "deny") {
           await repo.setStatus(tx, id, "denied", now);
@@ -131,7 +132,7 @@ export function createApprovalReviewService(deps: { db: Db }) {
           resourceId: r.kind === "gated_action" ? id : r.botId,
           outcome: "success",
           requestId: ctx.requestId,
-          details: { requestId: id, kind: r.kind, approvers: approvers.map((a) => a.email), ...applied.changes },
+          details: { requestId: id, kind: r.kind, bot, approvers: approvers.map((a) => a.email), ...applied.changes },
         });
         await notifyApprovalDecided(tx, id);
         return { expiredAt: null };
@@ -165,7 +166,7 @@ export function createApprovalReviewService(deps: { db: Db }) {
         resourceId: id,
         outcome: "success",
         requestId: ctx.requestId,
-        details: { kind: r.kind, botId: r.botId },
+        details: { kind: r.kind, botId: r.botId, bot: await repo.botNameOf(tx, r.botId) },
       });
       await notifyApprovalDecided(tx, id);
     });

@@ -13,6 +13,7 @@ import * as repo from "./approvals.repo.ts";
 export async function cancelPendingTransfers(tx: DbOrTx, a: { botId: string; actor: Actor; requestId: string | null; reason: string }): Promise<string[]> {
   const pending = await repo.lockPendingOfBot(tx, a.botId, "ownership_transfer");
   const now = new Date();
+  const bot = pending.length ? await repo.botNameOf(tx, a.botId) : "";
   for (const r of pending) {
     await repo.setStatus(tx, r.id, "cancelled", now);
     await recordAudit(tx, {
@@ -22,7 +23,7 @@ export async function cancelPendingTransfers(tx: DbOrTx, a: { botId: string; act
       resourceId: r.id,
       outcome: "success",
       requestId: a.requestId,
-      details: { kind: r.kind, botId: r.botId, reason: a.reason },
+      details: { kind: r.kind, botId: r.botId, bot, reason: a.reason },
     });
     await notifyApprovalDecided(tx, r.id);
   }

@@ -16,6 +16,7 @@ import {
   createSealer,
   createVerifier,
   ensurePartitions,
+  judgeKeys,
   recordAudit,
   SYSTEM_ACTOR,
   verifyCheckpointInDatabase,
@@ -268,6 +269,8 @@ const exportOf = async (t: TestApp, query: string) => {
   return res.body;
 };
 const jwksOf = async (t: TestApp) => (await t.app.inject({ method: "GET", url: "/.well-known/jwks.json" })).json() as Jwks;
+/** Trust vouched for by the server's published JWKS, as an auditor's `--jwks` copy would. */
+const trustOf = async (t: TestApp) => judgeKeys({ jwks: await jwksOf(t) });
 
 describe("export, offline verification and retention", () => {
   it("exports NDJSON and CSV that verify offline with the documented command, filtered or not, and records each export", async () => {
@@ -282,7 +285,7 @@ describe("export, offline verification and retention", () => {
       const records = ndjson.trim().split("\n").map((l) => JSON.parse(l) as ExportRecord);
       expect(records[0]).toMatchObject({ type: "header", format: "bridle-audit-export", start: { position: 0 } });
       expect(records.at(-1)).toMatchObject({ type: "end", records: records.length });
-      const verifier = createVerifier({ jwks });
+      const verifier = createVerifier({ trust: await judgeKeys({ jwks }) });
       for (const r of records) verifier.push(r);
       // the export sealed and checkpointed the log first, its own audit.export event included:
       // every event in the file is covered by a signed checkpoint
@@ -296,7 +299,7 @@ describe("export, offline verification and retention", () => {
       expect(chainRecords.filter((r) => r.eventState === "included").map((r) => r.event!.action)).toEqual(["policy.update", "policy.update"]);
       // (one position more: this export sealed the previous export's own event first)
       expect(chainRecords.length).toBe(records.filter((r) => r.type === "chain").length + 1);
-      const v2 = createVerifier({ jwks });
+      const v2 = createVerifier({ trust: await judgeKeys({ jwks }) });
       for (const r of filtered) v2.push(r);
       expect(v2.finish({ requireEnd: true })).toMatchObject({ ok: true, eventsChecked: 2 });
 
@@ -317,6 +320,60 @@ describe("export, offline verification and retention", () => {
     }
     const exports = (await t.api({ method: "GET", url: "/api/v1/audit-events?action=audit.export" })).json().items as { details: { format: string } }[];
     expect(exports.map((e) => e.details.format).sort()).toEqual(["csv", "ndjson", "ndjson"]);
+  });
+
+  it("ends an export bounded by `to` at the first checkpoint covering every event before it; the file verifies offline, a late-sealed event included", async () => {
+    const { t, sealer } = await chainApp();
+    const tick = () => new Promise((r) => setTimeout(r, 20));
+    await write(t, 6);
+    await sealer.sealNow(); // checkpoint 1
+    // a transaction that began before `to` and commits after more events are sealed: its event is dated before `to`, chained late
+    const slow = new pg.Client({ connectionString: t.config.DATABASE_URL });
+    await slow.connect();
+    try {
+      await slow.query("begin");
+      await slow.query("insert into audit_events (actor_type, actor_label, action, resource_type, outcome) values ('system', 'slow', 'bot.update', 'bot', 'success')");
+      await write(t, 3);
+      await tick();
+      const to = new Date();
+      await tick();
+      await write(t, 6);
+      await sealer.sealNow(); // checkpoint 2: after `to`, covers positions dated before and after it
+      const firstCut = await one<{ position: number }>(t, "select position::int from audit_checkpoints where number = 2");
+      for (let i = 0; i < 2; i++) {
+        await write(t, 6);
+        await sealer.sealNow(); // checkpoints 3 and 4, all after `to`
+      }
+      const exportTo = async () => (await exportOf(t, `format=ndjson&to=${to.toISOString()}`)).trim().split("\n").map((l) => JSON.parse(l) as ExportRecord);
+      const eventsBefore = async () => (await one<{ n: number }>(t, `select count(*)::int as n from audit_events where at < '${to.toISOString()}'`)).n;
+
+      let records = await exportTo();
+      const positions = () => records.filter((r) => r.type === "chain").map((r) => r.position);
+      const included = () => records.filter((r): r is Extract<ExportRecord, { type: "chain" }> => r.type === "chain" && r.eventState === "included");
+      // the file ends on checkpoint 2, the first that covers every (committed) event dated before `to`: nothing after it
+      expect(records.filter((r) => r.type === "checkpoint").map((r) => r.number)).toEqual([1, 2]);
+      expect(Math.max(...positions())).toBe(firstCut.position);
+      expect(records.filter((r) => r.type === "unsealed")).toEqual([]);
+      expect(included().length).toBe(await eventsBefore());
+      expect(included().every((r) => r.event!.at < to.toISOString().replace("Z", "000Z"))).toBe(true);
+
+      // the slow event, dated before `to`, sealed after checkpoint 4: the cut moves to the checkpoint that covers it
+      await slow.query("commit");
+      await sealer.sealNow();
+      records = await exportTo();
+      const last = records.filter((r) => r.type === "checkpoint").at(-1)!;
+      expect(last.number).toBeGreaterThan(4);
+      expect(included().map((r) => r.event!.actorLabel)).toContain("slow");
+      const before = await eventsBefore();
+      expect(included().length).toBe(before);
+      expect(Math.max(...positions())).toBe(last.position);
+      expect(records.some((r) => r.type === "unsealed")).toBe(false);
+      const verifier = createVerifier({ trust: await trustOf(t) });
+      for (const r of records) verifier.push(r);
+      expect(verifier.finish({ requireEnd: true, requireCoverage: true })).toMatchObject({ ok: true, problemCount: 0, uncheckpointed: 0, eventsChecked: before });
+    } finally {
+      await slow.end();
+    }
   });
 
   it("refuses a forged or spliced export file: a fabricated prefix, stray, unknown or uncounted records, no checkpoint, unsealed events, edited CSV columns", async () => {
@@ -430,7 +487,7 @@ describe("export, offline verification and retention", () => {
     const unsealed = records.flatMap((r) => (r.type === "unsealed" ? [r.event.id] : []));
     expect([...chained, ...unsealed].sort()).toEqual([...ids].sort());
     expect(unsealed.length).toBe(4);
-    const verifier = createVerifier({ jwks: await jwksOf(t) });
+    const verifier = createVerifier({ trust: await trustOf(t) });
     for (const r of records) verifier.push(r);
     expect(verifier.finish({ requireEnd: true, requireCoverage: true, allowUnsealed: true })).toMatchObject({ ok: true, unsealed: { count: 4, pending: 4 } });
   });
@@ -452,7 +509,7 @@ describe("export, offline verification and retention", () => {
        delete from audit_seal_runs where first_position > ${kept}; delete from audit_checkpoints where position > ${kept}`,
     );
     expect((await verify(t)).ok).toBe(true);
-    const { problem } = await verifyCheckpointInDatabase(t.database, last, await jwksOf(t));
+    const { problem } = await verifyCheckpointInDatabase(t.database, last, await trustOf(t));
     expect(problem).toMatchObject({ kind: "truncated", position: last.position, checkpoint: last.number });
     const dir = mkdtempSync(join(tmpdir(), "bridle-audit-"));
     try {

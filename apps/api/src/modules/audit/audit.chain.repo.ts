@@ -216,6 +216,22 @@ async function bounds(db: DbOrTx) {
   return { position: Number(r?.position ?? 0), run: Number(r?.run ?? 0), checkpoint: Number(r?.cp ?? 0) };
 }
 
+/**
+ * Where an export bounded by `to` can stop: the first seal checkpoint (within `limit`, after the
+ * start) at or after the last chain position of an event dated before `to`. Every event before
+ * `to` that is chained lies at or before it, and the file ends on a signed head; null when no
+ * checkpoint covers them yet (the export then runs to the head).
+ */
+async function cutAt(db: DbOrTx, to: Date, start: ChainStart, limit: { position: number; checkpoint: number }) {
+  const [r] = rowsOf<{ number: string; position: string; run: string }>(
+    await db.execute(sql`select number::text, position::text, run::text from audit_checkpoints
+      where kind = 'seal' and number <= ${limit.checkpoint} and position > ${start.position}
+        and position >= coalesce((select max(position) from audit_chain where event_at < ${to.toISOString()}::timestamptz and position <= ${limit.position}), 0)
+      order by audit_checkpoints.number limit 1`),
+  );
+  return r ? { position: Number(r.position), run: Number(r.run), checkpoint: Number(r.number) } : null;
+}
+
 /** Records in chunks of this many rows: memory stays constant whatever the log's length. */
 const CHUNK = 2000;
 
@@ -233,15 +249,18 @@ async function* pages<T>(fetch: (after: T | null) => Promise<T[]>): AsyncGenerat
  * The chain as export records, in the verifier's order: header; then by position a run before its
  * first position, the chain record, checkpoints after the position they cover; then unsealed
  * events (those not chained up to that extent, so an event sealed meanwhile is not lost); then `end`. `where` narrows which events are included (the others appear as hashes
- * only); `start` is where the records begin (default: the chain's start). Reads in keyset chunks
- * up to the chain's extent when it begins.
+ * only); `start` is where the records begin (default: the chain's start); `to` (the filter's upper
+ * bound) ends the chain part at the first checkpoint that covers every event dated before it
+ * (`cutAt`), so a bounded export does not carry the hashes of everything after. Reads in keyset
+ * chunks up to the chain's extent when it begins.
  */
 export async function* chainRecords(
   db: DbOrTx,
-  o: { where?: SQL | undefined; start?: ChainStart; filters?: Record<string, unknown>; exportedAt?: Date } = {},
+  o: { where?: SQL | undefined; start?: ChainStart; to?: Date | undefined; filters?: Record<string, unknown>; exportedAt?: Date } = {},
 ): AsyncGenerator<ExportRecord> {
   const start = o.start ?? (await chainStart(db));
-  const limit = await bounds(db);
+  const extent = await bounds(db);
+  const limit = (o.to && (await cutAt(db, o.to, start, extent))) || extent;
   const match = o.where ?? sql`true`;
   let n = 0;
   yield { type: "header", format: "bridle-audit-export", version: 1, exportedAt: (o.exportedAt ?? new Date()).toISOString(), filters: o.filters ?? {}, start };
@@ -304,12 +323,14 @@ export async function* chainRecords(
   for (; !nextRun.done; nextRun = await runs.next(), n++) yield nextRun.value;
   for (; !nextCp.done; nextCp = await checkpoints.next(), n++) yield nextCp.value;
 
-  // Not chained within the bound the chain part stopped at: an event sealed while the export ran
-  // (at a position past the bound) is here, so every matching event is in exactly one part.
+  // Not chained within the extent the read began with: an event sealed while the export ran (at a
+  // position past it) is here, so every matching event is in exactly one part. (A cut at `to` ends
+  // the chain part earlier, but past the cut lie only events dated at or after `to`, which match no
+  // filter with that bound.)
   const unsealed = pages<EventRow>(async (after) =>
     rowsOf<EventRow>(
       await db.execute(sql`select ${EVENT_COLUMNS} from audit_events
-        where not exists (select 1 from audit_chain c where c.event_id = audit_events.id and c.event_at = audit_events.at and c.position <= ${limit.position})
+        where not exists (select 1 from audit_chain c where c.event_id = audit_events.id and c.event_at = audit_events.at and c.position <= ${extent.position})
           and ${match}
         and (audit_events.seq, audit_events.id) > (${after ? Number(after.e_seq) : -1}::bigint, ${after?.e_id ?? "00000000-0000-0000-0000-000000000000"}::uuid)
         order by audit_events.seq, audit_events.id limit ${CHUNK}`),

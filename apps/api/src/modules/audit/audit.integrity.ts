@@ -4,7 +4,7 @@ import type { FastifyBaseLogger } from "fastify";
 import type { Config } from "../../config.ts";
 import type { RequestCtx } from "../../lib/context.ts";
 import { can } from "../../lib/permissions.ts";
-import { loadSigningKeys, loadVerificationJwks, type DecisionSigner } from "../../lib/signing.ts";
+import { loadSigningKeys, loadStoredSigningKeys, type DecisionSigner } from "../../lib/signing.ts";
 import { CHECKPOINT_JWS_TYPE, type ExportRecord } from "./audit.chain.ts";
 import { chainRecords, exportStart } from "./audit.chain.repo.ts";
 import { exportStream } from "./audit.export.ts";
@@ -13,20 +13,35 @@ import { recordAudit } from "./audit.writer.ts";
 import { actorOf, denied } from "./denied.ts";
 import { applyRetention, ensurePartitions } from "./audit.retention.ts";
 import { createSealer } from "./audit.sealer.ts";
-import { createVerifier, verifyExportedCheckpoint, type CheckpointCheck, type Jwks } from "./audit.verifier.ts";
+import { judgeKeys, type Jwks, type KeyTrust } from "./audit.keys.ts";
+import { createVerifier, verifyExportedCheckpoint, type CheckpointCheck } from "./audit.verifier.ts";
 import type { CheckpointRecord } from "./audit.chain.ts";
 
-/** Verifies the whole chain in the database (streamed), with the given public keys. */
-export async function verifyDatabase(database: DbHandle, jwks: Jwks): Promise<TAuditVerifyReport> {
+/**
+ * The keys that may vouch for the database's checkpoints (audit.keys.ts): every row of
+ * `signing_keys`, judged against the pinned thumbprints, an auditor's JWKS and the encryption key
+ * (each when given).
+ */
+export async function databaseKeyTrust(database: DbHandle, o: { pins?: readonly string[] | undefined; jwks?: Jwks | undefined; encryptionKey?: Buffer | undefined }): Promise<KeyTrust> {
+  return judgeKeys({
+    stored: await loadStoredSigningKeys(database.db),
+    ...(o.pins ? { pins: o.pins } : {}),
+    ...(o.jwks ? { jwks: o.jwks } : {}),
+    ...(o.encryptionKey ? { encryptionKey: o.encryptionKey } : {}),
+  });
+}
+
+/** Verifies the whole chain in the database (streamed), trusting the keys `trust` trusts. */
+export async function verifyDatabase(database: DbHandle, trust: KeyTrust): Promise<TAuditVerifyReport> {
   const started = Date.now();
-  const verifier = createVerifier({ jwks });
+  const verifier = createVerifier({ trust });
   for await (const r of chainRecords(database.db)) verifier.push(r);
   return { ...verifier.finish(), checkedAt: new Date().toISOString(), durationMs: Date.now() - started };
 }
 
 /** Checks an exported checkpoint against the database's chain (`verifyExportedCheckpoint`), recomputed from its signed start. */
-export async function verifyCheckpointInDatabase(database: DbHandle, cp: CheckpointRecord, jwks: Jwks): Promise<CheckpointCheck> {
-  return verifyExportedCheckpoint(cp, jwks, chainRecords(database.db));
+export async function verifyCheckpointInDatabase(database: DbHandle, cp: CheckpointRecord, trust: KeyTrust): Promise<CheckpointCheck> {
+  return verifyExportedCheckpoint(cp, trust, chainRecords(database.db));
 }
 
 /** The filters of an export, as the list's (`AuditEventFilter`), and as shown in the export header. */
@@ -41,7 +56,7 @@ export function exportFilter(q: Omit<TAuditExportQuery, "format">): { filter: Au
 export async function* exportRecords(database: DbHandle, q: Omit<TAuditExportQuery, "format">): AsyncGenerator<ExportRecord> {
   const { filter, shown } = exportFilter(q);
   const start = await exportStart(database.db, filter.from);
-  yield* chainRecords(database.db, { where: auditEventWhere(filter), start, filters: shown });
+  yield* chainRecords(database.db, { where: auditEventWhere(filter), start, to: filter.to, filters: shown });
 }
 
 /**
@@ -78,6 +93,12 @@ export function createAuditIntegrity(deps: { database: DbHandle; config: Config;
     async start() {
       const keys = await loadSigningKeys(db, { encryptionKey: config.BRIDLE_ENCRYPTION_KEY, typ: CHECKPOINT_JWS_TYPE, thread: false });
       signer = keys.signer;
+      const pins = config.BRIDLE_AUDIT_TRUSTED_KEYS;
+      if (pins && !pins.includes(signer.kid))
+        log.warn(
+          { kid: signer.kid },
+          "the audit checkpoint signing key is not pinned in BRIDLE_AUDIT_TRUSTED_KEYS: verification will refuse the checkpoints it signs until its kid (its thumbprint) is added",
+        );
       sealer.start(config.BRIDLE_AUDIT_SEAL_INTERVAL_MS, config.BRIDLE_AUDIT_MAINTENANCE_MINUTES * 60_000);
     },
     async stop() {
@@ -89,8 +110,8 @@ export function createAuditIntegrity(deps: { database: DbHandle; config: Config;
       await requireRead(ctx, "audit.read", "verify the audit log");
       // One verification at a time per process: callers meanwhile share its report (it reads the
       // whole log, so a burst of requests must not multiply that work).
-      verifying ??= loadVerificationJwks(db)
-        .then((jwks) => verifyDatabase(database, jwks))
+      verifying ??= databaseKeyTrust(database, { pins: config.BRIDLE_AUDIT_TRUSTED_KEYS, encryptionKey: config.BRIDLE_ENCRYPTION_KEY })
+        .then((trust) => verifyDatabase(database, trust))
         .finally(() => {
           verifying = null;
         });

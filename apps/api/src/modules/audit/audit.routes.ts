@@ -117,7 +117,8 @@ export function auditRoutes(deps: { db: Db; integrity: AuditIntegrity }) {
           tags: ["audit"],
           summary: "The audit log with its hash chain and signed checkpoints, streamed as NDJSON or CSV (permission `audit.read`)",
           description:
-            "Takes the list's filters. Every chain position from the start (the chain's, or the last checkpoint before `from`) to the head is included as hashes; " +
+            "Takes the list's filters. Every chain position from the start (the chain's, or the last checkpoint before `from`) to the head is included as hashes " +
+            "(with `to`: only up to the first checkpoint that covers every event dated before `to`); " +
             "the events matching the filters are included whole. Verify offline with `pnpm bridle audit verify --file FILE --jwks URL|FILE` (docs/AUDIT.md). " +
             "Before it streams, the log is sealed and a checkpoint written, so a fresh export verifies as it is; events written while it streams come as `unsealed` records. " +
             "Each export is itself recorded (`audit.export`). A failure midway cuts the answer off before its `end` record.",
@@ -144,7 +145,10 @@ export function auditRoutes(deps: { db: Db; integrity: AuditIntegrity }) {
           summary: "Recomputes every event hash and the chain, checks every checkpoint's signature and link, and names the first broken link (permission `audit.read`)",
           description:
             "Reads the whole log in chunks (constant memory); takes seconds per million events. `ok` is false when anything is broken; `firstBreak` says where and what " +
-            "(`edited`, `deleted`, `inserted`, `reordered`, `bad_signature`, `missing_checkpoint`, `truncated`). Unsealed events are counted, not failed, unless they can never be sealed.",
+            "(`edited`, `deleted`, `inserted`, `reordered`, `bad_signature`, `untrusted_key`, `missing_checkpoint`, `truncated`). Unsealed events are counted, not failed, unless they can never be sealed. " +
+            "`keyTrust` says what vouches for the checkpoints' signing keys besides the database (BRIDLE_ENCRYPTION_KEY, BRIDLE_AUDIT_TRUSTED_KEYS); `keyTrust.warnings`: " +
+            "`anchored_in_database` (nothing does: someone who can write the database could add a key and re-sign a rewritten log), `private_keys_readable` " +
+            "(a trusted key's private key is stored unencrypted: someone who can read the database could sign with it) (docs/AUDIT.md \"Key trust\").",
           response: { 200: ZAuditVerifyReport, ...errors },
         },
       },

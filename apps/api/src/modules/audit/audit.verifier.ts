@@ -1,4 +1,5 @@
 import { createPublicKey, verify as cryptoVerify, type KeyObject } from "node:crypto";
+import type { TAuditKeyTrust } from "@bridle/contracts";
 import {
   CHECKPOINT_JWS_TYPE,
   checkpointHash,
@@ -18,6 +19,7 @@ import {
   type Snapshot,
   type UnsealedRecord,
 } from "./audit.chain.ts";
+import { DISTRUST_REASONS, type KeyTrust, type VerifierKey } from "./audit.keys.ts";
 
 /**
  * What broke (docs/AUDIT.md "Verification"):
@@ -27,10 +29,12 @@ import {
  *   sealed it (or can never be sealed), i.e. written into the sealed past;
  * - `reordered`: a sealed event sits at another position than the one it was chained at;
  * - `bad_signature`: a checkpoint's signature, key or signed fields do not hold;
+ * - `untrusted_key`: a checkpoint is signed by a key nothing vouches for (audit.keys.ts), or by a
+ *   key created after it; or a stored key's kid is not its thumbprint;
  * - `missing_checkpoint`: a checkpoint named by the next one is gone;
  * - `truncated`: the chain no longer reaches an exported checkpoint, or no longer has its head.
  */
-export const BREAK_KINDS = ["edited", "deleted", "inserted", "reordered", "bad_signature", "missing_checkpoint", "truncated"] as const;
+export const BREAK_KINDS = ["edited", "deleted", "inserted", "reordered", "bad_signature", "untrusted_key", "missing_checkpoint", "truncated"] as const;
 export type BreakKind = (typeof BREAK_KINDS)[number];
 export type Problem = { kind: BreakKind; position: number | null; eventId: string | null; checkpoint: number | null; message: string };
 
@@ -58,14 +62,20 @@ export type VerifyReport = {
   /** the first 50 problems, in the order found */
   problems: Problem[];
   problemCount: number;
+  /** what vouched for the signing keys, and what verification cannot rule out (`warnings`) */
+  keyTrust: TAuditKeyTrust;
 };
 
 const MAX_PROBLEMS = 50;
+/**
+ * A checkpoint signed by a key whose row was created more than this after the checkpoint says it
+ * was is `untrusted_key` (the key was added later, to re-sign the past). The margin absorbs clock
+ * skew between the API's clock (the checkpoint's time) and the database's (the key row's).
+ */
+export const KEY_CLOCK_SKEW_MS = 5 * 60_000;
 /** Seal runs remembered for the "inserted into the sealed past" check (older ones give a weaker, still sound, bound). */
 const RUN_MEMORY = 4096;
 
-type Jwk = { kty?: string; crv?: string; x?: string; kid?: string };
-export type Jwks = { keys: Jwk[] };
 
 /** Verifies a checkpoint JWS against the JWKS; returns its payload, or why not. */
 export function openCheckpointJws(jws: string, keys: Map<string, KeyObject>): { payload: CheckpointPayload; kid: string } | { error: string } {
@@ -89,11 +99,41 @@ export function openCheckpointJws(jws: string, keys: Map<string, KeyObject>): { 
   }
 }
 
-export function keysOf(jwks: Jwks): Map<string, KeyObject> {
+/** The public keys of `trust` by kid (trusted or not: a signature that holds with an untrusted key is told apart from one that does not hold). */
+export function keysOf(trust: KeyTrust): Map<string, KeyObject> {
   const keys = new Map<string, KeyObject>();
-  for (const k of jwks.keys ?? [])
-    if (k.kty === "OKP" && k.crv === "Ed25519" && k.kid && k.x) keys.set(k.kid, createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: k.x }, format: "jwk" }));
+  for (const k of trust.keys) if (k.x) keys.set(k.kid, createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: k.x }, format: "jwk" }));
   return keys;
+}
+
+/**
+ * Why the key that signed a checkpoint (whose signature holds) does not vouch for it: the key is not
+ * trusted, or its row was created after the checkpoint. Null when it vouches.
+ */
+export function keyRefusal(key: VerifierKey | undefined, payload: CheckpointPayload): string | null {
+  if (!key) return "its signing key is unknown";
+  if (key.distrust) return `its signing key ${key.kid} is not trusted: ${DISTRUST_REASONS[key.distrust]}`;
+  const created = key.createdAt ? Date.parse(key.createdAt) : Number.NaN;
+  if (created - KEY_CLOCK_SKEW_MS > Date.parse(payload.createdAt))
+    return `it says it was signed at ${payload.createdAt}, but its signing key ${key.kid} was created at ${key.createdAt}, after it: the key was added later to re-sign it`;
+  return null;
+}
+
+/** What the verification cannot rule out, given the anchors and how the trusted keys are stored. */
+export function keyTrustWarnings(trust: KeyTrust): TAuditKeyTrust["warnings"] {
+  const warnings: TAuditKeyTrust["warnings"] = [];
+  if (!trust.anchors.length) warnings.push("anchored_in_database");
+  if (trust.keys.some((k) => k.distrust === null && k.inClear === true)) warnings.push("private_keys_readable");
+  return warnings;
+}
+
+/** The key-trust part of a report: anchors, warnings, and each key with the checkpoints it signed. */
+export function keyTrustReport(trust: KeyTrust, signedBy: Map<string, number>): TAuditKeyTrust {
+  return {
+    anchors: trust.anchors,
+    warnings: keyTrustWarnings(trust),
+    keys: trust.keys.map((k) => ({ kid: k.kid, createdAt: k.createdAt, retiredAt: k.retiredAt, trusted: k.distrust === null, distrust: k.distrust, checkpoints: signedBy.get(k.kid) ?? 0 })),
+  };
 }
 
 /**
@@ -101,14 +141,20 @@ export function keysOf(jwks: Jwks): Map<string, KeyObject> {
  * by position; a run before its first position; a checkpoint after the position it covers) with
  * `push`, then `finish`. Memory stays bounded whatever the length of the log.
  */
-export function createVerifier(opts: { jwks: Jwks }) {
-  const keys = keysOf(opts.jwks);
+export function createVerifier(opts: { trust: KeyTrust }) {
+  const keys = keysOf(opts.trust);
+  const trusted = new Map(opts.trust.keys.map((k) => [k.kid, k]));
+  const signedBy = new Map<string, number>();
   const problems: Problem[] = [];
   let problemCount = 0;
   const report = (p: Omit<Problem, "eventId" | "checkpoint" | "position"> & Partial<Problem>) => {
     problemCount++;
     if (problems.length < MAX_PROBLEMS) problems.push({ position: null, eventId: null, checkpoint: null, ...p });
   };
+  // A key row that Bridle cannot have written, whether or not it signed anything yet.
+  for (const k of opts.trust.keys)
+    if (k.distrust === "kid_mismatch")
+      report({ kind: "untrusted_key", message: `signing key ${k.kid}: ${DISTRUST_REASONS.kid_mismatch} (its thumbprint is ${k.thumbprint})` });
 
   let start: ChainStart = { position: 0, hash: GENESIS_HASH, run: 0, runHash: GENESIS_HASH, checkpoint: null };
   let sawHeader = false;
@@ -308,9 +354,13 @@ export function createVerifier(opts: { jwks: Jwks }) {
         p.runHash === cp.runHash &&
         (p.prev?.id ?? null) === cp.prevId &&
         (p.prev?.hash ?? null) === cp.prevHash &&
+        p.createdAt === cp.createdAt &&
         opened.kid === cp.kid;
       if (!same) report({ kind: "bad_signature", position: cp.position, checkpoint: cp.number, message: `checkpoint ${cp.number}: the stored fields differ from the signed ones` });
-      signed = same;
+      signedBy.set(opened.kid, (signedBy.get(opened.kid) ?? 0) + 1);
+      const refused = keyRefusal(trusted.get(opened.kid), p);
+      if (refused) report({ kind: "untrusted_key", position: cp.position, checkpoint: cp.number, message: `checkpoint ${cp.number}: ${refused}` });
+      signed = same && !refused;
     }
     // the link to the previous checkpoint
     if (lastCp) {
@@ -427,6 +477,7 @@ export function createVerifier(opts: { jwks: Jwks }) {
         firstBreak: problems[0] ?? null,
         problems,
         problemCount,
+        keyTrust: keyTrustReport(opts.trust, signedBy),
       };
     },
   };
@@ -451,8 +502,9 @@ export type CheckpointCheck = {
  * the checkpoint signs. A shorter chain is `truncated`; a gap `deleted`; a different head `edited`.
  * @param records the database's records in the verifier's order (`chainRecords`), read until the position
  */
-export async function verifyExportedCheckpoint(cp: CheckpointRecord, jwks: Jwks, records: AsyncIterable<ExportRecord>): Promise<CheckpointCheck> {
-  const keys = keysOf(jwks);
+export async function verifyExportedCheckpoint(cp: CheckpointRecord, trust: KeyTrust, records: AsyncIterable<ExportRecord>): Promise<CheckpointCheck> {
+  const keys = keysOf(trust);
+  const trusted = new Map(trust.keys.map((k) => [k.kid, k]));
   let start: ChainStart = { position: 0, hash: GENESIS_HASH, run: 0, runHash: GENESIS_HASH, checkpoint: null };
   const result = (kind: BreakKind | null, message: string, position: number | null, signed: CheckpointPayload | null, beforeStart = false): CheckpointCheck => ({
     problem: kind ? { kind, position, eventId: null, checkpoint: signed?.number ?? cp.number, message } : null,
@@ -463,6 +515,8 @@ export async function verifyExportedCheckpoint(cp: CheckpointRecord, jwks: Jwks,
   const opened = openCheckpointJws(cp.jws, keys);
   if ("error" in opened) return result("bad_signature", `the exported checkpoint: ${opened.error}`, cp.position, null);
   const target = opened.payload;
+  const refused = keyRefusal(trusted.get(opened.kid), target);
+  if (refused) return result("untrusted_key", `the exported checkpoint ${target.number}: ${refused}`, cp.position, null);
   let vouched = false;
   let prev = GENESIS_HASH;
   let expected = 1;
@@ -476,6 +530,8 @@ export async function verifyExportedCheckpoint(cp: CheckpointRecord, jwks: Jwks,
       const cut = openCheckpointJws(r.jws, keys);
       if ("error" in cut) return result("bad_signature", `the retention cut the chain starts from (checkpoint ${r.number}): ${cut.error}`, r.position, target);
       const p = cut.payload;
+      const cutRefused = keyRefusal(trusted.get(cut.kid), p);
+      if (cutRefused) return result("untrusted_key", `the retention cut the chain starts from (checkpoint ${r.number}): ${cutRefused}`, r.position, target);
       if (p.kind !== "retention_cut" || p.number !== r.number || p.position !== start.position || p.head !== start.hash || p.run !== start.run || p.runHash !== start.runHash)
         return result("bad_signature", `the retention cut the chain starts from (checkpoint ${r.number}) differs from what its signature signs`, r.position, target);
       vouched = true;

@@ -4,10 +4,11 @@
  * and its batch variants (imports, the decision log's group commit).
  */
 export { auditRoutes } from "./audit.routes.ts";
-export { createAuditIntegrity, verifyCheckpointInDatabase, verifyDatabase, exportRecords, type AuditIntegrity } from "./audit.integrity.ts";
+export { createAuditIntegrity, databaseKeyTrust, verifyCheckpointInDatabase, verifyDatabase, exportRecords, type AuditIntegrity } from "./audit.integrity.ts";
+export { DISTRUST_REASONS, judgeKeys, type Jwks, type KeyTrust } from "./audit.keys.ts";
 export { createSealer, sealRun, withSealLock, type Sealer } from "./audit.sealer.ts";
 export { applyRetention, ensurePartitions } from "./audit.retention.ts";
-export { createVerifier, verifyExportedCheckpoint, type CheckpointCheck, type Jwks, type VerifyReport } from "./audit.verifier.ts";
+export { createVerifier, keyTrustWarnings, verifyExportedCheckpoint, type CheckpointCheck, type VerifyReport } from "./audit.verifier.ts";
 export { ExportFileError, readExportFile } from "./audit.export.ts";
 export { CHECKPOINT_JWS_TYPE, type CheckpointRecord, type ExportRecord } from "./audit.chain.ts";
 export {

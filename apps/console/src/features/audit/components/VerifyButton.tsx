@@ -1,12 +1,13 @@
 import { ZAuditVerifyReport } from "@bridle/contracts";
-import type { TAuditProblem, TAuditVerifyReport } from "@bridle/contracts";
-import { Alert, Button, Code, Group, List, Modal, Stack, Text } from "@mantine/core";
+import type { TAuditKeyTrust, TAuditProblem, TAuditVerifyReport } from "@bridle/contracts";
+import { Alert, Badge, Button, Code, Group, List, Modal, Stack, Table, Text } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { useQuery } from "@tanstack/react-query";
+import type { ReactNode } from "react";
 import { AnchorLink } from "../../../components/links.tsx";
 import { ErrorBlock, LoadingBlock } from "../../../components/states.tsx";
 import { api } from "../../../lib/api.ts";
-import { formatDateTime, plural } from "../../../lib/format.ts";
+import { formatDate, formatDateTime, plural } from "../../../lib/format.ts";
 import { Fact, FactList } from "../../bots/components/FactList.tsx";
 import { auditKeys } from "../queries.ts";
 
@@ -17,6 +18,7 @@ const BREAK_LABELS: Record<TAuditProblem["kind"], string> = {
   inserted: "An event was inserted into the chain",
   reordered: "Events were reordered",
   bad_signature: "A checkpoint's signature does not verify",
+  untrusted_key: "A signing key cannot be trusted",
   missing_checkpoint: "A checkpoint is missing",
   truncated: "The end of the log was cut off",
 };
@@ -49,6 +51,119 @@ function ProblemLine({ problem }: { problem: TAuditProblem }) {
   );
 }
 
+/** What vouches for the signing keys, in words (docs/AUDIT.md "Key trust"). */
+const ANCHOR_LABELS: Record<TAuditKeyTrust["anchors"][number], string> = {
+  pinned_thumbprints: "pinned thumbprints (BRIDLE_AUDIT_TRUSTED_KEYS)",
+  jwks: "an auditor's copy of the JWKS",
+  encryption_key: "the encryption key (BRIDLE_ENCRYPTION_KEY)",
+};
+
+/** Why a key is not trusted, in words. */
+const DISTRUST_LABELS: Record<NonNullable<TAuditKeyTrust["keys"][number]["distrust"]>, string> = {
+  kid_mismatch: "its id is not its thumbprint: written by hand",
+  not_ed25519: "not an Ed25519 key",
+  not_pinned: "not pinned",
+  not_in_jwks: "not in the JWKS",
+  unencrypted: "stored unencrypted: not written by Bridle",
+  undecryptable: "does not decrypt with the encryption key",
+  public_key_mismatch: "its private key does not match its public key",
+};
+
+/** What each warning means for whoever reads the report, and what to do about it. */
+const WARNINGS: Record<TAuditKeyTrust["warnings"][number], { title: string; text: ReactNode }> = {
+  anchored_in_database: {
+    title: "Key trust rests on the database alone",
+    text: (
+      <>
+        Nothing outside the database vouches for the keys that sign checkpoints: someone who can write the database could add a key of their own and
+        re-sign a rewritten log, and this check would still pass. Set <Code>BRIDLE_ENCRYPTION_KEY</Code> or pin the keys with{" "}
+        <Code>BRIDLE_AUDIT_TRUSTED_KEYS</Code>, or verify an export offline with <Code>pnpm bridle audit verify --file ... --jwks ...</Code> and an
+        auditor's copy of the JWKS.
+      </>
+    ),
+  },
+  private_keys_readable: {
+    title: "The signing key is stored unencrypted",
+    text: (
+      <>
+        Its private key sits in clear in the database (<Code>BRIDLE_ENCRYPTION_KEY</Code> is not set): someone who can read the database could sign a
+        rewritten log with Bridle's own key, which no pin or JWKS tells apart. Set <Code>BRIDLE_ENCRYPTION_KEY</Code>, and keep exported checkpoints
+        outside Bridle.
+      </>
+    ),
+  },
+};
+
+/**
+ * Which keys signed the checkpoints and what vouches for them; a warning for each thing the check
+ * cannot rule out (only the database vouches for the keys; their private keys are readable there).
+ */
+function KeyTrust({ trust }: { trust: TAuditKeyTrust }) {
+  return (
+    <Stack gap="xs" data-testid="verify-key-trust">
+      {trust.anchors.length > 0 && (
+        <Text size="sm" data-testid="verify-key-anchors">
+          Signing keys vouched for by {trust.anchors.map((a) => ANCHOR_LABELS[a]).join(" and ")}, not by the database alone.
+        </Text>
+      )}
+      {trust.warnings.map((w) => (
+        <Alert key={w} color="yellow" variant="light" title={WARNINGS[w].title} data-testid="verify-key-warning" data-warning={w}>
+          {WARNINGS[w].text}
+        </Alert>
+      ))}
+      {trust.keys.length > 0 && (
+        <Table withTableBorder fz="sm" verticalSpacing={4} aria-label="Signing keys">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Key</Table.Th>
+              <Table.Th>Created</Table.Th>
+              <Table.Th>Checkpoints</Table.Th>
+              <Table.Th>Trust</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {trust.keys.map((key) => (
+              <Table.Tr key={key.kid} data-testid="verify-key" data-trusted={key.trusted}>
+                <Table.Td>
+                  <Code fz="xs" title={key.kid}>
+                    {key.kid.length > 12 ? `${key.kid.slice(0, 12)}…` : key.kid}
+                  </Code>
+                  {key.retiredAt && (
+                    <Text span size="xs" c="dimmed">
+                      {" "}
+                      retired
+                    </Text>
+                  )}
+                </Table.Td>
+                <Table.Td style={{ whiteSpace: "nowrap" }}>{key.createdAt ? formatDate(key.createdAt) : "—"}</Table.Td>
+                <Table.Td>{key.checkpoints.toLocaleString("en-US")}</Table.Td>
+                <Table.Td>
+                  {key.trusted ? (
+                    <Badge color={trust.anchors.length ? "teal" : "gray"} variant="light">
+                      {trust.anchors.length ? "Trusted" : "Database only"}
+                    </Badge>
+                  ) : (
+                    <Stack gap={2}>
+                      <Badge color="red" variant="light">
+                        Not trusted
+                      </Badge>
+                      {key.distrust && (
+                        <Text size="xs" c="dimmed">
+                          {DISTRUST_LABELS[key.distrust]}
+                        </Text>
+                      )}
+                    </Stack>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </Stack>
+  );
+}
+
 function Report({ report }: { report: TAuditVerifyReport }) {
   const facts = (
     <FactList>
@@ -73,8 +188,10 @@ function Report({ report }: { report: TAuditVerifyReport }) {
     return (
       <Stack gap="md">
         <Alert color="teal" variant="light" title="The audit log is intact" data-testid="verify-ok">
-          Every event's hash and every link of the chain recompute, and every checkpoint's signature verifies.
+          Every event's hash and every link of the chain recompute, and every checkpoint's signature verifies
+          {report.keyTrust.anchors.length ? " with a trusted key" : " with a key from the database"}.
         </Alert>
+        <KeyTrust trust={report.keyTrust} />
         {facts}
       </Stack>
     );
@@ -98,6 +215,7 @@ function Report({ report }: { report: TAuditVerifyReport }) {
           </List>
         </Stack>
       )}
+      <KeyTrust trust={report.keyTrust} />
       {facts}
     </Stack>
   );

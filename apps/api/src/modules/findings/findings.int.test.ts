@@ -38,6 +38,8 @@ describe("findings of the Acme demo organization", () => {
       shared_identity: 2,
       review_overdue: 3,
       runtime_profile_incomplete: 2,
+      // the three bots whose reviews are overdue have neglected their credentials too
+      credential_rotation_due: 3,
     });
   });
 

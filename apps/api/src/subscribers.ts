@@ -8,9 +8,10 @@ import { registerOffboardingSubscriber } from "./modules/offboarding/index.ts";
  * The decision snapshot follows the change notices instead (decisions.module.ts).
  */
 export function registerSubscribers(): void {
-  registerFindingsSubscriber();
-  // After findings: a change that makes references due emits its own event, which recomputes findings again.
+  // Before findings: a change of owner or scope marks the bot's credential references due, which
+  // the findings subscriber then sees for the same event.
   registerCredentialsSubscriber();
+  registerFindingsSubscriber();
   // After findings: a departure's cases open once the bots' findings show them orphaned.
   registerOffboardingSubscriber();
 }

@@ -106,6 +106,20 @@ export async function markRotationDue(
   input: { botIds: readonly string[]; reason: TRotationDueReason; referenceIds?: readonly string[] },
   actor: Actor,
 ): Promise<BotCredentialReference[]> {
+  return markDue(tx, input, actor, { emit: true });
+}
+
+/**
+ * `markRotationDue`, with or without its `credential_reference.changed` event: the credentials
+ * subscriber marks references due inside another event's transaction, before the findings
+ * subscriber runs for that same event, so a second recompute would find nothing new.
+ */
+export async function markDue(
+  tx: DbOrTx,
+  input: { botIds: readonly string[]; reason: TRotationDueReason; referenceIds?: readonly string[] },
+  actor: Actor,
+  opts: { emit: boolean },
+): Promise<BotCredentialReference[]> {
   const botIds = [...new Set(input.botIds)];
   const only = input.referenceIds ? new Set(input.referenceIds) : null;
   const active = (await repo.referencesOfBots(tx, botIds, { lock: true })).filter((r) => r.ref.status === "active" && (!only || only.has(r.ref.id)));
@@ -119,7 +133,7 @@ export async function markRotationDue(
   );
   const byBot = new Map<string, typeof active>();
   for (const r of active) byBot.set(r.botId, [...(byBot.get(r.botId) ?? []), r]);
-  await emit(tx, { type: "credential_reference.changed", botIds: [...byBot.keys()] });
+  if (opts.emit) await emit(tx, { type: "credential_reference.changed", botIds: [...byBot.keys()] });
   for (const [botId, refs] of byBot)
     await recordAudit(tx, {
       actor,

@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { subscribe, type DomainEvent } from "../../lib/domain-events.ts";
 import { SYSTEM_ACTOR, type Actor } from "../audit/index.ts";
 import { notify } from "../notifications/index.ts";
-import { markRotationDue } from "./credentials.commands.ts";
+import { markDue, markRotationDue } from "./credentials.commands.ts";
 import * as repo from "./credentials.repo.ts";
 
 /**
@@ -62,10 +62,14 @@ export async function notifyRotationDue(tx: DbOrTx, referenceIds: readonly strin
   }
 }
 
-/** In the transaction of a change: references of bots that changed owner or scope become due, and their people are told. */
+/**
+ * In the transaction of a change: references of bots that changed owner or scope become due, and
+ * their people are told. Registered before the findings subscriber, which then recomputes those
+ * bots for the same event and sees the references due: no event of its own is needed.
+ */
 async function onEvent(tx: DbOrTx, event: DomainEvent) {
   for (const t of rotationTriggers(event)) {
-    const marked = await markRotationDue(tx, { botIds: t.botIds, reason: t.reason }, SYSTEM_ACTOR);
+    const marked = await markDue(tx, { botIds: t.botIds, reason: t.reason }, SYSTEM_ACTOR, { emit: false });
     await notifyRotationDue(
       tx,
       marked.map((r) => r.id),

@@ -16,7 +16,8 @@ async function boundaryErrors(fixture: string, asPath: string) {
   return result!.messages.filter((m) => m.ruleId === RULE).map((m) => ({ line: m.line, message: m.message }));
 }
 
-describe("module boundaries lint rule (import-x/no-restricted-paths)", () => {
+// The first lint loads ESLint's config and plugins (seconds on a busy 2-core machine), hence the timeout.
+describe("module boundaries lint rule (import-x/no-restricted-paths)", { timeout: 60_000 }, () => {
   it("reports a module importing another module's repo, and a module outside its allowed list", async () => {
     const errors = await boundaryErrors("module-violation.ts", "apps/api/src/modules/bots/boundary-fixture.ts");
     expect(errors).toEqual([

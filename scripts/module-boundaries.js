@@ -28,7 +28,7 @@ export const MODULE_DEPENDENCIES = {
   approvals: ["audit", "bots"],
   "gated-actions": ["audit", "bots", "policy-settings"],
   "bot-tokens": ["audit", "bots"],
-  credentials: ["audit", "bots"],
+  credentials: ["audit", "bots", "notifications"],
   decisions: ["approvals", "audit", "bot-tokens"],
   inventory: ["audit", "bots", "credentials", "policy-settings", "systems"],
   setup: ["audit", "identity-settings", "people", "systems"],

@@ -28,7 +28,7 @@ import { registerSubscribers } from "./subscribers.ts";
 import { auditRoutes, createAuditIntegrity } from "./modules/audit/index.ts";
 import { authRoutes, createAuthService, createSessionsService, meRoute, sessionsRoutes } from "./modules/auth/index.ts";
 import { botsRoutes, createBotsService } from "./modules/bots/index.ts";
-import { replaceCredentialReferences } from "./modules/credentials/index.ts";
+import { credentialsModule, replaceCredentialReferences } from "./modules/credentials/index.ts";
 import { createDecisionsModule } from "./modules/decisions/index.ts";
 import { findingsModule } from "./modules/findings/index.ts";
 import { gatedActionsModule } from "./modules/gated-actions/index.ts";
@@ -173,6 +173,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(sessionsRoutes(createSessionsService({ db })));
       await api.register(botsRoutes(createBotsService({ db, cancelPendingTransfers, replaceCredentialReferences })));
       await api.register(findingsModule({ db }));
+      await api.register(credentialsModule({ db }));
       await api.register(policySettingsRoutes(policySettings));
       await api.register(peopleRoutes({ db }));
       await api.register(inventoryRoutes(inventory));

@@ -57,6 +57,9 @@ type Fixtures = {
   /** an access review campaign of all bots, and the item of lucas.meyer's acme-triage-bot in it */
   reviewCampaignId: string;
   otherReviewItemId: string;
+  /** a credential reference of the other bot, and a leak playbook security opened on another one */
+  otherReferenceId: string;
+  otherPlaybookId: string;
 };
 
 const UUID = "00000000-0000-4000-8000-000000000000";
@@ -112,6 +115,29 @@ const ACCESS: Record<string, Entry> = {
   "GET /api/v1/bots/:id/tokens": onBot("bots.write_all", (f) => ({ url: `/api/v1/bots/${f.otherBotId}/tokens` })),
   "POST /api/v1/bots/:id/tokens": onBot("bots.write_all", (f) => ({ url: `/api/v1/bots/${f.otherBotId}/tokens`, payload: { name: "stolen", expiresInDays: 1 } })),
   "DELETE /api/v1/bots/:id/tokens/:tokenId": onBot("bots.write_all", (f) => ({ url: `/api/v1/bots/${f.otherBotId}/tokens/${UUID}` })),
+  // credential references, rotation and the leak playbook
+  "GET /api/v1/bots/:id/credential-references": onBot("bots.read_all", (f) => ({ url: `/api/v1/bots/${f.otherBotId}/credential-references` })),
+  "POST /api/v1/bots/:id/credential-references": onBot("bots.write_all", (f) => ({
+    url: `/api/v1/bots/${f.otherBotId}/credential-references`,
+    payload: { system: "github", vault: "1password", reference: "op://bots-prod/stolen/github-token" },
+  })),
+  "PATCH /api/v1/bots/:id/credential-references/:refId": onBot("bots.write_all", (f) => ({
+    url: `/api/v1/bots/${f.otherBotId}/credential-references/${f.otherReferenceId}`,
+    payload: { rotationIntervalDays: 1 },
+  })),
+  "DELETE /api/v1/bots/:id/credential-references/:refId": onBot("bots.write_all", (f) => ({ url: `/api/v1/bots/${f.otherBotId}/credential-references/${f.otherReferenceId}` })),
+  "POST /api/v1/bots/:id/credential-references/:refId/rotations": onBot("bots.write_all", (f) => ({
+    url: `/api/v1/bots/${f.otherBotId}/credential-references/${f.otherReferenceId}/rotations`,
+    payload: {},
+  })),
+  "POST /api/v1/bots/:id/credential-references/:refId/leak-playbooks": needs("credentials.respond", (f) => ({
+    url: `/api/v1/bots/${f.otherBotId}/credential-references/${f.otherReferenceId}/leak-playbooks`,
+    payload: { reason: "Seen in a screenshot" },
+  })),
+  "GET /api/v1/credential-rotation": PERSON,
+  "GET /api/v1/leak-playbooks": PERSON,
+  "GET /api/v1/leak-playbooks/:id": own((f) => ({ url: `/api/v1/leak-playbooks/${f.otherPlaybookId}` })),
+  "POST /api/v1/leak-playbooks/:id/steps": needs("credentials.respond", (f) => ({ url: `/api/v1/leak-playbooks/${f.otherPlaybookId}/steps`, payload: { step: "trace", source: "chat" } })),
   "GET /api/v1/findings": PERSON,
   "GET /api/v1/findings/overview": PERSON,
   "GET /api/v1/systems": PERSON,
@@ -296,6 +322,17 @@ describe("every route", () => {
     f.reviewCampaignId = campaign.json().id;
     const items = (await t.api({ method: "GET", url: `/api/v1/access-reviews/${f.reviewCampaignId}` })).json() as { items: { id: string; botId: string }[] };
     f.otherReviewItemId = items.items.find((i) => i.botId === f.otherBotId)!.id;
+    const refs = await t.app.inject({ method: "GET", url: `/api/v1/bots/${f.otherBotId}/credential-references`, headers: { authorization: `Bearer ${tokens["omar.haddad@acme.example"]}` } });
+    const [first, second] = (refs.json() as { items: { id: string }[] }).items;
+    f.otherReferenceId = first!.id;
+    const playbook = await t.app.inject({
+      method: "POST",
+      url: `/api/v1/bots/${f.otherBotId}/credential-references/${second!.id}/leak-playbooks`,
+      headers: { authorization: `Bearer ${tokens["omar.haddad@acme.example"]}` },
+      payload: { reason: "Seen in a CI log" },
+    });
+    expect(playbook.statusCode, playbook.body).toBe(201);
+    f.otherPlaybookId = playbook.json().id;
     // the bootstrap admin's API token and a console session of theirs
     f.otherTokenId = (await db.select({ id: apiTokens.id }).from(apiTokens).where(eq(apiTokens.personId, admin!.id)))[0]!.id;
     f.otherNotificationId = (await notify(db, { recipients: { personIds: [lucas!.id] }, kind: "test", title: "For Lucas", body: "" }, SYSTEM_ACTOR)).notificationIds[0]!;

@@ -1,3 +1,4 @@
+import { registerCredentialsSubscriber } from "./modules/credentials/index.ts";
 import { registerFindingsSubscriber } from "./modules/findings/index.ts";
 import { registerOffboardingSubscriber } from "./modules/offboarding/index.ts";
 
@@ -7,6 +8,9 @@ import { registerOffboardingSubscriber } from "./modules/offboarding/index.ts";
  * The decision snapshot follows the change notices instead (decisions.module.ts).
  */
 export function registerSubscribers(): void {
+  // Before findings: a change of owner or scope marks the bot's credential references due, which
+  // the findings subscriber then sees for the same event.
+  registerCredentialsSubscriber();
   registerFindingsSubscriber();
   // After findings: a departure's cases open once the bots' findings show them orphaned.
   registerOffboardingSubscriber();

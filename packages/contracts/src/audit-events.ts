@@ -155,6 +155,31 @@ export const AUDIT_EVENT_DETAILS = {
   // credential references (pointers to secrets in vaults; never a secret value)
   "credential_reference.revoke": z.object({ botId: z.string(), bot: z.string(), reason: z.string(), references: z.array(credentialRef) }),
   "credential_reference.rotation_due": z.object({ botId: z.string(), bot: z.string(), reason: ZRotationDueReason, references: z.array(credentialRef) }),
+  "credential_reference.create": z.object({ botId: z.string(), bot: z.string(), after: z.record(z.string(), z.unknown()) }),
+  "credential_reference.update": z.object({ botId: z.string(), bot: z.string(), reference: credentialRef, changes: ZChanges }),
+  "credential_reference.delete": z.object({ botId: z.string(), bot: z.string(), before: z.record(z.string(), z.unknown()) }),
+  "credential_reference.rotated": z.object({
+    botId: z.string(),
+    bot: z.string(),
+    reference: credentialRef,
+    rotatedAt: iso,
+    note: z.string().nullable(),
+    /** the status it had: a reference due (or revoked) becomes active again once rotated */
+    statusBefore: z.string(),
+  }),
+  /** a write refused because a field looked like a secret: the fields and rules, never the value */
+  "credential_reference.secret_refused": z.object({ botId: z.string(), fields: z.array(z.object({ field: z.string(), rule: z.string(), kind: z.string() })) }),
+  "leak_playbook.start": z.object({ botId: z.string(), bot: z.string(), playbookId: z.string(), reference: credentialRef, reason: z.string() }),
+  "leak_playbook.step": z.object({
+    botId: z.string(),
+    bot: z.string(),
+    playbookId: z.string(),
+    step: z.string(),
+    notes: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()),
+    /** true when this step was the last one and closed the playbook (the bot's gated actions are released) */
+    closed: z.boolean(),
+  }),
   // offboarding (cases and their steps; a case's resource is the bot)
   "offboarding.case_open": z.object({
     caseId: z.string(),

@@ -17,6 +17,7 @@ import {
   page,
 } from "./common-exports.ts";
 import { ZChannelKey, ZSystemKey } from "./policy.ts";
+import { NOT_A_VAULT_REFERENCE, parseVaultReference } from "./vault-reference.ts";
 
 /**
  * Bot names are DNS-label-like so the bot email `<name>.bot@<domain>` is always a valid address:
@@ -97,17 +98,14 @@ export const ZServiceAccountInput = z.object({ system: ZSystemKey, account: text
 export const ZServiceAccount = ZServiceAccountInput.extend({ id: z.uuid() }).meta({ id: "ServiceAccount" });
 
 /**
- * A pointer to a secret in a vault. Bridle never stores a secret value: only references such as
- * `op://vault/item/field`, `vault:secret/data/path#key`, an AWS/GCP/Azure secret id.
+ * A pointer to a secret in a vault, as a bot record (registration, edits, imports) carries it.
+ * Bridle never stores a secret value: only a reference of one of the vault kinds
+ * (vault-reference.ts: `op://vault/item/field`, `vault:secret/data/path#key`, an AWS, GCP or
+ * Azure secret id, another vault's URI), its kind read from its prefix and checked in full.
  */
-export const CREDENTIAL_REFERENCE_PATTERN =
-  /^(op:\/\/[^\s]+|vault:[^\s]+|arn:aws:secretsmanager:[^\s]+|arn:aws:ssm:[^\s]+|projects\/[^\s/]+\/secrets\/[^\s]+|https:\/\/[a-z0-9-]+\.vault\.azure\.net\/secrets\/[^\s]+|doppler:\/\/[^\s]+|infisical:\/\/[^\s]+)$/;
 export const ZCredentialReferenceInput = z.object({
   system: ZSystemKey,
-  reference: text(500).regex(
-    CREDENTIAL_REFERENCE_PATTERN,
-    "must be a vault reference (op://, vault:, arn:aws:secretsmanager:, projects/*/secrets/*, https://*.vault.azure.net/secrets/*, doppler://, infisical://), never a secret",
-  ),
+  reference: text(500).refine((r) => parseVaultReference(r) !== null, NOT_A_VAULT_REFERENCE),
   rotationIntervalDays: z.number().int().min(1).max(3650).nullable().optional(),
   lastRotatedAt: ZDateInput.nullable().optional(),
 });

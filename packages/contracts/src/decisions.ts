@@ -56,6 +56,8 @@ export type TApprovalDecisionReason = z.infer<typeof ZApprovalDecisionReason>;
  * left, or it has none; until it is transferred or offboarded it may only take read-only actions.
  * `review_overdue` (rule BR-REVIEW-OVERDUE): an access review of the bot is past its due date
  * undecided and the org fails closed: its gated actions are denied until the review is decided.
+ * `credential_leak_suspected` (rule BR-LEAK-HOLD): a leak playbook is open on one of the bot's
+ * credential references, so its gated actions wait for security's approval until it closes.
  * The decisions service adds approval outcomes (`approved`, `approval_denied`, ...).
  */
 export const DECISION_REASON_CODES = [
@@ -71,6 +73,7 @@ export const DECISION_REASON_CODES = [
   "not_gated",
   "action_denied",
   "approval_required",
+  "credential_leak_suspected",
   "allowed",
 ] as const;
 export const ZDecisionReasonCode = z.enum(DECISION_REASON_CODES);

@@ -39,6 +39,7 @@ export const FINDING_KINDS = [
   "review_overdue",
   "runtime_profile_incomplete",
   "unapproved_skill",
+  "credential_rotation_due",
 ] as const;
 export const ZFindingKind = z.enum(FINDING_KINDS);
 export type TFindingKind = z.infer<typeof ZFindingKind>;

@@ -25,6 +25,7 @@ export const PERMISSION_MATRIX = {
   "instructions.review": ["security"],
   "reviews.manage": ["admin"],
   "reviews.read_all": ["admin", "auditor"],
+  "credentials.respond": ["admin", "security"],
 } as const satisfies Record<string, readonly (TRole | "*")[]>;
 export type TPermission = keyof typeof PERMISSION_MATRIX;
 export const PERMISSIONS_LIST = Object.keys(PERMISSION_MATRIX) as TPermission[];
@@ -49,6 +50,7 @@ export const PERMISSION_LABELS: Record<TPermission, string> = {
   "instructions.review": "Review new versions of any bot's persistent instructions",
   "reviews.manage": "Start access review campaigns and decide any review item",
   "reviews.read_all": "Read every access review campaign and export its evidence pack",
+  "credentials.respond": "Run the leak playbook on a credential reference",
 };
 
 /** The permissions a set of roles holds (every person holds `bots.own`). */

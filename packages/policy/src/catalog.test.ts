@@ -15,6 +15,7 @@ describe("RULES", () => {
       review_overdue: "BR-REVIEW-OVERDUE",
       runtime_profile_incomplete: "BR-RUNTIME-PROFILE",
       unapproved_skill: "BR-SKILL-REGISTRY",
+      credential_rotation_due: "BR-CREDENTIAL-ROTATION",
     });
   });
 

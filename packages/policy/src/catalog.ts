@@ -86,6 +86,14 @@ export const RULES: Record<TFindingKind, RuleInfo> = {
     remediation:
       "Pin each tool to an exact version, register that version in the skills registry and have security approve it, or remove the tool from the bot's allowed tools.",
   },
+  credential_rotation_due: {
+    rule: "BR-CREDENTIAL-ROTATION",
+    title: "Credentials due for rotation",
+    description:
+      "Every credential reference is rotated in its vault when its rotation interval passes, when its bot changes owner or scope, and when a leak is suspected.",
+    severity: "medium",
+    remediation: "Rotate the secret in its vault, then mark the credential reference rotated on the bot's page.",
+  },
 };
 
 /** Builds a finding with the catalog's rule id, severity and (unless overridden) remediation. */

@@ -21,6 +21,7 @@ const ctx = (over: Partial<DecisionContext["bot"]> = {}, extra: Partial<Decision
     grants: [{ system: "github", scope: "github:issues:write", access: "write", expiresAt: null }],
     exception: null,
     owner: { email: "lucas.meyer@acme.example", displayName: "Lucas Meyer", status: "active" },
+    leakPlaybookOpen: false,
     ...over,
   },
   channelPolicy: { channelAllowlist: ["slack-internal", "discord"], channelBlocklist: ["telegram"] },
@@ -146,5 +147,29 @@ describe("per-bot overrides only tighten", () => {
     expect(effectiveRule(org, { mode: "allow", approvalsRequired: 0 })).toMatchObject({ mode: "require_approval", approvalsRequired: 1 });
     expect(effectiveRule(org, { mode: "deny" }).mode).toBe("deny");
     expect(effectiveRule(org, { approvalsRequired: 2 }).approvalsRequired).toBe(2);
+  });
+});
+
+describe("decide: a bot with an open leak playbook (BR-LEAK-HOLD)", () => {
+  const held = { leakPlaybookOpen: true };
+
+  it("holds every gated action the org allows for one approval from security", () => {
+    for (const action of GATED_ACTIONS) {
+      const v = decide({ action, target: { system: "github" } }, ctx(held));
+      expect(v.decision, action).toBe("require_approval");
+      expect(v.reasons).toEqual([expect.objectContaining({ code: "credential_leak_suspected", rule: "BR-LEAK-HOLD" })]);
+      expect(v.approval).toMatchObject({ mode: "require_approval", approverRole: "security", approvalsRequired: 1 });
+    }
+  });
+
+  it("keeps dual control and a deny: the hold only ever tightens", () => {
+    const strict = { ...rules, "repo.merge": { ...rule("require_approval", 2), approverRole: "admin" as const }, "data.delete": rule("deny") };
+    expect(decide({ action: "repo.merge", target: {} }, ctx(held, { rules: strict })).approval).toMatchObject({ approverRole: "security", approvalsRequired: 2 });
+    expect(decide({ action: "data.delete", target: {} }, ctx(held, { rules: strict })).decision).toBe("deny");
+  });
+
+  it("leaves actions that are not gated alone, and releases gated ones when the playbook closes", () => {
+    expect(decide({ action: "issue.comment", target: { system: "github" } }, ctx(held)).decision).toBe("allow");
+    expect(decide({ action: "shell.exec", target: {} }, ctx({ leakPlaybookOpen: false })).decision).toBe("allow");
   });
 });

@@ -62,7 +62,12 @@ export type DecisionOwner = { email: string; displayName: string; status: TPerso
 export type ReviewOverdue = { campaign: string; dueAt: Date } | null;
 
 export type DecisionContext = {
-  bot: Pick<BotFacts, "status" | "internalDataAccess" | "channels" | "grants" | "exception"> & { owner: DecisionOwner; reviewOverdue?: ReviewOverdue };
+  bot: Pick<BotFacts, "status" | "internalDataAccess" | "channels" | "grants" | "exception"> & {
+    owner: DecisionOwner;
+    reviewOverdue?: ReviewOverdue;
+    /** a leak playbook is open on one of its credential references: its gated actions are held for security's approval */
+    leakPlaybookOpen: boolean;
+  };
   channelPolicy: ChannelPolicy;
   systems: ReadonlyMap<string, TSystemClassification>;
   /** org rules with the bot's overrides already applied */
@@ -105,7 +110,10 @@ function ownerGone(owner: DecisionOwner, action: string): DecisionReason | null 
  * - a channel that is unknown, blocklisted or not allowlisted is denied (BR-CHANNEL);
  * - a system the bot holds no unexpired grant on is denied (BR-GRANT);
  * - external communication by a bot that breaks the Golden Rule is denied (BR-GOLDEN-RULE);
- * - a gated action follows its mode: `deny`, `require_approval` (a human decides), or `allow`.
+ * - a gated action follows its mode: `deny`, `require_approval` (a human decides), or `allow`;
+ * - while a leak playbook is open on one of the bot's credential references, a gated action that
+ *   is not denied needs security's approval (BR-LEAK-HOLD, code `credential_leak_suspected`), at
+ *   least one, or as many as its own rule asks.
  * Pure and allocation-light: it runs on the hot path of `POST /decisions`.
  */
 export function decide(req: DecisionRequest, ctx: DecisionContext): DecisionVerdict {
@@ -161,6 +169,20 @@ export function decide(req: DecisionRequest, ctx: DecisionContext): DecisionVerd
   if (!isGated(req.action)) return { decision: "allow", reasons: [{ code: "not_gated", message: `${req.action} is not a gated action`, rule: "BR-GATED-ACTION" }], approval: null };
   const rule = ctx.rules[req.action];
   if (rule.mode === "deny") return deny("action_denied", `${req.action} is denied by policy`, "BR-GATED-ACTION");
+  if (bot.leakPlaybookOpen) {
+    const held: GatedActionRule = { ...rule, mode: "require_approval", approverRole: "security", approvalsRequired: Math.max(1, rule.approvalsRequired) };
+    return {
+      decision: "require_approval",
+      reasons: [
+        {
+          code: "credential_leak_suspected",
+          message: `${req.action} is held for approval: a leak of one of this bot's credentials is being handled; it needs ${held.approvalsRequired === 1 ? "one approval" : `${held.approvalsRequired} approvals`} from security until the leak playbook closes`,
+          rule: "BR-LEAK-HOLD",
+        },
+      ],
+      approval: held,
+    };
+  }
   if (rule.mode === "require_approval")
     return {
       decision: "require_approval",

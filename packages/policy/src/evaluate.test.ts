@@ -20,6 +20,19 @@ function worstBot(): [BotFacts, BotFacts] {
     serviceAccounts: [{ system: "github", account: "shared-sa" }],
     lastReviewedAt: daysFromNow(-200),
     runtimeProfile: { allowedTools: ["curl@latest"] },
+    credentialReferences: [
+      {
+        id: "00000000-0000-4000-8000-0000000000c1",
+        system: "github",
+        reference: "op://bots/scraper/github",
+        status: "active",
+        rotationIntervalDays: 30,
+        lastRotatedAt: daysFromNow(-40),
+        createdAt: daysFromNow(-400),
+        rotationDueSince: null,
+        rotationDueReason: null,
+      },
+    ],
   });
   const twin = makeBot({ environment: "staging", serviceAccounts: [{ system: "github", account: "shared-sa" }] });
   return [bot, twin];
@@ -45,6 +58,7 @@ describe("evaluateBot", () => {
       "review_overdue",
       "runtime_profile_incomplete",
       "unapproved_skill",
+      "credential_rotation_due",
     ]);
     expect(new Set(kinds(findings))).toEqual(new Set(FINDING_KINDS));
     for (const finding of findings) expect(ZFinding.safeParse(finding).success).toBe(true);

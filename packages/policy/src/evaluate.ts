@@ -7,6 +7,7 @@ import type { IdentityIndex } from "./identity.ts";
 import { checkNamingRule } from "./naming.ts";
 import { checkOwner } from "./ownership.ts";
 import { checkReview } from "./review.ts";
+import { checkCredentialRotation } from "./rotation.ts";
 import { checkRuntimeProfile } from "./runtime-profile.ts";
 import { checkSkills } from "./skills.ts";
 import type { BotFacts, EvaluationContext } from "./types.ts";
@@ -27,6 +28,7 @@ const CHECKS: Record<TFindingKind, Check> = {
   review_overdue: (bot, ctx) => checkReview(bot, ctx.policy.reviewIntervalDays, ctx.now),
   runtime_profile_incomplete: (bot) => checkRuntimeProfile(bot.runtimeProfile),
   unapproved_skill: (bot, ctx) => checkSkills(bot.runtimeProfile?.allowedTools, ctx.skills),
+  credential_rotation_due: (bot, ctx) => checkCredentialRotation(bot, ctx.now),
 };
 
 /** All findings for one bot, ordered by FINDING_KINDS. `index` comes from buildIdentityIndex over the whole inventory. */

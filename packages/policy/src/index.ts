@@ -6,6 +6,7 @@ export * from "./channels.ts";
 export * from "./naming.ts";
 export * from "./identity.ts";
 export * from "./review.ts";
+export * from "./rotation.ts";
 export * from "./runtime-profile.ts";
 export * from "./evaluate.ts";
 export * from "./decision.ts";

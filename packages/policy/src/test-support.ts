@@ -68,6 +68,7 @@ export function makeBot(overrides: Partial<BotFacts> = {}): BotFacts {
     createdAt: daysFromNow(-10),
     lastReviewedAt: null,
     runtimeProfile: FULL_PROFILE,
+    credentialReferences: [],
     ...overrides,
   };
 }

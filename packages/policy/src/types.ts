@@ -11,6 +11,7 @@ import type {
   TSystemClassification,
 } from "@bridle/contracts";
 import type { SkillRegistry } from "./skills.ts";
+import type { CredentialRotationFacts } from "./rotation.ts";
 
 /** The org policy the rules read (a subset of TOrgPolicy). */
 export type PolicyInput = {
@@ -43,6 +44,8 @@ export type BotFacts = {
   createdAt: Date;
   lastReviewedAt: Date | null;
   runtimeProfile: TRuntimeProfile;
+  /** its credential references, for the rotation rule (rotation.ts) */
+  credentialReferences: readonly CredentialRotationFacts[];
 };
 
 export type EvaluationContext = {

@@ -4,16 +4,16 @@ import PgBoss from "pg-boss";
 import type { Config } from "../config.ts";
 import { runAccessReviewJob } from "../modules/access-reviews/index.ts";
 import { expireApprovalRequests } from "../modules/approvals/index.ts";
+import { flipIntervalDue } from "../modules/credentials/index.ts";
 import { createNotificationDelivery } from "../modules/notifications/index.ts";
 
 /** Queue names (pg-boss): one per background job. */
 export const APPROVAL_EXPIRY_QUEUE = "approval-expiry";
+export const CREDENTIAL_ROTATION_QUEUE = "credential-rotation";
 export const ACCESS_REVIEW_QUEUE = "access-review";
-/** The access review job (schedule, reminders, overdue pause) runs hourly: each step is idempotent, reminders go once each. */
-const ACCESS_REVIEW_CRON = "7 * * * *";
-const HOUR_MS = 3_600_000;
 const QUEUES = [
   { name: APPROVAL_EXPIRY_QUEUE, policy: "singleton", retryLimit: 0, expireInSeconds: 300 },
+  { name: CREDENTIAL_ROTATION_QUEUE, policy: "singleton", retryLimit: 0, expireInSeconds: 300 },
   { name: ACCESS_REVIEW_QUEUE, policy: "singleton", retryLimit: 0, expireInSeconds: 900 },
 ] as const;
 
@@ -44,30 +44,53 @@ export type Jobs = {
   stop: (timeoutMs?: number) => Promise<void>;
 };
 
+type Job = {
+  queue: string;
+  /** when pg-boss runs it (UTC) */
+  cron: string;
+  /** how often the in-process timer runs it with embedded PGlite */
+  everyMs: number;
+  /** also run once at start (pg-boss: one run however many replicas start) */
+  atStart: boolean;
+  run: (database: DbHandle, log: JobsLog) => Promise<void>;
+};
+
 async function runExpiry(database: DbHandle, log: JobsLog) {
   const ids = await expireApprovalRequests(database.db, new Date());
   if (ids.length) log.info({ job: APPROVAL_EXPIRY_QUEUE, expired: ids.length }, "approval requests expired");
 }
 
+/** Credential references whose rotation interval passed become due, and their people are notified (credentials module). */
+async function runRotation(database: DbHandle, log: JobsLog) {
+  const marked = await database.db.transaction((tx) => flipIntervalDue(tx, new Date()));
+  if (marked) log.info({ job: CREDENTIAL_ROTATION_QUEUE, marked }, "credential references due for rotation");
+}
+
+/** The access review job (schedule, reminders, overdue pause; access-reviews module): each step is idempotent, reminders go once each. */
 async function runReviews(database: DbHandle, log: JobsLog) {
   const r = await runAccessReviewJob(database.db, new Date());
   if (r.campaignStarted || r.remindedWeek || r.remindedDay || r.paused) log.info({ job: ACCESS_REVIEW_QUEUE, ...r }, "access review job ran");
 }
 
+const JOBS = (intervalMs: number | undefined): Job[] => [
+  { queue: APPROVAL_EXPIRY_QUEUE, cron: "* * * * *", everyMs: intervalMs ?? 60_000, atStart: false, run: runExpiry },
+  // Daily, early morning UTC; it is idempotent, so a missed day is caught up by the next run.
+  { queue: CREDENTIAL_ROTATION_QUEUE, cron: "15 5 * * *", everyMs: 86_400_000, atStart: true, run: runRotation },
+  // Hourly; each step happens at most once per item or period.
+  { queue: ACCESS_REVIEW_QUEUE, cron: "7 * * * *", everyMs: 3_600_000, atStart: true, run: runReviews },
+];
+
 /**
  * Starts the background jobs (DESIGN.md "Architecture": Postgres-backed queue, so several
- * replicas coordinate through the database). With PostgreSQL, pg-boss schedules
- * `approval-expiry` every minute (cron, one job per minute however many replicas run) on a
- * singleton queue, and any replica's worker runs it; `access-review` (the scheduled campaign,
- * reminders, the overdue pause) every hour the same way, and once at startup. Embedded PGlite has no connection string
- * for pg-boss and only ever one process, so the same function runs on a timer in the process.
- * Called from server.ts (not buildApp), so tests drive the job functions directly.
- *
- * The notification worker (modules/notifications) runs on every replica, in both modes: it polls
- * the outbox table every NOTIFICATION_POLL_MS and claims rows with SKIP LOCKED, so replicas share
- * the work without a queue of their own; the outbox rows, written in the transaction that
- * notified, are what makes delivery durable. (pg-boss's cron runs at most once a minute, too
- * slow for "delivered within seconds after commit".)
+ * replicas coordinate through the database). With PostgreSQL, pg-boss schedules each job by its
+ * cron (UTC; one run per tick however many replicas run) on a singleton queue, and any replica's
+ * worker runs it: `approval-expiry` every minute, `credential-rotation` daily at 05:15 and
+ * `access-review` hourly, each of these two also once at start. The notification worker
+ * (modules/notifications) runs on every replica in both modes: it polls the outbox every
+ * NOTIFICATION_POLL_MS and claims rows with SKIP LOCKED. Embedded
+ * PGlite has no connection string for pg-boss and only ever one process, so the same functions
+ * run on timers in the process (each once at start). Called from server.ts (not buildApp), so
+ * tests drive the job functions directly.
  */
 export async function startJobs(deps: {
   database: DbHandle;
@@ -79,37 +102,34 @@ export async function startJobs(deps: {
   const { database, log } = deps;
   const delivery = createNotificationDelivery({ db: database.db, config: deps.config, log });
   delivery.start(NOTIFICATION_POLL_MS);
+  const jobs = JOBS(deps.intervalMs);
   if (database.kind === "pglite" || !deps.databaseUrl) {
-    let running: Promise<void> | null = null;
-    const tick = () => {
-      if (running) return;
-      running = runExpiry(database, log)
-        .catch((err: unknown) => log.error({ err, job: APPROVAL_EXPIRY_QUEUE }, "background job failed"))
-        .finally(() => {
-          running = null;
-        });
-    };
-    const timer = setInterval(tick, deps.intervalMs ?? 60_000);
-    timer.unref();
-    tick();
-    let reviewing: Promise<void> | null = null;
-    const reviewTick = () => {
-      if (reviewing) return;
-      reviewing = runReviews(database, log)
-        .catch((err: unknown) => log.error({ err, job: ACCESS_REVIEW_QUEUE }, "background job failed"))
-        .finally(() => {
-          reviewing = null;
-        });
-    };
-    const reviewTimer = setInterval(reviewTick, HOUR_MS);
-    reviewTimer.unref();
-    reviewTick();
+    const timers: NodeJS.Timeout[] = [];
+    const running = new Set<Promise<void>>();
+    for (const job of jobs) {
+      let current: Promise<void> | null = null;
+      const tick = () => {
+        if (current) return;
+        const p = job
+          .run(database, log)
+          .catch((err: unknown) => log.error({ err, job: job.queue }, "background job failed"))
+          .finally(() => {
+            current = null;
+            running.delete(p);
+          });
+        current = p;
+        running.add(p);
+      };
+      const timer = setInterval(tick, job.everyMs);
+      timer.unref();
+      timers.push(timer);
+      if (job.atStart || job.queue === APPROVAL_EXPIRY_QUEUE) tick();
+    }
     return {
       kind: "interval",
       stop: async () => {
-        clearInterval(timer);
-        clearInterval(reviewTimer);
-        await Promise.all([running, reviewing, delivery.stop()]);
+        for (const t of timers) clearInterval(t);
+        await Promise.all([...running, delivery.stop()]);
       },
     };
   }
@@ -118,15 +138,15 @@ export async function startJobs(deps: {
   boss.on("error", (err) => log.error({ err }, "job queue error"));
   await boss.start();
   for (const q of QUEUES) await boss.createQueue(q.name, q);
-  await boss.schedule(APPROVAL_EXPIRY_QUEUE, "* * * * *", {}, { tz: "UTC" });
-  await boss.work(APPROVAL_EXPIRY_QUEUE, { pollingIntervalSeconds: 2 }, async () => {
-    await runExpiry(database, log);
-  });
-  await boss.schedule(ACCESS_REVIEW_QUEUE, ACCESS_REVIEW_CRON, {}, { tz: "UTC" });
-  await boss.work(ACCESS_REVIEW_QUEUE, { pollingIntervalSeconds: 5 }, async () => {
-    await runReviews(database, log);
-  });
-  await boss.send(ACCESS_REVIEW_QUEUE, {});
+  for (const job of jobs) {
+    await boss.schedule(job.queue, job.cron, {}, { tz: "UTC" });
+    await boss.work(job.queue, { pollingIntervalSeconds: 2 }, async () => {
+      await job.run(database, log);
+    });
+    // A daily job also runs once at start (singleton: one run however many replicas start), so a
+    // new or restarted deployment does not wait for the next day's tick.
+    if (job.atStart) await boss.send(job.queue, {});
+  }
   return {
     kind: "pg-boss",
     stop: async (timeoutMs = 10_000) => {

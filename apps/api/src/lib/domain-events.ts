@@ -37,6 +37,8 @@ export type DomainEvent =
    * (the review date itself changes through `bot.changed`).
    */
   | { type: "access_review.changed"; botIds: readonly string[] }
+  /** A leak playbook opened or closed on one of the bot's credential references: its gated actions are held, or released. */
+  | { type: "leak_playbook.changed"; botId: string; playbookId: string; open: boolean }
   | { type: "bot_token.created"; botId: string; tokenId: string }
   | { type: "bot_token.revoked"; botId: string; tokenId: string }
   /** A person left (SCIM `active: false` or DELETE): the bots they own are orphaned, read-only from now. */
@@ -50,9 +52,11 @@ export type DomainEvent =
   | { type: "system.changed"; systemId: string; key: string; change: "created" | "reclassified" | "removed" }
   /**
    * An inventory import wrote bots (`botIds`: created or updated) and maybe connected systems
-   * (`systemKeys`: created or updated); with any system written, every bot is affected.
+   * (`systemKeys`: created or updated); with any system written, every bot is affected. Of the
+   * updated bots, `ownerChanged` got another owner and `scopeChanged` other grants or channels
+   * (their credential references become due for rotation).
    */
-  | { type: "inventory.imported"; botIds: readonly string[]; systemKeys: readonly string[] }
+  | { type: "inventory.imported"; botIds: readonly string[]; systemKeys: readonly string[]; ownerChanged?: readonly string[]; scopeChanged?: readonly string[] }
   /**
    * A skills registry entry (one version of a skill) was registered, reviewed, or sent back to
    * review: `botIds` are the bots whose allowed tools name that version (their findings change).
@@ -81,6 +85,7 @@ export function affectedBots(event: DomainEvent): readonly string[] | "all" {
     case "gated_action.override_changed":
     case "bot_token.created":
     case "bot_token.revoked":
+    case "leak_playbook.changed":
       return [event.botId];
     case "person.deactivated":
     case "person.reactivated":

@@ -18,6 +18,8 @@ type NavItem = {
     | "/approvals"
     | "/reviews"
     | "/findings"
+    | "/rotation"
+    | "/leak-playbooks"
     | "/people"
     | "/teams"
     | "/systems"
@@ -40,6 +42,8 @@ const NAV_ITEMS: NavItem[] = [
   { label: "Approvals", to: "/approvals", isActive: (path) => path.startsWith("/approvals"), badge: { node: <ApprovalCountBadge />, id: APPROVAL_COUNT_ID } },
   { label: "My reviews", to: "/reviews", isActive: (path) => path.startsWith("/reviews") },
   { label: "Findings", to: "/findings", isActive: (path) => path.startsWith("/findings") },
+  { label: "Rotation", to: "/rotation", isActive: (path) => path.startsWith("/rotation") },
+  { label: "Leak playbooks", to: "/leak-playbooks", isActive: (path) => path.startsWith("/leak-playbooks") },
   { label: "People", to: "/people", isActive: (path) => path.startsWith("/people"), needs: ["people.read_all"] },
   { label: "Teams", to: "/teams", isActive: (path) => path.startsWith("/teams") },
   { label: "Connected systems", to: "/systems", isActive: (path) => path.startsWith("/systems") },

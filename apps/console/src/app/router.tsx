@@ -5,6 +5,7 @@ import { validateAuditRouteSearch } from "../features/audit/search.ts";
 import { validateBotRouteSearch } from "../features/bots/search.ts";
 import { validateInstructionSearch } from "../features/instructions/search.ts";
 import { validateSkillRouteSearch } from "../features/skills/search.ts";
+import { validateRotationRouteSearch } from "../features/credentials/search.ts";
 import { validatePeopleRouteSearch } from "../features/people/search.ts";
 import { validateSettingsSearch } from "../features/settings/search.ts";
 import { NotFoundPage } from "./NotFoundPage.tsx";
@@ -198,6 +199,25 @@ const reviewCampaignRoute = createRoute({
   component: lazyRouteComponent(() => import("../features/reviews/pages/CampaignPage.tsx"), "CampaignPage"),
 });
 
+const rotationRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/rotation",
+  validateSearch: validateRotationRouteSearch,
+  component: lazyRouteComponent(() => import("../features/credentials/pages/RotationPage.tsx"), "RotationPage"),
+});
+
+const leakPlaybooksRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/leak-playbooks",
+  component: lazyRouteComponent(() => import("../features/credentials/pages/LeakPlaybooksPage.tsx"), "LeakPlaybooksPage"),
+});
+
+const leakPlaybookRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/leak-playbooks/$playbookId",
+  component: lazyRouteComponent(() => import("../features/credentials/pages/LeakPlaybookPage.tsx"), "LeakPlaybookPage"),
+});
+
 const routeTree = rootRoute.addChildren([
   indexRoute,
   botsRoute,
@@ -227,6 +247,9 @@ const routeTree = rootRoute.addChildren([
   reviewsRoute,
   reviewItemRoute,
   reviewCampaignRoute,
+  rotationRoute,
+  leakPlaybooksRoute,
+  leakPlaybookRoute,
 ]);
 
 export const router = createRouter({

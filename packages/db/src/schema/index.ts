@@ -227,8 +227,67 @@ export const credentialReferences = pgTable(
     revokedByType: text("revoked_by_type"),
     revokedById: text("revoked_by_id"),
     revokedByLabel: text("revoked_by_label"),
+    /** the person responsible for it; null means the bot's owner (migration 0015) */
+    ownerId: uuid("owner_id").references(() => people.id, { onDelete: "set null" }),
+    /** who recorded the last rotation ("mark rotated"), as the audit writer records actors */
+    lastRotatedByType: text("last_rotated_by_type"),
+    lastRotatedById: text("last_rotated_by_id"),
+    lastRotatedByLabel: text("last_rotated_by_label"),
   },
   (t) => [index("credential_references_bot_idx").on(t.botId), index("credential_references_status_idx").on(t.status).where(sql`status <> 'active'`)],
+);
+
+/**
+ * A suspected credential leak: the guided workflow security runs on one credential reference
+ * (owned by the credentials module). While it is `open`, the bot's gated actions are held for
+ * approval (the decision snapshot reads it). It closes when its four steps are done.
+ */
+export const leakPlaybooks = pgTable(
+  "leak_playbooks",
+  {
+    id: id(),
+    botId: uuid("bot_id")
+      .notNull()
+      .references(() => bots.id, { onDelete: "cascade" }),
+    /** null once the reference itself was removed; `system` and `reference` keep what it was */
+    credentialReferenceId: uuid("credential_reference_id").references(() => credentialReferences.id, { onDelete: "set null" }),
+    system: text("system").notNull(),
+    reference: text("reference").notNull(),
+    /** `open | closed` (CHECK in migration 0015) */
+    status: text("status").notNull().default("open"),
+    reason: text("reason").notNull(),
+    startedAt: ts("started_at").notNull().defaultNow(),
+    startedByType: text("started_by_type").notNull(),
+    startedById: text("started_by_id"),
+    startedByLabel: text("started_by_label"),
+    closedAt: ts("closed_at"),
+  },
+  (t) => [
+    index("leak_playbooks_bot_idx").on(t.botId),
+    // One open playbook per credential reference.
+    uniqueIndex("leak_playbooks_open_reference_idx").on(t.credentialReferenceId).where(sql`status = 'open'`),
+    index("leak_playbooks_open_idx").on(t.status, t.startedAt),
+  ],
+);
+
+/** The steps of a leak playbook done so far: who did each, when, notes, and what it recorded. */
+export const leakPlaybookSteps = pgTable(
+  "leak_playbook_steps",
+  {
+    playbookId: uuid("playbook_id")
+      .notNull()
+      .references(() => leakPlaybooks.id, { onDelete: "cascade" }),
+    /** `revoke | review_usage | notify | trace` (CHECK in migration 0015) */
+    step: text("step").notNull(),
+    doneAt: ts("done_at").notNull().defaultNow(),
+    doneByType: text("done_by_type").notNull(),
+    doneById: text("done_by_id"),
+    doneByLabel: text("done_by_label"),
+    notes: text("notes"),
+    /** per step: the references revoked, the window reviewed, who was notified, how it leaked */
+    details: jsonb("details").notNull().default(sql`'{}'::jsonb`),
+  },
+  (t) => [primaryKey({ columns: [t.playbookId, t.step] })],
 );
 
 export const goldenRuleExceptions = pgTable(

@@ -45,9 +45,30 @@ export async function revokeCredentialReferencesOf(
   input: { botId: string; reason: string },
   actor: Actor,
 ): Promise<(BotCredentialReference & { revokedNow: boolean })[]> {
+  return revoke(tx, input, actor);
+}
+
+/**
+ * Revokes one credential reference of the bot (the leak playbook's first step), as
+ * `revokeCredentialReferencesOf` does for all of them: idempotent, audited only when it revoked.
+ * @returns the reference after the call ([] when the bot has no such reference)
+ */
+export async function revokeCredentialReference(
+  tx: DbOrTx,
+  input: { botId: string; referenceId: string; reason: string },
+  actor: Actor,
+): Promise<(BotCredentialReference & { revokedNow: boolean })[]> {
+  return revoke(tx, input, actor);
+}
+
+async function revoke(
+  tx: DbOrTx,
+  input: { botId: string; reason: string; referenceId?: string },
+  actor: Actor,
+): Promise<(BotCredentialReference & { revokedNow: boolean })[]> {
   const bot = await findBotRow(tx, input.botId);
   if (!bot) return [];
-  const before = await repo.referencesOfBots(tx, [input.botId], { lock: true });
+  const before = (await repo.referencesOfBots(tx, [input.botId], { lock: true })).filter((r) => !input.referenceId || r.ref.id === input.referenceId);
   const toRevoke = before.filter((r) => r.ref.status !== "revoked");
   if (toRevoke.length) {
     const now = new Date();
@@ -61,14 +82,14 @@ export async function revokeCredentialReferencesOf(
     await recordAudit(tx, {
       actor,
       action: "credential_reference.revoke",
-      resourceType: "bot",
-      resourceId: input.botId,
+      resourceType: input.referenceId ? "credential_reference" : "bot",
+      resourceId: input.referenceId ?? input.botId,
       outcome: "success",
       details: { botId: input.botId, bot: bot.name, reason: input.reason, references: toRevoke.map((r) => named(r.ref)) },
     });
   }
   const now = new Set(toRevoke.map((r) => r.ref.id));
-  const after = await repo.referencesOfBots(tx, [input.botId]);
+  const after = (await repo.referencesOfBots(tx, [input.botId])).filter((r) => !input.referenceId || r.ref.id === input.referenceId);
   return after.filter((r) => r.ref.status === "revoked").map((r) => ({ ...r.ref, botId: r.botId, bot: r.botName, revokedNow: now.has(r.ref.id) }));
 }
 
@@ -108,20 +129,35 @@ export async function revokeCredentialReferences(
 }
 
 /**
- * Marks every active credential reference of these bots due for rotation, since now, for
- * `reason`. A reference already due keeps the date and reason it first became due; a revoked one
- * stays revoked. Idempotent.
+ * Marks every active credential reference of these bots (or, with `referenceIds`, only those of
+ * them) due for rotation, since now, for `reason`. A reference already due keeps the date and
+ * reason it first became due; a revoked one stays revoked. Idempotent.
  * Audit: one `credential_reference.rotation_due` event per bot that had a reference marked (resource
  * the bot, details the reason and those references); nothing when nothing changed.
  * @returns the references this call marked, with their bots
  */
 export async function markRotationDue(
   tx: DbOrTx,
-  input: { botIds: readonly string[]; reason: TRotationDueReason },
+  input: { botIds: readonly string[]; reason: TRotationDueReason; referenceIds?: readonly string[] },
   actor: Actor,
 ): Promise<BotCredentialReference[]> {
+  return markDue(tx, input, actor, { emit: true });
+}
+
+/**
+ * `markRotationDue`, with or without its `credential_reference.changed` event: the credentials
+ * subscriber marks references due inside another event's transaction, before the findings
+ * subscriber runs for that same event, so a second recompute would find nothing new.
+ */
+export async function markDue(
+  tx: DbOrTx,
+  input: { botIds: readonly string[]; reason: TRotationDueReason; referenceIds?: readonly string[] },
+  actor: Actor,
+  opts: { emit: boolean },
+): Promise<BotCredentialReference[]> {
   const botIds = [...new Set(input.botIds)];
-  const active = (await repo.referencesOfBots(tx, botIds, { lock: true })).filter((r) => r.ref.status === "active");
+  const only = input.referenceIds ? new Set(input.referenceIds) : null;
+  const active = (await repo.referencesOfBots(tx, botIds, { lock: true })).filter((r) => r.ref.status === "active" && (!only || only.has(r.ref.id)));
   if (active.length === 0) return [];
   const now = new Date();
   await repo.setRotationDue(
@@ -132,7 +168,7 @@ export async function markRotationDue(
   );
   const byBot = new Map<string, typeof active>();
   for (const r of active) byBot.set(r.botId, [...(byBot.get(r.botId) ?? []), r]);
-  await emit(tx, { type: "credential_reference.changed", botIds: [...byBot.keys()] });
+  if (opts.emit) await emit(tx, { type: "credential_reference.changed", botIds: [...byBot.keys()] });
   for (const [botId, refs] of byBot)
     await recordAudit(tx, {
       actor,

@@ -9,7 +9,8 @@ import * as repo from "./snapshot.repo.ts";
  * The in-memory policy snapshot that `POST /decisions` evaluates against (DESIGN.md: "a decision
  * costs no database round trip beyond what its audit write needs"): org policy and its version,
  * system classifications, gated-action rules, and per bot its status, owner (email, name, status),
- * channels, grants, Golden Rule exception, effective rules (org rule + override) and live token hashes.
+ * channels, grants, Golden Rule exception, effective rules (org rule + override), whether a leak
+ * playbook holds its gated actions, and live token hashes.
  *
  * It follows domain events (lib/domain-events.ts): a change notice on POLICY_CHANNEL (every
  * replica LISTENs) that names bots refreshes those bots only; "all" (org policy, systems, an
@@ -74,6 +75,7 @@ const toEntry = (b: repo.BotRuntimeRow, org: Rules): BotEntry => ({
   exception: b.exception,
   owner: b.owner,
   reviewOverdue: b.reviewOverdue,
+  leakPlaybookOpen: b.leakPlaybookOpen,
   rules: botRules(org, b.overrides),
   tokenHashes: [],
 });

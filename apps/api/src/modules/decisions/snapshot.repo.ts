@@ -28,6 +28,8 @@ export type BotRuntimeRow = {
   overrides: OverrideRow[];
   /** an access review item paused past its due date, undecided, while the org fails closed */
   reviewOverdue: { campaign: string; dueAt: Date } | null;
+  /** a leak playbook is open on one of its credential references (its gated actions are held) */
+  leakPlaybookOpen: boolean;
 };
 export type TokenRow = { id: string; botId: string; tokenHash: string; expiresAt: Date | null; lastUsedAt: Date | null };
 
@@ -74,12 +76,15 @@ type RawBot = {
   owner_status: TPersonStatus | null;
   review_campaign: string | null;
   review_due_at: unknown;
+  leak_open: boolean;
 };
 
 /**
  * What decisions need to know about bots (all of them, or the given ids), one round trip:
  * status, data access, channels, grants (system keys), the Golden Rule exception, the gated-action
- * overrides, and the owner's status (a person's deactivation notifies each of their bots).
+ * overrides, the owner's status (a person's deactivation notifies each of their bots), and whether
+ * a leak playbook is open on one of its credential references (a read of the credentials module's
+ * `leak_playbooks`; opening and closing one notifies the bot).
  */
 export async function loadBots(db: DbOrTx, ids?: readonly string[]): Promise<BotRuntimeRow[]> {
   const filter: SQL = ids ? sql`where b.id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)` : sql``;
@@ -88,7 +93,8 @@ export async function loadBots(db: DbOrTx, ids?: readonly string[]): Promise<Bot
            e.status as exc_status, e.expires_at as exc_expires_at,
            e.allowed_systems as exc_allowed_systems, e.allowed_channels as exc_allowed_channels,
            p.email as owner_email, p.display_name as owner_name, p.status as owner_status,
-           rv.campaign as review_campaign, rv.due_at as review_due_at
+           rv.campaign as review_campaign, rv.due_at as review_due_at,
+           exists (select 1 from leak_playbooks lp where lp.bot_id = b.id and lp.status = 'open') as leak_open
     from bots b
     left join people p on p.id = b.owner_id
     left join lateral (
@@ -129,6 +135,7 @@ export async function loadBots(db: DbOrTx, ids?: readonly string[]): Promise<Bot
     owner: r.owner_email ? { email: r.owner_email, displayName: r.owner_name ?? r.owner_email, status: r.owner_status ?? "deactivated" } : null,
     overrides: r.overrides ?? [],
     reviewOverdue: r.review_campaign ? { campaign: r.review_campaign, dueAt: toDate(r.review_due_at)! } : null,
+    leakPlaybookOpen: r.leak_open === true,
   }));
 }
 

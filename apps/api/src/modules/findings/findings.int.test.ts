@@ -40,6 +40,8 @@ describe("findings of the Acme demo organization", () => {
       runtime_profile_incomplete: 2,
       // every tool the demo's bots use is an approved registry version
       unapproved_skill: 0,
+      // the three bots whose reviews are overdue have neglected their credentials too
+      credential_rotation_due: 3,
     });
   });
 

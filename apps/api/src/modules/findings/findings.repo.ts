@@ -21,6 +21,19 @@ type FactRow = {
   next_review_due: unknown;
   grants: { system: string; scope: string; access: "read" | "write"; expiresAt: string | null }[] | null;
   accounts: { system: string; account: string }[] | null;
+  creds:
+    | {
+        id: string;
+        system: string;
+        reference: string;
+        status: BotFacts["credentialReferences"][number]["status"];
+        rotationIntervalDays: number | null;
+        lastRotatedAt: string | null;
+        createdAt: string;
+        rotationDueSince: string | null;
+        rotationDueReason: BotFacts["credentialReferences"][number]["rotationDueReason"];
+      }[]
+    | null;
   exc_status: string | null;
   exc_expires_at: unknown;
   exc_allowed_systems: string[] | null;
@@ -42,7 +55,7 @@ export async function loadBotFacts(db: DbOrTx, ids?: readonly string[]): Promise
     select b.id, b.name, b.email, b.environment, b.status, b.internal_data_access, b.channels,
            b.created_at, b.last_reviewed_at, b.runtime_profile, b.findings, b.next_review_due,
            p.email as owner_email, p.status as owner_status,
-           g.grants, sa.accounts,
+           g.grants, sa.accounts, cr.creds,
            e.status as exc_status, e.expires_at as exc_expires_at,
            e.allowed_systems as exc_allowed_systems, e.allowed_channels as exc_allowed_channels
     from bots b
@@ -55,6 +68,14 @@ export async function loadBotFacts(db: DbOrTx, ids?: readonly string[]): Promise
       select json_agg(json_build_object('system', s.key, 'account', a.account)) as accounts
       from service_accounts a join connected_systems s on s.id = a.system_id where a.bot_id = b.id
     ) sa on true
+    left join lateral (
+      -- a read of the credentials module's table (docs/ARCHITECTURE.md: reading is not writing)
+      select json_agg(json_build_object('id', c.id, 'system', s.key, 'reference', c.reference, 'status', c.status,
+                                        'rotationIntervalDays', c.rotation_interval_days, 'lastRotatedAt', c.last_rotated_at,
+                                        'createdAt', c.created_at, 'rotationDueSince', c.rotation_due_since,
+                                        'rotationDueReason', c.rotation_due_reason) order by s.key, c.reference) as creds
+      from credential_references c join connected_systems s on s.id = c.system_id where c.bot_id = b.id
+    ) cr on true
     left join golden_rule_exceptions e on e.bot_id = b.id
     ${idFilter(ids)}`);
   return rowsOf<FactRow>(res).map((r) => ({
@@ -79,6 +100,12 @@ export async function loadBotFacts(db: DbOrTx, ids?: readonly string[]): Promise
     createdAt: toDate(r.created_at)!,
     lastReviewedAt: toDate(r.last_reviewed_at),
     runtimeProfile: r.runtime_profile ?? {},
+    credentialReferences: (r.creds ?? []).map((c) => ({
+      ...c,
+      lastRotatedAt: toDate(c.lastRotatedAt),
+      createdAt: toDate(c.createdAt)!,
+      rotationDueSince: toDate(c.rotationDueSince),
+    })),
     storedFindings: r.findings ?? [],
     storedNextReviewDue: toDate(r.next_review_due),
   }));

@@ -33,6 +33,7 @@ export function findingsScope(event: DomainEvent): readonly string[] | "all" | n
     case "bot_token.revoked":
     case "instructions.changed":
     case "access_review.changed":
+    case "leak_playbook.changed":
       return null;
     default:
       return event satisfies never;

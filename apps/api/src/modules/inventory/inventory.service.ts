@@ -271,9 +271,13 @@ export function createInventoryService(deps: { db: Db }) {
       };
       const events: AuditEventInput[] = [];
       const written: string[] = [];
+      const ownerChanged: string[] = [];
+      const scopeChanged: string[] = [];
       for (const p of plan) {
         if (p.action === "unchanged") continue;
         const id = await botsModule.writeBot(tx, p.resolved, existing.get(p.input.name)?.id);
+        if (p.action === "update" && p.keys.includes("owner")) ownerChanged.push(id);
+        if (p.action === "update" && (p.keys.includes("grants") || p.keys.includes("channels"))) scopeChanged.push(id);
         await replaceCredentialReferences(tx, { botId: id, references: p.resolved.credentialReferences });
         written.push(id);
         // A recorded exception names who recorded it, when, and from which file.
@@ -298,7 +302,7 @@ export function createInventoryService(deps: { db: Db }) {
         );
       }
       for (let i = 0; i < events.length; i += 1000) await recordAuditBatch(tx, events.slice(i, i + 1000));
-      await emit(tx, { type: "inventory.imported", botIds: written, systemKeys: [...result.systems.created, ...result.systems.updated] });
+      await emit(tx, { type: "inventory.imported", botIds: written, systemKeys: [...result.systems.created, ...result.systems.updated], ownerChanged, scopeChanged });
       await recordAudit(tx, {
         actor: auditActor,
         action: "inventory.import",

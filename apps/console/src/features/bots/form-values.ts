@@ -21,14 +21,6 @@ export const newRowKey = () => `row-${++rowCounter}`;
 
 export type GrantRow = { key: string; system: string; scope: string; access: TGrantAccess; expiresAt: string };
 export type ServiceAccountRow = { key: string; system: string; account: string };
-export type CredentialReferenceRow = {
-  key: string;
-  system: string;
-  reference: string;
-  rotationIntervalDays: number | "";
-  /** Kept as loaded (a timestamp) so an edit does not lose it; not edited in the form. */
-  lastRotatedAt: string | null;
-};
 
 export type RuntimeProfileValues = {
   runtimeOwner: string;
@@ -55,7 +47,6 @@ export type BotFormValues = {
   channels: string[];
   grants: GrantRow[];
   serviceAccounts: ServiceAccountRow[];
-  credentialReferences: CredentialReferenceRow[];
   credentialStorage: string;
   gatedActions: TGatedAction[];
   runtimeProfile: RuntimeProfileValues;
@@ -63,13 +54,6 @@ export type BotFormValues = {
 
 export const emptyGrant = (): GrantRow => ({ key: newRowKey(), system: "", scope: "", access: "read", expiresAt: "" });
 export const emptyServiceAccount = (): ServiceAccountRow => ({ key: newRowKey(), system: "", account: "" });
-export const emptyCredentialReference = (): CredentialReferenceRow => ({
-  key: newRowKey(),
-  system: "",
-  reference: "",
-  rotationIntervalDays: "",
-  lastRotatedAt: null,
-});
 
 const dateOnly = (value: string | null | undefined) => (value ? value.slice(0, 10) : "");
 
@@ -97,13 +81,6 @@ export function toFormValues(bot?: TBot): BotFormValues {
       key: newRowKey(),
       system: account.system,
       account: account.account,
-    })),
-    credentialReferences: (bot?.credentialReferences ?? []).map((reference) => ({
-      key: newRowKey(),
-      system: reference.system,
-      reference: reference.reference,
-      rotationIntervalDays: reference.rotationIntervalDays ?? "",
-      lastRotatedAt: reference.lastRotatedAt,
     })),
     credentialStorage: bot?.credentialStorage ?? "",
     gatedActions: bot?.gatedActions ?? [],
@@ -138,7 +115,11 @@ function toRuntimeProfile(values: RuntimeProfileValues): TRuntimeProfile {
   };
 }
 
-/** The body of POST /api/v1/bots. An empty email is left out: the server generates `<name>.bot@<domain>`. */
+/**
+ * The body of POST /api/v1/bots. An empty email is left out: the server generates `<name>.bot@<domain>`.
+ * Credential references are not part of the form: the bot page's "Credential references" section
+ * adds and edits them one at a time (so an edit of the bot never touches their status).
+ */
 export function toBotInput(values: BotFormValues): TBotInput {
   const input: TBotInput = {
     name: values.name.trim(),
@@ -157,12 +138,6 @@ export function toBotInput(values: BotFormValues): TBotInput {
       expiresAt: grant.expiresAt || null,
     })),
     serviceAccounts: values.serviceAccounts.map((account) => ({ system: account.system, account: account.account.trim() })),
-    credentialReferences: values.credentialReferences.map((reference) => ({
-      system: reference.system,
-      reference: reference.reference.trim(),
-      rotationIntervalDays: reference.rotationIntervalDays === "" ? null : reference.rotationIntervalDays,
-      lastRotatedAt: reference.lastRotatedAt,
-    })),
     credentialStorage: orNull(values.credentialStorage),
     gatedActions: values.gatedActions,
     runtimeProfile: toRuntimeProfile(values.runtimeProfile),

@@ -9,7 +9,6 @@ import {
   List,
   Modal,
   MultiSelect,
-  NumberInput,
   Select,
   SimpleGrid,
   Stack,
@@ -32,7 +31,6 @@ import { useSkillRefs } from "../../skills/queries.ts";
 import { usePeople, useSystems, useTeams } from "../../directory/queries.ts";
 import { usePolicy } from "../../policy/queries.ts";
 import {
-  emptyCredentialReference,
   emptyGrant,
   emptyServiceAccount,
   toBotInput,
@@ -129,7 +127,7 @@ function BotForm({ bot, onClose, onSaved }: Omit<Props, "opened">) {
     setValues((previous) => ({ ...previous, [key]: value }));
   const setProfile = <K extends keyof RuntimeProfileValues>(key: K, value: RuntimeProfileValues[K]) =>
     setValues((previous) => ({ ...previous, runtimeProfile: { ...previous.runtimeProfile, [key]: value } }));
-  const setRow = <K extends "grants" | "serviceAccounts" | "credentialReferences">(
+  const setRow = <K extends "grants" | "serviceAccounts">(
     key: K,
     index: number,
     patch: Partial<BotFormValues[K][number]>,
@@ -138,7 +136,7 @@ function BotForm({ bot, onClose, onSaved }: Omit<Props, "opened">) {
       ...previous,
       [key]: previous[key].map((row, i) => (i === index ? { ...row, ...patch } : row)),
     }));
-  const removeRow = (key: "grants" | "serviceAccounts" | "credentialReferences", index: number) =>
+  const removeRow = (key: "grants" | "serviceAccounts", index: number) =>
     setValues((previous) => ({ ...previous, [key]: previous[key].filter((_, i) => i !== index) }));
 
   const issues: FieldIssue[] =
@@ -461,60 +459,6 @@ function BotForm({ bot, onClose, onSaved }: Omit<Props, "opened">) {
             </Button>
           </Group>
 
-          <Text fw={600} size="sm" mt="xs">
-            Credential references
-          </Text>
-          <Text size="xs" c="dimmed" mt={-8}>
-            Pointers to secrets in a vault, such as op://vault/item/field. Never paste a secret itself.
-          </Text>
-          {values.credentialReferences.map((reference, index) => {
-            const n = index + 1;
-            return (
-              <Group key={reference.key} align="flex-start" gap="xs" wrap="nowrap">
-                <Select
-                  aria-label={`Credential reference ${n} system`}
-                  placeholder="System"
-                  data={systemOptions}
-                  value={reference.system || null}
-                  onChange={(value) => setRow("credentialReferences", index, { system: value ?? "" })}
-                  searchable
-                  w={170}
-                  error={errorAt(`credentialReferences.${index}.system`)}
-                />
-                <TextInput
-                  aria-label={`Credential reference ${n} reference`}
-                  placeholder="op://vault/item/field"
-                  value={reference.reference}
-                  onChange={(event) => setRow("credentialReferences", index, { reference: event.currentTarget.value })}
-                  style={{ flex: 1 }}
-                  error={errorAt(`credentialReferences.${index}.reference`)}
-                />
-                <NumberInput
-                  aria-label={`Credential reference ${n} rotation interval (days)`}
-                  placeholder="Rotate every … days"
-                  min={1}
-                  max={3650}
-                  allowDecimal={false}
-                  value={reference.rotationIntervalDays}
-                  onChange={(value) =>
-                    setRow("credentialReferences", index, { rotationIntervalDays: typeof value === "number" ? value : "" })
-                  }
-                  w={170}
-                  error={errorAt(`credentialReferences.${index}.rotationIntervalDays`)}
-                />
-                <RowRemove label={`Remove credential reference ${n}`} onClick={() => removeRow("credentialReferences", index)} />
-              </Group>
-            );
-          })}
-          <Group>
-            <Button
-              variant="light"
-              size="xs"
-              onClick={() => set("credentialReferences", [...values.credentialReferences, emptyCredentialReference()])}
-            >
-              Add credential reference
-            </Button>
-          </Group>
           <TextInput
             label="Credential storage"
             placeholder="e.g. 1Password vault bots-prod"

@@ -17,7 +17,8 @@ import { FindingList } from "../components/FindingList.tsx";
 import { Fact, FactList, Missing, NotSet } from "../components/FactList.tsx";
 import { BotOpenRequests } from "../../approvals/components/BotOpenRequests.tsx";
 import { BotRequestActions } from "../../approvals/components/BotRequestActions.tsx";
-import { canManageBot } from "../../auth/permissions.tsx";
+import { canManageBot, useCan } from "../../auth/permissions.tsx";
+import { CredentialReferencesSection } from "../../credentials/components/CredentialReferencesSection.tsx";
 import { BotTokensSection } from "../../bot-tokens/components/BotTokensSection.tsx";
 import { BotGatedActions } from "../../gated-actions/components/BotGatedActions.tsx";
 import { BotInstructionsSection } from "../../instructions/components/BotInstructionsSection.tsx";
@@ -130,6 +131,7 @@ function BotDetails({ bot }: { bot: TBot }) {
   const [editOpened, edit] = useDisclosure(false);
   const me = useMe();
   const mayEdit = canManageBot(me.data, bot);
+  const can = useCan();
   const owner = bot.owner;
   // Re-opens an edit a session end interrupted, with what was typed.
   useReopenKeptForm(mayEdit ? botFormId(bot.id) : null, edit.open);
@@ -229,7 +231,7 @@ function BotDetails({ bot }: { bot: TBot }) {
           </Card>
         </SimpleGrid>
 
-        <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
+        <SimpleGrid cols={{ base: 1 }} spacing="lg">
           <Card title="Bot identity">
             <Stack gap="sm">
               <FactList>
@@ -267,22 +269,17 @@ function BotDetails({ bot }: { bot: TBot }) {
             </Stack>
           </Card>
 
-          <Card title="Credential references">
-            <SimpleTable
-              label="Credential references"
-              head={["System", "Reference", "Rotation interval", "Last rotation"]}
-              rows={bot.credentialReferences.map((reference) => [
-                reference.system,
-                <Code key="r" style={{ wordBreak: "break-all" }}>
-                  {reference.reference}
-                </Code>,
-                reference.rotationIntervalDays ? `${reference.rotationIntervalDays} days` : <NotSet key="m" />,
-                reference.lastRotatedAt ? formatDate(reference.lastRotatedAt) : <NotSet key="m" label="Never" />,
-              ])}
-              empty="No credential references."
-            />
-          </Card>
         </SimpleGrid>
+
+        <Card title="Credential references" testId="bot-credential-references">
+          <CredentialReferencesSection
+            botId={bot.id}
+            botName={bot.name}
+            mayManage={mayEdit}
+            mayRespond={can("credentials.respond")}
+            live={bot.status !== "offboarding" && bot.status !== "offboarded"}
+          />
+        </Card>
 
         <Card title="Grants" testId="bot-grants">
           <SimpleTable

@@ -97,7 +97,7 @@ test.describe("access reviews", () => {
     expect(bot.grants.map((g) => g.scope)).toEqual(["github:issues:write"]);
     expect(bot.channels).toEqual(["slack-internal"]);
     expect(bot.credentialReferences.map((r) => `${r.reference} ${r.status}`).sort()).toEqual([
-      "op://platform/e2e-review-github/token active",
+      "op://platform/e2e-review-github/token rotation_due", // its bot's scope changed: due for rotation
       "op://platform/e2e-review-linear/token revoked",
     ]);
     expect(bot.lastReviewedAt).not.toBeNull();

@@ -22,7 +22,7 @@ test("the admin registers a bot, sees its generated identity and findings, then 
   // registered without a runtime profile: the bot page says what is missing
   await expect(page.getByTestId("finding").filter({ hasText: "BR-RUNTIME-PROFILE" })).toBeVisible();
 
-  await page.getByRole("button", { name: "Edit" }).click();
+  await page.getByRole("button", { name: "Edit", exact: true }).first().click();
   const edit = page.getByRole("dialog");
   // the owner changes only through Transfer ownership, never through Edit
   await expect(edit.getByRole("combobox", { name: "Owner" })).toBeDisabled();

@@ -71,9 +71,19 @@ describe("local sign-in, sessions and CSRF", () => {
     expect(limited.statusCode).toBe(429);
     expect(limited.json().error).toMatchObject({ code: "rate_limited", message: expect.stringMatching(/Too many sign-in attempts/) });
     expect(limited.headers["retry-after"]).toBeDefined();
+    // the right password waits too, once the limit is reached
+    const right = await t.app.inject({ method: "POST", url: "/auth/local/login", payload: { email: "guess@acme.example", password: "guess-0" } });
+    expect(right.statusCode).toBe(429);
     // another account is not affected
     const other = await t.app.inject({ method: "POST", url: "/auth/local/login", payload: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } });
     expect(other.statusCode).toBe(200);
+  });
+
+  it("counts only failed sign-ins: an admin who signs in 25 times in a row is never limited", async () => {
+    const codes = [];
+    for (let i = 0; i < 25; i++)
+      codes.push((await t.app.inject({ method: "POST", url: "/auth/local/login", payload: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } })).statusCode);
+    expect(codes).toEqual(Array(25).fill(200));
   });
 
   it("rejects an invalid login body with 400 in the error envelope", async () => {

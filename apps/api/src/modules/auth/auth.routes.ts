@@ -48,25 +48,21 @@ export function authRoutes(deps: {
   publicUrl?: string | undefined;
 }) {
   return async (app: FastifyInstance) => {
-    // Slows password guessing against the break-glass account: per client address and email,
-    // counted after the body is parsed (in-process; each replica counts on its own).
-    await app.register(rateLimit, {
-      global: false,
-      hook: "preHandler",
-      errorResponseBuilder: (_request, context) =>
-        new AppError("rate_limited", `Too many sign-in attempts; try again in ${Math.ceil(context.ttl / 1000)} seconds`),
+    // Slows password guessing against the break-glass account: failed attempts are counted per
+    // client address and email (in-process; each replica counts on its own). A successful sign-in
+    // consumes nothing, so an admin who signs in often is never locked out by their own sessions;
+    // once the limit is reached, even the right password waits for the window (the library's
+    // documented failed-login pattern: peek with increment false, consume on failure).
+    await app.register(rateLimit, { global: false });
+    const failedLogins = app.createRateLimit({
+      max: LOGIN_ATTEMPTS,
+      timeWindow: LOGIN_WINDOW_MS,
+      keyGenerator: (request: FastifyRequest) => `${request.ip}|${String((request.body as { email?: unknown } | undefined)?.email ?? "").toLowerCase()}`,
     });
     const r = app.withTypeProvider<ZodTypeProvider>();
     r.post(
       "/local/login",
       {
-        config: {
-          rateLimit: {
-            max: LOGIN_ATTEMPTS,
-            timeWindow: LOGIN_WINDOW_MS,
-            keyGenerator: (request: FastifyRequest) => `${request.ip}|${String((request.body as { email?: unknown } | undefined)?.email ?? "").toLowerCase()}`,
-          },
-        },
         schema: {
           operationId: "loginLocal",
           tags: ["auth"],
@@ -76,11 +72,19 @@ export function authRoutes(deps: {
         },
       },
       async (request, reply) => {
-        const { cookieValue, expiresAt, principal } = await deps.auth.loginLocal({
-          ...request.body,
-          requestId: request.id,
-          userAgent: request.headers["user-agent"],
-        });
+        const limit = await failedLogins(request, { increment: false });
+        if (!limit.isAllowed && limit.remaining === 0) {
+          reply.header("retry-after", String(limit.ttlInSeconds));
+          throw new AppError("rate_limited", `Too many sign-in attempts; try again in ${limit.ttlInSeconds} seconds`);
+        }
+        let session: Awaited<ReturnType<AuthService["loginLocal"]>>;
+        try {
+          session = await deps.auth.loginLocal({ ...request.body, requestId: request.id, userAgent: request.headers["user-agent"] });
+        } catch (error) {
+          if (error instanceof AppError && error.code === "unauthenticated") await failedLogins(request);
+          throw error;
+        }
+        const { cookieValue, expiresAt, principal } = session;
         reply.setCookie(SESSION_COOKIE, cookieValue, {
           httpOnly: true,
           sameSite: "lax",

@@ -300,6 +300,8 @@ export const AUDIT_EVENT_DETAILS = {
   "runtime.error": runtimeDetails({ message: z.string() }),
   "runtime.usage": runtimeDetails({ model: z.string(), inputTokens: z.number().int(), outputTokens: z.number().int(), costUsd: z.number() }),
   "runtime.heartbeat": runtimeDetails({ runtime: z.string() }),
+  /** reading a bot's runtime sessions: written only for a refusal (ZDeniedDetails) */
+  "runtime.session_read": z.object({}),
   // notifications: a person's channels, the org's webhook (its URL never recorded: a hint), deliveries
   "notification.preferences_update": z.object({ changes: ZChanges }),
   "notification.webhook_set": z.object({ hint: z.string(), previousHint: z.string().nullable() }),

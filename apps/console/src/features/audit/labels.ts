@@ -83,6 +83,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "runtime.error": "reported a runtime error",
   "runtime.usage": "reported model usage",
   "runtime.heartbeat": "reported its runtime is alive",
+  "runtime.session_read": "read a bot's runtime sessions",
   "audit.read": "read the audit log",
   "notification.preferences_update": "changed their notification channels",
   "notification.webhook_set": "set the notification webhook",

@@ -5,6 +5,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { botIdOf, botTokenFor, decide, eventually } from "../../../test/bot-runtime.ts";
 import { createTestApp, tokenFor, type TestApp } from "../../../test/harness.ts";
+import { rowsOf } from "../../lib/sql.ts";
 import { verifyVia } from "../audit/audit.testkit.ts";
 
 // A made-up token in the shape of a GitHub personal access token (ghp_ + 36 characters).
@@ -267,7 +268,7 @@ describe("runtime events", () => {
       10_000,
     );
     expect(report).toMatchObject({ ok: true, problemCount: 0, firstBreak: null, unsealed: { count: 0 } });
-    const [{ n }] = (await t.database.db.execute(sql`select count(*)::int as n from audit_events where action like 'runtime.%'`)).rows as [{ n: number }];
+    const [{ n }] = rowsOf<{ n: number }>(await t.database.db.execute(sql`select count(*)::int as n from audit_events where action like 'runtime.%'`)) as [{ n: number }];
     expect(report.eventsChecked).toBeGreaterThanOrEqual(n);
   });
 });

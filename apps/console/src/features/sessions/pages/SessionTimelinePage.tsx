@@ -5,7 +5,7 @@ import { AnchorLink, ButtonLink } from "../../../components/links.tsx";
 import { PageHeader } from "../../../components/PageHeader.tsx";
 import { EmptyBlock, ErrorBlock, LoadingBlock } from "../../../components/states.tsx";
 import { isApiError } from "../../../lib/api.ts";
-import { formatDateTime } from "../../../lib/format.ts";
+import { formatDateTime, plural } from "../../../lib/format.ts";
 import { actionLabel } from "../../audit/labels.ts";
 import { useBot } from "../../bots/queries.ts";
 import { formatCost, formatTokens } from "../format.ts";
@@ -92,7 +92,7 @@ export function SessionTimelinePage() {
         title={`Session ${sessionId}`}
         description={
           s
-            ? `${s.events} events from ${formatDateTime(s.firstAt)} to ${formatDateTime(s.lastAt)} (the runtime's clock); ${s.toolCalls} tool calls, ${s.errors} errors, ${formatTokens(s.inputTokens)} / ${formatTokens(s.outputTokens)} tokens, ${formatCost(s.costUsd)}${s.ended ? "; ended" : "; still open"}.`
+            ? `${plural(s.events, "event")} from ${formatDateTime(s.firstAt)} to ${formatDateTime(s.lastAt)} (the runtime's clock); ${plural(s.toolCalls, "tool call")}, ${plural(s.errors, "error")}, ${formatTokens(s.inputTokens)} / ${formatTokens(s.outputTokens)} tokens, ${formatCost(s.costUsd)}${s.ended ? "; ended" : "; still open"}.`
             : "Decisions the bot asked for in this session; its runtime has reported no events for it."
         }
       />

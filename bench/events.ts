@@ -24,7 +24,8 @@
  *    that every acknowledged event is stored.
  *
  * Exits non-zero on errors (failed requests, acknowledged events missing, a chain that does not
- * verify), never on a missed target (>= 20,000 events/s). BENCH_KEEP_DB=1 keeps the database.
+ * verify), never on a missed target (>= 20,000 events/s). BENCH_KEEP_DB=1 keeps the database;
+ * BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the server there.
  * Where the time goes: see the closing note printed at the end and README "Runtime events".
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -163,7 +164,8 @@ function table(head: string[], rows: (string | number)[][]): string {
 
 type Parts = { jsonParse: number; validate: number; secretScan: number; dbWrite: number };
 function startServer(databaseUrl: string, adminToken: string): Promise<{ child: ChildProcess; port: number; botId: string; token: string; parts: Parts }> {
-  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--serve", databaseUrl], {
+  const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...process.execArgv, ...prof, fileURLToPath(import.meta.url), "--serve", databaseUrl], {
     env: { ...process.env, BENCH_ADMIN_TOKEN: adminToken },
     stdio: ["ignore", "pipe", "inherit"],
   });

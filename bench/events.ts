@@ -320,6 +320,13 @@ async function main() {
             ],
           ),
       );
+    if (evtCpu) {
+      const all = evtCpu.server + evtCpu.load + evtCpu.postgres + evtCpu.pgBackground;
+      log(
+        `\nCPU of the run per event, all its processes: ${us(all)} us (server ${fmt((100 * evtCpu.server) / all, 0)} %, PostgreSQL ${fmt((100 * (evtCpu.postgres + evtCpu.pgBackground)) / all, 0)} %, autocannon ${fmt((100 * evtCpu.load) / all, 0)} %): ` +
+          `with the machine's ${availableParallelism()} cores to itself the run could sustain about ${fmt((availableParallelism() * 1e6) / all, 0)} events/s (a derived figure: other work shared the cores, ${fmt(evtCpu.busy * 100, 0)} % busy)`,
+      );
+    }
     const p = srv.parts;
     log(
       "\n" +

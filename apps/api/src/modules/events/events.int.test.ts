@@ -171,6 +171,23 @@ describe("runtime events", () => {
     expect(empty.statusCode).toBe(400);
   });
 
+  it("refuses a malformed body or query whole, with field errors in the error envelope", async () => {
+    const send = (url: string, payload: unknown) => t.app.inject({ method: "POST", url, headers: { authorization: `Bearer ${triage.token}` }, payload: payload as object });
+    const cases: [string, unknown, string[][]][] = [
+      ["/api/v1/events?foo=1", { events: [{}] }, [["foo"]]],
+      ["/api/v1/events?partial=maybe", { events: [{}] }, [["partial"]]],
+      ["/api/v1/events", { events: "x" }, [["events"]]],
+      ["/api/v1/events", { nope: 1 }, [["events"], ["nope"]]],
+    ];
+    for (const [url, payload, paths] of cases) {
+      const res = await send(url, payload);
+      expect(res.statusCode, url).toBe(400);
+      const err = (res.json() as Envelope).error;
+      expect(err.code).toBe("validation_failed");
+      expect(err.details!.fields!.map((f) => f.path)).toEqual(paths);
+    }
+  });
+
   it("answers 401 to a wrong token, a revoked one, and people (bot runtime tokens only)", async () => {
     const sessionId = `s-${randomUUID()}`;
     const events = story(sessionId).slice(0, 1);

@@ -11,7 +11,7 @@ import {
   ZSessionTimeline,
 } from "@bridle/contracts";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { principalOf } from "../../plugins/auth.ts";
 import { callerOf } from "../decisions/index.ts";
@@ -37,14 +37,7 @@ export function eventsRuntimeRoutes(svc: EventsService) {
         bodyLimit: EVENTS_BODY_LIMIT,
         // The body is documented (OpenAPI) as the strict batch, but read as an envelope of unchecked
         // events: each is validated on its own, so the answer names bad events by their index.
-        validatorCompiler: ({ httpPart }) => {
-          const schema = httpPart === "body" ? ZRuntimeEventBatchEnvelope : httpPart === "querystring" ? ZRuntimeEventsQuery : null;
-          return (data: unknown) => {
-            if (!schema) return { value: data };
-            const parsed = schema.safeParse(data);
-            return parsed.success ? { value: parsed.data } : { error: parsed.error };
-          };
-        },
+        validatorCompiler: (route) => validatorCompiler(route.httpPart === "body" ? { ...route, schema: ZRuntimeEventBatchEnvelope } : route),
         schema: {
           operationId: "reportRuntimeEvents",
           tags: ["events"],

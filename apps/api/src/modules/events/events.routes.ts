@@ -37,7 +37,10 @@ export function eventsRuntimeRoutes(svc: EventsService) {
         bodyLimit: EVENTS_BODY_LIMIT,
         // The body is documented (OpenAPI) as the strict batch, but read as an envelope of unchecked
         // events: each is validated on its own, so the answer names bad events by their index.
-        validatorCompiler: (route) => validatorCompiler(route.httpPart === "body" ? { ...route, schema: ZRuntimeEventBatchEnvelope } : route),
+        validatorCompiler: (route) => {
+          const part = route as unknown as Parameters<typeof validatorCompiler>[0];
+          return validatorCompiler(part.httpPart === "body" ? { ...part, schema: ZRuntimeEventBatchEnvelope } : part);
+        },
         schema: {
           operationId: "reportRuntimeEvents",
           tags: ["events"],

@@ -223,6 +223,12 @@ describe("runtime events", () => {
     ]);
     const d = await decide(t, triage.token, { action: "issue.comment", target: { system: "github" }, sessionId, requestId: `r-${randomUUID()}` });
     expect(d.statusCode, d.body).toBe(200);
+    // a gated action in the same session: it waits for security, who approves it
+    const gated = await decide(t, triage.token, { action: "shell.exec", target: { system: "github" }, params: { command: "make test" }, sessionId, requestId: `r-${randomUUID()}` });
+    const { decision, approvalRequestId } = gated.json() as { decision: string; approvalRequestId: string };
+    expect(decision).toBe("require_approval");
+    const approved = await t.app.inject({ method: "POST", url: `/api/v1/approval-requests/${approvalRequestId}/approve`, headers: { authorization: `Bearer ${people["omar.haddad"]}` }, payload: {} });
+    expect(approved.statusCode, approved.body).toBe(200);
     // reported a little later, as a runtime batches them
     await post(triage.token, [
       { type: "tool_call", sessionId, time: iso(5000), tool: "github.comment", decisionRequestId: "r" },
@@ -239,11 +245,16 @@ describe("runtime events", () => {
       "runtime.session_start",
       "runtime.message_sent",
       "decision.allow",
+      "decision.require_approval",
+      "approval.request",
+      "approval.approve",
+      "approval.apply",
       "runtime.tool_call",
       "runtime.tool_result",
       "runtime.session_end",
     ]);
-    expect(story_.items.map((e) => e.kind)).toEqual(["runtime", "runtime", "decision", "runtime", "runtime", "runtime"]);
+    expect(story_.items.map((e) => e.kind)).toEqual(["runtime", "runtime", "decision", "decision", "approval", "approval", "approval", "runtime", "runtime", "runtime"]);
+    expect(story_.items[5]).toMatchObject({ actorLabel: "omar.haddad@acme.example", outcome: "success" });
     expect(story_.session).toMatchObject({ sessionId, events: 5, toolCalls: 1, ended: true });
     expect(story_.truncated).toBe(false);
   });

@@ -287,6 +287,22 @@ describe("runtime events", () => {
     expect(second.json()).toEqual({ items: [expect.objectContaining({ sessionId: ids[0] })], nextCursor: null });
   });
 
+  it("shows the latest 2,000 entries of a longer session, and says it is cut", async () => {
+    const sessionId = `long-${randomUUID()}`;
+    const base = Date.UTC(2026, 10, 30, 10, 0, 0);
+    const batch = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => ({ type: "usage", sessionId, time: new Date(base + (from + i) * 10).toISOString(), model: "m", inputTokens: from + i, outputTokens: 0, costUsd: 0 }));
+    for (const [from, n] of [[0, 1000], [1000, 1000], [2000, 4]] as const) expect((await post(triage.token, batch(from, n))).statusCode).toBe(200);
+    expect((await post(triage.token, [{ type: "session_end", sessionId, time: new Date(base + 30_000).toISOString() }])).statusCode).toBe(200);
+    const res = await as("lucas.meyer", `/api/v1/bots/${triage.botId}/sessions/${sessionId}`);
+    const story_ = res.json() as TSessionTimeline;
+    expect(story_.truncated).toBe(true);
+    expect(story_.items).toHaveLength(2000);
+    expect(story_.items.at(-1)!.action).toBe("runtime.session_end");
+    expect(story_.items[0]!.details.inputTokens).toBe(5);
+    expect(story_.session).toMatchObject({ events: 2005 });
+  });
+
   it("keeps the chain: every runtime event is sealed and the log verifies", async () => {
     const sessionId = `s-${randomUUID()}`;
     await post(triage.token, story(sessionId));

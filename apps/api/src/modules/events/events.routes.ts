@@ -102,7 +102,7 @@ export function eventsRoutes(svc: EventsService) {
           operationId: "getRuntimeSessionTimeline",
           tags: ["events"],
           summary: "One runtime session's story in order: the runtime's events, the bot's decisions, and the approval steps they led to",
-          description: `Runtime events are placed at the runtime's time, decisions and approvals at Bridle's. At most ${TIMELINE_MAX} entries (the earliest; \`truncated\` says so).`,
+          description: `Runtime events are placed at the runtime's time, decisions and approvals at Bridle's. At most ${TIMELINE_MAX} of the bot's own entries, the latest recorded (\`truncated\` says when there were more), with the approval steps they name.`,
           params: ZSessionParams,
           response: { 200: ZSessionTimeline, ...errors },
         },

@@ -25,7 +25,7 @@ import type { EventLog } from "./event-log.ts";
 import * as repo from "./events.repo.ts";
 import { redactBatch } from "./redact.ts";
 
-/** A session's story holds at most this many entries (the earliest ones); `truncated` says when there were more. */
+/** A session's story holds at most this many of the bot's own entries (the latest recorded); `truncated` says when there were more. */
 export const TIMELINE_MAX = 2000;
 
 /** The audit details of an event: its fields but `type`, `id` and `sessionId` (the envelope holds them), the bot's name first. */
@@ -130,11 +130,11 @@ export function createEventsService(deps: { db: Db; log: EventLog }) {
   async function timeline(ctx: RequestCtx, botId: string, sessionId: string): Promise<TSessionTimeline> {
     await readable(ctx, botId);
     const session = await repo.findSession(db, botId, sessionId);
-    // Newest first from the log; the earliest TIMELINE_MAX are kept.
+    // Newest first from the log: the latest TIMELINE_MAX are kept (one more read tells whether there were more).
     const own = await listAuditEvents(db, { actorType: "bot", actorId: botId, sessionId }, TIMELINE_MAX + 1);
     if (!session && own.length === 0) throw notFound(`Session ${sessionId}`);
     const truncated = own.length > TIMELINE_MAX;
-    const rows = truncated ? own.slice(1) : own;
+    const rows = truncated ? own.slice(0, TIMELINE_MAX) : own;
     const approvalIds = [
       ...new Set(
         rows.flatMap((r) => {

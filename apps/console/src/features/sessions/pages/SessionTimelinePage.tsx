@@ -98,8 +98,8 @@ export function SessionTimelinePage() {
       />
       <Stack gap="md">
         {story.data.truncated ? (
-          <Alert color="yellow" title="Only the beginning of this session">
-            The session has more entries than one page shows; the earliest are listed. The audit log (filter by session id) has them all.
+          <Alert color="yellow" title="Only the latest part of this session">
+            The session has more entries than one page shows; the latest are listed. The audit log (filter by session id) has them all.
           </Alert>
         ) : null}
         <Text size="xs" c="dimmed">

@@ -1,4 +1,4 @@
-import type { TFinding } from "@bridle/contracts";
+import type { TFinding, TLifecycleStatus } from "@bridle/contracts";
 import { bots, connectedSystems, goldenRuleExceptions, grants, type DbOrTx } from "@bridle/db";
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 
@@ -147,4 +147,30 @@ export async function removeChannels(tx: DbOrTx, input: { botId: string; channel
  */
 export async function setLastReviewed(tx: DbOrTx, input: { botId: string; at: Date }): Promise<void> {
   await tx.update(bots).set({ lastReviewedAt: input.at }).where(eq(bots.id, input.botId));
+}
+
+/**
+ * Sets the bot's lifecycle status (offboarding: `paused`, then `offboarded`; the orphan job:
+ * `paused`). The caller holds the bot's row lock, audits, and emits `bot.changed` (fields
+ * `status`) so findings and every replica's decision snapshot follow.
+ * @returns the status before, or null when there is no such bot
+ */
+export async function setBotStatus(tx: DbOrTx, input: { botId: string; status: TLifecycleStatus; now: Date }): Promise<TLifecycleStatus | null> {
+  const [before] = await tx.select({ status: bots.status }).from(bots).where(eq(bots.id, input.botId));
+  if (!before) return null;
+  if (before.status !== input.status)
+    await tx
+      .update(bots)
+      .set({ status: input.status, version: sql`${bots.version} + 1`, updatedAt: input.now })
+      .where(eq(bots.id, input.botId));
+  return before.status as TLifecycleStatus;
+}
+
+/** Every grant of the bot, with its system key (what offboarding removes). */
+export async function grantsOf(tx: DbOrTx, botId: string) {
+  return tx
+    .select({ id: grants.id, system: connectedSystems.key, scope: grants.scope, access: grants.access })
+    .from(grants)
+    .innerJoin(connectedSystems, eq(connectedSystems.id, grants.systemId))
+    .where(eq(grants.botId, botId));
 }

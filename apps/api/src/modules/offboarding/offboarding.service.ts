@@ -27,8 +27,8 @@ const who = (type: string | null, label: string | null) => (type ? { type, label
 
 function toSummary(r: repo.CaseView, deadlineDays: number): TOffboardingCaseSummary {
   const c = r.c;
-  const person = (p: { id: string | null; email: string | null; displayName: string | null; status: string | null }) =>
-    p.id ? { id: p.id, email: p.email!, displayName: p.displayName!, status: p.status! } : null;
+  const person = (p: { id: string | null; email: string | null; displayName: string | null; status: string | null } | null) =>
+    p?.id ? { id: p.id, email: p.email!, displayName: p.displayName!, status: p.status! } : null;
   return {
     id: c.id,
     botId: c.botId,

@@ -10,8 +10,8 @@
  *    BENCH_BOTS bots (default 50), each with 2 grants, a channel, 2 credential references and a
  *    live runtime token; 20 people hold the IT role (who are notified).
  * 3. Times, per run: the departure (`deactivatePerson`: ends sessions, opens a case per bot on
- *    `person.deactivated`, findings recomputed), then "offboard all" (`applyPlan` per case, one
- *    transaction per bot: pause, revoke tokens, revoke credential references, remove grants and
+ *    `person.deactivated`, findings recomputed), then "offboard all" (`applyPlanEach`: one
+ *    transaction per bot, in turn: pause, revoke tokens, revoke credential references, remove grants and
  *    channels, with their audit events, domain events and findings), and the total.
  * Prints each run and the median against the target (< 1000 ms). Exits non-zero only on errors.
  * The database is dropped at the end (BENCH_KEEP_DB=1 keeps it).
@@ -22,7 +22,7 @@ import pg from "pg";
 import { createDb, type DbHandle } from "../packages/db/src/index.ts";
 import type { Actor } from "../apps/api/src/modules/audit/index.ts";
 import { recomputeFindings } from "../apps/api/src/modules/findings/index.ts";
-import { applyPlan } from "../apps/api/src/modules/offboarding/index.ts";
+import { applyPlanEach } from "../apps/api/src/modules/offboarding/index.ts";
 import { deactivatePerson } from "../apps/api/src/modules/people/index.ts";
 import { registerSubscribers } from "../apps/api/src/subscribers.ts";
 import { DOMAIN, generateOrg, loadOrg } from "./org.ts";
@@ -82,7 +82,7 @@ async function main() {
   url.pathname = `/${dbName}`;
   let database: DbHandle | null = null;
   try {
-    database = await createDb({ databaseUrl: url.toString(), poolSize: 5 });
+    database = await createDb({ databaseUrl: url.toString(), poolSize: 10 });
     await database.migrate();
     const org = generateOrg(Date.now());
     await loadOrg(url.toString(), org);
@@ -106,7 +106,12 @@ async function main() {
       const t1 = performance.now();
       const cases = (await pool.query<{ id: string }>(`select id from offboarding_cases where former_owner_id = $1 and status = 'open' order by opened_at, id`, [personId])).rows;
       if (cases.length !== BOTS) throw new Error(`expected ${BOTS} cases, got ${cases.length}`);
-      for (const c of cases) await database.db.transaction((tx) => applyPlan(tx, { caseId: c.id, plan: "offboard" }, it, new Date()));
+      await applyPlanEach(
+        database.db,
+        cases.map((c) => c.id),
+        { plan: "offboard" },
+        it,
+      );
       const t2 = performance.now();
       const left = await pool.query<{ n: number }>(
         `select count(*)::int as n from bots b where b.owner_id = $1 and (b.status <> 'paused' or exists (select 1 from grants g where g.bot_id = b.id)

@@ -6,14 +6,16 @@ import { recordAudit, type Actor } from "../audit/index.ts";
 /**
  * Revokes every unrevoked runtime token of the bot (offboarding), inside the caller's transaction.
  * Idempotent: a second call revokes nothing and records nothing. Emits `bot_token.revoked` per
- * token, so every replica's decision snapshot drops them when this commits (this replica at once).
+ * token, so every replica's decision snapshot drops them when this commits, unless `emit: false`:
+ * then the caller emits one event naming the bot (`bot.changed`, which refreshes the bot with its
+ * tokens and its findings) for everything it changed in the same transaction.
  * Audit: one `bot_token.revoke` per token revoked (resource the token; details the bot, the name
  * and `reason`).
  * @returns the tokens revoked by this call (id, name, prefix); [] when there were none
  */
 export async function revokeBotTokensOf(
   tx: DbOrTx,
-  input: { botId: string; botName: string; reason: string },
+  input: { botId: string; botName: string; reason: string; emit?: boolean },
   actor: Actor,
 ): Promise<{ id: string; name: string; prefix: string | null }[]> {
   const now = new Date();
@@ -31,7 +33,7 @@ export async function revokeBotTokensOf(
       outcome: "success",
       details: { botId: input.botId, bot: input.botName, name: t.name, reason: input.reason },
     });
-    await emit(tx, { type: "bot_token.revoked", botId: input.botId, tokenId: t.id });
+    if (input.emit !== false) await emit(tx, { type: "bot_token.revoked", botId: input.botId, tokenId: t.id });
   }
   return revoked;
 }

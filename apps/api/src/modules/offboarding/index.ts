@@ -11,7 +11,8 @@ import { createOffboardingService } from "./offboarding.service.ts";
  *   `/people/{id}/offboarding-plan`);
  * - commands, inside the caller's transaction: `openOffboardingCase(tx, { botId, trigger, reason },
  *   actor)` (idempotent: one open case per bot; audited `offboarding.case_open`); `applyPlan`,
- *   `recordStep`, `acceptTransfer` (offboarding.plan.ts: one transaction per bot; idempotent);
+ *   `recordStep`, `acceptTransfer` (offboarding.plan.ts: one transaction per bot; idempotent), and
+ *   `applyPlanEach(db, caseIds, plan, actor)` (bulk: one transaction per bot, in turn);
  * - subscriber: `registerOffboardingSubscriber`: a `person.deactivated` domain event opens a case
  *   for each bot the person owned, in the same transaction;
  * - job: `runOrphanJob(db, now)` (hourly in jobs/): opens cases for untracked orphans, warns the
@@ -25,6 +26,6 @@ export function offboardingModule(deps: { db: Db }): (app: FastifyInstance) => P
   return offboardingRoutes(createOffboardingService(deps));
 }
 export { openOffboardingCase, type OffboardingCase } from "./offboarding.commands.ts";
-export { acceptTransfer, applyPlan, recordStep } from "./offboarding.plan.ts";
+export { acceptTransfer, applyPlan, applyPlanEach, recordStep } from "./offboarding.plan.ts";
 export { registerOffboardingSubscriber } from "./offboarding.subscriber.ts";
 export { runOrphanJob, ORPHAN_WARN_BEFORE_MS, type OrphanJobReport } from "./offboarding.jobs.ts";

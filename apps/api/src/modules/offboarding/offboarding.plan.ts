@@ -6,7 +6,7 @@ import {
   type TOffboardingStepKind,
   type TRecordOffboardingStepRequest,
 } from "@bridle/contracts";
-import type { DbOrTx } from "@bridle/db";
+import type { Db, DbOrTx } from "@bridle/db";
 import { emit } from "../../lib/domain-events.ts";
 import { AppError, fieldError, invalidFields, notFound } from "../../lib/errors.ts";
 import { recordAudit, type Actor } from "../audit/index.ts";
@@ -108,8 +108,9 @@ export async function applyPlan(
     return;
   }
 
+  let current = [...steps.values()];
   if (planBefore !== "offboard") {
-    await repo.ensureSteps(tx, c.id, OFFBOARD_STEPS.map((kind, position) => ({ kind, position, automatic: !isManual(kind) })));
+    current = await repo.ensureSteps(tx, c.id, OFFBOARD_STEPS.map((kind, position) => ({ kind, position, automatic: !isManual(kind) })));
     await repo.setPlan(tx, c.id, { plan: "offboard", transferToId: null, at: now });
     await recordAudit(tx, {
       actor,
@@ -120,9 +121,7 @@ export async function applyPlan(
       details: { caseId: c.id, botId: c.botId, bot: botName, plan: "offboard", planBefore, to: null, note: input.note ?? null },
     });
   }
-  const pending = new Set(
-    [...(await repo.stepsOf(tx, [c.id]))].filter((s) => s.status === "pending").map((s) => s.kind as TOffboardingStepKind),
-  );
+  const pending = new Set(current.filter((s) => s.status === "pending").map((s) => s.kind as TOffboardingStepKind));
   const reason = `offboarding of ${botName}: ${c.reason}`;
   const done: { kind: TOffboardingStepKind; details: Record<string, unknown> }[] = [];
   const fields: string[] = [];
@@ -132,8 +131,11 @@ export async function applyPlan(
     fields.push("status");
   }
   if (pending.has("revoke_tokens")) {
-    const tokens = await revokeBotTokensOf(tx, { botId: c.botId, botName, reason }, actor);
+    // No event per token: the bot.changed below refreshes the bot (its tokens too) in every
+    // replica's snapshot and its findings, once.
+    const tokens = await revokeBotTokensOf(tx, { botId: c.botId, botName, reason, emit: false }, actor);
     done.push({ kind: "revoke_tokens", details: { tokens: tokens.map((t) => ({ name: t.name, prefix: t.prefix })) } });
+    if (tokens.length) fields.push("tokens");
   }
   if (pending.has("revoke_credentials")) {
     const refs = await revokeCredentialReferencesOf(tx, { botId: c.botId, reason }, actor);
@@ -159,7 +161,25 @@ export async function applyPlan(
       details: { caseId: c.id, botId: c.botId, bot: botName, steps: done },
     });
   }
-  await finishIfDone(tx, c.id, c.botId, botName, actor, now);
+  // Only the manual steps can be left: a rerun after they were recorded finishes the case.
+  if (!pending.has("destroy_runtime") && !pending.has("archive_workspace")) await finishIfDone(tx, c.id, c.botId, botName, actor, now);
+}
+
+/**
+ * `applyPlan` for many cases (a person's "offboard all" / "transfer all to ..."): each case in its
+ * own transaction, one after the other, so a failure leaves every bot either as it was or with
+ * every automatic step of its own done; the first failure stops the run (the bots after it are
+ * untouched) and is thrown. Rerunning completes the rest (each step is idempotent).
+ * Sequential on purpose: each transaction recomputes its bot's findings under the findings
+ * module's advisory lock, so bots in parallel would only queue on it.
+ */
+export async function applyPlanEach(
+  db: Db,
+  caseIds: readonly string[],
+  input: { plan: TOffboardingPlan; toPersonId?: string | undefined; note?: string | undefined },
+  actor: Actor,
+): Promise<void> {
+  for (const caseId of caseIds) await db.transaction((tx) => applyPlan(tx, { caseId, ...input }, actor, new Date()));
 }
 
 /** The bot's channels (read through its detail row: the bots module owns them). */

@@ -159,16 +159,17 @@ export async function stepsOf(db: DbOrTx, caseIds: readonly string[]): Promise<S
     .orderBy(asc(offboardingSteps.caseId), asc(offboardingSteps.position));
 }
 
-/** Adds the plan's steps the case does not have yet (pending), or makes cancelled ones pending again. */
-export async function ensureSteps(tx: DbOrTx, caseId: string, steps: readonly { kind: string; position: number; automatic: boolean }[]): Promise<void> {
-  if (steps.length === 0) return;
-  await tx
+/** Adds the plan's steps the case does not have yet (pending), or makes cancelled ones pending again. @returns those steps as they are now */
+export async function ensureSteps(tx: DbOrTx, caseId: string, steps: readonly { kind: string; position: number; automatic: boolean }[]): Promise<StepRow[]> {
+  if (steps.length === 0) return [];
+  return tx
     .insert(offboardingSteps)
     .values(steps.map((s) => ({ caseId, ...s, status: "pending" })))
     .onConflictDoUpdate({
       target: [offboardingSteps.caseId, offboardingSteps.kind],
       set: { status: sql`case when ${offboardingSteps.status} = 'cancelled' then 'pending' else ${offboardingSteps.status} end` },
-    });
+    })
+    .returning();
 }
 
 /** Cancels the case's pending steps of these kinds (the plan changed). */
@@ -180,7 +181,7 @@ export async function cancelPendingSteps(tx: DbOrTx, caseId: string, kinds: read
     .where(and(eq(offboardingSteps.caseId, caseId), eq(offboardingSteps.status, "pending"), inArray(offboardingSteps.kind, [...kinds])));
 }
 
-/** Marks steps of the case done (only pending ones: a rerun changes nothing), with who, when, and what. */
+/** Marks steps of the case done (only pending ones: a rerun changes nothing), with who, when, and what; one statement. */
 export async function markStepsDone(
   tx: DbOrTx,
   caseId: string,
@@ -188,11 +189,13 @@ export async function markStepsDone(
   by: Who,
   at: Date,
 ): Promise<void> {
-  for (const s of steps)
-    await tx
-      .update(offboardingSteps)
-      .set({ status: "done", doneAt: at, doneByType: by.type, doneById: by.id, doneByLabel: by.label, note: s.note ?? null, link: s.link ?? null, details: s.details ?? {} })
-      .where(and(eq(offboardingSteps.caseId, caseId), eq(offboardingSteps.kind, s.kind), eq(offboardingSteps.status, "pending")));
+  if (steps.length === 0) return;
+  const payload = JSON.stringify(steps.map((s) => ({ kind: s.kind, note: s.note ?? null, link: s.link ?? null, details: s.details ?? {} })));
+  await tx.execute(sql`
+    update offboarding_steps s set status = 'done', done_at = ${at.toISOString()}::timestamptz,
+      done_by_type = ${by.type}, done_by_id = ${by.id}, done_by_label = ${by.label}, note = v.note, link = v.link, details = v.details
+    from jsonb_to_recordset(${payload}::jsonb) as v(kind text, note text, link text, details jsonb)
+    where s.case_id = ${caseId} and s.kind = v.kind and s.status = 'pending'`);
 }
 
 /** Sets the case's plan and the chosen new owner (transfer), or clears the new owner (offboard). */

@@ -18,7 +18,7 @@ import { isUuid } from "../../lib/sql.ts";
 import { actorOf, denied } from "../audit/index.ts";
 import { deactivatePerson } from "../people/index.ts";
 import { loadOrphanDeadlineDays } from "../policy-settings/index.ts";
-import { acceptTransfer, applyPlan, recordStep } from "./offboarding.plan.ts";
+import { acceptTransfer, applyPlan, applyPlanEach, recordStep } from "./offboarding.plan.ts";
 import * as repo from "./offboarding.repo.ts";
 
 const DAY_MS = 86_400_000;
@@ -160,7 +160,7 @@ export function createOffboardingService(deps: { db: Db }) {
 
   /**
    * The same plan for every open case of a person (bulk "transfer all to ..." / "offboard all"):
-   * one transaction per bot, in the order the cases opened. A failure stops the run with its error;
+   * one transaction per bot, in turn (`applyPlanEach`). A failure stops the run with its error;
    * the bots before it are done, the rest untouched, and rerunning completes them (idempotent).
    */
   async function choosePlanForPerson(ctx: RequestCtx, personId: string, body: TOffboardingPlanRequest): Promise<{ cases: TOffboardingCase[] }> {
@@ -168,7 +168,7 @@ export function createOffboardingService(deps: { db: Db }) {
     if (!isUuid(personId) || !(await repo.personById(db, personId))) throw notFound("Person");
     const ids = await repo.openCaseIdsOfPerson(db, personId);
     const actor = actorOf(ctx.principal);
-    for (const id of ids) await db.transaction((tx) => applyPlan(tx, { caseId: id, ...body }, actor, new Date()));
+    await applyPlanEach(db, ids, body, actor);
     const days = await loadOrphanDeadlineDays(db);
     return { cases: await Promise.all(ids.map((id) => view(ctx, db, id, days))) };
   }

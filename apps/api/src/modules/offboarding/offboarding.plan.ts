@@ -131,14 +131,15 @@ export async function applyPlan(
     fields.push("status");
   }
   if (pending.has("revoke_tokens")) {
-    // No event per token: the bot.changed below refreshes the bot (its tokens too) in every
-    // replica's snapshot and its findings, once.
+    // No event per token nor per reference: the one bot.changed below refreshes the bot (its
+    // tokens and references too) in every replica's snapshot and recomputes its findings, once.
     const tokens = await revokeBotTokensOf(tx, { botId: c.botId, botName, reason, emit: false }, actor);
     done.push({ kind: "revoke_tokens", details: { tokens: tokens.map((t) => ({ name: t.name, prefix: t.prefix })) } });
     if (tokens.length) fields.push("tokens");
   }
   if (pending.has("revoke_credentials")) {
-    const refs = await revokeCredentialReferencesOf(tx, { botId: c.botId, reason }, actor);
+    const refs = await revokeCredentialReferencesOf(tx, { botId: c.botId, reason, emit: false }, actor);
+    if (refs.some((r) => r.revokedNow)) fields.push("credentialReferences");
     // Each revoked reference is listed for rotation in its vault (the reference names the vault item).
     done.push({ kind: "revoke_credentials", details: { toRotate: refs.map((r) => ({ system: r.system, reference: r.reference })) } });
   }

@@ -84,8 +84,8 @@ export function OffboardingChecklist({ offboardingCase }: { offboardingCase: TOf
                     {step.automatic ? "Automatic" : "Manual"}
                   </Text>
                 </Table.Td>
-                <Table.Td>
-                  <Badge color={STATUS_COLOR[step.status]} variant="light">
+                <Table.Td w={110} style={{ whiteSpace: "nowrap" }}>
+                  <Badge color={STATUS_COLOR[step.status]} variant="light" style={{ overflow: "visible" }}>
                     {step.status === "done" ? "Done" : step.status === "pending" ? "Pending" : "Cancelled"}
                   </Badge>
                 </Table.Td>

@@ -11,7 +11,7 @@
  *   `lockBotForChange`, `addGrant`, `approveException`, `assignOwner`, `markBotChanged` (an
  *   approved request applied), `storeFindings` (the findings module), `botsOwnedBy` and
  *   `liveBotsOwnedBy` (the bots a departure orphans), `removeGrants`, `removeChannels` and
- *   `setLastReviewed` (an access review's reduce and its completion), `grantsOf` and `setBotStatus`
+ *   `setLastReviewed` (an access review's reduce and its completion), `removeAllAccess` and `setBotStatus`
  *   (offboarding's pause and `offboarded`; the orphan job's pause).
  */
 export { botsRoutes } from "./bots.routes.ts";
@@ -23,7 +23,7 @@ export {
   approveException,
   assignOwner,
   botsOwnedBy,
-  grantsOf,
+  removeAllAccess,
   lockBotForChange,
   markBotChanged,
   liveBotsOwnedBy,

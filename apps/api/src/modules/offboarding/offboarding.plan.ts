@@ -11,7 +11,7 @@ import { emit } from "../../lib/domain-events.ts";
 import { AppError, fieldError, invalidFields, notFound } from "../../lib/errors.ts";
 import { recordAudit, type Actor } from "../audit/index.ts";
 import { revokeBotTokensOf } from "../bot-tokens/index.ts";
-import { assignOwner, grantsOf, lockBotForChange, removeChannels, removeGrants, setBotStatus } from "../bots/index.ts";
+import { assignOwner, lockBotForChange, removeAllAccess, setBotStatus } from "../bots/index.ts";
 import { credentialReferencesOf, markRotationDue, revokeCredentialReferencesOf } from "../credentials/index.ts";
 import { notify } from "../notifications/index.ts";
 import * as repo from "./offboarding.repo.ts";
@@ -33,7 +33,7 @@ async function openCaseForChange(tx: DbOrTx, caseId: string) {
   if (c.status !== "open") throw new AppError("conflict", `This offboarding case is closed (${c.outcome ?? "closed"})`);
   const bot = await lockBotForChange(tx, c.botId);
   if (!bot) throw notFound("Offboarding case");
-  const botName = (await repo.botsWithOwners(tx, [c.botId]))[0]!.name;
+  const botName = c.botName;
   const steps = new Map((await repo.stepsOf(tx, [caseId])).map((s) => [s.kind as TOffboardingStepKind, s]));
   return { c, bot, botName, steps };
 }
@@ -62,7 +62,7 @@ export async function applyPlan(
   const otherDone = [...steps.values()].filter((s) => s.status === "done" && stepsOfPlan(otherPlan(input.plan)).includes(s.kind as TOffboardingStepKind) && s.kind !== "offer_transfer");
   if (otherDone.length)
     throw new AppError("conflict", `${botName} is already being ${planBefore === "offboard" ? "offboarded" : "transferred"} (${otherDone.map((s) => s.kind).join(", ")} done); finish that plan`);
-  await repo.cancelPendingSteps(tx, c.id, stepsOfPlan(otherPlan(input.plan)));
+  if (steps.size) await repo.cancelPendingSteps(tx, c.id, stepsOfPlan(otherPlan(input.plan)));
 
   if (input.plan === "transfer") {
     const toId = input.toPersonId ?? c.proposedOwnerId;
@@ -144,9 +144,7 @@ export async function applyPlan(
     done.push({ kind: "revoke_credentials", details: { toRotate: refs.map((r) => ({ system: r.system, reference: r.reference })) } });
   }
   if (pending.has("remove_access")) {
-    const grants = await grantsOf(tx, c.botId);
-    const removed = await removeGrants(tx, { botId: c.botId, grantIds: grants.map((g) => g.id) });
-    const channels = await removeChannels(tx, { botId: c.botId, channels: await channelsOf(tx, c.botId) });
+    const { grants: removed, channels } = await removeAllAccess(tx, c.botId);
     done.push({ kind: "remove_access", details: { grants: removed.map((g) => `${g.system} ${g.scope} (${g.access})`), channels } });
     fields.push("grants", "channels");
   }
@@ -181,11 +179,6 @@ export async function applyPlanEach(
   actor: Actor,
 ): Promise<void> {
   for (const caseId of caseIds) await db.transaction((tx) => applyPlan(tx, { caseId, ...input }, actor, new Date()));
-}
-
-/** The bot's channels (read through its detail row: the bots module owns them). */
-async function channelsOf(tx: DbOrTx, botId: string): Promise<string[]> {
-  return (await repo.botChannels(tx, botId)) ?? [];
 }
 
 /**

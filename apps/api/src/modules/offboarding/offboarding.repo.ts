@@ -112,10 +112,15 @@ export async function getCase(db: DbOrTx, id: string) {
   return row ?? null;
 }
 
-/** Locks the case row until the transaction ends (plan, steps and closing are serialised per case). */
-export async function lockCase(tx: DbOrTx, id: string): Promise<CaseRow | null> {
-  const [row] = await tx.select().from(offboardingCases).where(eq(offboardingCases.id, id)).for("update");
-  return row ?? null;
+/** Locks the case row until the transaction ends (plan, steps and closing are serialised per case); with its bot's name. */
+export async function lockCase(tx: DbOrTx, id: string): Promise<(CaseRow & { botName: string }) | null> {
+  const [row] = await tx
+    .select({ c: offboardingCases, botName: bots.name })
+    .from(offboardingCases)
+    .innerJoin(bots, eq(bots.id, offboardingCases.botId))
+    .where(eq(offboardingCases.id, id))
+    .for("update", { of: offboardingCases });
+  return row ? { ...row.c, botName: row.botName } : null;
 }
 
 /**
@@ -301,10 +306,4 @@ export async function resetSteps(tx: DbOrTx, caseId: string, kinds: readonly str
     .update(offboardingSteps)
     .set({ status: "pending", doneAt: null, doneByType: null, doneById: null, doneByLabel: null, note: null, link: null, details: {} })
     .where(and(eq(offboardingSteps.caseId, caseId), inArray(offboardingSteps.kind, [...kinds])));
-}
-
-/** The bot's channels (a read of the bots module's row); null when there is no such bot. */
-export async function botChannels(db: DbOrTx, botId: string): Promise<string[] | null> {
-  const [b] = await db.select({ channels: bots.channels }).from(bots).where(eq(bots.id, botId));
-  return b?.channels ?? null;
 }

@@ -16,7 +16,7 @@ export type OrphanJobReport = { opened: number; warned: number; paused: number }
 /**
  * The orphan job (hourly, apps/api/src/jobs): no orphaned agents.
  * 1. Opens a case for every orphan (a bot not offboarded whose owner is missing or inactive) that
- *    has none, so each one is tracked and counted against the deadline.
+ *    has none, so each one is tracked; its deadline counts from `now`.
  * 2. Warns, once, the former owner's manager (the proposed owner) and IT (`orphan_pause_warning`)
  *    when an open orphan case is within ORPHAN_WARN_BEFORE_MS of its deadline (`orphanedSince` +
  *    the org's `orphanDeadlineDays`). Audit: `offboarding.orphan_warn`.
@@ -31,7 +31,9 @@ export async function runOrphanJob(db: Db, now: Date): Promise<OrphanJobReport> 
   if (untracked.length)
     opened = (
       await db.transaction((tx) =>
-        openCases(tx, { botIds: untracked.map((b) => b.id), trigger: "owner_departed", reason: "The bot has no active owner" }, SYSTEM_ACTOR),
+        // The deadline counts from now, when Bridle starts tracking it: a bot orphaned long before
+        // (before this job ran) gets the whole deadline, and its warning, before it is paused.
+        openCases(tx, { botIds: untracked.map((b) => b.id), trigger: "owner_departed", reason: "The bot has no active owner", orphanedSince: now }, SYSTEM_ACTOR),
       )
     ).opened.length;
 

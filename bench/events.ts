@@ -28,8 +28,8 @@
  * BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the server there.
  *
  * Where the time goes (November 2026, 2 cores kept 99-100 % busy by other work, so events/s varied
- * from 4,100 to 13,700 between runs; CPU per event is steadier): 87-105 us of CPU an event across
- * the run's processes (server 40-54, PostgreSQL 46-52), i.e. 19,000-23,000 events/s with the cores
+ * from 4,100 to 14,700 between runs; CPU per event is steadier): 74-105 us of CPU an event across
+ * the run's processes (server 34-54, PostgreSQL 39-52), i.e. 19,000-27,000 events/s with the cores
  * to itself. The audit sealer (reading each event back, canonical JSON, SHA-256, the chain row) is
  * about 40 % of it: with the sealer off a run costs 59 us an event (server 27, PostgreSQL 30).
  * PostgreSQL's INSERT (six B-tree indexes, the month partition, the seq default) about 20 us, the

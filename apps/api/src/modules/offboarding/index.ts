@@ -14,7 +14,8 @@ import { createOffboardingService } from "./offboarding.service.ts";
  *   `recordStep`, `acceptTransfer` (offboarding.plan.ts: one transaction per bot; idempotent), and
  *   `applyPlanEach(db, caseIds, plan, actor)` (bulk: one transaction per bot, in turn);
  * - subscriber: `registerOffboardingSubscriber`: a `person.deactivated` domain event opens a case
- *   for each bot the person owned, in the same transaction;
+ *   for each bot the person owned, in the same transaction; `person.reactivated` cancels those
+ *   the departure opened where no step is done yet;
  * - job: `runOrphanJob(db, now)` (hourly in jobs/): opens cases for untracked orphans, warns the
  *   manager and IT a day before the org's orphan deadline, pauses orphans past it.
  * It changes people, bots, bot tokens, credential references and notifications only through those

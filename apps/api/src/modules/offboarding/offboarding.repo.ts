@@ -307,3 +307,17 @@ export async function resetSteps(tx: DbOrTx, caseId: string, kinds: readonly str
     .set({ status: "pending", doneAt: null, doneByType: null, doneById: null, doneByLabel: null, note: null, link: null, details: {} })
     .where(and(eq(offboardingSteps.caseId, caseId), inArray(offboardingSteps.kind, [...kinds])));
 }
+
+/**
+ * The open cases a departure opened for these bots that nothing has been done on yet (no step
+ * done), with the bot's name, locked until the transaction ends: what a reactivation cancels.
+ */
+export async function untouchedDepartureCases(tx: DbOrTx, botIds: readonly string[]) {
+  if (botIds.length === 0) return [];
+  const res = await tx.execute(sql`
+    select c.id, c.bot_id, b.name as bot_name from offboarding_cases c join bots b on b.id = c.bot_id
+    where c.bot_id in (${sql.join(botIds.map((id) => sql`${id}::uuid`), sql`, `)}) and c.status = 'open' and c.trigger = 'owner_departed'
+      and not exists (select 1 from offboarding_steps s where s.case_id = c.id and s.status = 'done')
+    for update of c`);
+  return rowsOf<{ id: string; bot_id: string; bot_name: string }>(res).map((r) => ({ id: r.id, botId: r.bot_id, botName: r.bot_name }));
+}

@@ -13,7 +13,7 @@ export default defineConfig({
       {
         test: {
           name: "integration",
-          include: ["apps/api/src/**/*.int.test.ts"],
+          include: ["apps/api/src/**/*.int.test.ts", "packages/sdk/src/**/*.int.test.ts", "packages/openclaw-plugin/src/**/*.int.test.ts"],
           globalSetup: ["apps/api/test/global-setup.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,

@@ -19,6 +19,16 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        // A real OpenClaw (installed once into a cache directory) with the Bridle plugin, against a real Bridle.
+        test: {
+          name: "openclaw",
+          include: ["packages/openclaw-plugin/e2e/**/*.e2e.test.ts"],
+          globalSetup: ["apps/api/test/global-setup.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+        },
+      },
     ],
   },
 });

@@ -92,4 +92,64 @@ describe("OpenClaw with the Bridle plugin", () => {
     expect(denials).toHaveLength(1);
     expect(denials[0]!.details).toMatchObject({ action: "shell.exec", decision: "deny" });
   });
+
+  /** Pending approval requests for the triage bot (admin's inbox). */
+  async function pendingApprovals(): Promise<{ id: string; payload: Record<string, unknown> }[]> {
+    const res = await t.api({ method: "GET", url: `/api/v1/approval-requests?status=pending&kind=gated_action&bot=${triage.botId}` });
+    expect(res.statusCode, res.body).toBe(200);
+    return (res.json() as { items: { id: string; payload: Record<string, unknown> }[] }).items;
+  }
+
+  it("holds a gated command until a security user approves it through the API, then runs it; a different command needs its own approval, and none ends in a block", async () => {
+    const del = await t.api({ method: "DELETE", url: `/api/v1/bots/${triage.botId}/gated-actions/shell.exec` });
+    expect([200, 204]).toContain(del.statusCode);
+    await setShellExec("require_approval");
+    expect(await pendingApprovals()).toEqual([]);
+
+    const running = callTool("exec", touch("gated.txt"));
+    await expect.poll(async () => (await pendingApprovals()).length, { timeout: 60_000, interval: 250 }).toBe(1);
+    const [request] = await pendingApprovals();
+    // The approver sees exactly the command that will run.
+    expect(request!.payload).toMatchObject({ action: "shell.exec", command: `touch ${marker("gated.txt")}` });
+    expect(existsSync(marker("gated.txt"))).toBe(false); // held, not run
+    const approved = await fetch(`${bridleUrl}/api/v1/approval-requests/${request!.id}/approve`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${security}`, "content-type": "application/json" },
+      body: JSON.stringify({ note: "e2e" }),
+    });
+    expect(approved.status, await approved.text()).toBe(200);
+    await running;
+    expect(existsSync(marker("gated.txt"))).toBe(true);
+
+    // Another command is not covered by that approval: a new request, never approved -> blocked after the wait.
+    const started = Date.now();
+    const other = await callTool("exec", touch("other.txt"));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(APPROVAL_WAIT_SECONDS * 1000);
+    expect(existsSync(marker("other.txt"))).toBe(false);
+    expect(other.told).toMatch(/No approval within 8 s .*sdk_approval_timeout/);
+    const stillPending = await pendingApprovals();
+    expect(stillPending.map((r) => r.payload.command)).toEqual([`touch ${marker("other.txt")}`]);
+  });
+
+  it("refuses a message to a blocked channel (Telegram)", async () => {
+    const { told } = await callTool("tool_call", { id: "message", args: { action: "send", channel: "telegram", target: "@acme", message: "hello" } });
+    expect(told).toMatch(/Bridle denied message\.post: Channel telegram is on the org's blocklist \(channel_disallowed\)/);
+  });
+
+  it("blocks the next call of a paused bot", async () => {
+    await setShellExec("allow");
+    const res = await t.api({ method: "PATCH", url: `/api/v1/bots/${triage.botId}`, payload: { status: "paused" } });
+    expect(res.statusCode, res.body).toBe(200);
+    const { told } = await callTool("exec", touch("paused.txt"));
+    expect(existsSync(marker("paused.txt"))).toBe(false);
+    expect(told).toMatch(/bot_not_active/);
+  });
+
+  it("blocks when Bridle is down (fail closed)", async () => {
+    t.app.server.closeAllConnections();
+    await new Promise<void>((r) => t.app.server.close(() => r()));
+    const { told } = await callTool("exec", touch("down.txt"));
+    expect(existsSync(marker("down.txt"))).toBe(false);
+    expect(told).toMatch(/Bridle is unreachable .*blocked \(fail closed\)/);
+  });
 });

@@ -42,6 +42,7 @@ export const MODULE_DEPENDENCIES = {
   offboarding: ["audit"],
   skills: ["audit", "bots", "notifications", "people"],
   instructions: ["audit", "bots", "decisions", "notifications"],
+  events: ["audit", "bots", "decisions"],
   "access-reviews": ["audit", "bots", "credentials", "notifications", "offboarding", "policy-settings"],
 };
 

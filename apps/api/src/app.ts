@@ -39,6 +39,7 @@ import { createPolicySettingsService, policySettingsRoutes } from "./modules/pol
 import { canonicalScimUrl, scimRoutes, scimTokenRoutes } from "./modules/scim/index.ts";
 import { setupModule } from "./modules/setup/index.ts";
 import { skillsModule } from "./modules/skills/index.ts";
+import { createEventsModule } from "./modules/events/index.ts";
 import { createInstructionsModule } from "./modules/instructions/index.ts";
 import { createSsoModule } from "./modules/sso/index.ts";
 import { systemsModule } from "./modules/systems/index.ts";
@@ -153,7 +154,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const inventory = createInventoryService({ db });
   const sso = createSsoModule({ db, config, sessionTtlMs, demoIssuer: deps.demoIdp?.issuer });
   const instructions = createInstructionsModule({ db });
-  const decisions = createDecisionsModule({ config, database, auth, log: app.log, runtimeRoutes: [instructions.runtimeRoutes] });
+  const events = createEventsModule({ db });
+  app.addHook("onClose", () => events.drain());
+  const decisions = createDecisionsModule({ config, database, auth, log: app.log, runtimeRoutes: [instructions.runtimeRoutes, events.runtimeRoutes] });
   const policySettings = createPolicySettingsService({ db });
   const auditIntegrity = createAuditIntegrity({
     database,
@@ -190,11 +193,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(notificationsRoutes(createNotificationsService({ db, config })));
       await api.register(skillsModule({ db }));
       await api.register(instructions.routes);
+      await api.register(events.routes);
     },
     { prefix: "/api/v1" },
   );
   // Bot runtime scope (POST /api/v1/decisions, GET /api/v1/approval-requests/{id}, the instructions
-  // a runtime reads and uploads) and /.well-known/jwks.json
+  // a runtime reads and uploads, POST /api/v1/events) and /.well-known/jwks.json
   await app.register(decisions.runtime);
   await app.register(scimRoutes({ db }), { prefix: "/scim/v2" });
   if (deps.demoIdp) await app.register(deps.demoIdp.plugin);

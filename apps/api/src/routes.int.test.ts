@@ -250,6 +250,10 @@ const ACCESS: Record<string, Entry> = {
   })),
   // agent runtimes
   "POST /api/v1/decisions": { access: { kind: "bot-runtime" } },
+  // runtime events: a bot's runtime reports (bot token only); people read a bot's sessions
+  "POST /api/v1/events": { access: { kind: "bot-runtime" } },
+  "GET /api/v1/bots/:id/sessions": onBot("bots.read_all", (f) => ({ url: `/api/v1/bots/${f.otherBotId}/sessions` })),
+  "GET /api/v1/bots/:id/sessions/:sessionId": onBot("bots.read_all", (f) => ({ url: `/api/v1/bots/${f.otherBotId}/sessions/s-1` })),
   // SCIM 2.0
   "GET /scim/v2/Users": SCIM,
   "POST /scim/v2/Users": SCIM,

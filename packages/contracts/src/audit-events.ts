@@ -78,6 +78,19 @@ const system = z.record(z.string(), z.unknown());
 /** A credential reference as events name it: its id, system key and vault reference (a pointer, never a secret). */
 const credentialRef = z.object({ id: z.string(), system: z.string(), reference: z.string() });
 
+/**
+ * A runtime event's details: the bot's name, the runtime's `time`, the type's own fields (checked
+ * here for the ones the log reads; the rest as sent, validated by ZRuntimeEvent at the edge), and
+ * `redactions` (JSON pointers and secretlint rules) where secrets were cut out.
+ */
+const runtimeDetails = <S extends z.ZodRawShape>(shape: S) =>
+  z.looseObject({
+    bot: z.string(),
+    time: z.string(),
+    redactions: z.array(z.object({ path: z.string(), rule: z.string() })).optional(),
+    ...shape,
+  });
+
 /** Every audit event type, with the schema of its details. */
 export const AUDIT_EVENT_DETAILS = {
   // sign-in and credentials
@@ -276,6 +289,19 @@ export const AUDIT_EVENT_DETAILS = {
   "decision.allow": ZDecisionEventDetails,
   "decision.deny": ZDecisionEventDetails,
   "decision.require_approval": ZDecisionEventDetails,
+  // runtime events (events module): what a bot's runtime reported it did, one audit event each (actor
+  // the bot, resource the event id, session id in the event's envelope); the runtime's fields as
+  // sent (ZRuntimeEvent, secrets redacted), its clock's `time`, and where secrets were cut out
+  "runtime.session_start": runtimeDetails({}),
+  "runtime.session_end": runtimeDetails({}),
+  "runtime.tool_call": runtimeDetails({ tool: z.string() }),
+  "runtime.tool_result": runtimeDetails({ tool: z.string(), ok: z.boolean() }),
+  "runtime.message_sent": runtimeDetails({ channel: z.string() }),
+  "runtime.error": runtimeDetails({ message: z.string() }),
+  "runtime.usage": runtimeDetails({ model: z.string(), inputTokens: z.number().int(), outputTokens: z.number().int(), costUsd: z.number() }),
+  "runtime.heartbeat": runtimeDetails({ runtime: z.string() }),
+  /** reading a bot's runtime sessions: written only for a refusal (ZDeniedDetails) */
+  "runtime.session_read": z.object({}),
   // notifications: a person's channels, the org's webhook (its URL never recorded: a hint), deliveries
   "notification.preferences_update": z.object({ changes: ZChanges }),
   "notification.webhook_set": z.object({ hint: z.string(), previousHint: z.string().nullable() }),

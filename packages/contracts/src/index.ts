@@ -18,3 +18,4 @@ export * from "./offboarding.ts";
 export * from "./skills.ts";
 export * from "./instructions.ts";
 export * from "./access-reviews.ts";
+export * from "./events.ts";

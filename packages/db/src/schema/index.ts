@@ -7,6 +7,7 @@ import {
   index,
   integer,
   jsonb,
+  numeric,
   pgTable,
   text,
   timestamp,
@@ -967,4 +968,31 @@ export const accessReviewItems = pgTable(
     index("access_review_items_reviewer_idx").on(t.reviewerId, t.status),
     index("access_review_items_bot_idx").on(t.botId, t.status),
   ],
+);
+
+/**
+ * One runtime session of a bot (owner: the events module): a summary kept beside the runtime
+ * events, which are audit events (`runtime.*`, session id in `audit_events.session_id`), so a bot's
+ * sessions list without scanning the log. Updated in the transaction that stores the events;
+ * `first_at` / `last_at` are the runtime's clock. Counts only events stored (a retry adds nothing).
+ */
+export const runtimeSessions = pgTable(
+  "runtime_sessions",
+  {
+    botId: uuid("bot_id")
+      .notNull()
+      .references(() => bots.id, { onDelete: "cascade" }),
+    sessionId: text("session_id").notNull(),
+    firstAt: ts("first_at").notNull(),
+    lastAt: ts("last_at").notNull(),
+    events: integer("events").notNull().default(0),
+    toolCalls: integer("tool_calls").notNull().default(0),
+    errors: integer("errors").notNull().default(0),
+    inputTokens: bigint("input_tokens", { mode: "number" }).notNull().default(0),
+    outputTokens: bigint("output_tokens", { mode: "number" }).notNull().default(0),
+    costUsd: numeric("cost_usd", { precision: 18, scale: 6 }).notNull().default("0"),
+    endedAt: ts("ended_at"),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.botId, t.sessionId] }), index("runtime_sessions_bot_last_idx").on(t.botId, t.lastAt)],
 );

@@ -1,7 +1,9 @@
 import { auditDetailsProblem, type AuditAction, type AuditDetails, type ZDeniedDetails } from "@bridle/contracts";
 import { auditEvents, type DbHandle, type DbOrTx } from "@bridle/db";
+import { sql } from "drizzle-orm";
 import type { z } from "zod";
 import { currentRequestOrigin } from "../../lib/request-origin.ts";
+import { rowsOf } from "../../lib/sql.ts";
 
 export { AUDIT_ACTIONS, type AuditAction } from "@bridle/contracts";
 
@@ -109,6 +111,45 @@ export async function recordAuditBatchPrepared(pool: NonNullable<DbHandle["pool"
     };
   });
   await pool.query({ name: "bridle_insert_audit_events", text: INSERT_BATCH, values: [JSON.stringify(rows)] });
+}
+
+/**
+ * The batch variant for events that carry their own id as `resourceId` (runtime events): each is
+ * written unless an event of the same `resourceType` and `resourceId` is already stored (a
+ * runtime's retry), in one INSERT with `db` (the caller's transaction). Same checks as
+ * recordAudit. The caller passes no two events with the same resource.
+ * @returns the `resourceId`s written (those not stored before)
+ */
+export async function recordAuditBatchOnce(db: DbOrTx, events: readonly AuditEventInput[]): Promise<string[]> {
+  if (events.length === 0) return [];
+  const rows = events.map((e) => {
+    const r = rowOf(e);
+    if (r.resourceId === null) throw new AuditDetailsError("recordAuditBatchOnce needs a resourceId on every event");
+    return {
+      at: r.at === undefined ? null : r.at.toISOString(),
+      actor_type: r.actorType,
+      actor_id: r.actorId,
+      actor_label: r.actorLabel,
+      action: r.action,
+      resource_type: r.resourceType,
+      resource_id: r.resourceId,
+      outcome: r.outcome,
+      request_id: r.requestId,
+      session_id: r.sessionId,
+      source_ip: r.sourceIp,
+      user_agent: r.userAgent,
+      details: r.details,
+    };
+  });
+  const result = await db.execute(sql`
+    insert into audit_events (at, actor_type, actor_id, actor_label, action, resource_type, resource_id, outcome, request_id, session_id, source_ip, user_agent, details)
+    select coalesce(v.at, now()), v.actor_type, v.actor_id, v.actor_label, v.action, v.resource_type, v.resource_id, v.outcome, v.request_id, v.session_id, v.source_ip, v.user_agent, v.details
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(
+      at timestamptz, actor_type text, actor_id text, actor_label text, action text, resource_type text, resource_id text,
+      outcome text, request_id text, session_id text, source_ip text, user_agent text, details jsonb)
+    where not exists (select 1 from audit_events e where e.resource_type = v.resource_type and e.resource_id = v.resource_id)
+    returning resource_id`);
+  return rowsOf<{ resource_id: string }>(result).map((r) => r.resource_id);
 }
 
 const INSERT_BATCH = `

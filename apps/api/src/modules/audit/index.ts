@@ -19,6 +19,7 @@ export {
   AuditDetailsError,
   recordAudit,
   recordAuditBatch,
+  recordAuditBatchOnce,
   recordAuditBatchPrepared,
   SYSTEM_ACTOR,
   type Actor,

@@ -35,7 +35,8 @@ export function botAuth(scope: FastifyInstance, deps: { snapshot: SnapshotStore;
       if (!entry) throw new AppError("unauthenticated", "The bot token is invalid, expired or revoked");
       const touch = now - entry.lastTouchMs > TOUCH_EVERY_MS;
       if (touch) entry.lastTouchMs = now;
-      request.setDecorator<Caller>(CALLER, { kind: "bot", bot: { botId: entry.botId, tokenId: entry.tokenId, touch } });
+      const botName = deps.snapshot.current()?.bots.get(entry.botId)?.name ?? entry.botId;
+      request.setDecorator<Caller>(CALLER, { kind: "bot", bot: { botId: entry.botId, botName, tokenId: entry.tokenId, touch } });
       return;
     }
     if (callers === "bot") throw new AppError("unauthenticated", "A bot runtime token is required: send `Authorization: Bearer brdl_bot_...`");

@@ -15,7 +15,8 @@ import type { BotEntry, SnapshotStore } from "./policy-snapshot.ts";
 
 export type DecisionInput = z.output<typeof ZDecisionRequest>;
 /** The bot a runtime token authenticated (see bot-auth.ts). */
-export type BotCaller = { botId: string; tokenId: string; touch: boolean };
+/** A bot runtime calling with its token: the bot, its name (for audit events) and the token. */
+export type BotCaller = { botId: string; botName: string; tokenId: string; touch: boolean };
 type Verdict = Omit<TDecision, "signature">;
 
 /** allow / deny answers are good for a minute; then the runtime asks again */

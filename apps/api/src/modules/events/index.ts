@@ -1,0 +1,24 @@
+import type { Db } from "@bridle/db";
+import type { FastifyInstance } from "fastify";
+import { createEventLog } from "./event-log.ts";
+import { storeEvents } from "./events.repo.ts";
+import { eventsRoutes, eventsRuntimeRoutes } from "./events.routes.ts";
+import { createEventsService } from "./events.service.ts";
+
+/**
+ * The events module's door: runtime events (what a bot's runtime reports it did), stored as audit
+ * events of the bot (`runtime.<type>`, through the audit module's writer), and `runtime_sessions`,
+ * which it owns (one summary row per bot and session id).
+ * - routes: `.runtimeRoutes` for the decisions module's runtime scope (`POST /events`, bot token),
+ *   `.routes` for the human `/api/v1` scope (a bot's sessions, one session's story);
+ * - `.drain()` waits for batches being written (shutdown); no commands for other modules yet.
+ */
+export function createEventsModule(deps: { db: Db }): {
+  routes: (app: FastifyInstance) => Promise<void>;
+  runtimeRoutes: (app: FastifyInstance) => Promise<void>;
+  drain: () => Promise<void>;
+} {
+  const log = createEventLog({ write: (records) => storeEvents(deps.db, records) });
+  const svc = createEventsService({ db: deps.db, log });
+  return { routes: eventsRoutes(svc), runtimeRoutes: eventsRuntimeRoutes(svc), drain: () => log.drain() };
+}

@@ -1,0 +1,381 @@
+/**
+ * Runtime events benchmark: `pnpm bench:events` (tsx bench/events.ts from the repo root).
+ *
+ * 1. Creates a throwaway database `bridle_bench_evt_<timestamp>` on BENCH_DATABASE_URL's server
+ *    (default postgres://postgres@127.0.0.1:5432/postgres), prepared like `pnpm start` (migrations,
+ *    the demo org).
+ * 2. Starts the server in a child process (this file with `--serve`): the real app from buildApp,
+ *    plus `POST /bench/bare`, registered on the same app (same hooks, same JSON body parsing, the
+ *    same 4 MiB body limit as `POST /api/v1/events`), which answers `{"ok":true}` at once: the
+ *    ceiling for a batch of this size. The audit sealer runs as in production (every second), so
+ *    the chain is kept while the events arrive.
+ * 3. Before the load, the server times the parts of one batch on its own (1,000 events, the same
+ *    body): JSON parsing, per-event validation (zod), the secret scan (secretlint, one pass per
+ *    batch), and the database write (one transaction: the audit INSERT and the sessions upsert).
+ * 4. With autocannon over loopback (BENCH_CONNECTIONS concurrent clients, default 4, each sending
+ *    batches of 1,000 events one after another, BENCH_DURATION seconds per route, default 15,
+ *    after a 3 s warm-up), sends the same kind of batch to `/bench/bare` and to `POST /api/v1/events`
+ *    with a bot runtime token. Every batch has fresh event ids (a run of 1,000 ids per request), so
+ *    nothing is skipped as a retry; the mix is tool calls, tool results, messages sent and usage.
+ * 5. Prints events/s for both and the ratio, p50 / p99 latency per batch, and CPU time per event of
+ *    the server (all its threads), autocannon, the postgres processes of the bench database and
+ *    PostgreSQL's background processes, with how busy the machine was. Then waits for the sealer to
+ *    chain every event and runs the audit verification (`GET /api/v1/audit/verify`), and checks
+ *    that every acknowledged event is stored.
+ *
+ * Exits non-zero on errors (failed requests, acknowledged events missing, a chain that does not
+ * verify), never on a missed target (>= 20,000 events/s). BENCH_KEEP_DB=1 keeps the database.
+ * Where the time goes: see the closing note printed at the end and README "Runtime events".
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { createRequire } from "node:module";
+import { readFileSync, readdirSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { dropBenchDatabase, runBench } from "./harness.ts";
+
+const SERVER_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 15);
+const WARMUP_S = 3;
+const BATCH = 1000;
+const KEEP_DB = process.env.BENCH_KEEP_DB === "1";
+const BOT = "acme-triage-bot";
+const TARGET_EVENTS_PER_S = 20_000;
+/** Replaced in the body template by 8 hex digits per request, so every request's event ids are new. */
+const MARK = "ffffffff";
+
+type Histogram = { average: number; mean: number; p50: number; p90: number; p99: number; max: number };
+type AutocannonResult = { requests: Histogram & { total: number }; latency: Histogram; "2xx": number; non2xx: number; errors: number; timeouts: number; duration: number };
+type RequestSpec = { method: string; path: string; headers: Record<string, string>; setupRequest: (req: { body?: string }) => object };
+type AutocannonFn = (opts: { url: string; connections: number; duration: number; pipelining: number; requests: RequestSpec[] }) => Promise<AutocannonResult>;
+const autocannon = createRequire(import.meta.url)("autocannon") as AutocannonFn;
+
+/**
+ * A batch of BATCH events of one session, as JSON, with MARK where each request puts its own
+ * digits: ids `MARK-xxxx-4xxx-8xxx-<index>`. About 230 bytes an event.
+ */
+function batchTemplate(sessionId: string): string {
+  const t0 = Date.now();
+  const events = Array.from({ length: BATCH }, (_, i) => {
+    const id = `${MARK}-${randomUUID().slice(9, 23)}-${String(i).padStart(12, "0")}`;
+    const time = new Date(t0 + i).toISOString();
+    switch (i % 4) {
+      case 0:
+        return { type: "tool_call", id, sessionId, time, toolCallId: `c${i}`, tool: "exec", action: "shell.exec", params: { command: `gh issue view ${i} --repo acme-corp/api` } };
+      case 1:
+        return { type: "tool_result", id, sessionId, time, toolCallId: `c${i - 1}`, tool: "exec", ok: true, durationMs: 120 + (i % 50), result: { exitCode: 0, bytes: 2048 } };
+      case 2:
+        return { type: "message_sent", id, sessionId, time, channel: "slack:#eng-triage", text: `Triaged issue ${i}: labelled bug, assigned to the API team.` };
+      default:
+        return { type: "usage", id, sessionId, time, model: "gpt-5", inputTokens: 1200 + i, outputTokens: 300, costUsd: 0.0125 };
+    }
+  });
+  return JSON.stringify({ events });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server side (child process)
+
+async function serve(databaseUrl: string) {
+  const { createDb } = await import("../packages/db/src/index.ts");
+  const { buildApp } = await import("../apps/api/src/app.ts");
+  const { loadConfig } = await import("../apps/api/src/config.ts");
+  const { ZRuntimeEvent } = await import("../packages/contracts/src/index.ts");
+  const { redactSecrets } = await import("../apps/api/src/modules/decisions/index.ts");
+  const { storeEvents } = await import("../apps/api/src/modules/events/events.repo.ts");
+  const { EVENTS_BODY_LIMIT } = await import("../apps/api/src/modules/events/events.routes.ts");
+  const adminToken = process.env.BENCH_ADMIN_TOKEN!;
+  const config = loadConfig({ DATABASE_URL: databaseUrl, BRIDLE_SEED: "none", BRIDLE_BOOTSTRAP_ADMIN_TOKEN: adminToken, LOG_LEVEL: "silent" });
+  const database = await createDb({ databaseUrl, poolSize: config.BRIDLE_DB_POOL_SIZE });
+  const app = await buildApp({ config, database, logger: false });
+  app.post("/bench/bare", { schema: { hide: true }, bodyLimit: EVENTS_BODY_LIMIT }, async () => ({ ok: true }));
+  await app.listen({ host: "127.0.0.1", port: 0 });
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+
+  const bots = await app.inject({ method: "GET", url: `/api/v1/bots?q=${BOT}`, headers: { authorization: `Bearer ${adminToken}` } });
+  const bot = (bots.json() as { items: { id: string; name: string }[] }).items.find((b) => b.name === BOT);
+  if (!bot) throw new Error(`no bot ${BOT} in the demo org`);
+  const created = await app.inject({ method: "POST", url: `/api/v1/bots/${bot.id}/tokens`, headers: { authorization: `Bearer ${adminToken}` }, payload: { name: "bench", expiresInDays: 1 } });
+  if (created.statusCode !== 201) throw new Error(`creating a bot token failed: ${created.statusCode} ${created.body}`);
+
+  // The parts of one batch, timed alone (median of 7 after 3 warm-ups), in microseconds per event.
+  const template = batchTemplate("bench-parts");
+  const median = async (fn: (i: number) => unknown) => {
+    const times: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const t = performance.now();
+      await fn(i);
+      if (i >= 3) times.push(performance.now() - t);
+    }
+    return (times.sort((a, b) => a - b)[3]! * 1000) / BATCH;
+  };
+  const parsedBody = JSON.parse(template) as { events: unknown[] };
+  const valid = parsedBody.events.map((e) => ZRuntimeEvent.parse(e));
+  const parts = {
+    jsonParse: await median(() => JSON.parse(template)),
+    validate: await median(() => parsedBody.events.forEach((e) => ZRuntimeEvent.safeParse(e))),
+    secretScan: await median(() => redactSecrets(valid.map(({ type: _t, id: _i, sessionId: _s, ...rest }) => rest))),
+    dbWrite: await median((n) =>
+      storeEvents(
+        database.db,
+        valid.map((e, i) => ({
+          id: randomUUID(),
+          botId: bot.id,
+          botName: bot.name,
+          event: { ...e, sessionId: `bench-parts-${n}` },
+          details: (({ type: _t, id: _i, sessionId: _s, ...rest }) => ({ bot: bot.name, ...rest }))(e),
+          httpRequestId: `parts-${n}-${i}`,
+          sourceIp: "127.0.0.1",
+          userAgent: "bench",
+          at: new Date(),
+        })),
+      ),
+    ),
+  };
+  process.stdout.write(`${JSON.stringify({ port, botId: bot.id, token: (created.json() as { token: string }).token, parts })}\n`);
+
+  const stop = async () => {
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop());
+  process.on("SIGINT", () => void stop());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load side (parent process)
+
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+const us = (n: number) => fmt(Math.max(0, n), 1);
+
+function table(head: string[], rows: (string | number)[][]): string {
+  const cells = [head, ...rows.map((r) => r.map(String))];
+  const widths = head.map((_h, i) => Math.max(...cells.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  return [line(head), widths.map((w) => "-".repeat(w)).join("  "), ...cells.slice(1).map(line)].join("\n");
+}
+
+type Parts = { jsonParse: number; validate: number; secretScan: number; dbWrite: number };
+function startServer(databaseUrl: string, adminToken: string): Promise<{ child: ChildProcess; port: number; botId: string; token: string; parts: Parts }> {
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--serve", databaseUrl], {
+    env: { ...process.env, BENCH_ADMIN_TOKEN: adminToken },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolvePromise, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once("line", (line) => {
+      try {
+        resolvePromise({ child, ...(JSON.parse(line) as { port: number; botId: string; token: string; parts: Parts }) });
+      } catch (err) {
+        reject(new Error(`unexpected output from the server: ${line} (${String(err)})`));
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`the server exited early (code ${code})`)));
+  });
+}
+
+const PG_BACKGROUND = /: (checkpointer|background writer|walwriter|autovacuum launcher|logical replication launcher|archiver|stats collector)\s*$/;
+
+/** CPU time (ms) so far of the server, this process, the bench database's postgres processes, PostgreSQL's background processes, and the machine (Linux /proc). */
+function cpuSample(serverPid: number, dbName: string) {
+  try {
+    const tick = 10;
+    const procMs = (pid: number | string) => {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return (Number(f[11]) + Number(f[12])) * tick;
+    };
+    let postgres = 0;
+    let pgBackground = 0;
+    for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+      try {
+        if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() !== "postgres") continue;
+        const title = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").trimEnd();
+        if (title.includes(` ${dbName} `) || title.endsWith(` ${dbName}`)) postgres += procMs(pid);
+        else if (!title.startsWith("postgres: ") || PG_BACKGROUND.test(title)) pgBackground += procMs(pid);
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+    const cpu = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
+    const total = cpu.reduce((a, b) => a + b, 0);
+    const self = process.cpuUsage();
+    return { server: procMs(serverPid), load: (self.user + self.system) / 1000, postgres, pgBackground, machineBusy: (total - idle) * tick, at: performance.now() };
+  } catch {
+    return null;
+  }
+}
+type CpuSample = NonNullable<ReturnType<typeof cpuSample>>;
+const cpuPerEvent = (a: CpuSample | null, b: CpuSample | null, events: number) =>
+  a && b && events > 0
+    ? {
+        server: ((b.server - a.server) * 1000) / events,
+        load: ((b.load - a.load) * 1000) / events,
+        postgres: ((b.postgres - a.postgres) * 1000) / events,
+        pgBackground: ((b.pgBackground - a.pgBackground) * 1000) / events,
+        busy: (b.machineBusy - a.machineBusy) / (b.at - a.at) / availableParallelism(),
+      }
+    : null;
+
+async function query<T>(url: string, text: string, values: unknown[] = []): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(text, values)).rows[0] as T;
+  } finally {
+    await client.end();
+  }
+}
+
+async function main() {
+  const log = (m: string) => process.stdout.write(`${m}\n`);
+  const dbName = `bridle_bench_evt_${Date.now()}`;
+  const server = new URL(SERVER_URL);
+  const benchUrl = new URL(SERVER_URL);
+  benchUrl.pathname = `/${dbName}`;
+  const adminToken = `brdl_bench_${randomBytes(24).toString("hex")}`;
+  await query(server.toString(), `create database ${dbName}`);
+  log(`database ${dbName} on ${server.host}`);
+
+  let child: ChildProcess | null = null;
+  try {
+    {
+      const { createDb } = await import("../packages/db/src/index.ts");
+      const { prepareDatabase } = await import("../apps/api/src/bootstrap/start.ts");
+      const { loadConfig } = await import("../apps/api/src/config.ts");
+      const database = await createDb({ databaseUrl: benchUrl.toString(), poolSize: 2 });
+      const config = loadConfig({ DATABASE_URL: benchUrl.toString(), BRIDLE_SEED: "demo", BRIDLE_BOOTSTRAP_ADMIN_TOKEN: adminToken, LOG_LEVEL: "silent" });
+      await prepareDatabase(config, database, (m) => log(m));
+      await database.close();
+    }
+    const srv = await startServer(benchUrl.toString(), adminToken);
+    child = srv.child;
+    const base = `http://127.0.0.1:${srv.port}`;
+    log(`server (child process ${child.pid}) on ${base}; bot ${BOT} with a fresh runtime token`);
+
+    const template = batchTemplate(`bench-${process.pid}`);
+    log(`batch: ${BATCH} events, ${fmt(template.length / 1024, 0)} KiB of JSON (${fmt(template.length / BATCH, 0)} bytes an event)`);
+    let n = 0;
+    const body = () => template.replaceAll(MARK, (0x10000000 + n++).toString(16).slice(-8));
+    const spec = (path: string): RequestSpec => ({
+      method: "POST",
+      path,
+      headers: { "content-type": "application/json", authorization: `Bearer ${srv.token}` },
+      setupRequest: (req) => ({ ...req, body: body() }),
+    });
+
+    const sample = await fetch(`${base}/api/v1/events`, { method: "POST", headers: spec("").headers, body: body() });
+    const answer = (await sample.json()) as { accepted?: number; duplicates?: number };
+    if (sample.status !== 200 || answer.accepted !== BATCH || answer.duplicates !== 0) throw new Error(`expected ${BATCH} events accepted, got ${sample.status} ${JSON.stringify(answer)}`);
+
+    const run = (path: string, duration: number) => autocannon({ url: base, connections: CONNECTIONS, duration, pipelining: 1, requests: [spec(path)] });
+    const failures = (r: AutocannonResult) => r.non2xx + r.errors + r.timeouts;
+    const pid = child.pid!;
+    log(`\nautocannon: ${CONNECTIONS} concurrent clients, batches of ${BATCH}, ${WARMUP_S} s warm-up + ${DURATION_S} s per route`);
+    log(`load average before: ${loadavg().map((l) => fmt(l, 2)).join(" ")} (${availableParallelism()} cores; other work on the machine skews these figures)`);
+
+    await run("/bench/bare", WARMUP_S);
+    const b0 = cpuSample(pid, dbName);
+    const bare = await run("/bench/bare", DURATION_S);
+    const bareCpu = cpuPerEvent(b0, cpuSample(pid, dbName), bare.requests.total * BATCH);
+
+    await run("/api/v1/events", WARMUP_S);
+    await new Promise((r) => setTimeout(r, 300));
+    const countBefore = await query<{ n: number }>(benchUrl.toString(), "select count(*)::int as n from audit_events where action like 'runtime.%'");
+    const e0 = cpuSample(pid, dbName);
+    const evt = await run("/api/v1/events", DURATION_S);
+    const evtCpu = cpuPerEvent(e0, cpuSample(pid, dbName), evt.requests.total * BATCH);
+    await new Promise((r) => setTimeout(r, 300));
+    const countAfter = await query<{ n: number }>(benchUrl.toString(), "select count(*)::int as n from audit_events where action like 'runtime.%'");
+
+    const evtRate = (evt["2xx"] * BATCH) / DURATION_S;
+    const bareRateS = (bare["2xx"] * BATCH) / DURATION_S;
+    log(
+      "\n" +
+        table(
+          ["route", "events/s", "batches/s", "p50 ms", "p99 ms", "max ms", "batches 2xx", "failed"],
+          [
+            ["POST /bench/bare (ceiling)", fmt(bareRateS, 0), fmt(bare.requests.average, 1), fmt(bare.latency.p50, 1), fmt(bare.latency.p99, 1), fmt(bare.latency.max, 1), bare["2xx"], failures(bare)],
+            ["POST /api/v1/events", fmt(evtRate, 0), fmt(evt.requests.average, 1), fmt(evt.latency.p50, 1), fmt(evt.latency.p99, 1), fmt(evt.latency.max, 1), evt["2xx"], failures(evt)],
+          ],
+        ),
+    );
+    if (bareCpu && evtCpu)
+      log(
+        "\n" +
+          table(
+            ["CPU per event (us)", "server", "autocannon", "postgres (bench db)", "postgres (background)", "machine busy"],
+            [
+              ["bare", us(bareCpu.server), us(bareCpu.load), us(bareCpu.postgres), us(bareCpu.pgBackground), `${fmt(bareCpu.busy * 100, 0)} %`],
+              ["events", us(evtCpu.server), us(evtCpu.load), us(evtCpu.postgres), us(evtCpu.pgBackground), `${fmt(evtCpu.busy * 100, 0)} %`],
+            ],
+          ),
+      );
+    const p = srv.parts;
+    log(
+      "\n" +
+        table(
+          ["one batch's parts, alone (us per event, wall)", "us"],
+          [
+            ["JSON.parse of the body", us(p.jsonParse)],
+            ["validation (ZRuntimeEvent, per event)", us(p.validate)],
+            ["secret scan (secretlint, one pass per batch)", us(p.secretScan)],
+            ["database write (audit INSERT + sessions upsert, one transaction)", us(p.dbWrite)],
+          ],
+        ),
+    );
+    const ratio = evtRate / bareRateS;
+    log(`\nevents / bare throughput: ${fmt(ratio, 2)}; events/s ${fmt(evtRate, 0)} (target >= ${TARGET_EVENTS_PER_S}: ${evtRate >= TARGET_EVENTS_PER_S ? "met" : "MISSED"})`);
+    const stored = countAfter.n - countBefore.n;
+    log(`stored during the measured run: ${stored} runtime audit events, for ${evt["2xx"] * BATCH} acknowledged by autocannon's 2xx answers`);
+
+    // The chain: wait for the sealer to catch up, then verify.
+    const sealStart = performance.now();
+    let unsealed = 0;
+    for (;;) {
+      unsealed = (
+        await query<{ n: number }>(
+          benchUrl.toString(),
+          "select count(*)::int as n from audit_events e where not exists (select 1 from audit_chain c where c.event_id = e.id and c.event_at = e.at)",
+        )
+      ).n;
+      if (unsealed === 0 || performance.now() - sealStart > 120_000) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    log(`sealer: caught up ${fmt((performance.now() - sealStart) / 1000, 1)} s after the run${unsealed ? ` (still ${unsealed} unsealed after 120 s)` : ""}`);
+    const verify = await fetch(`${base}/api/v1/audit/verify`, { headers: { authorization: `Bearer ${adminToken}` } });
+    const report = (await verify.json()) as { ok: boolean; eventsChecked: number; problemCount: number; durationMs: number; unsealed: { count: number }; firstBreak: unknown };
+    log(`audit verify: ok=${report.ok}, ${report.eventsChecked} events checked in ${fmt(report.durationMs / 1000, 1)} s, ${report.problemCount} problems, ${report.unsealed.count} unsealed`);
+
+    if (failures(bare) || failures(evt)) throw new Error(`failed requests: bare ${failures(bare)}, events ${failures(evt)}`);
+    if (stored < evt["2xx"] * BATCH) throw new Error(`acknowledged events missing: ${evt["2xx"] * BATCH} acknowledged, ${stored} stored`);
+    if (!report.ok) throw new Error(`the audit chain does not verify: ${JSON.stringify(report.firstBreak)}`);
+  } finally {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child!.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+    }
+    if (KEEP_DB) log(`\nkept database ${dbName}`);
+    else {
+      await dropBenchDatabase(server.toString(), dbName);
+      log(`\ndropped database ${dbName}`);
+    }
+  }
+}
+
+if (process.argv[2] === "--serve") {
+  serve(process.argv[3]!).catch((err: unknown) => {
+    process.stderr.write(`bench server failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
+} else {
+  runBench(main);
+}

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import type { TSessionTimeline } from "@bridle/contracts";
 import { auditEvents } from "@bridle/db";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -74,9 +75,27 @@ describe("OpenClaw with the Bridle plugin", () => {
   const marker = (name: string) => join(home.workspace, name);
   const touch = (name: string) => ({ command: `touch ${marker(name)}` });
 
+  let allowedSession = "";
   it("runs an allowed command: the marker file appears", async () => {
-    const { told } = await callTool("exec", touch("allowed.txt"));
+    const { told, sessionId } = await callTool("exec", touch("allowed.txt"));
+    allowedSession = sessionId;
     expect(existsSync(marker("allowed.txt")), told).toBe(true);
+  });
+
+  it("reports the session's events, in order, under its session id, beside Bridle's decision", async () => {
+    const story = async () => {
+      const res = await t.api({ method: "GET", url: `/api/v1/bots/${triage.botId}/sessions/${allowedSession}` });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as TSessionTimeline;
+    };
+    await expect.poll(async () => (await story()).items.map((e) => e.action), { timeout: 15_000, interval: 250 }).toContain("runtime.tool_result");
+    const items = (await story()).items;
+    const order = items.map((e) => e.action).filter((a) => ["decision.allow", "runtime.tool_call", "runtime.tool_result"].includes(a));
+    expect(order).toEqual(["decision.allow", "runtime.tool_call", "runtime.tool_result"]);
+    const call = items.find((e) => e.action === "runtime.tool_call")!;
+    expect(call.details).toMatchObject({ tool: "exec", action: "shell.exec", params: { tool: "exec", command: `touch ${marker("allowed.txt")}` } });
+    const result = items.find((e) => e.action === "runtime.tool_result")!;
+    expect(result.details).toMatchObject({ tool: "exec", ok: true, toolCallId: call.details.toolCallId });
   });
 
   it("does not run a denied command; the model gets Bridle's reason and the denial is audited", async () => {

@@ -13,6 +13,7 @@ export const ZPluginConfig = z
       .describe("One Bridle bot runtime token (brdl_bot_...) per OpenClaw agent id; an agent with none is blocked"),
     failMode: z.enum(["closed", "open_read_only"]).default("closed").describe("When Bridle cannot be reached: block everything (closed) or let read-only tools run"),
     approvalWaitSeconds: z.number().int().min(0).max(3600).default(120).describe("How long a call that needs approval is held for a human's decision before it is blocked"),
+    heartbeatSeconds: z.number().int().min(5).max(3600).default(60).describe("How often the gateway tells Bridle it enforces each bot"),
     decisionTimeoutMs: z.number().int().min(100).max(60_000).default(5_000).describe("How long one decision may take before Bridle counts as unreachable"),
   })
   .strict();

@@ -1,11 +1,23 @@
 import { randomUUID } from "node:crypto";
-import { createBridleClient, type BridleClient, type Verdict } from "@bridle/sdk";
+import { RUNTIME_EVENT_VALUE_MAX_BYTES, jsonBytes, type TRuntimeEvent } from "@bridle/contracts";
+import { createBridleClient, createEventReporter, type BridleClient, type EventReporter, type Verdict } from "@bridle/sdk";
 import type { PluginConfig } from "./config.ts";
 import { BRIDGE_TOOLS, paramsHash, redactSecrets, toBridleAsk } from "./mapping.ts";
-import type { AfterToolCallEvent, BeforeToolCallResult, PluginLogger, ToolCallEvent, ToolContext } from "./openclaw-types.ts";
+import type {
+  AfterToolCallEvent,
+  BeforeToolCallResult,
+  MessageContext,
+  MessageSentEvent,
+  PluginLogger,
+  SessionContext,
+  SessionEndEvent,
+  SessionStartEvent,
+  ToolCallEvent,
+  ToolContext,
+} from "./openclaw-types.ts";
 
 /** What was decided for one tool call: the hash of the exact parameters that may run. */
-type Decided = { hash: string; params: Record<string, unknown>; action: string; requestId: string };
+type Decided = { hash: string; params: Record<string, unknown>; action: string; requestId: string; agentId: string; sessionId: string | undefined };
 
 /** At most this many decided-but-not-finished calls are remembered (oldest forgotten first). */
 const MAX_PENDING = 10_000;
@@ -19,8 +31,19 @@ export type Enforcer = {
    * parameters, which as the last `params` returned win over any ordinary hook's rewrite.
    */
   guard: (event: ToolCallEvent, ctx: ToolContext) => BeforeToolCallResult | void;
-  /** `after_tool_call`: reports a call that ran with other parameters than those decided. */
+  /**
+   * `after_tool_call`: reports the result (`tool_result`), and an enforcement gap (an `error`
+   * event, code `enforcement_gap`) for a call that ran without a decision or with other
+   * parameters than those decided.
+   */
   afterToolCall: (event: AfterToolCallEvent, ctx: ToolContext) => void;
+  sessionStart: (event: SessionStartEvent, ctx: SessionContext) => void;
+  sessionEnd: (event: SessionEndEvent, ctx: SessionContext) => void;
+  messageSent: (event: MessageSentEvent, ctx: MessageContext) => void;
+  /** The agent's event reporter (one per bot token, opened on first use); null for an agent with no token. */
+  reporterFor: (agentId: string) => EventReporter | null;
+  /** Sends what every reporter holds (a clean shutdown); resolves when done or after `timeoutMs`. */
+  close: (timeoutMs?: number) => Promise<void>;
   /** The policy's own time per decided call, in ms, most recent last (at most 10,000 kept). */
   timings: () => readonly number[];
 };
@@ -34,8 +57,35 @@ function blockReason(action: string, v: Verdict): string {
   return `Bridle ${v.decision === "deny" ? "denied" : "did not allow"} ${action}: ${why}`;
 }
 
+/** A value for an event: redacted, and replaced by a note when it is too large to send. */
+function boundedForEvent(value: unknown): unknown {
+  const redacted = redactSecrets(value);
+  if (jsonBytes(redacted) <= RUNTIME_EVENT_VALUE_MAX_BYTES) return redacted;
+  const text = typeof redacted === "string" ? redacted : JSON.stringify(redacted);
+  return { truncated: true, head: text.slice(0, 2000) };
+}
+
+/** `agent:<agentId>:...` session keys name their agent. */
+const agentOfSessionKey = (key: string | undefined) => (key?.startsWith("agent:") ? key.split(":")[1] : undefined);
+
 export function createEnforcer(opts: { config: PluginConfig; logger: PluginLogger }): Enforcer {
   const { config, logger } = opts;
+  const reporters = new Map<string, EventReporter>();
+  /** Events are best effort: they never block or fail a tool call. */
+  const reporterFor = (agentId: string): EventReporter | null => {
+    const token = config.botTokens[agentId];
+    if (!token) return null;
+    let r = reporters.get(agentId);
+    if (!r) {
+      r = createEventReporter({ baseUrl: config.bridleUrl, token, onError: (e) => logger.warn(`bridle: events for agent ${agentId}: ${e.message}`) });
+      reporters.set(agentId, r);
+    }
+    return r;
+  };
+  const report = (agentId: string | undefined, event: TRuntimeEvent) => {
+    if (agentId) reporterFor(agentId)?.report(event);
+  };
+  const now = () => new Date().toISOString();
   const clients = new Map<string, BridleClient>();
   const clientFor = (agentId: string): BridleClient | null => {
     const token = config.botTokens[agentId];
@@ -82,7 +132,10 @@ export function createEnforcer(opts: { config: PluginConfig; logger: PluginLogge
     logger.debug?.(`bridle: ${toolName} -> ${ask.action}: ${verdict.decision} (${verdict.source}) in ${ms.toFixed(2)} ms`);
     if (verdict.decision !== "allow") return { block: true, blockReason: blockReason(ask.action, verdict) };
     if (decided.size >= MAX_PENDING) decided.delete(decided.keys().next().value!);
-    decided.set(keyOf(event, ctx), { hash: paramsHash(toolName, event.params), params: structuredClone(event.params), action: ask.action, requestId });
+    decided.set(keyOf(event, ctx), { hash: paramsHash(toolName, event.params), params: structuredClone(event.params), action: ask.action, requestId, agentId, sessionId });
+    const toolCallId = event.toolCallId ?? ctx.toolCallId;
+    if (sessionId)
+      report(agentId, { type: "tool_call", sessionId, time: now(), tool: toolName, action: ask.action, decisionRequestId: requestId, params: boundedForEvent(ask.params), ...(toolCallId ? { toolCallId } : {}) });
     return undefined;
   }
 
@@ -99,12 +152,68 @@ export function createEnforcer(opts: { config: PluginConfig; logger: PluginLogge
   }
 
   function afterToolCall(event: AfterToolCallEvent, ctx: ToolContext): void {
+    if (BRIDGE_TOOLS.has(event.toolName)) return;
     const key = keyOf(event, ctx);
     const d = decided.get(key);
     decided.delete(key);
-    if (d && paramsHash(event.toolName, event.params) !== d.hash)
-      logger.error(`bridle: enforcement gap: ${event.toolName} ran with other parameters than those decided (${d.requestId})`);
+    const details = (event.result as { details?: { status?: string } } | undefined)?.details;
+    if (details?.status === "blocked") return; // blocked before it ran: Bridle's decision record says why
+    const agentId = d?.agentId ?? ctx.agentId;
+    const sessionId = d?.sessionId ?? (ctx.sessionId ?? ctx.sessionKey)?.slice(0, 200);
+    const toolCallId = event.toolCallId ?? ctx.toolCallId;
+    const ids = toolCallId ? { toolCallId } : {};
+    if (!sessionId) return;
+    if (!d || paramsHash(event.toolName, event.params) !== d.hash) {
+      const message = d
+        ? `${event.toolName} ran with other parameters than those Bridle decided (${d.requestId})`
+        : `${event.toolName} ran without a Bridle decision (a path OpenClaw does not gate)`;
+      logger.error(`bridle: enforcement gap: ${message}`);
+      report(agentId, { type: "error", sessionId, time: now(), code: "enforcement_gap", message, ...ids });
+    }
+    report(agentId, {
+      type: "tool_result",
+      sessionId,
+      time: now(),
+      tool: event.toolName,
+      ok: !event.error,
+      ...ids,
+      ...(event.durationMs !== undefined ? { durationMs: Math.max(0, Math.round(event.durationMs)) } : {}),
+      ...(event.error ? { error: String(redactSecrets(event.error)).slice(0, 2000) } : {}),
+      result: boundedForEvent(event.result),
+    });
   }
 
-  return { evaluate, guard, afterToolCall, timings: () => times };
+  const sessionStart = (event: SessionStartEvent, ctx: SessionContext) =>
+    report(ctx.agentId ?? agentOfSessionKey(event.sessionKey), {
+      type: "session_start",
+      sessionId: event.sessionId.slice(0, 200),
+      time: now(),
+      ...(ctx.agentId ? { agent: ctx.agentId } : {}),
+    });
+  const sessionEnd = (event: SessionEndEvent, ctx: SessionContext) =>
+    report(ctx.agentId ?? agentOfSessionKey(event.sessionKey), {
+      type: "session_end",
+      sessionId: event.sessionId.slice(0, 200),
+      time: now(),
+      ...(event.reason ? { reason: event.reason } : {}),
+    });
+  const messageSent = (event: MessageSentEvent, ctx: MessageContext) => {
+    const key = event.sessionKey ?? ctx.sessionKey;
+    if (!key || !event.success) return;
+    report(agentOfSessionKey(key), {
+      type: "message_sent",
+      sessionId: key.slice(0, 200),
+      time: now(),
+      channel: ctx.channelId.slice(0, 200) || "unknown",
+      ...(event.to ? { to: event.to.slice(0, 200) } : {}),
+      ...(event.messageId ? { messageId: event.messageId.slice(0, 200) } : {}),
+      text: String(redactSecrets(event.content)).slice(0, 4000),
+    });
+  };
+
+  async function close(timeoutMs = 10_000) {
+    await Promise.all([...reporters.values()].map((r) => r.close({ timeoutMs })));
+  }
+
+  return { evaluate, guard, afterToolCall, sessionStart, sessionEnd, messageSent, reporterFor, close, timings: () => times };
 }

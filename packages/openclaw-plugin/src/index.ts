@@ -1,3 +1,5 @@
+import { hostname } from "node:os";
+import { startHeartbeats } from "@bridle/sdk";
 import { ZPluginConfig } from "./config.ts";
 import { createEnforcer } from "./enforcer.ts";
 import type { OpenClawPluginApi } from "./openclaw-types.ts";
@@ -39,6 +41,34 @@ const entry = {
     });
     api.on("before_tool_call", enforcer.guard, { priority: GUARD_PRIORITY });
     api.on("after_tool_call", enforcer.afterToolCall);
+    api.on("session_start", enforcer.sessionStart);
+    api.on("session_end", enforcer.sessionEnd);
+    api.on("message_sent", enforcer.messageSent);
+    // Events still queued when the process winds down are sent (a clean shutdown loses none).
+    process.once("beforeExit", () => void enforcer.close());
+    if (api.registrationMode !== "full") return;
+    // The live runtime: heartbeats per bot say which gateway, plugin and OpenClaw versions enforce it.
+    let stops: (() => void)[] = [];
+    api.registerService({
+      id: "bridle-heartbeats",
+      start: () => {
+        stops = Object.keys(config.botTokens).map((agentId) =>
+          startHeartbeats(enforcer.reporterFor(agentId)!, {
+            runtime: "openclaw",
+            ...(api.runtime?.version ? { runtimeVersion: api.runtime.version } : {}),
+            plugin: PLUGIN_ID,
+            ...(api.version ? { pluginVersion: api.version } : {}),
+            gateway: hostname().slice(0, 200),
+            intervalMs: config.heartbeatSeconds * 1000,
+          }),
+        );
+      },
+      stop: async () => {
+        for (const stop of stops) stop();
+        stops = [];
+        await enforcer.close();
+      },
+    });
   },
 };
 

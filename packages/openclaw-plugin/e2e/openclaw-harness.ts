@@ -162,7 +162,7 @@ export async function agentTurn(home: OpenClawHome, gateway: Gateway, opts: { se
     env: { OPENCLAW_GATEWAY_TOKEN: gateway.token, OPENCLAW_GATEWAY_PORT: String(gateway.port) },
     timeoutMs: 180_000,
   });
-  let json: unknown = null;
+  let json: unknown;
   try {
     json = JSON.parse(r.stdout);
   } catch {

@@ -72,4 +72,6 @@ const entry = {
   },
 };
 
+// OpenClaw loads a plugin's default export.
+// eslint-disable-next-line no-restricted-syntax
 export default entry;

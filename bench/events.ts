@@ -85,7 +85,7 @@ async function serve(databaseUrl: string) {
   const { buildApp } = await import("../apps/api/src/app.ts");
   const { loadConfig } = await import("../apps/api/src/config.ts");
   const { ZRuntimeEvent } = await import("../packages/contracts/src/index.ts");
-  const { redactSecrets } = await import("../apps/api/src/modules/decisions/index.ts");
+  const { redactBatch } = await import("../apps/api/src/modules/events/redact.ts");
   const { storeEvents } = await import("../apps/api/src/modules/events/events.repo.ts");
   const { EVENTS_BODY_LIMIT } = await import("../apps/api/src/modules/events/events.routes.ts");
   const adminToken = process.env.BENCH_ADMIN_TOKEN!;
@@ -119,7 +119,7 @@ async function serve(databaseUrl: string) {
   const parts = {
     jsonParse: await median(() => JSON.parse(template)),
     validate: await median(() => parsedBody.events.forEach((e) => ZRuntimeEvent.safeParse(e))),
-    secretScan: await median(() => redactSecrets(valid.map(({ type: _t, id: _i, sessionId: _s, ...rest }) => rest))),
+    secretScan: await median(() => redactBatch(valid.map(({ type: _t, id: _i, sessionId: _s, ...rest }) => ({ bot: bot.name, ...rest })))),
     dbWrite: await median((n) =>
       storeEvents(
         database.db,

@@ -49,6 +49,18 @@ const botInstructionsRoute = createRoute({
   component: lazyRouteComponent(() => import("../features/instructions/pages/BotInstructionsPage.tsx"), "BotInstructionsPage"),
 });
 
+const botSessionsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/bots/$botId/sessions",
+  component: lazyRouteComponent(() => import("../features/sessions/pages/BotSessionsPage.tsx"), "BotSessionsPage"),
+});
+
+const botSessionRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/bots/$botId/sessions/$sessionId",
+  component: lazyRouteComponent(() => import("../features/sessions/pages/SessionTimelinePage.tsx"), "SessionTimelinePage"),
+});
+
 const skillsRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/skills",
@@ -223,6 +235,8 @@ const routeTree = rootRoute.addChildren([
   botsRoute,
   botRoute,
   botInstructionsRoute,
+  botSessionsRoute,
+  botSessionRoute,
   skillsRoute,
   myBotsRoute,
   approvalsRoute,

@@ -20,14 +20,13 @@ import { canReadBot } from "../../lib/permissions.ts";
 import { currentRequestOrigin } from "../../lib/request-origin.ts";
 import { denied, listAuditEvents } from "../audit/index.ts";
 import { findBotRow } from "../bots/index.ts";
-import { redactSecrets, type BotCaller } from "../decisions/index.ts";
+import type { BotCaller } from "../decisions/index.ts";
 import type { EventLog } from "./event-log.ts";
 import * as repo from "./events.repo.ts";
+import { redactBatch } from "./redact.ts";
 
 /** A session's story holds at most this many entries (the earliest ones); `truncated` says when there were more. */
 export const TIMELINE_MAX = 2000;
-
-type Redaction = { path: string; rule: string };
 
 /** The audit details of an event: its fields but `type`, `id` and `sessionId` (the envelope holds them), the bot's name first. */
 function detailsOf(e: TRuntimeEventParsed, botName: string): Record<string, unknown> {
@@ -70,19 +69,9 @@ export function createEventsService(deps: { db: Db; log: EventLog }) {
     }
 
     // One scan for secrets over the whole batch; each hit is cut out where it was.
-    const details = valid.map((v) => detailsOf(v.event, bot.botName));
-    const { value, redactions } = await redactSecrets(details);
-    const shown = value as Record<string, unknown>[];
-    if (redactions.length) {
-      const per = new Map<number, Redaction[]>();
-      for (const r of redactions as Redaction[]) {
-        const [, i, ...rest] = r.path.split("/");
-        const list = per.get(Number(i)) ?? [];
-        list.push({ path: `/${rest.join("/")}`, rule: r.rule });
-        per.set(Number(i), list);
-      }
-      for (const [i, list] of per) shown[i]!.redactions = list;
-    }
+    const redacted = await redactBatch(valid.map((v) => detailsOf(v.event, bot.botName)));
+    const shown = redacted.details;
+    for (const [i, list] of redacted.redactions) shown[i]!.redactions = list;
 
     const origin = currentRequestOrigin();
     const at = new Date();

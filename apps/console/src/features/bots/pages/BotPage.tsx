@@ -22,6 +22,7 @@ import { CredentialReferencesSection } from "../../credentials/components/Creden
 import { BotTokensSection } from "../../bot-tokens/components/BotTokensSection.tsx";
 import { BotGatedActions } from "../../gated-actions/components/BotGatedActions.tsx";
 import { BotInstructionsSection } from "../../instructions/components/BotInstructionsSection.tsx";
+import { BotSessionsSection } from "../../sessions/components/BotSessionsSection.tsx";
 import { BotSkillsSection } from "../../skills/components/BotSkillsSection.tsx";
 import { useMe } from "../../auth/queries.ts";
 import { useFindingKindTitles } from "../../findings/queries.ts";
@@ -341,6 +342,10 @@ function BotDetails({ bot }: { bot: TBot }) {
             <BotInstructionsSection botId={bot.id} />
           </Card>
         </SimpleGrid>
+
+        <Card title="Runtime sessions" testId="bot-sessions">
+          <BotSessionsSection botId={bot.id} />
+        </Card>
 
         <Card title="Approval requests" testId="bot-approval-requests">
           <BotOpenRequests botId={bot.id} botName={bot.name} />

@@ -1,0 +1,32 @@
+import { ZRuntimeSessionPage, ZSessionTimeline } from "@bridle/contracts";
+import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { api } from "../../lib/api.ts";
+
+const sessionsOf = (botId: string) => `/api/v1/bots/${encodeURIComponent(botId)}/sessions`;
+
+export const sessionKeys = {
+  all: ["runtime-sessions"] as const,
+  bot: (botId: string) => [...sessionKeys.all, botId] as const,
+  list: (botId: string, limit: number) => [...sessionKeys.bot(botId), "list", limit] as const,
+  timeline: (botId: string, sessionId: string) => [...sessionKeys.bot(botId), "timeline", sessionId] as const,
+};
+
+/** GET /bots/{id}/sessions: the bot's runtime sessions, latest activity first, `limit` a page ("Load more" follows the cursor). */
+export const useRuntimeSessions = (botId: string, limit = 50) =>
+  useInfiniteQuery(
+    infiniteQueryOptions({
+      queryKey: sessionKeys.list(botId, limit),
+      initialPageParam: undefined as string | undefined,
+      queryFn: ({ pageParam, signal }) => api.get(sessionsOf(botId), ZRuntimeSessionPage, { limit, cursor: pageParam }, signal),
+      getNextPageParam: (last) => last.nextCursor ?? undefined,
+    }),
+  );
+
+/** GET /bots/{id}/sessions/{sessionId}: one session's story in order (runtime events, decisions, approval steps). */
+export const useSessionTimeline = (botId: string, sessionId: string) =>
+  useQuery(
+    queryOptions({
+      queryKey: sessionKeys.timeline(botId, sessionId),
+      queryFn: ({ signal }) => api.get(`${sessionsOf(botId)}/${encodeURIComponent(sessionId)}`, ZSessionTimeline, undefined, signal),
+    }),
+  );

@@ -106,7 +106,8 @@ export async function createOpenClawHome(opts: {
   written.plugins = {
     ...written.plugins,
     allow: [...new Set([...(written.plugins?.allow ?? []), "bridle"])],
-    entries: { ...written.plugins?.entries, bridle: { enabled: true, config: opts.pluginConfig } },
+    // allowConversationAccess: OpenClaw registers the plugin's before_agent_run hook (the backend check) only with it.
+    entries: { ...written.plugins?.entries, bridle: { enabled: true, config: opts.pluginConfig, hooks: { allowConversationAccess: true } } },
   };
   await writeFile(configPath, JSON.stringify(written, null, 2));
   return { root, workspace, env, cli, remove: () => rm(root, { recursive: true, force: true }) };

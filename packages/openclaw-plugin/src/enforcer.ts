@@ -12,12 +12,20 @@ import type {
   SessionContext,
   SessionEndEvent,
   SessionStartEvent,
+  AgentContext,
+  AgentRunDecision,
   ToolCallEvent,
   ToolContext,
 } from "./openclaw-types.ts";
 
 /** What was decided for one tool call: the hash of the exact parameters that may run. */
 type Decided = { hash: string; params: Record<string, unknown>; action: string; requestId: string; agentId: string; sessionId: string | undefined };
+
+/**
+ * Model providers (agent backends) whose tool calls OpenClaw 2026.9.6 does not all pass through
+ * before_tool_call: `claude-cli` runs MCP tools from `mcp.servers` itself (openclaw #155946).
+ */
+export const UNGATED_BACKENDS: ReadonlySet<string> = new Set(["claude-cli"]);
 
 /** At most this many decided-but-not-finished calls are remembered (oldest forgotten first). */
 const MAX_PENDING = 10_000;
@@ -37,6 +45,11 @@ export type Enforcer = {
    * parameters than those decided.
    */
   afterToolCall: (event: AfterToolCallEvent, ctx: ToolContext) => void;
+  /**
+   * `before_agent_run`: refuses a run on a backend whose tool calls OpenClaw does not pass through
+   * the policy (UNGATED_BACKENDS), unless `allowUngatedBackends`; reported as an enforcement gap.
+   */
+  beforeAgentRun: (event: { prompt: string }, ctx: AgentContext) => AgentRunDecision | void;
   sessionStart: (event: SessionStartEvent, ctx: SessionContext) => void;
   sessionEnd: (event: SessionEndEvent, ctx: SessionContext) => void;
   messageSent: (event: MessageSentEvent, ctx: MessageContext) => void;
@@ -183,6 +196,19 @@ export function createEnforcer(opts: { config: PluginConfig; logger: PluginLogge
     });
   }
 
+  function beforeAgentRun(_event: { prompt: string }, ctx: AgentContext): AgentRunDecision | void {
+    const backend = ctx.modelProviderId;
+    if (!backend || !UNGATED_BACKENDS.has(backend)) return undefined;
+    const message = `OpenClaw agent "${ctx.agentId ?? ""}" runs on ${backend}, whose MCP tool calls Bridle cannot gate`;
+    const sessionId = (ctx.sessionId ?? ctx.sessionKey)?.slice(0, 200);
+    if (sessionId) report(ctx.agentId, { type: "error", sessionId, time: now(), code: "enforcement_gap", message });
+    if (config.allowUngatedBackends) {
+      logger.warn(`bridle: ${message} (allowed by allowUngatedBackends)`);
+      return undefined;
+    }
+    return { outcome: "block", reason: message, message: `${message}; refused (set allowUngatedBackends to allow it)` };
+  }
+
   const sessionStart = (event: SessionStartEvent, ctx: SessionContext) =>
     report(ctx.agentId ?? agentOfSessionKey(event.sessionKey), {
       type: "session_start",
@@ -215,5 +241,5 @@ export function createEnforcer(opts: { config: PluginConfig; logger: PluginLogge
     await Promise.all([...reporters.values()].map((r) => r.close({ timeoutMs })));
   }
 
-  return { evaluate, guard, afterToolCall, sessionStart, sessionEnd, messageSent, reporterFor, close, timings: () => times };
+  return { evaluate, guard, afterToolCall, beforeAgentRun, sessionStart, sessionEnd, messageSent, reporterFor, close, timings: () => times };
 }

@@ -41,6 +41,9 @@ const entry = {
     });
     api.on("before_tool_call", enforcer.guard, { priority: GUARD_PRIORITY });
     api.on("after_tool_call", enforcer.afterToolCall);
+    // Needs `plugins.entries.bridle.hooks.allowConversationAccess: true` (OpenClaw counts
+    // before_agent_run as conversation access); without it OpenClaw skips this hook with a warning.
+    api.on("before_agent_run", enforcer.beforeAgentRun);
     api.on("session_start", enforcer.sessionStart);
     api.on("session_end", enforcer.sessionEnd);
     api.on("message_sent", enforcer.messageSent);

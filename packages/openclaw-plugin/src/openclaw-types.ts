@@ -33,7 +33,11 @@ export type MessageContext = { channelId: string; accountId?: string; conversati
 export type PluginLogger = { debug?: (msg: string) => void; info: (msg: string) => void; warn: (msg: string) => void; error: (msg: string) => void };
 export type PluginService = { id: string; start: (ctx: unknown) => void | Promise<void>; stop?: (ctx: unknown) => void | Promise<void> };
 
+export type AgentContext = { agentId?: string; sessionId?: string; sessionKey?: string; modelProviderId?: string; modelId?: string };
+export type AgentRunDecision = { outcome: "pass" } | { outcome: "block"; reason: string; message?: string };
+
 type Hooks = {
+  before_agent_run: (event: { prompt: string }, ctx: AgentContext) => Promise<AgentRunDecision | void> | AgentRunDecision | void;
   before_tool_call: (event: ToolCallEvent, ctx: ToolContext) => Promise<BeforeToolCallResult | void> | BeforeToolCallResult | void;
   after_tool_call: (event: AfterToolCallEvent, ctx: ToolContext) => Promise<void> | void;
   session_start: (event: SessionStartEvent, ctx: SessionContext) => Promise<void> | void;

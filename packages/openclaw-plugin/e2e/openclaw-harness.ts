@@ -65,6 +65,8 @@ export async function createOpenClawHome(opts: {
   modelBaseUrl: string;
   pluginDir: string;
   pluginConfig: Record<string, unknown>;
+  /** Other plugins (directories) installed and enabled beside Bridle's, e.g. one that rewrites parameters. */
+  otherPlugins?: { id: string; dir: string }[];
 }): Promise<OpenClawHome> {
   const root = await mkdtemp(join(tmpdir(), "bridle-openclaw-"));
   const workspace = join(root, "workspace");
@@ -99,15 +101,18 @@ export async function createOpenClawHome(opts: {
       });
     });
 
-  const installed = await cli(["plugins", "install", opts.pluginDir, "--force", "--accept-capabilities"]);
-  if (installed.code !== 0) throw new Error(`openclaw plugins install failed (${installed.code}): ${installed.stderr}${installed.stdout}`);
+  for (const dir of [opts.pluginDir, ...(opts.otherPlugins ?? []).map((p) => p.dir)]) {
+    const installed = await cli(["plugins", "install", dir, "--force", "--accept-capabilities"]);
+    if (installed.code !== 0) throw new Error(`openclaw plugins install ${dir} failed (${installed.code}): ${installed.stderr}${installed.stdout}`);
+  }
+  const others = Object.fromEntries((opts.otherPlugins ?? []).map((p) => [p.id, { enabled: true }]));
   // `plugins install` rewrites openclaw.json and leaves the plugin disabled until configured: merge, then write.
   const written = JSON.parse(await readFile(configPath, "utf8")) as { plugins?: { allow?: string[]; entries?: Record<string, unknown> } };
   written.plugins = {
     ...written.plugins,
-    allow: [...new Set([...(written.plugins?.allow ?? []), "bridle"])],
+    allow: [...new Set([...(written.plugins?.allow ?? []), "bridle", ...Object.keys(others)])],
     // allowConversationAccess: OpenClaw registers the plugin's before_agent_run hook (the backend check) only with it.
-    entries: { ...written.plugins?.entries, bridle: { enabled: true, config: opts.pluginConfig, hooks: { allowConversationAccess: true } } },
+    entries: { ...written.plugins?.entries, ...others, bridle: { enabled: true, config: opts.pluginConfig, hooks: { allowConversationAccess: true } } },
   };
   await writeFile(configPath, JSON.stringify(written, null, 2));
   return { root, workspace, env, cli, remove: () => rm(root, { recursive: true, force: true }) };

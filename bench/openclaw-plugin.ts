@@ -15,9 +15,18 @@
  *    guard's. For scale it also times bare SDK decisions (the round trip alone) in the same run.
  * 3. Prints p50 / p90 / p99 / max in ms. Target: p99 < 10 ms. Exits non-zero only on errors
  *    (a call not allowed), never on a missed target. The database is dropped at the end.
+ *
+ * Figures (30 November 2026, this 2-core machine shared with other helpers' work, load average
+ * 7-9): per allowed call p50 4.4-7.4 ms, p99 24-30 ms (target missed); bare SDK decisions in the
+ * same runs p50 4.6-5.5 ms, p99 18-19 ms; the plugin's own work (mapping, redaction, canonical
+ * hash, Ed25519 verification against the cached JWKS) p50 0.3 ms; the guard hook 0.02 ms. So the
+ * time is Bridle's decision round trip (its answer waits for the decision's audit row to commit),
+ * plus the plugin's own events (2,100 reported to the same Bridle during the run); the tail is
+ * the scheduler on an overloaded machine. Re-measure on a quiet machine before judging the target.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
+import { cpus, loadavg } from "node:os";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
@@ -129,10 +138,32 @@ async function main() {
       if (i >= WARMUP) bare.push(performance.now() - t0);
     }
 
+    // The plugin's own work without the wait for Bridle: mapping, redaction, params hash, signature check.
+    const { toBridleAsk, redactSecrets, paramsHash } = await import("../packages/openclaw-plugin/src/mapping.ts");
+    const sampleId = randomUUID();
+    const res = await fetch(`${bridleUrl}/api/v1/decisions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${srv.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ action: "shell.exec", params: { command: "echo 1" }, requestId: sampleId }),
+    });
+    const signed: unknown = await res.json();
+    const local: number[] = [];
+    for (let i = 0; i < WARMUP + CALLS; i++) {
+      const t0 = performance.now();
+      const params = { command: `echo ${i}`, workdir: "/tmp" };
+      redactSecrets(toBridleAsk("exec", params).params);
+      paramsHash("exec", params);
+      const v = await client.verifier.verify(signed, sampleId);
+      if (typeof v === "string") throw new Error(v);
+      if (i >= WARMUP) local.push(performance.now() - t0);
+    }
+
     console.log(`plugin, per allowed tool call (policy + guard): ${summary(perCall)}`);
     console.log(`  of which the guard hook:                     ${summary(guardMs)}`);
     console.log(`SDK decide alone (round trip + signature check): ${summary(bare)}`);
+    console.log(`plugin's own work (map, redact, hash, verify):  ${summary(local)}`);
     console.log(`events reported meanwhile: ${events.sent} sent, ${events.dropped} dropped`);
+    console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(" / ")} (1 / 5 / 15 min): other work shares the cores`);
     const p99 = pct([...perCall].sort((a, b) => a - b), 99);
     console.log(`target p99 < 10 ms: ${p99 < 10 ? "met" : "MISSED"} (${p99.toFixed(2)} ms)`);
   } finally {

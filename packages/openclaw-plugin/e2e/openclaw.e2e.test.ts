@@ -62,6 +62,7 @@ describe("OpenClaw with the Bridle plugin", () => {
   let security: string;
   let turn = 0;
   let rogueDir: string;
+  let openclawVersion = "";
 
   beforeAll(async () => {
     const [app, runtime, pluginDir, scripted, rogue] = await Promise.all([
@@ -87,6 +88,7 @@ describe("OpenClaw with the Bridle plugin", () => {
       otherPlugins: [{ id: "rogue", dir: rogue }],
     });
     gateway = await startGateway(home, runtime);
+    openclawVersion = runtime.version;
   }, 300_000);
 
   afterAll(async () => {
@@ -139,6 +141,15 @@ describe("OpenClaw with the Bridle plugin", () => {
     expect(call.details).toMatchObject({ tool: "exec", action: "shell.exec", params: { tool: "exec", command: `touch ${marker("allowed.txt")}` } });
     const result = items.find((e) => e.action === "runtime.tool_result")!;
     expect(result.details).toMatchObject({ tool: "exec", ok: true, toolCallId: call.details.toolCallId });
+  });
+
+  it("sends heartbeats from the gateway: which OpenClaw and plugin enforce the bot", async () => {
+    const beats = await t.database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "runtime.heartbeat"), eq(auditEvents.actorId, triage.botId)));
+    expect(beats.length).toBeGreaterThanOrEqual(1);
+    expect(beats[0]!.details).toMatchObject({ runtime: "openclaw", runtimeVersion: openclawVersion, plugin: "bridle", pluginVersion: "0.1.0" });
   });
 
   it("runs exactly the parameters Bridle decided, even when another plugin's hook rewrites them", async () => {

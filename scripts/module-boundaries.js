@@ -39,7 +39,7 @@ export const MODULE_DEPENDENCIES = {
    * (notifications -> people -> bots would close a cycle): they emit domain events instead.
    */
   notifications: ["audit", "people"],
-  offboarding: ["audit"],
+  offboarding: ["audit", "bot-tokens", "bots", "credentials", "notifications", "people", "policy-settings"],
   skills: ["audit", "bots", "notifications", "people"],
   instructions: ["audit", "bots", "decisions", "notifications"],
   events: ["audit", "bots", "decisions"],

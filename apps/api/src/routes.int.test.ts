@@ -189,6 +189,15 @@ const ACCESS: Record<string, Entry> = {
   "GET /api/v1/access-review-items": PERSON,
   "GET /api/v1/access-review-items/:id": own((f) => ({ url: `/api/v1/access-review-items/${f.otherReviewItemId}` })),
   "POST /api/v1/access-review-items/:id/decision": own((f) => ({ url: `/api/v1/access-review-items/${f.otherReviewItemId}/decision`, payload: { decision: "keep" } })),
+  // offboarding: IT chooses plans and records steps; people.manage offboards a person; the new owner accepts
+  "GET /api/v1/offboarding-cases": PERSON,
+  "GET /api/v1/offboarding-cases/overview": PERSON,
+  "GET /api/v1/offboarding-cases/:id": own(() => ({ url: `/api/v1/offboarding-cases/${UUID}` })),
+  "POST /api/v1/offboarding-cases/:id/accept": own(() => ({ url: `/api/v1/offboarding-cases/${UUID}/accept` })),
+  "POST /api/v1/offboarding-cases/:id/plan": needs("bots.write_all", () => ({ url: `/api/v1/offboarding-cases/${UUID}/plan`, payload: { plan: "offboard" } })),
+  "POST /api/v1/offboarding-cases/:id/steps/:kind": needs("bots.write_all", () => ({ url: `/api/v1/offboarding-cases/${UUID}/steps/destroy_runtime`, payload: { note: "Container deleted" } })),
+  "POST /api/v1/people/:id/offboard": needs("people.manage", (f) => ({ url: `/api/v1/people/${f.otherPersonId}/offboard`, payload: { confirm: true, reason: "Left the company" } })),
+  "POST /api/v1/people/:id/offboarding-plan": needs("bots.write_all", (f) => ({ url: `/api/v1/people/${f.otherPersonId}/offboarding-plan`, payload: { plan: "offboard" } })),
   // inventory
   "GET /api/v1/inventory/export": needs("inventory.export", () => ({ url: "/api/v1/inventory/export?format=json" })),
   "POST /api/v1/inventory/import": needs("inventory.import", () => ({

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ZRotationDueReason } from "./enums.ts";
-import { ZOffboardingTrigger } from "./offboarding.ts";
+import { ZOffboardingOutcome, ZOffboardingPlan, ZOffboardingStepKind, ZOffboardingTrigger } from "./offboarding.ts";
 
 /**
  * The audit event types and what each one's `details` hold (DESIGN.md "Audit event"). The one
@@ -115,7 +115,7 @@ export const AUDIT_EVENT_DETAILS = {
   "scim_token.revoke": z.object({ name: z.string() }),
   "scim.request": z.object({}),
   "bot_token.create": z.object({ botId: z.string(), bot: z.string(), name: z.string(), prefix: z.string().nullable(), expiresAt: iso.nullable() }),
-  "bot_token.revoke": z.object({ botId: z.string(), bot: z.string(), name: z.string() }),
+  "bot_token.revoke": z.object({ botId: z.string(), bot: z.string(), name: z.string(), reason: z.string().optional().describe("why Bridle revoked it (offboarding); absent when a person revoked it by hand") }),
   // people and teams
   "person.bootstrap_admin": z.object({ email: email.optional(), change: z.string() }),
   "person.create": z.object({
@@ -203,6 +203,31 @@ export const AUDIT_EVENT_DETAILS = {
     formerOwner: email.nullable(),
     proposedOwner: email.nullable(),
   }),
+  /** IT chose the case's plan (transfer to `to`, or offboard); a bulk choice records one per case */
+  "offboarding.plan_set": z.object({
+    caseId: z.string(),
+    botId: z.string(),
+    bot: z.string(),
+    plan: ZOffboardingPlan,
+    planBefore: ZOffboardingPlan.nullable(),
+    to: email.nullable(),
+    note: z.string().nullable(),
+  }),
+  /** steps done on a case, in one transaction: automatic ones Bridle ran, or one a person recorded */
+  "offboarding.steps_done": z.object({
+    caseId: z.string(),
+    botId: z.string(),
+    bot: z.string(),
+    steps: z.array(z.object({ kind: ZOffboardingStepKind, note: z.string().nullable().optional(), link: z.string().nullable().optional(), details: z.record(z.string(), z.unknown()).optional() })),
+  }),
+  /** the new owner accepted the bot: it is theirs, every credential reference due for rotation */
+  "offboarding.transfer_accept": z.object({ caseId: z.string(), botId: z.string(), bot: z.string(), from: email.nullable(), to: email, rotationDue: z.number().int() }),
+  /** a case closed: every step done (`transferred`, `offboarded`) */
+  "offboarding.case_close": z.object({ caseId: z.string(), botId: z.string(), bot: z.string(), outcome: ZOffboardingOutcome }),
+  /** the orphan job warned the manager and IT that the orphan will be paused at `deadline` */
+  "offboarding.orphan_warn": z.object({ caseId: z.string(), botId: z.string(), bot: z.string(), deadline: iso, notified: z.number().int() }),
+  /** the orphan job paused an orphan past the org's deadline */
+  "offboarding.orphan_pause": z.object({ caseId: z.string(), botId: z.string(), bot: z.string(), deadline: iso, statusBefore: z.string() }),
   // access reviews (a campaign's resource is the campaign; an item's is the bot it reviews)
   "access_review.campaign_start": z.object({
     campaignId: z.string(),

@@ -40,6 +40,7 @@ export const FINDING_KINDS = [
   "runtime_profile_incomplete",
   "unapproved_skill",
   "credential_rotation_due",
+  "offboarding_incomplete",
 ] as const;
 export const ZFindingKind = z.enum(FINDING_KINDS);
 export type TFindingKind = z.infer<typeof ZFindingKind>;

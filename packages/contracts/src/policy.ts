@@ -50,6 +50,12 @@ export const ZOrgPolicy = z
     reviewSchedule: ZReviewSchedule.describe("When Bridle starts an access review campaign of all bots by itself: `quarterly` (default; 1 Jan, 1 Apr, 1 Jul, 1 Oct, UTC), `monthly`, or `off`"),
     reviewDueDays: z.number().int().min(1).max(90).describe("Days a scheduled campaign gives owners to decide (14 by default)"),
     reviewLookbackDays: z.number().int().min(1).max(365).describe("Days of decisions a scheduled campaign looks back on to find unused grants (90 by default)"),
+    orphanDeadlineDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(365)
+      .describe("Days a bot without an active owner may stay unresolved before the orphan job pauses it (7 by default); its manager and IT are warned a day before"),
     version: z.number().int().describe("Policy version, bumped on every change"),
     updatedAt: ZTimestamp,
   })
@@ -69,6 +75,7 @@ export const ZUpdateOrgPolicyRequest = z
     reviewSchedule: ZOrgPolicy.shape.reviewSchedule,
     reviewDueDays: ZOrgPolicy.shape.reviewDueDays,
     reviewLookbackDays: ZOrgPolicy.shape.reviewLookbackDays,
+    orphanDeadlineDays: ZOrgPolicy.shape.orphanDeadlineDays,
     systemClassifications: z
       .record(z.string(), ZSystemClassification)
       .optional()

@@ -16,6 +16,7 @@ describe("RULES", () => {
       runtime_profile_incomplete: "BR-RUNTIME-PROFILE",
       unapproved_skill: "BR-SKILL-REGISTRY",
       credential_rotation_due: "BR-CREDENTIAL-ROTATION",
+      offboarding_incomplete: "BR-OFFBOARDING",
     });
   });
 

@@ -94,6 +94,14 @@ export const RULES: Record<TFindingKind, RuleInfo> = {
     severity: "medium",
     remediation: "Rotate the secret in its vault, then mark the credential reference rotated on the bot's page.",
   },
+  offboarding_incomplete: {
+    rule: "BR-OFFBOARDING",
+    title: "Offboarded bots that still hold access",
+    description:
+      "A bot marked offboarded holds nothing: no grants, no live runtime tokens, no unrevoked credential references. No orphaned agents.",
+    severity: "high",
+    remediation: "Remove the bot's remaining grants, revoke its runtime tokens and its credential references (rerun its offboarding plan).",
+  },
 };
 
 /** Builds a finding with the catalog's rule id, severity and (unless overridden) remediation. */

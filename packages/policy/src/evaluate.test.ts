@@ -60,16 +60,22 @@ describe("evaluateBot", () => {
       "unapproved_skill",
       "credential_rotation_due",
     ]);
-    expect(new Set(kinds(findings))).toEqual(new Set(FINDING_KINDS));
+    // offboarding_incomplete is an offboarded bot's only rule (below): never beside the others.
+    expect(new Set(kinds(findings))).toEqual(new Set(FINDING_KINDS.filter((k) => k !== "offboarding_incomplete")));
     for (const finding of findings) expect(ZFinding.safeParse(finding).success).toBe(true);
     // Within a kind, channels come out sorted.
     expect(findings.filter((f) => f.kind === "disallowed_channel").map((f) => f.details?.channel)).toEqual(["discord", "telegram"]);
   });
 
-  it("raises nothing at all for an offboarded bot", () => {
+  it("raises only offboarding_incomplete for an offboarded bot that still holds something, and nothing once it holds nothing", () => {
     const [bot, twin] = worstBot();
-    const offboarded = { ...bot, status: "offboarded" as const };
-    expect(evaluateBot(offboarded, CTX, buildIdentityIndex([offboarded, twin]))).toEqual([]);
+    const offboarded = { ...bot, status: "offboarded" as const, liveTokens: 2 };
+    const findings = evaluateBot(offboarded, CTX, buildIdentityIndex([offboarded, twin]));
+    expect(kinds(findings)).toEqual(["offboarding_incomplete"]);
+    expect(findings[0]!.message).toContain("2 live runtime tokens");
+    expect(ZFinding.safeParse(findings[0]).success).toBe(true);
+    const clean = { ...offboarded, grants: [], liveTokens: 0, credentialReferences: offboarded.credentialReferences.map((r) => ({ ...r, status: "revoked" as const })) };
+    expect(evaluateBot(clean, CTX, buildIdentityIndex([clean, twin]))).toEqual([]);
   });
 
   it("still evaluates proposed and offboarding bots, but skips their review", () => {

@@ -5,6 +5,7 @@ import { checkGoldenRule } from "./golden-rule.ts";
 import { buildIdentityIndex, checkBotEmail, checkSharedIdentity } from "./identity.ts";
 import type { IdentityIndex } from "./identity.ts";
 import { checkNamingRule } from "./naming.ts";
+import { checkOffboardingComplete } from "./offboarding.ts";
 import { checkOwner } from "./ownership.ts";
 import { checkReview } from "./review.ts";
 import { checkCredentialRotation } from "./rotation.ts";
@@ -29,12 +30,16 @@ const CHECKS: Record<TFindingKind, Check> = {
   runtime_profile_incomplete: (bot) => checkRuntimeProfile(bot.runtimeProfile),
   unapproved_skill: (bot, ctx) => checkSkills(bot.runtimeProfile?.allowedTools, ctx.skills),
   credential_rotation_due: (bot, ctx) => checkCredentialRotation(bot, ctx.now),
+  offboarding_incomplete: (bot) => checkOffboardingComplete(bot),
 };
 
 /** All findings for one bot, ordered by FINDING_KINDS. `index` comes from buildIdentityIndex over the whole inventory. */
 export function evaluateBot(bot: BotFacts, ctx: EvaluationContext, index: IdentityIndex): TFinding[] {
-  // An offboarded bot holds no access and no identity any more: nothing left to govern.
-  if (bot.status === "offboarded") return [];
+  // An offboarded bot is governed by one rule only: it holds nothing any more (BR-OFFBOARDING).
+  if (bot.status === "offboarded") {
+    const left = checkOffboardingComplete(bot);
+    return left ? [left] : [];
+  }
   const findings: TFinding[] = [];
   for (const kind of FINDING_KINDS) {
     const result = CHECKS[kind](bot, ctx, index);

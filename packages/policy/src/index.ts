@@ -14,3 +14,4 @@ export * from "./approval-effect.ts";
 export * from "./approval-rules.ts";
 export * from "./skills.ts";
 export * from "./instructions.ts";
+export * from "./offboarding.ts";

@@ -69,6 +69,7 @@ export function makeBot(overrides: Partial<BotFacts> = {}): BotFacts {
     lastReviewedAt: null,
     runtimeProfile: FULL_PROFILE,
     credentialReferences: [],
+    liveTokens: 0,
     ...overrides,
   };
 }

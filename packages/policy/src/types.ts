@@ -46,6 +46,8 @@ export type BotFacts = {
   runtimeProfile: TRuntimeProfile;
   /** its credential references, for the rotation rule (rotation.ts) */
   credentialReferences: readonly CredentialRotationFacts[];
+  /** how many of its runtime tokens are live (not revoked, not expired): the offboarding rule (offboarding.ts) */
+  liveTokens: number;
 };
 
 export type EvaluationContext = {

@@ -6,15 +6,18 @@ import { runAccessReviewJob } from "../modules/access-reviews/index.ts";
 import { expireApprovalRequests } from "../modules/approvals/index.ts";
 import { flipIntervalDue } from "../modules/credentials/index.ts";
 import { createNotificationDelivery } from "../modules/notifications/index.ts";
+import { runOrphanJob } from "../modules/offboarding/index.ts";
 
 /** Queue names (pg-boss): one per background job. */
 export const APPROVAL_EXPIRY_QUEUE = "approval-expiry";
 export const CREDENTIAL_ROTATION_QUEUE = "credential-rotation";
 export const ACCESS_REVIEW_QUEUE = "access-review";
+export const ORPHAN_QUEUE = "offboarding-orphans";
 const QUEUES = [
   { name: APPROVAL_EXPIRY_QUEUE, policy: "singleton", retryLimit: 0, expireInSeconds: 300 },
   { name: CREDENTIAL_ROTATION_QUEUE, policy: "singleton", retryLimit: 0, expireInSeconds: 300 },
   { name: ACCESS_REVIEW_QUEUE, policy: "singleton", retryLimit: 0, expireInSeconds: 900 },
+  { name: ORPHAN_QUEUE, policy: "singleton", retryLimit: 0, expireInSeconds: 900 },
 ] as const;
 
 /**
@@ -72,12 +75,20 @@ async function runReviews(database: DbHandle, log: JobsLog) {
   if (r.campaignStarted || r.remindedWeek || r.remindedDay || r.paused) log.info({ job: ACCESS_REVIEW_QUEUE, ...r }, "access review job ran");
 }
 
+/** The orphan job (offboarding module): cases for untracked orphans, the warning a day before the deadline, the pause after it; idempotent. */
+async function runOrphans(database: DbHandle, log: JobsLog) {
+  const r = await runOrphanJob(database.db, new Date());
+  if (r.opened || r.warned || r.paused) log.info({ job: ORPHAN_QUEUE, ...r }, "orphan job ran");
+}
+
 const JOBS = (intervalMs: number | undefined): Job[] => [
   { queue: APPROVAL_EXPIRY_QUEUE, cron: "* * * * *", everyMs: intervalMs ?? 60_000, atStart: false, run: runExpiry },
   // Daily, early morning UTC; it is idempotent, so a missed day is caught up by the next run.
   { queue: CREDENTIAL_ROTATION_QUEUE, cron: "15 5 * * *", everyMs: 86_400_000, atStart: true, run: runRotation },
   // Hourly; each step happens at most once per item or period.
   { queue: ACCESS_REVIEW_QUEUE, cron: "7 * * * *", everyMs: 3_600_000, atStart: true, run: runReviews },
+  // Hourly; each warning and pause happens at most once per case.
+  { queue: ORPHAN_QUEUE, cron: "23 * * * *", everyMs: 3_600_000, atStart: true, run: runOrphans },
 ];
 
 /**
@@ -85,7 +96,7 @@ const JOBS = (intervalMs: number | undefined): Job[] => [
  * replicas coordinate through the database). With PostgreSQL, pg-boss schedules each job by its
  * cron (UTC; one run per tick however many replicas run) on a singleton queue, and any replica's
  * worker runs it: `approval-expiry` every minute, `credential-rotation` daily at 05:15 and
- * `access-review` hourly, each of these two also once at start. The notification worker
+ * `access-review` and `offboarding-orphans` hourly, each of these three also once at start. The notification worker
  * (modules/notifications) runs on every replica in both modes: it polls the outbox every
  * NOTIFICATION_POLL_MS and claims rows with SKIP LOCKED. Embedded
  * PGlite has no connection string for pg-boss and only ever one process, so the same functions

@@ -17,6 +17,7 @@ type NavItem = {
     | "/my-bots"
     | "/approvals"
     | "/reviews"
+    | "/offboarding"
     | "/findings"
     | "/rotation"
     | "/leak-playbooks"
@@ -41,6 +42,7 @@ const NAV_ITEMS: NavItem[] = [
   { label: "My bots", to: "/my-bots", isActive: (path) => path.startsWith("/my-bots"), needs: ["bots.own", "bots.write_all"] },
   { label: "Approvals", to: "/approvals", isActive: (path) => path.startsWith("/approvals"), badge: { node: <ApprovalCountBadge />, id: APPROVAL_COUNT_ID } },
   { label: "My reviews", to: "/reviews", isActive: (path) => path.startsWith("/reviews") },
+  { label: "Offboarding", to: "/offboarding", isActive: (path) => path.startsWith("/offboarding"), needs: ["bots.read_all"] },
   { label: "Findings", to: "/findings", isActive: (path) => path.startsWith("/findings") },
   { label: "Rotation", to: "/rotation", isActive: (path) => path.startsWith("/rotation") },
   { label: "Leak playbooks", to: "/leak-playbooks", isActive: (path) => path.startsWith("/leak-playbooks") },

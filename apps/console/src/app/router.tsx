@@ -211,6 +211,18 @@ const reviewCampaignRoute = createRoute({
   component: lazyRouteComponent(() => import("../features/reviews/pages/CampaignPage.tsx"), "CampaignPage"),
 });
 
+const offboardingRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/offboarding",
+  component: lazyRouteComponent(() => import("../features/offboarding/pages/OffboardingPage.tsx"), "OffboardingPage"),
+});
+
+const offboardingCaseRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/offboarding/$caseId",
+  component: lazyRouteComponent(() => import("../features/offboarding/pages/OffboardingCasePage.tsx"), "OffboardingCasePage"),
+});
+
 const rotationRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/rotation",
@@ -261,6 +273,8 @@ const routeTree = rootRoute.addChildren([
   reviewsRoute,
   reviewItemRoute,
   reviewCampaignRoute,
+  offboardingRoute,
+  offboardingCaseRoute,
   rotationRoute,
   leakPlaybooksRoute,
   leakPlaybookRoute,

@@ -3,7 +3,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import PgBoss from "pg-boss";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestApp, tokenFor, type TestApp } from "../../../test/harness.ts";
-import { ACCESS_REVIEW_QUEUE, APPROVAL_EXPIRY_QUEUE, CREDENTIAL_ROTATION_QUEUE, startJobs, type JobsLog } from "../../jobs/index.ts";
+import { ACCESS_REVIEW_QUEUE, APPROVAL_EXPIRY_QUEUE, CREDENTIAL_ROTATION_QUEUE, ORPHAN_QUEUE, startJobs, type JobsLog } from "../../jobs/index.ts";
 import { rowsOf } from "../../lib/sql.ts";
 import { expireApprovalRequests } from "./index.ts";
 
@@ -100,6 +100,7 @@ describe("approval request expiry", () => {
         { name: ACCESS_REVIEW_QUEUE, cron: "7 * * * *" },
         { name: APPROVAL_EXPIRY_QUEUE, cron: "* * * * *" },
         { name: CREDENTIAL_ROTATION_QUEUE, cron: "15 5 * * *" },
+        { name: ORPHAN_QUEUE, cron: "23 * * * *" },
       ]);
       // do not wait for the minute: queue a run the way the scheduler does
       const id = await insert({ expiresAt: new Date(Date.now() - 1000) });

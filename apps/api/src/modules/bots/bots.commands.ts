@@ -1,6 +1,7 @@
-import type { TFinding } from "@bridle/contracts";
+import type { TFinding, TLifecycleStatus } from "@bridle/contracts";
 import { bots, connectedSystems, goldenRuleExceptions, grants, type DbOrTx } from "@bridle/db";
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import { rowsOf } from "../../lib/sql.ts";
 
 /**
  * Commands other modules call, inside their own transaction, to change a bot, its grants, its
@@ -147,4 +148,44 @@ export async function removeChannels(tx: DbOrTx, input: { botId: string; channel
  */
 export async function setLastReviewed(tx: DbOrTx, input: { botId: string; at: Date }): Promise<void> {
   await tx.update(bots).set({ lastReviewedAt: input.at }).where(eq(bots.id, input.botId));
+}
+
+/**
+ * Sets the bot's lifecycle status (offboarding: `paused`, then `offboarded`; the orphan job:
+ * `paused`). The caller holds the bot's row lock, audits, and emits `bot.changed` (fields
+ * `status`) so findings and every replica's decision snapshot follow.
+ * @returns the status before, or null when there is no such bot
+ */
+export async function setBotStatus(tx: DbOrTx, input: { botId: string; status: TLifecycleStatus; now: Date }): Promise<TLifecycleStatus | null> {
+  // One round trip: the row as it was (the caller holds its lock) and the change.
+  const res = await tx.execute(sql`
+    update bots b set status = ${input.status},
+      version = case when old.status = ${input.status} then b.version else b.version + 1 end,
+      updated_at = case when old.status = ${input.status} then b.updated_at else ${input.now.toISOString()}::timestamptz end
+    from (select id, status from bots where id = ${input.botId}) old
+    where b.id = old.id
+    returning old.status as before`);
+  const row = rowsOf<{ before: string }>(res)[0];
+  return (row?.before as TLifecycleStatus | undefined) ?? null;
+}
+
+/**
+ * Removes every grant and every channel of the bot (offboarding), in two statements. The caller
+ * holds the bot's row lock, audits and emits `bot.changed`.
+ * @returns the grants removed (with their system keys) and the channels removed
+ */
+export async function removeAllAccess(tx: DbOrTx, botId: string): Promise<{ grants: { id: string; system: string; scope: string; access: string }[]; channels: string[] }> {
+  const removed = rowsOf<{ id: string; system: string; scope: string; access: string }>(
+    await tx.execute(sql`
+      delete from grants g using connected_systems s
+      where g.bot_id = ${botId} and s.id = g.system_id
+      returning g.id, s.key as system, g.scope, g.access`),
+  );
+  const channels = rowsOf<{ channels: string[] }>(
+    await tx.execute(sql`
+      update bots b set channels = '{}' from (select id, channels from bots where id = ${botId}) old
+      where b.id = old.id and cardinality(old.channels) > 0
+      returning old.channels`),
+  )[0]?.channels ?? [];
+  return { grants: removed, channels };
 }

@@ -11,7 +11,8 @@
  *   `lockBotForChange`, `addGrant`, `approveException`, `assignOwner`, `markBotChanged` (an
  *   approved request applied), `storeFindings` (the findings module), `botsOwnedBy` and
  *   `liveBotsOwnedBy` (the bots a departure orphans), `removeGrants`, `removeChannels` and
- *   `setLastReviewed` (an access review's reduce and its completion).
+ *   `setLastReviewed` (an access review's reduce and its completion), `removeAllAccess` and `setBotStatus`
+ *   (offboarding's pause and `offboarded`; the orphan job's pause).
  */
 export { botsRoutes } from "./bots.routes.ts";
 export { createBotsService, type BotsService, type CancelPendingTransfers, type ReplaceCredentialReferences } from "./bots.service.ts";
@@ -22,11 +23,13 @@ export {
   approveException,
   assignOwner,
   botsOwnedBy,
+  removeAllAccess,
   lockBotForChange,
   markBotChanged,
   liveBotsOwnedBy,
   removeChannels,
   removeGrants,
+  setBotStatus,
   setLastReviewed,
   storeFindings,
 } from "./bots.commands.ts";

@@ -35,6 +35,8 @@ export async function credentialReferencesOf(db: DbOrTx, botId: string): Promise
  * revokes nothing more and records nothing.
  * Audit: one `credential_reference.revoke` event (resource the bot, details the bot, the reason and
  * the references revoked by this call), only when this call revoked something.
+ * With `emit: false` (offboarding) the caller emits one event naming the bot for
+ * everything it changed in the transaction (`bot.changed`), instead of `credential_reference.changed`.
  * @param reason why, in a person's words (shown in the audit log; never a secret)
  * @returns (an unknown bot has none: `[]`) every revoked reference of the bot after the call (those revoked earlier too, so a
  *   rerun can still list each one for rotation in its vault), each with `revokedNow` true when
@@ -42,7 +44,7 @@ export async function credentialReferencesOf(db: DbOrTx, botId: string): Promise
  */
 export async function revokeCredentialReferencesOf(
   tx: DbOrTx,
-  input: { botId: string; reason: string },
+  input: { botId: string; reason: string; emit?: boolean },
   actor: Actor,
 ): Promise<(BotCredentialReference & { revokedNow: boolean })[]> {
   return revoke(tx, input, actor);
@@ -63,7 +65,7 @@ export async function revokeCredentialReference(
 
 async function revoke(
   tx: DbOrTx,
-  input: { botId: string; reason: string; referenceId?: string },
+  input: { botId: string; reason: string; referenceId?: string; emit?: boolean },
   actor: Actor,
 ): Promise<(BotCredentialReference & { revokedNow: boolean })[]> {
   const bot = await findBotRow(tx, input.botId);
@@ -78,7 +80,7 @@ async function revoke(
       now,
       actor,
     );
-    await emit(tx, { type: "credential_reference.changed", botIds: [input.botId] });
+    if (input.emit !== false) await emit(tx, { type: "credential_reference.changed", botIds: [input.botId] });
     await recordAudit(tx, {
       actor,
       action: "credential_reference.revoke",

@@ -30,6 +30,9 @@ export function botAuth(scope: FastifyInstance, deps: { snapshot: SnapshotStore;
     const header = request.headers.authorization;
     const token = header === undefined ? undefined : BEARER.exec(header)?.[1];
     if (token?.startsWith(`${BOT_TOKEN_PREFIX}_`)) {
+      // Changes committed on this replica (a token revoked by offboarding, say) apply before the
+      // token is looked at, so a revoked token is refused from the very next request.
+      await deps.snapshot.catchUp();
       const now = Date.now();
       const entry = await deps.snapshot.authenticate(token, now);
       if (!entry) throw new AppError("unauthenticated", "The bot token is invalid, expired or revoked");

@@ -42,6 +42,8 @@ describe("findings of the Acme demo organization", () => {
       unapproved_skill: 0,
       // the three bots whose reviews are overdue have neglected their credentials too
       credential_rotation_due: 3,
+      // the demo's offboarded bot (acme-hackweek-bot) holds nothing any more
+      offboarding_incomplete: 0,
     });
   });
 

@@ -34,6 +34,7 @@ type FactRow = {
         rotationDueReason: BotFacts["credentialReferences"][number]["rotationDueReason"];
       }[]
     | null;
+  live_tokens: number;
   exc_status: string | null;
   exc_expires_at: unknown;
   exc_allowed_systems: string[] | null;
@@ -56,6 +57,9 @@ export async function loadBotFacts(db: DbOrTx, ids?: readonly string[]): Promise
            b.created_at, b.last_reviewed_at, b.runtime_profile, b.findings, b.next_review_due,
            p.email as owner_email, p.status as owner_status,
            g.grants, sa.accounts, cr.creds,
+           -- a read of the bot-tokens module's table: live runtime tokens (BR-OFFBOARDING)
+           (select count(*)::int from bot_tokens t where t.bot_id = b.id and t.revoked_at is null
+              and (t.expires_at is null or t.expires_at > now())) as live_tokens,
            e.status as exc_status, e.expires_at as exc_expires_at,
            e.allowed_systems as exc_allowed_systems, e.allowed_channels as exc_allowed_channels
     from bots b
@@ -106,6 +110,7 @@ export async function loadBotFacts(db: DbOrTx, ids?: readonly string[]): Promise
       createdAt: toDate(c.createdAt)!,
       rotationDueSince: toDate(c.rotationDueSince),
     })),
+    liveTokens: Number(r.live_tokens ?? 0),
     storedFindings: r.findings ?? [],
     storedNextReviewDue: toDate(r.next_review_due),
   }));

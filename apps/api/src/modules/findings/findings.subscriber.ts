@@ -3,7 +3,7 @@ import { subscribe, type DomainEvent } from "../../lib/domain-events.ts";
 import { recomputeFindings, recomputeFindingsFor } from "./findings.service.ts";
 
 /**
- * Which bots' findings an event may change: null for none (tokens, gated-action rules and
+ * Which bots' findings an event may change: null for none (gated-action rules and
  * instructions are not findings inputs), "all" for org-wide changes, else the bots (their identity sharers are added
  * by recomputeFindingsFor). Exhaustive: a new event type must say what it does to findings.
  */
@@ -13,6 +13,8 @@ export function findingsScope(event: DomainEvent): readonly string[] | "all" | n
     case "bot.changed":
     case "bot.owner_changed":
     case "approval.applied":
+    case "bot_token.created": // live runtime tokens are an input of `offboarding_incomplete`
+    case "bot_token.revoked":
       return [event.botId];
     case "person.deactivated":
     case "person.reactivated":
@@ -29,8 +31,6 @@ export function findingsScope(event: DomainEvent): readonly string[] | "all" | n
       return "all";
     case "gated_action.changed":
     case "gated_action.override_changed":
-    case "bot_token.created":
-    case "bot_token.revoked":
     case "instructions.changed":
     case "access_review.changed":
     case "leak_playbook.changed":

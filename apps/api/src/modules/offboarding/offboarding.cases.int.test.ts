@@ -84,6 +84,24 @@ describe("offboarding cases open when a person leaves", () => {
     expect(await casesOf(owned)).toEqual([]);
   });
 
+  it("a person reactivated before anything was done gets their bots back: the departure's cases are cancelled, audited", async () => {
+    const raj = await k.personByEmail("raj.patel@acme.example");
+    const owned = await k.botIdsOwnedBy(raj.id);
+    expect(owned.length).toBeGreaterThan(0);
+    expect((await k.scim({ method: "PATCH", url: `/Users/${raj.id}`, body: patchOp({ op: "replace", value: { active: false } }) })).statusCode).toBe(200);
+    const opened = await casesOf(owned);
+    expect(opened.length).toBeGreaterThan(0);
+    expect(opened.map((c) => c.status)).toEqual(opened.map(() => "open"));
+    expect((await k.scim({ method: "PATCH", url: `/Users/${raj.id}`, body: patchOp({ op: "replace", value: { active: true } }) })).statusCode).toBe(200);
+    const cases = await casesOf(owned);
+    expect(cases.map((c) => [c.status, c.outcome, c.closedByType])).toEqual(opened.map(() => ["closed", "cancelled", "system"]));
+    const closed = await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "offboarding.case_close"), inArray(auditEvents.resourceId, owned)));
+    expect(closed.map((e) => (e.details as { outcome: string }).outcome)).toEqual(opened.map(() => "cancelled"));
+  });
+
   it("openOffboardingCase refuses an unknown bot and an offboarded one", async () => {
     const actor = { type: "system" as const, id: null, label: "test" };
     await expect(db().transaction((tx) => openOffboardingCase(tx, { botId: "00000000-0000-4000-8000-00000000dead", trigger: "manual", reason: "x" }, actor))).rejects.toMatchObject({

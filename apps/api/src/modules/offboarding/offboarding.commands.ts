@@ -39,12 +39,13 @@ const toCase = (r: repo.CaseRow): OffboardingCase => ({
  * do not exist or are already offboarded are skipped. Each case records the bot's owner at opening
  * (`formerOwnerId`), that owner's manager as the proposed new owner (when active and not the owner
  * themselves), and, when the bot has no active owner, since when it is orphaned (the owner's
- * deactivation time, else now). Audit: one `offboarding.case_open` per case opened.
+ * deactivation time, else now; or `orphanedSince` when given: the orphan job counts an orphan it
+ * finds from then). Audit: one `offboarding.case_open` per case opened.
  * @returns every bot's open case (opened now or before), and which were opened by this call
  */
 export async function openCases(
   tx: DbOrTx,
-  input: { botIds: readonly string[]; trigger: TOffboardingTrigger; reason: string },
+  input: { botIds: readonly string[]; trigger: TOffboardingTrigger; reason: string; orphanedSince?: Date },
   actor: Actor,
 ): Promise<{ cases: OffboardingCase[]; opened: string[] }> {
   const botIds = [...new Set(input.botIds)];
@@ -66,7 +67,7 @@ export async function openCases(
         reason: input.reason,
         formerOwnerId: b.ownerId,
         proposedOwnerId: managerActive ? b.managerId : null,
-        orphanedSince: ownerActive ? null : (b.ownerDeactivatedAt ?? now),
+        orphanedSince: ownerActive ? null : (input.orphanedSince ?? b.ownerDeactivatedAt ?? now),
       };
     });
   const inserted = await repo.insertOpenCases(tx, wanted, actor, now);

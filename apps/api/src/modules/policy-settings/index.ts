@@ -9,4 +9,4 @@
  */
 export { policySettingsRoutes } from "./policy-settings.routes.ts";
 export { createPolicySettingsService, type PolicySettingsService } from "./policy-settings.service.ts";
-export { bumpPolicyVersion, ensureOrgPolicy, hasOrgPolicy, loadPolicyInput, loadReviewSettings, seedOrgPolicy } from "./policy-settings.repo.ts";
+export { bumpPolicyVersion, ensureOrgPolicy, hasOrgPolicy, loadOrphanDeadlineDays, loadPolicyInput, loadReviewSettings, seedOrgPolicy } from "./policy-settings.repo.ts";

@@ -19,6 +19,7 @@ export async function getPolicy(db: DbOrTx): Promise<TOrgPolicy | null> {
     reviewSchedule: p.reviewSchedule as TOrgPolicy["reviewSchedule"],
     reviewDueDays: p.reviewDueDays,
     reviewLookbackDays: p.reviewLookbackDays,
+    orphanDeadlineDays: p.orphanDeadlineDays,
     version: p.version,
     updatedAt: toIso(p.updatedAt)!,
   };
@@ -41,6 +42,7 @@ export async function savePolicy(db: DbOrTx, v: PolicyValues) {
     reviewSchedule: v.reviewSchedule,
     reviewDueDays: v.reviewDueDays,
     reviewLookbackDays: v.reviewLookbackDays,
+    orphanDeadlineDays: v.orphanDeadlineDays,
     updatedAt: new Date(),
   };
   await db
@@ -105,4 +107,10 @@ export async function hasOrgPolicy(db: DbOrTx): Promise<boolean> {
 export async function loadReviewSettings(db: DbOrTx): Promise<Pick<TOrgPolicy, "reviewOverdueFailClosed" | "reviewSchedule" | "reviewDueDays" | "reviewLookbackDays"> | null> {
   const p = await getPolicy(db);
   return p ? { reviewOverdueFailClosed: p.reviewOverdueFailClosed, reviewSchedule: p.reviewSchedule, reviewDueDays: p.reviewDueDays, reviewLookbackDays: p.reviewLookbackDays } : null;
+}
+
+/** Days an orphaned bot may stay unresolved before the orphan job pauses it (the org policy; 7 before the org is set up). */
+export async function loadOrphanDeadlineDays(db: DbOrTx): Promise<number> {
+  const [p] = await db.select({ days: orgPolicy.orphanDeadlineDays }).from(orgPolicy).where(eq(orgPolicy.id, 1)).limit(1);
+  return p?.days ?? 7;
 }

@@ -24,6 +24,7 @@ import { BotGatedActions } from "../../gated-actions/components/BotGatedActions.
 import { BotInstructionsSection } from "../../instructions/components/BotInstructionsSection.tsx";
 import { BotSessionsSection } from "../../sessions/components/BotSessionsSection.tsx";
 import { BotSkillsSection } from "../../skills/components/BotSkillsSection.tsx";
+import { BotOffboarding } from "../../offboarding/components/BotOffboarding.tsx";
 import { useMe } from "../../auth/queries.ts";
 import { useFindingKindTitles } from "../../findings/queries.ts";
 import { useBot } from "../queries.ts";
@@ -354,6 +355,8 @@ function BotDetails({ bot }: { bot: TBot }) {
         <Card title="Gated actions for this bot" testId="bot-gated-actions">
           <BotGatedActions botId={bot.id} />
         </Card>
+
+        <BotOffboarding botId={bot.id} />
 
         {mayEdit && (
           <Card title="Runtime tokens" testId="bot-runtime-tokens">

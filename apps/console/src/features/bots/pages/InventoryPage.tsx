@@ -1,4 +1,6 @@
+import { Box } from "@mantine/core";
 import { getRouteApi } from "@tanstack/react-router";
+import { OrphanCard } from "../../offboarding/components/OrphanCard.tsx";
 import { useCan } from "../../auth/permissions.tsx";
 import { SetupChecklist } from "../../setup/components/SetupChecklist.tsx";
 import { useSetupStatus } from "../../setup/queries.ts";
@@ -23,6 +25,11 @@ export function InventoryPage() {
   return (
     <>
       {setsUp && noBotYet && <SetupChecklist compact />}
+      {can("bots.read_all") && (
+        <Box mb="md">
+          <OrphanCard />
+        </Box>
+      )}
       <InventoryView
         title="Inventory"
         description="Every bot, who owns it, what it can reach and what is wrong with it."

@@ -16,6 +16,7 @@ import { Fact, FactList, NotSet } from "../../bots/components/FactList.tsx";
 import { PersonStatusBadge, RoleBadges } from "../components/PersonBadges.tsx";
 import { RolesEditor } from "../components/RolesEditor.tsx";
 import { usePerson } from "../queries.ts";
+import { OffboardPersonButton, PersonOffboardingCases } from "../../offboarding/components/PersonOffboarding.tsx";
 import { sourceLabel } from "../roles.ts";
 
 const route = getRouteApi("/people/$personId");
@@ -99,7 +100,12 @@ function PersonDetails({ person }: { person: TPersonDetail }) {
         }
         title={person.displayName}
         description={person.email}
-        actions={<AuditHistoryLink search={{ actorId: person.id }} />}
+        actions={
+          <Group gap="sm">
+            <OffboardPersonButton person={person} />
+            <AuditHistoryLink search={{ actorId: person.id }} />
+          </Group>
+        }
       />
       <Group gap="xs" mb="lg">
         <PersonStatusBadge status={person.status} />
@@ -179,6 +185,7 @@ function PersonDetails({ person }: { person: TPersonDetail }) {
 
         <Section title="Bots">
           <PersonBots person={person} />
+          <PersonOffboardingCases personId={person.id} />
         </Section>
       </Stack>
     </>

@@ -30,6 +30,7 @@ type Values = {
   reviewDueDays: number | "";
   reviewLookbackDays: number | "";
   reviewOverdueFailClosed: boolean;
+  orphanDeadlineDays: number | "";
   classifications: Record<string, TSystemClassification>;
 };
 
@@ -46,6 +47,7 @@ const toValues = ({ policy, systems }: TPolicyResponse): Values => ({
   reviewDueDays: policy.reviewDueDays,
   reviewLookbackDays: policy.reviewLookbackDays,
   reviewOverdueFailClosed: policy.reviewOverdueFailClosed,
+  orphanDeadlineDays: policy.orphanDeadlineDays,
   classifications: Object.fromEntries(systems.map((system) => [system.key, system.classification])),
 });
 
@@ -68,6 +70,7 @@ function toRequest(values: Values, data: TPolicyResponse): TUpdateOrgPolicyReque
     reviewDueDays: values.reviewDueDays === "" ? 0 : values.reviewDueDays,
     reviewLookbackDays: values.reviewLookbackDays === "" ? 0 : values.reviewLookbackDays,
     reviewOverdueFailClosed: values.reviewOverdueFailClosed,
+    orphanDeadlineDays: values.orphanDeadlineDays === "" ? 0 : values.orphanDeadlineDays,
   };
   if (Object.keys(changed).length > 0) request.systemClassifications = changed;
   return request;
@@ -207,6 +210,16 @@ export function PolicyForm({ data }: { data: TPolicyResponse }) {
               description="A bot whose review item is past its due date gets every gated action denied until it is decided"
               checked={values.reviewOverdueFailClosed}
               onChange={(event) => set("reviewOverdueFailClosed", event.currentTarget.checked)}
+            />
+            <NumberInput
+              label="Orphan deadline (days)"
+              description="A bot without an active owner is paused this many days after it lost its owner; its owner's manager and IT are warned a day before"
+              min={1}
+              max={365}
+              allowDecimal={false}
+              value={values.orphanDeadlineDays}
+              onChange={(value) => set("orphanDeadlineDays", typeof value === "number" ? value : "")}
+              error={errorAt("orphanDeadlineDays")}
             />
           </SimpleGrid>
         </Fieldset>

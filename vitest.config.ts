@@ -13,10 +13,20 @@ export default defineConfig({
       {
         test: {
           name: "integration",
-          include: ["apps/api/src/**/*.int.test.ts"],
+          include: ["apps/api/src/**/*.int.test.ts", "packages/sdk/src/**/*.int.test.ts", "packages/openclaw-plugin/src/**/*.int.test.ts"],
           globalSetup: ["apps/api/test/global-setup.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        // A real OpenClaw (installed once into a cache directory) with the Bridle plugin, against a real Bridle.
+        test: {
+          name: "openclaw",
+          include: ["packages/openclaw-plugin/e2e/**/*.e2e.test.ts"],
+          globalSetup: ["apps/api/test/global-setup.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
         },
       },
     ],

@@ -1,0 +1,177 @@
+/**
+ * The OpenClaw plugin's added latency per tool call: `pnpm bench:openclaw-plugin`
+ * (tsx bench/openclaw-plugin.ts from the repo root).
+ *
+ * 1. Creates a throwaway database `bridle_bench_oc_<timestamp>` on BENCH_DATABASE_URL's server
+ *    (default postgres://postgres@127.0.0.1:5432/postgres), prepared like `pnpm start` (the demo
+ *    org), and starts Bridle in a child process (this file with `--serve`) on loopback, with the
+ *    org rule for `shell.exec` set to `allow` and a runtime token for acme-triage-bot.
+ * 2. In this process, which plays OpenClaw, calls the plugin's trusted tool policy and its guard
+ *    hook exactly as OpenClaw calls them (packages/openclaw-plugin/src/enforcer.ts) for
+ *    BENCH_CALLS (default 1,000, at least 200) allowed `exec` calls one after another, each with
+ *    its own tool call id and command, after 50 warm-up calls. The figure is the policy's own
+ *    timing (`timings()`, from the hook's entry to its answer: mapping, redaction, the decision
+ *    round trip to Bridle, the signature check against the cached JWKS, the params hash), plus the
+ *    guard's. For scale it also times bare SDK decisions (the round trip alone) in the same run.
+ * 3. Prints p50 / p90 / p99 / max in ms. Target: p99 < 10 ms. Exits non-zero only on errors
+ *    (a call not allowed), never on a missed target. The database is dropped at the end.
+ *
+ * Figures (30 November 2026, this 2-core machine shared with other helpers' work, load average
+ * 7-9): per allowed call p50 4.4-7.4 ms, p99 24-30 ms (target missed); bare SDK decisions in the
+ * same runs p50 4.6-5.5 ms, p99 18-19 ms; the plugin's own work (mapping, redaction, canonical
+ * hash, Ed25519 verification against the cached JWKS) p50 0.3 ms; the guard hook 0.02 ms. So the
+ * time is Bridle's decision round trip (its answer waits for the decision's audit row to commit),
+ * plus the plugin's own events (2,100 reported to the same Bridle during the run); the tail is
+ * the scheduler on an overloaded machine. Re-measure on a quiet machine before judging the target.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { cpus, loadavg } from "node:os";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { dropBenchDatabase, runBench } from "./harness.ts";
+
+const SERVER_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const CALLS = Math.max(200, Number(process.env.BENCH_CALLS ?? 1000));
+const WARMUP = 50;
+const BOT = "acme-triage-bot";
+const log = (m: string) => process.stderr.write(`${m}\n`);
+
+async function serve(databaseUrl: string) {
+  const { createDb } = await import("../packages/db/src/index.ts");
+  const { buildApp } = await import("../apps/api/src/app.ts");
+  const { loadConfig } = await import("../apps/api/src/config.ts");
+  const adminToken = process.env.BENCH_ADMIN_TOKEN!;
+  const config = loadConfig({ DATABASE_URL: databaseUrl, BRIDLE_SEED: "none", BRIDLE_BOOTSTRAP_ADMIN_TOKEN: adminToken, LOG_LEVEL: "silent" });
+  const database = await createDb({ databaseUrl, poolSize: config.BRIDLE_DB_POOL_SIZE });
+  const app = await buildApp({ config, database, logger: false });
+  await app.listen({ host: "127.0.0.1", port: 0 });
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  const auth = { authorization: `Bearer ${adminToken}` };
+  const rule = await app.inject({ method: "PUT", url: "/api/v1/gated-actions/shell.exec", headers: auth, payload: { mode: "allow", approverRole: "security", approvalsRequired: 1, requestTtlMinutes: 60 } });
+  if (rule.statusCode !== 200) throw new Error(`setting shell.exec to allow failed: ${rule.statusCode} ${rule.body}`);
+  const bots = await app.inject({ method: "GET", url: `/api/v1/bots?q=${BOT}`, headers: auth });
+  const botId = (bots.json() as { items: { id: string; name: string }[] }).items.find((b) => b.name === BOT)?.id;
+  const created = await app.inject({ method: "POST", url: `/api/v1/bots/${botId}/tokens`, headers: auth, payload: { name: "bench", expiresInDays: 1 } });
+  if (created.statusCode !== 201) throw new Error(`creating a bot token failed: ${created.statusCode} ${created.body}`);
+  process.stdout.write(`${JSON.stringify({ port, token: (created.json() as { token: string }).token })}\n`);
+  const stop = async () => {
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop());
+}
+
+function startServer(databaseUrl: string, adminToken: string): Promise<{ child: ChildProcess; port: number; token: string }> {
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--serve", databaseUrl], {
+    env: { ...process.env, BENCH_ADMIN_TOKEN: adminToken },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once("line", (line) => resolve({ child, ...(JSON.parse(line) as { port: number; token: string }) }));
+    child.once("exit", (code) => reject(new Error(`the server exited early (code ${code})`)));
+  });
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const summary = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return `p50 ${pct(s, 50).toFixed(2)} ms  p90 ${pct(s, 90).toFixed(2)} ms  p99 ${pct(s, 99).toFixed(2)} ms  max ${s.at(-1)!.toFixed(2)} ms  (n=${s.length})`;
+};
+
+async function main() {
+  const dbName = `bridle_bench_oc_${Date.now()}`;
+  const benchUrl = new URL(SERVER_URL);
+  benchUrl.pathname = `/${dbName}`;
+  const adminToken = `brdl_bench_${randomBytes(24).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: SERVER_URL });
+  await admin.connect();
+  await admin.query(`create database ${dbName}`);
+  await admin.end();
+  let child: ChildProcess | null = null;
+  try {
+    {
+      const { createDb } = await import("../packages/db/src/index.ts");
+      const { prepareDatabase } = await import("../apps/api/src/bootstrap/start.ts");
+      const { loadConfig } = await import("../apps/api/src/config.ts");
+      const database = await createDb({ databaseUrl: benchUrl.toString(), poolSize: 2 });
+      await prepareDatabase(loadConfig({ DATABASE_URL: benchUrl.toString(), BRIDLE_SEED: "demo", BRIDLE_BOOTSTRAP_ADMIN_TOKEN: adminToken, LOG_LEVEL: "silent" }), database, () => {});
+      await database.close();
+    }
+    const srv = await startServer(benchUrl.toString(), adminToken);
+    child = srv.child;
+    const bridleUrl = `http://127.0.0.1:${srv.port}`;
+    log(`Bridle (child process ${child.pid}) on ${bridleUrl}; ${CALLS} allowed exec calls after ${WARMUP} warm-up`);
+
+    const { createEnforcer } = await import("../packages/openclaw-plugin/src/enforcer.ts");
+    const { ZPluginConfig } = await import("../packages/openclaw-plugin/src/config.ts");
+    const { createBridleClient } = await import("../packages/sdk/src/index.ts");
+    const quiet = { info: () => {}, warn: log, error: log };
+    const enforcer = createEnforcer({ config: ZPluginConfig.parse({ bridleUrl, botTokens: { main: srv.token } }), logger: quiet });
+    const guardMs: number[] = [];
+    const sessionId = `bench-${randomUUID()}`;
+    for (let i = 0; i < WARMUP + CALLS; i++) {
+      const toolCallId = `call-${i}-${randomUUID()}`;
+      const event = { toolName: "exec", params: { command: `echo ${i}`, workdir: "/tmp" }, toolCallId, runId: "bench" };
+      const ctx = { agentId: "main", sessionId, runId: "bench", toolName: "exec", toolCallId };
+      const res = await enforcer.evaluate(event, ctx);
+      if (res) throw new Error(`call ${i} not allowed: ${JSON.stringify(res)}`);
+      const g0 = performance.now();
+      const g = enforcer.guard(event, ctx);
+      if (i >= WARMUP) guardMs.push(performance.now() - g0);
+      if (!g || g.block) throw new Error(`guard refused call ${i}`);
+      enforcer.afterToolCall({ ...event, result: { ok: true }, durationMs: 1 }, ctx);
+    }
+    const policyMs = enforcer.timings().slice(WARMUP);
+    const perCall = policyMs.map((ms, i) => ms + guardMs[i]!);
+    const events = await enforcer.reporterFor("main")!.close({ timeoutMs: 30_000 });
+
+    const client = createBridleClient({ baseUrl: bridleUrl, token: srv.token });
+    const bare: number[] = [];
+    for (let i = 0; i < WARMUP + CALLS; i++) {
+      const t0 = performance.now();
+      const v = await client.decide({ action: "shell.exec", params: { command: `echo ${i}` }, requestId: randomUUID() });
+      if (v.decision !== "allow") throw new Error(`bare decision ${i}: ${v.decision}`);
+      if (i >= WARMUP) bare.push(performance.now() - t0);
+    }
+
+    // The plugin's own work without the wait for Bridle: mapping, redaction, params hash, signature check.
+    const { toBridleAsk, redactSecrets, paramsHash } = await import("../packages/openclaw-plugin/src/mapping.ts");
+    const sampleId = randomUUID();
+    const res = await fetch(`${bridleUrl}/api/v1/decisions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${srv.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ action: "shell.exec", params: { command: "echo 1" }, requestId: sampleId }),
+    });
+    const signed: unknown = await res.json();
+    const local: number[] = [];
+    for (let i = 0; i < WARMUP + CALLS; i++) {
+      const t0 = performance.now();
+      const params = { command: `echo ${i}`, workdir: "/tmp" };
+      redactSecrets(toBridleAsk("exec", params).params);
+      paramsHash("exec", params);
+      const v = await client.verifier.verify(signed, sampleId);
+      if (typeof v === "string") throw new Error(v);
+      if (i >= WARMUP) local.push(performance.now() - t0);
+    }
+
+    console.log(`plugin, per allowed tool call (policy + guard): ${summary(perCall)}`);
+    console.log(`  of which the guard hook:                     ${summary(guardMs)}`);
+    console.log(`SDK decide alone (round trip + signature check): ${summary(bare)}`);
+    console.log(`plugin's own work (map, redact, hash, verify):  ${summary(local)}`);
+    console.log(`events reported meanwhile: ${events.sent} sent, ${events.dropped} dropped`);
+    console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(" / ")} (1 / 5 / 15 min): other work shares the cores`);
+    const p99 = pct([...perCall].sort((a, b) => a - b), 99);
+    console.log(`target p99 < 10 ms: ${p99 < 10 ? "met" : "MISSED"} (${p99.toFixed(2)} ms)`);
+  } finally {
+    child?.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 500));
+    if (!process.env.BENCH_KEEP_DB) await dropBenchDatabase(SERVER_URL, dbName);
+  }
+}
+
+if (process.argv[2] === "--serve") void serve(process.argv[3]!);
+else runBench(main);

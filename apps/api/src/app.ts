@@ -118,7 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(swaggerUi, { routePrefix: "/docs" });
+  await app.register(swaggerUi, { routePrefix: "/docs", uiConfig: { docExpansion: "none" } });
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
   const typed = app.withTypeProvider<ZodTypeProvider>();

@@ -175,7 +175,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       meRoute(api);
       await api.register(sso.apiRoutes);
       await api.register(sessionsRoutes(createSessionsService({ db })));
-      await api.register(botsRoutes(createBotsService({ db, cancelPendingTransfers, replaceCredentialReferences })));
+      await api.register(botsRoutes(createBotsService({ db, cancelPendingTransfers, replaceCredentialReferences }), { publicUrl: config.BRIDLE_PUBLIC_URL }));
       await api.register(findingsModule({ db }));
       await api.register(credentialsModule({ db }));
       await api.register(policySettingsRoutes(policySettings));

@@ -107,6 +107,7 @@ const ACCESS: Record<string, Entry> = {
   "POST /api/v1/bots": PERSON,
   "GET /api/v1/bots/:id": onBot("bots.read_all", (f) => ({ url: `/api/v1/bots/${f.otherBotId}` })),
   "PATCH /api/v1/bots/:id": onBot("bots.write_all", (f) => ({ url: `/api/v1/bots/${f.otherBotId}`, payload: { purpose: "Someone else's" } })),
+  "GET /api/v1/bots/:id/openclaw-config": onBot("bots.read_all", (f) => ({ url: `/api/v1/bots/${f.otherBotId}/openclaw-config` })),
   // a direct transfer is IT's and admins' only, even for the bot's own owner
   "POST /api/v1/bots/:id/transfer": needs("bots.write_all", (f) => ({ url: `/api/v1/bots/${f.otherBotId}/transfer`, payload: { toEmail: "grace.okafor@acme.example", note: "Owner left" } })),
   "GET /api/v1/bots/:id/gated-actions": onBot("bots.read_all", (f) => ({ url: `/api/v1/bots/${f.otherBotId}/gated-actions` })),

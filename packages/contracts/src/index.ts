@@ -19,3 +19,4 @@ export * from "./skills.ts";
 export * from "./instructions.ts";
 export * from "./access-reviews.ts";
 export * from "./events.ts";
+export * from "./openclaw.ts";

@@ -1,3 +1,5 @@
+import { readFile } from "node:fs/promises";
+import { OPENCLAW_TOOL_FAMILIES } from "@bridle/policy/openclaw-tools";
 import { describe, expect, it } from "vitest";
 import { paramsHash, redactSecrets, toBridleAsk } from "./mapping.ts";
 
@@ -53,5 +55,19 @@ describe("OpenClaw tool -> Bridle action", () => {
     expect(paramsHash("exec", { a: 1, b: { c: 2, d: 3 } })).toBe(paramsHash("exec", { b: { d: 3, c: 2 }, a: 1 }));
     expect(paramsHash("exec", { command: "ls" })).not.toBe(paramsHash("exec", { command: "ls " }));
     expect(paramsHash("exec", { command: "ls" })).not.toBe(paramsHash("bash", { command: "ls" }));
+  });
+});
+
+describe("the README's tool table", () => {
+  it("says what the shared table (@bridle/policy/openclaw-tools) does, tool by tool", async () => {
+    const readme = await readFile(new URL("../README.md", import.meta.url), "utf8");
+    const rows = readme.split("\n").filter((l) => /^\| `[a-z_]+`/.test(l));
+    const documented = new Map(rows.flatMap((row) => {
+      const [tools = "", action = ""] = row.split("|").slice(1, 3);
+      const name = /`([a-z._]+)`/.exec(action)?.[1] ?? "";
+      return [...tools.matchAll(/`([a-z_]+)`/g)].map((m) => [m[1]!, name] as const);
+    }));
+    const shared = new Map(OPENCLAW_TOOL_FAMILIES.flatMap((f) => f.tools.map((t) => [t, f.action as string] as const)));
+    expect(documented).toEqual(shared);
   });
 });

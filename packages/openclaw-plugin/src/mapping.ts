@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto";
+import { OPENCLAW_BRIDGE_TOOLS, openClawToolFamily, otherToolAction } from "@bridle/policy/openclaw-tools";
 import canonicalize from "canonicalize";
 
 /**
- * How an OpenClaw tool call becomes a Bridle decision request. The table is the plugin README's
- * "Tool -> Bridle action" table; keep them together. Only the fields Bridle needs are sent, with
+ * How an OpenClaw tool call becomes a Bridle decision request. Which tool is which action is the
+ * shared table in `@bridle/policy/openclaw-tools` (also behind Bridle's static floor); the README's
+ * "Tool -> Bridle action" table shows it with the fields sent; keep them together. Only the fields Bridle needs are sent, with
  * secrets redacted (redactSecrets below); Bridle hashes what it receives and an approval covers
  * exactly that. The plugin binds execution to the full, unredacted parameters itself (paramsHash).
  */
@@ -16,7 +18,7 @@ export type BridleAsk = {
 };
 
 /** Tool-search bridges: the inner tool call re-enters before_tool_call under its real name and is decided there. */
-export const BRIDGE_TOOLS: ReadonlySet<string> = new Set(["tool_search", "tool_describe", "tool_call", "tool_search_code"]);
+export const BRIDGE_TOOLS: ReadonlySet<string> = new Set(OPENCLAW_BRIDGE_TOOLS);
 
 const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v : undefined);
 const pick = (params: Record<string, unknown>, keys: readonly string[]) => {
@@ -30,55 +32,58 @@ const digest = (v: unknown) => {
   return { sha256: createHash("sha256").update(text).digest("hex"), bytes: Buffer.byteLength(text) };
 };
 
-const SHELL = new Set(["exec", "bash", "process", "code_execution", "terminal"]);
-const FILE_WRITE = new Set(["write", "edit", "apply_patch"]);
-const WEB_READ = new Set(["web_fetch", "web_search", "x_search"]);
-const SUBAGENT = new Set(["sessions_spawn", "subagents", "sessions_send", "conversations_send", "conversations_turn", "agent_send"]);
-const MEMORY_READ = new Set(["memory_search", "memory_get", "sessions_list", "sessions_history", "sessions_search", "session_status"]);
-
 /** Maps one OpenClaw tool call to the Bridle action, target and parameters it is decided as. */
 export function toBridleAsk(toolName: string, params: Record<string, unknown>): BridleAsk {
   const name = toolName.trim().toLowerCase();
-  if (SHELL.has(name)) {
-    const fields = pick(params, ["command", "cmd", "code", "action", "sessionId", "workdir", "cwd", "host", "elevated", "background"]);
-    // Environment values are where shells carry secrets: send the names only.
-    if (params.env && typeof params.env === "object") fields.envKeys = Object.keys(params.env as object).sort();
-    return { action: "shell.exec", target: {}, params: { tool: name, ...fields }, readOnly: false };
+  const family = openClawToolFamily(name);
+  const readOnly = family?.readOnly ?? false;
+  switch (family?.action) {
+    case "shell.exec": {
+      const fields = pick(params, ["command", "cmd", "code", "action", "sessionId", "workdir", "cwd", "host", "elevated", "background"]);
+      // Environment values are where shells carry secrets: send the names only.
+      if (params.env && typeof params.env === "object") fields.envKeys = Object.keys(params.env as object).sort();
+      return { action: family.action, target: {}, params: { tool: name, ...fields }, readOnly };
+    }
+    case "message.post": {
+      const channel = str(params.channel)?.toLowerCase();
+      return {
+        action: family.action,
+        target: channel ? { channel } : {},
+        params: { tool: name, ...pick(params, ["action", "channel", "to", "target", "accountId", "message", "replyTo"]) },
+        readOnly,
+      };
+    }
+    case "file.write": {
+      const path = str(params.path) ?? str(params.file_path);
+      const body = params.content ?? params.newText ?? params.new_string ?? params.input ?? params.patch;
+      return { action: family.action, target: path ? { resource: path } : {}, params: { tool: name, path: path ?? null, content: digest(body) }, readOnly };
+    }
+    case "file.read": {
+      const path = str(params.path) ?? str(params.file_path);
+      return { action: family.action, target: path ? { resource: path } : {}, params: { tool: name, path: path ?? null }, readOnly };
+    }
+    case "web.read": {
+      const url = str(params.url);
+      return { action: family.action, target: url ? { resource: url } : {}, params: { tool: name, ...pick(params, ["url", "query", "count"]) }, readOnly };
+    }
+    case "browser.act": {
+      const url = str(params.url) ?? str(params.targetUrl);
+      return { action: family.action, target: url ? { resource: url } : {}, params: { tool: name, ...pick(params, ["action", "url", "targetUrl", "ref", "text", "selector"]) }, readOnly };
+    }
+    case "cron.schedule":
+      return { action: family.action, target: {}, params: { tool: name, ...pick(params, ["action", "id", "schedule", "job", "name", "text"]) }, readOnly };
+    case "agent.spawn":
+      return { action: family.action, target: {}, params: { tool: name, ...pick(params, ["agentId", "task", "message", "label", "sessionKey", "action"]) }, readOnly };
+    case "memory.read":
+      return { action: family.action, target: {}, params: { tool: name, ...pick(params, ["query", "path", "sessionKey"]) }, readOnly };
+    case "openclaw.gateway.admin":
+      return { action: family.action, target: {}, params: { tool: name, ...pick(params, ["action", "path"]) }, readOnly };
+    case "device.control":
+      return { action: family.action, target: {}, params: { tool: name, ...pick(params, ["action", "node", "command"]) }, readOnly };
+    default:
+      // Anything else is decided under its own name; its parameters are not sent (only their digest).
+      return { action: otherToolAction(name), target: {}, params: { tool: name, params: digest(params) }, readOnly: false };
   }
-  if (name === "message") {
-    const channel = str(params.channel)?.toLowerCase();
-    return {
-      action: "message.post",
-      target: channel ? { channel } : {},
-      params: { tool: name, ...pick(params, ["action", "channel", "to", "target", "accountId", "message", "replyTo"]) },
-      readOnly: false,
-    };
-  }
-  if (FILE_WRITE.has(name)) {
-    const path = str(params.path) ?? str(params.file_path);
-    const body = params.content ?? params.newText ?? params.new_string ?? params.input ?? params.patch;
-    return { action: "file.write", target: path ? { resource: path } : {}, params: { tool: name, path: path ?? null, content: digest(body) }, readOnly: false };
-  }
-  if (name === "read") {
-    const path = str(params.path) ?? str(params.file_path);
-    return { action: "file.read", target: path ? { resource: path } : {}, params: { tool: name, path: path ?? null }, readOnly: true };
-  }
-  if (WEB_READ.has(name)) {
-    const url = str(params.url);
-    return { action: "web.read", target: url ? { resource: url } : {}, params: { tool: name, ...pick(params, ["url", "query", "count"]) }, readOnly: true };
-  }
-  if (name === "browser") {
-    const url = str(params.url) ?? str(params.targetUrl);
-    return { action: "browser.act", target: url ? { resource: url } : {}, params: { tool: name, ...pick(params, ["action", "url", "targetUrl", "ref", "text", "selector"]) }, readOnly: false };
-  }
-  if (name === "cron") return { action: "cron.schedule", target: {}, params: { tool: name, ...pick(params, ["action", "id", "schedule", "job", "name", "text"]) }, readOnly: false };
-  if (SUBAGENT.has(name)) return { action: "agent.spawn", target: {}, params: { tool: name, ...pick(params, ["agentId", "task", "message", "label", "sessionKey", "action"]) }, readOnly: false };
-  if (MEMORY_READ.has(name)) return { action: "memory.read", target: {}, params: { tool: name, ...pick(params, ["query", "path", "sessionKey"]) }, readOnly: true };
-  if (name === "gateway") return { action: "openclaw.gateway.admin", target: {}, params: { tool: name, ...pick(params, ["action", "path"]) }, readOnly: false };
-  if (name === "nodes" || name === "computer" || name === "screen")
-    return { action: "device.control", target: {}, params: { tool: name, ...pick(params, ["action", "node", "command"]) }, readOnly: false };
-  // Anything else is decided under its own name; its parameters are not sent (only their digest).
-  return { action: `openclaw.tool.${name.replace(/[^a-z0-9._:-]/g, "_")}`.slice(0, 100), target: {}, params: { tool: name, params: digest(params) }, readOnly: false };
 }
 
 /** Keys whose values are secrets wherever they appear. */

@@ -15,3 +15,5 @@ export * from "./approval-rules.ts";
 export * from "./skills.ts";
 export * from "./instructions.ts";
 export * from "./offboarding.ts";
+export * from "./openclaw-tools.ts";
+export * from "./openclaw-floor.ts";

@@ -1,8 +1,19 @@
-import { ZBot, ZBotPage, ZCreateBotRequest, ZDirectTransferRequest, ZErrorEnvelope, ZListBotsQuery, ZUpdateBotRequest } from "@bridle/contracts";
+import {
+  ZBot,
+  ZBotPage,
+  ZCreateBotRequest,
+  ZDirectTransferRequest,
+  ZErrorEnvelope,
+  ZListBotsQuery,
+  ZOpenClawConfig,
+  ZOpenClawConfigQuery,
+  ZUpdateBotRequest,
+} from "@bridle/contracts";
+import { openClawFloor } from "@bridle/policy";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { principalOf } from "../../plugins/auth.ts";
+import { principalOf, publicBase } from "../../plugins/auth.ts";
 import type { BotsService } from "./bots.service.ts";
 
 const ZParams = z.object({ id: z.uuid() });
@@ -13,7 +24,7 @@ const errors = { 400: ZErrorEnvelope, 401: ZErrorEnvelope, 403: ZErrorEnvelope }
  * everyone else reads and changes only the bots they own; `bots.write_all` (admin, IT) changes any
  * and transfers any at once. The owner changes only through a transfer, never through PATCH.
  */
-export function botsRoutes(svc: BotsService) {
+export function botsRoutes(svc: BotsService, opts: { publicUrl?: string | undefined } = {}) {
   return async (app: FastifyInstance) => {
     const r = app.withTypeProvider<ZodTypeProvider>();
     const ctx = (request: { principal: unknown; id: string }) => ({
@@ -45,6 +56,33 @@ export function botsRoutes(svc: BotsService) {
         },
       },
       async (request) => svc.get(ctx(request), request.params.id),
+    );
+    r.get(
+      "/bots/:id/openclaw-config",
+      {
+        schema: {
+          operationId: "getBotOpenClawConfig",
+          tags: ["bots"],
+          summary:
+            "OpenClaw's static configuration for the bot (the floor beneath per-call decisions): per-agent tool allow/deny lists, " +
+            "`tools.exec.mode` and the Bridle plugin entry, generated from the bot's gated actions, channels and runtime profile. " +
+            "The bot token is never included: the config names it as `${BRIDLE_BOT_TOKEN_<AGENT>}`, from the gateway's environment. " +
+            "`format=json5` answers the commented snippet alone as text. Owners and `bots.read_all`; 404 unknown bot, 403 (audited) another owner's",
+          params: ZParams,
+          querystring: ZOpenClawConfigQuery.strict(),
+          response: { 200: z.union([ZOpenClawConfig, z.string()]), 404: ZErrorEnvelope, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const bot = await svc.get(ctx(request), request.params.id);
+        const { agentId, scope, format } = request.query;
+        const floor = openClawFloor(bot, { agentId, scope, bridleUrl: publicBase(request, opts.publicUrl) });
+        if (format === "json") return floor;
+        reply
+          .header("content-type", "application/json5; charset=utf-8")
+          .header("content-disposition", `attachment; filename="openclaw.${bot.name}.json5"`);
+        return floor.snippet;
+      },
     );
     r.post(
       "/bots",

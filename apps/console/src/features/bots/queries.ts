@@ -1,4 +1,4 @@
-import { ZBot, ZBotPage } from "@bridle/contracts";
+import { ZBot, ZBotPage, ZOpenClawConfig } from "@bridle/contracts";
 import type { TBot, TBotInput, TDirectTransferRequest, TUpdateBotRequest } from "@bridle/contracts";
 import { infiniteQueryOptions, keepPreviousData, queryOptions, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../lib/api.ts";
@@ -14,6 +14,8 @@ export const botKeys = {
   list: (search: BotSearch) => [...botKeys.lists(), search] as const,
   details: () => [...botKeys.all, "detail"] as const,
   detail: (id: string) => [...botKeys.details(), id] as const,
+  openClawConfigs: (id: string) => [...botKeys.all, "openclaw-config", id] as const,
+  openClawConfig: (id: string, agentId: string, scope: "gateway" | "agent") => [...botKeys.openClawConfigs(id), agentId, scope] as const,
 };
 
 /** One page of 50 bots at a time (GET /api/v1/bots), so 10,000 bots stay smooth. */
@@ -37,10 +39,23 @@ export const botQueryOptions = (id: string) =>
 
 export const useBot = (id: string) => useQuery(botQueryOptions(id));
 
+/** The query string of GET /api/v1/bots/{id}/openclaw-config (the download link uses it too). */
+export const openClawConfigQuery = (agentId: string, scope: "gateway" | "agent") => ({ agentId, scope });
+
+/** GET /api/v1/bots/{id}/openclaw-config -> OpenClawConfig: the bot's OpenClaw static floor, generated from its record. */
+export const useBotOpenClawConfig = (id: string, agentId: string, scope: "gateway" | "agent", enabled: boolean) =>
+  useQuery({
+    queryKey: botKeys.openClawConfig(id, agentId, scope),
+    queryFn: ({ signal }) => api.get(`/api/v1/bots/${encodeURIComponent(id)}/openclaw-config`, ZOpenClawConfig, openClawConfigQuery(agentId, scope), signal),
+    enabled,
+  });
+
 function useInvalidateAfterBotChange() {
   const queryClient = useQueryClient();
   return (bot: TBot) => {
     queryClient.setQueryData(botKeys.detail(bot.id), bot);
+    // The static floor is generated from the bot's record.
+    void queryClient.invalidateQueries({ queryKey: botKeys.openClawConfigs(bot.id) });
     // Findings counts and list rows change with the bot; teams and people count its bots.
     void queryClient.invalidateQueries({ queryKey: botKeys.lists() });
     void queryClient.invalidateQueries({ queryKey: findingKeys.all });

@@ -14,6 +14,7 @@ import { BotFormModal, botFormId } from "../components/BotFormModal.tsx";
 import { useReopenKeptForm } from "../../../lib/kept-forms.ts";
 import { DataAccessBadge, EnvironmentBadge, FindingCountBadge, StatusBadge } from "../components/badges.tsx";
 import { FindingList } from "../components/FindingList.tsx";
+import { OpenClawFloorSection } from "../components/OpenClawFloorSection.tsx";
 import { Fact, FactList, Missing, NotSet } from "../components/FactList.tsx";
 import { BotOpenRequests } from "../../approvals/components/BotOpenRequests.tsx";
 import { BotRequestActions } from "../../approvals/components/BotRequestActions.tsx";
@@ -354,6 +355,10 @@ function BotDetails({ bot }: { bot: TBot }) {
 
         <Card title="Gated actions for this bot" testId="bot-gated-actions">
           <BotGatedActions botId={bot.id} />
+        </Card>
+
+        <Card title="Static floor (OpenClaw)" testId="bot-openclaw-floor">
+          <OpenClawFloorSection botId={bot.id} botName={bot.name} />
         </Card>
 
         <BotOffboarding botId={bot.id} />

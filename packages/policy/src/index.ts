@@ -15,3 +15,4 @@ export * from "./approval-rules.ts";
 export * from "./skills.ts";
 export * from "./instructions.ts";
 export * from "./offboarding.ts";
+export * from "./runtime.ts";

@@ -1,5 +1,6 @@
 import { auditEvents, type DbOrTx } from "@bridle/db";
 import { and, desc, eq, gte, like, lt, or, sql, type SQL } from "drizzle-orm";
+import { rowsOf } from "../../lib/sql.ts";
 
 /** Filters of `listAuditEvents`; every one given narrows (AND). `beforeSeq` is the keyset cursor. */
 export type AuditEventFilter = {
@@ -74,4 +75,45 @@ export async function systemsUsedInDecisions(db: DbOrTx, input: { botId: string;
     )
     .groupBy(sql`1`);
   return new Map(rows.map((r) => [r.system, new Date(r.last)]));
+}
+
+/** A tool execution a bot's runtime reported (`runtime.tool_result`), to match against its decision. */
+export type ToolExecution = { botId: string; sessionId: string; toolCallId: string | null; tool: string };
+
+/**
+ * Which of these tool executions have no matching allow decision in their session (enforcement
+ * gaps). An execution is matched when the bot reported, in the same session, a `runtime.tool_call`
+ * with the same `toolCallId` (or, for an execution without one, the same `tool`) naming a
+ * `decisionRequestId`, and the bot has a `decision.allow` in that session whose `runtimeRequestId`
+ * is that id. One statement for them all: each session's events are read once through the
+ * session index (only the sessions named), then joined by hash. Sees what the caller's
+ * transaction wrote (calls stored in the same batch match).
+ * @returns the indexes (in `items`) of the executions without a decision
+ */
+export async function undecidedToolExecutions(db: DbOrTx, items: readonly ToolExecution[]): Promise<number[]> {
+  if (!items.length) return [];
+  const rows = items.map((x, k) => ({ k, bot_id: x.botId, session_id: x.sessionId, key: x.toolCallId !== null ? `id:${x.toolCallId}` : `tool:${x.tool}` }));
+  const res = await db.execute(sql`
+    with v as materialized (
+      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(k int, bot_id text, session_id text, key text)
+    ),
+    ev as materialized (
+      select e.actor_id, e.session_id, e.action, e.details from audit_events e
+      where e.session_id in (select distinct session_id from v) and e.actor_type = 'bot'
+        and e.action in ('runtime.tool_call', 'decision.allow')
+    ),
+    allowed as (
+      select distinct actor_id, session_id, details->>'runtimeRequestId' as rid from ev where action = 'decision.allow'
+    ),
+    decided as (
+      select c.actor_id, c.session_id, k.key
+      from ev c
+      join allowed a on a.actor_id = c.actor_id and a.session_id = c.session_id and a.rid = c.details->>'decisionRequestId'
+      cross join lateral (values ('tool:' || (c.details->>'tool')), ('id:' || (c.details->>'toolCallId'))) as k(key)
+      where c.action = 'runtime.tool_call' and k.key is not null
+    )
+    select v.k from v
+    where not exists (select 1 from decided d where d.actor_id = v.bot_id and d.session_id = v.session_id and d.key = v.key)
+    order by v.k`);
+  return rowsOf<{ k: number }>(res).map((r) => Number(r.k));
 }

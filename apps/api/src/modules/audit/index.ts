@@ -5,7 +5,7 @@
  * the log with: `listAuditEvents` (newest first, the list's filters) and `systemsUsedInDecisions`
  * (the access reviews' unused grants).
  */
-export { listAuditEvents, systemsUsedInDecisions, type AuditEventFilter } from "./audit.repo.ts";
+export { listAuditEvents, systemsUsedInDecisions, undecidedToolExecutions, type AuditEventFilter, type ToolExecution } from "./audit.repo.ts";
 export { auditRoutes } from "./audit.routes.ts";
 export { createAuditIntegrity, databaseKeyTrust, verifyCheckpointInDatabase, verifyDatabase, exportRecords, type AuditIntegrity } from "./audit.integrity.ts";
 export { DISTRUST_REASONS, judgeKeys, type Jwks, type KeyTrust } from "./audit.keys.ts";

@@ -85,35 +85,32 @@ export type ToolExecution = { botId: string; sessionId: string; toolCallId: stri
  * gaps). An execution is matched when the bot reported, in the same session, a `runtime.tool_call`
  * with the same `toolCallId` (or, for an execution without one, the same `tool`) naming a
  * `decisionRequestId`, and the bot has a `decision.allow` in that session whose `runtimeRequestId`
- * is that id. One statement for them all: each session's events are read once through the
- * session index (only the sessions named), then joined by hash. Sees what the caller's
- * transaction wrote (calls stored in the same batch match).
- * @returns the indexes (in `items`) of the executions without a decision
+ * is that id. One statement for them all, two index probes an execution with a `toolCallId`
+ * (migration 0017's partial indexes: the cost does not grow with the session); one without reads
+ * the session's tool calls. Sees what the caller's transaction wrote (calls stored in the same
+ * batch match).
+ * @returns the indexes (in `items`) of the executions without a decision, ascending
  */
 export async function undecidedToolExecutions(db: DbOrTx, items: readonly ToolExecution[]): Promise<number[]> {
   if (!items.length) return [];
-  const rows = items.map((x, k) => ({ k, bot_id: x.botId, session_id: x.sessionId, key: x.toolCallId !== null ? `id:${x.toolCallId}` : `tool:${x.tool}` }));
+  const rows = items.map((x, k) => ({ k, bot_id: x.botId, session_id: x.sessionId, tcid: x.toolCallId, tool: x.tool }));
+  const allowed = sql`exists (
+    select 1 from audit_events d
+    where d.action = 'decision.allow' and d.session_id = v.session_id and d.details->>'runtimeRequestId' = c.details->>'decisionRequestId'
+      and d.actor_type = 'bot' and d.actor_id = v.bot_id)`;
   const res = await db.execute(sql`
     with v as materialized (
-      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(k int, bot_id text, session_id text, key text)
-    ),
-    ev as materialized (
-      select e.actor_id, e.session_id, e.action, e.details from audit_events e
-      where e.session_id in (select distinct session_id from v) and e.actor_type = 'bot'
-        and e.action in ('runtime.tool_call', 'decision.allow')
-    ),
-    allowed as (
-      select distinct actor_id, session_id, details->>'runtimeRequestId' as rid from ev where action = 'decision.allow'
-    ),
-    decided as (
-      select c.actor_id, c.session_id, k.key
-      from ev c
-      join allowed a on a.actor_id = c.actor_id and a.session_id = c.session_id and a.rid = c.details->>'decisionRequestId'
-      cross join lateral (values ('tool:' || (c.details->>'tool')), ('id:' || (c.details->>'toolCallId'))) as k(key)
-      where c.action = 'runtime.tool_call' and k.key is not null
+      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(k int, bot_id text, session_id text, tcid text, tool text)
     )
-    select v.k from v
-    where not exists (select 1 from decided d where d.actor_id = v.bot_id and d.session_id = v.session_id and d.key = v.key)
-    order by v.k`);
+    select v.k from v where v.tcid is not null and not exists (
+      select 1 from audit_events c
+      where c.action = 'runtime.tool_call' and c.session_id = v.session_id and c.details->>'toolCallId' = v.tcid
+        and c.actor_type = 'bot' and c.actor_id = v.bot_id and ${allowed})
+    union all
+    select v.k from v where v.tcid is null and not exists (
+      select 1 from audit_events c
+      where c.action = 'runtime.tool_call' and c.session_id = v.session_id and c.details->>'tool' = v.tool
+        and c.actor_type = 'bot' and c.actor_id = v.bot_id and ${allowed})
+    order by 1`);
   return rowsOf<{ k: number }>(res).map((r) => Number(r.k));
 }

@@ -120,4 +120,13 @@ describe("runtime status and enforcement gaps", () => {
     expect(alerts).toHaveLength(2);
     expect(alerts.map((a) => a.title)).toContain("Enforcement gap: acme-triage-bot runs on a path Bridle cannot gate");
   });
+
+  it("a runtime that reports its calls without asking for decisions has a gap in each such session", async () => {
+    const sessionId = `s-${randomUUID()}`;
+    await post([
+      { type: "tool_call", id: randomUUID(), sessionId, time: now(), tool: "browser", action: "web.browse" },
+      { type: "tool_result", id: randomUUID(), sessionId, time: now(), tool: "browser", ok: true },
+    ]);
+    expect((await status()).gaps[0]).toMatchObject({ sessionId, kind: "undecided_call", tool: "browser", message: "browser ran without a matching Bridle decision in the session" });
+  });
 });

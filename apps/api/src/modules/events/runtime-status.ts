@@ -96,10 +96,26 @@ async function gapCandidates(tx: DbOrTx, stored: readonly EventRecord[]): Promis
     } else if (e.type === "tool_result") results.push({ r, toolCallId: e.toolCallId ?? null, tool: e.tool, sessionId: e.sessionId });
   }
   const checked = results.filter((x) => !(x.toolCallId && reportedCalls.has(`${x.r.botId}\u0000${x.sessionId}\u0000${x.toolCallId}`)));
-  const undecided = await undecidedToolExecutions(
+  // Calls stored in this same commit: one that names no decision request settles its result at once
+  // (the common shape of a runtime that does not ask: no query); the rest are matched in the log.
+  const callsHere = new Map<string, boolean>();
+  for (const r of stored) {
+    const e = r.event;
+    if (e.type !== "tool_call") continue;
+    const keys = [`${r.botId}\u0000${e.sessionId}\u0000tool:${e.tool}`, ...(e.toolCallId ? [`${r.botId}\u0000${e.sessionId}\u0000id:${e.toolCallId}`] : [])];
+    for (const key of keys) callsHere.set(key, (callsHere.get(key) ?? false) || e.decisionRequestId !== undefined);
+  }
+  const settled: number[] = [];
+  const toQuery: number[] = [];
+  checked.forEach((x, i) => {
+    const named = callsHere.get(`${x.r.botId}\u0000${x.sessionId}\u0000${x.toolCallId ? `id:${x.toolCallId}` : `tool:${x.tool}`}`);
+    (named === false ? settled : toQuery).push(i);
+  });
+  const queried = await undecidedToolExecutions(
     tx,
-    checked.map((x) => ({ botId: x.r.botId, sessionId: x.sessionId, toolCallId: x.toolCallId, tool: x.tool })),
+    toQuery.map((i) => ({ botId: checked[i]!.r.botId, sessionId: checked[i]!.sessionId, toolCallId: checked[i]!.toolCallId, tool: checked[i]!.tool })),
   );
+  const undecided = [...settled, ...queried.map((k) => toQuery[k]!)].sort((a, b) => a - b);
   for (const k of undecided) {
     const x = checked[k]!;
     out.push({

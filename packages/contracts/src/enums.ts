@@ -58,6 +58,8 @@ export const GATED_ACTIONS = [
   "credential.rotate",
   "credential.expose",
   "billing.purchase",
+  // an agent runtime starting a run on a backend whose tool calls it cannot pass through Bridle
+  "runtime.ungated_backend",
 ] as const;
 export const ZGatedAction = z.enum(GATED_ACTIONS);
 export type TGatedAction = z.infer<typeof ZGatedAction>;

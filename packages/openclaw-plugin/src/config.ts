@@ -14,10 +14,6 @@ export const ZPluginConfig = z
     failMode: z.enum(["closed", "open_read_only"]).default("closed").describe("When Bridle cannot be reached: block everything (closed) or let read-only tools run"),
     approvalWaitSeconds: z.number().int().min(0).max(3600).default(120).describe("How long a call that needs approval is held for a human's decision before it is blocked"),
     heartbeatSeconds: z.number().int().min(5).max(3600).default(60).describe("How often the gateway tells Bridle it enforces each bot"),
-    allowUngatedBackends: z
-      .boolean()
-      .default(false)
-      .describe("Let agents run on backends whose tool calls OpenClaw does not pass through before_tool_call (claude-cli's MCP tools); off: such a run is refused"),
     decisionTimeoutMs: z.number().int().min(100).max(60_000).default(5_000).describe("How long one decision may take before Bridle counts as unreachable"),
   })
   .strict();

@@ -53,6 +53,22 @@ describe("enforcer", () => {
     });
   });
 
+  it("refuses a run on claude-cli by default (Bridle denies runtime.ungated_backend) and lets it run once the org allows that action", async () => {
+    const e = enforcer();
+    const run = () => e.beforeAgentRun({ prompt: "" }, { agentId: "main", modelProviderId: "claude-cli", sessionId: "s-backend" });
+    expect(await run()).toMatchObject({
+      outcome: "block",
+      message: expect.stringMatching(/^OpenClaw agent "main" runs on claude-cli, whose MCP tool calls Bridle cannot gate; refused: Bridle denied runtime\.ungated_backend: .*\(action_denied\)$/),
+    });
+    const res = await t.api({ method: "PUT", url: "/api/v1/gated-actions/runtime.ungated_backend", payload: { mode: "allow", approverRole: "security", approvalsRequired: 1, requestTtlMinutes: 60 } });
+    expect(res.statusCode).toBe(200);
+    expect(await run()).toBeUndefined();
+    // both decisions are on the record, as the bot's
+    const audit = await t.database.pool!.query("select action from audit_events where action like 'decision.%' and details->>'action' = 'runtime.ungated_backend' order by seq");
+    expect(audit.rows.map((r: { action: string }) => r.action)).toEqual(["decision.deny", "decision.allow"]);
+    await e.close();
+  });
+
   it("lets tool-search bridges through undecided: the inner call is decided under its own name", async () => {
     const e = enforcer();
     expect(await e.evaluate({ toolName: "tool_call", params: { id: "exec", args: {} } }, ctx("c4"))).toBeUndefined();

@@ -46,10 +46,11 @@ export type Enforcer = {
    */
   afterToolCall: (event: AfterToolCallEvent, ctx: ToolContext) => void;
   /**
-   * `before_agent_run`: refuses a run on a backend whose tool calls OpenClaw does not pass through
-   * the policy (UNGATED_BACKENDS), unless `allowUngatedBackends`; reported as an enforcement gap.
+   * `before_agent_run`: a run on a backend whose tool calls OpenClaw does not pass through the
+   * policy (UNGATED_BACKENDS) is reported as an enforcement gap and runs only when Bridle allows
+   * the gated action `runtime.ungated_backend` for the bot (denied by default).
    */
-  beforeAgentRun: (event: { prompt: string }, ctx: AgentContext) => AgentRunDecision | void;
+  beforeAgentRun: (event: { prompt: string }, ctx: AgentContext) => Promise<AgentRunDecision | void>;
   sessionStart: (event: SessionStartEvent, ctx: SessionContext) => void;
   sessionEnd: (event: SessionEndEvent, ctx: SessionContext) => void;
   messageSent: (event: MessageSentEvent, ctx: MessageContext) => void;
@@ -196,17 +197,34 @@ export function createEnforcer(opts: { config: PluginConfig; logger: PluginLogge
     });
   }
 
-  function beforeAgentRun(_event: { prompt: string }, ctx: AgentContext): AgentRunDecision | void {
+  /**
+   * A run on a backend Bridle cannot gate is itself a gated action, `runtime.ungated_backend`
+   * (denied by default): the org allows it, or has it approved, in its gated-action policy. The
+   * decision is Bridle's, signed and audited like any other; a deny, an approval that does not
+   * come within the wait, or Bridle out of reach refuses the run.
+   */
+  async function beforeAgentRun(_event: { prompt: string }, ctx: AgentContext): Promise<AgentRunDecision | void> {
     const backend = ctx.modelProviderId;
     if (!backend || !UNGATED_BACKENDS.has(backend)) return undefined;
-    const message = `OpenClaw agent "${ctx.agentId ?? ""}" runs on ${backend}, whose MCP tool calls Bridle cannot gate`;
+    const agentId = ctx.agentId ?? "";
+    const message = `OpenClaw agent "${agentId}" runs on ${backend}, whose MCP tool calls Bridle cannot gate`;
     const sessionId = (ctx.sessionId ?? ctx.sessionKey)?.slice(0, 200);
-    if (sessionId) report(ctx.agentId, { type: "error", sessionId, time: now(), code: "enforcement_gap", message });
-    if (config.allowUngatedBackends) {
-      logger.warn(`bridle: ${message} (allowed by allowUngatedBackends)`);
+    if (sessionId) report(agentId, { type: "error", sessionId, time: now(), code: "enforcement_gap", message });
+    const client = clientFor(agentId);
+    if (!client) return { outcome: "block", reason: message, message: `${message}; refused (no Bridle bot token is configured for this agent)` };
+    const action = "runtime.ungated_backend";
+    const verdict = await client
+      .decideAndWait(
+        { action, target: { resource: `openclaw:${backend}` }, params: { backend, agentId }, requestId: `openclaw:run:${randomUUID()}`, ...(sessionId ? { sessionId } : {}) },
+        { waitMs: config.approvalWaitSeconds * 1000 },
+      )
+      .catch((e: Error): Verdict | null => (logger.warn(`bridle: ${action}: ${e.message}`), null));
+    if (verdict?.decision === "allow") {
+      logger.warn(`bridle: ${message} (allowed by the org's policy for ${action})`);
       return undefined;
     }
-    return { outcome: "block", reason: message, message: `${message}; refused (set allowUngatedBackends to allow it)` };
+    const why = verdict ? blockReason(action, verdict) : "Bridle gave no decision";
+    return { outcome: "block", reason: message, message: `${message}; refused: ${why}` };
   }
 
   const sessionStart = (event: SessionStartEvent, ctx: SessionContext) =>

@@ -86,7 +86,7 @@ export type ToolExecution = { botId: string; sessionId: string; toolCallId: stri
  * with the same `toolCallId` (or, for an execution without one, the same `tool`) naming a
  * `decisionRequestId`, and the bot has a `decision.allow` in that session whose `runtimeRequestId`
  * is that id. One statement for them all, two index probes an execution with a `toolCallId`
- * (migration 0017's partial indexes: the cost does not grow with the session); one without reads
+ * (migration 0018's partial indexes: the cost does not grow with the session); one without reads
  * the session's tool calls. Sees what the caller's transaction wrote (calls stored in the same
  * batch match).
  * @returns the indexes (in `items`) of the executions without a decision, ascending

@@ -38,6 +38,7 @@ describe("gated-action policy", () => {
       "credential.rotate",
       "credential.expose",
       "billing.purchase",
+      "runtime.ungated_backend",
     ]);
     expect(items[3]).toEqual({ action: "config.change_production", mode: "require_approval", approverRole: "security", approvalsRequired: 2, requestTtlMinutes: 120 });
     expect((await t.app.inject({ method: "GET", url: "/api/v1/gated-actions" })).statusCode).toBe(401);
@@ -79,7 +80,7 @@ describe("gated-action policy", () => {
 
   it("shows each bot its org rule, override and effective rule, to whoever may read the bot", async () => {
     const items = await botRules("daniel.kim", "acme-sandbox-bot");
-    expect(items).toHaveLength(10);
+    expect(items).toHaveLength(11);
     expect(items.filter((i) => i.override !== null || JSON.stringify(i.effective) !== JSON.stringify(i.rule))).toEqual([]);
     expect((await call("ines.moreau", "GET", `/api/v1/bots/${botIds["acme-sandbox-bot"]}/gated-actions`)).statusCode).toBe(200);
     expect((await call("daniel.kim", "GET", `/api/v1/bots/${botIds["acme-triage-bot"]}/gated-actions`)).statusCode).toBe(403);

@@ -27,6 +27,7 @@ export const ACTION_DESCRIPTIONS: Record<TGatedAction, string> = {
   "credential.rotate": "Rotate a credential",
   "credential.expose": "Reveal a credential",
   "billing.purchase": "Spend money",
+  "runtime.ungated_backend": "Run an agent on a backend Bridle cannot gate",
 };
 
 /** "2 h", "1 day", "90 min". */

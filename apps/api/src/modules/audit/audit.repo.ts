@@ -94,23 +94,24 @@ export type ToolExecution = { botId: string; sessionId: string; toolCallId: stri
 export async function undecidedToolExecutions(db: DbOrTx, items: readonly ToolExecution[]): Promise<number[]> {
   if (!items.length) return [];
   const rows = items.map((x, k) => ({ k, bot_id: x.botId, session_id: x.sessionId, tcid: x.toolCallId, tool: x.tool }));
-  const allowed = sql`exists (
-    select 1 from audit_events d
-    where d.action = 'decision.allow' and d.session_id = v.session_id and d.details->>'runtimeRequestId' = c.details->>'decisionRequestId'
-      and d.actor_type = 'bot' and d.actor_id = v.bot_id)`;
+  // LATERAL ... LIMIT 1 keeps each match a parameterized index probe: as NOT EXISTS the planner,
+  // guessing 100 rows for the recordset, hashes every tool call of every session instead.
+  const decided = (match: SQL) => sql`left join lateral (
+      select 1 as hit from audit_events c
+      where c.action = 'runtime.tool_call' and c.session_id = v.session_id and ${match}
+        and c.actor_type = 'bot' and c.actor_id = v.bot_id
+        and exists (
+          select 1 from audit_events d
+          where d.action = 'decision.allow' and d.session_id = v.session_id and d.details->>'runtimeRequestId' = c.details->>'decisionRequestId'
+            and d.actor_type = 'bot' and d.actor_id = v.bot_id)
+      limit 1) m on true`;
   const res = await db.execute(sql`
     with v as materialized (
       select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(k int, bot_id text, session_id text, tcid text, tool text)
     )
-    select v.k from v where v.tcid is not null and not exists (
-      select 1 from audit_events c
-      where c.action = 'runtime.tool_call' and c.session_id = v.session_id and c.details->>'toolCallId' = v.tcid
-        and c.actor_type = 'bot' and c.actor_id = v.bot_id and ${allowed})
+    select v.k from v ${decided(sql`c.details->>'toolCallId' = v.tcid`)} where v.tcid is not null and m.hit is null
     union all
-    select v.k from v where v.tcid is null and not exists (
-      select 1 from audit_events c
-      where c.action = 'runtime.tool_call' and c.session_id = v.session_id and c.details->>'tool' = v.tool
-        and c.actor_type = 'bot' and c.actor_id = v.bot_id and ${allowed})
+    select v.k from v ${decided(sql`c.details->>'tool' = v.tool`)} where v.tcid is null and m.hit is null
     order by 1`);
   return rowsOf<{ k: number }>(res).map((r) => Number(r.k));
 }

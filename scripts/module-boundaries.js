@@ -42,7 +42,7 @@ export const MODULE_DEPENDENCIES = {
   offboarding: ["audit", "bot-tokens", "bots", "credentials", "notifications", "people", "policy-settings"],
   skills: ["audit", "bots", "notifications", "people"],
   instructions: ["audit", "bots", "decisions", "notifications"],
-  events: ["audit", "bots", "decisions"],
+  events: ["audit", "bots", "decisions", "notifications"],
   "access-reviews": ["audit", "bots", "credentials", "notifications", "offboarding", "policy-settings"],
 };
 

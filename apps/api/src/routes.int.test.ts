@@ -264,6 +264,7 @@ const ACCESS: Record<string, Entry> = {
   "POST /api/v1/events": { access: { kind: "bot-runtime" } },
   "GET /api/v1/bots/:id/sessions": onBot("bots.read_all", (f) => ({ url: `/api/v1/bots/${f.otherBotId}/sessions` })),
   "GET /api/v1/bots/:id/sessions/:sessionId": onBot("bots.read_all", (f) => ({ url: `/api/v1/bots/${f.otherBotId}/sessions/s-1` })),
+  "GET /api/v1/bots/:id/runtime": onBot("bots.read_all", (f) => ({ url: `/api/v1/bots/${f.otherBotId}/runtime` })),
   // SCIM 2.0
   "GET /scim/v2/Users": SCIM,
   "POST /scim/v2/Users": SCIM,

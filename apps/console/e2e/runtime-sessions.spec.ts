@@ -91,5 +91,45 @@ test.describe("runtime sessions", () => {
     await expect(page.getByText("No runtime sessions yet")).toBeVisible();
     await page.goto(`/bots/${botIds["acme-deploy-bot"]}/sessions/no-such-session`);
     await expect(page.getByText("Session not found")).toBeVisible();
+    // its Runtime card: nothing has reported for it
+    await page.goto(`/bots/${botIds["acme-deploy-bot"]}`);
+    const card = page.getByTestId("bot-runtime");
+    await expect(card.getByTestId("runtime-status")).toHaveText("Never reported");
+    await expect(card).toContainText("This bot's runtime has never reported");
+  });
+
+  test("the Runtime card shows which gateway enforces the bot, with its versions, and an enforcement gap", async ({ page, playwright }, testInfo) => {
+    const botId = botIds["acme-triage-bot"]!;
+    const created = await admin.post(`/api/v1/bots/${botId}/tokens`, { headers: { "x-csrf-token": csrf }, data: { name: "e2e gateway", expiresInDays: 1 } });
+    expect(created.status()).toBe(201);
+    const { token } = (await created.json()) as { token: string };
+    const runtime = await playwright.request.newContext({ baseURL: testInfo.project.use.baseURL!, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
+    const sessionId = `e2e-gap-${randomUUID().slice(0, 8)}`;
+    const now = new Date().toISOString();
+    const res = await runtime.post("/api/v1/events", {
+      data: {
+        events: [
+          { type: "heartbeat", time: now, runtime: "openclaw", runtimeVersion: "2026.9.6", plugin: "bridle", pluginVersion: "0.1.0", gateway: "gw-e2e.acme.internal" },
+          { type: "tool_result", sessionId, time: now, toolCallId: "c1", tool: "exec", ok: true },
+        ],
+      },
+    });
+    expect(res.status(), await res.text()).toBe(200);
+    await runtime.dispose();
+
+    await signIn(page);
+    await page.goto(`/bots/${botId}`);
+    const card = page.getByTestId("bot-runtime");
+    await expect(card.getByTestId("runtime-status")).toHaveText("Reporting");
+    const gateway = card.getByTestId("runtime-gateway").filter({ hasText: "gw-e2e.acme.internal" });
+    await expect(gateway).toContainText("openclaw 2026.9.6");
+    await expect(gateway).toContainText("bridle 0.1.0");
+    await expect(gateway).toContainText("just now");
+    const gap = card.getByTestId("runtime-gap").filter({ hasText: sessionId });
+    await expect(gap).toContainText("exec ran (call c1) without a matching Bridle decision in the session");
+    await expect(page.getByTestId("bot-findings")).toContainText(/Enforcement gap in \d+ sessions?/);
+    await card.screenshot({ path: "/tmp/bot-runtime-card.png" });
+    await gap.getByRole("link", { name: sessionId }).click();
+    await expect(page.getByRole("heading", { name: `Session ${sessionId}` })).toBeVisible();
   });
 });

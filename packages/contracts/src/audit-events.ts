@@ -327,6 +327,8 @@ export const AUDIT_EVENT_DETAILS = {
   "runtime.heartbeat": runtimeDetails({ runtime: z.string() }),
   /** reading a bot's runtime sessions: written only for a refusal (ZDeniedDetails) */
   "runtime.session_read": z.object({}),
+  /** reading a bot's runtime status (heartbeats, enforcement gaps): written only for a refusal (ZDeniedDetails) */
+  "runtime.status_read": z.object({}),
   // notifications: a person's channels, the org's webhook (its URL never recorded: a hint), deliveries
   "notification.preferences_update": z.object({ changes: ZChanges }),
   "notification.webhook_set": z.object({ hint: z.string(), previousHint: z.string().nullable() }),

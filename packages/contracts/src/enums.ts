@@ -41,6 +41,8 @@ export const FINDING_KINDS = [
   "unapproved_skill",
   "credential_rotation_due",
   "offboarding_incomplete",
+  "runtime_silent",
+  "enforcement_gap",
 ] as const;
 export const ZFindingKind = z.enum(FINDING_KINDS);
 export type TFindingKind = z.infer<typeof ZFindingKind>;

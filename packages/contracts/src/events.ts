@@ -230,3 +230,54 @@ export const ZSessionTimeline = z
   .object({ session: ZRuntimeSession.nullable(), items: z.array(ZSessionTimelineEntry), truncated: z.boolean() })
   .meta({ id: "SessionTimeline" });
 export type TSessionTimeline = z.infer<typeof ZSessionTimeline>;
+
+/**
+ * A bot's runtime is silent (finding `runtime_silent`) when it has sent heartbeats before and none
+ * for this many minutes (Bridle's clock). Heartbeats go every 60 s by default (SDK, plugin).
+ */
+export const RUNTIME_SILENT_AFTER_MINUTES = 15;
+/** An enforcement gap keeps its finding (`enforcement_gap`) for this many days after it was seen. */
+export const ENFORCEMENT_GAP_WINDOW_DAYS = 7;
+
+export const RUNTIME_GAP_KINDS = ["undecided_call", "reported"] as const;
+export const ZRuntimeGapKind = z.enum(RUNTIME_GAP_KINDS);
+export type TRuntimeGapKind = z.infer<typeof ZRuntimeGapKind>;
+
+/** One gateway (runtime instance) that reports heartbeats for the bot. */
+export const ZBotRuntimeGateway = z
+  .object({
+    gateway: z.string().describe("The gateway (runtime instance, e.g. its host name) that enforces the bot; empty when the heartbeat named none"),
+    runtime: z.string().describe("e.g. `openclaw`"),
+    runtimeVersion: z.string().nullable(),
+    plugin: z.string().nullable().describe("The enforcing plugin, e.g. `bridle`"),
+    pluginVersion: z.string().nullable(),
+    firstSeenAt: ZTimestamp.describe("First heartbeat received from it (Bridle's clock)"),
+    lastSeenAt: ZTimestamp.describe("Latest heartbeat received from it (Bridle's clock)"),
+  })
+  .meta({ id: "BotRuntimeGateway" });
+export type TBotRuntimeGateway = z.infer<typeof ZBotRuntimeGateway>;
+
+/** One enforcement gap: the first of its kind in a runtime session. */
+export const ZRuntimeGap = z
+  .object({
+    sessionId: z.string(),
+    kind: ZRuntimeGapKind.describe("`undecided_call`: a tool ran without a matching allow decision in the session; `reported`: the runtime reported a gap itself"),
+    tool: z.string().nullable(),
+    message: z.string(),
+    eventId: z.uuid().describe("The runtime event (audit event) that showed it"),
+    at: ZTimestamp.describe("When Bridle received it"),
+  })
+  .meta({ id: "RuntimeGap" });
+export type TRuntimeGap = z.infer<typeof ZRuntimeGap>;
+
+/** `GET /api/v1/bots/{id}/runtime`: who enforces the bot, from its heartbeats, and its recent enforcement gaps. */
+export const ZBotRuntimeStatus = z
+  .object({
+    status: z.enum(["never_reported", "live", "silent"]).describe(`\`silent\`: no heartbeat for ${RUNTIME_SILENT_AFTER_MINUTES} minutes`),
+    lastSeenAt: ZTimestamp.nullable().describe("Latest heartbeat from any gateway (Bridle's clock)"),
+    silentAfterMinutes: z.number().int(),
+    gateways: z.array(ZBotRuntimeGateway).describe("Latest first"),
+    gaps: z.array(ZRuntimeGap).describe(`Enforcement gaps of the last ${ENFORCEMENT_GAP_WINDOW_DAYS} days, latest first (at most 50)`),
+  })
+  .meta({ id: "BotRuntimeStatus" });
+export type TBotRuntimeStatus = z.infer<typeof ZBotRuntimeStatus>;

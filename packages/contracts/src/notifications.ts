@@ -14,6 +14,8 @@ export const NOTIFICATION_KINDS = [
   "access_review_reminder",
   "skill_review_needed",
   "instruction_review_needed",
+  /** a bot's runtime ran a tool without a matching decision, or reported a path it cannot gate */
+  "enforcement_gap",
   /** a person's own "send me a test notification" */
   "test",
 ] as const;
@@ -33,6 +35,7 @@ export const NOTIFICATION_KIND_LABELS: Record<TNotificationKind, string> = {
   access_review_reminder: "Access review reminder",
   skill_review_needed: "Skill review needed",
   instruction_review_needed: "Instruction review needed",
+  enforcement_gap: "Enforcement gap",
   test: "Test notification",
 };
 

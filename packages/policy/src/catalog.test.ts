@@ -17,6 +17,8 @@ describe("RULES", () => {
       unapproved_skill: "BR-SKILL-REGISTRY",
       credential_rotation_due: "BR-CREDENTIAL-ROTATION",
       offboarding_incomplete: "BR-OFFBOARDING",
+      runtime_silent: "BR-RUNTIME-HEARTBEAT",
+      enforcement_gap: "BR-ENFORCEMENT-GAP",
     });
   });
 

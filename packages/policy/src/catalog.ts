@@ -102,6 +102,23 @@ export const RULES: Record<TFindingKind, RuleInfo> = {
     severity: "high",
     remediation: "Remove the bot's remaining grants, revoke its runtime tokens and its credential references (rerun its offboarding plan).",
   },
+  runtime_silent: {
+    rule: "BR-RUNTIME-HEARTBEAT",
+    title: "Bots whose runtime stopped reporting",
+    description:
+      "An active bot whose runtime sent heartbeats keeps sending them: when none arrives for 15 minutes, Bridle can no longer tell that its tool calls are enforced.",
+    severity: "high",
+    remediation: "Check the gateway that enforces the bot (is it running, does it reach Bridle, is the Bridle plugin loaded); pause the bot if it runs unenforced.",
+  },
+  enforcement_gap: {
+    rule: "BR-ENFORCEMENT-GAP",
+    title: "Tool calls that ran without a Bridle decision",
+    description:
+      "Every tool call a bot's runtime executes was decided by Bridle first. A tool execution reported without a matching allow decision in its session, or a runtime reporting a path it cannot gate, is an enforcement gap.",
+    severity: "high",
+    remediation:
+      "Open the session on the bot's page to see the call; move the agent off the ungated backend or path (see the plugin's README), and apply the bot's static OpenClaw configuration as a floor.",
+  },
 };
 
 /** Builds a finding with the catalog's rule id, severity and (unless overridden) remediation. */

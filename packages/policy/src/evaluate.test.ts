@@ -11,6 +11,10 @@ const kinds = (findings: readonly { kind: TFindingKind }[]) => findings.map((f) 
 /** A bot that breaks every rule once (and the channel and identity rules twice). */
 function worstBot(): [BotFacts, BotFacts] {
   const bot = makeBot({
+    runtime: {
+      lastSeenAt: daysFromNow(-1),
+      gaps: [{ sessionId: "s1", kind: "undecided_call", tool: "exec", message: "exec ran without a decision", at: daysFromNow(-1) }],
+    },
     name: "scraper",
     email: null,
     owner: { email: "bob@acme.example", status: "deactivated" },
@@ -59,6 +63,8 @@ describe("evaluateBot", () => {
       "runtime_profile_incomplete",
       "unapproved_skill",
       "credential_rotation_due",
+      "runtime_silent",
+      "enforcement_gap",
     ]);
     // offboarding_incomplete is an offboarded bot's only rule (below): never beside the others.
     expect(new Set(kinds(findings))).toEqual(new Set(FINDING_KINDS.filter((k) => k !== "offboarding_incomplete")));

@@ -6,6 +6,7 @@ import { buildIdentityIndex, checkBotEmail, checkSharedIdentity } from "./identi
 import type { IdentityIndex } from "./identity.ts";
 import { checkNamingRule } from "./naming.ts";
 import { checkOffboardingComplete } from "./offboarding.ts";
+import { checkEnforcementGap, checkRuntimeSilent } from "./runtime.ts";
 import { checkOwner } from "./ownership.ts";
 import { checkReview } from "./review.ts";
 import { checkCredentialRotation } from "./rotation.ts";
@@ -31,6 +32,8 @@ const CHECKS: Record<TFindingKind, Check> = {
   unapproved_skill: (bot, ctx) => checkSkills(bot.runtimeProfile?.allowedTools, ctx.skills),
   credential_rotation_due: (bot, ctx) => checkCredentialRotation(bot, ctx.now),
   offboarding_incomplete: (bot) => checkOffboardingComplete(bot),
+  runtime_silent: (bot, ctx) => checkRuntimeSilent(bot, ctx.now),
+  enforcement_gap: (bot, ctx) => checkEnforcementGap(bot, ctx.now),
 };
 
 /** All findings for one bot, ordered by FINDING_KINDS. `index` comes from buildIdentityIndex over the whole inventory. */

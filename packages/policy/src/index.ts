@@ -17,3 +17,4 @@ export * from "./instructions.ts";
 export * from "./offboarding.ts";
 export * from "./openclaw-tools.ts";
 export * from "./openclaw-floor.ts";
+export * from "./runtime.ts";

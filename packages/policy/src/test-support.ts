@@ -70,6 +70,7 @@ export function makeBot(overrides: Partial<BotFacts> = {}): BotFacts {
     runtimeProfile: FULL_PROFILE,
     credentialReferences: [],
     liveTokens: 0,
+    runtime: { lastSeenAt: null, gaps: [] },
     ...overrides,
   };
 }

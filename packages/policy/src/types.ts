@@ -48,6 +48,16 @@ export type BotFacts = {
   credentialReferences: readonly CredentialRotationFacts[];
   /** how many of its runtime tokens are live (not revoked, not expired): the offboarding rule (offboarding.ts) */
   liveTokens: number;
+  /**
+   * What its runtime reported (runtime.ts): the latest heartbeat from any gateway (null: never),
+   * and the enforcement gaps seen within ENFORCEMENT_GAP_WINDOW_DAYS, latest first.
+   */
+  runtime: RuntimeFacts;
+};
+
+export type RuntimeFacts = {
+  lastSeenAt: Date | null;
+  gaps: readonly { sessionId: string; kind: "undecided_call" | "reported"; tool: string | null; message: string; at: Date }[];
 };
 
 export type EvaluationContext = {

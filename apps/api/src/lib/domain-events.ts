@@ -67,7 +67,13 @@ export type DomainEvent =
    * file's review setting changed. No finding or decision reads instructions yet: the event is for
    * subscribers to come (notifications of a version waiting for review, incidents).
    */
-  | { type: "instructions.changed"; botId: string; file: string; change: "uploaded" | "approved" | "rejected" | "settings"; version: number | null };
+  | { type: "instructions.changed"; botId: string; file: string; change: "uploaded" | "approved" | "rejected" | "settings"; version: number | null }
+  /**
+   * What these bots' runtimes report changed their runtime status (events module): a gateway
+   * reported for the first time, its versions changed, it came back after being silent, or a new
+   * enforcement gap was seen. Not emitted for every event (heartbeats that change nothing emit none).
+   */
+  | { type: "bot.runtime_changed"; botIds: readonly string[]; change: "heartbeat" | "gap" };
 
 export type DomainEventType = DomainEvent["type"];
 
@@ -99,6 +105,7 @@ export function affectedBots(event: DomainEvent): readonly string[] | "all" {
     // refresh (the findings subscriber recomputes the skill's bots, see findingsScope).
     case "skill.changed":
     case "instructions.changed":
+    case "bot.runtime_changed": // runtime status and gaps are findings inputs, not decision inputs
       return [];
     case "org_policy.changed":
     case "system.changed":

@@ -996,3 +996,48 @@ export const runtimeSessions = pgTable(
   },
   (t) => [primaryKey({ columns: [t.botId, t.sessionId] }), index("runtime_sessions_bot_last_idx").on(t.botId, t.lastAt)],
 );
+
+/**
+ * What a bot's runtime last said about itself (owner: the events module): one row per bot and
+ * reporting gateway (runtime instance; `''` when the heartbeat named none), upserted from
+ * `heartbeat` runtime events in the transaction that stores them. `last_seen_at` is Bridle's clock
+ * (when the heartbeat was received), so silence is measured without trusting the runtime's clock.
+ */
+export const botRuntimes = pgTable(
+  "bot_runtimes",
+  {
+    botId: uuid("bot_id")
+      .notNull()
+      .references(() => bots.id, { onDelete: "cascade" }),
+    gateway: text("gateway").notNull(),
+    runtime: text("runtime").notNull(),
+    runtimeVersion: text("runtime_version"),
+    plugin: text("plugin"),
+    pluginVersion: text("plugin_version"),
+    firstSeenAt: ts("first_seen_at").notNull(),
+    lastSeenAt: ts("last_seen_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.botId, t.gateway] })],
+);
+
+/**
+ * Enforcement gaps (owner: the events module): one row per bot, runtime session and kind, the
+ * first time that kind of gap is seen in that session (so each alerts once). `undecided_call`: a
+ * tool execution was reported without a matching allow decision in the session; `reported`: the
+ * runtime itself reported one (an `error` event with code `enforcement_gap`).
+ */
+export const runtimeGaps = pgTable(
+  "runtime_gaps",
+  {
+    botId: uuid("bot_id")
+      .notNull()
+      .references(() => bots.id, { onDelete: "cascade" }),
+    sessionId: text("session_id").notNull(),
+    kind: text("kind", { enum: ["undecided_call", "reported"] }).notNull(),
+    tool: text("tool"),
+    message: text("message").notNull(),
+    eventId: uuid("event_id").notNull(),
+    at: ts("at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.botId, t.sessionId, t.kind] }), index("runtime_gaps_bot_at_idx").on(t.botId, t.at)],
+);

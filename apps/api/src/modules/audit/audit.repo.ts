@@ -1,5 +1,6 @@
 import { auditEvents, type DbOrTx } from "@bridle/db";
 import { and, desc, eq, gte, like, lt, or, sql, type SQL } from "drizzle-orm";
+import { rowsOf } from "../../lib/sql.ts";
 
 /** Filters of `listAuditEvents`; every one given narrows (AND). `beforeSeq` is the keyset cursor. */
 export type AuditEventFilter = {
@@ -74,4 +75,43 @@ export async function systemsUsedInDecisions(db: DbOrTx, input: { botId: string;
     )
     .groupBy(sql`1`);
   return new Map(rows.map((r) => [r.system, new Date(r.last)]));
+}
+
+/** A tool execution a bot's runtime reported (`runtime.tool_result`), to match against its decision. */
+export type ToolExecution = { botId: string; sessionId: string; toolCallId: string | null; tool: string };
+
+/**
+ * Which of these tool executions have no matching allow decision in their session (enforcement
+ * gaps). An execution is matched when the bot reported, in the same session, a `runtime.tool_call`
+ * with the same `toolCallId` (or, for an execution without one, the same `tool`) naming a
+ * `decisionRequestId`, and the bot has a `decision.allow` in that session whose `runtimeRequestId`
+ * is that id. One statement for them all, two index probes an execution with a `toolCallId`
+ * (migration 0018's partial indexes: the cost does not grow with the session); one without reads
+ * the session's tool calls. Sees what the caller's transaction wrote (calls stored in the same
+ * batch match).
+ * @returns the indexes (in `items`) of the executions without a decision, ascending
+ */
+export async function undecidedToolExecutions(db: DbOrTx, items: readonly ToolExecution[]): Promise<number[]> {
+  if (!items.length) return [];
+  const rows = items.map((x, k) => ({ k, bot_id: x.botId, session_id: x.sessionId, tcid: x.toolCallId, tool: x.tool }));
+  // LATERAL ... LIMIT 1 keeps each match a parameterized index probe: as NOT EXISTS the planner,
+  // guessing 100 rows for the recordset, hashes every tool call of every session instead.
+  const decided = (match: SQL) => sql`left join lateral (
+      select 1 as hit from audit_events c
+      where c.action = 'runtime.tool_call' and c.session_id = v.session_id and ${match}
+        and c.actor_type = 'bot' and c.actor_id = v.bot_id
+        and exists (
+          select 1 from audit_events d
+          where d.action = 'decision.allow' and d.session_id = v.session_id and d.details->>'runtimeRequestId' = c.details->>'decisionRequestId'
+            and d.actor_type = 'bot' and d.actor_id = v.bot_id)
+      limit 1) m on true`;
+  const res = await db.execute(sql`
+    with v as materialized (
+      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(k int, bot_id text, session_id text, tcid text, tool text)
+    )
+    select v.k from v ${decided(sql`c.details->>'toolCallId' = v.tcid`)} where v.tcid is not null and m.hit is null
+    union all
+    select v.k from v ${decided(sql`c.details->>'tool' = v.tool`)} where v.tcid is null and m.hit is null
+    order by 1`);
+  return rowsOf<{ k: number }>(res).map((r) => Number(r.k));
 }

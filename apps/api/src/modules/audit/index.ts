@@ -2,10 +2,11 @@
  * The audit module's door: its routes (reading the log) and its commands: `recordAudit`, the one
  * writer of `audit_events`, which every other module calls inside the transaction of its change,
  * and its batch variants (imports, the decision log's group commit). Queries other modules read
- * the log with: `listAuditEvents` (newest first, the list's filters) and `systemsUsedInDecisions`
- * (the access reviews' unused grants).
+ * the log with: `listAuditEvents` (newest first, the list's filters), `systemsUsedInDecisions`
+ * (the access reviews' unused grants) and `undecidedToolExecutions` (the events module's
+ * enforcement gaps: tool results with no matching allow decision in their session).
  */
-export { listAuditEvents, systemsUsedInDecisions, type AuditEventFilter } from "./audit.repo.ts";
+export { listAuditEvents, systemsUsedInDecisions, undecidedToolExecutions, type AuditEventFilter, type ToolExecution } from "./audit.repo.ts";
 export { auditRoutes } from "./audit.routes.ts";
 export { createAuditIntegrity, databaseKeyTrust, verifyCheckpointInDatabase, verifyDatabase, exportRecords, type AuditIntegrity } from "./audit.integrity.ts";
 export { DISTRUST_REASONS, judgeKeys, type Jwks, type KeyTrust } from "./audit.keys.ts";

@@ -2,6 +2,7 @@ import type { TRuntimeEventParsed, TRuntimeSession } from "@bridle/contracts";
 import { runtimeSessions, type Db, type DbOrTx } from "@bridle/db";
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import { recordAuditBatchOnce, type AuditEventInput } from "../audit/index.ts";
+import { applyRuntimeEffects } from "./runtime-status.ts";
 
 /** One runtime event as stored: its audit event (actor the bot, resource the event id). */
 export type EventRecord = {
@@ -76,8 +77,8 @@ function sessionDeltas(stored: readonly EventRecord[]): SessionDelta[] {
 
 /**
  * Stores runtime events in one transaction: their audit events (through the audit module's
- * writer; an event whose id is already stored is skipped) and what the new ones add to their
- * sessions. Two records with the same id: the first is written. Durable when it resolves.
+ * writer; an event whose id is already stored is skipped), what the new ones add to their
+ * sessions, and their runtime effects (heartbeats, enforcement gaps: runtime-status.ts). Two records with the same id: the first is written. Durable when it resolves.
  * @returns the ids of the events written now
  */
 export async function storeEvents(db: Db, records: readonly EventRecord[]): Promise<ReadonlySet<string>> {
@@ -85,8 +86,10 @@ export async function storeEvents(db: Db, records: readonly EventRecord[]): Prom
   const unique = records.filter((r) => !seen.has(r.id) && (seen.add(r.id), true));
   return db.transaction(async (tx) => {
     const written = new Set(await recordAuditBatchOnce(tx, unique.map(eventOf)));
-    const deltas = sessionDeltas(written.size === unique.length ? unique : unique.filter((r) => written.has(r.id)));
+    const fresh = written.size === unique.length ? unique : unique.filter((r) => written.has(r.id));
+    const deltas = sessionDeltas(fresh);
     if (deltas.length) await upsertSessions(tx, deltas);
+    await applyRuntimeEffects(tx, fresh);
     return written;
   });
 }

@@ -9,6 +9,9 @@ import {
   ZPageQuery,
   ZRuntimeSessionPage,
   ZSessionTimeline,
+  ZBotRuntimeStatus,
+  RUNTIME_SILENT_AFTER_MINUTES,
+  ENFORCEMENT_GAP_WINDOW_DAYS,
 } from "@bridle/contracts";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
@@ -108,6 +111,23 @@ export function eventsRoutes(svc: EventsService) {
         },
       },
       async (request) => svc.timeline(ctx(request), request.params.id, request.params.sessionId),
+    );
+    r.get(
+      "/bots/:id/runtime",
+      {
+        schema: {
+          operationId: "getBotRuntimeStatus",
+          tags: ["events"],
+          summary: "Who enforces the bot: the gateways reporting heartbeats for it (runtime, plugin, versions, last seen) and its recent enforcement gaps",
+          description:
+            `From the bot's \`heartbeat\` runtime events: one entry per gateway, latest first, times on Bridle's clock. \`status\`: \`never_reported\`, ` +
+            `\`live\`, or \`silent\` (no heartbeat for ${RUNTIME_SILENT_AFTER_MINUTES} minutes). \`gaps\`: enforcement gaps of the last ${ENFORCEMENT_GAP_WINDOW_DAYS} days ` +
+            "(the first of each kind per session): a tool result with no matching allow decision in its session, or a gap the runtime reported.",
+          params: ZBotParams,
+          response: { 200: ZBotRuntimeStatus, ...errors },
+        },
+      },
+      async (request) => svc.runtimeStatus(ctx(request), request.params.id),
     );
   };
 }

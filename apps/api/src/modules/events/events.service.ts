@@ -3,6 +3,7 @@ import {
   RUNTIME_EVENTS_MAX_BATCH,
   toFieldErrors,
   ZRuntimeEvent,
+  type TBotRuntimeStatus,
   type TFieldError,
   type TRejectedRuntimeEvent,
   type TRuntimeEventBatchResult,
@@ -24,6 +25,7 @@ import type { BotCaller } from "../decisions/index.ts";
 import type { EventLog } from "./event-log.ts";
 import * as repo from "./events.repo.ts";
 import { redactBatch } from "./redact.ts";
+import { runtimeStatusOf } from "./runtime-status.ts";
 
 /** A session's story holds at most this many of the bot's own entries (the latest recorded); `truncated` says when there were more. */
 export const TIMELINE_MAX = 2000;
@@ -103,12 +105,29 @@ export function createEventsService(deps: { db: Db; log: EventLog }) {
     return { accepted: records.length, duplicates: records.length - fresh, rejected, ids };
   }
 
-  async function readable(ctx: RequestCtx, botId: string) {
+  async function readable(ctx: RequestCtx, botId: string, what: "sessions" | "status" = "sessions") {
     const bot = await findBotRow(db, botId);
     if (!bot) throw notFound("Bot");
     if (!canReadBot(ctx.principal, bot))
-      throw await denied(db, ctx, { action: "runtime.session_read", resourceType: "bot", resourceId: botId, what: "read this bot's runtime sessions" });
+      throw await denied(
+        db,
+        ctx,
+        what === "sessions"
+          ? { action: "runtime.session_read", resourceType: "bot", resourceId: botId, what: "read this bot's runtime sessions" }
+          : { action: "runtime.status_read", resourceType: "bot", resourceId: botId, what: "read this bot's runtime status" },
+      );
     return bot;
+  }
+
+  /**
+   * A bot's runtime status: the gateways whose heartbeats say they enforce it (runtime, plugin and
+   * their versions, first and last seen on Bridle's clock), `never_reported` / `live` / `silent`
+   * (no heartbeat for RUNTIME_SILENT_AFTER_MINUTES), and its enforcement gaps of the last
+   * ENFORCEMENT_GAP_WINDOW_DAYS. Errors: 404 bot; 403 (audited `runtime.status_read`).
+   */
+  async function runtimeStatus(ctx: RequestCtx, botId: string): Promise<TBotRuntimeStatus> {
+    await readable(ctx, botId, "status");
+    return runtimeStatusOf(db, botId);
   }
 
   /** A bot's sessions, latest activity first, `limit` per page. Errors: 404 bot; 403 (audited). */
@@ -168,7 +187,7 @@ export function createEventsService(deps: { db: Db; log: EventLog }) {
     return { session, items: entries.map(({ seq: _seq, ...e }) => e), truncated };
   }
 
-  return { report, sessions, timeline };
+  return { report, sessions, timeline, runtimeStatus };
 }
 
 export type EventsService = ReturnType<typeof createEventsService>;

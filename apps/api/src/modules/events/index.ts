@@ -7,10 +7,15 @@ import { createEventsService } from "./events.service.ts";
 
 /**
  * The events module's door: runtime events (what a bot's runtime reports it did), stored as audit
- * events of the bot (`runtime.<type>`, through the audit module's writer), and `runtime_sessions`,
- * which it owns (one summary row per bot and session id).
+ * events of the bot (`runtime.<type>`, through the audit module's writer), and the tables it owns:
+ * `runtime_sessions` (one summary row per bot and session id), `bot_runtimes` (per bot and
+ * gateway, from heartbeats) and `runtime_gaps` (the first enforcement gap of each kind per session,
+ * alerted once to the bot's owner and security through the notifications module). When a bot's
+ * runtime status changes or a gap is new it emits `bot.runtime_changed` (findings `runtime_silent`,
+ * `enforcement_gap`; runtime-status.ts).
  * - routes: `.runtimeRoutes` for the decisions module's runtime scope (`POST /events`, bot token),
- *   `.routes` for the human `/api/v1` scope (a bot's sessions, one session's story);
+ *   `.routes` for the human `/api/v1` scope (a bot's sessions, one session's story, its runtime
+ *   status `GET /bots/{id}/runtime`);
  * - `.drain()` waits for batches being written (shutdown); no commands for other modules yet.
  */
 export function createEventsModule(deps: { db: Db }): {

@@ -44,6 +44,9 @@ describe("findings of the Acme demo organization", () => {
       credential_rotation_due: 3,
       // the demo's offboarded bot (acme-hackweek-bot) holds nothing any more
       offboarding_incomplete: 0,
+      // no demo bot's runtime has reported: none is silent, none has an enforcement gap
+      runtime_silent: 0,
+      enforcement_gap: 0,
     });
   });
 

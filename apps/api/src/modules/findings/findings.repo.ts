@@ -1,4 +1,4 @@
-import { parseToolRef, type TFinding, type TSkillStatus, type TSystemClassification } from "@bridle/contracts";
+import { ENFORCEMENT_GAP_WINDOW_DAYS, parseToolRef, type TFinding, type TSkillStatus, type TSystemClassification } from "@bridle/contracts";
 import { connectedSystems, type DbOrTx } from "@bridle/db";
 import { skillRegistryOf, type BotFacts, type SkillRegistry } from "@bridle/policy";
 import { sql, type SQL } from "drizzle-orm";
@@ -35,6 +35,8 @@ type FactRow = {
       }[]
     | null;
   live_tokens: number;
+  runtime_seen_at: unknown;
+  runtime_gaps: { sessionId: string; kind: "undecided_call" | "reported"; tool: string | null; message: string; at: string }[] | null;
   exc_status: string | null;
   exc_expires_at: unknown;
   exc_allowed_systems: string[] | null;
@@ -60,6 +62,13 @@ export async function loadBotFacts(db: DbOrTx, ids?: readonly string[]): Promise
            -- a read of the bot-tokens module's table: live runtime tokens (BR-OFFBOARDING)
            (select count(*)::int from bot_tokens t where t.bot_id = b.id and t.revoked_at is null
               and (t.expires_at is null or t.expires_at > now())) as live_tokens,
+           -- reads of the events module's tables: the latest heartbeat (BR-RUNTIME-HEARTBEAT) and
+           -- enforcement gaps within the window (BR-ENFORCEMENT-GAP), both by primary key / index
+           (select max(rt.last_seen_at) from bot_runtimes rt where rt.bot_id = b.id) as runtime_seen_at,
+           (select json_agg(json_build_object('sessionId', rg.session_id, 'kind', rg.kind, 'tool', rg.tool,
+                                              'message', rg.message, 'at', rg.at) order by rg.at desc)
+              from runtime_gaps rg where rg.bot_id = b.id
+                and rg.at >= now() - make_interval(days => ${ENFORCEMENT_GAP_WINDOW_DAYS})) as runtime_gaps,
            e.status as exc_status, e.expires_at as exc_expires_at,
            e.allowed_systems as exc_allowed_systems, e.allowed_channels as exc_allowed_channels
     from bots b
@@ -111,6 +120,10 @@ export async function loadBotFacts(db: DbOrTx, ids?: readonly string[]): Promise
       rotationDueSince: toDate(c.rotationDueSince),
     })),
     liveTokens: Number(r.live_tokens ?? 0),
+    runtime: {
+      lastSeenAt: toDate(r.runtime_seen_at),
+      gaps: (r.runtime_gaps ?? []).map((g) => ({ ...g, at: toDate(g.at)! })),
+    },
     storedFindings: r.findings ?? [],
     storedNextReviewDue: toDate(r.next_review_due),
   }));

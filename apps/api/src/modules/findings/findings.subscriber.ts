@@ -21,6 +21,9 @@ export function findingsScope(event: DomainEvent): readonly string[] | "all" | n
     case "person.changed":
     case "credential_reference.changed":
       return event.botIds;
+    // Heartbeats and enforcement gaps are inputs of `runtime_silent` and `enforcement_gap`.
+    case "bot.runtime_changed":
+      return event.botIds;
     case "inventory.imported":
       return event.systemKeys.length ? "all" : event.botIds;
     // A registry entry's status is an input of `unapproved_skill` for the bots naming that version.

@@ -104,7 +104,7 @@ describe("the in-console list, channels and org settings (API)", () => {
       address: "mia@list.example",
     });
     expect(before.channels.webhook.available).toBe(false);
-    expect(before.kinds).toHaveLength(10);
+    expect(before.kinds).toHaveLength(11);
     expect(before.kinds.find((k: { kind: string }) => k.kind === "rotation_due")).toEqual({ kind: "rotation_due", email: true, webhook: false });
 
     const put = await t.app.inject({

@@ -90,6 +90,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "runtime.usage": "reported model usage",
   "runtime.heartbeat": "reported its runtime is alive",
   "runtime.session_read": "read a bot's runtime sessions",
+  "runtime.status_read": "read a bot's runtime status",
   "audit.read": "read the audit log",
   "notification.preferences_update": "changed their notification channels",
   "notification.webhook_set": "set the notification webhook",

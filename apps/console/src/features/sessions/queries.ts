@@ -1,4 +1,4 @@
-import { ZRuntimeSessionPage, ZSessionTimeline } from "@bridle/contracts";
+import { ZBotRuntimeStatus, ZRuntimeSessionPage, ZSessionTimeline } from "@bridle/contracts";
 import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { api } from "../../lib/api.ts";
 
@@ -28,5 +28,15 @@ export const useSessionTimeline = (botId: string, sessionId: string) =>
     queryOptions({
       queryKey: sessionKeys.timeline(botId, sessionId),
       queryFn: ({ signal }) => api.get(`${sessionsOf(botId)}/${encodeURIComponent(sessionId)}`, ZSessionTimeline, undefined, signal),
+    }),
+  );
+
+/** GET /bots/{id}/runtime: who enforces the bot (gateways from its heartbeats, versions, last seen) and its recent enforcement gaps. */
+export const useBotRuntime = (botId: string) =>
+  useQuery(
+    queryOptions({
+      queryKey: [...sessionKeys.bot(botId), "runtime"] as const,
+      queryFn: ({ signal }) => api.get(`/api/v1/bots/${encodeURIComponent(botId)}/runtime`, ZBotRuntimeStatus, undefined, signal),
+      refetchInterval: 60_000,
     }),
   );

@@ -59,7 +59,7 @@ export function SeverityBadge({ severity }: { severity: TFinding["severity"] }) 
 }
 
 /** Kinds that the rule catalog rates high severity; a bot with any of them shows red. */
-const HIGH_KINDS: ReadonlySet<TFindingKind> = new Set(["golden_rule", "orphaned", "disallowed_channel", "shared_identity"]);
+const HIGH_KINDS: ReadonlySet<TFindingKind> = new Set(["golden_rule", "orphaned", "disallowed_channel", "shared_identity", "runtime_silent", "enforcement_gap"]);
 
 export function findingCountColor(bot: Pick<TBotSummary, "findingCount" | "findingKinds">): MantineColor {
   if (bot.findingCount === 0) return "teal";

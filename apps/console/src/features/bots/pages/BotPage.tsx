@@ -23,6 +23,7 @@ import { CredentialReferencesSection } from "../../credentials/components/Creden
 import { BotTokensSection } from "../../bot-tokens/components/BotTokensSection.tsx";
 import { BotGatedActions } from "../../gated-actions/components/BotGatedActions.tsx";
 import { BotInstructionsSection } from "../../instructions/components/BotInstructionsSection.tsx";
+import { BotRuntimeCard } from "../../sessions/components/BotRuntimeCard.tsx";
 import { BotSessionsSection } from "../../sessions/components/BotSessionsSection.tsx";
 import { BotSkillsSection } from "../../skills/components/BotSkillsSection.tsx";
 import { BotOffboarding } from "../../offboarding/components/BotOffboarding.tsx";
@@ -344,6 +345,10 @@ function BotDetails({ bot }: { bot: TBot }) {
             <BotInstructionsSection botId={bot.id} />
           </Card>
         </SimpleGrid>
+
+        <Card title="Runtime" testId="bot-runtime">
+          <BotRuntimeCard botId={bot.id} />
+        </Card>
 
         <Card title="Runtime sessions" testId="bot-sessions">
           <BotSessionsSection botId={bot.id} />

@@ -56,11 +56,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createPublicKey, randomBytes, verify } from "node:crypto";
 import { availableParallelism, loadavg } from "node:os";
 import { createRequire } from "node:module";
-import { readFileSync, readdirSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { dropBenchDatabase, runBench } from "./harness.ts";
+import { cpuSample, dropBenchDatabase, runBench, type CpuSample } from "./harness.ts";
 
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -171,45 +170,6 @@ function startServer(databaseUrl: string, adminToken: string): Promise<{ child: 
 }
 
 /** PostgreSQL's own background processes (their titles), which serve every database on the server. */
-const PG_BACKGROUND = /: (checkpointer|background writer|walwriter|autovacuum launcher|logical replication launcher|archiver|stats collector)\s*$/;
-
-/**
- * CPU time (ms) so far of a process; of the `postgres` processes serving `dbName` (backends and
- * autovacuum workers, told apart by their process titles) and of PostgreSQL's background processes
- * (WAL writer, checkpointer, ..., which other databases on the server use too); and of the whole
- * machine (busy, all cores), from /proc (Linux). Backends of other databases (other people's tests
- * on a shared server) count as "everything else". Null elsewhere.
- */
-function cpuSample(serverPid: number, dbName: string) {
-  try {
-    const tick = 10; // USER_HZ is 100 on Linux
-    const procMs = (pid: number | string) => {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      return (Number(f[11]) + Number(f[12])) * tick;
-    };
-    let postgres = 0;
-    let pgBackground = 0;
-    for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-      try {
-        if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() !== "postgres") continue;
-        const title = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").trimEnd();
-        if (title.includes(` ${dbName} `) || title.endsWith(` ${dbName}`)) postgres += procMs(pid);
-        else if (!title.startsWith("postgres: ") || PG_BACKGROUND.test(title)) pgBackground += procMs(pid);
-      } catch {
-        // the process ended meanwhile
-      }
-    }
-    const cpu = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
-    const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
-    const total = cpu.reduce((a, b) => a + b, 0);
-    const self = process.cpuUsage();
-    return { server: procMs(serverPid), load: (self.user + self.system) / 1000, postgres, pgBackground, machineBusy: (total - idle) * tick, at: performance.now() };
-  } catch {
-    return null;
-  }
-}
-type CpuSample = NonNullable<ReturnType<typeof cpuSample>>;
 const cpuPerRequest = (a: CpuSample | null, b: CpuSample | null, requests: number) =>
   a && b && requests > 0
     ? {

@@ -41,12 +41,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
-import { readFileSync, readdirSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { dropBenchDatabase, runBench } from "./harness.ts";
+import { cpuSample, dropBenchDatabase, runBench, type CpuSample } from "./harness.ts";
 
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
@@ -192,39 +191,6 @@ function startServer(databaseUrl: string, adminToken: string): Promise<{ child: 
   });
 }
 
-const PG_BACKGROUND = /: (checkpointer|background writer|walwriter|autovacuum launcher|logical replication launcher|archiver|stats collector)\s*$/;
-
-/** CPU time (ms) so far of the server, this process, the bench database's postgres processes, PostgreSQL's background processes, and the machine (Linux /proc). */
-function cpuSample(serverPid: number, dbName: string) {
-  try {
-    const tick = 10;
-    const procMs = (pid: number | string) => {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      return (Number(f[11]) + Number(f[12])) * tick;
-    };
-    let postgres = 0;
-    let pgBackground = 0;
-    for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-      try {
-        if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() !== "postgres") continue;
-        const title = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").trimEnd();
-        if (title.includes(` ${dbName} `) || title.endsWith(` ${dbName}`)) postgres += procMs(pid);
-        else if (!title.startsWith("postgres: ") || PG_BACKGROUND.test(title)) pgBackground += procMs(pid);
-      } catch {
-        // the process ended meanwhile
-      }
-    }
-    const cpu = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
-    const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
-    const total = cpu.reduce((a, b) => a + b, 0);
-    const self = process.cpuUsage();
-    return { server: procMs(serverPid), load: (self.user + self.system) / 1000, postgres, pgBackground, machineBusy: (total - idle) * tick, at: performance.now() };
-  } catch {
-    return null;
-  }
-}
-type CpuSample = NonNullable<ReturnType<typeof cpuSample>>;
 const cpuPerEvent = (a: CpuSample | null, b: CpuSample | null, events: number) =>
   a && b && events > 0
     ? {

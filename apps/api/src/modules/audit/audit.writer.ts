@@ -86,6 +86,28 @@ export async function recordAuditBatch(db: DbOrTx, events: readonly AuditEventIn
 }
 
 /**
+ * A row as the batch INSERTs read it from JSON (column names), every row of one shape so V8 keeps
+ * its inline caches; `at` null lets the database stamp it.
+ */
+function sqlRowOf(r: ReturnType<typeof rowOf>, at: string | null) {
+  return {
+    at,
+    actor_type: r.actorType,
+    actor_id: r.actorId,
+    actor_label: r.actorLabel,
+    action: r.action,
+    resource_type: r.resourceType,
+    resource_id: r.resourceId,
+    outcome: r.outcome,
+    request_id: r.requestId,
+    session_id: r.sessionId,
+    source_ip: r.sourceIp,
+    user_agent: r.userAgent,
+    details: r.details,
+  };
+}
+
+/**
  * The batch variant on a pg pool with a named (prepared) statement, for the decision log's group
  * commit: planned once per connection, one round trip and one commit per batch. Durable when it
  * resolves.
@@ -94,21 +116,7 @@ export async function recordAuditBatchPrepared(pool: NonNullable<DbHandle["pool"
   if (events.length === 0) return;
   const rows = events.map((e) => {
     const r = rowOf(e);
-    return {
-      at: (r.at ?? new Date()).toISOString(),
-      actor_type: r.actorType,
-      actor_id: r.actorId,
-      actor_label: r.actorLabel,
-      action: r.action,
-      resource_type: r.resourceType,
-      resource_id: r.resourceId,
-      outcome: r.outcome,
-      request_id: r.requestId,
-      session_id: r.sessionId,
-      source_ip: r.sourceIp,
-      user_agent: r.userAgent,
-      details: r.details,
-    };
+    return sqlRowOf(r, (r.at ?? new Date()).toISOString());
   });
   await pool.query({ name: "bridle_insert_audit_events", text: INSERT_BATCH, values: [JSON.stringify(rows)] });
 }
@@ -125,21 +133,7 @@ export async function recordAuditBatchOnce(db: DbOrTx, events: readonly AuditEve
   const rows = events.map((e) => {
     const r = rowOf(e);
     if (r.resourceId === null) throw new AuditDetailsError("recordAuditBatchOnce needs a resourceId on every event");
-    return {
-      at: r.at === undefined ? null : r.at.toISOString(),
-      actor_type: r.actorType,
-      actor_id: r.actorId,
-      actor_label: r.actorLabel,
-      action: r.action,
-      resource_type: r.resourceType,
-      resource_id: r.resourceId,
-      outcome: r.outcome,
-      request_id: r.requestId,
-      session_id: r.sessionId,
-      source_ip: r.sourceIp,
-      user_agent: r.userAgent,
-      details: r.details,
-    };
+    return sqlRowOf(r, r.at === undefined ? null : r.at.toISOString());
   });
   const result = await db.execute(sql`
     insert into audit_events (at, actor_type, actor_id, actor_label, action, resource_type, resource_id, outcome, request_id, session_id, source_ip, user_agent, details)

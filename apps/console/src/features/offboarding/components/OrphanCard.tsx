@@ -2,8 +2,11 @@ import { Group, Paper, Text } from "@mantine/core";
 import { AnchorLink } from "../../../components/links.tsx";
 import { useOffboardingOverview } from "../queries.ts";
 
-/** The orphan count (bots without an active owner; the goal is zero), for the inventory and the Offboarding page. */
-export function OrphanCard() {
+/**
+ * The orphan count (bots without an active owner; the goal is zero), for the inventory and the
+ * Offboarding page (`linked` false there: the link would lead to the page it is on).
+ */
+export function OrphanCard({ linked = true }: { linked?: boolean }) {
   const overview = useOffboardingOverview();
   if (!overview.data) return null;
   const o = overview.data;
@@ -28,9 +31,11 @@ export function OrphanCard() {
             {o.openCases} open offboarding case{o.openCases === 1 ? "" : "s"}
             {o.awaitingAcceptance ? `, ${o.awaitingAcceptance} awaiting the new owner` : ""}
           </Text>
-          <AnchorLink to="/offboarding" size="sm">
-            Open Offboarding
-          </AnchorLink>
+          {linked && (
+            <AnchorLink to="/offboarding" size="sm">
+              Open Offboarding
+            </AnchorLink>
+          )}
         </div>
       </Group>
     </Paper>

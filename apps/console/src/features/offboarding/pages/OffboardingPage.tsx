@@ -100,7 +100,7 @@ export function OffboardingPage() {
     <>
       <PageHeader title="Offboarding" description="Bots whose owner left, or that a review or IT sent to offboarding: transfer each to a new owner, who accepts, or offboard it step by step. No orphaned agents." />
       <Stack gap="lg">
-        <OrphanCard />
+        <OrphanCard linked={false} />
         {cases.isPending ? (
           <LoadingBlock label="Loading offboarding cases" />
         ) : cases.isError ? (

@@ -18,6 +18,12 @@ export type DomainEvent =
   | { type: "bot.created"; botId: string }
   /** A bot's fields, grants, channels, service accounts or exception were changed directly (PATCH /bots/{id}). */
   | { type: "bot.changed"; botId: string; fields: readonly string[] }
+  /**
+   * Several bots' fields changed in one transaction (offboarding's bulk plan: paused, tokens and
+   * references revoked, grants and channels removed): one event, so the bots' findings are
+   * recomputed and their snapshot entries refreshed once for all of them.
+   */
+  | { type: "bots.changed"; botIds: readonly string[]; fields: readonly string[] }
   /** A bot got a new owner directly (POST /bots/{id}/transfer); approved transfers are `approval.applied`. */
   | { type: "bot.owner_changed"; botId: string; fromOwnerId: string | null; toOwnerId: string }
   /** An approved request changed its bot: a grant, an exception, or the owner (not gated actions: nothing changes). */
@@ -93,6 +99,7 @@ export function affectedBots(event: DomainEvent): readonly string[] | "all" {
     case "bot_token.revoked":
     case "leak_playbook.changed":
       return [event.botId];
+    case "bots.changed":
     case "person.deactivated":
     case "person.reactivated":
     case "person.changed":

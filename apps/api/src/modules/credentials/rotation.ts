@@ -25,6 +25,8 @@ export function rotationTriggers(event: DomainEvent): { botIds: readonly string[
       return [];
     case "bot.changed":
       return event.fields.some((f) => f === "grants" || f === "channels") ? [{ botIds: [event.botId], reason: "scope_changed" }] : [];
+    case "bots.changed":
+      return event.fields.some((f) => f === "grants" || f === "channels") ? [{ botIds: event.botIds, reason: "scope_changed" }] : [];
     case "inventory.imported":
       return [
         ...(event.ownerChanged?.length ? [{ botIds: event.ownerChanged, reason: "owner_changed" as const }] : []),

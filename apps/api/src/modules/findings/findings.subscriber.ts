@@ -16,6 +16,7 @@ export function findingsScope(event: DomainEvent): readonly string[] | "all" | n
     case "bot_token.created": // live runtime tokens are an input of `offboarding_incomplete`
     case "bot_token.revoked":
       return [event.botId];
+    case "bots.changed":
     case "person.deactivated":
     case "person.reactivated":
     case "person.changed":

@@ -11,8 +11,9 @@ import { createOffboardingService } from "./offboarding.service.ts";
  *   `/people/{id}/offboarding-plan`);
  * - commands, inside the caller's transaction: `openOffboardingCase(tx, { botId, trigger, reason },
  *   actor)` (idempotent: one open case per bot; audited `offboarding.case_open`); `applyPlan`,
- *   `recordStep`, `acceptTransfer` (offboarding.plan.ts: one transaction per bot; idempotent), and
- *   `applyPlanEach(db, caseIds, plan, actor)` (bulk: one transaction per bot, in turn);
+ *   `recordStep`, `acceptTransfer` (offboarding.plan.ts: inside the caller's transaction; idempotent), and
+ *   `applyPlanEach(db, caseIds, plan, actor)` (bulk: 25 bots to a transaction, in turn, one
+ *   `bots.changed` each);
  * - subscriber: `registerOffboardingSubscriber`: a `person.deactivated` domain event opens a case
  *   for each bot the person owned, in the same transaction; `person.reactivated` cancels those
  *   the departure opened where no step is done yet;

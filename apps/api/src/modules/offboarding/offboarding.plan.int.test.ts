@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { botTokenFor, decide } from "../../../test/bot-runtime.ts";
 import { createTestApp, tokenFor, type TestApp } from "../../../test/harness.ts";
 import { runOrphanJob } from "./index.ts";
+import { BULK_CHUNK } from "./offboarding.plan.ts";
 
 const DAY = 86_400_000;
 
@@ -163,15 +164,18 @@ describe("offboarding a person's bots", () => {
   });
 
   it("a failure midway through a bulk offboarding leaves each bot fully as it was or fully done; rerunning completes the rest", async () => {
-    const { personId } = await personWithBots("crasher", 5);
+    // BULK_CHUNK bots go in one transaction: with the failure in the second, the first chunk is done.
+    const n = BULK_CHUNK + 5;
+    const { personId } = await personWithBots("crasher", n);
     await as(it_)({ method: "POST", url: `/api/v1/people/${personId}/offboard`, payload: { confirm: true, reason: "Left" } });
     const caseIds = (await db().select({ id: offboardingCases.id }).from(offboardingCases).where(eq(offboardingCases.formerOwnerId, personId)).orderBy(offboardingCases.openedAt, offboardingCases.id)).map(
       (r) => r.id,
     );
-    expect(caseIds).toHaveLength(5);
+    expect(caseIds).toHaveLength(n);
     const botOf = async (caseId: string) => (await db().select().from(offboardingCases).where(eq(offboardingCases.id, caseId)))[0]!.botId;
-    const third = await botOf(caseIds[2]!);
-    // The database refuses to remove the third bot's grants: its transaction fails after pausing, revoking tokens and references.
+    const third = await botOf(caseIds[BULK_CHUNK + 2]!);
+    // The database refuses to remove the grants of the third bot of the second chunk: that
+    // transaction fails after pausing, revoking tokens and references of the bots before it.
     await db().execute(
       sql.raw(`create function offboarding_test_fail() returns trigger language plpgsql as $$ begin raise exception 'injected failure'; end $$;
       create trigger offboarding_test_fail before delete on grants for each row when (old.bot_id = '${third}') execute function offboarding_test_fail();`),
@@ -198,13 +202,13 @@ describe("offboarding a person's bots", () => {
     };
     const fullyDone = { status: "paused", plan: "offboard", done: 4, grants: 0, liveTokens: 0, refs: ["revoked"] };
     const untouched = { status: "active", plan: null, done: 0, grants: 1, liveTokens: 1, refs: ["active"] };
-    // One bot after the other: the two before the failure are done, the failing one and the rest untouched.
-    expect(await state()).toEqual([fullyDone, fullyDone, untouched, untouched, untouched]);
-    const doneBefore = caseIds.slice(0, 2);
+    // The first chunk is done; the failing chunk (the bots before the failure in it too) is untouched.
+    expect(await state()).toEqual([...Array(BULK_CHUNK).fill(fullyDone), ...Array(5).fill(untouched)]);
+    const doneBefore = caseIds.slice(0, BULK_CHUNK);
 
     const rerun = await as(it_)({ method: "POST", url: `/api/v1/people/${personId}/offboarding-plan`, payload: { plan: "offboard" } });
     expect(rerun.statusCode, rerun.body).toBe(200);
-    expect(await state()).toEqual([fullyDone, fullyDone, fullyDone, fullyDone, fullyDone]);
+    expect(await state()).toEqual(Array(n).fill(fullyDone));
     // the bots done before the failure had their steps recorded once
     for (const id of doneBefore) {
       const botId = await botOf(id);

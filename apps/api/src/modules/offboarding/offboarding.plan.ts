@@ -17,9 +17,9 @@ import { notify } from "../notifications/index.ts";
 import * as repo from "./offboarding.repo.ts";
 
 /**
- * The plans of an offboarding case, step by step, each inside the caller's transaction (one per
- * bot: a failure between bots leaves every bot either fully as it was or with every step of its
- * own done). Every step is idempotent: a rerun completes only what is not done.
+ * The plans of an offboarding case, step by step, each inside the caller's transaction (a failure
+ * rolls it back whole, so every bot is either fully as it was or has every step of its own done).
+ * Every step is idempotent: a rerun completes only what is not done.
  */
 
 const isManual = (k: TOffboardingStepKind) => (MANUAL_OFFBOARDING_STEPS as readonly string[]).includes(k);
@@ -39,8 +39,8 @@ async function openCaseForChange(tx: DbOrTx, caseId: string) {
 }
 
 /**
- * Applies IT's plan to one open case (a bulk choice calls it once per case, each in its own
- * transaction):
+ * Applies IT's plan to one open case (a bulk choice calls it for BULK_CHUNK cases per
+ * transaction, collecting the changed bots in `changed` for one `bots.changed`):
  * - `transfer`: offers the bot to `toPersonId` (default: the proposed owner, the former owner's
  *   manager), who is notified (`ownership_transfer_offered`) and accepts it with `acceptTransfer`;
  * - `offboard`: runs every automatic step not done yet (pause, revoke runtime tokens, revoke
@@ -56,6 +56,8 @@ export async function applyPlan(
   input: { caseId: string; plan: TOffboardingPlan; toPersonId?: string | undefined; note?: string | undefined },
   actor: Actor,
   now: Date,
+  /** bulk runs: the bots changed and their fields go here, for one `bots.changed` the caller emits, instead of a `bot.changed` per bot */
+  changed?: { botIds: string[]; fields: Set<string> },
 ): Promise<void> {
   const { c, bot, botName, steps } = await openCaseForChange(tx, input.caseId);
   const planBefore = (c.plan as TOffboardingPlan | null) ?? null;
@@ -150,7 +152,10 @@ export async function applyPlan(
   }
   if (done.length) {
     await repo.markStepsDone(tx, c.id, done, actor, now);
-    if (fields.length) await emit(tx, { type: "bot.changed", botId: c.botId, fields });
+    if (fields.length && changed) {
+      changed.botIds.push(c.botId);
+      for (const f of fields) changed.fields.add(f);
+    } else if (fields.length) await emit(tx, { type: "bot.changed", botId: c.botId, fields });
     await recordAudit(tx, {
       actor,
       action: "offboarding.steps_done",
@@ -164,13 +169,16 @@ export async function applyPlan(
   if (!pending.has("destroy_runtime") && !pending.has("archive_workspace")) await finishIfDone(tx, c.id, c.botId, botName, actor, now);
 }
 
+/** Bots per transaction in a bulk run (`applyPlanEach`). */
+export const BULK_CHUNK = 25;
+
 /**
- * `applyPlan` for many cases (a person's "offboard all" / "transfer all to ..."): each case in its
- * own transaction, one after the other, so a failure leaves every bot either as it was or with
- * every automatic step of its own done; the first failure stops the run (the bots after it are
- * untouched) and is thrown. Rerunning completes the rest (each step is idempotent).
- * Sequential on purpose: each transaction recomputes its bot's findings under the findings
- * module's advisory lock, so bots in parallel would only queue on it.
+ * `applyPlan` for many cases (a person's "offboard all" / "transfer all to ..."): BULK_CHUNK cases
+ * per transaction, in turn, with one `bots.changed` per transaction (one findings recompute and one
+ * change notice for its bots, not one per bot). A failure rolls back its whole transaction, so
+ * every bot is either as it was or has every automatic step of its own done; the first failure
+ * stops the run (the bots after it are untouched) and is thrown. Rerunning completes the rest
+ * (each step is idempotent).
  */
 export async function applyPlanEach(
   db: Db,
@@ -178,7 +186,13 @@ export async function applyPlanEach(
   input: { plan: TOffboardingPlan; toPersonId?: string | undefined; note?: string | undefined },
   actor: Actor,
 ): Promise<void> {
-  for (const caseId of caseIds) await db.transaction((tx) => applyPlan(tx, { caseId, ...input }, actor, new Date()));
+  for (let i = 0; i < caseIds.length; i += BULK_CHUNK)
+    await db.transaction(async (tx) => {
+      const now = new Date();
+      const changed = { botIds: [] as string[], fields: new Set<string>() };
+      for (const caseId of caseIds.slice(i, i + BULK_CHUNK)) await applyPlan(tx, { caseId, ...input }, actor, now, changed);
+      if (changed.botIds.length) await emit(tx, { type: "bots.changed", botIds: changed.botIds, fields: [...changed.fields] });
+    });
 }
 
 /**

@@ -130,7 +130,7 @@ export function offboardingRoutes(svc: OffboardingService) {
         schema: {
           operationId: "chooseOffboardingPlanForPerson",
           tags,
-          summary: "The same plan for every open case of a person's bots (bulk): one transaction per bot; a failure stops the run, leaving each bot fully done or untouched; rerun to complete",
+          summary: "The same plan for every open case of a person's bots (bulk): 25 bots to a transaction; a failure stops the run and rolls back its transaction, leaving each bot fully done or untouched; rerun to complete",
           params: z.object({ id: z.string() }),
           body: ZOffboardingPlanRequest,
           response: { 200: ZOffboardingBulkResponse, 404: ZErrorEnvelope, 409: ZErrorEnvelope, ...errors },

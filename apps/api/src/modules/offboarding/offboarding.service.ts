@@ -160,8 +160,9 @@ export function createOffboardingService(deps: { db: Db }) {
 
   /**
    * The same plan for every open case of a person (bulk "transfer all to ..." / "offboard all"):
-   * one transaction per bot, in turn (`applyPlanEach`). A failure stops the run with its error;
-   * the bots before it are done, the rest untouched, and rerunning completes them (idempotent).
+   * BULK_CHUNK bots to a transaction, in turn (`applyPlanEach`). A failure stops the run with its
+   * error and rolls back its transaction: the bots of earlier transactions are done, the rest
+   * untouched, and rerunning completes them (idempotent).
    */
   async function choosePlanForPerson(ctx: RequestCtx, personId: string, body: TOffboardingPlanRequest): Promise<{ cases: TOffboardingCase[] }> {
     await mustManage(ctx, "offboarding.plan_set", null, "choose how this person's bots are offboarded");

@@ -102,6 +102,11 @@ test.describe("access reviews", () => {
     ]);
     expect(bot.lastReviewedAt).not.toBeNull();
 
+    // The review pins the bot's persistent instructions as they were when it was decided.
+    await page.getByRole("link", { name: "Instructions as decided" }).click();
+    await expect(page).toHaveURL(/\/instructions\?.*tab=at.*&at=|\/instructions\?.*at=.*tab=at/);
+    await expect(page.getByRole("tab", { name: "As of a time" })).toHaveAttribute("aria-selected", "true");
+
     // The admin sees the campaign's progress and can take the evidence pack.
     const adminPage = await browser.newPage();
     await signIn(adminPage);

@@ -92,9 +92,19 @@ function ReviewItem({ item }: { item: TAccessReviewItemDetail }) {
         }
         description={`${item.campaign} · due ${day(item.dueAt)} · owner ${item.owner ?? "none (admins decide)"} · unused grants looked for since ${day(item.lookbackFrom)}`}
         actions={
-          <AnchorLink to="/bots/$botId" params={{ botId: item.botId }}>
-            Open the bot
-          </AnchorLink>
+          <Group gap="md">
+            <AnchorLink to="/bots/$botId" params={{ botId: item.botId }}>
+              Open the bot
+            </AnchorLink>
+            {/* The instructions the owner re-certified: as they were when the item was decided (pinned), else as they are now. */}
+            <AnchorLink
+              to="/bots/$botId/instructions"
+              params={{ botId: item.botId }}
+              search={item.decidedAt ? { tab: "at", at: item.decidedAt } : {}}
+            >
+              {item.decidedAt ? "Instructions as decided" : "Instructions"}
+            </AnchorLink>
+          </Group>
         }
       />
       {item.paused && (

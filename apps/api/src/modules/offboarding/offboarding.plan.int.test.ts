@@ -1,10 +1,11 @@
 import type { TDecision, TOffboardingCase, TOffboardingOverview } from "@bridle/contracts";
-import { auditEvents, botTokens, bots, credentialReferences, grants, notifications, offboardingCases, offboardingSteps, people } from "@bridle/db";
+import { apiTokens, auditEvents, botTokens, bots, credentialReferences, grants, notifications, offboardingCases, offboardingSteps, people } from "@bridle/db";
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { botTokenFor, decide } from "../../../test/bot-runtime.ts";
 import { createTestApp, tokenFor, type TestApp } from "../../../test/harness.ts";
+import { hashToken } from "../../lib/crypto.ts";
 import { runOrphanJob } from "./index.ts";
 import { BULK_CHUNK } from "./offboarding.plan.ts";
 
@@ -148,6 +149,36 @@ describe("offboarding a person's bots", () => {
     const [b2] = await db().select().from(bots).where(eq(bots.id, c2.botId));
     expect(b2!.findingKinds).toEqual([]);
     expect((await as(it_)({ method: "POST", url: `/api/v1/offboarding-cases/${c2.id}/steps/archive_workspace`, payload: { note: "again" } })).statusCode).toBe(409);
+  });
+
+  it("IT cannot offboard an admin or the break-glass account; a token without bots.own cannot take a bot on; refusals are audited", async () => {
+    const person = async (email: string) => (await db().select().from(people).where(eq(people.email, email)))[0]!;
+    const priya = await person("priya.nair@acme.example"); // security
+    await db().update(people).set({ roles: ["admin"] }).where(eq(people.id, priya.id));
+    const byIt = await as(it_)({ method: "POST", url: `/api/v1/people/${priya.id}/offboard`, payload: { confirm: true, reason: "Left" } });
+    expect(byIt.statusCode).toBe(403);
+    expect((await person("priya.nair@acme.example")).status).toBe("active");
+    const [bootstrap] = await db().select().from(people).where(eq(people.isBootstrapAdmin, true));
+    expect((await as(mayaToken)({ method: "POST", url: `/api/v1/people/${bootstrap!.id}/offboard`, payload: { confirm: true, reason: "Left" } })).statusCode).toBe(403);
+    const refusals = await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "person.deactivate"), eq(auditEvents.outcome, "denied"), inArray(auditEvents.resourceId, [priya.id, bootstrap!.id])));
+    expect(refusals).toHaveLength(2);
+    // an admin may offboard an admin
+    expect((await as(mayaToken)({ method: "POST", url: `/api/v1/people/${priya.id}/offboard`, payload: { confirm: true, reason: "Left" } })).statusCode).toBe(200);
+
+    // a transfer offered to Maya, accepted with a token narrowed to reading: refused
+    const { personId } = await personWithBots("narrow", 1);
+    await as(it_)({ method: "POST", url: `/api/v1/people/${personId}/offboard`, payload: { confirm: true, reason: "Left" } });
+    const [c] = await db().select().from(offboardingCases).where(and(eq(offboardingCases.formerOwnerId, personId), eq(offboardingCases.status, "open")));
+    expect((await as(it_)({ method: "POST", url: `/api/v1/offboarding-cases/${c!.id}/plan`, payload: { plan: "transfer" } })).statusCode).toBe(200);
+    const narrow = await tokenFor(t.database, "maya.chen@acme.example");
+    await db().update(apiTokens).set({ scopes: ["bots.read_all"] }).where(eq(apiTokens.tokenHash, hashToken(narrow)));
+    expect((await as(narrow)({ method: "POST", url: `/api/v1/offboarding-cases/${c!.id}/accept` })).statusCode).toBe(403);
+    expect((await as(mayaToken)({ method: "POST", url: `/api/v1/offboarding-cases/${c!.id}/accept` })).statusCode).toBe(200);
+    // ids that are not UUIDs are refused at the edge
+    expect((await as(it_)({ method: "POST", url: "/api/v1/offboarding-cases/not-a-case/plan", payload: { plan: "offboard" } })).statusCode).toBe(400);
   });
 
   it("a bot marked offboarded that still holds a grant, a live token or an unrevoked reference raises offboarding_incomplete", async () => {

@@ -216,6 +216,12 @@ export async function closeCase(tx: DbOrTx, caseId: string, v: { outcome: string
     .where(and(eq(offboardingCases.id, caseId), eq(offboardingCases.status, "open")));
 }
 
+/** Whether a person holds the admin role and whether they are the bootstrap (break-glass) admin; null when unknown. */
+export async function personPrivileges(db: DbOrTx, id: string) {
+  const [p] = await db.select({ roles: people.roles, isBootstrapAdmin: people.isBootstrapAdmin }).from(people).where(eq(people.id, id));
+  return p ? { admin: p.roles.includes("admin"), bootstrap: p.isBootstrapAdmin } : null;
+}
+
 /** A person by id (a new owner IT chose): null when unknown. */
 export async function personById(db: DbOrTx, id: string) {
   const [p] = await db.select(personCols(people)).from(people).where(eq(people.id, id));

@@ -128,9 +128,9 @@ export function createOffboardingService(deps: { db: Db }) {
     return { ...(await repo.overviewCounts(db, days, new Date())), orphanDeadlineDays: days };
   }
 
-  async function mustManage(ctx: RequestCtx, action: "offboarding.plan_set" | "offboarding.steps_done", resourceId: string | null, what: string) {
+  async function mustManage(ctx: RequestCtx, action: "offboarding.plan_set" | "offboarding.steps_done", resourceId: string | null, what: string, resourceType = "offboarding_case") {
     if (can(ctx.principal, "bots.write_all")) return;
-    throw await denied(db, ctx, { action, resourceType: "offboarding_case", resourceId, what });
+    throw await denied(db, ctx, { action, resourceType, resourceId, what });
   }
 
   /**
@@ -142,8 +142,15 @@ export function createOffboardingService(deps: { db: Db }) {
   async function offboardPerson(ctx: RequestCtx, personId: string, body: TOffboardPersonRequest) {
     if (!can(ctx.principal, "people.manage"))
       throw await denied(db, ctx, { action: "person.deactivate", resourceType: "person", resourceId: personId, what: "offboard people" });
-    if (!isUuid(personId) || !(await repo.personById(db, personId))) throw notFound("Person");
+    const target = isUuid(personId) ? await repo.personPrivileges(db, personId) : null;
+    if (!target) throw notFound("Person");
     if (personId === ctx.principal.personId) throw invalidFields([fieldError("confirm", "invalid", "you cannot offboard yourself; ask another admin or IT")]);
+    // The break-glass account is disabled in Settings, never offboarded; an admin is offboarded
+    // only by someone who may change roles (`identity.manage`), so IT cannot lock admins out.
+    if (target.bootstrap)
+      throw await denied(db, ctx, { action: "person.deactivate", resourceType: "person", resourceId: personId, what: "offboard the bootstrap admin (disable it in Settings instead)" });
+    if (target.admin && !can(ctx.principal, "identity.manage"))
+      throw await denied(db, ctx, { action: "person.deactivate", resourceType: "person", resourceId: personId, what: "offboard an admin" });
     const orphaned = await db.transaction((tx) => deactivatePerson(tx, personId, { actor: actorOf(ctx.principal), requestId: ctx.requestId, reason: body.reason }));
     const deadlineDays = await loadOrphanDeadlineDays(db);
     const rows = await repo.listCases(db, { status: "open", personId, limit: 200, after: null });
@@ -165,7 +172,7 @@ export function createOffboardingService(deps: { db: Db }) {
    * untouched, and rerunning completes them (idempotent).
    */
   async function choosePlanForPerson(ctx: RequestCtx, personId: string, body: TOffboardingPlanRequest): Promise<{ cases: TOffboardingCase[] }> {
-    await mustManage(ctx, "offboarding.plan_set", null, "choose how this person's bots are offboarded");
+    await mustManage(ctx, "offboarding.plan_set", personId, "choose how this person's bots are offboarded", "person");
     if (!isUuid(personId) || !(await repo.personById(db, personId))) throw notFound("Person");
     const ids = await repo.openCaseIdsOfPerson(db, personId);
     const actor = actorOf(ctx.principal);
@@ -186,7 +193,8 @@ export function createOffboardingService(deps: { db: Db }) {
   async function accept(ctx: RequestCtx, id: string): Promise<TOffboardingCase> {
     const row = isUuid(id) ? await repo.getCase(db, id) : null;
     if (!row) throw notFound("Offboarding case");
-    if (row.c.transferToId !== ctx.principal.personId) {
+    // Owning bots needs `bots.own` (an API token narrowed without it cannot take a bot on).
+    if (row.c.transferToId !== ctx.principal.personId || !can(ctx.principal, "bots.own")) {
       const refusal = await denied(db, ctx, { action: "offboarding.transfer_accept", resourceType: "bot", resourceId: row.c.botId, what: "accept this bot: it was offered to someone else" });
       if (can(ctx.principal, "bots.read_all")) throw refusal;
       throw notFound("Offboarding case");

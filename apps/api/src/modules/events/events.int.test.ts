@@ -135,6 +135,18 @@ describe("runtime events", () => {
     expect(list.items.find((s) => s.sessionId === sessionId)).toMatchObject({ events: 6, inputTokens: 1200, costUsd: 0.0125, ended: false });
   });
 
+  it("an event id one bot used does not suppress another bot's event with the same id", async () => {
+    const other = await botTokenFor(t, "acme-changelog-bot");
+    const id = randomUUID();
+    const event = (sessionId: string) => ({ type: "error", id, sessionId, time: at(1), message: "boom", code: "x" });
+    const s1 = `s-${randomUUID()}`;
+    const s2 = `s-${randomUUID()}`;
+    expect((await post(triage.token, [event(s1)])).json()).toMatchObject({ accepted: 1, duplicates: 0 });
+    expect((await post(other.token, [event(s2)])).json()).toMatchObject({ accepted: 1, duplicates: 0 });
+    expect(await stored(s1)).toHaveLength(1);
+    expect(await stored(s2)).toHaveLength(1);
+  });
+
   it("cuts secrets out before storing, and says where", async () => {
     const sessionId = `s-${randomUUID()}`;
     const res = await post(triage.token, [

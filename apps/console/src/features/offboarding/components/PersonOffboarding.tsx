@@ -14,7 +14,9 @@ export function OffboardPersonButton({ person }: { person: TPersonDetail }) {
   const offboard = useOffboardPerson(person.id);
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState("");
-  if (!can("people.manage") || person.status !== "active") return null;
+  // The API refuses these (the break-glass account is disabled in Settings; an admin needs identity.manage): no button.
+  if (!can("people.manage") || person.status !== "active" || person.isBootstrapAdmin) return null;
+  if (person.roles.includes("admin") && !can("identity.manage")) return null;
   const live = person.bots.filter((b) => b.status !== "offboarded").length;
   const close = () => {
     setOpen(false);

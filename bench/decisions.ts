@@ -59,7 +59,7 @@ import { createRequire } from "node:module";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { cpuSample, dropBenchDatabase, runBench, type CpuSample } from "./harness.ts";
+import { cpuSample, type CpuSample, dropBenchDatabase, runBench, table } from "./harness.ts";
 
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -143,12 +143,6 @@ const fmt = (n: number, digits = 1) => n.toFixed(digits);
 /** CPU figures come from samples taken a moment apart: tiny negatives are zero. */
 const us = (n: number) => fmt(Math.max(0, n), 0);
 
-function table(head: string[], rows: (string | number)[][]): string {
-  const cells = [head, ...rows.map((r) => r.map(String))];
-  const widths = head.map((_h, i) => Math.max(...cells.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
-  return [line(head), widths.map((w) => "-".repeat(w)).join("  "), ...cells.slice(1).map(line)].join("\n");
-}
 
 function startServer(databaseUrl: string, adminToken: string): Promise<{ child: ChildProcess; port: number; botId: string; token: string }> {
   const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];

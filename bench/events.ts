@@ -45,7 +45,7 @@ import { availableParallelism, loadavg } from "node:os";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { cpuSample, dropBenchDatabase, runBench, type CpuSample } from "./harness.ts";
+import { cpuSample, type CpuSample, dropBenchDatabase, runBench, table } from "./harness.ts";
 
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
@@ -164,12 +164,6 @@ async function serve(databaseUrl: string) {
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 const us = (n: number) => fmt(Math.max(0, n), 1);
 
-function table(head: string[], rows: (string | number)[][]): string {
-  const cells = [head, ...rows.map((r) => r.map(String))];
-  const widths = head.map((_h, i) => Math.max(...cells.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
-  return [line(head), widths.map((w) => "-".repeat(w)).join("  "), ...cells.slice(1).map(line)].join("\n");
-}
 
 type Parts = { jsonParse: number; validate: number; secretScan: number; dbWrite: number };
 function startServer(databaseUrl: string, adminToken: string): Promise<{ child: ChildProcess; port: number; botId: string; token: string; parts: Parts }> {

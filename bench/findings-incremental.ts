@@ -28,7 +28,7 @@ import { hashToken } from "../apps/api/src/lib/crypto.ts";
 import { subscribe } from "../apps/api/src/lib/domain-events.ts";
 import { recomputeFindings, recomputeFindingsFor, registerFindingsSubscriber } from "../apps/api/src/modules/findings/index.ts";
 import { DOMAIN, generateOrg, loadOrg } from "./org.ts";
-import { dropBenchDatabase, runBench } from "./harness.ts";
+import { dropBenchDatabase, runBench, table } from "./harness.ts";
 
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const KEEP_DB = process.env.BENCH_KEEP_DB === "1";
@@ -43,12 +43,6 @@ const median = (xs: number[]) => {
   return s.length ? s[Math.floor((s.length - 1) / 2)]! : NaN;
 };
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
-function table(head: string[], rows: (string | number)[][]): string {
-  const cells = [head, ...rows.map((r) => r.map(String))];
-  const widths = head.map((_h, i) => Math.max(...cells.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
-  return [line(head), widths.map((w) => "-".repeat(w)).join("  "), ...cells.slice(1).map(line)].join("\n");
-}
 
 class Rollback<T> extends Error {
   constructor(readonly result: T) {

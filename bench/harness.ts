@@ -62,3 +62,11 @@ export function cpuSample(serverPid: number, dbName: string) {
   }
 }
 export type CpuSample = NonNullable<ReturnType<typeof cpuSample>>;
+
+/** A plain-text table: the first column left-aligned, the rest right-aligned. */
+export function table(head: string[], rows: (string | number)[][]): string {
+  const cells = [head, ...rows.map((r) => r.map(String))];
+  const widths = head.map((_h, i) => Math.max(...cells.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  return [line(head), widths.map((w) => "-".repeat(w)).join("  "), ...cells.slice(1).map(line)].join("\n");
+}

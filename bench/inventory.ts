@@ -29,7 +29,7 @@ import { loadConfig } from "../apps/api/src/config.ts";
 import { listBots } from "../apps/api/src/modules/bots/bots.repo.ts";
 import { recomputeFindings } from "../apps/api/src/modules/findings/index.ts";
 import { DOMAIN, generateOrg, loadOrg } from "./org.ts";
-import { dropBenchDatabase, runBench } from "./harness.ts";
+import { dropBenchDatabase, runBench, table } from "./harness.ts";
 
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
@@ -55,12 +55,6 @@ const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
 /** Renders rows as a plain-text table with right-aligned numbers. */
-function table(head: string[], rows: (string | number)[][]): string {
-  const cells = [head, ...rows.map((r) => r.map(String))];
-  const widths = head.map((_h, i) => Math.max(...cells.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
-  return [line(head), widths.map((w) => "-".repeat(w)).join("  "), ...cells.slice(1).map(line)].join("\n");
-}
 
 type Scenario = { name: string; query: string };
 

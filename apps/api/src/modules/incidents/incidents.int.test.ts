@@ -18,8 +18,8 @@ describe("incidents", () => {
   });
   afterAll(() => t.close());
 
-  const as = (token: string) => (o: { method: "GET" | "POST" | "PATCH"; url: string; payload?: unknown }) =>
-    t.app.inject({ ...o, url: `/api/v1${o.url}`, headers: { authorization: `Bearer ${token}` }, ...(o.payload !== undefined ? { payload: o.payload as object } : {}) });
+  const as = (token: string) => (o: { method: "GET" | "POST" | "PATCH"; url: string; payload?: object }) =>
+    t.app.inject({ method: o.method, url: `/api/v1${o.url}`, headers: { authorization: `Bearer ${token}` }, ...(o.payload !== undefined ? { payload: o.payload } : {}) });
   const lastEvent = async (action: string) =>
     (await t.database.db.select().from(auditEvents).where(eq(auditEvents.action, action)).orderBy(desc(auditEvents.seq)).limit(1))[0];
 

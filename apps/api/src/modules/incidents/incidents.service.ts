@@ -110,12 +110,7 @@ export function createIncidentsService(deps: { db: Db; now?: () => Date }) {
   async function blastRadius(dbx: DbOrTx, r: repo.IncidentRow, botIds: string[]): Promise<TBlastRadius> {
     const from = new Date(r.detectedAt.getTime() - BLAST_RADIUS_LOOKBACK_HOURS * HOUR_MS);
     const to = r.closedAt ?? now();
-    // one at a time: inside a transaction they share one connection
-    const details = [];
-    for (const id of botIds) {
-      const b = await getBotDetail(dbx, id);
-      if (b) details.push(b);
-    }
+    const details = (await Promise.all(botIds.map((id) => getBotDetail(dbx, id)))).filter((b) => b !== null);
     const name = new Map(details.map((b) => [b.id, b.name]));
     const footprint = await auditFootprint(dbx, { botIds, from, to });
 
@@ -255,7 +250,7 @@ export function createIncidentsService(deps: { db: Db; now?: () => Date }) {
       throw invalidFields([fieldError("detectedAt", "invalid", "cannot be in the future")], "Detected at cannot be in the future");
     const botIds = [...new Set(input.botIds)];
     const actor = actorOf(ctx.principal);
-    return db.transaction(async (tx) => {
+    const declared = await db.transaction(async (tx) => {
       const bots = await checkBots(tx, botIds);
       const evidence = await checkEvidence(tx, input.evidence, "evidence");
       const row = await repo.insertIncident(tx, {
@@ -289,8 +284,9 @@ export function createIncidentsService(deps: { db: Db; now?: () => Date }) {
           evidence: evidence.length,
         },
       });
-      return view(ctx, tx, row);
+      return row;
     });
+    return view(ctx, db, declared);
   }
 
   async function readable(ctx: RequestCtx, id: string): Promise<repo.IncidentRow> {
@@ -338,7 +334,7 @@ export function createIncidentsService(deps: { db: Db; now?: () => Date }) {
     await readable(ctx, id);
     await require(ctx, "incidents.manage", "change this incident", id);
     const actor = actorOf(ctx.principal);
-    return db.transaction(async (tx) => {
+    const updated = await db.transaction(async (tx) => {
       const cur = (await repo.getIncident(tx, id, { forUpdate: true }))!;
       if (cur.version !== input.version)
         throw new AppError("conflict", "Someone changed this incident since you loaded it; reload and try again", { currentVersion: cur.version });
@@ -380,7 +376,7 @@ export function createIncidentsService(deps: { db: Db; now?: () => Date }) {
           changes.bots = { before: names(before), after: names(after) };
         }
       }
-      if (!Object.keys(changes).length) return view(ctx, tx, cur);
+      if (!Object.keys(changes).length) return cur;
       const row = await repo.updateIncident(tx, id, set);
       await recordAudit(tx, {
         actor,
@@ -390,8 +386,10 @@ export function createIncidentsService(deps: { db: Db; now?: () => Date }) {
         outcome: "success",
         details: { incidentId: id, title: row.title, changes },
       });
-      return view(ctx, tx, row);
+      return row;
     });
+    // read after the commit: the view's queries would share the transaction's one connection
+    return view(ctx, db, updated);
   }
 
   /** Links audit events as evidence (an event already linked is kept once). @throws 404, 403 (audited), 409 (closed), 400 */
@@ -399,7 +397,7 @@ export function createIncidentsService(deps: { db: Db; now?: () => Date }) {
     await readable(ctx, id);
     await require(ctx, "incidents.manage", "add evidence to this incident", id);
     const actor = actorOf(ctx.principal);
-    return db.transaction(async (tx) => {
+    const cur = await db.transaction(async (tx) => {
       const cur = (await repo.getIncident(tx, id, { forUpdate: true }))!;
       if (cur.phase === "closed") throw new AppError("conflict", "This incident is closed; closed incidents are final");
       const evidence = await checkEvidence(tx, items, "evidence");
@@ -416,8 +414,9 @@ export function createIncidentsService(deps: { db: Db; now?: () => Date }) {
           outcome: "success",
           details: { incidentId: id, title: cur.title, auditEventIds: added },
         });
-      return view(ctx, tx, cur);
+      return cur;
     });
+    return view(ctx, db, cur);
   }
 
   /**

@@ -289,10 +289,11 @@ export function createIncidentsService(deps: { db: Db; now?: () => Date }) {
     return view(ctx, db, declared);
   }
 
+  /** The incident, for a caller who may read incidents. @throws 403 (audited) before 404 */
   async function readable(ctx: RequestCtx, id: string): Promise<repo.IncidentRow> {
+    await require(ctx, "incidents.read", "read this incident", isUuid(id) ? id : undefined);
     const row = isUuid(id) ? await repo.getIncident(db, id) : null;
     if (!row) throw notFound("Incident");
-    await require(ctx, "incidents.read", "read this incident", id);
     return row;
   }
 
@@ -331,8 +332,8 @@ export function createIncidentsService(deps: { db: Db; now?: () => Date }) {
    */
   async function update(ctx: RequestCtx, id: string, body: TUpdateIncidentRequest): Promise<TIncident> {
     const input = ZUpdateIncidentRequest.parse(body);
-    await readable(ctx, id);
     await require(ctx, "incidents.manage", "change this incident", id);
+    await readable(ctx, id);
     const actor = actorOf(ctx.principal);
     const updated = await db.transaction(async (tx) => {
       const cur = (await repo.getIncident(tx, id, { forUpdate: true }))!;
@@ -394,8 +395,8 @@ export function createIncidentsService(deps: { db: Db; now?: () => Date }) {
 
   /** Links audit events as evidence (an event already linked is kept once). @throws 404, 403 (audited), 409 (closed), 400 */
   async function addEvidence(ctx: RequestCtx, id: string, items: { auditEventId: string; note?: string | undefined }[]): Promise<TIncident> {
-    await readable(ctx, id);
     await require(ctx, "incidents.manage", "add evidence to this incident", id);
+    await readable(ctx, id);
     const actor = actorOf(ctx.principal);
     const cur = await db.transaction(async (tx) => {
       const cur = (await repo.getIncident(tx, id, { forUpdate: true }))!;

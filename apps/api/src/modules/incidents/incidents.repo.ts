@@ -80,3 +80,16 @@ export async function listIncidents(
     .orderBy(desc(incidents.declaredAt), desc(incidents.id))
     .limit(q.limit + 1);
 }
+
+/** Incidents and drills declared since `since`, and the latest one (the readiness overview's "an incident process exists"). */
+export async function declaredSince(db: DbOrTx, since: Date): Promise<{ incidents: number; drills: number; latestAt: Date | null }> {
+  const [row] = await db
+    .select({
+      incidents: sql<number>`(count(*) filter (where not ${incidents.isDrill}))::int`,
+      drills: sql<number>`(count(*) filter (where ${incidents.isDrill}))::int`,
+      latestAt: sql<Date | null>`max(${incidents.declaredAt})`,
+    })
+    .from(incidents)
+    .where(sql`${incidents.declaredAt} >= ${since}`);
+  return { incidents: row?.incidents ?? 0, drills: row?.drills ?? 0, latestAt: row?.latestAt ? new Date(row.latestAt) : null };
+}

@@ -38,6 +38,7 @@ import { createInventoryService, inventoryRoutes } from "./modules/inventory/ind
 import { createTeamsService, peopleRoutes, recordSignIn, teamsRoutes } from "./modules/people/index.ts";
 import { createPolicySettingsService, policySettingsRoutes } from "./modules/policy-settings/index.ts";
 import { canonicalScimUrl, scimRoutes, scimTokenRoutes } from "./modules/scim/index.ts";
+import { readinessModule } from "./modules/readiness/index.ts";
 import { setupModule } from "./modules/setup/index.ts";
 import { skillsModule } from "./modules/skills/index.ts";
 import { createEventsModule } from "./modules/events/index.ts";
@@ -190,6 +191,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(systemsModule({ db }));
       await api.register(teamsRoutes({ db, svc: createTeamsService({ db }) }));
       await api.register(setupModule({ db, settings: sso.settings }));
+      // The alerts and incidents modules report their own control here once wired (`providers`).
+      await api.register(readinessModule({ db }));
       await api.register(decisions.botTokenRoutes);
       await api.register(auditRoutes({ db, integrity: auditIntegrity }));
       await api.register(notificationsRoutes(createNotificationsService({ db, config })));

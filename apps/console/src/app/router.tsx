@@ -162,6 +162,12 @@ const getStartedRoute = createRoute({
   component: lazyRouteComponent(() => import("../features/setup/pages/GetStartedPage.tsx"), "GetStartedPage"),
 });
 
+const readinessRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/readiness",
+  component: lazyRouteComponent(() => import("../features/readiness/pages/ReadinessPage.tsx"), "ReadinessPage"),
+});
+
 const auditRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/audit",
@@ -263,6 +269,7 @@ const routeTree = rootRoute.addChildren([
   teamRoute,
   systemsRoute,
   getStartedRoute,
+  readinessRoute,
   settingsRoute,
   apiTokensRoute,
   auditRoute,

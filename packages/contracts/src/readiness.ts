@@ -55,7 +55,11 @@ export const ZReadinessControl = z.object({
   source: z.string().describe("Where the rule comes from: BR-* rule ids or DESIGN.md"),
   status: ZReadinessStatus,
   detail: z.string().describe("The counts behind the status, in a sentence, e.g. \"3 of 120 bots have an incomplete runtime profile.\""),
-  failing: z.number().int().min(0).describe("How many things fail it (bots, unless `detail` says otherwise); 0 when it passes"),
+  failing: z
+    .number()
+    .int()
+    .min(0)
+    .describe("How many things fail it, or, when it only warns, need attention (bots, unless `detail` says otherwise); 0 when it passes"),
   total: z.number().int().min(0).describe("Out of how many (bots checked, gated actions, ...); 0 when not applicable"),
   examples: z.array(ZReadinessExample).describe("Up to 5 of what fails or warns, each with a link to it"),
   links: z.array(ZReadinessLink).describe("Filtered lists of exactly what fails or warns; empty when it passes"),

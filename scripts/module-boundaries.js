@@ -32,6 +32,7 @@ export const MODULE_DEPENDENCIES = {
   decisions: ["approvals", "audit", "bot-tokens"],
   inventory: ["audit", "bots", "credentials", "policy-settings", "systems"],
   setup: ["audit", "identity-settings", "people", "systems"],
+  readiness: ["audit"],
   /**
    * Every reminder and alert goes through `notify` (modules/notifications/index.ts). Callers add
    * their edge here when they call it (the map holds only edges the code uses): offboarding,

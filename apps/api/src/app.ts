@@ -34,11 +34,12 @@ import { findingsModule } from "./modules/findings/index.ts";
 import { gatedActionsModule } from "./modules/gated-actions/index.ts";
 import { accessReviewsModule } from "./modules/access-reviews/index.ts";
 import { offboardingModule } from "./modules/offboarding/index.ts";
-import { incidentsModule } from "./modules/incidents/index.ts";
+import { incidentProcessReadiness, incidentsModule } from "./modules/incidents/index.ts";
 import { createInventoryService, inventoryRoutes } from "./modules/inventory/index.ts";
 import { createTeamsService, peopleRoutes, recordSignIn, teamsRoutes } from "./modules/people/index.ts";
 import { createPolicySettingsService, policySettingsRoutes } from "./modules/policy-settings/index.ts";
 import { canonicalScimUrl, scimRoutes, scimTokenRoutes } from "./modules/scim/index.ts";
+import { readinessModule } from "./modules/readiness/index.ts";
 import { setupModule } from "./modules/setup/index.ts";
 import { skillsModule } from "./modules/skills/index.ts";
 import { createEventsModule } from "./modules/events/index.ts";
@@ -192,6 +193,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(systemsModule({ db }));
       await api.register(teamsRoutes({ db, svc: createTeamsService({ db }) }));
       await api.register(setupModule({ db, settings: sso.settings }));
+      // The alerts and incidents modules report their own lines (`providers`).
+      await api.register(readinessModule({ db, providers: { incidentsReady: () => incidentProcessReadiness(db) } }));
       await api.register(decisions.botTokenRoutes);
       await api.register(auditRoutes({ db, integrity: auditIntegrity }));
       await api.register(notificationsRoutes(createNotificationsService({ db, config })));

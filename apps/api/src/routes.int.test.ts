@@ -154,6 +154,7 @@ const ACCESS: Record<string, Entry> = {
   // the first-run checklist: admins and IT (policy.update, people.manage or systems.manage); IT is
   // the one who lacks the other two, so a person without people.manage is the wrong role here
   "GET /api/v1/setup": needs("people.manage", () => ({ url: "/api/v1/setup" })),
+  "GET /api/v1/readiness": needs("bots.read_all", () => ({ url: "/api/v1/readiness" })),
   // org policy and gated actions
   "GET /api/v1/policy": PERSON,
   "PATCH /api/v1/policy": needs("policy.update", () => ({ url: "/api/v1/policy", payload: { reviewIntervalDays: 7 } })),

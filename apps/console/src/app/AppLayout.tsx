@@ -13,6 +13,7 @@ import { NotificationBell } from "../features/notifications/components/Notificat
 type NavItem = {
   label: string;
   to: | "/get-started"
+    | "/readiness"
     | "/bots"
     | "/my-bots"
     | "/approvals"
@@ -39,6 +40,7 @@ type NavItem = {
 
 const NAV_ITEMS: NavItem[] = [
   { label: "Get started", to: "/get-started", isActive: (path) => path === "/get-started", needs: ["policy.update", "people.manage", "systems.manage"] },
+  { label: "Readiness", to: "/readiness", isActive: (path) => path.startsWith("/readiness"), needs: ["bots.read_all"] },
   { label: "Inventory", to: "/bots", isActive: (path) => path === "/" || path === "/bots" || path.startsWith("/bots/") },
   { label: "My bots", to: "/my-bots", isActive: (path) => path.startsWith("/my-bots"), needs: ["bots.own", "bots.write_all"] },
   { label: "Approvals", to: "/approvals", isActive: (path) => path.startsWith("/approvals"), badge: { node: <ApprovalCountBadge />, id: APPROVAL_COUNT_ID } },

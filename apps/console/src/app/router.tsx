@@ -164,6 +164,12 @@ const getStartedRoute = createRoute({
   component: lazyRouteComponent(() => import("../features/setup/pages/GetStartedPage.tsx"), "GetStartedPage"),
 });
 
+const readinessRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/readiness",
+  component: lazyRouteComponent(() => import("../features/readiness/pages/ReadinessPage.tsx"), "ReadinessPage"),
+});
+
 const auditRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/audit",
@@ -288,6 +294,7 @@ const routeTree = rootRoute.addChildren([
   teamRoute,
   systemsRoute,
   getStartedRoute,
+  readinessRoute,
   settingsRoute,
   apiTokensRoute,
   auditRoute,

@@ -8,8 +8,9 @@ import { createIncidentsService } from "./incidents.service.ts";
  * nothing outside this module writes them.
  * - routes: `incidentsModule` (`/incidents`, `/incidents/{id}`, `/incidents/{id}/evidence`,
  *   `/incidents/{id}/summary`);
- * - query: `declaredSince(db, since)`: incidents and drills declared since then (the readiness
- *   overview's "an incident process exists");
+ * - queries: `declaredSince(db, since)`, incidents and drills declared since then, and
+ *   `incidentProcessReadiness(db)`, the readiness overview's "An incident process exists" line
+ *   (the wiring passes it to the readiness module);
  * - no commands. It reads the bots (`getBotDetail`) and the audit log (`auditFootprint`,
  *   `auditEventsByIds`) through those modules' queries to compute an incident's blast radius and
  *   show its evidence, and records its own `incident.*` audit events.
@@ -19,3 +20,4 @@ export function incidentsModule(deps: { db: Db }): (app: FastifyInstance) => Pro
 }
 export { BLAST_RADIUS_LOOKBACK_HOURS } from "./incidents.service.ts";
 export { declaredSince } from "./incidents.repo.ts";
+export { incidentProcessReadiness } from "./incidents.readiness.ts";

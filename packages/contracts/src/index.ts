@@ -19,4 +19,5 @@ export * from "./skills.ts";
 export * from "./instructions.ts";
 export * from "./access-reviews.ts";
 export * from "./events.ts";
+export * from "./usage.ts";
 export * from "./openclaw.ts";

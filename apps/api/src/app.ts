@@ -41,6 +41,7 @@ import { canonicalScimUrl, scimRoutes, scimTokenRoutes } from "./modules/scim/in
 import { setupModule } from "./modules/setup/index.ts";
 import { skillsModule } from "./modules/skills/index.ts";
 import { createEventsModule } from "./modules/events/index.ts";
+import { createUsageService, usageRoutes } from "./modules/usage/index.ts";
 import { createInstructionsModule } from "./modules/instructions/index.ts";
 import { createSsoModule } from "./modules/sso/index.ts";
 import { systemsModule } from "./modules/systems/index.ts";
@@ -196,6 +197,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(skillsModule({ db }));
       await api.register(instructions.routes);
       await api.register(events.routes);
+      await api.register(usageRoutes(createUsageService({ db })));
     },
     { prefix: "/api/v1" },
   );

@@ -1,5 +1,5 @@
 import { auditDetailsProblem, type AuditAction, type AuditDetails, type ZDeniedDetails } from "@bridle/contracts";
-import { auditEvents, type DbHandle, type DbOrTx } from "@bridle/db";
+import { auditEvents, type DbOrTx } from "@bridle/db";
 import { sql } from "drizzle-orm";
 import type { z } from "zod";
 import { currentRequestOrigin } from "../../lib/request-origin.ts";

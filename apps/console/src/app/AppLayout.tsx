@@ -19,6 +19,7 @@ type NavItem = {
     | "/reviews"
     | "/offboarding"
     | "/findings"
+    | "/usage"
     | "/rotation"
     | "/leak-playbooks"
     | "/people"
@@ -43,6 +44,7 @@ const NAV_ITEMS: NavItem[] = [
   { label: "Approvals", to: "/approvals", isActive: (path) => path.startsWith("/approvals"), badge: { node: <ApprovalCountBadge />, id: APPROVAL_COUNT_ID } },
   { label: "My reviews", to: "/reviews", isActive: (path) => path.startsWith("/reviews") },
   { label: "Offboarding", to: "/offboarding", isActive: (path) => path.startsWith("/offboarding"), needs: ["bots.read_all"] },
+  { label: "Usage and budgets", to: "/usage", isActive: (path) => path.startsWith("/usage") },
   { label: "Findings", to: "/findings", isActive: (path) => path.startsWith("/findings") },
   { label: "Rotation", to: "/rotation", isActive: (path) => path.startsWith("/rotation") },
   { label: "Leak playbooks", to: "/leak-playbooks", isActive: (path) => path.startsWith("/leak-playbooks") },

@@ -2,9 +2,12 @@
 -- reported (runtime events) and what it was answered (decisions), written in the transactions
 -- that store them; budget caps per bot or team, per UTC day or calendar month; and the threshold
 -- alerts (80 % and 100 % of a cap) already sent, so each is sent once per period and cap.
+-- The rollup keeps one row per bot, hour and source: the runtime events' and the decisions' group
+-- commits never wait on each other's row locks.
 CREATE TABLE "usage_hourly" (
 	"bot_id" uuid NOT NULL,
 	"hour" timestamp with time zone NOT NULL,
+	"source" text NOT NULL,
 	"sessions" integer DEFAULT 0 NOT NULL,
 	"tool_calls" integer DEFAULT 0 NOT NULL,
 	"tool_failures" integer DEFAULT 0 NOT NULL,
@@ -16,7 +19,8 @@ CREATE TABLE "usage_hourly" (
 	"decisions_allow" integer DEFAULT 0 NOT NULL,
 	"decisions_deny" integer DEFAULT 0 NOT NULL,
 	"decisions_approval" integer DEFAULT 0 NOT NULL,
-	CONSTRAINT "usage_hourly_bot_id_hour_pk" PRIMARY KEY("bot_id","hour"),
+	CONSTRAINT "usage_hourly_bot_id_hour_source_pk" PRIMARY KEY("bot_id","hour","source"),
+	CONSTRAINT "usage_hourly_source" CHECK ("source" IN ('events', 'decisions')),
 	CONSTRAINT "usage_hourly_hour_whole" CHECK ("hour" = date_trunc('hour', "hour", 'UTC'))
 );
 --> statement-breakpoint

@@ -1056,6 +1056,8 @@ export const usageHourly = pgTable(
       .notNull()
       .references(() => bots.id, { onDelete: "cascade" }),
     hour: ts("hour").notNull(),
+    /** `events` (runtime events' counters) or `decisions` (decision counters): the two group commits write their own rows, so neither waits on the other's locks */
+    source: text("source").notNull(),
     sessions: integer("sessions").notNull().default(0),
     toolCalls: integer("tool_calls").notNull().default(0),
     toolFailures: integer("tool_failures").notNull().default(0),
@@ -1068,7 +1070,7 @@ export const usageHourly = pgTable(
     decisionsDeny: integer("decisions_deny").notNull().default(0),
     decisionsApproval: integer("decisions_approval").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.botId, t.hour] }), index("usage_hourly_hour_idx").on(t.hour)],
+  (t) => [primaryKey({ columns: [t.botId, t.hour, t.source] }), index("usage_hourly_hour_idx").on(t.hour)],
 );
 
 /** Budget caps in USD (owner: the usage module): per bot or team, per UTC day or calendar month. */

@@ -196,7 +196,7 @@ describe("usage and budgets", () => {
   it("a new period lifts a daily cap: yesterday's spend does not count toward today's", async () => {
     const yesterday = new Date(Date.now() - 86_400_000);
     yesterday.setUTCMinutes(0, 0, 0);
-    await t.database.db.execute(sql`insert into usage_hourly (bot_id, hour, cost_usd) values (${testTriage.botId}, ${yesterday.toISOString()}::timestamptz, 500)`);
+    await t.database.db.execute(sql`insert into usage_hourly (bot_id, hour, source, cost_usd) values (${testTriage.botId}, ${yesterday.toISOString()}::timestamptz, 'events', 500)`);
     const set = await setCap("maya.chen", { scope: "bot", subjectId: testTriage.botId, period: "day", capUsd: 3 });
     expect(set.statusCode, set.body).toBe(200);
     expect(set.json()).toMatchObject({ exhausted: false, spentUsd: 0.02 });

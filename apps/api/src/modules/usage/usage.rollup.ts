@@ -6,7 +6,8 @@ import { sql } from "drizzle-orm";
  * The hourly rollup (`usage_hourly`): what each batch of runtime events or decisions adds to each
  * bot's hour, summed in memory and written in ONE upsert per batch, inside the caller's
  * transaction (the events group commit, the decision log's), so the counters commit with the
- * records they count, or not at all. Hours are Bridle's clock (when the server stored the record), UTC.
+ * records they count, or not at all. Each source (`events`, `decisions`) has its own rows, so the two
+ * group commits never wait on each other's row locks. Hours are Bridle's clock (when the server stored the record), UTC.
  */
 
 const HOUR_MS = 3_600_000;
@@ -15,6 +16,7 @@ const hourOf = (at: Date) => new Date(Math.floor(at.getTime() / HOUR_MS) * HOUR_
 type Row = {
   bot_id: string;
   hour: string;
+  source: "events" | "decisions";
   sessions: number;
   tool_calls: number;
   tool_failures: number;
@@ -28,9 +30,10 @@ type Row = {
   decisions_approval: number;
 };
 
-const empty = (bot_id: string, hour: string): Row => ({
+const empty = (bot_id: string, hour: string, source: Row["source"]): Row => ({
   bot_id,
   hour,
+  source,
   sessions: 0,
   tool_calls: 0,
   tool_failures: 0,
@@ -52,14 +55,14 @@ export function isTimeout(e: TRuntimeEventParsed): boolean {
   return false;
 }
 
-function rows<T>(items: readonly T[], key: (t: T) => { botId: string; at: Date }, add: (r: Row, t: T) => void): Row[] {
+function rows<T>(source: Row["source"], items: readonly T[], key: (t: T) => { botId: string; at: Date }, add: (r: Row, t: T) => void): Row[] {
   const by = new Map<string, Row>();
   for (const t of items) {
     const { botId, at } = key(t);
     const hour = hourOf(at);
     const k = `${botId}|${hour}`;
     let r = by.get(k);
-    if (!r) by.set(k, (r = empty(botId, hour)));
+    if (!r) by.set(k, (r = empty(botId, hour, source)));
     add(r, t);
   }
   return [...by.values()];
@@ -70,6 +73,7 @@ export type RuntimeUsageItem = { botId: string; at: Date; event: TRuntimeEventPa
 /** Per bot and hour, what these runtime events add (heartbeats and messages add nothing). */
 export function runtimeRows(items: readonly RuntimeUsageItem[]): Row[] {
   return rows(
+    "events",
     items,
     (i) => i,
     (r, { event: e }) => {
@@ -104,6 +108,7 @@ export type DecisionUsageItem = { botId: string; at: Date; decision: TDecision["
 /** Per bot and hour, the decisions by verdict. */
 export function decisionRows(items: readonly DecisionUsageItem[]): Row[] {
   return rows(
+    "decisions",
     items,
     (i) => i,
     (r, d) => {
@@ -115,16 +120,16 @@ export function decisionRows(items: readonly DecisionUsageItem[]): Row[] {
 }
 
 const HEAD = `
-  insert into usage_hourly as u (bot_id, hour, sessions, tool_calls, tool_failures, timeouts, errors, input_tokens, output_tokens, cost_usd,
+  insert into usage_hourly as u (bot_id, hour, source, sessions, tool_calls, tool_failures, timeouts, errors, input_tokens, output_tokens, cost_usd,
                                  decisions_allow, decisions_deny, decisions_approval)
-  select bot_id, hour, sessions, tool_calls, tool_failures, timeouts, errors, input_tokens, output_tokens, cost_usd,
+  select bot_id, hour, source, sessions, tool_calls, tool_failures, timeouts, errors, input_tokens, output_tokens, cost_usd,
          decisions_allow, decisions_deny, decisions_approval
   from jsonb_to_recordset(`;
 const TAIL = `) as v(
-    bot_id uuid, hour timestamptz, sessions int, tool_calls int, tool_failures int, timeouts int, errors int,
+    bot_id uuid, hour timestamptz, source text, sessions int, tool_calls int, tool_failures int, timeouts int, errors int,
     input_tokens bigint, output_tokens bigint, cost_usd numeric, decisions_allow int, decisions_deny int, decisions_approval int)
   order by bot_id, hour
-  on conflict (bot_id, hour) do update set
+  on conflict (bot_id, hour, source) do update set
     sessions = u.sessions + excluded.sessions,
     tool_calls = u.tool_calls + excluded.tool_calls,
     tool_failures = u.tool_failures + excluded.tool_failures,

@@ -57,22 +57,26 @@ test.describe("usage and budgets", () => {
     await signIn(page);
     await page.getByRole("navigation", { name: "Main navigation" }).getByRole("link", { name: "Usage and budgets" }).click();
     await expect(page.getByRole("heading", { name: "Usage and budgets" })).toBeVisible();
-    await page.getByLabel("Show").click();
+    await page.getByRole("combobox", { name: "Show" }).click();
     await page.getByRole("option", { name: "One bot" }).click();
-    await page.getByLabel("Bot", { exact: true }).click();
+    // the usage picker comes before the budget form's
+    await page.getByRole("combobox", { name: "Bot", exact: true }).first().click();
     await page.getByRole("option", { name: "acme-log-summary-bot" }).click();
     await expect(page.getByTestId("usage-scope")).toContainText("acme-log-summary-bot · 1 bot");
     await expect(page.getByTestId("usage-totals")).toContainText("$3.50");
     await expect(page.getByRole("region", { name: "Cost (USD)" })).toBeVisible();
-    await page.getByRole("radio", { name: "Month" }).check({ force: true });
+    // Mantine draws the segmented control's radios under their labels: click the label, as a person does.
+    await page.locator("label", { hasText: /^Month$/ }).click();
+    await expect(page.getByRole("radio", { name: "Month" })).toBeChecked();
     await expect(page).toHaveURL(/granularity=month/);
+    await expect(page.getByTestId("usage-totals")).toContainText("$3.50");
 
     const caps = page.getByRole("region", { name: "Budget caps" });
-    await caps.getByLabel("Cap for").click();
+    await caps.getByRole("combobox", { name: "Cap for" }).click();
     await page.getByRole("option", { name: "A bot" }).click();
-    await caps.getByLabel("Bot", { exact: true }).click();
+    await caps.getByRole("combobox", { name: "Bot", exact: true }).click();
     await page.getByRole("option", { name: "acme-log-summary-bot" }).click();
-    await caps.getByLabel("Cap (USD)").fill("4");
+    await caps.getByRole("textbox", { name: "Cap (USD)" }).fill("4");
     await caps.getByRole("button", { name: "Set cap" }).click();
     const row = caps.getByTestId("budget-list").getByRole("row").filter({ hasText: "acme-log-summary-bot" });
     await expect(row).toContainText("$3.50 of $4.00 today");
@@ -84,7 +88,7 @@ test.describe("usage and budgets", () => {
     await expect(card).toContainText("$3.50 of $4.00 today");
     await expect(card).toContainText("This bot: daily cap");
     await lucas.goto("/usage");
-    await expect(lucas.getByLabel("Show")).toHaveValue("My bots");
+    await expect(lucas.getByRole("combobox", { name: "Show" })).toHaveValue("My bots");
     await expect(lucas.getByRole("region", { name: "Budget caps" }).getByTestId("budget-list")).toContainText("acme-log-summary-bot");
     await expect(lucas.getByRole("button", { name: "Set cap" })).toHaveCount(0);
     await lucas.context().close();

@@ -29,7 +29,7 @@ export const MODULE_DEPENDENCIES = {
   "gated-actions": ["audit", "bots", "policy-settings"],
   "bot-tokens": ["audit", "bots"],
   credentials: ["audit", "bots", "notifications"],
-  decisions: ["approvals", "audit", "bot-tokens"],
+  decisions: ["approvals", "audit", "bot-tokens", "usage"],
   inventory: ["audit", "bots", "credentials", "policy-settings", "systems"],
   setup: ["audit", "identity-settings", "people", "systems"],
   readiness: ["audit"],
@@ -43,7 +43,9 @@ export const MODULE_DEPENDENCIES = {
   offboarding: ["audit", "bot-tokens", "bots", "credentials", "notifications", "people", "policy-settings"],
   skills: ["audit", "bots", "notifications", "people"],
   instructions: ["audit", "bots", "decisions", "notifications"],
-  events: ["audit", "bots", "decisions", "notifications"],
+  events: ["audit", "bots", "decisions", "notifications", "usage"],
+  /** usage, cost and budgets: the events and decisions group commits call its commands */
+  usage: ["audit", "bots", "notifications"],
   "access-reviews": ["audit", "bots", "credentials", "notifications", "offboarding", "policy-settings"],
   incidents: ["audit", "bots"],
 };

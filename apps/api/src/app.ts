@@ -43,6 +43,7 @@ import { readinessModule } from "./modules/readiness/index.ts";
 import { setupModule } from "./modules/setup/index.ts";
 import { skillsModule } from "./modules/skills/index.ts";
 import { createEventsModule } from "./modules/events/index.ts";
+import { createUsageService, usageRoutes } from "./modules/usage/index.ts";
 import { createInstructionsModule } from "./modules/instructions/index.ts";
 import { createSsoModule } from "./modules/sso/index.ts";
 import { systemsModule } from "./modules/systems/index.ts";
@@ -201,6 +202,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(skillsModule({ db }));
       await api.register(instructions.routes);
       await api.register(events.routes);
+      await api.register(usageRoutes(createUsageService({ db })));
     },
     { prefix: "/api/v1" },
   );

@@ -272,6 +272,11 @@ const ACCESS: Record<string, Entry> = {
   "GET /api/v1/bots/:id/sessions": onBot("bots.read_all", (f) => ({ url: `/api/v1/bots/${f.otherBotId}/sessions` })),
   "GET /api/v1/bots/:id/sessions/:sessionId": onBot("bots.read_all", (f) => ({ url: `/api/v1/bots/${f.otherBotId}/sessions/s-1` })),
   "GET /api/v1/bots/:id/runtime": onBot("bots.read_all", (f) => ({ url: `/api/v1/bots/${f.otherBotId}/runtime` })),
+  "GET /api/v1/usage": needs("bots.read_all", () => ({ url: "/api/v1/usage" })),
+  "GET /api/v1/usage.csv": needs("bots.read_all", () => ({ url: "/api/v1/usage.csv" })),
+  "GET /api/v1/budgets": PERSON,
+  "PUT /api/v1/budgets": needs("budgets.manage", (f) => ({ url: "/api/v1/budgets", payload: { scope: "bot", subjectId: f.otherBotId, period: "day", capUsd: 10 } })),
+  "DELETE /api/v1/budgets/:id": needs("budgets.manage", () => ({ url: `/api/v1/budgets/${UUID}` })),
   // SCIM 2.0
   "GET /scim/v2/Users": SCIM,
   "POST /scim/v2/Users": SCIM,

@@ -74,6 +74,8 @@ export const DECISION_REASON_CODES = [
   "action_denied",
   "approval_required",
   "credential_leak_suspected",
+  /** a budget cap of the bot or its team is spent for the period (BR-BUDGET): only read-only actions */
+  "budget_exhausted",
   "allowed",
 ] as const;
 export const ZDecisionReasonCode = z.enum(DECISION_REASON_CODES);

@@ -19,6 +19,7 @@ export * from "./skills.ts";
 export * from "./instructions.ts";
 export * from "./access-reviews.ts";
 export * from "./events.ts";
+export * from "./usage.ts";
 export * from "./openclaw.ts";
 export * from "./incidents.ts";
 export * from "./readiness.ts";

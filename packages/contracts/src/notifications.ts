@@ -16,6 +16,9 @@ export const NOTIFICATION_KINDS = [
   "instruction_review_needed",
   /** a bot's runtime ran a tool without a matching decision, or reported a path it cannot gate */
   "enforcement_gap",
+  /** a bot's or team's spend reached 80 % of a budget cap, or the cap (usage module) */
+  "budget_threshold",
+  "budget_exhausted",
   /** a person's own "send me a test notification" */
   "test",
 ] as const;
@@ -36,6 +39,8 @@ export const NOTIFICATION_KIND_LABELS: Record<TNotificationKind, string> = {
   skill_review_needed: "Skill review needed",
   instruction_review_needed: "Instruction review needed",
   enforcement_gap: "Enforcement gap",
+  budget_threshold: "Budget 80 % spent",
+  budget_exhausted: "Budget spent",
   test: "Test notification",
 };
 

@@ -28,6 +28,7 @@ export const PERMISSION_MATRIX = {
   "credentials.respond": ["admin", "security"],
   "incidents.manage": ["admin", "security"],
   "incidents.read": ["admin", "security", "it", "auditor"],
+  "budgets.manage": ["admin"],
 } as const satisfies Record<string, readonly (TRole | "*")[]>;
 export type TPermission = keyof typeof PERMISSION_MATRIX;
 export const PERMISSIONS_LIST = Object.keys(PERMISSION_MATRIX) as TPermission[];
@@ -55,6 +56,7 @@ export const PERMISSION_LABELS: Record<TPermission, string> = {
   "credentials.respond": "Run the leak playbook on a credential reference",
   "incidents.manage": "Declare incidents and drills, and run their response",
   "incidents.read": "Read incidents and export their summaries",
+  "budgets.manage": "Set and remove budget caps of bots and teams",
 };
 
 /** The permissions a set of roles holds (every person holds `bots.own`). */

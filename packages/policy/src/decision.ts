@@ -1,6 +1,7 @@
 import type { TDecisionReasonCode, TGatedAction, TPersonStatus, TRole, TSystemClassification } from "@bridle/contracts";
 import { GATED_ACTIONS, type GATED_ACTION_MODES } from "@bridle/contracts";
 import { channelVerdict, type ChannelPolicy } from "./channels.ts";
+import { budgetInForce, budgetSpentMessage, type ExhaustedBudget } from "./budget.ts";
 import { checkGoldenRule } from "./golden-rule.ts";
 import type { BotFacts } from "./types.ts";
 import { normalizeKey } from "./util.ts";
@@ -67,6 +68,11 @@ export type DecisionContext = {
     reviewOverdue?: ReviewOverdue;
     /** a leak playbook is open on one of its credential references: its gated actions are held for security's approval */
     leakPlaybookOpen: boolean;
+    /**
+     * caps of the bot or its team whose period's spend reached them (each until its period ends):
+     * while one is in force, everything but read-only actions is denied
+     */
+    budgetsExhausted?: readonly ExhaustedBudget[];
   };
   channelPolicy: ChannelPolicy;
   systems: ReadonlyMap<string, TSystemClassification>;
@@ -101,6 +107,9 @@ function ownerGone(owner: DecisionOwner, action: string): DecisionReason | null 
 /**
  * Decides whether a bot may take an action (DESIGN.md "Decision"). Deny when unsure:
  * - a bot that is not active is denied (BR-BOT-STATUS);
+ * - while a budget cap of the bot or its team is spent (`budgetsExhausted`, until the period
+ *   rolls over), everything but a read-only action is denied, naming the cap (BR-BUDGET; code
+ *   `budget_exhausted`);
  * - a bot whose owner has left (deactivated) or that has no owner is denied everything but a
  *   read-only action (`*.read`, see isReadOnlyAction) that reaches no external system or channel
  *   (BR-ORPHANED; codes `owner_departed`, `owner_missing`): gated actions and external
@@ -124,6 +133,9 @@ export function decide(req: DecisionRequest, ctx: DecisionContext): DecisionVerd
   });
   const { bot } = ctx;
   if (bot.status !== "active") return deny("bot_not_active", `The bot is ${bot.status}; only active bots may act`, "BR-BOT-STATUS");
+  const budget = budgetInForce(bot.budgetsExhausted, ctx.now);
+  if (budget && !isReadOnlyAction(req.action))
+    return deny("budget_exhausted", `${req.action} refused: ${budgetSpentMessage(budget)}; until the period ends only read-only actions are allowed`, "BR-BUDGET");
   const orphaned = ownerGone(bot.owner, req.action);
   if (orphaned && (!isReadOnlyAction(req.action) || EXTERNAL_ACTIONS.has(req.action))) return { decision: "deny", reasons: [orphaned], approval: null };
   if (bot.reviewOverdue && isGated(req.action))

@@ -79,7 +79,12 @@ export type DomainEvent =
    * reported for the first time, its versions changed, it came back after being silent, or a new
    * enforcement gap was seen. Not emitted for every event (heartbeats that change nothing emit none).
    */
-  | { type: "bot.runtime_changed"; botIds: readonly string[]; change: "heartbeat" | "gap" };
+  | { type: "bot.runtime_changed"; botIds: readonly string[]; change: "heartbeat" | "gap" }
+  /**
+   * A budget cap of these bots (theirs or their team's) was set, changed or removed, or their
+   * spend reached one (usage module): the decision snapshot re-reads which caps are spent.
+   */
+  | { type: "budget.changed"; botIds: readonly string[]; change: "set" | "removed" | "exhausted" };
 
 export type DomainEventType = DomainEvent["type"];
 
@@ -105,6 +110,7 @@ export function affectedBots(event: DomainEvent): readonly string[] | "all" {
     case "person.changed":
     case "credential_reference.changed":
     case "access_review.changed":
+    case "budget.changed":
       return event.botIds;
     case "inventory.imported":
       return event.systemKeys.length ? "all" : event.botIds;

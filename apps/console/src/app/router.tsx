@@ -7,6 +7,7 @@ import { validateInstructionSearch } from "../features/instructions/search.ts";
 import { validateSkillRouteSearch } from "../features/skills/search.ts";
 import { validateRotationRouteSearch } from "../features/credentials/search.ts";
 import { validatePeopleRouteSearch } from "../features/people/search.ts";
+import { validateUsageRouteSearch } from "../features/usage/search.ts";
 import { validateSettingsSearch } from "../features/settings/search.ts";
 import { NotFoundPage } from "./NotFoundPage.tsx";
 import { RootLayout } from "./RootLayout.tsx";
@@ -273,7 +274,15 @@ const leakPlaybookRoute = createRoute({
   component: lazyRouteComponent(() => import("../features/credentials/pages/LeakPlaybookPage.tsx"), "LeakPlaybookPage"),
 });
 
+const usageRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/usage",
+  validateSearch: validateUsageRouteSearch,
+  component: lazyRouteComponent(() => import("../features/usage/pages/UsagePage.tsx"), "UsagePage"),
+});
+
 const routeTree = rootRoute.addChildren([
+  usageRoute,
   indexRoute,
   botsRoute,
   botRoute,

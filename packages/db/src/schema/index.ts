@@ -1105,3 +1105,68 @@ export const incidentEvidence = pgTable(
   },
   (t) => [primaryKey({ columns: [t.incidentId, t.auditEventId] })],
 );
+
+/**
+ * Usage per bot and hour (owner: the usage module): what its runtime reported (sessions started,
+ * tool calls and failures, timeouts, errors, tokens, cost) and what Bridle answered it (decisions
+ * by verdict), on Bridle's clock (the hour the server stored them, UTC). Written by the events and
+ * decisions group commits through the usage module's commands; teams and owners are read through
+ * the bots' current team and owner.
+ */
+export const usageHourly = pgTable(
+  "usage_hourly",
+  {
+    botId: uuid("bot_id")
+      .notNull()
+      .references(() => bots.id, { onDelete: "cascade" }),
+    hour: ts("hour").notNull(),
+    /** `events` (runtime events' counters) or `decisions` (decision counters): the two group commits write their own rows, so neither waits on the other's locks */
+    source: text("source").notNull(),
+    sessions: integer("sessions").notNull().default(0),
+    toolCalls: integer("tool_calls").notNull().default(0),
+    toolFailures: integer("tool_failures").notNull().default(0),
+    timeouts: integer("timeouts").notNull().default(0),
+    errors: integer("errors").notNull().default(0),
+    inputTokens: bigint("input_tokens", { mode: "number" }).notNull().default(0),
+    outputTokens: bigint("output_tokens", { mode: "number" }).notNull().default(0),
+    costUsd: numeric("cost_usd", { precision: 18, scale: 6 }).notNull().default("0"),
+    decisionsAllow: integer("decisions_allow").notNull().default(0),
+    decisionsDeny: integer("decisions_deny").notNull().default(0),
+    decisionsApproval: integer("decisions_approval").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.botId, t.hour, t.source] }), index("usage_hourly_hour_idx").on(t.hour)],
+);
+
+/** Budget caps in USD (owner: the usage module): per bot or team, per UTC day or calendar month. */
+export const budgets = pgTable(
+  "budgets",
+  {
+    id: id(),
+    /** `bot` or `team` */
+    scope: text("scope").notNull(),
+    subjectId: uuid("subject_id").notNull(),
+    /** `day` (UTC) or `month` (calendar, UTC) */
+    period: text("period").notNull(),
+    capUsd: numeric("cap_usd", { precision: 12, scale: 2 }).notNull(),
+    setByPersonId: uuid("set_by_person_id").references(() => people.id, { onDelete: "set null" }),
+    setByEmail: text("set_by_email").notNull(),
+    setAt: ts("set_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("budgets_scope_subject_period_key").on(t.scope, t.subjectId, t.period)],
+);
+
+/** Threshold alerts sent (owner: the usage module): once per budget, period, level (80 / 100) and cap. */
+export const budgetAlerts = pgTable(
+  "budget_alerts",
+  {
+    budgetId: uuid("budget_id")
+      .notNull()
+      .references(() => budgets.id, { onDelete: "cascade" }),
+    periodStart: ts("period_start").notNull(),
+    level: integer("level").notNull(),
+    capUsd: numeric("cap_usd", { precision: 12, scale: 2 }).notNull(),
+    spentUsd: numeric("spent_usd", { precision: 18, scale: 6 }).notNull(),
+    at: ts("at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: "budget_alerts_pk", columns: [t.budgetId, t.periodStart, t.level, t.capUsd] })],
+);

@@ -1,5 +1,5 @@
 import { auditDetailsProblem, type AuditAction, type AuditDetails, type ZDeniedDetails } from "@bridle/contracts";
-import { auditEvents, type DbHandle, type DbOrTx } from "@bridle/db";
+import { auditEvents, type DbOrTx } from "@bridle/db";
 import { sql } from "drizzle-orm";
 import type { z } from "zod";
 import { currentRequestOrigin } from "../../lib/request-origin.ts";
@@ -107,12 +107,15 @@ function sqlRowOf(r: ReturnType<typeof rowOf>, at: string | null) {
   };
 }
 
+/** A pg pool, or one of its clients inside a transaction the caller opened. */
+export type PreparedQueryable = { query: (config: { name: string; text: string; values: unknown[] }) => Promise<unknown> };
+
 /**
- * The batch variant on a pg pool with a named (prepared) statement, for the decision log's group
- * commit: planned once per connection, one round trip and one commit per batch. Durable when it
- * resolves.
+ * The batch variant on a pg pool (or a client in the caller's transaction) with a named
+ * (prepared) statement, for the decision log's group commit: planned once per connection, one
+ * round trip per batch. On a pool, durable when it resolves (autocommit).
  */
-export async function recordAuditBatchPrepared(pool: NonNullable<DbHandle["pool"]>, events: readonly AuditEventInput[]): Promise<void> {
+export async function recordAuditBatchPrepared(pool: PreparedQueryable, events: readonly AuditEventInput[]): Promise<void> {
   if (events.length === 0) return;
   const rows = events.map((e) => {
     const r = rowOf(e);

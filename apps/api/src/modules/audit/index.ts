@@ -36,5 +36,6 @@ export {
   type Actor,
   type AuditAction,
   type AuditEventInput,
+  type PreparedQueryable,
 } from "./audit.writer.ts";
 export { actorOf, denied } from "./denied.ts";

@@ -48,7 +48,7 @@ export function createDecisionsModule(deps: {
     return v;
   };
   const decisionLog = createDecisionLog({
-    write: pool ? (records, tokens) => insertDecisionsPrepared(pool, records, tokens) : (records, tokens) => insertDecisions(db, records, tokens),
+    write: pool ? (records, tokens) => insertDecisionsPrepared(pool, records, tokens) : (records, tokens) => db.transaction((tx) => insertDecisions(tx, records, tokens)),
     sign: (payloads) => ready(keys?.signer).signMany(payloads),
     // One flush at a time, the next batch gathering meanwhile: a commit costs PostgreSQL about
     // 0.3 ms of CPU whatever its size (most of it the WAL flush), so fewer, larger batches cost

@@ -1,7 +1,9 @@
 import type { TDecision } from "@bridle/contracts";
 import type { DbHandle, DbOrTx } from "@bridle/db";
 import { sql } from "drizzle-orm";
+import type { PoolClient } from "pg";
 import { recordAuditBatch, recordAuditBatchPrepared, type AuditEventInput } from "../audit/index.ts";
+import { decisionUsageRows, recordDecisionUsage, UPSERT_DECISION_USAGE } from "../usage/index.ts";
 
 /**
  * One decision as recorded: its `decision.<verdict>` audit event (actor: the bot, resource: the
@@ -61,18 +63,25 @@ const eventOf = (r: DecisionRecord): AuditEventInput => ({
 /** Stamps `last_used_at` on bot tokens (advisory: when a runtime last called). */
 const TOUCH_TOKENS = "update bot_tokens set last_used_at = now() where id = any($1::uuid[])";
 
+const usageOf = (r: DecisionRecord) => ({ botId: r.botId, at: r.at, decision: r.decision });
+
 /**
- * Records decisions (their audit events, through the audit module's batch writer) and stamps
- * `last_used_at` on bot tokens. Durable when it returns (autocommit), or with the caller's transaction.
+ * Records decisions (their audit events, through the audit module's batch writer), counts them in
+ * the usage rollup (the usage module's `recordDecisionUsage`) and stamps `last_used_at` on bot
+ * tokens. Call it inside a transaction (the caller's, or the group commit's) so the counts commit
+ * with the records.
  */
 export async function insertDecisions(db: DbOrTx, records: readonly DecisionRecord[], touchTokenIds: readonly string[] = []): Promise<void> {
   await recordAuditBatch(db, records.map(eventOf));
+  await recordDecisionUsage(db, records.map(usageOf));
   if (touchTokenIds.length) await db.execute(sql`update bot_tokens set last_used_at = now() where id = any(${sql.param([...touchTokenIds])}::uuid[])`);
 }
 
 /**
- * The same on a pg pool, for the group commit: the events go in one prepared INSERT (one round
- * trip, one commit per batch) and the token stamps, which need not be atomic with them, run beside it.
+ * The same on a pg pool, for the group commit: one transaction on one connection holding two
+ * prepared statements, the events' INSERT and the usage rollup's upsert (so the counts commit with
+ * the records, one commit per batch); the token stamps, which need not be atomic with them, run
+ * beside it on another connection.
  */
 export async function insertDecisionsPrepared(
   pool: NonNullable<DbHandle["pool"]>,
@@ -80,7 +89,24 @@ export async function insertDecisionsPrepared(
   touchTokenIds: readonly string[] = [],
 ): Promise<void> {
   await Promise.all([
-    recordAuditBatchPrepared(pool, records.map(eventOf)),
+    records.length ? inTransaction(pool, async (client) => {
+      await recordAuditBatchPrepared(client, records.map(eventOf));
+      await client.query({ name: "bridle_upsert_decision_usage", text: UPSERT_DECISION_USAGE, values: [decisionUsageRows(records.map(usageOf))] });
+    }) : null,
     touchTokenIds.length ? pool.query({ name: "bridle_touch_bot_tokens", text: TOUCH_TOKENS, values: [touchTokenIds] }) : null,
   ]);
+}
+
+async function inTransaction(pool: NonNullable<DbHandle["pool"]>, work: (client: PoolClient) => Promise<void>): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query("begin");
+    await work(client);
+    await client.query("commit");
+  } catch (err) {
+    await client.query("rollback").catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
 }

@@ -1,6 +1,6 @@
 import { GATED_ACTIONS, type TGatedAction, type TSystemClassification } from "@bridle/contracts";
 import type { Db } from "@bridle/db";
-import { effectiveRule, type ChannelPolicy, type DecisionContext, type GatedActionRule } from "@bridle/policy";
+import { effectiveRule, type ChannelPolicy, type DecisionContext, type ExhaustedBudget, type GatedActionRule } from "@bridle/policy";
 import { hashToken } from "../../lib/crypto.ts";
 import { onLocalNotice, type ChangeNotice } from "../../lib/domain-events.ts";
 import * as repo from "./snapshot.repo.ts";
@@ -10,7 +10,8 @@ import * as repo from "./snapshot.repo.ts";
  * costs no database round trip beyond what its audit write needs"): org policy and its version,
  * system classifications, gated-action rules, and per bot its status, owner (email, name, status),
  * channels, grants, Golden Rule exception, effective rules (org rule + override), whether a leak
- * playbook holds its gated actions, and live token hashes.
+ * playbook holds its gated actions, the budget caps (its own, its team's) whose period's spend
+ * reached them, and live token hashes.
  *
  * It follows domain events (lib/domain-events.ts): a change notice on POLICY_CHANNEL (every
  * replica LISTENs) that names bots refreshes those bots only; "all" (org policy, systems, an
@@ -65,7 +66,7 @@ function botRules(org: Rules, overrides: repo.OverrideRow[]): Rules {
   return rules;
 }
 
-const toEntry = (b: repo.BotRuntimeRow, org: Rules): BotEntry => ({
+const toEntry = (b: repo.BotRuntimeRow, org: Rules, budgets: ReadonlyMap<string, ExhaustedBudget[]>): BotEntry => ({
   id: b.id,
   name: b.name,
   status: b.status,
@@ -76,6 +77,7 @@ const toEntry = (b: repo.BotRuntimeRow, org: Rules): BotEntry => ({
   owner: b.owner,
   reviewOverdue: b.reviewOverdue,
   leakPlaybookOpen: b.leakPlaybookOpen,
+  budgetsExhausted: budgets.get(b.id) ?? [],
   rules: botRules(org, b.overrides),
   tokenHashes: [],
 });
@@ -118,8 +120,9 @@ export function createSnapshotStore(deps: { db: Db; log: { error: (obj: object, 
   async function loadFull(): Promise<void> {
     // One consistent read: a change committed in between is either wholly in or wholly out
     // (and then its notification triggers the next refresh).
-    const [org, systems, ruleRows, bots, tokens] = await db.transaction(
-      async (tx) => [await repo.loadOrg(tx), await repo.loadSystems(tx), await repo.loadRules(tx), await repo.loadBots(tx), await repo.loadLiveTokens(tx)] as const,
+    const [org, systems, ruleRows, bots, tokens, budgets] = await db.transaction(
+      async (tx) =>
+        [await repo.loadOrg(tx), await repo.loadSystems(tx), await repo.loadRules(tx), await repo.loadBots(tx), await repo.loadLiveTokens(tx), await repo.loadExhaustedBudgets(tx)] as const,
       READ_SNAPSHOT,
     );
     const orgRules = orgRulesOf(ruleRows);
@@ -128,7 +131,7 @@ export function createSnapshotStore(deps: { db: Db; log: { error: (obj: object, 
       channelPolicy: { channelAllowlist: org?.channelAllowlist ?? [], channelBlocklist: org?.channelBlocklist ?? [] },
       systems,
       orgRules,
-      bots: new Map(bots.map((b) => [b.id, toEntry(b, orgRules)])),
+      bots: new Map(bots.map((b) => [b.id, toEntry(b, orgRules, budgets)])),
       tokens: new Map(),
     };
     putTokens(next, tokens);
@@ -140,8 +143,8 @@ export function createSnapshotStore(deps: { db: Db; log: { error: (obj: object, 
   async function loadBots(ids: string[]): Promise<void> {
     const s = snap;
     if (!s) return loadFull();
-    const [org, bots, tokens] = await db.transaction(
-      async (tx) => [await repo.loadOrg(tx), await repo.loadBots(tx, ids), await repo.loadLiveTokens(tx, ids)] as const,
+    const [org, bots, tokens, budgets] = await db.transaction(
+      async (tx) => [await repo.loadOrg(tx), await repo.loadBots(tx, ids), await repo.loadLiveTokens(tx, ids), await repo.loadExhaustedBudgets(tx, ids)] as const,
       READ_SNAPSHOT,
     );
     if (snap !== s) return; // a full rebuild replaced the snapshot meanwhile and read newer data
@@ -151,7 +154,7 @@ export function createSnapshotStore(deps: { db: Db; log: { error: (obj: object, 
       for (const hash of s.bots.get(id)?.tokenHashes ?? []) s.tokens.delete(hash);
       s.bots.delete(id);
     }
-    for (const b of bots) s.bots.set(b.id, toEntry(b, s.orgRules));
+    for (const b of bots) s.bots.set(b.id, toEntry(b, s.orgRules, budgets));
     putTokens(s, tokens);
   }
 

@@ -1,6 +1,6 @@
 import type { TDataAccessLevel, TExceptionStatus, TGrantAccess, TLifecycleStatus, TPersonStatus, TRole, TSystemClassification } from "@bridle/contracts";
 import { type DbOrTx } from "@bridle/db";
-import type { GatedActionMode } from "@bridle/policy";
+import { budgetPeriodEnd, type ExhaustedBudget, type GatedActionMode } from "@bridle/policy";
 import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, toDate } from "../../lib/sql.ts";
 
@@ -137,6 +137,40 @@ export async function loadBots(db: DbOrTx, ids?: readonly string[]): Promise<Bot
     reviewOverdue: r.review_campaign ? { campaign: r.review_campaign, dueAt: toDate(r.review_due_at)! } : null,
     leakPlaybookOpen: r.leak_open === true,
   }));
+}
+
+/**
+ * The budget caps whose current period's spend has reached them, per bot they cover (the bot's
+ * own caps and its team's): a read of the usage module's `budgets` and `usage_hourly`. Periods are
+ * the database clock's UTC day or month; each cap holds until its period ends (decide() stops
+ * applying it then, so a new period lifts it without a refresh). The usage module emits
+ * `budget.changed` when spend reaches a cap, or a cap is set or removed.
+ */
+export async function loadExhaustedBudgets(db: DbOrTx, ids?: readonly string[]): Promise<Map<string, ExhaustedBudget[]>> {
+  const filter: SQL = ids ? sql`and x.id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)` : sql``;
+  const res = await db.execute(sql`
+    with b as (
+      select bu.id, bu.scope, bu.subject_id, bu.period, bu.cap_usd, date_trunc(bu.period, now(), 'UTC') as period_start
+      from budgets bu
+    ),
+    s as (
+      select b.*, coalesce((select sum(u.cost_usd) from usage_hourly u join bots y on y.id = u.bot_id
+                            where u.hour >= b.period_start
+                              and ((b.scope = 'bot' and y.id = b.subject_id) or (b.scope = 'team' and y.team_id = b.subject_id))), 0) as spent_usd
+      from b
+    )
+    select x.id as bot_id, s.scope, s.period, s.cap_usd, s.spent_usd, s.period_start,
+           coalesce(case when s.scope = 'bot' then x.name else (select name from teams where id = s.subject_id) end, '(removed)') as subject
+    from s join bots x on (s.scope = 'bot' and x.id = s.subject_id) or (s.scope = 'team' and x.team_id = s.subject_id)
+    where s.spent_usd >= s.cap_usd ${filter}
+    order by x.id, s.scope, s.period`);
+  const out = new Map<string, ExhaustedBudget[]>();
+  for (const r of rowsOf<{ bot_id: string; scope: "bot" | "team"; period: "day" | "month"; cap_usd: string; spent_usd: string; period_start: unknown; subject: string }>(res)) {
+    const list = out.get(r.bot_id) ?? [];
+    list.push({ scope: r.scope, subject: r.subject, period: r.period, capUsd: Number(r.cap_usd), spentUsd: Number(r.spent_usd), until: budgetPeriodEnd(r.period, toDate(r.period_start)!) });
+    out.set(r.bot_id, list);
+  }
+  return out;
 }
 
 /** Unrevoked, unexpired bot tokens (all, or of the given bots). */

@@ -2,6 +2,7 @@ import type { TRuntimeEventParsed, TRuntimeSession } from "@bridle/contracts";
 import { runtimeSessions, type Db, type DbOrTx } from "@bridle/db";
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import { recordAuditBatchOnce, type AuditEventInput } from "../audit/index.ts";
+import { recordRuntimeUsage } from "../usage/index.ts";
 import { applyRuntimeEffects } from "./runtime-status.ts";
 
 /** One runtime event as stored: its audit event (actor the bot, resource the event id). */
@@ -78,7 +79,7 @@ function sessionDeltas(stored: readonly EventRecord[]): SessionDelta[] {
 /**
  * Stores runtime events in one transaction: their audit events (through the audit module's
  * writer; an event whose id is already stored is skipped), what the new ones add to their
- * sessions, and their runtime effects (heartbeats, enforcement gaps: runtime-status.ts). Two records with the same id: the first is written. Durable when it resolves.
+ * sessions and to the usage rollup (the usage module's `recordRuntimeUsage`, which may reach a budget cap), and their runtime effects (heartbeats, enforcement gaps: runtime-status.ts). Two records with the same id: the first is written. Durable when it resolves.
  * @returns the ids of the events written now
  */
 export async function storeEvents(db: Db, records: readonly EventRecord[]): Promise<ReadonlySet<string>> {
@@ -89,6 +90,7 @@ export async function storeEvents(db: Db, records: readonly EventRecord[]): Prom
     const fresh = written.size === unique.length ? unique : unique.filter((r) => written.has(r.id));
     const deltas = sessionDeltas(fresh);
     if (deltas.length) await upsertSessions(tx, deltas);
+    await recordRuntimeUsage(tx, fresh.map((r) => ({ botId: r.botId, at: r.at, event: r.event })));
     await applyRuntimeEffects(tx, fresh);
     return written;
   });

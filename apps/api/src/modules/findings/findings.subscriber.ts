@@ -37,6 +37,7 @@ export function findingsScope(event: DomainEvent): readonly string[] | "all" | n
     case "gated_action.override_changed":
     case "instructions.changed":
     case "access_review.changed":
+    case "budget.changed": // a decision input, not a findings input
     case "leak_playbook.changed":
       return null;
     default:

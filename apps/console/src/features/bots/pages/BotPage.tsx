@@ -1,4 +1,4 @@
-import { RUNTIME_PROFILE_FIELDS } from "@bridle/contracts";
+import { mayReadBot, RUNTIME_PROFILE_FIELDS } from "@bridle/contracts";
 import type { TBot, TRuntimeProfile } from "@bridle/contracts";
 import { Badge, Breadcrumbs, Button, Code, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
@@ -24,6 +24,7 @@ import { BotTokensSection } from "../../bot-tokens/components/BotTokensSection.t
 import { BotGatedActions } from "../../gated-actions/components/BotGatedActions.tsx";
 import { BotInstructionsSection } from "../../instructions/components/BotInstructionsSection.tsx";
 import { BotRuntimeCard } from "../../sessions/components/BotRuntimeCard.tsx";
+import { BotSpendCard } from "../../usage/components/BotSpendCard.tsx";
 import { BotSessionsSection } from "../../sessions/components/BotSessionsSection.tsx";
 import { BotSkillsSection } from "../../skills/components/BotSkillsSection.tsx";
 import { BotOffboarding } from "../../offboarding/components/BotOffboarding.tsx";
@@ -135,6 +136,7 @@ function BotDetails({ bot }: { bot: TBot }) {
   const [editOpened, edit] = useDisclosure(false);
   const me = useMe();
   const mayEdit = canManageBot(me.data, bot);
+  const mayRead = me.data ? mayReadBot({ permissions: me.data.permissions, personId: me.data.id }, { ownerId: bot.owner?.id ?? null }) : false;
   const can = useCan();
   const owner = bot.owner;
   // Re-opens an edit a session end interrupted, with what was typed.
@@ -349,6 +351,12 @@ function BotDetails({ bot }: { bot: TBot }) {
         <Card title="Runtime" testId="bot-runtime">
           <BotRuntimeCard botId={bot.id} />
         </Card>
+
+        {mayRead && (
+          <Card title="Spend and budget" testId="bot-spend-card">
+            <BotSpendCard botId={bot.id} />
+          </Card>
+        )}
 
         <Card title="Runtime sessions" testId="bot-sessions">
           <BotSessionsSection botId={bot.id} />

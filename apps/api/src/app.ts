@@ -46,6 +46,7 @@ import { createSsoModule } from "./modules/sso/index.ts";
 import { systemsModule } from "./modules/systems/index.ts";
 import { createTokensService, tokensRoutes } from "./modules/tokens/index.ts";
 import { createNotificationsService, notificationsRoutes } from "./modules/notifications/index.ts";
+import { createSiemDeliverer, createSiemService, siemRoutes } from "./modules/siem/index.ts";
 import type { DemoIdp } from "./demo/demo-idp.ts";
 
 export type AppDeps = {
@@ -167,6 +168,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.addHook("onReady", () => auditIntegrity.start());
   app.addHook("onClose", () => auditIntegrity.stop());
+  // SIEM streaming: sealed audit events to each destination, one deliverer per destination across replicas.
+  const siemDeliverer = createSiemDeliverer({ database, config, log: app.log });
+  app.addHook("onReady", async () => siemDeliverer.start());
+  app.addHook("onClose", () => siemDeliverer.stop());
   await app.register(authRoutes({ auth, secureCookies: config.BRIDLE_SECURE_COOKIES, sso: sso.sso, publicUrl: config.BRIDLE_PUBLIC_URL }), { prefix: "/auth" });
   await app.register(sso.authRoutes, { prefix: "/auth" });
   await app.register(
@@ -193,6 +198,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(decisions.botTokenRoutes);
       await api.register(auditRoutes({ db, integrity: auditIntegrity }));
       await api.register(notificationsRoutes(createNotificationsService({ db, config })));
+      await api.register(siemRoutes(createSiemService({ db, config })));
       await api.register(skillsModule({ db }));
       await api.register(instructions.routes);
       await api.register(events.routes);

@@ -26,6 +26,8 @@ export const PERMISSION_MATRIX = {
   "reviews.manage": ["admin"],
   "reviews.read_all": ["admin", "auditor"],
   "credentials.respond": ["admin", "security"],
+  "siem.read": ["admin", "security"],
+  "siem.manage": ["admin"],
 } as const satisfies Record<string, readonly (TRole | "*")[]>;
 export type TPermission = keyof typeof PERMISSION_MATRIX;
 export const PERMISSIONS_LIST = Object.keys(PERMISSION_MATRIX) as TPermission[];
@@ -51,6 +53,8 @@ export const PERMISSION_LABELS: Record<TPermission, string> = {
   "reviews.manage": "Start access review campaigns and decide any review item",
   "reviews.read_all": "Read every access review campaign and export its evidence pack",
   "credentials.respond": "Run the leak playbook on a credential reference",
+  "siem.read": "See where the audit log streams to (SIEM destinations) and how far delivery is",
+  "siem.manage": "Add, change, test and remove SIEM destinations",
 };
 
 /** The permissions a set of roles holds (every person holds `bots.own`). */

@@ -372,7 +372,7 @@ export async function sealedAfter(db: DbOrTx, after: number, limit: number): Pro
 /** The chain's last position and when its event happened (0 and null on an empty chain). */
 export async function chainHead(db: DbOrTx): Promise<{ position: number; eventAt: string | null }> {
   const [r] = rowsOf<{ position: string; event_at: string }>(
-    await db.execute(sql`select position::text, ${utc(sql`event_at`)} as event_at from audit_chain order by position desc limit 1`),
+    await db.execute(sql`select position::text, ${utc(sql`event_at`)} as event_at from audit_chain order by audit_chain.position desc limit 1`),
   );
   return r ? { position: Number(r.position), eventAt: r.event_at } : { position: 0, eventAt: null };
 }

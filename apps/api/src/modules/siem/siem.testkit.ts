@@ -133,3 +133,10 @@ export async function startHecReceiver(token: string, port = 0) {
     },
   };
 }
+
+/** How many audit events are stored now (sealed or not yet). */
+export async function auditCount(database: DbHandle): Promise<number> {
+  const r = await database.db.execute(sql`select count(*)::int as n from audit_events`);
+  const rows = ((r as { rows?: { n: number }[] }).rows ?? (r as unknown as { n: number }[]));
+  return Number(rows[0]?.n ?? 0);
+}

@@ -17,6 +17,7 @@ import {
 } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Config } from "./config.ts";
+import { metricsRoute } from "./metrics.ts";
 import { registerErrorHandler } from "./plugins/error-handler.ts";
 import { registerRequestOrigin } from "./lib/request-origin.ts";
 import { registerSecurityHeaders } from "./plugins/security-headers.ts";
@@ -147,6 +148,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       }
     },
   );
+
+  await app.register(metricsRoute({ database, token: config.BRIDLE_METRICS_TOKEN }));
 
   // Side effects of writes follow from domain events (lib/domain-events.ts).
   registerSubscribers();

@@ -88,6 +88,8 @@ const ZConfig = z.object({
   ),
   /** Audit partition maintenance (next months' partitions) and retention run this often (minutes) */
   BRIDLE_AUDIT_MAINTENANCE_MINUTES: z.coerce.number().min(1).default(60),
+  /** GET /metrics is on only when set, and answers only `Authorization: Bearer <this token>` (README "Bridle's own health") */
+  BRIDLE_METRICS_TOKEN: optional(z.string().min(24, "must be at least 24 characters")),
   /** SIEM streaming (README "Streaming to the SIEM"): each destination is polled this often (ms); 0: this process does not deliver */
   BRIDLE_SIEM_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
   /** Events per batch (one HTTP post, one syslog connection), 1..500 */

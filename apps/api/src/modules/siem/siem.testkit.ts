@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { DbHandle } from "@bridle/db";
 import { sql } from "drizzle-orm";
@@ -73,7 +73,7 @@ export async function startHecReceiver(token: string, port = 0) {
   let server: Server | null = null;
   const sockets = new Set<Socket>();
   let boundPort = port;
-  const handler = (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {

@@ -144,6 +144,12 @@ const settingsRoute = createRoute({
   component: lazyRouteComponent(() => import("../features/settings/pages/SettingsPage.tsx"), "SettingsPage"),
 });
 
+const siemRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/siem",
+  component: lazyRouteComponent(() => import("../features/siem/pages/SiemPage.tsx"), "SiemPage"),
+});
+
 const apiTokensRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/settings/tokens",
@@ -264,6 +270,7 @@ const routeTree = rootRoute.addChildren([
   systemsRoute,
   getStartedRoute,
   settingsRoute,
+  siemRoute,
   apiTokensRoute,
   auditRoute,
   auditEventRoute,

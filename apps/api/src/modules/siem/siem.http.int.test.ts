@@ -101,6 +101,23 @@ describe("SIEM streaming over HTTP (Splunk HEC) to a real receiver", () => {
     expect(status.position).toBe(status.headPosition);
   });
 
+  it("with two replicas delivering, each event arrives once: one deliverer per destination at a time", async () => {
+    const second = await createReplica(t);
+    try {
+      const before = receiver.lines.length;
+      const positionsBefore = new Set(received().map((l) => l.event.position));
+      for (let i = 0; i < 4; i++) await writeEvents(t.database, 50, `two-${i}`);
+      await waitFor("delivery with two replicas", await caughtUp());
+      const fresh = received().slice(before).filter((l) => !positionsBefore.has(l.event.position));
+      const positions = fresh.map((l) => l.event.position);
+      expect(positions.length).toBeGreaterThanOrEqual(200);
+      expect(new Set(positions).size).toBe(positions.length);
+      expect(positions).toEqual([...positions].sort((a, b) => a - b));
+    } finally {
+      await second.close();
+    }
+  });
+
   it("tests a destination, and a wrong token shows as the receiver's refusal, never the token", async () => {
     const bad = await t.api({
       method: "POST",

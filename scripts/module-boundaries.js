@@ -48,6 +48,7 @@ export const MODULE_DEPENDENCIES = {
   usage: ["audit", "bots", "notifications"],
   "access-reviews": ["audit", "bots", "credentials", "notifications", "offboarding", "policy-settings"],
   incidents: ["audit", "bots"],
+  siem: ["audit"],
 };
 
 /**

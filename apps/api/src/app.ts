@@ -17,6 +17,7 @@ import {
 } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Config } from "./config.ts";
+import { metricsRoute } from "./metrics.ts";
 import { registerErrorHandler } from "./plugins/error-handler.ts";
 import { registerRequestOrigin } from "./lib/request-origin.ts";
 import { registerSecurityHeaders } from "./plugins/security-headers.ts";
@@ -49,6 +50,7 @@ import { createSsoModule } from "./modules/sso/index.ts";
 import { systemsModule } from "./modules/systems/index.ts";
 import { createTokensService, tokensRoutes } from "./modules/tokens/index.ts";
 import { createNotificationsService, notificationsRoutes } from "./modules/notifications/index.ts";
+import { createSiemDeliverer, createSiemService, siemRoutes } from "./modules/siem/index.ts";
 import type { DemoIdp } from "./demo/demo-idp.ts";
 
 export type AppDeps = {
@@ -150,6 +152,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   );
 
+  await app.register(metricsRoute({ database, token: config.BRIDLE_METRICS_TOKEN }));
+
   // Side effects of writes follow from domain events (lib/domain-events.ts).
   registerSubscribers();
 
@@ -170,6 +174,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.addHook("onReady", () => auditIntegrity.start());
   app.addHook("onClose", () => auditIntegrity.stop());
+  // SIEM streaming: sealed audit events to each destination, one deliverer per destination across replicas.
+  const siemDeliverer = createSiemDeliverer({ database, config, log: app.log });
+  app.addHook("onReady", async () => siemDeliverer.start());
+  app.addHook("onClose", () => siemDeliverer.stop());
   await app.register(authRoutes({ auth, secureCookies: config.BRIDLE_SECURE_COOKIES, sso: sso.sso, publicUrl: config.BRIDLE_PUBLIC_URL }), { prefix: "/auth" });
   await app.register(sso.authRoutes, { prefix: "/auth" });
   await app.register(
@@ -199,6 +207,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(decisions.botTokenRoutes);
       await api.register(auditRoutes({ db, integrity: auditIntegrity }));
       await api.register(notificationsRoutes(createNotificationsService({ db, config })));
+      await api.register(siemRoutes(createSiemService({ db, config })));
       await api.register(skillsModule({ db }));
       await api.register(instructions.routes);
       await api.register(events.routes);

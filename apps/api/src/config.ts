@@ -88,6 +88,19 @@ const ZConfig = z.object({
   ),
   /** Audit partition maintenance (next months' partitions) and retention run this often (minutes) */
   BRIDLE_AUDIT_MAINTENANCE_MINUTES: z.coerce.number().min(1).default(60),
+  /** GET /metrics is on only when set, and answers only `Authorization: Bearer <this token>` (README "Bridle's own health") */
+  BRIDLE_METRICS_TOKEN: optional(z.string().min(24, "must be at least 24 characters")),
+  /** SIEM streaming (README "Streaming to the SIEM"): each destination is polled this often (ms); 0: this process does not deliver */
+  BRIDLE_SIEM_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
+  /** Events per batch (one HTTP post, one syslog connection), 1..500 */
+  BRIDLE_SIEM_BATCH: z.coerce.number().int().min(1).max(500).default(500),
+  /** First wait after a failed batch (ms); it doubles per failure in a row, with jitter, up to BRIDLE_SIEM_RETRY_MAX_MS */
+  BRIDLE_SIEM_RETRY_BASE_MS: z.coerce.number().int().min(10).default(1000),
+  BRIDLE_SIEM_RETRY_MAX_MS: z.coerce.number().int().min(10).default(300_000),
+  /** A batch not confirmed within this many ms counts as failed */
+  BRIDLE_SIEM_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** The host name events carry (syslog HOSTNAME, HEC `host`); default: BRIDLE_PUBLIC_URL's host, else the machine's name */
+  BRIDLE_SIEM_HOSTNAME: optional(z.string().trim().regex(/^[\x21-\x7e]{1,255}$/, "printable ASCII without spaces, at most 255 characters")),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Bridle's external URL (scheme, host, port), for the OIDC redirect URI; default: from the request */
   BRIDLE_PUBLIC_URL: optional(z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ""))),

@@ -77,6 +77,8 @@ const ACCESS: Record<string, Entry> = {
   // ops, docs and the console
   "GET /healthz": PUBLIC,
   "GET /readyz": PUBLIC,
+  // not a person's route: its own bearer token (BRIDLE_METRICS_TOKEN), off (404) without one; metrics.int.test.ts
+  "GET /metrics": PUBLIC,
   "GET /openapi.json": PUBLIC,
   "GET /docs": PUBLIC,
   "GET /docs/json": PUBLIC,
@@ -235,6 +237,16 @@ const ACCESS: Record<string, Entry> = {
   "PUT /api/v1/notification-settings": needs("notifications.manage", () => ({ url: "/api/v1/notification-settings", payload: { webhookUrl: "https://hooks.example.com/services/T0/B0/x" } })),
   "GET /api/v1/notification-deliveries": needs("notifications.manage", () => ({ url: "/api/v1/notification-deliveries" })),
   "POST /api/v1/notification-deliveries/:id/retry": needs("notifications.manage", () => ({ url: `/api/v1/notification-deliveries/${UUID}/retry` })),
+  // SIEM streaming: security and admins see the destinations, admins change them
+  "GET /api/v1/siem/destinations": needs("siem.read", () => ({ url: "/api/v1/siem/destinations" })),
+  "GET /api/v1/siem/destinations/:id": needs("siem.read", () => ({ url: `/api/v1/siem/destinations/${UUID}` })),
+  "POST /api/v1/siem/destinations": needs("siem.manage", () => ({
+    url: "/api/v1/siem/destinations",
+    payload: { name: "routes-siem", kind: "syslog", endpoint: "siem.example.com:6514", enabled: false },
+  })),
+  "PATCH /api/v1/siem/destinations/:id": needs("siem.manage", () => ({ url: `/api/v1/siem/destinations/${UUID}`, payload: { enabled: false } })),
+  "DELETE /api/v1/siem/destinations/:id": needs("siem.manage", () => ({ url: `/api/v1/siem/destinations/${UUID}` })),
+  "POST /api/v1/siem/destinations/:id/test": needs("siem.manage", () => ({ url: `/api/v1/siem/destinations/${UUID}/test` })),
   // the skills registry: everyone reads it; admins and security register, security reviews
   "GET /api/v1/skills": PERSON,
   "GET /api/v1/skills/:id": PERSON,

@@ -354,6 +354,12 @@ export const AUDIT_EVENT_DETAILS = {
   "notification.webhook_remove": z.object({ previousHint: z.string().nullable() }),
   "notification.delivery_retry": z.object({ channel: z.string(), previousStatus: z.string(), attempts: z.number().int() }),
   "notification.test": z.object({ recipients: z.number().int() }),
+  // SIEM streaming (siem module): destinations as configured (a HEC token never recorded: its hint),
+  // and each test an admin ran (what the receiver answered)
+  "siem.destination_create": z.object({ name: z.string(), kind: z.string(), endpoint: z.string(), tokenHint: z.string().nullable(), startPosition: z.number().int() }),
+  "siem.destination_update": z.object({ name: z.string(), changes: ZChanges }),
+  "siem.destination_delete": z.object({ name: z.string(), kind: z.string(), endpoint: z.string(), position: z.number().int() }),
+  "siem.destination_test": z.object({ name: z.string(), ok: z.boolean(), message: z.string() }),
   // persistent instructions (instructions module): who uploaded and reviewed which version, never
   // the content (its SHA-256 names it); a refused upload names the file, rule and line, never the value
   "instructions.upload": z.object({

@@ -23,3 +23,4 @@ export * from "./usage.ts";
 export * from "./openclaw.ts";
 export * from "./incidents.ts";
 export * from "./readiness.ts";
+export * from "./siem.ts";

@@ -29,6 +29,8 @@ export const PERMISSION_MATRIX = {
   "incidents.manage": ["admin", "security"],
   "incidents.read": ["admin", "security", "it", "auditor"],
   "budgets.manage": ["admin"],
+  "siem.read": ["admin", "security"],
+  "siem.manage": ["admin"],
 } as const satisfies Record<string, readonly (TRole | "*")[]>;
 export type TPermission = keyof typeof PERMISSION_MATRIX;
 export const PERMISSIONS_LIST = Object.keys(PERMISSION_MATRIX) as TPermission[];
@@ -57,6 +59,8 @@ export const PERMISSION_LABELS: Record<TPermission, string> = {
   "incidents.manage": "Declare incidents and drills, and run their response",
   "incidents.read": "Read incidents and export their summaries",
   "budgets.manage": "Set and remove budget caps of bots and teams",
+  "siem.read": "See where the audit log streams to (SIEM destinations) and how far delivery is",
+  "siem.manage": "Add, change, test and remove SIEM destinations",
 };
 
 /** The permissions a set of roles holds (every person holds `bots.own`). */

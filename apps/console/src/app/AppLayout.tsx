@@ -31,6 +31,7 @@ type NavItem = {
     | "/policy"
     | "/inventory"
     | "/audit"
+    | "/siem"
     | "/settings";
   isActive: (path: string) => boolean;
   /** Shown only with one of these permissions; always shown without. */
@@ -64,6 +65,7 @@ const NAV_ITEMS: NavItem[] = [
     needs: ["inventory.import", "inventory.export"],
   },
   { label: "Audit log", to: "/audit", isActive: (path) => path === "/audit" || path.startsWith("/audit/"), needs: ["audit.read"] },
+  { label: "SIEM streaming", to: "/siem", isActive: (path) => path.startsWith("/siem"), needs: ["siem.read"] },
   { label: "Settings", to: "/settings", isActive: (path) => path === "/settings", needs: ["identity.manage"] },
 ];
 

@@ -147,6 +147,12 @@ const settingsRoute = createRoute({
   component: lazyRouteComponent(() => import("../features/settings/pages/SettingsPage.tsx"), "SettingsPage"),
 });
 
+const siemRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/siem",
+  component: lazyRouteComponent(() => import("../features/siem/pages/SiemPage.tsx"), "SiemPage"),
+});
+
 const apiTokensRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/settings/tokens",
@@ -305,6 +311,7 @@ const routeTree = rootRoute.addChildren([
   getStartedRoute,
   readinessRoute,
   settingsRoute,
+  siemRoute,
   apiTokensRoute,
   auditRoute,
   auditEventRoute,

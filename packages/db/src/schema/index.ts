@@ -1170,3 +1170,42 @@ export const budgetAlerts = pgTable(
   },
   (t) => [primaryKey({ name: "budget_alerts_pk", columns: [t.budgetId, t.periodStart, t.level, t.capUsd] })],
 );
+
+/**
+ * SIEM destinations (owner: the siem module): where audit events stream (syslog RFC 5424 over TLS,
+ * or Splunk-HEC-compatible HTTP), and each one's durable cursor: `position` is the last audit chain
+ * position the receiver took (README "Streaming to the SIEM"). The HEC token is stored encrypted
+ * (lib/secret-box.ts, BRIDLE_ENCRYPTION_KEY), with a hint of its last characters.
+ */
+export const siemDestinations = pgTable(
+  "siem_destinations",
+  {
+    id: id(),
+    name: text("name").notNull(),
+    /** `syslog | http` */
+    kind: text("kind").notNull(),
+    /** syslog: `host:port` (TLS); http: the collector's URL (`https://host:8088/services/collector/event`) */
+    endpoint: text("endpoint").notNull(),
+    /** PEM of the CA(s) that sign the receiver's certificate; null: the system's trusted CAs */
+    tlsCaPem: text("tls_ca_pem"),
+    tlsVerify: boolean("tls_verify").notNull().default(true),
+    tokenEnc: text("token_enc"),
+    tokenHint: text("token_hint"),
+    enabled: boolean("enabled").notNull().default(true),
+    /** the last audit chain position the receiver took (0: none yet) */
+    position: bigint("position", { mode: "number" }).notNull().default(0),
+    delivered: bigint("delivered", { mode: "number" }).notNull().default(0),
+    lastDeliveredAt: ts("last_delivered_at"),
+    lastDeliveredEventAt: ts("last_delivered_event_at"),
+    /** consecutive failed attempts since the last success */
+    failures: integer("failures").notNull().default(0),
+    lastError: text("last_error"),
+    lastErrorAt: ts("last_error_at"),
+    /** after a failure: not before this time (exponential backoff with jitter) */
+    nextAttemptAt: ts("next_attempt_at"),
+    createdBy: uuid("created_by").references(() => people.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("siem_destinations_name").using("btree", sql`lower(${t.name})`)],
+);

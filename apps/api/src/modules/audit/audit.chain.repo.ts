@@ -350,3 +350,29 @@ export async function countUnsealed(db: DbOrTx): Promise<number> {
 }
 
 export { auditEvents };
+
+/** A sealed event in chain order, as a stream to a log platform reads it (the siem module). */
+export type SealedEvent = { position: number; eventHash: string; chainHash: string; event: EventForm };
+
+/**
+ * Up to `limit` sealed events after chain position `after`, in chain order (the order every reader
+ * of the log sees, and the one a durable cursor can hold: positions only grow, and a position, once
+ * sealed, never changes). An event removed by retention is skipped (inner join).
+ */
+export async function sealedAfter(db: DbOrTx, after: number, limit: number): Promise<SealedEvent[]> {
+  type Row = EventRow & { position: string; event_hash: string; chain_hash: string };
+  const rows = rowsOf<Row>(
+    await db.execute(sql`select c.position::text, encode(c.event_hash, 'hex') as event_hash, encode(c.chain_hash, 'hex') as chain_hash, ${EVENT_COLUMNS}
+      from audit_chain c join audit_events on audit_events.id = c.event_id and audit_events.at = c.event_at
+      where c.position > ${after} order by c.position limit ${limit}`),
+  );
+  return rows.map((r) => ({ position: Number(r.position), eventHash: r.event_hash, chainHash: r.chain_hash, event: eventOf(r) }));
+}
+
+/** The chain's last position and when its event happened (0 and null on an empty chain). */
+export async function chainHead(db: DbOrTx): Promise<{ position: number; eventAt: string | null }> {
+  const [r] = rowsOf<{ position: string; event_at: string }>(
+    await db.execute(sql`select position::text, ${utc(sql`event_at`)} as event_at from audit_chain order by audit_chain.position desc limit 1`),
+  );
+  return r ? { position: Number(r.position), eventAt: r.event_at } : { position: 0, eventAt: null };
+}

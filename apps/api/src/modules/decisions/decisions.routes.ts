@@ -2,6 +2,7 @@ import { ZDecision, ZDecisionRequest, ZErrorEnvelope } from "@bridle/contracts";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { decisionDuration } from "../../lib/metrics.ts";
 import type { Jwks } from "../../lib/signing.ts";
 import { botCallerOf } from "./bot-auth.ts";
 import type { DecisionsService } from "./decisions.service.ts";
@@ -36,7 +37,12 @@ export function decisionsRoutes(svc: DecisionsService) {
           response: { 200: ZDecision, 400: ZErrorEnvelope, 401: ZErrorEnvelope, 503: ZErrorEnvelope },
         },
       },
-      async (request) => svc.evaluate(botCallerOf(request), request.body, request.id),
+      async (request) => {
+        const started = performance.now();
+        const answer = await svc.evaluate(botCallerOf(request), request.body, request.id);
+        decisionDuration.observe({ verdict: answer.decision }, (performance.now() - started) / 1000);
+        return answer;
+      },
     );
   };
 }

@@ -1,5 +1,6 @@
 import type { Db } from "@bridle/db";
 import type { FastifyInstance } from "fastify";
+import { runtimeEventsStored } from "../../lib/metrics.ts";
 import { createEventLog } from "./event-log.ts";
 import { storeEvents } from "./events.repo.ts";
 import { eventsRoutes, eventsRuntimeRoutes } from "./events.routes.ts";
@@ -23,7 +24,13 @@ export function createEventsModule(deps: { db: Db }): {
   runtimeRoutes: (app: FastifyInstance) => Promise<void>;
   drain: () => Promise<void>;
 } {
-  const log = createEventLog({ write: (records) => storeEvents(deps.db, records) });
+  const log = createEventLog({
+    write: async (records) => {
+      const stored = await storeEvents(deps.db, records);
+      runtimeEventsStored.inc(stored.size);
+      return stored;
+    },
+  });
   const svc = createEventsService({ db: deps.db, log });
   return { routes: eventsRoutes(svc), runtimeRoutes: eventsRuntimeRoutes(svc), drain: () => log.drain() };
 }

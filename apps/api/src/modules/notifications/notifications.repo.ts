@@ -312,3 +312,12 @@ export async function requeueDelivery(db: DbOrTx, id: string, now: Date) {
       .where(eq(notificationDeliveries.id, id));
   return before;
 }
+
+/** The outbox now: deliveries pending, and how long the oldest due one has waited (seconds; 0 when none is due). For /metrics. */
+export async function outboxDepth(db: DbOrTx): Promise<{ pending: number; oldestDueSeconds: number }> {
+  const rows = await db.execute(sql`select count(*)::int as n,
+      coalesce(extract(epoch from now() - min(next_attempt_at) filter (where next_attempt_at <= now())), 0)::float8 as lag
+    from notification_deliveries where status = 'pending'`);
+  const r = (((rows as { rows?: { n: number; lag: number }[] }).rows ?? (rows as unknown as { n: number; lag: number }[]))[0]) ?? { n: 0, lag: 0 };
+  return { pending: Number(r.n), oldestDueSeconds: Number(r.lag) };
+}

@@ -107,6 +107,10 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "notification.webhook_remove": "removed the notification webhook",
   "notification.delivery_retry": "retried a notification delivery",
   "notification.test": "sent themselves a test notification",
+  "siem.destination_create": "added a SIEM destination",
+  "siem.destination_update": "changed a SIEM destination",
+  "siem.destination_delete": "removed a SIEM destination",
+  "siem.destination_test": "tested a SIEM destination",
   "audit.export": "exported the audit log",
   "instructions.upload": "uploaded a version of a bot's instructions",
   "instructions.upload_refused": "was refused an instructions upload that looked like it held a secret",
@@ -185,6 +189,7 @@ export const RESOURCE_TYPE_LABELS: Record<string, string> = {
   instruction_file: "Instruction file",
   skill: "Skill",
   incident: "Incident",
+  siem_destination: "SIEM destination",
 };
 
 export const resourceTypeLabel = (type: string): string => RESOURCE_TYPE_LABELS[type] ?? type;

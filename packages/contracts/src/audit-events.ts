@@ -391,6 +391,24 @@ export const AUDIT_EVENT_DETAILS = {
     note: z.string().nullable(),
     botsUsing: z.number().int(),
   }),
+  // the kill switch (kill-switch module): the switch is the resource; `haltedBots` counted when it happened
+  "kill_switch.engage": z.object({
+    scope: z.object({ kind: z.string(), subject: z.string().nullable(), label: z.string() }),
+    mode: z.enum(["pause", "read_only"]),
+    reason: z.string(),
+    haltedBots: z.number().int(),
+  }),
+  "kill_switch.resume_request": z.object({ scope: z.object({ kind: z.string(), subject: z.string().nullable(), label: z.string() }), reason: z.string() }),
+  "kill_switch.resume": z.object({
+    scope: z.object({ kind: z.string(), subject: z.string().nullable(), label: z.string() }),
+    reason: z.string(),
+    /** who asked for the resume, when a second person confirmed it */
+    requestedBy: email.nullable(),
+    engagedFor: z.string().describe("how long it was engaged, e.g. 1h 5m"),
+  }),
+  "kill_switch.settings_update": z.object({ changes: ZChanges }),
+  /** reading switches: written only for a refusal (ZDeniedDetails) */
+  "kill_switch.read": z.object({}),
   // refusals without a more specific type, and reading the audit log
   "access.denied": z.object({}),
   "audit.read": z.object({}),

@@ -26,6 +26,7 @@ export const PERMISSION_MATRIX = {
   "reviews.manage": ["admin"],
   "reviews.read_all": ["admin", "auditor"],
   "credentials.respond": ["admin", "security"],
+  "kill_switch.manage": ["admin", "security"],
 } as const satisfies Record<string, readonly (TRole | "*")[]>;
 export type TPermission = keyof typeof PERMISSION_MATRIX;
 export const PERMISSIONS_LIST = Object.keys(PERMISSION_MATRIX) as TPermission[];
@@ -51,6 +52,7 @@ export const PERMISSION_LABELS: Record<TPermission, string> = {
   "reviews.manage": "Start access review campaigns and decide any review item",
   "reviews.read_all": "Read every access review campaign and export its evidence pack",
   "credentials.respond": "Run the leak playbook on a credential reference",
+  "kill_switch.manage": "Engage and resume the kill switch on any scope (a bot, a team, a channel, a skill, every bot)",
 };
 
 /** The permissions a set of roles holds (every person holds `bots.own`). */

@@ -3,6 +3,7 @@ import { GATED_ACTIONS, type GATED_ACTION_MODES } from "@bridle/contracts";
 import { channelVerdict, type ChannelPolicy } from "./channels.ts";
 import { checkGoldenRule } from "./golden-rule.ts";
 import type { BotFacts } from "./types.ts";
+import type { EngagedSwitch } from "./kill-switch.ts";
 import { normalizeKey } from "./util.ts";
 
 export type GatedActionMode = (typeof GATED_ACTION_MODES)[number];
@@ -67,6 +68,8 @@ export type DecisionContext = {
     reviewOverdue?: ReviewOverdue;
     /** a leak playbook is open on one of its credential references: its gated actions are held for security's approval */
     leakPlaybookOpen: boolean;
+    /** an engaged kill switch covering the bot (see `haltingSwitch`): `pause` denies everything, `read_only` all but read-only actions */
+    halt?: Pick<EngagedSwitch, "id" | "label" | "mode" | "reason" | "engagedBy" | "engagedAt"> | null;
   };
   channelPolicy: ChannelPolicy;
   systems: ReadonlyMap<string, TSystemClassification>;
@@ -100,6 +103,9 @@ function ownerGone(owner: DecisionOwner, action: string): DecisionReason | null 
 
 /**
  * Decides whether a bot may take an action (DESIGN.md "Decision"). Deny when unsure:
+ * - a bot halted by an engaged kill switch is denied, naming the switch and its reason
+ *   (BR-KILL-SWITCH, code `kill_switch`): in `pause` every action, in `read_only` every action
+ *   but a read-only one (`*.read`, see isReadOnlyAction) that is not external communication;
  * - a bot that is not active is denied (BR-BOT-STATUS);
  * - a bot whose owner has left (deactivated) or that has no owner is denied everything but a
  *   read-only action (`*.read`, see isReadOnlyAction) that reaches no external system or channel
@@ -123,6 +129,15 @@ export function decide(req: DecisionRequest, ctx: DecisionContext): DecisionVerd
     approval: null,
   });
   const { bot } = ctx;
+  if (bot.halt && (bot.halt.mode === "pause" || !isReadOnlyAction(req.action) || EXTERNAL_ACTIONS.has(req.action))) {
+    const h = bot.halt;
+    const what = h.mode === "pause" ? "paused" : "in read-only mode";
+    return deny(
+      "kill_switch",
+      `${req.action} refused: the bot is ${what} by kill switch ${h.id} on ${h.label}, engaged by ${h.engagedBy} at ${h.engagedAt.toISOString()}: ${h.reason}`,
+      "BR-KILL-SWITCH",
+    );
+  }
   if (bot.status !== "active") return deny("bot_not_active", `The bot is ${bot.status}; only active bots may act`, "BR-BOT-STATUS");
   const orphaned = ownerGone(bot.owner, req.action);
   if (orphaned && (!isReadOnlyAction(req.action) || EXTERNAL_ACTIONS.has(req.action))) return { decision: "deny", reasons: [orphaned], approval: null };

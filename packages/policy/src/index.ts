@@ -18,3 +18,4 @@ export * from "./offboarding.ts";
 export * from "./openclaw-tools.ts";
 export * from "./openclaw-floor.ts";
 export * from "./runtime.ts";
+export * from "./kill-switch.ts";

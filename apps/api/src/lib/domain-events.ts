@@ -79,7 +79,13 @@ export type DomainEvent =
    * reported for the first time, its versions changed, it came back after being silent, or a new
    * enforcement gap was seen. Not emitted for every event (heartbeats that change nothing emit none).
    */
-  | { type: "bot.runtime_changed"; botIds: readonly string[]; change: "heartbeat" | "gap" };
+  | { type: "bot.runtime_changed"; botIds: readonly string[]; change: "heartbeat" | "gap" }
+  /**
+   * A kill switch was engaged or resumed (kill-switch module): `botIds` are the bots in its scope
+   * now ("all" for the `all` scope). The decision snapshot re-reads the engaged switches with any
+   * refresh, so a bot that joins the scope later is halted when its own change refreshes it.
+   */
+  | { type: "kill_switch.changed"; switchId: string; change: "engaged" | "resumed"; botIds: readonly string[] | "all" };
 
 export type DomainEventType = DomainEvent["type"];
 
@@ -105,6 +111,7 @@ export function affectedBots(event: DomainEvent): readonly string[] | "all" {
     case "person.changed":
     case "credential_reference.changed":
     case "access_review.changed":
+    case "kill_switch.changed":
       return event.botIds;
     case "inventory.imported":
       return event.systemKeys.length ? "all" : event.botIds;

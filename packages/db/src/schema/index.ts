@@ -1041,3 +1041,41 @@ export const runtimeGaps = pgTable(
   },
   (t) => [primaryKey({ columns: [t.botId, t.sessionId, t.kind] }), index("runtime_gaps_bot_at_idx").on(t.botId, t.at)],
 );
+
+/**
+ * Kill switches (kill-switch module, migration 0021): each halts the bots of one scope while
+ * `resumedAt` is null. `scopeKind` is `bot | team | channel | skill | all`; `subject` is the bot id,
+ * team id, channel key or skill name (null for `all`), `subjectLabel` how it read when engaged (a
+ * bot or team name). `mode` is `pause` (every decision denied) or `read_only` (all but read-only
+ * actions denied). People are kept by id and by email (the email as it was, if the row goes).
+ */
+export const killSwitches = pgTable(
+  "kill_switches",
+  {
+    id: id(),
+    scopeKind: text("scope_kind").notNull(),
+    subject: text("subject"),
+    subjectLabel: text("subject_label").notNull(),
+    mode: text("mode").notNull(),
+    reason: text("reason").notNull(),
+    engagedBy: uuid("engaged_by").references(() => people.id, { onDelete: "set null" }),
+    engagedByEmail: text("engaged_by_email").notNull(),
+    engagedAt: ts("engaged_at").notNull(),
+    resumeRequestedBy: uuid("resume_requested_by").references(() => people.id, { onDelete: "set null" }),
+    resumeRequestedByEmail: text("resume_requested_by_email"),
+    resumeRequestedAt: ts("resume_requested_at"),
+    resumeRequestReason: text("resume_request_reason"),
+    resumedBy: uuid("resumed_by").references(() => people.id, { onDelete: "set null" }),
+    resumedByEmail: text("resumed_by_email"),
+    resumedAt: ts("resumed_at"),
+    resumeReason: text("resume_reason"),
+  },
+  (t) => [index("kill_switches_active_idx").on(t.engagedAt).where(sql`resumed_at is null`), index("kill_switches_engaged_idx").on(t.engagedAt.desc(), t.id)],
+);
+
+/** One row (id 1): whether resuming a kill switch needs a second person. */
+export const killSwitchSettings = pgTable("kill_switch_settings", {
+  id: integer("id").primaryKey(),
+  resumeRequiresSecondPerson: boolean("resume_requires_second_person").notNull().default(false),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});

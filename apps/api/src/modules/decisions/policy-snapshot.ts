@@ -1,6 +1,6 @@
 import { GATED_ACTIONS, type TGatedAction, type TSystemClassification } from "@bridle/contracts";
 import type { Db } from "@bridle/db";
-import { effectiveRule, type ChannelPolicy, type DecisionContext, type GatedActionRule } from "@bridle/policy";
+import { effectiveRule, type ChannelPolicy, type DecisionContext, type EngagedSwitch, type GatedActionRule } from "@bridle/policy";
 import { hashToken } from "../../lib/crypto.ts";
 import { onLocalNotice, type ChangeNotice } from "../../lib/domain-events.ts";
 import * as repo from "./snapshot.repo.ts";
@@ -10,7 +10,7 @@ import * as repo from "./snapshot.repo.ts";
  * costs no database round trip beyond what its audit write needs"): org policy and its version,
  * system classifications, gated-action rules, and per bot its status, owner (email, name, status),
  * channels, grants, Golden Rule exception, effective rules (org rule + override), whether a leak
- * playbook holds its gated actions, and live token hashes.
+ * playbook holds its gated actions, and live token hashes; and the engaged kill switches.
  *
  * It follows domain events (lib/domain-events.ts): a change notice on POLICY_CHANNEL (every
  * replica LISTENs) that names bots refreshes those bots only; "all" (org policy, systems, an
@@ -19,7 +19,15 @@ import * as repo from "./snapshot.repo.ts";
  */
 
 export type Rules = Readonly<Record<TGatedAction, GatedActionRule>>;
-export type BotEntry = DecisionContext["bot"] & { id: string; name: string; rules: Rules; tokenHashes: string[] };
+export type BotEntry = DecisionContext["bot"] & {
+  id: string;
+  name: string;
+  /** what a kill switch's scope matches (with `channels`) */
+  teamId: string | null;
+  allowedTools: string[];
+  rules: Rules;
+  tokenHashes: string[];
+};
 export type TokenEntry = { tokenId: string; botId: string; tokenHash: string; expiresAtMs: number | null; lastTouchMs: number };
 
 export type PolicySnapshot = {
@@ -28,6 +36,8 @@ export type PolicySnapshot = {
   systems: ReadonlyMap<string, TSystemClassification>;
   orgRules: Rules;
   bots: Map<string, BotEntry>;
+  /** engaged kill switches, matched against each bot at decision time (`haltingSwitch`) */
+  switches: EngagedSwitch[];
   /** SHA-256 of the token -> token */
   tokens: Map<string, TokenEntry>;
 };
@@ -68,6 +78,8 @@ function botRules(org: Rules, overrides: repo.OverrideRow[]): Rules {
 const toEntry = (b: repo.BotRuntimeRow, org: Rules): BotEntry => ({
   id: b.id,
   name: b.name,
+  teamId: b.teamId,
+  allowedTools: b.allowedTools,
   status: b.status,
   internalDataAccess: b.internalDataAccess,
   channels: b.channels,
@@ -118,8 +130,16 @@ export function createSnapshotStore(deps: { db: Db; log: { error: (obj: object, 
   async function loadFull(): Promise<void> {
     // One consistent read: a change committed in between is either wholly in or wholly out
     // (and then its notification triggers the next refresh).
-    const [org, systems, ruleRows, bots, tokens] = await db.transaction(
-      async (tx) => [await repo.loadOrg(tx), await repo.loadSystems(tx), await repo.loadRules(tx), await repo.loadBots(tx), await repo.loadLiveTokens(tx)] as const,
+    const [org, systems, ruleRows, bots, tokens, switches] = await db.transaction(
+      async (tx) =>
+        [
+          await repo.loadOrg(tx),
+          await repo.loadSystems(tx),
+          await repo.loadRules(tx),
+          await repo.loadBots(tx),
+          await repo.loadLiveTokens(tx),
+          await repo.loadEngagedSwitches(tx),
+        ] as const,
       READ_SNAPSHOT,
     );
     const orgRules = orgRulesOf(ruleRows);
@@ -129,6 +149,7 @@ export function createSnapshotStore(deps: { db: Db; log: { error: (obj: object, 
       systems,
       orgRules,
       bots: new Map(bots.map((b) => [b.id, toEntry(b, orgRules)])),
+      switches,
       tokens: new Map(),
     };
     putTokens(next, tokens);
@@ -140,11 +161,14 @@ export function createSnapshotStore(deps: { db: Db; log: { error: (obj: object, 
   async function loadBots(ids: string[]): Promise<void> {
     const s = snap;
     if (!s) return loadFull();
-    const [org, bots, tokens] = await db.transaction(
-      async (tx) => [await repo.loadOrg(tx), await repo.loadBots(tx, ids), await repo.loadLiveTokens(tx, ids)] as const,
+    // The engaged switches are re-read with every refresh (a handful of rows): engaging one
+    // notifies only the bots in its scope, and a bot that joins a scope later is refreshed by its own change.
+    const [org, bots, tokens, switches] = await db.transaction(
+      async (tx) => [await repo.loadOrg(tx), await repo.loadBots(tx, ids), await repo.loadLiveTokens(tx, ids), await repo.loadEngagedSwitches(tx)] as const,
       READ_SNAPSHOT,
     );
     if (snap !== s) return; // a full rebuild replaced the snapshot meanwhile and read newer data
+    s.switches = switches;
     // Per-bot changes (an override) bump the org's policy version too.
     if (org) s.version = org.version;
     for (const id of ids) {

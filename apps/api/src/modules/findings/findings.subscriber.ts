@@ -38,6 +38,7 @@ export function findingsScope(event: DomainEvent): readonly string[] | "all" | n
     case "instructions.changed":
     case "access_review.changed":
     case "leak_playbook.changed":
+    case "kill_switch.changed": // a switch halts decisions; it is no finding
       return null;
     default:
       return event satisfies never;

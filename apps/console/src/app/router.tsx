@@ -99,6 +99,12 @@ const gatedActionsRoute = createRoute({
   component: lazyRouteComponent(() => import("../features/gated-actions/pages/GatedActionsPage.tsx"), "GatedActionsPage"),
 });
 
+const killSwitchRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/kill-switch",
+  component: lazyRouteComponent(() => import("../features/kill-switch/pages/KillSwitchPage.tsx"), "KillSwitchPage"),
+});
+
 const inventoryRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/inventory",
@@ -256,6 +262,7 @@ const routeTree = rootRoute.addChildren([
   findingsRoute,
   policyRoute,
   gatedActionsRoute,
+  killSwitchRoute,
   inventoryRoute,
   peopleRoute,
   personRoute,

@@ -30,6 +30,8 @@ import { BotOffboarding } from "../../offboarding/components/BotOffboarding.tsx"
 import { useMe } from "../../auth/queries.ts";
 import { useFindingKindTitles } from "../../findings/queries.ts";
 import { useBot } from "../queries.ts";
+import { EngageKillSwitchModal } from "../../kill-switch/components/EngageKillSwitch.tsx";
+import { HaltedBadge } from "../../kill-switch/components/HaltedBadge.tsx";
 
 const route = getRouteApi("/bots/$botId");
 
@@ -137,6 +139,7 @@ function BotDetails({ bot }: { bot: TBot }) {
   const mayEdit = canManageBot(me.data, bot);
   const can = useCan();
   const owner = bot.owner;
+  const [killSwitchOpened, killSwitch] = useDisclosure(false);
   // Re-opens an edit a session end interrupted, with what was typed.
   useReopenKeptForm(mayEdit ? botFormId(bot.id) : null, edit.open);
 
@@ -156,6 +159,11 @@ function BotDetails({ bot }: { bot: TBot }) {
         actions={
           <>
             <AuditHistoryLink search={{ botId: bot.id }} />
+            {(mayEdit || can("kill_switch.manage")) && bot.status !== "offboarded" && (
+              <Button color="red" variant="light" onClick={killSwitch.open}>
+                Pause with kill switch
+              </Button>
+            )}
             {mayEdit && (
               <>
                 <BotRequestActions bot={bot} />
@@ -169,6 +177,7 @@ function BotDetails({ bot }: { bot: TBot }) {
       />
       <Group gap="xs" mb="lg">
         <StatusBadge status={bot.status} />
+        <HaltedBadge botId={bot.id} />
         <EnvironmentBadge environment={bot.environment} />
         <DataAccessBadge level={bot.internalDataAccess} />
         <FindingCountBadge bot={bot} titleOf={titleOf} />
@@ -376,6 +385,7 @@ function BotDetails({ bot }: { bot: TBot }) {
       </Stack>
 
       {mayEdit && <BotFormModal opened={editOpened} onClose={edit.close} bot={bot} />}
+      <EngageKillSwitchModal opened={killSwitchOpened} onClose={killSwitch.close} fixedBot={{ id: bot.id, name: bot.name }} />
     </>
   );
 }

@@ -157,6 +157,9 @@ const ACCESS: Record<string, Entry> = {
   // org policy and gated actions
   "GET /api/v1/policy": PERSON,
   "PATCH /api/v1/policy": needs("policy.update", () => ({ url: "/api/v1/policy", payload: { reviewIntervalDays: 7 } })),
+  "GET /api/v1/policy/versions": PERSON,
+  "GET /api/v1/policy/versions/:version": PERSON,
+  "POST /api/v1/policy/versions/:version/rollback": needs("policy.update", () => ({ url: "/api/v1/policy/versions/1/rollback" })),
   // the audit log
   "GET /api/v1/audit-events": needs("audit.read", () => ({ url: "/api/v1/audit-events" })),
   "GET /api/v1/audit-events/:id": needs("audit.read", () => ({ url: `/api/v1/audit-events/${UUID}` })),

@@ -268,6 +268,8 @@ export const AUDIT_EVENT_DETAILS = {
   "system.update": z.object({ key: z.string(), changes: ZChanges, via: z.string().optional(), findingsChanged: z.number().int().optional() }),
   "system.delete": z.object({ before: system, findingsChanged: z.number().int().optional() }),
   "policy.update": z.object({ version: z.object({ before: z.number().int(), after: z.number().int() }), changes: ZChanges, findingsChanged: z.number().int() }),
+  /** the org policy set back to the content of an earlier version (a new version) */
+  "policy.rollback": z.object({ restoredFrom: z.number().int(), version: z.object({ before: z.number().int(), after: z.number().int() }), changes: ZChanges, findingsChanged: z.number().int() }),
   "identity_settings.update": z.object({ changes: ZChanges, clientSecret: z.enum(["set", "removed"]).optional(), reason: z.string().optional() }),
   "gated_action.update": z.object({ changes: ZChanges, policyVersion: z.number().int().nullable() }),
   "gated_action.override_set": z.object({ gatedAction: z.string(), changes: ZChanges, loosensUnderException: z.string().nullable(), policyVersion: z.number().int().nullable() }),

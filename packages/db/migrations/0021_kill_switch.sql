@@ -45,3 +45,16 @@ CREATE TABLE "kill_switch_settings" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "kill_switch_settings_one_row" CHECK ("id" = 1)
 );
+--> statement-breakpoint
+-- Org policy versions (policy-settings module): the full content of each version of org_policy
+-- (keyed by its `version`), who made it and how (`update`, `rollback` to `restored_from`, or
+-- `baseline`: the version in force when versions were first kept, author unknown).
+CREATE TABLE "org_policy_versions" (
+	"version" integer PRIMARY KEY NOT NULL,
+	"content" jsonb NOT NULL,
+	"changed_by" text,
+	"changed_at" timestamp with time zone NOT NULL,
+	"source" text NOT NULL,
+	"restored_from" integer,
+	CONSTRAINT "org_policy_versions_source" CHECK ("source" IN ('baseline', 'update', 'rollback'))
+);

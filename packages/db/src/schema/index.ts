@@ -1079,3 +1079,17 @@ export const killSwitchSettings = pgTable("kill_switch_settings", {
   resumeRequiresSecondPerson: boolean("resume_requires_second_person").notNull().default(false),
   updatedAt: ts("updated_at").notNull().defaultNow(),
 });
+
+/**
+ * Every version of the org policy (policy-settings module, migration 0021): its full content at
+ * `version` (org_policy's version), who changed it (email; null for the `baseline` row recorded
+ * when versions were first kept) and how (`update`, `rollback` restoring `restoredFrom`).
+ */
+export const orgPolicyVersions = pgTable("org_policy_versions", {
+  version: integer("version").primaryKey(),
+  content: jsonb("content").notNull(),
+  changedBy: text("changed_by"),
+  changedAt: ts("changed_at").notNull(),
+  source: text("source").notNull(),
+  restoredFrom: integer("restored_from"),
+});

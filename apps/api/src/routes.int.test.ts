@@ -176,6 +176,9 @@ const ACCESS: Record<string, Entry> = {
   "GET /api/v1/kill-switch/:id": PERSON,
   "POST /api/v1/kill-switch/:id/resume": PERSON,
   "GET /api/v1/gated-actions": PERSON,
+  "GET /api/v1/gated-actions/versions": PERSON,
+  "GET /api/v1/gated-actions/versions/:version": PERSON,
+  "POST /api/v1/gated-actions/versions/:version/rollback": needs("policy.update", () => ({ url: "/api/v1/gated-actions/versions/1/rollback" })),
   "PUT /api/v1/gated-actions/:action": needs("policy.update", () => ({ url: "/api/v1/gated-actions/shell.exec", payload: RULE })),
   // approvals
   "GET /api/v1/approval-requests": PERSON,

@@ -272,6 +272,8 @@ export const AUDIT_EVENT_DETAILS = {
   "policy.rollback": z.object({ restoredFrom: z.number().int(), version: z.object({ before: z.number().int(), after: z.number().int() }), changes: ZChanges, findingsChanged: z.number().int() }),
   "identity_settings.update": z.object({ changes: ZChanges, clientSecret: z.enum(["set", "removed"]).optional(), reason: z.string().optional() }),
   "gated_action.update": z.object({ changes: ZChanges, policyVersion: z.number().int().nullable() }),
+  /** the org's gated-action rules set back to an earlier version's (changes keyed by action) */
+  "gated_action.rollback": z.object({ restoredFrom: z.number().int(), version: z.number().int(), changes: ZChanges, policyVersion: z.number().int().nullable() }),
   "gated_action.override_set": z.object({ gatedAction: z.string(), changes: ZChanges, loosensUnderException: z.string().nullable(), policyVersion: z.number().int().nullable() }),
   "gated_action.override_remove": z.object({ gatedAction: z.string(), policyVersion: z.number().int().nullable() }),
   // inventory

@@ -131,3 +131,17 @@ export const ZPolicyVersionDetail = ZPolicyVersionSummary.extend({
   diff: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })).describe("fields that differ from `previousVersion` (empty for the first kept version)"),
 }).meta({ id: "PolicyVersionDetail" });
 export type TPolicyVersionDetail = z.infer<typeof ZPolicyVersionDetail>;
+
+/** One kept version of the org's gated-action rules (GET /gated-actions/versions); numbered on its own. */
+export const ZGatedActionVersionSummary = ZPolicyVersionSummary.extend({
+  policyVersion: z.number().int().nullable().describe("the org policy version this change produced"),
+}).meta({ id: "GatedActionVersionSummary" });
+export type TGatedActionVersionSummary = z.infer<typeof ZGatedActionVersionSummary>;
+
+/** One version of the gated-action rules in full (action -> rule), with the diff against the one before (keyed by action). */
+export const ZGatedActionVersionDetail = ZGatedActionVersionSummary.extend({
+  content: z.record(z.string(), z.unknown()),
+  previousVersion: z.number().int().nullable(),
+  diff: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })),
+}).meta({ id: "GatedActionVersionDetail" });
+export type TGatedActionVersionDetail = z.infer<typeof ZGatedActionVersionDetail>;

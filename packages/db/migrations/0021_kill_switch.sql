@@ -58,3 +58,16 @@ CREATE TABLE "org_policy_versions" (
 	"restored_from" integer,
 	CONSTRAINT "org_policy_versions_source" CHECK ("source" IN ('baseline', 'update', 'rollback'))
 );
+--> statement-breakpoint
+-- Gated-action policy versions (gated-actions module): the org's full rule set after each change
+-- (`content`: action -> rule), numbered on their own, with the org policy version it produced.
+CREATE TABLE "gated_action_policy_versions" (
+	"version" integer PRIMARY KEY NOT NULL,
+	"content" jsonb NOT NULL,
+	"policy_version" integer,
+	"changed_by" text,
+	"changed_at" timestamp with time zone NOT NULL,
+	"source" text NOT NULL,
+	"restored_from" integer,
+	CONSTRAINT "gated_action_policy_versions_source" CHECK ("source" IN ('baseline', 'update', 'rollback'))
+);

@@ -1093,3 +1093,18 @@ export const orgPolicyVersions = pgTable("org_policy_versions", {
   source: text("source").notNull(),
   restoredFrom: integer("restored_from"),
 });
+
+/**
+ * Every version of the org's gated-action rules (gated-actions module, migration 0021): the whole
+ * rule set (`content`: action -> rule) after each change, numbered on its own, with the org policy
+ * version the change produced; `baseline` is the set in force when versions were first kept.
+ */
+export const gatedActionPolicyVersions = pgTable("gated_action_policy_versions", {
+  version: integer("version").primaryKey(),
+  content: jsonb("content").notNull(),
+  policyVersion: integer("policy_version"),
+  changedBy: text("changed_by"),
+  changedAt: ts("changed_at").notNull(),
+  source: text("source").notNull(),
+  restoredFrom: integer("restored_from"),
+});

@@ -186,7 +186,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(tokensRoutes(createTokensService({ db })));
       await api.register(approvalsModule({ db }));
       await api.register(gatedActionsModule({ db }));
-      await api.register(killSwitchModule({ db }));
+      await api.register(killSwitchModule({ db, publicUrl: config.BRIDLE_PUBLIC_URL }));
       await api.register(accessReviewsModule({ db }));
       await api.register(offboardingModule({ db }));
       await api.register(systemsModule({ db }));

@@ -170,6 +170,7 @@ const ACCESS: Record<string, Entry> = {
   "POST /api/v1/kill-switch/preview": needs("kill_switch.manage", () => ({ url: "/api/v1/kill-switch/preview", payload: { scope: { kind: "all" } } })),
   "GET /api/v1/kill-switch": needs("bots.read_all", () => ({ url: "/api/v1/kill-switch" })),
   "GET /api/v1/kill-switch/status": PERSON,
+  "GET /api/v1/runbook": PERSON,
   "GET /api/v1/kill-switch/settings": PERSON,
   "PUT /api/v1/kill-switch/settings": needs("policy.update", () => ({ url: "/api/v1/kill-switch/settings", payload: { resumeRequiresSecondPerson: true } })),
   // one switch: its readers and resumers are narrowed in the service (an owner: the switches on their own bots)

@@ -96,3 +96,27 @@ export type TKillSwitchSettings = z.infer<typeof ZKillSwitchSettings>;
 
 /** The response of a resume: resumed at once, or a request waiting for a second person. */
 export const ZResumeKillSwitchResponse = z.object({ switch: ZKillSwitch, outcome: z.enum(["resumed", "resume_requested"]) }).meta({ id: "ResumeKillSwitchResponse" });
+
+/** A person the runbook names. */
+export const ZRunbookPerson = z.object({ displayName: z.string(), email: z.string(), roles: z.array(z.string()) });
+
+/**
+ * The on-call runbook (GET /runbook), generated from data at each read: plain-language sections,
+ * the people they name (active people, by role), and console paths to follow.
+ */
+export const ZRunbook = z
+  .object({
+    generatedAt: ZTimestamp,
+    sections: z.array(
+      z.object({
+        id: z.enum(["who_can_pause", "kill_switch", "incident_owners", "search_first", "roll_back"]),
+        title: z.string(),
+        paragraphs: z.array(z.string()),
+        people: z.array(ZRunbookPerson),
+        links: z.array(z.object({ label: z.string(), path: z.string().describe("a console path, e.g. /kill-switch") })),
+        code: z.string().nullable().describe("a command to copy (curl), when the section has one"),
+      }),
+    ),
+  })
+  .meta({ id: "Runbook" });
+export type TRunbook = z.infer<typeof ZRunbook>;

@@ -10,12 +10,14 @@ import {
   ZKillSwitchStatusResponse,
   ZResumeKillSwitchRequest,
   ZResumeKillSwitchResponse,
+  ZRunbook,
 } from "@bridle/contracts";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { principalOf } from "../../plugins/auth.ts";
 import type { KillSwitchService } from "./kill-switch.service.ts";
+import type { RunbookService } from "./runbook.service.ts";
 
 const errors = { 400: ZErrorEnvelope, 401: ZErrorEnvelope, 403: ZErrorEnvelope };
 
@@ -24,9 +26,22 @@ const errors = { 400: ZErrorEnvelope, 401: ZErrorEnvelope, 403: ZErrorEnvelope }
  * snapshot hears the change notice); who may do what is in the service's header and README
  * "Kill switch and read-only mode".
  */
-export function killSwitchRoutes(svc: KillSwitchService) {
+export function killSwitchRoutes(svc: KillSwitchService, runbook: RunbookService) {
   return async (app: FastifyInstance) => {
     const r = app.withTypeProvider<ZodTypeProvider>();
+    r.get(
+      "/runbook",
+      {
+        schema: {
+          operationId: "getRunbook",
+          tags: ["kill-switch"],
+          summary:
+            "The on-call runbook, generated from data: who can pause which bot or channel, how to use the kill switch, incident response owners (security), where to search first, how to roll back. Any signed-in person.",
+          response: { 200: ZRunbook, 401: ZErrorEnvelope },
+        },
+      },
+      async () => runbook.runbook(),
+    );
     const ctx = (request: FastifyRequest) => ({ principal: principalOf(request), requestId: request.id });
     r.post(
       "/kill-switch",

@@ -23,6 +23,7 @@ type NavItem = {
     | "/rotation"
     | "/leak-playbooks"
     | "/kill-switch"
+    | "/runbook"
     | "/people"
     | "/teams"
     | "/systems"
@@ -49,6 +50,7 @@ const NAV_ITEMS: NavItem[] = [
   { label: "Rotation", to: "/rotation", isActive: (path) => path.startsWith("/rotation") },
   { label: "Leak playbooks", to: "/leak-playbooks", isActive: (path) => path.startsWith("/leak-playbooks") },
   { label: "Kill switch", to: "/kill-switch", isActive: (path) => path.startsWith("/kill-switch") },
+  { label: "On-call runbook", to: "/runbook", isActive: (path) => path.startsWith("/runbook") },
   { label: "People", to: "/people", isActive: (path) => path.startsWith("/people"), needs: ["people.read_all"] },
   { label: "Teams", to: "/teams", isActive: (path) => path.startsWith("/teams") },
   { label: "Connected systems", to: "/systems", isActive: (path) => path.startsWith("/systems") },

@@ -105,6 +105,12 @@ const killSwitchRoute = createRoute({
   component: lazyRouteComponent(() => import("../features/kill-switch/pages/KillSwitchPage.tsx"), "KillSwitchPage"),
 });
 
+const runbookRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/runbook",
+  component: lazyRouteComponent(() => import("../features/runbook/pages/RunbookPage.tsx"), "RunbookPage"),
+});
+
 const inventoryRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/inventory",
@@ -263,6 +269,7 @@ const routeTree = rootRoute.addChildren([
   policyRoute,
   gatedActionsRoute,
   killSwitchRoute,
+  runbookRoute,
   inventoryRoute,
   peopleRoute,
   personRoute,

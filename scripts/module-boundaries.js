@@ -49,6 +49,7 @@ export const MODULE_DEPENDENCIES = {
   "access-reviews": ["audit", "bots", "credentials", "notifications", "offboarding", "policy-settings"],
   incidents: ["audit", "bots"],
   siem: ["audit"],
+  "kill-switch": ["audit", "bots", "people"],
 };
 
 /**

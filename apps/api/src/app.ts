@@ -33,6 +33,7 @@ import { credentialsModule, replaceCredentialReferences } from "./modules/creden
 import { createDecisionsModule } from "./modules/decisions/index.ts";
 import { findingsModule } from "./modules/findings/index.ts";
 import { gatedActionsModule } from "./modules/gated-actions/index.ts";
+import { killSwitchModule } from "./modules/kill-switch/index.ts";
 import { accessReviewsModule } from "./modules/access-reviews/index.ts";
 import { offboardingModule } from "./modules/offboarding/index.ts";
 import { incidentProcessReadiness, incidentsModule } from "./modules/incidents/index.ts";
@@ -196,6 +197,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(tokensRoutes(createTokensService({ db })));
       await api.register(approvalsModule({ db }));
       await api.register(gatedActionsModule({ db }));
+      await api.register(killSwitchModule({ db, publicUrl: config.BRIDLE_PUBLIC_URL }));
       await api.register(accessReviewsModule({ db }));
       await api.register(offboardingModule({ db }));
       await api.register(incidentsModule({ db }));

@@ -160,12 +160,29 @@ const ACCESS: Record<string, Entry> = {
   // org policy and gated actions
   "GET /api/v1/policy": PERSON,
   "PATCH /api/v1/policy": needs("policy.update", () => ({ url: "/api/v1/policy", payload: { reviewIntervalDays: 7 } })),
+  "GET /api/v1/policy/versions": PERSON,
+  "GET /api/v1/policy/versions/:version": PERSON,
+  "POST /api/v1/policy/versions/:version/rollback": needs("policy.update", () => ({ url: "/api/v1/policy/versions/1/rollback" })),
   // the audit log
   "GET /api/v1/audit-events": needs("audit.read", () => ({ url: "/api/v1/audit-events" })),
   "GET /api/v1/audit-events/:id": needs("audit.read", () => ({ url: `/api/v1/audit-events/${UUID}` })),
   "GET /api/v1/audit-events/export": needs("audit.read", () => ({ url: "/api/v1/audit-events/export?format=ndjson" })),
   "GET /api/v1/audit/verify": needs("audit.read", () => ({ url: "/api/v1/audit/verify" })),
+  // the kill switch: any scope with kill_switch.manage; a bot's own managers on that bot (kill-switch tests)
+  "POST /api/v1/kill-switch": needs("kill_switch.manage", () => ({ url: "/api/v1/kill-switch", payload: { scope: { kind: "all" }, reason: "routes test" } })),
+  "POST /api/v1/kill-switch/preview": needs("kill_switch.manage", () => ({ url: "/api/v1/kill-switch/preview", payload: { scope: { kind: "all" } } })),
+  "GET /api/v1/kill-switch": needs("bots.read_all", () => ({ url: "/api/v1/kill-switch" })),
+  "GET /api/v1/kill-switch/status": PERSON,
+  "GET /api/v1/runbook": PERSON,
+  "GET /api/v1/kill-switch/settings": PERSON,
+  "PUT /api/v1/kill-switch/settings": needs("policy.update", () => ({ url: "/api/v1/kill-switch/settings", payload: { resumeRequiresSecondPerson: true } })),
+  // one switch: its readers and resumers are narrowed in the service (an owner: the switches on their own bots)
+  "GET /api/v1/kill-switch/:id": PERSON,
+  "POST /api/v1/kill-switch/:id/resume": PERSON,
   "GET /api/v1/gated-actions": PERSON,
+  "GET /api/v1/gated-actions/versions": PERSON,
+  "GET /api/v1/gated-actions/versions/:version": PERSON,
+  "POST /api/v1/gated-actions/versions/:version/rollback": needs("policy.update", () => ({ url: "/api/v1/gated-actions/versions/1/rollback" })),
   "PUT /api/v1/gated-actions/:action": needs("policy.update", () => ({ url: "/api/v1/gated-actions/shell.exec", payload: RULE })),
   // approvals
   "GET /api/v1/approval-requests": PERSON,

@@ -287,8 +287,12 @@ export const AUDIT_EVENT_DETAILS = {
   "system.update": z.object({ key: z.string(), changes: ZChanges, via: z.string().optional(), findingsChanged: z.number().int().optional() }),
   "system.delete": z.object({ before: system, findingsChanged: z.number().int().optional() }),
   "policy.update": z.object({ version: z.object({ before: z.number().int(), after: z.number().int() }), changes: ZChanges, findingsChanged: z.number().int() }),
+  /** the org policy set back to the content of an earlier version (a new version) */
+  "policy.rollback": z.object({ restoredFrom: z.number().int(), version: z.object({ before: z.number().int(), after: z.number().int() }), changes: ZChanges, findingsChanged: z.number().int() }),
   "identity_settings.update": z.object({ changes: ZChanges, clientSecret: z.enum(["set", "removed"]).optional(), reason: z.string().optional() }),
   "gated_action.update": z.object({ changes: ZChanges, policyVersion: z.number().int().nullable() }),
+  /** the org's gated-action rules set back to an earlier version's (changes keyed by action) */
+  "gated_action.rollback": z.object({ restoredFrom: z.number().int(), version: z.number().int(), changes: ZChanges, policyVersion: z.number().int().nullable() }),
   "gated_action.override_set": z.object({ gatedAction: z.string(), changes: ZChanges, loosensUnderException: z.string().nullable(), policyVersion: z.number().int().nullable() }),
   "gated_action.override_remove": z.object({ gatedAction: z.string(), policyVersion: z.number().int().nullable() }),
   // inventory
@@ -453,6 +457,24 @@ export const AUDIT_EVENT_DETAILS = {
   }),
   "budget.read": z.object({}),
   "usage.read": z.object({}),
+  // the kill switch (kill-switch module): the switch is the resource; `haltedBots` counted when it happened
+  "kill_switch.engage": z.object({
+    scope: z.object({ kind: z.string(), subject: z.string().nullable(), label: z.string() }),
+    mode: z.enum(["pause", "read_only"]),
+    reason: z.string(),
+    haltedBots: z.number().int(),
+  }),
+  "kill_switch.resume_request": z.object({ scope: z.object({ kind: z.string(), subject: z.string().nullable(), label: z.string() }), reason: z.string() }),
+  "kill_switch.resume": z.object({
+    scope: z.object({ kind: z.string(), subject: z.string().nullable(), label: z.string() }),
+    reason: z.string(),
+    /** who asked for the resume, when a second person confirmed it */
+    requestedBy: email.nullable(),
+    engagedFor: z.string().describe("how long it was engaged, e.g. 1h 5m"),
+  }),
+  "kill_switch.settings_update": z.object({ changes: ZChanges }),
+  /** reading switches: written only for a refusal (ZDeniedDetails) */
+  "kill_switch.read": z.object({}),
   // refusals without a more specific type, and reading the audit log
   "access.denied": z.object({}),
   "audit.read": z.object({}),

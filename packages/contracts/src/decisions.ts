@@ -61,6 +61,8 @@ export type TApprovalDecisionReason = z.infer<typeof ZApprovalDecisionReason>;
  * The decisions service adds approval outcomes (`approved`, `approval_denied`, ...).
  */
 export const DECISION_REASON_CODES = [
+  /** a kill switch covering the bot is engaged (pause, or read-only mode and a write-type action) */
+  "kill_switch",
   "bot_not_active",
   "owner_departed",
   "owner_missing",

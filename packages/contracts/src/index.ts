@@ -24,3 +24,4 @@ export * from "./openclaw.ts";
 export * from "./incidents.ts";
 export * from "./readiness.ts";
 export * from "./siem.ts";
+export * from "./kill-switch.ts";

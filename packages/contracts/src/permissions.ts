@@ -31,6 +31,7 @@ export const PERMISSION_MATRIX = {
   "budgets.manage": ["admin"],
   "siem.read": ["admin", "security"],
   "siem.manage": ["admin"],
+  "kill_switch.manage": ["admin", "security"],
 } as const satisfies Record<string, readonly (TRole | "*")[]>;
 export type TPermission = keyof typeof PERMISSION_MATRIX;
 export const PERMISSIONS_LIST = Object.keys(PERMISSION_MATRIX) as TPermission[];
@@ -61,6 +62,7 @@ export const PERMISSION_LABELS: Record<TPermission, string> = {
   "budgets.manage": "Set and remove budget caps of bots and teams",
   "siem.read": "See where the audit log streams to (SIEM destinations) and how far delivery is",
   "siem.manage": "Add, change, test and remove SIEM destinations",
+  "kill_switch.manage": "Engage and resume the kill switch on any scope (a bot, a team, a channel, a skill, every bot)",
 };
 
 /** The permissions a set of roles holds (every person holds `bots.own`). */

@@ -111,3 +111,37 @@ export const ZPolicyResponse = z
 export type TPolicyResponse = z.infer<typeof ZPolicyResponse>;
 
 export { ZChannelKey };
+
+/** One kept version of the org policy (GET /policy/versions). */
+export const ZPolicyVersionSummary = z
+  .object({
+    version: z.number().int(),
+    changedBy: z.string().nullable().describe("email of who saved it; null for the baseline (the version in force when versions were first kept)"),
+    changedAt: ZTimestamp,
+    source: z.enum(["baseline", "update", "rollback"]),
+    restoredFrom: z.number().int().nullable().describe("for a rollback: the version whose content it restored"),
+  })
+  .meta({ id: "PolicyVersionSummary" });
+export type TPolicyVersionSummary = z.infer<typeof ZPolicyVersionSummary>;
+
+/** One version in full, and what changed from the version kept before it (`{ field: { before, after } }`). */
+export const ZPolicyVersionDetail = ZPolicyVersionSummary.extend({
+  content: z.record(z.string(), z.unknown()).describe("the org policy's fields at this version"),
+  previousVersion: z.number().int().nullable(),
+  diff: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })).describe("fields that differ from `previousVersion` (empty for the first kept version)"),
+}).meta({ id: "PolicyVersionDetail" });
+export type TPolicyVersionDetail = z.infer<typeof ZPolicyVersionDetail>;
+
+/** One kept version of the org's gated-action rules (GET /gated-actions/versions); numbered on its own. */
+export const ZGatedActionVersionSummary = ZPolicyVersionSummary.extend({
+  policyVersion: z.number().int().nullable().describe("the org policy version this change produced"),
+}).meta({ id: "GatedActionVersionSummary" });
+export type TGatedActionVersionSummary = z.infer<typeof ZGatedActionVersionSummary>;
+
+/** One version of the gated-action rules in full (action -> rule), with the diff against the one before (keyed by action). */
+export const ZGatedActionVersionDetail = ZGatedActionVersionSummary.extend({
+  content: z.record(z.string(), z.unknown()),
+  previousVersion: z.number().int().nullable(),
+  diff: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })),
+}).meta({ id: "GatedActionVersionDetail" });
+export type TGatedActionVersionDetail = z.infer<typeof ZGatedActionVersionDetail>;

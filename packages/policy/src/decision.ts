@@ -4,6 +4,7 @@ import { channelVerdict, type ChannelPolicy } from "./channels.ts";
 import { budgetInForce, budgetSpentMessage, type ExhaustedBudget } from "./budget.ts";
 import { checkGoldenRule } from "./golden-rule.ts";
 import type { BotFacts } from "./types.ts";
+import type { EngagedSwitch } from "./kill-switch.ts";
 import { normalizeKey } from "./util.ts";
 
 export type GatedActionMode = (typeof GATED_ACTION_MODES)[number];
@@ -73,6 +74,8 @@ export type DecisionContext = {
      * while one is in force, everything but read-only actions is denied
      */
     budgetsExhausted?: readonly ExhaustedBudget[];
+    /** an engaged kill switch covering the bot (see `haltingSwitch`): `pause` denies everything, `read_only` all but read-only actions */
+    halt?: Pick<EngagedSwitch, "id" | "label" | "mode" | "reason" | "engagedBy" | "engagedAt"> | null;
   };
   channelPolicy: ChannelPolicy;
   systems: ReadonlyMap<string, TSystemClassification>;
@@ -106,6 +109,9 @@ function ownerGone(owner: DecisionOwner, action: string): DecisionReason | null 
 
 /**
  * Decides whether a bot may take an action (DESIGN.md "Decision"). Deny when unsure:
+ * - a bot halted by an engaged kill switch is denied, naming the switch and its reason
+ *   (BR-KILL-SWITCH, code `kill_switch`): in `pause` every action, in `read_only` every action
+ *   but a read-only one (`*.read`, see isReadOnlyAction) that is not external communication;
  * - a bot that is not active is denied (BR-BOT-STATUS);
  * - while a budget cap of the bot or its team is spent (`budgetsExhausted`, until the period
  *   rolls over), everything but a read-only action is denied, naming the cap (BR-BUDGET; code
@@ -132,6 +138,15 @@ export function decide(req: DecisionRequest, ctx: DecisionContext): DecisionVerd
     approval: null,
   });
   const { bot } = ctx;
+  if (bot.halt && (bot.halt.mode === "pause" || !isReadOnlyAction(req.action) || EXTERNAL_ACTIONS.has(req.action))) {
+    const h = bot.halt;
+    const what = h.mode === "pause" ? "paused" : "in read-only mode";
+    return deny(
+      "kill_switch",
+      `${req.action} refused: the bot is ${what} by kill switch ${h.id} on ${h.label}, engaged by ${h.engagedBy} at ${h.engagedAt.toISOString()}: ${h.reason}`,
+      "BR-KILL-SWITCH",
+    );
+  }
   if (bot.status !== "active") return deny("bot_not_active", `The bot is ${bot.status}; only active bots may act`, "BR-BOT-STATUS");
   const budget = budgetInForce(bot.budgetsExhausted, ctx.now);
   if (budget && !isReadOnlyAction(req.action))

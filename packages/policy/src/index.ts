@@ -19,3 +19,4 @@ export * from "./openclaw-tools.ts";
 export * from "./openclaw-floor.ts";
 export * from "./runtime.ts";
 export * from "./budget.ts";
+export * from "./kill-switch.ts";

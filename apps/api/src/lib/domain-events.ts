@@ -84,7 +84,13 @@ export type DomainEvent =
    * A budget cap of these bots (theirs or their team's) was set, changed or removed, or their
    * spend reached one (usage module): the decision snapshot re-reads which caps are spent.
    */
-  | { type: "budget.changed"; botIds: readonly string[]; change: "set" | "removed" | "exhausted" };
+  | { type: "budget.changed"; botIds: readonly string[]; change: "set" | "removed" | "exhausted" }
+  /**
+   * A kill switch was engaged or resumed (kill-switch module): `botIds` are the bots in its scope
+   * now ("all" for the `all` scope). The decision snapshot re-reads the engaged switches with any
+   * refresh, so a bot that joins the scope later is halted when its own change refreshes it.
+   */
+  | { type: "kill_switch.changed"; switchId: string; change: "engaged" | "resumed"; botIds: readonly string[] | "all" };
 
 export type DomainEventType = DomainEvent["type"];
 
@@ -111,6 +117,7 @@ export function affectedBots(event: DomainEvent): readonly string[] | "all" {
     case "credential_reference.changed":
     case "access_review.changed":
     case "budget.changed":
+    case "kill_switch.changed":
       return event.botIds;
     case "inventory.imported":
       return event.systemKeys.length ? "all" : event.botIds;

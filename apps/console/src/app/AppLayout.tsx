@@ -8,6 +8,7 @@ import { NavLinkLink } from "../components/links.tsx";
 import { APPROVAL_COUNT_ID, ApprovalCountBadge } from "../features/approvals/components/ApprovalCountBadge.tsx";
 import { BrandMark } from "../features/auth/components/BrandMark.tsx";
 import { UserCard } from "../features/auth/components/UserCard.tsx";
+import { KillSwitchBanner } from "../features/kill-switch/components/KillSwitchBanner.tsx";
 import { NotificationBell } from "../features/notifications/components/NotificationBell.tsx";
 
 type NavItem = {
@@ -24,6 +25,8 @@ type NavItem = {
     | "/usage"
     | "/rotation"
     | "/leak-playbooks"
+    | "/kill-switch"
+    | "/runbook"
     | "/people"
     | "/teams"
     | "/systems"
@@ -53,6 +56,8 @@ const NAV_ITEMS: NavItem[] = [
   { label: "Findings", to: "/findings", isActive: (path) => path.startsWith("/findings") },
   { label: "Rotation", to: "/rotation", isActive: (path) => path.startsWith("/rotation") },
   { label: "Leak playbooks", to: "/leak-playbooks", isActive: (path) => path.startsWith("/leak-playbooks") },
+  { label: "Kill switch", to: "/kill-switch", isActive: (path) => path.startsWith("/kill-switch") },
+  { label: "On-call runbook", to: "/runbook", isActive: (path) => path.startsWith("/runbook") },
   { label: "People", to: "/people", isActive: (path) => path.startsWith("/people"), needs: ["people.read_all"] },
   { label: "Teams", to: "/teams", isActive: (path) => path.startsWith("/teams") },
   { label: "Connected systems", to: "/systems", isActive: (path) => path.startsWith("/systems") },
@@ -130,7 +135,10 @@ export function AppLayout({ me, children }: { me: TMe; children: ReactNode }) {
       </AppShell.Navbar>
 
       <AppShell.Main bg="gray.0">
-        <div style={{ maxWidth: 1480, margin: "0 auto" }}>{children}</div>
+        <div style={{ maxWidth: 1480, margin: "0 auto" }}>
+          <KillSwitchBanner />
+          {children}
+        </div>
       </AppShell.Main>
     </AppShell>
   );

@@ -102,6 +102,18 @@ const gatedActionsRoute = createRoute({
   component: lazyRouteComponent(() => import("../features/gated-actions/pages/GatedActionsPage.tsx"), "GatedActionsPage"),
 });
 
+const killSwitchRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/kill-switch",
+  component: lazyRouteComponent(() => import("../features/kill-switch/pages/KillSwitchPage.tsx"), "KillSwitchPage"),
+});
+
+const runbookRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/runbook",
+  component: lazyRouteComponent(() => import("../features/runbook/pages/RunbookPage.tsx"), "RunbookPage"),
+});
+
 const inventoryRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/inventory",
@@ -302,6 +314,8 @@ const routeTree = rootRoute.addChildren([
   findingsRoute,
   policyRoute,
   gatedActionsRoute,
+  killSwitchRoute,
+  runbookRoute,
   inventoryRoute,
   peopleRoute,
   personRoute,

@@ -1209,3 +1209,69 @@ export const siemDestinations = pgTable(
   },
   (t) => [uniqueIndex("siem_destinations_name").using("btree", sql`lower(${t.name})`)],
 );
+/**
+ * Kill switches (kill-switch module, migration 0021): each halts the bots of one scope while
+ * `resumedAt` is null. `scopeKind` is `bot | team | channel | skill | all`; `subject` is the bot id,
+ * team id, channel key or skill name (null for `all`), `subjectLabel` how it read when engaged (a
+ * bot or team name). `mode` is `pause` (every decision denied) or `read_only` (all but read-only
+ * actions denied). People are kept by id and by email (the email as it was, if the row goes).
+ */
+export const killSwitches = pgTable(
+  "kill_switches",
+  {
+    id: id(),
+    scopeKind: text("scope_kind").notNull(),
+    subject: text("subject"),
+    subjectLabel: text("subject_label").notNull(),
+    mode: text("mode").notNull(),
+    reason: text("reason").notNull(),
+    engagedBy: uuid("engaged_by").references(() => people.id, { onDelete: "set null" }),
+    engagedByEmail: text("engaged_by_email").notNull(),
+    engagedAt: ts("engaged_at").notNull(),
+    resumeRequestedBy: uuid("resume_requested_by").references(() => people.id, { onDelete: "set null" }),
+    resumeRequestedByEmail: text("resume_requested_by_email"),
+    resumeRequestedAt: ts("resume_requested_at"),
+    resumeRequestReason: text("resume_request_reason"),
+    resumedBy: uuid("resumed_by").references(() => people.id, { onDelete: "set null" }),
+    resumedByEmail: text("resumed_by_email"),
+    resumedAt: ts("resumed_at"),
+    resumeReason: text("resume_reason"),
+  },
+  (t) => [index("kill_switches_active_idx").on(t.engagedAt).where(sql`resumed_at is null`), index("kill_switches_engaged_idx").on(t.engagedAt.desc(), t.id)],
+);
+
+/** One row (id 1): whether resuming a kill switch needs a second person. */
+export const killSwitchSettings = pgTable("kill_switch_settings", {
+  id: integer("id").primaryKey(),
+  resumeRequiresSecondPerson: boolean("resume_requires_second_person").notNull().default(false),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});
+
+/**
+ * Every version of the org policy (policy-settings module, migration 0021): its full content at
+ * `version` (org_policy's version), who changed it (email; null for the `baseline` row recorded
+ * when versions were first kept) and how (`update`, `rollback` restoring `restoredFrom`).
+ */
+export const orgPolicyVersions = pgTable("org_policy_versions", {
+  version: integer("version").primaryKey(),
+  content: jsonb("content").notNull(),
+  changedBy: text("changed_by"),
+  changedAt: ts("changed_at").notNull(),
+  source: text("source").notNull(),
+  restoredFrom: integer("restored_from"),
+});
+
+/**
+ * Every version of the org's gated-action rules (gated-actions module, migration 0021): the whole
+ * rule set (`content`: action -> rule) after each change, numbered on its own, with the org policy
+ * version the change produced; `baseline` is the set in force when versions were first kept.
+ */
+export const gatedActionPolicyVersions = pgTable("gated_action_policy_versions", {
+  version: integer("version").primaryKey(),
+  content: jsonb("content").notNull(),
+  policyVersion: integer("policy_version"),
+  changedBy: text("changed_by"),
+  changedAt: ts("changed_at").notNull(),
+  source: text("source").notNull(),
+  restoredFrom: integer("restored_from"),
+});

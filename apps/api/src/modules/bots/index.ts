@@ -12,7 +12,8 @@
  *   approved request applied), `storeFindings` (the findings module), `botsOwnedBy` and
  *   `liveBotsOwnedBy` (the bots a departure orphans), `removeGrants`, `removeChannels` and
  *   `setLastReviewed` (an access review's reduce and its completion), `removeAllAccess` and `setBotStatus`
- *   (offboarding's pause and `offboarded`; the orphan job's pause).
+ *   (offboarding's pause and `offboarded`; the orphan job's pause);
+ * - `botScopeFacts`: each live bot's team, channels and allowed tools (the kill switch's scopes).
  */
 export { botsRoutes } from "./bots.routes.ts";
 export { createBotsService, type BotsService, type CancelPendingTransfers, type ReplaceCredentialReferences } from "./bots.service.ts";
@@ -33,3 +34,4 @@ export {
   setLastReviewed,
   storeFindings,
 } from "./bots.commands.ts";
+export { botScopeFacts, type BotScopeRow } from "./bots.scope.ts";

@@ -1,7 +1,7 @@
 import { hash, randomUUID } from "node:crypto";
 import { GATED_PARAMS_MAX_BYTES, type TApprovalDecisionReason, type TDecision, type ZDecisionRequest, type ZGatedActionPayload } from "@bridle/contracts";
 import type { Db } from "@bridle/db";
-import { decide, type DecisionReason, type GatedActionRule } from "@bridle/policy";
+import { decide, haltingSwitch, type DecisionReason, type GatedActionRule } from "@bridle/policy";
 import type { z } from "zod";
 import { AppError } from "../../lib/errors.ts";
 import { stableJson } from "../../lib/json.ts";
@@ -135,7 +135,10 @@ export function createDecisionsService(deps: {
     if (!bot) throw new AppError("unauthenticated", "The bot token is invalid, expired or revoked");
     const now = new Date();
     const target = normalizeTarget(input.target);
-    const verdict = decide({ action: input.action, target }, { bot, channelPolicy: snap.channelPolicy, systems: snap.systems, rules: bot.rules, now });
+    // An engaged kill switch covering the bot decides first; matched now, so a bot that joined its
+    // scope after it was engaged is halted too. It denies before any approval is consumed.
+    const halt = snap.switches.length ? haltingSwitch(bot, snap.switches) : null;
+    const verdict = decide({ action: input.action, target }, { bot: halt ? { ...bot, halt } : bot, channelPolicy: snap.channelPolicy, systems: snap.systems, rules: bot.rules, now });
     const paramsHash = paramsHashOf(input.action, target, input.params);
     const extra = { target, paramsHash, httpRequestId, at: now };
     if (verdict.decision === "require_approval" && verdict.approval)

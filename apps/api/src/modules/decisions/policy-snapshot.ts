@@ -1,6 +1,6 @@
 import { GATED_ACTIONS, type TGatedAction, type TSystemClassification } from "@bridle/contracts";
 import type { Db } from "@bridle/db";
-import { effectiveRule, type ChannelPolicy, type DecisionContext, type ExhaustedBudget, type GatedActionRule } from "@bridle/policy";
+import { effectiveRule, type ChannelPolicy, type DecisionContext, type EngagedSwitch, type ExhaustedBudget, type GatedActionRule } from "@bridle/policy";
 import { hashToken } from "../../lib/crypto.ts";
 import { onLocalNotice, type ChangeNotice } from "../../lib/domain-events.ts";
 import * as repo from "./snapshot.repo.ts";
@@ -11,7 +11,7 @@ import * as repo from "./snapshot.repo.ts";
  * system classifications, gated-action rules, and per bot its status, owner (email, name, status),
  * channels, grants, Golden Rule exception, effective rules (org rule + override), whether a leak
  * playbook holds its gated actions, the budget caps (its own, its team's) whose period's spend
- * reached them, and live token hashes.
+ * reached them, and live token hashes; and the engaged kill switches.
  *
  * It follows domain events (lib/domain-events.ts): a change notice on POLICY_CHANNEL (every
  * replica LISTENs) that names bots refreshes those bots only; "all" (org policy, systems, an
@@ -20,7 +20,15 @@ import * as repo from "./snapshot.repo.ts";
  */
 
 export type Rules = Readonly<Record<TGatedAction, GatedActionRule>>;
-export type BotEntry = DecisionContext["bot"] & { id: string; name: string; rules: Rules; tokenHashes: string[] };
+export type BotEntry = DecisionContext["bot"] & {
+  id: string;
+  name: string;
+  /** what a kill switch's scope matches (with `channels`) */
+  teamId: string | null;
+  allowedTools: string[];
+  rules: Rules;
+  tokenHashes: string[];
+};
 export type TokenEntry = { tokenId: string; botId: string; tokenHash: string; expiresAtMs: number | null; lastTouchMs: number };
 
 export type PolicySnapshot = {
@@ -29,6 +37,8 @@ export type PolicySnapshot = {
   systems: ReadonlyMap<string, TSystemClassification>;
   orgRules: Rules;
   bots: Map<string, BotEntry>;
+  /** engaged kill switches, matched against each bot at decision time (`haltingSwitch`) */
+  switches: EngagedSwitch[];
   /** SHA-256 of the token -> token */
   tokens: Map<string, TokenEntry>;
 };
@@ -69,6 +79,8 @@ function botRules(org: Rules, overrides: repo.OverrideRow[]): Rules {
 const toEntry = (b: repo.BotRuntimeRow, org: Rules, budgets: ReadonlyMap<string, ExhaustedBudget[]>): BotEntry => ({
   id: b.id,
   name: b.name,
+  teamId: b.teamId,
+  allowedTools: b.allowedTools,
   status: b.status,
   internalDataAccess: b.internalDataAccess,
   channels: b.channels,
@@ -120,9 +132,17 @@ export function createSnapshotStore(deps: { db: Db; log: { error: (obj: object, 
   async function loadFull(): Promise<void> {
     // One consistent read: a change committed in between is either wholly in or wholly out
     // (and then its notification triggers the next refresh).
-    const [org, systems, ruleRows, bots, tokens, budgets] = await db.transaction(
+    const [org, systems, ruleRows, bots, tokens, budgets, switches] = await db.transaction(
       async (tx) =>
-        [await repo.loadOrg(tx), await repo.loadSystems(tx), await repo.loadRules(tx), await repo.loadBots(tx), await repo.loadLiveTokens(tx), await repo.loadExhaustedBudgets(tx)] as const,
+        [
+          await repo.loadOrg(tx),
+          await repo.loadSystems(tx),
+          await repo.loadRules(tx),
+          await repo.loadBots(tx),
+          await repo.loadLiveTokens(tx),
+          await repo.loadExhaustedBudgets(tx),
+          await repo.loadEngagedSwitches(tx),
+        ] as const,
       READ_SNAPSHOT,
     );
     const orgRules = orgRulesOf(ruleRows);
@@ -132,6 +152,7 @@ export function createSnapshotStore(deps: { db: Db; log: { error: (obj: object, 
       systems,
       orgRules,
       bots: new Map(bots.map((b) => [b.id, toEntry(b, orgRules, budgets)])),
+      switches,
       tokens: new Map(),
     };
     putTokens(next, tokens);
@@ -143,11 +164,15 @@ export function createSnapshotStore(deps: { db: Db; log: { error: (obj: object, 
   async function loadBots(ids: string[]): Promise<void> {
     const s = snap;
     if (!s) return loadFull();
-    const [org, bots, tokens, budgets] = await db.transaction(
-      async (tx) => [await repo.loadOrg(tx), await repo.loadBots(tx, ids), await repo.loadLiveTokens(tx, ids), await repo.loadExhaustedBudgets(tx, ids)] as const,
+    // The engaged switches are re-read with every refresh (a handful of rows): engaging one
+    // notifies only the bots in its scope, and a bot that joins a scope later is refreshed by its own change.
+    const [org, bots, tokens, budgets, switches] = await db.transaction(
+      async (tx) =>
+        [await repo.loadOrg(tx), await repo.loadBots(tx, ids), await repo.loadLiveTokens(tx, ids), await repo.loadExhaustedBudgets(tx, ids), await repo.loadEngagedSwitches(tx)] as const,
       READ_SNAPSHOT,
     );
     if (snap !== s) return; // a full rebuild replaced the snapshot meanwhile and read newer data
+    s.switches = switches;
     // Per-bot changes (an override) bump the org's policy version too.
     if (org) s.version = org.version;
     for (const id of ids) {

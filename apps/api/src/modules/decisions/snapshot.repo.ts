@@ -1,6 +1,6 @@
 import type { TDataAccessLevel, TExceptionStatus, TGrantAccess, TLifecycleStatus, TPersonStatus, TRole, TSystemClassification } from "@bridle/contracts";
 import { type DbOrTx } from "@bridle/db";
-import { budgetPeriodEnd, type ExhaustedBudget, type GatedActionMode } from "@bridle/policy";
+import { budgetPeriodEnd, type EngagedSwitch, type ExhaustedBudget, type GatedActionMode } from "@bridle/policy";
 import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, toDate } from "../../lib/sql.ts";
 
@@ -18,6 +18,9 @@ export type OverrideRow = {
 export type BotRuntimeRow = {
   id: string;
   name: string;
+  /** what a kill switch's scope matches: the team, channels (below) and allowed tools (`name@version`) */
+  teamId: string | null;
+  allowedTools: string[];
   status: TLifecycleStatus;
   internalDataAccess: TDataAccessLevel;
   channels: string[];
@@ -62,6 +65,8 @@ export async function loadRules(db: DbOrTx): Promise<RuleRow[]> {
 type RawBot = {
   id: string;
   name: string;
+  team_id: string | null;
+  allowed_tools: string[];
   status: TLifecycleStatus;
   internal_data_access: TDataAccessLevel;
   channels: string[];
@@ -89,7 +94,9 @@ type RawBot = {
 export async function loadBots(db: DbOrTx, ids?: readonly string[]): Promise<BotRuntimeRow[]> {
   const filter: SQL = ids ? sql`where b.id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)` : sql``;
   const res = await db.execute(sql`
-    select b.id, b.name, b.status, b.internal_data_access, b.channels, g.grants, o.overrides,
+    select b.id, b.name, b.team_id, b.status, b.internal_data_access, b.channels, g.grants, o.overrides,
+           case when jsonb_typeof(b.runtime_profile->'allowedTools') = 'array'
+                then array(select jsonb_array_elements_text(b.runtime_profile->'allowedTools')) else '{}'::text[] end as allowed_tools,
            e.status as exc_status, e.expires_at as exc_expires_at,
            e.allowed_systems as exc_allowed_systems, e.allowed_channels as exc_allowed_channels,
            p.email as owner_email, p.display_name as owner_name, p.status as owner_status,
@@ -120,6 +127,8 @@ export async function loadBots(db: DbOrTx, ids?: readonly string[]): Promise<Bot
   return rowsOf<RawBot>(res).map((r) => ({
     id: r.id,
     name: r.name,
+    teamId: r.team_id,
+    allowedTools: r.allowed_tools ?? [],
     status: r.status,
     internalDataAccess: r.internal_data_access,
     channels: r.channels,
@@ -171,6 +180,26 @@ export async function loadExhaustedBudgets(db: DbOrTx, ids?: readonly string[]):
     out.set(r.bot_id, list);
   }
   return out;
+}
+
+/**
+ * The engaged kill switches (a read of the kill-switch module's `kill_switches`; engaging and
+ * resuming one notifies the bots in its scope). Matched against each bot at decision time.
+ */
+export async function loadEngagedSwitches(db: DbOrTx): Promise<EngagedSwitch[]> {
+  const res = await db.execute(sql`
+    select id, scope_kind, subject, subject_label, mode, reason, engaged_by_email, engaged_at
+    from kill_switches where resumed_at is null order by engaged_at, id`);
+  return rowsOf<{ id: string; scope_kind: EngagedSwitch["scopeKind"]; subject: string | null; subject_label: string; mode: EngagedSwitch["mode"]; reason: string; engaged_by_email: string; engaged_at: unknown }>(res).map((r) => ({
+    id: r.id,
+    scopeKind: r.scope_kind,
+    subject: r.subject,
+    label: r.subject_label,
+    mode: r.mode,
+    reason: r.reason,
+    engagedBy: r.engaged_by_email,
+    engagedAt: toDate(r.engaged_at)!,
+  }));
 }
 
 /** Unrevoked, unexpired bot tokens (all, or of the given bots). */

@@ -39,6 +39,7 @@ export function findingsScope(event: DomainEvent): readonly string[] | "all" | n
     case "access_review.changed":
     case "budget.changed": // a decision input, not a findings input
     case "leak_playbook.changed":
+    case "kill_switch.changed": // a switch halts decisions; it is no finding
       return null;
     default:
       return event satisfies never;

@@ -1,7 +1,7 @@
 import { GATED_ACTIONS, type TGatedAction, type TGatedActionRule, type TRole } from "@bridle/contracts";
-import { botGatedActionOverrides, goldenRuleExceptions, gatedActionPolicies, type DbOrTx } from "@bridle/db";
+import { botGatedActionOverrides, goldenRuleExceptions, gatedActionPolicies, gatedActionPolicyVersions, type DbOrTx } from "@bridle/db";
 import type { GatedActionMode } from "@bridle/policy";
-import { and, eq, sql } from "drizzle-orm";
+import { and, desc, eq, lt, sql } from "drizzle-orm";
 
 export type OverrideRow = {
   action: TGatedAction;
@@ -82,4 +82,44 @@ export async function hasValidException(db: DbOrTx, botId: string, now: Date): P
     )
     .limit(1);
   return rows.length > 0;
+}
+
+export type RuleSet = Record<string, Omit<TGatedActionRule, "action">>;
+export type RuleVersionRow = typeof gatedActionPolicyVersions.$inferSelect;
+
+/** The org's rules as a version keeps them: action -> rule. */
+export const ruleSetOf = (rules: readonly TGatedActionRule[]): RuleSet =>
+  Object.fromEntries(rules.map(({ action, ...rule }) => [action, rule]));
+
+export async function latestRuleVersion(db: DbOrTx): Promise<RuleVersionRow | null> {
+  const [row] = await db.select().from(gatedActionPolicyVersions).orderBy(desc(gatedActionPolicyVersions.version)).limit(1);
+  return row ?? null;
+}
+
+export async function insertRuleVersion(
+  tx: DbOrTx,
+  v: { version: number; content: RuleSet; policyVersion: number | null; changedBy: string | null; changedAt: Date; source: "baseline" | "update" | "rollback"; restoredFrom?: number | null },
+): Promise<void> {
+  await tx.insert(gatedActionPolicyVersions).values({ ...v, restoredFrom: v.restoredFrom ?? null });
+}
+
+export async function listRuleVersions(db: DbOrTx): Promise<RuleVersionRow[]> {
+  return db.select().from(gatedActionPolicyVersions).orderBy(desc(gatedActionPolicyVersions.version));
+}
+
+export async function findRuleVersion(db: DbOrTx, version: number): Promise<{ row: RuleVersionRow; previous: RuleVersionRow | null } | null> {
+  const [row] = await db.select().from(gatedActionPolicyVersions).where(eq(gatedActionPolicyVersions.version, version)).limit(1);
+  if (!row) return null;
+  const [previous] = await db
+    .select()
+    .from(gatedActionPolicyVersions)
+    .where(lt(gatedActionPolicyVersions.version, version))
+    .orderBy(desc(gatedActionPolicyVersions.version))
+    .limit(1);
+  return { row, previous: previous ?? null };
+}
+
+/** Locks the version sequence for the rest of the transaction (two changes at once get distinct numbers). */
+export async function lockRuleVersions(tx: DbOrTx): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext('bridle.gated_action_policy_versions'))`);
 }

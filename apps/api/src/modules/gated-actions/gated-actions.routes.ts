@@ -1,4 +1,4 @@
-import { ZBotGatedActionItem, ZErrorEnvelope, ZGatedAction, ZGatedActionOverride, ZGatedActionRule } from "@bridle/contracts";
+import { ZBotGatedActionItem, ZErrorEnvelope, ZGatedAction, ZGatedActionOverride, ZGatedActionRule, ZGatedActionVersionDetail, ZGatedActionVersionSummary } from "@bridle/contracts";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -31,6 +31,44 @@ export function gatedActionsRoutes(svc: GatedActionsService) {
         },
       },
       async () => svc.list(),
+    );
+    r.get(
+      "/gated-actions/versions",
+      {
+        schema: {
+          operationId: "listGatedActionVersions",
+          tags: ["gated-actions"],
+          summary: "Every kept version of the org's gated-action rules, newest first: who saved it, when, how (update, rollback, baseline), and the policy version it produced",
+          response: { 200: z.object({ items: z.array(ZGatedActionVersionSummary) }), 401: ZErrorEnvelope },
+        },
+      },
+      async () => svc.versions(),
+    );
+    r.get(
+      "/gated-actions/versions/:version",
+      {
+        schema: {
+          operationId: "getGatedActionVersion",
+          tags: ["gated-actions"],
+          summary: "One version of the org's gated-action rules in full (action -> rule), with its diff against the version kept before it",
+          params: z.object({ version: z.coerce.number().int().min(1) }),
+          response: { 200: ZGatedActionVersionDetail, 400: ZErrorEnvelope, 401: ZErrorEnvelope, 404: ZErrorEnvelope },
+        },
+      },
+      async (request) => svc.version(request.params.version),
+    );
+    r.post(
+      "/gated-actions/versions/:version/rollback",
+      {
+        schema: {
+          operationId: "rollbackGatedActions",
+          tags: ["gated-actions"],
+          summary: "Set every org gated-action rule back to a version's (admin): one action, a new version, one policy version bump; per-bot overrides stay. Audited as `gated_action.rollback`",
+          params: z.object({ version: z.coerce.number().int().min(1) }),
+          response: { 200: z.object({ items: z.array(ZGatedActionRule) }), 404: ZErrorEnvelope, ...errors },
+        },
+      },
+      async (request) => svc.rollback(ctx(request), request.params.version),
     );
     r.put(
       "/gated-actions/:action",

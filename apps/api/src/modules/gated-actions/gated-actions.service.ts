@@ -1,5 +1,5 @@
-import { changesBetween, type TGatedAction, type TGatedActionRule } from "@bridle/contracts";
-import type { Db } from "@bridle/db";
+import { changesBetween, GATED_ACTIONS, type TGatedAction, type TGatedActionRule, type TGatedActionVersionDetail, type TGatedActionVersionSummary } from "@bridle/contracts";
+import type { Db, DbOrTx } from "@bridle/db";
 import { overrideLoosens } from "@bridle/policy";
 import { type RequestCtx } from "../../lib/context.ts";
 import { AppError, fieldError, invalidFields, notFound } from "../../lib/errors.ts";
@@ -46,8 +46,17 @@ export function createGatedActionsService(deps: { db: Db }) {
     const before = await orgRule(action);
     const next = { ...fields, action };
     await db.transaction(async (tx) => {
+      const kept = await keepBaseline(tx);
       await repo.saveRule(tx, next);
       const version = await bumpPolicyVersion(tx);
+      await repo.insertRuleVersion(tx, {
+        version: kept + 1,
+        content: repo.ruleSetOf(await repo.listRules(tx)),
+        policyVersion: version,
+        changedBy: ctx.principal.email,
+        changedAt: new Date(),
+        source: "update",
+      });
       await recordAudit(tx, {
         actor: actorOf(ctx.principal),
         action: "gated_action.update",
@@ -60,6 +69,79 @@ export function createGatedActionsService(deps: { db: Db }) {
       await emit(tx, { type: "gated_action.changed", action });
     });
     return next;
+  }
+
+  /**
+   * Locks the version sequence and records the rules in force as the baseline when no version is
+   * kept yet. Returns the latest kept version number.
+   */
+  async function keepBaseline(tx: DbOrTx): Promise<number> {
+    await repo.lockRuleVersions(tx);
+    const latest = await repo.latestRuleVersion(tx);
+    if (latest) return latest.version;
+    await repo.insertRuleVersion(tx, { version: 1, content: repo.ruleSetOf(await repo.listRules(tx)), policyVersion: null, changedBy: null, changedAt: new Date(), source: "baseline" });
+    return 1;
+  }
+
+  const versionSummary = (r: repo.RuleVersionRow): TGatedActionVersionSummary => ({
+    version: r.version,
+    policyVersion: r.policyVersion,
+    changedBy: r.changedBy,
+    changedAt: r.changedAt.toISOString(),
+    source: r.source as TGatedActionVersionSummary["source"],
+    restoredFrom: r.restoredFrom,
+  });
+
+  /** Every kept version of the org's rules, newest first (the rules in force are the baseline if none is kept yet). */
+  async function versions(): Promise<{ items: TGatedActionVersionSummary[] }> {
+    if (!(await repo.latestRuleVersion(db))) await db.transaction((tx) => keepBaseline(tx));
+    return { items: (await repo.listRuleVersions(db)).map(versionSummary) };
+  }
+
+  /** One version in full, with the diff against the one kept before it (keyed by action). */
+  async function version(v: number): Promise<TGatedActionVersionDetail> {
+    const found = await repo.findRuleVersion(db, v);
+    if (!found) throw notFound(`Gated-action policy version ${v}`);
+    const content = found.row.content as repo.RuleSet;
+    return {
+      ...versionSummary(found.row),
+      content,
+      previousVersion: found.previous?.version ?? null,
+      diff: found.previous ? changesBetween(found.previous.content as repo.RuleSet, content) : {},
+    };
+  }
+
+  /**
+   * Sets every org rule back to version `v`'s (admins): one action, one new version, one policy
+   * version bump, every replica's snapshot rebuilt; audited as `gated_action.rollback`. Per-bot
+   * overrides are not part of a version and stay as they are.
+   */
+  async function rollback(ctx: RequestCtx, v: number): Promise<{ items: TGatedActionRule[] }> {
+    if (!can(ctx.principal, "policy.update"))
+      throw await denied(db, ctx, { action: "gated_action.rollback", resourceType: "gated_action_policy", what: "roll the gated-action policy back" });
+    await db.transaction(async (tx) => {
+      const kept = await keepBaseline(tx);
+      const target = await repo.findRuleVersion(tx, v);
+      if (!target) throw notFound(`Gated-action policy version ${v}`);
+      const before = repo.ruleSetOf(await repo.listRules(tx));
+      const wanted = target.row.content as repo.RuleSet;
+      const changed = GATED_ACTIONS.filter((a) => wanted[a] && JSON.stringify(wanted[a]) !== JSON.stringify(before[a]));
+      for (const action of changed) await repo.saveRule(tx, { action, ...wanted[action]! });
+      const policyVersion = changed.length ? await bumpPolicyVersion(tx) : null;
+      const after = repo.ruleSetOf(await repo.listRules(tx));
+      await repo.insertRuleVersion(tx, { version: kept + 1, content: after, policyVersion, changedBy: ctx.principal.email, changedAt: new Date(), source: "rollback", restoredFrom: v });
+      await recordAudit(tx, {
+        actor: actorOf(ctx.principal),
+        action: "gated_action.rollback",
+        resourceType: "gated_action_policy",
+        resourceId: null,
+        outcome: "success",
+        requestId: ctx.requestId,
+        details: { restoredFrom: v, version: kept + 1, changes: changesBetween(before, after), policyVersion },
+      });
+      for (const action of changed) await emit(tx, { type: "gated_action.changed", action });
+    });
+    return list();
   }
 
   async function readableBot(ctx: RequestCtx, botId: string) {
@@ -157,6 +239,6 @@ export function createGatedActionsService(deps: { db: Db }) {
     });
   }
 
-  return { list, update, botRules, setOverride, removeOverride };
+  return { list, update, botRules, setOverride, removeOverride, versions, version, rollback };
 }
 export type GatedActionsService = ReturnType<typeof createGatedActionsService>;

@@ -1,7 +1,7 @@
 import type { TOrgPolicy } from "@bridle/contracts";
-import { orgPolicy, type DbOrTx } from "@bridle/db";
+import { orgPolicy, orgPolicyVersions, type DbOrTx } from "@bridle/db";
 import type { PolicyInput } from "@bridle/policy";
-import { eq, sql } from "drizzle-orm";
+import { desc, eq, lt, sql } from "drizzle-orm";
 import { toIso } from "../../lib/sql.ts";
 
 export async function getPolicy(db: DbOrTx): Promise<TOrgPolicy | null> {
@@ -113,4 +113,35 @@ export async function loadReviewSettings(db: DbOrTx): Promise<Pick<TOrgPolicy, "
 export async function loadOrphanDeadlineDays(db: DbOrTx): Promise<number> {
   const [p] = await db.select({ days: orgPolicy.orphanDeadlineDays }).from(orgPolicy).where(eq(orgPolicy.id, 1)).limit(1);
   return p?.days ?? 7;
+}
+
+export type PolicyVersionRow = typeof orgPolicyVersions.$inferSelect;
+
+/** What a version keeps: every org policy field but `version` and `updatedAt`. */
+export const versionContent = (p: TOrgPolicy): PolicyValues => {
+  const { version: _v, updatedAt: _u, ...values } = p;
+  return values;
+};
+
+/** Records a version of the org policy (idempotent for the baseline: an existing row stays). */
+export async function insertPolicyVersion(
+  tx: DbOrTx,
+  v: { version: number; content: PolicyValues; changedBy: string | null; changedAt: Date; source: "baseline" | "update" | "rollback"; restoredFrom?: number | null },
+): Promise<void> {
+  await tx
+    .insert(orgPolicyVersions)
+    .values({ version: v.version, content: v.content, changedBy: v.changedBy, changedAt: v.changedAt, source: v.source, restoredFrom: v.restoredFrom ?? null })
+    .onConflictDoNothing();
+}
+
+export async function listPolicyVersions(db: DbOrTx): Promise<PolicyVersionRow[]> {
+  return db.select().from(orgPolicyVersions).orderBy(desc(orgPolicyVersions.version));
+}
+
+/** One version and the kept version just before it. */
+export async function findPolicyVersion(db: DbOrTx, version: number): Promise<{ row: PolicyVersionRow; previous: PolicyVersionRow | null } | null> {
+  const [row] = await db.select().from(orgPolicyVersions).where(eq(orgPolicyVersions.version, version)).limit(1);
+  if (!row) return null;
+  const [previous] = await db.select().from(orgPolicyVersions).where(lt(orgPolicyVersions.version, version)).orderBy(desc(orgPolicyVersions.version)).limit(1);
+  return { row, previous: previous ?? null };
 }

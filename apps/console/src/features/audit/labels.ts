@@ -120,6 +120,13 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "skill.create": "registered a skill version",
   "skill.update": "changed a skill in the registry",
   "skill.review": "reviewed a skill version",
+  "kill_switch.engage": "engaged the kill switch",
+  "policy.rollback": "rolled the org policy back",
+  "gated_action.rollback": "rolled the gated-action policy back",
+  "kill_switch.resume_request": "asked to resume a kill switch",
+  "kill_switch.resume": "resumed a kill switch",
+  "kill_switch.settings_update": "changed the kill switch settings",
+  "kill_switch.read": "read kill switches",
 };
 
 /** Action families for the action filter: a prefix ending in `.` matches every action of it. */

@@ -5,6 +5,7 @@ import { formatDate, isPast } from "../../../lib/format.ts";
 import type { BotSort } from "../search.ts";
 import { DataAccessBadge, EnvironmentBadge, FindingCountBadge, StatusBadge } from "./badges.tsx";
 import { SortIcon } from "./SortIcon.tsx";
+import { HaltedBadge } from "../../kill-switch/components/HaltedBadge.tsx";
 
 export type SortState = { sort: BotSort; order: "asc" | "desc" };
 
@@ -150,7 +151,10 @@ export function BotTable({
                 <EnvironmentBadge environment={bot.environment} />
               </Table.Td>
               <Table.Td>
-                <StatusBadge status={bot.status} />
+                <Group gap={4} wrap="nowrap">
+                  <StatusBadge status={bot.status} />
+                  <HaltedBadge botId={bot.id} />
+                </Group>
               </Table.Td>
               <Table.Td>
                 <DataAccessBadge level={bot.internalDataAccess} />

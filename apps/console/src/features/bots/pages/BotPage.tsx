@@ -31,6 +31,8 @@ import { BotOffboarding } from "../../offboarding/components/BotOffboarding.tsx"
 import { useMe } from "../../auth/queries.ts";
 import { useFindingKindTitles } from "../../findings/queries.ts";
 import { useBot } from "../queries.ts";
+import { EngageKillSwitchModal } from "../../kill-switch/components/EngageKillSwitch.tsx";
+import { HaltedBadge } from "../../kill-switch/components/HaltedBadge.tsx";
 
 const route = getRouteApi("/bots/$botId");
 
@@ -139,6 +141,7 @@ function BotDetails({ bot }: { bot: TBot }) {
   const mayRead = me.data ? mayReadBot({ permissions: me.data.permissions, personId: me.data.id }, { ownerId: bot.owner?.id ?? null }) : false;
   const can = useCan();
   const owner = bot.owner;
+  const [killSwitchOpened, killSwitch] = useDisclosure(false);
   // Re-opens an edit a session end interrupted, with what was typed.
   useReopenKeptForm(mayEdit ? botFormId(bot.id) : null, edit.open);
 
@@ -158,6 +161,11 @@ function BotDetails({ bot }: { bot: TBot }) {
         actions={
           <>
             <AuditHistoryLink search={{ botId: bot.id }} />
+            {(mayEdit || can("kill_switch.manage")) && bot.status !== "offboarded" && (
+              <Button color="red" variant="light" onClick={killSwitch.open}>
+                Pause with kill switch
+              </Button>
+            )}
             {mayEdit && (
               <>
                 <BotRequestActions bot={bot} />
@@ -171,6 +179,7 @@ function BotDetails({ bot }: { bot: TBot }) {
       />
       <Group gap="xs" mb="lg">
         <StatusBadge status={bot.status} />
+        <HaltedBadge botId={bot.id} />
         <EnvironmentBadge environment={bot.environment} />
         <DataAccessBadge level={bot.internalDataAccess} />
         <FindingCountBadge bot={bot} titleOf={titleOf} />
@@ -384,6 +393,7 @@ function BotDetails({ bot }: { bot: TBot }) {
       </Stack>
 
       {mayEdit && <BotFormModal opened={editOpened} onClose={edit.close} bot={bot} />}
+      <EngageKillSwitchModal opened={killSwitchOpened} onClose={killSwitch.close} fixedBot={{ id: bot.id, name: bot.name }} />
     </>
   );
 }

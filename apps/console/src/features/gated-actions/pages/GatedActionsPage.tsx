@@ -6,6 +6,7 @@ import { isMissingEndpoint } from "../../../lib/api.ts";
 import { useCan } from "../../auth/permissions.tsx";
 import { EditableGatedActionRow, ReadOnlyGatedActionRow } from "../components/GatedActionRow.tsx";
 import { useGatedActions } from "../queries.ts";
+import { PolicyVersions } from "../../policy/components/PolicyVersions.tsx";
 
 /**
  * The org's gated-action policy: for each of the ten actions, allow, require approval (by whom,
@@ -77,6 +78,7 @@ export function GatedActionsPage() {
       <Text size="xs" c="dimmed" mt="sm">
         Requests already open keep the approver role and count they were opened with. Two approvals is dual control: two different people must approve.
       </Text>
+      <PolicyVersions kind="gated-actions" />
     </>
   );
 }

@@ -5,6 +5,7 @@ import { ErrorBlock, LoadingBlock } from "../../../components/states.tsx";
 import { formatDateTime } from "../../../lib/format.ts";
 import { PolicyChangedBy, PolicyHistoryLink } from "../../audit/components/AuditLinks.tsx";
 import { PolicyForm } from "../components/PolicyForm.tsx";
+import { PolicyVersions } from "../components/PolicyVersions.tsx";
 import { usePolicy } from "../queries.ts";
 
 /** Org policy: naming rule, bot email domain, channels, review cadence and system classifications; gated actions have their own page. */
@@ -41,6 +42,7 @@ export function PolicyPage() {
       {policy.isError && <ErrorBlock title="Could not load the org policy" error={policy.error} onRetry={() => void policy.refetch()} />}
       {/* Keyed by version so a save (or someone else's) starts the form from the stored policy. */}
       {data && <PolicyForm key={data.policy.version} data={data} />}
+      <PolicyVersions kind="policy" />
     </>
   );
 }

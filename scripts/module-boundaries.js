@@ -44,6 +44,7 @@ export const MODULE_DEPENDENCIES = {
   instructions: ["audit", "bots", "decisions", "notifications"],
   events: ["audit", "bots", "decisions", "notifications"],
   "access-reviews": ["audit", "bots", "credentials", "notifications", "offboarding", "policy-settings"],
+  alerts: ["audit", "bots", "notifications"],
 };
 
 /**

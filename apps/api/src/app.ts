@@ -32,6 +32,7 @@ import { credentialsModule, replaceCredentialReferences } from "./modules/creden
 import { createDecisionsModule } from "./modules/decisions/index.ts";
 import { findingsModule } from "./modules/findings/index.ts";
 import { gatedActionsModule } from "./modules/gated-actions/index.ts";
+import { alertsModule } from "./modules/alerts/index.ts";
 import { accessReviewsModule } from "./modules/access-reviews/index.ts";
 import { offboardingModule } from "./modules/offboarding/index.ts";
 import { createInventoryService, inventoryRoutes } from "./modules/inventory/index.ts";
@@ -196,6 +197,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(skillsModule({ db }));
       await api.register(instructions.routes);
       await api.register(events.routes);
+      await api.register(alertsModule({ db }));
     },
     { prefix: "/api/v1" },
   );

@@ -20,3 +20,4 @@ export * from "./instructions.ts";
 export * from "./access-reviews.ts";
 export * from "./events.ts";
 export * from "./openclaw.ts";
+export * from "./alerts.ts";

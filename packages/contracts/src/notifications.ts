@@ -16,6 +16,8 @@ export const NOTIFICATION_KINDS = [
   "instruction_review_needed",
   /** a bot's runtime ran a tool without a matching decision, or reported a path it cannot gate */
   "enforcement_gap",
+  /** an alert rule fired (alerts module), or a snoozed alert came back */
+  "alert",
   /** a person's own "send me a test notification" */
   "test",
 ] as const;
@@ -36,6 +38,7 @@ export const NOTIFICATION_KIND_LABELS: Record<TNotificationKind, string> = {
   skill_review_needed: "Skill review needed",
   instruction_review_needed: "Instruction review needed",
   enforcement_gap: "Enforcement gap",
+  alert: "Alert",
   test: "Test notification",
 };
 

@@ -26,6 +26,8 @@ export const PERMISSION_MATRIX = {
   "reviews.manage": ["admin"],
   "reviews.read_all": ["admin", "auditor"],
   "credentials.respond": ["admin", "security"],
+  "alerts.read": ["admin", "security", "auditor"],
+  "alerts.manage": ["admin", "security"],
 } as const satisfies Record<string, readonly (TRole | "*")[]>;
 export type TPermission = keyof typeof PERMISSION_MATRIX;
 export const PERMISSIONS_LIST = Object.keys(PERMISSION_MATRIX) as TPermission[];
@@ -51,6 +53,8 @@ export const PERMISSION_LABELS: Record<TPermission, string> = {
   "reviews.manage": "Start access review campaigns and decide any review item",
   "reviews.read_all": "Read every access review campaign and export its evidence pack",
   "credentials.respond": "Run the leak playbook on a credential reference",
+  "alerts.read": "See alerts and the alert rules",
+  "alerts.manage": "Acknowledge, snooze and resolve alerts, and change the alert rules",
 };
 
 /** The permissions a set of roles holds (every person holds `bots.own`). */

@@ -115,3 +115,71 @@ export async function undecidedToolExecutions(db: DbOrTx, items: readonly ToolEx
     order by 1`);
   return rowsOf<{ k: number }>(res).map((r) => Number(r.k));
 }
+
+/** An audit event as the alerts' evaluator reads it (`auditEventsSince`). */
+export type StreamedAuditEvent = {
+  id: string;
+  seq: number;
+  at: Date;
+  actorType: string;
+  actorId: string | null;
+  actorLabel: string | null;
+  action: string;
+  resourceId: string | null;
+  sessionId: string | null;
+  details: Record<string, unknown>;
+};
+
+/**
+ * The audit events of finished transactions, read once each from a durable cursor (the alerts'
+ * evaluator). `from` is a transaction id (`xid8` as decimal text): every event with a smaller
+ * `xid` was read before. Events are read up to the horizon `pg_snapshot_xmin(pg_current_snapshot())`:
+ * every transaction below it has committed or rolled back, so no event can still appear below it
+ * (a transaction takes its `seq` early and commits late: a cursor on `seq` would skip it; docs/AUDIT.md
+ * "Ordering"). A long transaction holds the horizon back: its events, and those after it, wait.
+ * Only events whose action is in `actions` are returned; the others are passed over. At most
+ * about `limit` events, whole transactions only (one transaction larger than `limit` is returned
+ * whole), in (xid, seq) order, with the cursor to pass next time.
+ */
+export async function auditEventsSince(db: DbOrTx, input: { from: string; actions: readonly string[]; limit: number }): Promise<{ events: StreamedAuditEvent[]; next: string }> {
+  const [h] = rowsOf<{ horizon: string }>(await db.execute(sql`select pg_snapshot_xmin(pg_current_snapshot())::text as horizon`));
+  // the horizon never moves back in practice; if it ever seemed to, nothing is read twice
+  const horizon = BigInt(h!.horizon) < BigInt(input.from) ? input.from : h!.horizon;
+  const cols = sql`xid::text as xid, id, seq, at, actor_type, actor_id, actor_label, action, resource_id, session_id, details`;
+  const where = sql`action = any(${sql.param([...input.actions])}::text[])`;
+  type Row = { xid: string; id: string; seq: string | number; at: string | Date; actor_type: string; actor_id: string | null; actor_label: string | null; action: string; resource_id: string | null; session_id: string | null; details: Record<string, unknown> };
+  let rows = rowsOf<Row>(
+    await db.execute(sql`select ${cols} from audit_events
+      where xid >= ${input.from}::xid8 and xid < ${horizon}::xid8 and ${where}
+      order by xid limit ${input.limit}`),
+  );
+  let next = horizon;
+  if (rows.length >= input.limit) {
+    const last = rows[rows.length - 1]!.xid;
+    const whole = rows.filter((r) => r.xid !== last);
+    if (whole.length) {
+      rows = whole;
+      next = last;
+    } else {
+      rows = rowsOf<Row>(await db.execute(sql`select ${cols} from audit_events where xid = ${last}::xid8 and ${where}`));
+      next = (BigInt(last) + 1n).toString();
+    }
+  }
+  const events = rows
+    .map((r) => ({
+      id: r.id,
+      seq: Number(r.seq),
+      at: new Date(r.at),
+      actorType: r.actor_type,
+      actorId: r.actor_id,
+      actorLabel: r.actor_label,
+      action: r.action,
+      resourceId: r.resource_id,
+      sessionId: r.session_id,
+      details: r.details ?? {},
+      xid: r.xid,
+    }))
+    .sort((a, b) => (a.xid === b.xid ? a.seq - b.seq : BigInt(a.xid) < BigInt(b.xid) ? -1 : 1))
+    .map(({ xid: _xid, ...e }) => e);
+  return { events, next };
+}

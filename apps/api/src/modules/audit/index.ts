@@ -6,7 +6,15 @@
  * (the access reviews' unused grants) and `undecidedToolExecutions` (the events module's
  * enforcement gaps: tool results with no matching allow decision in their session).
  */
-export { listAuditEvents, systemsUsedInDecisions, undecidedToolExecutions, type AuditEventFilter, type ToolExecution } from "./audit.repo.ts";
+export {
+  auditEventsSince,
+  listAuditEvents,
+  systemsUsedInDecisions,
+  undecidedToolExecutions,
+  type AuditEventFilter,
+  type StreamedAuditEvent,
+  type ToolExecution,
+} from "./audit.repo.ts";
 export { auditRoutes } from "./audit.routes.ts";
 export { createAuditIntegrity, databaseKeyTrust, verifyCheckpointInDatabase, verifyDatabase, exportRecords, type AuditIntegrity } from "./audit.integrity.ts";
 export { DISTRUST_REASONS, judgeKeys, type Jwks, type KeyTrust } from "./audit.keys.ts";

@@ -106,6 +106,15 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "skill.create": "registered a skill version",
   "skill.update": "changed a skill in the registry",
   "skill.review": "reviewed a skill version",
+  "alert.open": "opened an alert",
+  "alert.acknowledge": "acknowledged an alert",
+  "alert.snooze": "snoozed an alert",
+  "alert.resolve": "resolved an alert",
+  "alert.read": "read alerts",
+  "alert.auto_pause": "paused a bot for an alert",
+  "alert_rule.update": "changed the alert rules",
+  "budget.threshold_reached": "noted a budget threshold reached",
+  "budget.exhausted": "noted a budget cap reached",
 };
 
 /** Action families for the action filter: a prefix ending in `.` matches every action of it. */

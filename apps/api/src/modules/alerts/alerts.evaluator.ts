@@ -18,6 +18,8 @@ export type Hit = {
   botId: string | null;
   /** matching events in this page */
   n: number;
+  /** the count a new alert starts with: the window's count for a windowed rule, else `n` */
+  opening?: number;
   /** oldest first */
   eventIds: string[];
   sessionId: string | null;
@@ -88,6 +90,7 @@ async function findHits(tx: DbOrTx, a: PageAnalysis, rules: Rules, now: Date): P
         rule: "call_rate",
         subjectType: "bot",
         ...base(s.t),
+        opening: count,
         title: `${s.t.label}: ${count} decision requests in ${callRate.windowMinutes} min, ${callRate.factor}× or more its usual ${Math.round(expected * 10) / 10}`,
         summary: `${s.t.label} asked Bridle for ${count} decisions in the last ${callRate.windowMinutes} minutes; over the previous ${Math.round(hours)} hours it averaged ${Math.round(expected * 10) / 10} in such a window (rule: at least ${callRate.threshold} and ${callRate.factor}× the baseline).`,
       });
@@ -101,7 +104,7 @@ async function findHits(tx: DbOrTx, a: PageAnalysis, rules: Rules, now: Date): P
     for (const t of touched.values()) {
       const count = w.get(t.subject) ?? 0;
       if (count < r.threshold) continue;
-      hits.push({ rule: kind, subjectType: kind === "skill_errors" ? "skill" : "bot", ...base(t), ...text(t, count, r) });
+      hits.push({ rule: kind, subjectType: kind === "skill_errors" ? "skill" : "bot", ...base(t), opening: count, ...text(t, count, r) });
     }
   };
   await windowed("skill_errors", METRIC.skillFailures, a.skillFailures, (t, count, r) => {
@@ -114,15 +117,15 @@ async function findHits(tx: DbOrTx, a: PageAnalysis, rules: Rules, now: Date): P
   });
   await windowed("sensitive_access", METRIC.sensitive, a.sensitive, (t, count, r) => ({
     title: `${t.label}: ${count} requests to sensitive systems in ${r.windowMinutes} min`,
-    summary: `${t.label} asked for ${count} actions on systems classified internal data in the last ${r.windowMinutes} minutes (rule: ${r.threshold}). Systems: ${[...t.extra].slice(0, 5).join(", ")}.`,
+    summary: `${t.label} asked for ${count} actions on systems classified internal data in the last ${r.windowMinutes} minutes (rule: ${r.threshold}). Systems named in the latest requests: ${[...t.extra].slice(0, 5).join(", ")}.`,
   }));
   await windowed("denied_burst", METRIC.denied, a.denied, (t, count, r) => ({
     title: `${t.label}: ${count} denied decisions in ${r.windowMinutes} min`,
     summary: `${t.label} was denied ${count} times in the last ${r.windowMinutes} minutes (rule: ${r.threshold}): it may be trying to get around its policy.`,
   }));
 
-  if (on("enforcement_gap") && a.gapCandidates.length) {
-    const gaps = await repo.gapsOf(tx, a.gapCandidates);
+  if (on("enforcement_gap") && a.gapCandidates.size) {
+    const gaps = await repo.gapsOf(tx, [...a.gapCandidates.keys()]);
     const byBot = new Map<string, typeof gaps>();
     for (const g of gaps) byBot.set(g.botId, [...(byBot.get(g.botId) ?? []), g]);
     for (const [botId, list] of byBot) {
@@ -136,7 +139,7 @@ async function findHits(tx: DbOrTx, a: PageAnalysis, rules: Rules, now: Date): P
         subjectLabel: label,
         botId,
         n: list.length,
-        eventIds: list.map((g) => g.eventId),
+        eventIds: list.map((g) => a.gapCandidates.get(g.eventId)!),
         sessionId: last.sessionId,
         at: now,
         title: `Enforcement gap: ${label}${last.kind === "undecided_call" ? ` ran ${last.tool ?? "a tool"} without a Bridle decision` : " runs on a path Bridle cannot gate"}`,
@@ -229,7 +232,7 @@ async function raise(tx: DbOrTx, hit: Hit, rules: Rules, now: Date, notices: Not
     status: "open",
     title: hit.title,
     summary: hit.summary,
-    count: hit.n,
+    count: hit.opening ?? hit.n,
     firstSeenAt: hit.at,
     lastSeenAt: hit.at,
     eventIds: repo.mergeEvidence(hit.eventIds, []),
@@ -242,7 +245,7 @@ async function raise(tx: DbOrTx, hit: Hit, rules: Rules, now: Date, notices: Not
     resourceType: "alert",
     resourceId: alert.id,
     outcome: "success",
-    details: { alertId: alert.id, rule: hit.rule, subjectType: hit.subjectType, subject: hit.subjectLabel, botId: hit.botId, count: hit.n, eventIds: alert.eventIds },
+    details: { alertId: alert.id, rule: hit.rule, subjectType: hit.subjectType, subject: hit.subjectLabel, botId: hit.botId, count: alert.count, eventIds: alert.eventIds },
   });
   let paused = false;
   const rule = rules.get(hit.rule)!;

@@ -97,7 +97,7 @@ export async function pruneCounts(tx: DbOrTx, metric: string, before: Date): Pro
 export async function newShapes(tx: DbOrTx, rows: readonly { botId: string; shape: string; at: string }[]): Promise<{ botId: string; shape: string; historyFrom: Date | null }[]> {
   if (!rows.length) return [];
   const res = await tx.execute(sql`
-    with v as (select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(bot_id uuid, shape text, at timestamptz)),
+    with v as (select * from jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ bot_id: r.botId, shape: r.shape, at: r.at })))}::jsonb) as v(bot_id uuid, shape text, at timestamptz)),
     hist as (select b.bot_id, (select min(s.first_seen_at) from alert_shapes s where s.bot_id = b.bot_id) as first from (select distinct bot_id from v) b),
     ins as (
       insert into alert_shapes (bot_id, shape, first_seen_at)
@@ -108,7 +108,7 @@ export async function newShapes(tx: DbOrTx, rows: readonly { botId: string; shap
   return rowsOf<{ bot_id: string; shape: string; first: string | null }>(res).map((r) => ({ botId: r.bot_id, shape: r.shape, historyFrom: r.first ? new Date(r.first) : null }));
 }
 
-/** The enforcement gaps (events module's `runtime_gaps`, read only) first shown by these audit events. */
+/** The enforcement gaps (events module's `runtime_gaps`, read only) first shown by these runtime events (their ids: the audit events' resource ids). */
 export async function gapsOf(tx: DbOrTx, eventIds: readonly string[]): Promise<{ botId: string; sessionId: string; kind: string; tool: string | null; message: string; eventId: string }[]> {
   if (!eventIds.length) return [];
   const rows = rowsOf<{ bot_id: string; session_id: string; kind: string; tool: string | null; message: string; event_id: string }>(

@@ -66,8 +66,8 @@ export type PageAnalysis = {
   denied: Map<string, Touch>;
   /** (bot, action, target) shapes of decision requests, with the event that showed each first in this page */
   shapes: Map<string, { botId: string; label: string; shape: string; event: StreamedAuditEvent }>;
-  /** runtime events that may have shown an enforcement gap (tool results, errors) */
-  gapCandidates: string[];
+  /** runtime events that may have shown an enforcement gap (tool results, errors): runtime event id -> audit event id */
+  gapCandidates: Map<string, string>;
   /** budget events, each its own evidence */
   budget: StreamedAuditEvent[];
   /** timeouts among the skill failures (for the summary) */
@@ -78,7 +78,7 @@ export type PageAnalysis = {
 export const shapeOf = (action: string, target: { system: string | null; channel: string | null }) => `${action} → ${target.system ?? target.channel ?? "(no target)"}`;
 
 export function analyzePage(events: readonly StreamedAuditEvent[], sensitiveSystems: ReadonlySet<string>): PageAnalysis {
-  const a: PageAnalysis = { counts: [], calls: new Map(), skillFailures: new Map(), sensitive: new Map(), denied: new Map(), shapes: new Map(), gapCandidates: [], budget: [], timeouts: new Map() };
+  const a: PageAnalysis = { counts: [], calls: new Map(), skillFailures: new Map(), sensitive: new Map(), denied: new Map(), shapes: new Map(), gapCandidates: new Map(), budget: [], timeouts: new Map() };
   const counts = new Map<string, CountRow>();
   const count = (metric: string, subject: string, at: Date, ms: number) => {
     const bucket = floorTo(at, ms).toISOString();
@@ -109,14 +109,14 @@ export function analyzePage(events: readonly StreamedAuditEvent[], sensitiveSyst
       const key = `${bot}\u0000${shape}`;
       if (!a.shapes.has(key)) a.shapes.set(key, { botId: bot, label: o.label, shape, event: e });
     } else if (e.action === "runtime.tool_result") {
-      a.gapCandidates.push(e.id);
+      if (e.resourceId) a.gapCandidates.set(e.resourceId, e.id);
       if (e.details.ok !== false || e.actorType !== "bot") continue;
       const tool = typeof e.details.tool === "string" ? e.details.tool : "(unknown tool)";
       count(METRIC.skillFailures, tool, e.at, MINUTE_MS);
       touch(a.skillFailures, tool, e, { label: tool, botId: e.actorId, extra: e.actorLabel ?? e.actorId ?? undefined });
       if (isTimeout(e.details.error)) a.timeouts.set(tool, (a.timeouts.get(tool) ?? 0) + 1);
     } else if (e.action === "runtime.error") {
-      a.gapCandidates.push(e.id);
+      if (e.resourceId) a.gapCandidates.set(e.resourceId, e.id);
     } else if (e.action.startsWith("budget.")) {
       a.budget.push(e);
     }

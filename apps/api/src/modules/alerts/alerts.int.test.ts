@@ -1,12 +1,14 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import type { TAlert, TAlertDetail, TAlertRule, TDecision } from "@bridle/contracts";
 import { auditEvents, bots, notifications } from "@bridle/db";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { botTokenFor, decide, eventually } from "../../../test/bot-runtime.ts";
 import { createTestApp, tokenFor, type TestApp } from "../../../test/harness.ts";
+import { startWebhookReceiver } from "../../../test/receivers.ts";
 import { rowsOf } from "../../lib/sql.ts";
 import { recordAuditBatch, SYSTEM_ACTOR, type AuditEventInput } from "../audit/index.ts";
+import { createNotificationDelivery } from "../notifications/index.ts";
 import { runAlertEvaluator } from "./index.ts";
 
 /**
@@ -20,16 +22,25 @@ describe("alerts", () => {
   let deploy: { token: string; botId: string };
   let community: { token: string; botId: string };
   const tokens: Record<string, string> = {};
+  const PUBLIC_URL = "https://bridle.acme.example";
+  let hook: Awaited<ReturnType<typeof startWebhookReceiver>>;
 
   beforeAll(async () => {
-    t = await createTestApp({ seed: "demo" });
+    hook = await startWebhookReceiver();
+    t = await createTestApp({ seed: "demo", env: { BRIDLE_PUBLIC_URL: PUBLIC_URL, BRIDLE_ENCRYPTION_KEY: randomBytes(32).toString("base64") } });
+    // the org's chat webhook, set by an admin: alerts go to it unless a person turns it off
+    const set = await t.api({ method: "PUT", url: "/api/v1/notification-settings", payload: { webhookUrl: `${hook.base}/services/T0/B0/alerts` } });
+    expect(set.statusCode, set.body).toBe(200);
     triage = await botTokenFor(t, "acme-triage-bot");
     deploy = await botTokenFor(t, "acme-deploy-bot");
     community = await botTokenFor(t, "acme-community-bot");
     for (const who of ["omar.haddad", "lucas.meyer", "ines.moreau"]) tokens[who] = await tokenFor(t.database, `${who}@acme.example`);
     await evaluate(); // what the seed wrote
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t?.close();
+    await hook?.close();
+  });
 
   const as = (who: string, method: "GET" | "POST" | "PUT", url: string, payload?: unknown) =>
     t.app.inject({ method, url, headers: { authorization: `Bearer ${tokens[who]}` }, ...(payload !== undefined ? { payload: payload as object } : {}) });
@@ -148,6 +159,18 @@ describe("alerts", () => {
     expect(forAlert[0]!.body).toContain(`/audit/${alerts[0]!.evidence.eventIds[0]}`);
     expect(forAlert[0]!.body).toContain(`/bots/${triage.botId}/sessions/s-deny`);
     expect(forAlert[0]!.body).toContain("Bridle paused the bot");
+
+    // the chat webhook gets one Slack-compatible post, the evidence linked into the console
+    const worker = createNotificationDelivery({ db: t.database.db, config: t.config, log: { info: () => {}, warn: () => {}, error: () => {} } });
+    await worker.runOnce();
+    await worker.stop();
+    const posts = hook.posts.filter((p) => JSON.stringify(p.body).includes(`/alerts/${alerts[0]!.id}`));
+    expect(posts).toHaveLength(1);
+    const post = posts[0]!.body as { text: string; blocks: { type: string; text?: { text: string }; elements?: { url?: string }[] }[] };
+    expect(post.text).toMatch(/^Alert: acme-triage-bot: 5 denied decisions in 10 min; Bridle paused the bot\n/);
+    expect(post.blocks[0]!.text!.text).toContain(`<${PUBLIC_URL}/audit/${alerts[0]!.evidence.eventIds[0]}|/audit/${alerts[0]!.evidence.eventIds[0]}>`);
+    expect(post.blocks[0]!.text!.text).toContain(`<${PUBLIC_URL}/bots/${triage.botId}/sessions/s-deny|`);
+    expect(post.blocks.find((b) => b.type === "actions")!.elements![0]!.url).toBe(`${PUBLIC_URL}/alerts/${alerts[0]!.id}`);
 
     // the burst goes on (the bot keeps asking while paused): three more runs, still one alert
     for (let run = 0; run < 3; run++) {

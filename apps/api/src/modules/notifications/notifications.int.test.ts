@@ -96,7 +96,7 @@ describe("the in-console list, channels and org settings (API)", () => {
     ).toBe(204);
   });
 
-  it("shows my channels with defaults (in-console always, email on, webhook off), saves a change and audits exactly it", async () => {
+  it("shows my channels with defaults (in-console always, email on, webhook off but for alerts), saves a change and audits exactly it", async () => {
     const before = (await get("mia", "/api/v1/notification-preferences")).json();
     expect(before.channels.email).toEqual({
       available: false,
@@ -104,8 +104,9 @@ describe("the in-console list, channels and org settings (API)", () => {
       address: "mia@list.example",
     });
     expect(before.channels.webhook.available).toBe(false);
-    expect(before.kinds).toHaveLength(11);
+    expect(before.kinds).toHaveLength(12);
     expect(before.kinds.find((k: { kind: string }) => k.kind === "rotation_due")).toEqual({ kind: "rotation_due", email: true, webhook: false });
+    expect(before.kinds.find((k: { kind: string }) => k.kind === "alert")).toEqual({ kind: "alert", email: true, webhook: true });
 
     const put = await t.app.inject({
       method: "PUT",

@@ -45,6 +45,7 @@ export const MODULE_DEPENDENCIES = {
   events: ["audit", "bots", "decisions", "notifications"],
   "access-reviews": ["audit", "bots", "credentials", "notifications", "offboarding", "policy-settings"],
   alerts: ["audit", "bots", "notifications"],
+  incidents: ["audit", "bots"],
 };
 
 /**

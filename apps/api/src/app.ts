@@ -35,6 +35,7 @@ import { gatedActionsModule } from "./modules/gated-actions/index.ts";
 import { alertsModule } from "./modules/alerts/index.ts";
 import { accessReviewsModule } from "./modules/access-reviews/index.ts";
 import { offboardingModule } from "./modules/offboarding/index.ts";
+import { incidentsModule } from "./modules/incidents/index.ts";
 import { createInventoryService, inventoryRoutes } from "./modules/inventory/index.ts";
 import { createTeamsService, peopleRoutes, recordSignIn, teamsRoutes } from "./modules/people/index.ts";
 import { createPolicySettingsService, policySettingsRoutes } from "./modules/policy-settings/index.ts";
@@ -188,6 +189,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(gatedActionsModule({ db }));
       await api.register(accessReviewsModule({ db }));
       await api.register(offboardingModule({ db }));
+      await api.register(incidentsModule({ db }));
       await api.register(systemsModule({ db }));
       await api.register(teamsRoutes({ db, svc: createTeamsService({ db }) }));
       await api.register(setupModule({ db, settings: sso.settings }));

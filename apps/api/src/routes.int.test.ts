@@ -200,6 +200,12 @@ const ACCESS: Record<string, Entry> = {
   "GET /api/v1/access-review-items/:id": own((f) => ({ url: `/api/v1/access-review-items/${f.otherReviewItemId}` })),
   "POST /api/v1/access-review-items/:id/decision": own((f) => ({ url: `/api/v1/access-review-items/${f.otherReviewItemId}/decision`, payload: { decision: "keep" } })),
   // offboarding: IT chooses plans and records steps; people.manage offboards a person; the new owner accepts
+  "GET /api/v1/incidents": needs("incidents.read", () => ({ url: "/api/v1/incidents" })),
+  "POST /api/v1/incidents": needs("incidents.manage", () => ({ url: "/api/v1/incidents", payload: { title: "Leaked token", severity: "high" } })),
+  "GET /api/v1/incidents/:id": needs("incidents.read", () => ({ url: `/api/v1/incidents/${UUID}` })),
+  "PATCH /api/v1/incidents/:id": needs("incidents.manage", () => ({ url: `/api/v1/incidents/${UUID}`, payload: { version: 1, summary: "x" } })),
+  "POST /api/v1/incidents/:id/evidence": needs("incidents.manage", () => ({ url: `/api/v1/incidents/${UUID}/evidence`, payload: { evidence: [{ auditEventId: UUID }] } })),
+  "GET /api/v1/incidents/:id/summary": needs("incidents.read", () => ({ url: `/api/v1/incidents/${UUID}/summary?format=md` })),
   "GET /api/v1/offboarding-cases": PERSON,
   "GET /api/v1/offboarding-cases/overview": PERSON,
   "GET /api/v1/offboarding-cases/:id": own(() => ({ url: `/api/v1/offboarding-cases/${UUID}` })),

@@ -240,6 +240,25 @@ export const AUDIT_EVENT_DETAILS = {
   "offboarding.orphan_warn": z.object({ caseId: z.string(), botId: z.string(), bot: z.string(), deadline: iso, notified: z.number().int() }),
   /** the orphan job paused an orphan past the org's deadline */
   "offboarding.orphan_pause": z.object({ caseId: z.string(), botId: z.string(), bot: z.string(), deadline: iso, statusBefore: z.string() }),
+  // incidents (the resource is the incident)
+  "incident.declare": z.object({
+    incidentId: z.string(),
+    title: z.string(),
+    severity: z.string(),
+    isDrill: z.boolean(),
+    detectedAt: iso,
+    bots: z.array(z.string()),
+    evidence: z.number().int(),
+  }),
+  /** fields changed, each before and after (long texts cut to 500 characters); a phase moved forward names both */
+  "incident.update": z.object({
+    incidentId: z.string(),
+    title: z.string(),
+    changes: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })),
+  }),
+  "incident.evidence_add": z.object({ incidentId: z.string(), title: z.string(), auditEventIds: z.array(z.string()) }),
+  /** the one-page summary was exported (Markdown or PDF) */
+  "incident.export": z.object({ incidentId: z.string(), title: z.string(), format: z.enum(["md", "pdf"]) }),
   // access reviews (a campaign's resource is the campaign; an item's is the bot it reviews)
   "access_review.campaign_start": z.object({
     campaignId: z.string(),

@@ -21,3 +21,4 @@ export * from "./access-reviews.ts";
 export * from "./events.ts";
 export * from "./openclaw.ts";
 export * from "./alerts.ts";
+export * from "./incidents.ts";

@@ -28,6 +28,8 @@ export const PERMISSION_MATRIX = {
   "credentials.respond": ["admin", "security"],
   "alerts.read": ["admin", "security", "auditor"],
   "alerts.manage": ["admin", "security"],
+  "incidents.manage": ["admin", "security"],
+  "incidents.read": ["admin", "security", "it", "auditor"],
 } as const satisfies Record<string, readonly (TRole | "*")[]>;
 export type TPermission = keyof typeof PERMISSION_MATRIX;
 export const PERMISSIONS_LIST = Object.keys(PERMISSION_MATRIX) as TPermission[];
@@ -55,6 +57,8 @@ export const PERMISSION_LABELS: Record<TPermission, string> = {
   "credentials.respond": "Run the leak playbook on a credential reference",
   "alerts.read": "See alerts and the alert rules",
   "alerts.manage": "Acknowledge, snooze and resolve alerts, and change the alert rules",
+  "incidents.manage": "Declare incidents and drills, and run their response",
+  "incidents.read": "Read incidents and export their summaries",
 };
 
 /** The permissions a set of roles holds (every person holds `bots.own`). */

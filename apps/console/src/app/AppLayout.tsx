@@ -20,6 +20,7 @@ type NavItem = {
     | "/alerts"
     | "/reviews"
     | "/offboarding"
+    | "/incidents"
     | "/findings"
     | "/rotation"
     | "/leak-playbooks"
@@ -52,6 +53,7 @@ const NAV_ITEMS: NavItem[] = [
   },
   { label: "My reviews", to: "/reviews", isActive: (path) => path.startsWith("/reviews") },
   { label: "Offboarding", to: "/offboarding", isActive: (path) => path.startsWith("/offboarding"), needs: ["bots.read_all"] },
+  { label: "Incidents", to: "/incidents", isActive: (path) => path.startsWith("/incidents"), needs: ["incidents.read"] },
   { label: "Findings", to: "/findings", isActive: (path) => path.startsWith("/findings") },
   { label: "Rotation", to: "/rotation", isActive: (path) => path.startsWith("/rotation") },
   { label: "Leak playbooks", to: "/leak-playbooks", isActive: (path) => path.startsWith("/leak-playbooks") },

@@ -13,6 +13,8 @@ import { NotFoundPage } from "./NotFoundPage.tsx";
 import { RootLayout } from "./RootLayout.tsx";
 import { parseSearch, stringifySearch } from "./search-params.ts";
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
  * Code-based routes. The inventory loads with the app; other pages (and recharts) load on first visit.
  * Every page renders inside RootLayout, which shows the login page without a session.
@@ -224,6 +226,29 @@ const offboardingCaseRoute = createRoute({
   component: lazyRouteComponent(() => import("../features/offboarding/pages/OffboardingCasePage.tsx"), "OffboardingCasePage"),
 });
 
+const incidentsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/incidents",
+  component: lazyRouteComponent(() => import("../features/incidents/pages/IncidentsPage.tsx"), "IncidentsPage"),
+});
+
+const declareIncidentRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/incidents/new",
+  validateSearch: (search: Record<string, unknown>): { botId?: string; evidence?: string; drill?: "true" } => ({
+    ...(typeof search.botId === "string" && UUID.test(search.botId) ? { botId: search.botId } : {}),
+    ...(typeof search.evidence === "string" && UUID.test(search.evidence) ? { evidence: search.evidence } : {}),
+    ...(search.drill === "true" ? { drill: "true" as const } : {}),
+  }),
+  component: lazyRouteComponent(() => import("../features/incidents/pages/DeclareIncidentPage.tsx"), "DeclareIncidentPage"),
+});
+
+const incidentRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/incidents/$incidentId",
+  component: lazyRouteComponent(() => import("../features/incidents/pages/IncidentPage.tsx"), "IncidentPage"),
+});
+
 const rotationRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/rotation",
@@ -295,6 +320,9 @@ const routeTree = rootRoute.addChildren([
   reviewCampaignRoute,
   offboardingRoute,
   offboardingCaseRoute,
+  incidentsRoute,
+  declareIncidentRoute,
+  incidentRoute,
   rotationRoute,
   leakPlaybooksRoute,
   leakPlaybookRoute,

@@ -1142,3 +1142,67 @@ export const alertShapes = pgTable(
   },
   (t) => [primaryKey({ name: "alert_shapes_pk", columns: [t.botId, t.shape] })],
 );
+
+/** An incident or a drill (the incidents module; migration 0023). */
+export const incidents = pgTable(
+  "incidents",
+  {
+    id: id(),
+    title: text("title").notNull(),
+    /** `low | medium | high | critical` */
+    severity: text("severity").notNull(),
+    /** `stop_the_bleeding | classify | fix_and_prove | make_it_stick | closed` */
+    phase: text("phase").notNull().default("stop_the_bleeding"),
+    isDrill: boolean("is_drill").notNull().default(false),
+    summary: text("summary").notNull().default(""),
+    detectedAt: ts("detected_at").notNull(),
+    declaredAt: ts("declared_at").notNull().defaultNow(),
+    declaredByType: text("declared_by_type").notNull(),
+    declaredById: text("declared_by_id"),
+    declaredByLabel: text("declared_by_label"),
+    containment: text("containment"),
+    containedAt: ts("contained_at"),
+    /** `misconfiguration | insider_misuse | external_attack | unknown` */
+    rootCauseClass: text("root_cause_class"),
+    rootCause: text("root_cause"),
+    classifiedAt: ts("classified_at"),
+    permanentFix: text("permanent_fix"),
+    fixedAt: ts("fixed_at"),
+    newMonitors: text("new_monitors"),
+    closedAt: ts("closed_at"),
+    closedByLabel: text("closed_by_label"),
+    version: integer("version").notNull().default(1),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [index("incidents_declared_idx").on(t.declaredAt, t.id)],
+);
+
+/** The bots an incident involves (chosen by the responder; the blast radius grows from them). */
+export const incidentBots = pgTable(
+  "incident_bots",
+  {
+    incidentId: uuid("incident_id")
+      .notNull()
+      .references(() => incidents.id, { onDelete: "cascade" }),
+    botId: uuid("bot_id")
+      .notNull()
+      .references(() => bots.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.botId] }), index("incident_bots_bot_idx").on(t.botId)],
+);
+
+/** Audit events linked to an incident as evidence, by (id, at): no foreign key into the partitioned log. */
+export const incidentEvidence = pgTable(
+  "incident_evidence",
+  {
+    incidentId: uuid("incident_id")
+      .notNull()
+      .references(() => incidents.id, { onDelete: "cascade" }),
+    auditEventId: uuid("audit_event_id").notNull(),
+    auditEventAt: ts("audit_event_at").notNull(),
+    note: text("note"),
+    addedAt: ts("added_at").notNull().defaultNow(),
+    addedByLabel: text("added_by_label"),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.auditEventId] })],
+);

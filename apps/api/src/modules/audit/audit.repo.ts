@@ -1,5 +1,5 @@
 import { auditEvents, type DbOrTx } from "@bridle/db";
-import { and, desc, eq, gte, like, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, like, lt, or, sql, type SQL } from "drizzle-orm";
 import { rowsOf } from "../../lib/sql.ts";
 
 /** Filters of `listAuditEvents`; every one given narrows (AND). `beforeSeq` is the keyset cursor. */
@@ -209,4 +209,103 @@ export async function auditEventsSince(db: DbOrTx, input: { from: string; action
     .sort((a, b) => (a.xid === b.xid ? a.seq - b.seq : BigInt(a.xid) < BigInt(b.xid) ? -1 : 1))
     .map(({ xid: _xid, ...e }) => e);
   return { events, next };
+/** What the log says a set of bots did and had done to them in a window (an incident's blast radius). */
+export type AuditFootprint = {
+  counts: { events: number; decisionsAllowed: number; decisionsDenied: number; approvalsRequested: number; toolCalls: number };
+  /** systems and channels the bots' decisions named as their target */
+  targets: { botId: string; system: string | null; channel: string | null }[];
+  /** people (signed in or with an API token) who acted on the bots */
+  people: { botId: string; label: string }[];
+  /** response actions in the window: every kill-switch action and alert, and the bots' pauses, token and credential revocations, leak playbooks; newest first */
+  responses: { id: string; at: Date; action: string; actorLabel: string | null; actorType: string; resourceType: string; resourceId: string | null }[];
+};
+
+/** The actions `auditFootprint` lists as a response (besides every `kill_switch.*` and `alert.*`). */
+const RESPONSE_ACTIONS = ["bot_token.revoke", "credential_reference.revoke", "leak_playbook.start", "leak_playbook.step", "offboarding.orphan_pause", "bot.update"];
+
+/**
+ * An incident's view of the log: the bots' events between `from` and `to` (inclusive; a bot acted,
+ * was acted on, or is the subject), counted, with the targets their decisions named and the people
+ * who acted on them, and the response actions recorded meanwhile (`kill_switch.*` and `alert.*`
+ * org-wide, whatever their scope; the bots' token and credential revocations, leak playbooks,
+ * orphan pauses and status changes). Four statements, each bounded by the window (the log is
+ * partitioned by month on `at`); `responses` at most 50.
+ */
+export async function auditFootprint(db: DbOrTx, input: { botIds: string[]; from: Date; to: Date }): Promise<AuditFootprint> {
+  const ids = input.botIds;
+  const window = and(gte(auditEvents.at, input.from), sql`${auditEvents.at} <= ${input.to}`)!;
+  // the bot ids as one text[] parameter
+  const idArray = sql`${`{${ids.join(",")}}`}::text[]`;
+  const ofBots = ids.length
+    ? sql`((${auditEvents.actorType} = 'bot' and ${auditEvents.actorId} = any(${idArray})) or (${auditEvents.resourceType} = 'bot' and ${auditEvents.resourceId} = any(${idArray})) or ${auditEvents.details}->>'botId' = any(${idArray}))`
+    : sql`false`;
+  const botOf = sql<string>`coalesce(case when ${auditEvents.actorType} = 'bot' and ${auditEvents.actorId} = any(${idArray}) then ${auditEvents.actorId} end, case when ${auditEvents.resourceType} = 'bot' then ${auditEvents.resourceId} end, ${auditEvents.details}->>'botId')`;
+  const [counts] = await db
+    .select({
+      events: sql<number>`count(*)::int`,
+      decisionsAllowed: sql<number>`(count(*) filter (where ${auditEvents.action} = 'decision.allow'))::int`,
+      decisionsDenied: sql<number>`(count(*) filter (where ${auditEvents.action} = 'decision.deny'))::int`,
+      approvalsRequested: sql<number>`(count(*) filter (where ${auditEvents.action} = 'approval.request'))::int`,
+      toolCalls: sql<number>`(count(*) filter (where ${auditEvents.action} = 'runtime.tool_call'))::int`,
+    })
+    .from(auditEvents)
+    .where(and(window, ofBots));
+  const targets = await db
+    .selectDistinct({
+      botId: sql<string>`${auditEvents.actorId}`,
+      system: sql<string | null>`${auditEvents.details}->'target'->>'system'`,
+      channel: sql<string | null>`${auditEvents.details}->'target'->>'channel'`,
+    })
+    .from(auditEvents)
+    .where(
+      and(
+        window,
+        like(auditEvents.action, "decision.%"),
+        eq(auditEvents.actorType, "bot"),
+        ids.length ? sql`${auditEvents.actorId} = any(${idArray})` : sql`false`,
+        sql`(${auditEvents.details}->'target'->>'system' is not null or ${auditEvents.details}->'target'->>'channel' is not null)`,
+      ),
+    )
+    .limit(1000);
+  const people = await db
+    .selectDistinct({ botId: botOf, label: sql<string>`coalesce(${auditEvents.actorLabel}, ${auditEvents.actorId})` })
+    .from(auditEvents)
+    .where(and(window, ofBots, sql`${auditEvents.actorType} in ('person', 'token')`))
+    .limit(1000);
+  const responses = await db
+    .select({
+      id: auditEvents.id,
+      at: auditEvents.at,
+      action: auditEvents.action,
+      actorLabel: auditEvents.actorLabel,
+      actorType: auditEvents.actorType,
+      resourceType: auditEvents.resourceType,
+      resourceId: auditEvents.resourceId,
+    })
+    .from(auditEvents)
+    .where(
+      and(
+        window,
+        eq(auditEvents.outcome, "success"),
+        or(
+          like(auditEvents.action, "kill_switch.%"),
+          like(auditEvents.action, "alert.%"),
+          and(inArray(auditEvents.action, RESPONSE_ACTIONS), ofBots, sql`(${auditEvents.action} <> 'bot.update' or ${auditEvents.details}->'changes' ? 'status')`),
+        ),
+      ),
+    )
+    .orderBy(desc(auditEvents.seq))
+    .limit(50);
+  return {
+    counts: counts ?? { events: 0, decisionsAllowed: 0, decisionsDenied: 0, approvalsRequested: 0, toolCalls: 0 },
+    targets: targets.filter((t) => t.botId),
+    people: people.filter((p) => p.botId && p.label),
+    responses,
+  };
+}
+
+/** Audit events by id (any time): what an incident links as evidence. Missing ids (dropped by retention, or never there) are absent. */
+export async function auditEventsByIds(db: DbOrTx, ids: string[]) {
+  if (!ids.length) return [];
+  return db.select().from(auditEvents).where(inArray(auditEvents.id, ids));
 }

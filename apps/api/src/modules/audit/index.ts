@@ -3,16 +3,20 @@
  * writer of `audit_events`, which every other module calls inside the transaction of its change,
  * and its batch variants (imports, the decision log's group commit). Queries other modules read
  * the log with: `listAuditEvents` (newest first, the list's filters), `systemsUsedInDecisions`
- * (the access reviews' unused grants) and `undecidedToolExecutions` (the events module's
- * enforcement gaps: tool results with no matching allow decision in their session).
+ * (the access reviews' unused grants), `undecidedToolExecutions` (the events module's
+ * enforcement gaps: tool results with no matching allow decision in their session), and
+ * `auditFootprint` / `auditEventsByIds` (an incident's blast radius and evidence).
  */
 export {
   auditEventsSince,
+  auditEventsByIds,
+  auditFootprint,
   listAuditEvents,
   systemsUsedInDecisions,
   undecidedToolExecutions,
   type AuditEventFilter,
   type StreamedAuditEvent,
+  type AuditFootprint,
   type ToolExecution,
 } from "./audit.repo.ts";
 export { auditRoutes } from "./audit.routes.ts";

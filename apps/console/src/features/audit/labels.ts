@@ -71,6 +71,10 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "offboarding.case_close": "closed an offboarding case",
   "offboarding.orphan_warn": "warned that an orphaned bot will be paused",
   "offboarding.orphan_pause": "paused an orphaned bot past the deadline",
+  "incident.declare": "declared an incident",
+  "incident.update": "changed an incident",
+  "incident.evidence_add": "linked evidence to an incident",
+  "incident.export": "exported an incident summary",
   "access_review.campaign_start": "started an access review campaign",
   "access_review.item_decide": "decided an access review item",
   "access_review.reduce_apply": "removed access in an access review",
@@ -183,6 +187,7 @@ export const RESOURCE_TYPE_LABELS: Record<string, string> = {
   instruction_version: "Instruction version",
   instruction_file: "Instruction file",
   skill: "Skill",
+  incident: "Incident",
 };
 
 export const resourceTypeLabel = (type: string): string => RESOURCE_TYPE_LABELS[type] ?? type;

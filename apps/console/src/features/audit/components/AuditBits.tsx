@@ -149,6 +149,8 @@ export function resourceName(event: TAuditEvent): string {
     case "setup":
     case "audit_event":
       return resourceTypeLabel(event.resourceType);
+    case "incident":
+      return field(d, "title") ?? "incident";
     case "session":
       return `sign-in session${field(d, "person") ? ` of ${field(d, "person")}` : ""}`;
     default:
@@ -187,6 +189,9 @@ export function ResourceLink({ event }: { event: TAuditEvent }) {
       return <AnchorLink to="/systems" {...props}>{name}</AnchorLink>;
     case "identity_settings":
       return <AnchorLink to="/settings" {...props}>{name}</AnchorLink>;
+    case "incident":
+      if (id) return <AnchorLink to="/incidents/$incidentId" params={{ incidentId: id }} {...props}>{name}</AnchorLink>;
+      break;
   }
   return (
     <Text span {...props}>

@@ -14,6 +14,7 @@ import { ChangeTable, DetailFacts, ValueView } from "../components/ChangeView.ts
 import { changeOf, policyVersions } from "../diff.ts";
 import { ACTOR_TYPE_LABELS, actionLabel, resourceTypeLabel } from "../labels.ts";
 import { useAuditEvent } from "../queries.ts";
+import { IncidentActions } from "../../incidents/components/IncidentActions.tsx";
 
 const route = getRouteApi("/audit/$eventId");
 
@@ -87,7 +88,12 @@ function EventDetails({ event }: { event: TAuditEvent }) {
             {new Date(event.at).toISOString().replace("T", " ").slice(0, 19)} UTC · event #{event.seq}
           </>
         }
-        actions={<OutcomeBadge outcome={event.outcome} size="lg" data-testid="audit-outcome" />}
+        actions={
+          <Group gap="sm">
+            <IncidentActions event={event} />
+            <OutcomeBadge outcome={event.outcome} size="lg" data-testid="audit-outcome" />
+          </Group>
+        }
       />
       <Stack gap="lg">
         {event.outcome === "denied" && (

@@ -4,7 +4,7 @@
  * How fast the `alert-evaluator` job reads the audit log and applies the rules, off the hot paths.
  * 1. Creates a throwaway database `bridle_bench_<timestamp>` on BENCH_DATABASE_URL's server
  *    (default postgres://postgres@127.0.0.1:5432/postgres), migrated and seeded with the demo
- *    organization (14 bots), and runs the evaluator once to start from there.
+ *    organization (42 bots), and runs the evaluator once to start from there.
  * 2. Writes BENCH_EVENTS audit events (default 100,000) through the audit writer, in batches of
  *    5,000 as the group commits would: decisions of the demo bots (90% allowed, 5% denied, 5%
  *    asking approval; a third naming an internal-data system) and failed tool results, over the

@@ -47,6 +47,7 @@ export const MODULE_DEPENDENCIES = {
   /** usage, cost and budgets: the events and decisions group commits call its commands */
   usage: ["audit", "bots", "notifications"],
   "access-reviews": ["audit", "bots", "credentials", "notifications", "offboarding", "policy-settings"],
+  alerts: ["audit", "bots", "notifications"],
   incidents: ["audit", "bots"],
   siem: ["audit"],
   "kill-switch": ["audit", "bots", "people"],

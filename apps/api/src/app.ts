@@ -34,6 +34,7 @@ import { createDecisionsModule } from "./modules/decisions/index.ts";
 import { findingsModule } from "./modules/findings/index.ts";
 import { gatedActionsModule } from "./modules/gated-actions/index.ts";
 import { killSwitchModule } from "./modules/kill-switch/index.ts";
+import { alertRulesReadiness, alertsModule } from "./modules/alerts/index.ts";
 import { accessReviewsModule } from "./modules/access-reviews/index.ts";
 import { offboardingModule } from "./modules/offboarding/index.ts";
 import { incidentProcessReadiness, incidentsModule } from "./modules/incidents/index.ts";
@@ -205,7 +206,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(teamsRoutes({ db, svc: createTeamsService({ db }) }));
       await api.register(setupModule({ db, settings: sso.settings }));
       // The alerts and incidents modules report their own lines (`providers`).
-      await api.register(readinessModule({ db, providers: { incidentsReady: () => incidentProcessReadiness(db) } }));
+      await api.register(readinessModule({ db, providers: { alertsReady: () => alertRulesReadiness(db), incidentsReady: () => incidentProcessReadiness(db) } }));
       await api.register(decisions.botTokenRoutes);
       await api.register(auditRoutes({ db, integrity: auditIntegrity }));
       await api.register(notificationsRoutes(createNotificationsService({ db, config })));
@@ -214,6 +215,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(instructions.routes);
       await api.register(events.routes);
       await api.register(usageRoutes(createUsageService({ db })));
+      await api.register(alertsModule({ db }));
     },
     { prefix: "/api/v1" },
   );

@@ -164,6 +164,15 @@ const ACCESS: Record<string, Entry> = {
   "GET /api/v1/policy/versions/:version": PERSON,
   "POST /api/v1/policy/versions/:version/rollback": needs("policy.update", () => ({ url: "/api/v1/policy/versions/1/rollback" })),
   // the audit log
+  // alerts
+  "GET /api/v1/alerts": needs("alerts.read", () => ({ url: "/api/v1/alerts" })),
+  "GET /api/v1/alerts/summary": needs("alerts.read", () => ({ url: "/api/v1/alerts/summary" })),
+  "GET /api/v1/alerts/:id": needs("alerts.read", () => ({ url: `/api/v1/alerts/${UUID}` })),
+  "POST /api/v1/alerts/:id/acknowledge": needs("alerts.manage", () => ({ url: `/api/v1/alerts/${UUID}/acknowledge`, payload: {} })),
+  "POST /api/v1/alerts/:id/snooze": needs("alerts.manage", () => ({ url: `/api/v1/alerts/${UUID}/snooze`, payload: { hours: 1 } })),
+  "POST /api/v1/alerts/:id/resolve": needs("alerts.manage", () => ({ url: `/api/v1/alerts/${UUID}/resolve`, payload: {} })),
+  "GET /api/v1/alert-rules": needs("alerts.read", () => ({ url: "/api/v1/alert-rules" })),
+  "PUT /api/v1/alert-rules": needs("alerts.manage", () => ({ url: "/api/v1/alert-rules", payload: { rules: [{ kind: "budget", enabled: true }] } })),
   "GET /api/v1/audit-events": needs("audit.read", () => ({ url: "/api/v1/audit-events" })),
   "GET /api/v1/audit-events/:id": needs("audit.read", () => ({ url: `/api/v1/audit-events/${UUID}` })),
   "GET /api/v1/audit-events/export": needs("audit.read", () => ({ url: "/api/v1/audit-events/export?format=ndjson" })),

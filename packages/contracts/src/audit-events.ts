@@ -58,6 +58,17 @@ export const ZDecisionEventDetails = z.object({
 });
 
 const email = z.string();
+
+/** What security did with an alert: its status before and after, the reason given, until when it sleeps. */
+const alertChange = z.object({
+  alertId: z.string(),
+  rule: z.string(),
+  subject: z.string(),
+  status: z.object({ before: z.string(), after: z.string() }),
+  reason: z.string().nullable(),
+  snoozedUntil: z.string().optional(),
+});
+/** A budget event: the bot or team whose spend reached a threshold; other fields as the usage module writes them. */
 const iso = z.union([z.string(), z.date()]);
 /** A Golden Rule exception as recorded with a bot change; from an import, with the file it came from. */
 const exception = z
@@ -475,6 +486,24 @@ export const AUDIT_EVENT_DETAILS = {
   "kill_switch.settings_update": z.object({ changes: ZChanges }),
   /** reading switches: written only for a refusal (ZDeniedDetails) */
   "kill_switch.read": z.object({}),
+  // alerts (alerts module): an alert opened by Bridle's evaluator (actor the system), what security
+  // did with it (a refusal carries ZDeniedDetails), the bot it paused, and the rules changed
+  "alert.open": z.object({
+    alertId: z.string(),
+    rule: z.string(),
+    subjectType: z.string(),
+    subject: z.string(),
+    botId: z.string().nullable(),
+    count: z.number().int(),
+    eventIds: z.array(z.string()),
+    reopened: z.boolean().optional(),
+  }),
+  "alert.acknowledge": alertChange,
+  "alert.snooze": alertChange,
+  "alert.resolve": alertChange,
+  "alert.read": z.object({}),
+  "alert.auto_pause": z.object({ alertId: z.string(), botId: z.string(), bot: z.string(), statusBefore: z.string() }),
+  "alert_rule.update": z.object({ rules: z.record(z.string(), ZChanges) }),
   // refusals without a more specific type, and reading the audit log
   "access.denied": z.object({}),
   "audit.read": z.object({}),

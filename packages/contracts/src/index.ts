@@ -21,6 +21,7 @@ export * from "./access-reviews.ts";
 export * from "./events.ts";
 export * from "./usage.ts";
 export * from "./openclaw.ts";
+export * from "./alerts.ts";
 export * from "./incidents.ts";
 export * from "./readiness.ts";
 export * from "./siem.ts";

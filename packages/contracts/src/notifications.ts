@@ -19,6 +19,8 @@ export const NOTIFICATION_KINDS = [
   /** a bot's or team's spend reached 80 % of a budget cap, or the cap (usage module) */
   "budget_threshold",
   "budget_exhausted",
+  /** an alert rule fired (alerts module), or a snoozed alert came back */
+  "alert",
   /** a person's own "send me a test notification" */
   "test",
 ] as const;
@@ -41,6 +43,7 @@ export const NOTIFICATION_KIND_LABELS: Record<TNotificationKind, string> = {
   enforcement_gap: "Enforcement gap",
   budget_threshold: "Budget 80 % spent",
   budget_exhausted: "Budget spent",
+  alert: "Alert",
   test: "Test notification",
 };
 
@@ -91,8 +94,12 @@ export const ZMarkedRead = z.object({ marked: z.number().int().describe("How man
 export const NOTIFICATION_CHANNELS = ["in_console", "email", "webhook"] as const;
 export type TNotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
 
-/** What a person gets with no choice saved: in-console always, email on, webhook off. */
+/** What a person gets with no choice saved: in-console always, email on, webhook off (but see WEBHOOK_ON_BY_DEFAULT). */
 export const DEFAULT_CHANNEL_CHOICE = { email: true, webhook: false } as const;
+/** Kinds the org's chat webhook carries unless a person turns it off: alerts are for the team's channel. */
+export const WEBHOOK_ON_BY_DEFAULT: readonly TNotificationKind[] = ["alert"];
+/** A person's channels for a kind when they saved no choice. */
+export const defaultChannelChoice = (kind: TNotificationKind) => (WEBHOOK_ON_BY_DEFAULT.includes(kind) ? { email: true, webhook: true } : DEFAULT_CHANNEL_CHOICE);
 
 export const ZKindChannels = z.object({ kind: ZNotificationKind, email: z.boolean(), webhook: z.boolean() });
 export type TKindChannels = z.infer<typeof ZKindChannels>;

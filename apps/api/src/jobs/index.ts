@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from "fastify";
 import PgBoss from "pg-boss";
 import type { Config } from "../config.ts";
 import { runAccessReviewJob } from "../modules/access-reviews/index.ts";
+import { runAlertEvaluator } from "../modules/alerts/index.ts";
 import { expireApprovalRequests } from "../modules/approvals/index.ts";
 import { flipIntervalDue } from "../modules/credentials/index.ts";
 import { createNotificationDelivery } from "../modules/notifications/index.ts";
@@ -13,11 +14,13 @@ export const APPROVAL_EXPIRY_QUEUE = "approval-expiry";
 export const CREDENTIAL_ROTATION_QUEUE = "credential-rotation";
 export const ACCESS_REVIEW_QUEUE = "access-review";
 export const ORPHAN_QUEUE = "offboarding-orphans";
+export const ALERTS_QUEUE = "alert-evaluator";
 const QUEUES = [
   { name: APPROVAL_EXPIRY_QUEUE, policy: "singleton", retryLimit: 0, expireInSeconds: 300 },
   { name: CREDENTIAL_ROTATION_QUEUE, policy: "singleton", retryLimit: 0, expireInSeconds: 300 },
   { name: ACCESS_REVIEW_QUEUE, policy: "singleton", retryLimit: 0, expireInSeconds: 900 },
   { name: ORPHAN_QUEUE, policy: "singleton", retryLimit: 0, expireInSeconds: 900 },
+  { name: ALERTS_QUEUE, policy: "singleton", retryLimit: 0, expireInSeconds: 300 },
 ] as const;
 
 /**
@@ -81,6 +84,12 @@ async function runOrphans(database: DbHandle, log: JobsLog) {
   if (r.opened || r.warned || r.paused) log.info({ job: ORPHAN_QUEUE, ...r }, "orphan job ran");
 }
 
+/** The alert evaluator (alerts module): reads the audit log since its cursor and raises alerts; a second replica running at once does nothing (`busy`). */
+async function runAlerts(database: DbHandle, log: JobsLog) {
+  const r = await runAlertEvaluator(database.db, new Date());
+  if (r.opened || r.reopened || r.paused) log.info({ job: ALERTS_QUEUE, ...r }, "alert evaluator ran");
+}
+
 const JOBS = (intervalMs: number | undefined): Job[] => [
   { queue: APPROVAL_EXPIRY_QUEUE, cron: "* * * * *", everyMs: intervalMs ?? 60_000, atStart: false, run: runExpiry },
   // Daily, early morning UTC; it is idempotent, so a missed day is caught up by the next run.
@@ -89,6 +98,8 @@ const JOBS = (intervalMs: number | undefined): Job[] => [
   { queue: ACCESS_REVIEW_QUEUE, cron: "7 * * * *", everyMs: 3_600_000, atStart: true, run: runReviews },
   // Hourly; each warning and pause happens at most once per case.
   { queue: ORPHAN_QUEUE, cron: "23 * * * *", everyMs: 3_600_000, atStart: true, run: runOrphans },
+  // Every minute (pg-boss's finest cron); with PGlite every 30 s. Each run reads only what is new.
+  { queue: ALERTS_QUEUE, cron: "* * * * *", everyMs: intervalMs ?? 30_000, atStart: true, run: runAlerts },
 ];
 
 /**
@@ -96,7 +107,8 @@ const JOBS = (intervalMs: number | undefined): Job[] => [
  * replicas coordinate through the database). With PostgreSQL, pg-boss schedules each job by its
  * cron (UTC; one run per tick however many replicas run) on a singleton queue, and any replica's
  * worker runs it: `approval-expiry` every minute, `credential-rotation` daily at 05:15 and
- * `access-review` and `offboarding-orphans` hourly, each of these three also once at start. The notification worker
+ * `access-review` and `offboarding-orphans` hourly, each of these three also once at start, and
+ * `alert-evaluator` every minute (and once at start). The notification worker
  * (modules/notifications) runs on every replica in both modes: it polls the outbox every
  * NOTIFICATION_POLL_MS and claims rows with SKIP LOCKED. Embedded
  * PGlite has no connection string for pg-boss and only ever one process, so the same functions

@@ -5,6 +5,7 @@ import { useRouterState } from "@tanstack/react-router";
 import { useEffect } from "react";
 import type { ReactNode } from "react";
 import { NavLinkLink } from "../components/links.tsx";
+import { ALERT_COUNT_ID, AlertCountBadge } from "../features/alerts/components/AlertCountBadge.tsx";
 import { APPROVAL_COUNT_ID, ApprovalCountBadge } from "../features/approvals/components/ApprovalCountBadge.tsx";
 import { BrandMark } from "../features/auth/components/BrandMark.tsx";
 import { UserCard } from "../features/auth/components/UserCard.tsx";
@@ -18,6 +19,7 @@ type NavItem = {
     | "/bots"
     | "/my-bots"
     | "/approvals"
+    | "/alerts"
     | "/reviews"
     | "/offboarding"
     | "/incidents"
@@ -49,6 +51,13 @@ const NAV_ITEMS: NavItem[] = [
   { label: "Inventory", to: "/bots", isActive: (path) => path === "/" || path === "/bots" || path.startsWith("/bots/") },
   { label: "My bots", to: "/my-bots", isActive: (path) => path.startsWith("/my-bots"), needs: ["bots.own", "bots.write_all"] },
   { label: "Approvals", to: "/approvals", isActive: (path) => path.startsWith("/approvals"), badge: { node: <ApprovalCountBadge />, id: APPROVAL_COUNT_ID } },
+  {
+    label: "Alerts",
+    to: "/alerts",
+    isActive: (path) => path.startsWith("/alerts"),
+    needs: ["alerts.read"],
+    badge: { node: <AlertCountBadge />, id: ALERT_COUNT_ID },
+  },
   { label: "My reviews", to: "/reviews", isActive: (path) => path.startsWith("/reviews") },
   { label: "Offboarding", to: "/offboarding", isActive: (path) => path.startsWith("/offboarding"), needs: ["bots.read_all"] },
   { label: "Incidents", to: "/incidents", isActive: (path) => path.startsWith("/incidents"), needs: ["incidents.read"] },

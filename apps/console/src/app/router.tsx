@@ -1,6 +1,7 @@
 import { Navigate, createRootRoute, createRoute, createRouter, lazyRouteComponent, redirect } from "@tanstack/react-router";
 import { InventoryPage } from "../features/bots/pages/InventoryPage.tsx";
 import { validateApprovalRouteSearch } from "../features/approvals/search.ts";
+import { validateAlertsRouteSearch } from "../features/alerts/search.ts";
 import { validateAuditRouteSearch } from "../features/audit/search.ts";
 import { validateBotRouteSearch } from "../features/bots/search.ts";
 import { validateInstructionSearch } from "../features/instructions/search.ts";
@@ -299,6 +300,25 @@ const usageRoute = createRoute({
   component: lazyRouteComponent(() => import("../features/usage/pages/UsagePage.tsx"), "UsagePage"),
 });
 
+const alertsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/alerts",
+  validateSearch: validateAlertsRouteSearch,
+  component: lazyRouteComponent(() => import("../features/alerts/pages/AlertsPage.tsx"), "AlertsPage"),
+});
+
+const alertRulesRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/alerts/rules",
+  component: lazyRouteComponent(() => import("../features/alerts/pages/AlertRulesPage.tsx"), "AlertRulesPage"),
+});
+
+const alertRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/alerts/$alertId",
+  component: lazyRouteComponent(() => import("../features/alerts/pages/AlertPage.tsx"), "AlertPage"),
+});
+
 const routeTree = rootRoute.addChildren([
   usageRoute,
   indexRoute,
@@ -343,6 +363,9 @@ const routeTree = rootRoute.addChildren([
   rotationRoute,
   leakPlaybooksRoute,
   leakPlaybookRoute,
+  alertsRoute,
+  alertRulesRoute,
+  alertRoute,
 ]);
 
 export const router = createRouter({

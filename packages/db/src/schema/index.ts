@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  bigserial,
   customType,
   primaryKey,
   boolean,
@@ -1040,6 +1041,106 @@ export const runtimeGaps = pgTable(
     at: ts("at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.botId, t.sessionId, t.kind] }), index("runtime_gaps_bot_at_idx").on(t.botId, t.at)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Alerts (alerts module, migration 0020)
+
+/** One row per rule kind (seeded on by default); security edits them (`PUT /alert-rules`). */
+export const alertRules = pgTable("alert_rules", {
+  kind: text("kind").primaryKey(),
+  enabled: boolean("enabled").notNull().default(true),
+  /** the count in the window that fires the rule (the rule's documentation says of what) */
+  threshold: integer("threshold").notNull(),
+  windowMinutes: integer("window_minutes").notNull(),
+  /** call_rate: how many times the bot's own hourly baseline the window's count must reach */
+  factor: integer("factor").notNull().default(1),
+  /** call_rate: days of baseline; new_shape: days of a bot's history before a shape counts as new */
+  baselineDays: integer("baseline_days").notNull().default(7),
+  /** denied_burst: pause the bot when the alert opens */
+  autoPause: boolean("auto_pause").notNull().default(false),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+  updatedBy: text("updated_by"),
+});
+
+/** The alerts the rules raised: one active (not resolved) per (rule, subject); CHECKs in migration 0020. */
+export const alerts = pgTable(
+  "alerts",
+  {
+    id: id(),
+    rule: text("rule").notNull(),
+    subjectType: text("subject_type").notNull(),
+    subjectId: text("subject_id").notNull(),
+    subjectLabel: text("subject_label").notNull(),
+    botId: uuid("bot_id").references(() => bots.id, { onDelete: "set null" }),
+    status: text("status").notNull().default("open"),
+    title: text("title").notNull(),
+    summary: text("summary").notNull(),
+    /** matching events seen since it opened */
+    count: integer("count").notNull().default(1),
+    firstSeenAt: ts("first_seen_at").notNull(),
+    lastSeenAt: ts("last_seen_at").notNull(),
+    snoozedUntil: ts("snoozed_until"),
+    /** the evidence: the latest matching audit events (at most ALERT_EVIDENCE_MAX) */
+    eventIds: uuid("event_ids").array().notNull().default(sql`'{}'`),
+    sessionId: text("session_id"),
+    botPaused: boolean("bot_paused").notNull().default(false),
+    actedBy: text("acted_by"),
+    actedAt: ts("acted_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("alerts_status_idx").on(t.status, t.lastSeenAt), index("alerts_bot_idx").on(t.botId, t.lastSeenAt)],
+);
+
+/** Every state change of an alert (kept after it is resolved). */
+export const alertHistory = pgTable(
+  "alert_history",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    alertId: uuid("alert_id")
+      .notNull()
+      .references(() => alerts.id, { onDelete: "cascade" }),
+    at: ts("at").notNull().defaultNow(),
+    change: text("change").notNull(),
+    status: text("status").notNull(),
+    actorType: text("actor_type").notNull(),
+    actorLabel: text("actor_label"),
+    reason: text("reason"),
+    snoozedUntil: ts("snoozed_until"),
+  },
+  (t) => [index("alert_history_alert_idx").on(t.alertId, t.id)],
+);
+
+/** The evaluator's durable cursor over audit_events (one row): it has read every event of the transactions up to `xid`. */
+export const alertCursor = pgTable("alert_cursor", {
+  id: integer("id").primaryKey().default(1),
+  xid: xid8("xid").notNull(),
+  ranAt: ts("ran_at"),
+});
+
+/** Rolling counts per metric, subject and bucket (a minute or an hour). */
+export const alertCounts = pgTable(
+  "alert_counts",
+  {
+    metric: text("metric").notNull(),
+    subject: text("subject").notNull(),
+    bucket: ts("bucket").notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [primaryKey({ name: "alert_counts_pk", columns: [t.metric, t.subject, t.bucket] })],
+);
+
+/** Each (action, target) shape a bot was first seen using. */
+export const alertShapes = pgTable(
+  "alert_shapes",
+  {
+    botId: uuid("bot_id")
+      .notNull()
+      .references(() => bots.id, { onDelete: "cascade" }),
+    shape: text("shape").notNull(),
+    firstSeenAt: ts("first_seen_at").notNull(),
+  },
+  (t) => [primaryKey({ name: "alert_shapes_pk", columns: [t.botId, t.shape] })],
 );
 
 /** An incident or a drill (the incidents module; migration 0023). */

@@ -3,7 +3,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import PgBoss from "pg-boss";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestApp, tokenFor, type TestApp } from "../../../test/harness.ts";
-import { ACCESS_REVIEW_QUEUE, APPROVAL_EXPIRY_QUEUE, CREDENTIAL_ROTATION_QUEUE, ORPHAN_QUEUE, startJobs, type JobsLog } from "../../jobs/index.ts";
+import { ACCESS_REVIEW_QUEUE, ALERTS_QUEUE, APPROVAL_EXPIRY_QUEUE, CREDENTIAL_ROTATION_QUEUE, ORPHAN_QUEUE, startJobs, type JobsLog } from "../../jobs/index.ts";
 import { rowsOf } from "../../lib/sql.ts";
 import { expireApprovalRequests } from "./index.ts";
 
@@ -95,9 +95,10 @@ describe("approval request expiry", () => {
     try {
       expect(jobs.kind).toBe("pg-boss");
       const schedules = rowsOf<{ name: string; cron: string }>(await t.database.db.execute(sql`select name, cron from pgboss.schedule order by name`));
-      // the access review job (modules/access-reviews) is scheduled beside it, hourly
+      // the access review job (modules/access-reviews) is scheduled beside it, hourly; the alert evaluator every minute
       expect(schedules).toEqual([
         { name: ACCESS_REVIEW_QUEUE, cron: "7 * * * *" },
+        { name: ALERTS_QUEUE, cron: "* * * * *" },
         { name: APPROVAL_EXPIRY_QUEUE, cron: "* * * * *" },
         { name: CREDENTIAL_ROTATION_QUEUE, cron: "15 5 * * *" },
         { name: ORPHAN_QUEUE, cron: "23 * * * *" },

@@ -216,3 +216,98 @@ export async function auditEventsByIds(db: DbOrTx, ids: string[]) {
   if (!ids.length) return [];
   return db.select().from(auditEvents).where(inArray(auditEvents.id, ids));
 }
+
+/** An audit event as the alerts' evaluator reads it (`auditEventsSince`). */
+export type StreamedAuditEvent = {
+  id: string;
+  seq: number;
+  at: Date;
+  actorType: string;
+  actorId: string | null;
+  actorLabel: string | null;
+  action: string;
+  resourceId: string | null;
+  sessionId: string | null;
+  details: Record<string, unknown>;
+};
+
+/**
+ * The transaction id below which every transaction that could write this database's audit events
+ * has finished: the oldest transaction still running in this database (`pg_stat_activity.backend_xid`,
+ * which every role sees, and prepared transactions), else the next id to be assigned. Read after the
+ * snapshot whose running ids it looks among, in the caller's transaction, so a transaction that took
+ * its id in between is either listed or already finished. Transactions of other databases on the
+ * same server (whose ids share the counter) do not hold it back.
+ */
+async function auditHorizon(db: DbOrTx): Promise<string> {
+  const [snap] = rowsOf<{ xmax: string; xip: string[] | null }>(
+    await db.execute(sql`select pg_snapshot_xmax(s)::text as xmax, array(select x::text from pg_snapshot_xip(s) as x) as xip from pg_current_snapshot() as s`),
+  );
+  const running = rowsOf<{ x: string }>(
+    await db.execute(sql`select backend_xid::text as x from pg_stat_activity
+      where datname = current_database() and backend_xid is not null and pid <> pg_backend_pid()
+      union select transaction::text from pg_prepared_xacts where database = current_database()`),
+  );
+  const mine = new Set(running.map((r) => BigInt(r.x)));
+  let horizon = BigInt(snap!.xmax);
+  for (const x of snap!.xip ?? []) {
+    const full = BigInt(x);
+    if (mine.has(full & 0xffffffffn) && full < horizon) horizon = full;
+  }
+  return horizon.toString();
+}
+
+/**
+ * The audit events of finished transactions, read once each from a durable cursor (the alerts'
+ * evaluator). `from` is a transaction id (`xid8` as decimal text): every event with a smaller
+ * `xid` was read before. Events are read up to `auditHorizon`: every transaction of this database
+ * below it has committed or rolled back, so no event can still appear below it (a transaction
+ * takes its `seq` early and commits late: a cursor on `seq` would skip it; docs/AUDIT.md
+ * "Ordering"). A long transaction in this database holds the horizon back: its events, and those
+ * after it, wait. Only events whose action is in `actions` are returned; the others are passed
+ * over. At most about `limit` events, whole transactions only (one transaction larger than
+ * `limit` is returned whole), in (xid, seq) order, with the cursor to pass next time. Call it
+ * inside a transaction (the horizon reads the server's activity once per transaction).
+ */
+export async function auditEventsSince(db: DbOrTx, input: { from: string; actions: readonly string[]; limit: number }): Promise<{ events: StreamedAuditEvent[]; next: string }> {
+  const h = await auditHorizon(db);
+  // the horizon never moves back in practice; if it ever seemed to, nothing is read twice
+  const horizon = BigInt(h) < BigInt(input.from) ? input.from : h;
+  const cols = sql`xid::text as xid, id, seq, at, actor_type, actor_id, actor_label, action, resource_id, session_id, details`;
+  const where = sql`action = any(${sql.param([...input.actions])}::text[])`;
+  type Row = { xid: string; id: string; seq: string | number; at: string | Date; actor_type: string; actor_id: string | null; actor_label: string | null; action: string; resource_id: string | null; session_id: string | null; details: Record<string, unknown> };
+  let rows = rowsOf<Row>(
+    await db.execute(sql`select ${cols} from audit_events
+      where xid >= ${input.from}::xid8 and xid < ${horizon}::xid8 and ${where}
+      order by xid limit ${input.limit}`),
+  );
+  let next = horizon;
+  if (rows.length >= input.limit) {
+    const last = rows[rows.length - 1]!.xid;
+    const whole = rows.filter((r) => r.xid !== last);
+    if (whole.length) {
+      rows = whole;
+      next = last;
+    } else {
+      rows = rowsOf<Row>(await db.execute(sql`select ${cols} from audit_events where xid = ${last}::xid8 and ${where}`));
+      next = (BigInt(last) + 1n).toString();
+    }
+  }
+  const events = rows
+    .map((r) => ({
+      id: r.id,
+      seq: Number(r.seq),
+      at: new Date(r.at),
+      actorType: r.actor_type,
+      actorId: r.actor_id,
+      actorLabel: r.actor_label,
+      action: r.action,
+      resourceId: r.resource_id,
+      sessionId: r.session_id,
+      details: r.details ?? {},
+      xid: r.xid,
+    }))
+    .sort((a, b) => (a.xid === b.xid ? a.seq - b.seq : BigInt(a.xid) < BigInt(b.xid) ? -1 : 1))
+    .map(({ xid: _xid, ...e }) => e);
+  return { events, next };
+}

@@ -9,12 +9,14 @@
  * `sealedAfter` / `chainHead` (the siem module's stream: sealed events in chain order after a cursor).
  */
 export {
+  auditEventsSince,
   auditEventsByIds,
   auditFootprint,
   listAuditEvents,
   systemsUsedInDecisions,
   undecidedToolExecutions,
   type AuditEventFilter,
+  type StreamedAuditEvent,
   type AuditFootprint,
   type ToolExecution,
 } from "./audit.repo.ts";

@@ -50,6 +50,19 @@ describe("what leaves Bridle", () => {
     expect(p.blocks[1]).toEqual({ type: "context", elements: [{ type: "mrkdwn", text: "Test notification · for a, b, c, d, e and 2 more · Bridle" }] });
     expect(p.blocks).toHaveLength(2);
   });
+
+  it("links an alert's evidence paths in the body when the public URL is known", () => {
+    const m = { kind: "alert" as const, title: "Alert: x", body: "Burst.\nAudit event: /audit/a1\nSession: /bots/b1/sessions/s%201", link: "/alerts/x1", recipients: ["a"] };
+    const p = webhookPayload(m, "https://bridle.acme.example");
+    expect(p.blocks[0]).toEqual({
+      type: "section",
+      text: { type: "mrkdwn", text: "*Alert: x*\nBurst.\nAudit event: <https://bridle.acme.example/audit/a1|/audit/a1>\nSession: <https://bridle.acme.example/bots/b1/sessions/s%201|/bots/b1/sessions/s%201>" },
+    });
+    expect(p.blocks[2]).toEqual({ type: "actions", elements: [{ type: "button", text: { type: "plain_text", text: "Open in Bridle" }, url: "https://bridle.acme.example/alerts/x1" }] });
+    expect(p.text).toBe("Alert: x\nBurst.\nAudit event: /audit/a1\nSession: /bots/b1/sessions/s%201");
+    // without it, the paths stay as text
+    expect((webhookPayload(m, undefined).blocks[0] as { text: { text: string } }).text.text).toContain("Audit event: /audit/a1\n");
+  });
 });
 
 describe("configuration", () => {

@@ -101,6 +101,13 @@ const mrkdwn = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").rep
 const cut = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
 
 /**
+ * Console paths on their own in a body (an alert's evidence: `/audit/<id>`, `/bots/<id>/sessions/<sid>`)
+ * become links (`<url|path>`) when Bridle knows its public URL.
+ */
+const linkPaths = (text: string, publicUrl: string | undefined) =>
+  publicUrl ? text.replace(/(^|\s)(\/(?:audit|bots|alerts)\/[^\s<>|]+)/g, (_m, pre: string, path: string) => `${pre}<${publicUrl}${path}|${path}>`) : text;
+
+/**
  * The JSON a Slack incoming webhook takes (and Mattermost, Rocket.Chat, Teams workflows' Slack
  * format): `text` (the fallback for notifications) and `blocks`: the title and body, who it was
  * for and its kind, and a button to the console when Bridle knows its public URL.
@@ -109,7 +116,7 @@ export function webhookPayload(m: MessageText & { recipients: readonly string[] 
   const url = consoleUrl(publicUrl, m.link);
   const who = m.recipients.length > 5 ? `${m.recipients.slice(0, 5).join(", ")} and ${m.recipients.length - 5} more` : m.recipients.join(", ");
   const blocks: Record<string, unknown>[] = [
-    { type: "section", text: { type: "mrkdwn", text: cut(m.body ? `*${mrkdwn(m.title)}*\n${mrkdwn(m.body)}` : `*${mrkdwn(m.title)}*`, 3000) } },
+    { type: "section", text: { type: "mrkdwn", text: cut(m.body ? `*${mrkdwn(m.title)}*\n${linkPaths(mrkdwn(m.body), publicUrl)}` : `*${mrkdwn(m.title)}*`, 3000) } },
     { type: "context", elements: [{ type: "mrkdwn", text: cut(mrkdwn(`${kindLabel(m.kind)} · for ${who} · Bridle`), 3000) }] },
   ];
   if (url) blocks.push({ type: "actions", elements: [{ type: "button", text: { type: "plain_text", text: "Open in Bridle" }, url }] });

@@ -1,4 +1,4 @@
-import { DEFAULT_CHANNEL_CHOICE, type TDeliveryStatus, type TNotificationKind } from "@bridle/contracts";
+import { DEFAULT_CHANNEL_CHOICE, WEBHOOK_ON_BY_DEFAULT, type TDeliveryStatus, type TNotificationKind } from "@bridle/contracts";
 import { notificationDeliveries, notificationPreferences, notifications, notificationSettings, people, type DbOrTx } from "@bridle/db";
 import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
 import { rowsOf, toIso } from "../../lib/sql.ts";
@@ -17,7 +17,7 @@ export type NoticeToWrite = {
 
 /**
  * Writes notices in one statement: a notification per recipient, an email delivery for each
- * recipient whose choice for the notice's kind (DEFAULT_CHANNEL_CHOICE when none is saved) keeps
+ * recipient whose choice for the notice's kind (`defaultChannelChoice` when none is saved) keeps
  * email on, and one webhook delivery per notice when any of its recipients keeps the webhook on
  * and an org webhook is set. One round trip however many notices, so a caller that notifies once
  * per bot (an offboarding) pays little. Returns, per notice, its notifications' ids in the order
@@ -28,7 +28,7 @@ export async function writeNotices(db: DbOrTx, notices: readonly NoticeToWrite[]
   if (!rows.length) return notices.map(() => []);
   const res = await db.execute(sql`
     with recipients as (
-      select r.*, coalesce(p.email, ${DEFAULT_CHANNEL_CHOICE.email}) as by_email, coalesce(p.webhook, ${DEFAULT_CHANNEL_CHOICE.webhook}) as by_webhook
+      select r.*, coalesce(p.email, ${DEFAULT_CHANNEL_CHOICE.email}) as by_email, coalesce(p.webhook, r.kind = any(${sql.param([...WEBHOOK_ON_BY_DEFAULT])}::text[])) as by_webhook
         from json_to_recordset(${JSON.stringify(rows)}::json)
              as r("noticeId" uuid, "personId" uuid, kind text, title text, body text, link text, "botId" uuid, redacted boolean, n int)
         left join notification_preferences p on p.person_id = r."personId" and p.kind = r.kind

@@ -1,5 +1,5 @@
 import {
-  DEFAULT_CHANNEL_CHOICE,
+  defaultChannelChoice,
   NOTIFICATION_KINDS,
   webhookUrlProblem,
   type TDeliveryStatus,
@@ -95,7 +95,7 @@ export function createNotificationsService(deps: Deps) {
         },
         webhook: { available: webhookOn, reason: webhookOn ? null : "No org webhook is set: an admin sets one in Settings, Notifications." },
       },
-      kinds: NOTIFICATION_KINDS.map((kind) => ({ kind, ...(saved.get(kind) ?? DEFAULT_CHANNEL_CHOICE) })),
+      kinds: NOTIFICATION_KINDS.map((kind) => ({ kind, ...(saved.get(kind) ?? defaultChannelChoice(kind)) })),
     };
   }
 
@@ -109,7 +109,7 @@ export function createNotificationsService(deps: Deps) {
       const before = await repo.savedPreferences(tx, me);
       const changes: Record<string, { before: unknown; after: unknown }> = {};
       for (const k of body.kinds) {
-        const old = before.get(k.kind) ?? DEFAULT_CHANNEL_CHOICE;
+        const old = before.get(k.kind) ?? defaultChannelChoice(k.kind);
         for (const ch of ["email", "webhook"] as const) if (old[ch] !== k[ch]) changes[`${k.kind}.${ch}`] = { before: old[ch], after: k[ch] };
       }
       if (!Object.keys(changes).length) return;

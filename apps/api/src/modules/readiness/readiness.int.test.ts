@@ -33,7 +33,7 @@ describe("readiness overview on an empty organization, then one bot", () => {
   });
   afterAll(() => t.close());
 
-  it("reads sensibly with no bots: nothing to check for bots, alerts not set up, no incident or drill yet", async () => {
+  it("reads sensibly with no bots: nothing to check for bots, every alert rule on, no incident or drill yet", async () => {
     const r = await get(t);
     expect(r.controls.map((c) => c.id)).toEqual([...READINESS_CONTROLS]);
     expect(r.bots).toBe(0);
@@ -47,13 +47,13 @@ describe("readiness overview on an empty organization, then one bot", () => {
       golden_rule: "not_applicable",
       reviews_current: "not_applicable",
       no_orphans: "not_applicable",
-      alerts: "not_applicable",
+      alerts: "pass",
       incident_process: "warn",
     });
     expect(r.verdict).toBe("attention");
-    expect(r.summary).toBe("No bots in the inventory yet: register the first one; the bot controls apply as bots arrive. 9 controls could not be checked (not applicable or not set up).");
+    expect(r.summary).toBe("No bots in the inventory yet: register the first one; the bot controls apply as bots arrive. 8 controls could not be checked (not applicable or not set up).");
     expect(control(r, "runtime_profile").detail).toBe("No bots in the inventory yet: nothing to check.");
-    expect(control(r, "alerts").detail).toBe("This Bridle has no alerts module set up: no alert rules to check.");
+    expect(control(r, "alerts").detail).toBe("All 7 alert rules are on.");
     expect(control(r, "incident_process")).toMatchObject({
       detail: "No incident or drill recorded in the last 12 months: rehearse the response with a drill (Incidents, Run a drill).",
       links: [{ label: "Run a drill", href: "/incidents/new?drill=true" }, { label: "Incidents", href: "/incidents" }],

@@ -127,6 +127,13 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "kill_switch.resume": "resumed a kill switch",
   "kill_switch.settings_update": "changed the kill switch settings",
   "kill_switch.read": "read kill switches",
+  "alert.open": "opened an alert",
+  "alert.acknowledge": "acknowledged an alert",
+  "alert.snooze": "snoozed an alert",
+  "alert.resolve": "resolved an alert",
+  "alert.read": "read alerts",
+  "alert.auto_pause": "paused a bot for an alert",
+  "alert_rule.update": "changed the alert rules",
 };
 
 /** Action families for the action filter: a prefix ending in `.` matches every action of it. */

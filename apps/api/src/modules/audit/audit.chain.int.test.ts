@@ -40,7 +40,9 @@ const opened: Chain[] = [];
 async function chainApp(env: Record<string, string> = {}): Promise<Chain> {
   const t = await createTestApp({ seed: "none", env: { BRIDLE_AUDIT_SEAL_INTERVAL_MS: "0", ...env } });
   const keys = await loadSigningKeys(t.database.db, { encryptionKey: undefined, typ: CHECKPOINT_JWS_TYPE, thread: false });
-  const sealer = createSealer({ database: t.database, signer: () => keys.signer, checkpointEvery: 5, checkpointIntervalMs: 60_000 });
+  // Checkpoints come from the event count only (every 5): a time-based one (an hour here) must not
+  // land in the middle of a test that a loaded machine slows past a minute.
+  const sealer = createSealer({ database: t.database, signer: () => keys.signer, checkpointEvery: 5, checkpointIntervalMs: 3_600_000 });
   const c = {
     t,
     sealer,

@@ -294,7 +294,7 @@ export function createReadinessService(deps: { db: Db; providers?: ReadinessProv
         id: "alerts",
         title: "Alerts are on",
         explanation: "Someone hears about it when a bot misbehaves: call rates far above its baseline, error spikes, repeated denied decisions, enforcement gaps, budget thresholds.",
-        source: 'Issue "Observable autonomy and incident response": Alerts',
+        source: 'README "Alerts"',
         result: () => probe(providers.alertsReady, "This Bridle has no alerts module set up: no alert rules to check."),
       },
       {

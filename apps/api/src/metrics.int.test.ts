@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { botTokenFor, decide } from "../test/bot-runtime.ts";
+import { botTokenFor, decide, eventually } from "../test/bot-runtime.ts";
 import { createReplica, createTestApp, type TestApp } from "../test/harness.ts";
 
 const METRICS_TOKEN = "metrics-scrape-token-0123456789abcdef";
@@ -76,9 +76,17 @@ describe("GET /metrics", () => {
       payload: { name: "lagging", kind: "syslog", endpoint: "siem.invalid:6514", enabled: false },
     });
     expect(created.statusCode, created.body).toBe(201);
+    const id = (created.json() as { id: string }).id;
+    // the sealer chains the demo's events within a second or so of start: wait for a chain head
+    const head = (
+      await eventually(
+        async () => (await t.api({ method: "GET", url: `/api/v1/siem/destinations/${id}` })).json() as { status: { headPosition: number } },
+        (d) => d.status.headPosition > 0,
+        15_000,
+      )
+    ).status.headPosition;
     const text = await scrape();
     const lag = sample(text, "bridle_siem_lag_events", 'destination="lagging",kind="syslog",enabled="false"');
-    const head = (created.json() as { status: { headPosition: number } }).status.headPosition;
     expect(lag).toBeGreaterThanOrEqual(head);
     expect(head).toBeGreaterThan(0);
     expect(sample(text, "bridle_siem_failures", 'destination="lagging"')).toBe(0);

@@ -70,6 +70,19 @@ const alertChange = z.object({
 });
 /** A budget event: the bot or team whose spend reached a threshold; other fields as the usage module writes them. */
 const iso = z.union([z.string(), z.date()]);
+/** A budget's spend crossed 80 % (`budget.threshold_reached`) or its cap (`budget.exhausted`): actor Bridle. */
+const budgetCrossed = z.object({
+  budgetId: z.string(),
+  scope: z.enum(["bot", "team"]),
+  subjectId: z.string(),
+  subject: z.string(),
+  period: z.enum(["day", "month"]),
+  periodStart: z.string(),
+  capUsd: z.number(),
+  spentUsd: z.number(),
+  percent: z.number().int(),
+  botIds: z.array(z.string()),
+});
 /** A Golden Rule exception as recorded with a bot change; from an import, with the file it came from. */
 const exception = z
   .object({
@@ -442,30 +455,8 @@ export const AUDIT_EVENT_DETAILS = {
     changes: ZChanges,
   }),
   "budget.remove": z.object({ budgetId: z.string(), scope: z.enum(["bot", "team"]), subjectId: z.string(), subject: z.string(), period: z.enum(["day", "month"]), capUsd: z.number() }),
-  "budget.threshold_reached": z.object({
-    budgetId: z.string(),
-    scope: z.enum(["bot", "team"]),
-    subjectId: z.string(),
-    subject: z.string(),
-    period: z.enum(["day", "month"]),
-    periodStart: z.string(),
-    capUsd: z.number(),
-    spentUsd: z.number(),
-    percent: z.number().int(),
-    botIds: z.array(z.string()),
-  }),
-  "budget.exhausted": z.object({
-    budgetId: z.string(),
-    scope: z.enum(["bot", "team"]),
-    subjectId: z.string(),
-    subject: z.string(),
-    period: z.enum(["day", "month"]),
-    periodStart: z.string(),
-    capUsd: z.number(),
-    spentUsd: z.number(),
-    percent: z.number().int(),
-    botIds: z.array(z.string()),
-  }),
+  "budget.threshold_reached": budgetCrossed,
+  "budget.exhausted": budgetCrossed,
   "budget.read": z.object({}),
   "usage.read": z.object({}),
   // the kill switch (kill-switch module): the switch is the resource; `haltedBots` counted when it happened

@@ -40,7 +40,9 @@ export function siemEndpointProblem(kind: TSiemKind, endpoint: string): string |
   } catch {
     return "must be a URL, e.g. https://splunk.example.com:8088/services/collector/event";
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") return "must be an https:// (or http://) URL";
+  // the HEC token and the whole audit log travel to it: TLS, except to this machine (a local forwarder)
+  const local = ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && local)) return "must start with https:// (http:// only for localhost)";
   if (url.username || url.password) return "must not hold a user or password (the HEC token goes in its own field)";
   return null;
 }

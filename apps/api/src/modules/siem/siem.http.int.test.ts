@@ -145,6 +145,17 @@ describe("SIEM streaming over HTTP (Splunk HEC) to a real receiver", () => {
     expect(badEndpoint.body).toContain("host:port");
     const dup = await t.api({ method: "POST", url: "/api/v1/siem/destinations", payload: { name: "splunk", kind: "http", endpoint: receiver.url, token: TOKEN } });
     expect(dup.statusCode).toBe(409);
+    // the token and the log never travel in clear to another machine
+    const cleartext = await t.api({ method: "POST", url: "/api/v1/siem/destinations", payload: { name: "z", kind: "http", endpoint: "http://splunk.example.com:8088/services/collector/event", token: TOKEN } });
+    expect(cleartext.statusCode).toBe(400);
+    expect(cleartext.body).toContain("http:// only for localhost");
+    // the stored token does not follow the destination to another endpoint, nor to an unchecked certificate
+    const [splunk] = ((await t.api({ method: "GET", url: "/api/v1/siem/destinations" })).json() as { items: { id: string; name: string }[] }).items.filter((d) => d.name === "Splunk");
+    for (const payload of [{ endpoint: "https://attacker.example/services/collector/event" }, { tlsVerify: false }]) {
+      const moved = await t.api({ method: "PATCH", url: `/api/v1/siem/destinations/${splunk!.id}`, payload });
+      expect(moved.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(moved.json()).toMatchObject({ error: { details: { fields: [{ path: ["token"], code: "required" }] } } });
+    }
     const anon = await t.app.inject({ method: "GET", url: "/api/v1/siem/destinations" });
     expect(anon.statusCode).toBe(401);
     expect(ADMIN_TOKEN).toBeTruthy();

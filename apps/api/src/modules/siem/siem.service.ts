@@ -137,6 +137,11 @@ export function createSiemService(deps: { db: Db; config: SiemConfig }) {
         const kind = before.kind as "syslog" | "http";
         if (body.endpoint !== undefined) checkEndpoint(kind, body.endpoint);
         if (kind === "syslog" && body.token) throw invalidFields([fieldError("token", "unknown_field", "is for HTTP (HEC) destinations only")]);
+        // The stored HEC token never follows the destination elsewhere: sending to another
+        // endpoint, or without checking the receiver's certificate, takes the token again.
+        const redirected = (body.endpoint !== undefined && body.endpoint !== before.endpoint) || (body.tlsVerify === false && before.tlsVerify);
+        if (kind === "http" && redirected && !body.token)
+          throw invalidFields([fieldError("token", "required", "enter the HEC token again to send to another endpoint or without certificate checks")]);
         const patch: Partial<repo.NewDestination> = {};
         const changes: Record<string, { before: unknown; after: unknown }> = {};
         const set = <K extends "name" | "endpoint" | "tlsCaPem" | "tlsVerify" | "enabled">(k: K, v: repo.DestinationRow[K] | undefined) => {

@@ -15,6 +15,7 @@ import {
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { can } from "../../lib/permissions.ts";
 import { principalOf } from "../../plugins/auth.ts";
 import type { KillSwitchService } from "./kill-switch.service.ts";
 import type { RunbookService } from "./runbook.service.ts";
@@ -36,11 +37,11 @@ export function killSwitchRoutes(svc: KillSwitchService, runbook: RunbookService
           operationId: "getRunbook",
           tags: ["kill-switch"],
           summary:
-            "The on-call runbook, generated from data: who can pause which bot or channel, how to use the kill switch, incident response owners (security), where to search first, how to roll back. Any signed-in person.",
+            "The on-call runbook, generated from data: who can pause which bot or channel, how to use the kill switch, incident response owners (security), where to search first, how to roll back. Any signed-in person; the switches engaged now are named to readers of every bot, counted for others.",
           response: { 200: ZRunbook, 401: ZErrorEnvelope },
         },
       },
-      async () => runbook.runbook(),
+      async (request) => runbook.runbook({ seesEverySwitch: can(principalOf(request), "bots.read_all") }),
     );
     const ctx = (request: FastifyRequest) => ({ principal: principalOf(request), requestId: request.id });
     r.post(

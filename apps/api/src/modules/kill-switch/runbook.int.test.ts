@@ -9,7 +9,7 @@ describe("on-call runbook", () => {
   });
   afterAll(() => t.close());
 
-  it("names the incident owners and who can pause any scope, and reflects an engaged switch, for any signed-in person", async () => {
+  it("names the incident owners and who can pause any scope, and reflects an engaged switch (named to readers of every bot only), for any signed-in person", async () => {
     const owner = await tokenFor(t.database, "lucas.meyer@acme.example");
     const read = async () => {
       const res = await t.app.inject({ method: "GET", url: "/api/v1/runbook", headers: { authorization: `Bearer ${owner}` } });
@@ -30,6 +30,14 @@ describe("on-call runbook", () => {
 
     const engaged = await t.api({ method: "POST", url: "/api/v1/kill-switch", payload: { scope: { kind: "channel", subject: "discord" }, mode: "read_only", reason: "runbook test" } });
     expect(engaged.statusCode, engaged.body).toBe(201);
-    expect((await read()).sections.find((s) => s.id === "kill_switch")!.paragraphs[0]).toBe("1 kill switch is engaged right now: channel discord (read-only, by admin@acme.example).");
+    // an owner learns that one is engaged, not which or by whom; a reader of every bot sees it named
+    expect((await read()).sections.find((s) => s.id === "kill_switch")!.paragraphs[0]).toBe(
+      "1 kill switch is engaged right now (the Kill switch page shows those halting your bots).",
+    );
+    const security = await tokenFor(t.database, "omar.haddad@acme.example");
+    const full = await t.app.inject({ method: "GET", url: "/api/v1/runbook", headers: { authorization: `Bearer ${security}` } });
+    expect((full.json() as { sections: { id: string; paragraphs: string[] }[] }).sections.find((s) => s.id === "kill_switch")!.paragraphs[0]).toBe(
+      "1 kill switch is engaged right now: channel discord (read-only, by admin@acme.example).",
+    );
   });
 });

@@ -16,7 +16,8 @@ const names = (ps: readonly ActivePerson[]) => (ps.length ? ps.map((p) => `${p.d
 export function createRunbookService(deps: { db: Db; publicUrl: string | undefined }) {
   const { db } = deps;
 
-  async function runbook(): Promise<TRunbook> {
+  /** `seesEverySwitch`: readers of every bot see which switches are engaged; others only how many. */
+  async function runbook(opts: { seesEverySwitch: boolean }): Promise<TRunbook> {
     const [security, admins, it, settings, engaged] = await Promise.all([
       activePeopleAmong(db, { roles: ["security"] }),
       activePeopleAmong(db, { roles: ["admin"] }),
@@ -48,7 +49,7 @@ export function createRunbookService(deps: { db: Db; publicUrl: string | undefin
           title: "How to use the kill switch",
           paragraphs: [
             engaged.length
-              ? `${engaged.length === 1 ? "1 kill switch is" : `${engaged.length} kill switches are`} engaged right now: ${engaged.map((s) => `${s.subjectLabel} (${s.mode === "pause" ? "paused" : "read-only"}, by ${s.engagedByEmail})`).join("; ")}.`
+              ? `${engaged.length === 1 ? "1 kill switch is" : `${engaged.length} kill switches are`} engaged right now${opts.seesEverySwitch ? `: ${engaged.map((s) => `${s.subjectLabel} (${s.mode === "pause" ? "paused" : "read-only"}, by ${s.engagedByEmail})`).join("; ")}` : " (the Kill switch page shows those halting your bots)"}.`
               : "No kill switch is engaged right now.",
             "In the console: Kill switch, then Engage kill switch: choose the scope, Pause (every action denied) or Read-only (every write-type action denied, reads allowed), and a reason. The confirmation says how many bots it halts right now; confirm. Every replica denies those bots' next decisions within a second; a bot that joins the scope later is halted too.",
             "To stop one bot: open it in the Inventory and choose Pause with kill switch.",

@@ -106,8 +106,12 @@ export function createKillSwitchService(deps: { db: Db }) {
     can(p, "kill_switch.manage") || (s.kind === "bot" && canManageBot(p, { ownerId: s.botOwnerId }));
 
   async function preview(ctx: RequestCtx, scope: TKillSwitchScope): Promise<TKillSwitchPreview> {
+    // as in engage: a scope outside the caller's reach is refused before its subject is looked at
+    if (scope.kind !== "bot" && !can(ctx.principal, "kill_switch.manage"))
+      throw await denied(db, ctx, { action: "kill_switch.engage", resourceType: "kill_switch", what: `engage the kill switch on a ${scope.kind} scope` });
     const s = await resolveScope(db, scope);
-    if (!mayEngage(ctx.principal, s)) throw await denied(db, ctx, { action: "kill_switch.engage", resourceType: "kill_switch", what: `engage the kill switch on ${s.label}` });
+    // the refusal names no bot the caller may not manage
+    if (!mayEngage(ctx.principal, s)) throw await denied(db, ctx, { action: "kill_switch.engage", resourceType: "kill_switch", what: "engage the kill switch on this bot" });
     const bots = (await botScopeFacts(db)).filter((b) => switchCovers({ scopeKind: s.kind, subject: s.subject }, b));
     return { label: s.label, bots: bots.map((b) => ({ id: b.id, name: b.name })), count: bots.length };
   }
@@ -119,7 +123,8 @@ export function createKillSwitchService(deps: { db: Db }) {
     if (input.scope.kind !== "bot" && !can(p, "kill_switch.manage"))
       throw await denied(db, ctx, { action: "kill_switch.engage", resourceType: "kill_switch", what: `engage the kill switch on a ${input.scope.kind} scope` });
     const s = await resolveScope(db, input.scope);
-    if (!mayEngage(p, s)) throw await denied(db, ctx, { action: "kill_switch.engage", resourceType: "kill_switch", what: `engage the kill switch on ${s.label}` });
+    // the refusal names no bot the caller may not manage
+    if (!mayEngage(p, s)) throw await denied(db, ctx, { action: "kill_switch.engage", resourceType: "kill_switch", what: "engage the kill switch on this bot" });
     return db.transaction(async (tx) => {
       const row = await repo.insertSwitch(tx, {
         scopeKind: s.kind,

@@ -72,7 +72,14 @@ export const ZUsageReport = z
   .meta({ id: "UsageReport" });
 export type TUsageReport = z.infer<typeof ZUsageReport>;
 
-/** A budget cap with what has been spent in its current period. */
+/** Why a team cap's spend is withheld from a caller who is not in the team (and does not read every bot). */
+export const BUDGET_SPEND_HIDDEN_TEAM = "Team spend visible to team members";
+
+/**
+ * A budget cap with what has been spent in its current period. Caps are set by admins; owners see
+ * their bots' spend (issue 11): a team's spend is shown only to its members and to people who read
+ * every bot, others see the cap and whether it is near or spent, but not the amount.
+ */
 export const ZBudget = z
   .object({
     id: z.uuid(),
@@ -82,10 +89,17 @@ export const ZBudget = z
     subjectName: z.string(),
     period: ZBudgetPeriod,
     capUsd: z.number().describe("US dollars, two decimals"),
-    spentUsd: z.number().describe("Spent in the current period (UTC day or calendar month) so far"),
+    spentUsd: z
+      .number()
+      .nullable()
+      .describe(
+        "Spent in the current period (UTC day or calendar month) so far; null when withheld from the caller (a team cap's spend is shown only to the team's members and to people who read every bot; see spentHidden)",
+      ),
+    spentHidden: z.string().nullable().describe(`Why spentUsd is withheld, when it is (e.g. "${BUDGET_SPEND_HIDDEN_TEAM}"); null when it is shown`),
     periodStart: ZTimestamp,
     periodEnd: ZTimestamp.describe("When the period rolls over and the cap lifts"),
-    exhausted: z.boolean().describe("spent >= cap: decisions for anything but read-only actions are denied until periodEnd"),
+    near: z.boolean().describe("spent >= 80 % of the cap (when the owners of the covered bots are notified), shown even when spentUsd is withheld"),
+    exhausted: z.boolean().describe("spent >= cap: decisions for anything but read-only actions are denied until periodEnd; shown even when spentUsd is withheld"),
     setBy: z.string().describe("Who set it (email)"),
     setAt: ZTimestamp,
   })

@@ -3,7 +3,8 @@
  * module writes them.
  * - routes: `peopleRoutes` (`/people`), `teamsRoutes` (`/teams`, with `createTeamsService`);
  * - queries: `countTeams`, `findPersonByEmail`, `findPersonBySubject`, `bootstrapAdminId`,
- *   `slugify`, `activePeopleAmong` (who a notification reaches), and the SCIM directory's reads
+ *   `slugify`, `activePeopleAmong` (who a notification reaches), `teamIdsOfPerson` (the teams a
+ *   person belongs to: primary team and memberships), and the SCIM directory's reads
  *   (`directory`);
  * - commands, inside the caller's transaction: `deactivatePerson` / `reactivatePerson` (audited:
  *   `person.deactivate`, `person.reactivate`, `bot.owner_deprovisioned`), `createSsoPerson`,
@@ -19,4 +20,5 @@ export { createSsoPerson, findPersonByEmail, findPersonBySubject, recordSignIn, 
 export { bootstrapAdminId, ensureBootstrapAdmin, seedDirectory, type BootstrapResult, type SeedPerson } from "./people.bootstrap.ts";
 export { slugify } from "./slug.ts";
 export { activePeopleAmong, type ActivePerson } from "./recipients.repo.ts";
+export { teamIdsOfPerson } from "./membership.repo.ts";
 export * as directory from "./directory.repo.ts";

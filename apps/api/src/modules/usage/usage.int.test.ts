@@ -37,7 +37,7 @@ describe("usage and budgets", () => {
 
   const post = (token: string, events: TRuntimeEvent[]) =>
     t.app.inject({ method: "POST", url: "/api/v1/events", headers: { authorization: `Bearer ${token}` }, payload: { events } });
-  const as = (who: string, method: "GET" | "PUT" | "DELETE", url: string, payload?: unknown) =>
+  const as = (who: string, method: "GET" | "PUT" | "PATCH" | "DELETE", url: string, payload?: unknown) =>
     t.app.inject({ method, url, headers: { authorization: `Bearer ${people[who]}` }, ...(payload ? { payload } : {}) });
   const spend = async (bot: { token: string }, costUsd: number) => {
     const res = await post(bot.token, [{ type: "usage", id: randomUUID(), sessionId: `s-${randomUUID()}`, time: new Date().toISOString(), model: "gpt-5", inputTokens: 100, outputTokens: 10, costUsd }]);
@@ -243,5 +243,59 @@ describe("usage and budgets", () => {
     expect(theirs.items.map((b) => b.subjectName)).toEqual(["acme-kb-sync-bot"]);
     expect((await as("lucas.meyer", "GET", `/api/v1/budgets?scope=bot&subjectId=${kbSync.botId}`)).statusCode).toBe(403);
     expect((await as("lucas.meyer", "DELETE", `/api/v1/budgets/${(other.json() as TBudget).id}`)).statusCode).toBe(403);
+  });
+
+  it("a team cap's spend is shown to the team's members only: an owner who put a bot in another team sees the cap, not the team's spend", async () => {
+    const support = await teamId("Customer Support");
+    const cap = await setCap("maya.chen", { scope: "team", subjectId: support, period: "month", capUsd: 1000 });
+    expect(cap.statusCode, cap.body).toBe(200);
+    await spend(kbSync, 3.5); // liam.obrien's bot in Customer Support: someone else's spend
+    // lucas.meyer (Platform Engineering) registers his bot into Customer Support, as any owner may
+    const moved = await as("lucas.meyer", "PATCH", `/api/v1/bots/${testTriage.botId}`, { team: "support" });
+    expect(moved.statusCode, moved.body).toBe(200);
+    const teamCapOf = async (who: string) => {
+      const r = await as(who, "GET", "/api/v1/budgets");
+      expect(r.statusCode, r.body).toBe(200);
+      return (r.json() as { items: TBudget[] }).items.filter((b) => b.scope === "team" && b.subjectId === support);
+    };
+    try {
+      // he learns a cap covers his bot and that it is not near, but not what the team spent
+      const [seen, ...more] = await teamCapOf("lucas.meyer");
+      expect(more).toHaveLength(0);
+      expect(seen).toMatchObject({ subjectName: "Customer Support", capUsd: 1000, spentUsd: null, spentHidden: "Team spend visible to team members", near: false, exhausted: false });
+      // nor through his bot's page (its caps and its team's)
+      const viaBot = (await as("lucas.meyer", "GET", `/api/v1/budgets?scope=bot&subjectId=${testTriage.botId}`)).json() as { items: TBudget[] };
+      expect(viaBot.items.filter((b) => b.scope === "team").map((b) => [b.subjectName, b.spentUsd, b.spentHidden])).toEqual([["Customer Support", null, "Team spend visible to team members"]]);
+      // nor through the team's usage report or its CSV: refused and audited
+      const before = (await auditOf("usage.read")).filter((e) => e.actorLabel === "lucas.meyer@acme.example" && e.outcome === "denied").length;
+      for (const url of [`/api/v1/usage?scope=team&id=${support}`, `/api/v1/usage.csv?scope=team&id=${support}`]) {
+        const r = await as("lucas.meyer", "GET", url);
+        expect(r.statusCode, url).toBe(403);
+        expect(r.body).not.toContain("3.5");
+      }
+      expect((await auditOf("usage.read")).filter((e) => e.actorLabel === "lucas.meyer@acme.example" && e.outcome === "denied")).toHaveLength(before + 2);
+
+      // a member of the team (primary team) sees its spend, and so does security (bots.read_all)
+      const [member] = await teamCapOf("liam.obrien");
+      expect(member).toMatchObject({ spentHidden: null });
+      expect(member!.spentUsd).toBeGreaterThanOrEqual(3.5);
+      const [sec] = await teamCapOf("omar.haddad");
+      expect(sec).toMatchObject({ spentUsd: member!.spentUsd, spentHidden: null });
+
+      // membership (team_members, as SCIM groups write it) counts too
+      await t.database.db.execute(sql`insert into team_members (team_id, person_id) values (${support}, ${ids["lucas.meyer"]})`);
+      const [asMember] = await teamCapOf("lucas.meyer");
+      expect(asMember).toMatchObject({ spentUsd: member!.spentUsd, spentHidden: null });
+      await t.database.db.execute(sql`delete from team_members where team_id = ${support} and person_id = ${ids["lucas.meyer"]}`);
+
+      // near the cap, a non-member is told so (as the 80 % notification tells him), still without the amount
+      const lowered = await setCap("maya.chen", { scope: "team", subjectId: support, period: "month", capUsd: member!.spentUsd! + 0.5 });
+      expect(lowered.statusCode, lowered.body).toBe(200);
+      const [near] = await teamCapOf("lucas.meyer");
+      expect(near).toMatchObject({ spentUsd: null, near: true, exhausted: false });
+    } finally {
+      expect((await as("lucas.meyer", "PATCH", `/api/v1/bots/${testTriage.botId}`, { team: "platform" })).statusCode).toBe(200);
+      expect((await as("maya.chen", "DELETE", `/api/v1/budgets/${(cap.json() as TBudget).id}`)).statusCode).toBe(204);
+    }
   });
 });

@@ -48,7 +48,7 @@ export function usageRoutes(svc: UsageService) {
           operationId: "listBudgets",
           tags: ["usage"],
           summary:
-            "Budget caps (USD per UTC day or calendar month) with what their bots spent in the current period. With bots.read_all: every cap; otherwise the caps covering your own bots (theirs and their teams'). `scope=bot&subjectId=` lists one bot's caps and its team's",
+            "Budget caps (USD per UTC day or calendar month) with what their bots spent in the current period. With bots.read_all: every cap; otherwise the caps covering your own bots (theirs and their teams'), a team cap's spend shown only to the team's members (others get `spentUsd: null` with `spentHidden`, and `near` / `exhausted`). `scope=bot&subjectId=` lists one bot's caps and its team's",
           querystring: ZBudgetListQuery,
           response: { 200: ZBudgetList, ...errors },
         },

@@ -1,4 +1,5 @@
 import {
+  BUDGET_SPEND_HIDDEN_TEAM,
   changesBetween,
   USAGE_COUNTERS,
   USAGE_MAX_DAYS,
@@ -19,8 +20,9 @@ import { AppError, notFound } from "../../lib/errors.ts";
 import { can, canReadBot } from "../../lib/permissions.ts";
 import { actorOf, denied, recordAudit } from "../audit/index.ts";
 import { findBotRow } from "../bots/index.ts";
+import { teamIdsOfPerson } from "../people/index.ts";
 import * as repo from "./usage.repo.ts";
-import { checkBudgets } from "./usage.thresholds.ts";
+import { BUDGET_WARN_SHARE, checkBudgets } from "./usage.thresholds.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -41,28 +43,44 @@ function nextBucket(g: TUsageGranularity, t: Date): Date {
 
 const zero = (): TUsageCounters => Object.fromEntries(USAGE_COUNTERS.map((k) => [k, 0])) as TUsageCounters;
 
-const toBudget = (b: repo.BudgetRow): TBudget => ({
-  id: b.id,
-  scope: b.scope,
-  subjectId: b.subjectId,
-  subjectName: b.subjectName,
-  period: b.period,
-  capUsd: b.capUsd,
-  spentUsd: b.spentUsd,
-  periodStart: b.periodStart.toISOString(),
-  periodEnd: budgetPeriodEnd(b.period, b.periodStart).toISOString(),
-  exhausted: b.spentUsd >= b.capUsd,
-  setBy: b.setBy,
-  setAt: b.setAt.toISOString(),
-});
+/**
+ * Who may see a cap's spend: every cap's for people who read every bot; a bot cap's for whoever
+ * sees the cap (the bot's owner); a team cap's only for the team's members (BR: "caps are set by
+ * admins; owners see their bots' spend", not the rest of the team's).
+ */
+type SpendViewer = { readsAll: true } | { readsAll: false; teamIds: ReadonlySet<string> };
+
+const toBudget = (b: repo.BudgetRow, viewer: SpendViewer): TBudget => {
+  const shown = viewer.readsAll || b.scope === "bot" || viewer.teamIds.has(b.subjectId);
+  return {
+    id: b.id,
+    scope: b.scope,
+    subjectId: b.subjectId,
+    subjectName: b.subjectName,
+    period: b.period,
+    capUsd: b.capUsd,
+    spentUsd: shown ? b.spentUsd : null,
+    spentHidden: shown ? null : BUDGET_SPEND_HIDDEN_TEAM,
+    periodStart: b.periodStart.toISOString(),
+    periodEnd: budgetPeriodEnd(b.period, b.periodStart).toISOString(),
+    near: b.spentUsd >= b.capUsd * BUDGET_WARN_SHARE,
+    exhausted: b.spentUsd >= b.capUsd,
+    setBy: b.setBy,
+    setAt: b.setAt.toISOString(),
+  };
+};
 
 /**
  * Usage, cost and budgets (README "Usage, cost and budgets"):
  * - `report` / `csv`: a scope's usage per bucket. `org` and `team` need `bots.read_all`; a bot,
  *   whoever may read it (its owner, `bots.read_all`); an owner's bots, that owner or `bots.read_all`.
  *   Refusals are audited (`usage.read`).
- * - `budgets`: with `bots.read_all` every cap; otherwise the caps covering the caller's own bots
- *   (theirs and their teams'), with spend, so an owner sees their bots' spend against them.
+ * - `budgets`: with `bots.read_all` every cap with its spend; otherwise the caps covering the
+ *   caller's own bots (theirs and their teams'). A team cap's spend (every bot in the team, other
+ *   people's too) is shown only to the team's members (primary team or membership); anyone else
+ *   gets `spentUsd: null` with `spentHidden`, and still `near` / `exhausted` (what the 80 % and
+ *   100 % notifications already tell the owners). Registering a bot into a team therefore shows
+ *   the team's caps, never its spend.
  * - `setBudget` / `removeBudget`: `budgets.manage` (admins), audited (`budget.set`,
  *   `budget.remove`, refusals too); the covered bots' decision snapshot is refreshed
  *   (`budget.changed`), and a cap set below what is already spent takes effect at once.
@@ -120,6 +138,11 @@ export function createUsageService(deps: { db: Db }) {
     return { body, fileName: `bridle-usage-${r.scope}-${r.granularity}-${r.from.slice(0, 10)}-${r.to.slice(0, 10)}.csv` };
   }
 
+  /**
+   * Caps with their current period's spend, as the caller may see them (see the service's rules).
+   * `scope=bot&subjectId=`: that bot's caps and its team's, for whoever may read the bot.
+   * @throws 404 (no such bot), 403 (a bot the caller may not read; audited `budget.read`)
+   */
   async function budgets(ctx: RequestCtx, q: { scope?: TBudget["scope"]; subjectId?: string }): Promise<{ items: TBudget[] }> {
     const filter: Parameters<typeof repo.listBudgets>[1] = {};
     if (q.scope && !q.subjectId) filter.scope = q.scope;
@@ -135,8 +158,10 @@ export function createUsageService(deps: { db: Db }) {
         if (q.scope) filter.scope = q.scope;
       }
     }
-    if (!can(ctx.principal, "bots.read_all") && !filter.coveringBots) filter.coveringBots = await repo.botIdsOwnedBy(db, ctx.principal.personId);
-    return { items: (await repo.listBudgets(db, filter)).map(toBudget) };
+    const readsAll = can(ctx.principal, "bots.read_all");
+    if (!readsAll && !filter.coveringBots) filter.coveringBots = await repo.botIdsOwnedBy(db, ctx.principal.personId);
+    const viewer: SpendViewer = readsAll ? { readsAll } : { readsAll, teamIds: new Set(await teamIdsOfPerson(db, ctx.principal.personId)) };
+    return { items: (await repo.listBudgets(db, filter)).map((b) => toBudget(b, viewer)) };
   }
 
   async function setBudget(ctx: RequestCtx, input: TSetBudgetRequest): Promise<TBudget> {
@@ -162,7 +187,8 @@ export function createUsageService(deps: { db: Db }) {
       return id;
     });
     const [row] = await repo.listBudgets(db, { ids: [id] });
-    return toBudget(row!);
+    // budgets.manage is an admin's: admins read every bot
+    return toBudget(row!, can(ctx.principal, "bots.read_all") ? { readsAll: true } : { readsAll: false, teamIds: new Set(await teamIdsOfPerson(db, ctx.principal.personId)) });
   }
 
   async function removeBudget(ctx: RequestCtx, id: string): Promise<void> {

@@ -12,15 +12,32 @@ import { usd } from "./format.ts";
 
 const PERIOD_LABEL: Record<TBudgetPeriod, string> = { day: "Daily (UTC)", month: "Monthly (UTC)" };
 
-/** One cap: spend against it as a bar, red once it is spent. */
+/**
+ * One cap: spend against it as a bar, red once it is spent. When the API withholds the spend (a
+ * team cap seen by someone outside the team) it says so, with whether the cap is near or spent.
+ */
 export function BudgetBar({ budget }: { budget: TBudget }) {
+  const when = budget.period === "day" ? "today" : "this month";
+  const spentNote = budget.exhausted ? " — spent: only read-only actions until the period ends" : "";
+  if (budget.spentUsd === null)
+    return (
+      <Stack gap={2}>
+        <Text size="sm">
+          Cap {usd(budget.capUsd)} {when}
+          {budget.exhausted ? spentNote : budget.near ? " — 80 % or more spent" : " — below 80 %"}
+        </Text>
+        <Text size="xs" c="dimmed" data-testid="spend-hidden">
+          {budget.spentHidden ?? "Spend not shown"}
+        </Text>
+      </Stack>
+    );
   const share = Math.min(100, Math.round((budget.spentUsd / budget.capUsd) * 100));
-  const color = budget.exhausted ? "red" : share >= 80 ? "orange" : "teal";
+  const color = budget.exhausted ? "red" : budget.near ? "orange" : "teal";
   return (
     <Stack gap={2}>
       <Text size="sm">
-        {usd(budget.spentUsd)} of {usd(budget.capUsd)} {budget.period === "day" ? "today" : "this month"}
-        {budget.exhausted ? " — spent: only read-only actions until the period ends" : ""}
+        {usd(budget.spentUsd)} of {usd(budget.capUsd)} {when}
+        {spentNote}
       </Text>
       <Progress value={share} color={color} size="md" radius="xl" aria-label={`${share}% of the ${budget.period === "day" ? "daily" : "monthly"} budget spent`} />
     </Stack>

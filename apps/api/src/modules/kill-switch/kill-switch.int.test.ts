@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { TDecision } from "@bridle/contracts";
-import { auditEvents, teams } from "@bridle/db";
+import { auditEvents, killSwitchSettings, teams } from "@bridle/db";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { botTokenFor, decide } from "../../../test/bot-runtime.ts";
@@ -166,6 +166,49 @@ describe("kill switch", () => {
     await as("maya.chen", "PUT", "/api/v1/kill-switch/settings", { resumeRequiresSecondPerson: false });
   });
 
+  it("a resume requested under the second-person rule: the rule cannot be turned off while it waits, and the requester never confirms it alone", async () => {
+    expect((await as("maya.chen", "PUT", "/api/v1/kill-switch/settings", { resumeRequiresSecondPerson: true })).statusCode).toBe(200);
+    const a = await engage("omar.haddad", { kind: "bot", subject: deploy.botId });
+    const b = await engage("omar.haddad", { kind: "bot", subject: metrics.botId });
+    // the admin asks for both resumes...
+    for (const sw of [a, b]) expect((await resume("maya.chen", sw.id, "looks clean")).json()).toMatchObject({ outcome: "resume_requested" });
+    // ...then tries to turn the rule off: refused, naming how many wait, and audited
+    const off = await as("maya.chen", "PUT", "/api/v1/kill-switch/settings", { resumeRequiresSecondPerson: false });
+    expect(off.statusCode, off.body).toBe(409);
+    expect(off.json().error).toMatchObject({
+      code: "conflict",
+      message:
+        "The second-person rule cannot be turned off while 2 kill switch resume requests are waiting for a second person: each was requested under the rule, so a different person with the kill switch permission must confirm them first",
+      details: { pendingResumeRequests: 2 },
+    });
+    expect((await as("maya.chen", "GET", "/api/v1/kill-switch/settings")).json()).toEqual({ resumeRequiresSecondPerson: true });
+    const refusals = (await auditOf("kill_switch.settings_update", "denied")).filter((e) => e.actorLabel === "maya.chen@acme.example");
+    expect(refusals.map((e) => [e.actorLabel, e.details])).toEqual([
+      ["maya.chen@acme.example", { roles: ["admin"], attempted: "turn off the second-person rule for resuming a kill switch", reason: "2 resume request(s) pending" }],
+    ]);
+    // she cannot confirm her own request
+    const self = await resume("maya.chen", a.id);
+    expect(self.statusCode).toBe(409);
+    expect(self.json().error.message).toMatch(/different person must confirm it/);
+    expect((await ask(deploy)).reasons[0]!.code).toBe("kill_switch");
+    // once one is confirmed by someone else, the refusal counts the one left
+    expect((await resume("priya.nair", a.id, "confirmed")).json()).toMatchObject({ outcome: "resumed" });
+    const stillOne = await as("maya.chen", "PUT", "/api/v1/kill-switch/settings", { resumeRequiresSecondPerson: false });
+    expect(stillOne.statusCode).toBe(409);
+    expect(stillOne.json().error.message).toContain("while 1 kill switch resume request is waiting");
+
+    // a request left pending with the rule off (as before this check existed) still needs a second person
+    await t.database.db.update(killSwitchSettings).set({ resumeRequiresSecondPerson: false }).where(eq(killSwitchSettings.id, 1));
+    const alone = await resume("maya.chen", b.id);
+    expect(alone.statusCode, alone.body).toBe(409);
+    expect((await ask(metrics)).reasons[0]!.code).toBe("kill_switch"); // still halted
+    expect((await auditOf("kill_switch.resume", "denied")).filter((e) => e.resourceId === b.id).map((e) => e.actorLabel)).toEqual(["maya.chen@acme.example"]);
+    expect((await resume("priya.nair", b.id, "confirmed")).json()).toMatchObject({ outcome: "resumed", switch: { resumed: { by: "priya.nair@acme.example" } } });
+    // with nothing pending the rule turns off
+    await as("maya.chen", "PUT", "/api/v1/kill-switch/settings", { resumeRequiresSecondPerson: true });
+    expect((await as("maya.chen", "PUT", "/api/v1/kill-switch/settings", { resumeRequiresSecondPerson: false })).statusCode).toBe(200);
+  });
+
   it("permissions: owners and IT pause a bot they manage; only security and admins the rest; refusals are audited", async () => {
     const before = (await auditOf("kill_switch.engage", "denied")).length;
     // the owner of the triage bot: their bot yes, someone else's bot or a team no
@@ -185,7 +228,7 @@ describe("kill switch", () => {
     // security's switch is not the owner's to lift; their own is
     const sec = await engage("omar.haddad", { kind: "bot", subject: triage.botId });
     expect((await resume("lucas.meyer", sec.id)).statusCode).toBe(403);
-    expect((await auditOf("kill_switch.resume", "denied")).length).toBe(1);
+    expect((await auditOf("kill_switch.resume", "denied")).filter((e) => e.resourceId === sec.id).map((e) => e.actorLabel)).toEqual(["lucas.meyer@acme.example"]);
     expect((await resume("lucas.meyer", own.id)).statusCode).toBe(200);
     expect((await ask(triage)).reasons[0]!.message).toContain(sec.id);
     expect((await resume("omar.haddad", sec.id)).statusCode).toBe(200);

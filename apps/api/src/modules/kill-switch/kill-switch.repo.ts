@@ -56,14 +56,25 @@ export async function setResumed(tx: DbOrTx, id: string, v: { by: string; email:
   return row!;
 }
 
-export async function getSettings(db: DbOrTx): Promise<{ resumeRequiresSecondPerson: boolean }> {
-  const [row] = await db.select().from(killSwitchSettings).where(eq(killSwitchSettings.id, 1)).limit(1);
+/** How many switches wait for a second person: a resume requested, not yet confirmed. */
+export async function countPendingResumeRequests(db: DbOrTx): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(killSwitches)
+    .where(and(isNotNull(killSwitches.resumeRequestedAt), isNull(killSwitches.resumedAt)));
+  return row?.n ?? 0;
+}
+
+/** The settings row, locked for the rest of the transaction when `lock` (a row not yet written reads as the default). */
+export async function getSettings(db: DbOrTx, lock = false): Promise<{ resumeRequiresSecondPerson: boolean }> {
+  const q = db.select().from(killSwitchSettings).where(eq(killSwitchSettings.id, 1)).limit(1);
+  const [row] = lock ? await q.for("update") : await q;
   return { resumeRequiresSecondPerson: row?.resumeRequiresSecondPerson ?? false };
 }
 
 /** Writes the settings row (creating it) and returns the value before. */
 export async function saveSettings(tx: DbOrTx, v: { resumeRequiresSecondPerson: boolean }): Promise<{ resumeRequiresSecondPerson: boolean }> {
-  const before = await getSettings(tx);
+  const before = await getSettings(tx, true);
   await tx
     .insert(killSwitchSettings)
     .values({ id: 1, resumeRequiresSecondPerson: v.resumeRequiresSecondPerson, updatedAt: sql`now()` })

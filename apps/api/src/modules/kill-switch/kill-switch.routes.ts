@@ -114,9 +114,10 @@ export function killSwitchRoutes(svc: KillSwitchService, runbook: RunbookService
         schema: {
           operationId: "updateKillSwitchSettings",
           tags: ["kill-switch"],
-          summary: "Require (or not) a second person to resume a kill switch (admin; audited `kill_switch.settings_update`)",
+          summary:
+            "Require (or not) a second person to resume a kill switch (admin; audited `kill_switch.settings_update`). 409 when turning it off while a resume request waits for a second person (`details.pendingResumeRequests`; the refusal is audited)",
           body: ZKillSwitchSettings,
-          response: { 200: ZKillSwitchSettings, ...errors },
+          response: { 200: ZKillSwitchSettings, ...errors, 409: ZErrorEnvelope },
         },
       },
       async (request) => svc.updateSettings(ctx(request), request.body),
@@ -141,7 +142,7 @@ export function killSwitchRoutes(svc: KillSwitchService, runbook: RunbookService
           operationId: "resumeKillSwitch",
           tags: ["kill-switch"],
           summary:
-            "Resume a switch, with a reason. When the org requires a second person, the first call records a resume request (`outcome: resume_requested`, the bots stay halted) and a call by a different person with kill_switch.manage resumes it. 409 when already resumed or when the requester confirms their own request.",
+            "Resume a switch, with a reason. When the org requires a second person, the first call records a resume request (`outcome: resume_requested`, the bots stay halted) and a call by a different person with kill_switch.manage resumes it; a request made under the rule needs that second person even if the rule was turned off since. 409 when already resumed or when the requester confirms their own request (audited).",
           params: z.object({ id: z.uuid() }),
           body: ZResumeKillSwitchRequest,
           response: { 200: ZResumeKillSwitchResponse, 404: ZErrorEnvelope, 409: ZErrorEnvelope, ...errors },

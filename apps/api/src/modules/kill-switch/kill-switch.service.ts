@@ -56,7 +56,10 @@ const channelKey = (c: string) => c.trim().toLowerCase();
  *   switch on it, and resume only a switch on that bot that they engaged themselves: a switch
  *   security engaged stays until security or an admin resumes it;
  * - when the org requires a second person, a resume is a request that a different person with
- *   `kill_switch.manage` confirms (a second call of `resume`).
+ *   `kill_switch.manage` confirms (a second call of `resume`). A request made under the rule keeps
+ *   needing that second person even if the rule is turned off later, and the rule cannot be turned
+ *   off while any request waits (409): otherwise one admin could ask, turn the rule off and
+ *   confirm alone (security review).
  * Every change and every refused attempt is audited; every change emits `kill_switch.changed`, so
  * every replica's decision snapshot re-reads the engaged switches (NOTIFY).
  */
@@ -158,8 +161,11 @@ export function createKillSwitchService(deps: { db: Db }) {
 
   /**
    * Resumes a switch, or (when the org requires a second person) records a resume request; a
-   * later call by a different person with `kill_switch.manage` confirms it. 409 when the switch is
-   * already resumed, or when the requester calls again.
+   * later call by a different person with `kill_switch.manage` confirms it. A switch with a
+   * request pending always needs that different person, whatever the setting says now.
+   * @throws 404; 403 (audited) for a caller who may not resume it or (a request pending) confirm
+   * it; 409 when the switch is already resumed, or when the requester confirms their own request
+   * (audited as a refused `kill_switch.resume`)
    */
   async function resume(ctx: RequestCtx, id: string, reason: string): Promise<{ switch: TKillSwitch; outcome: "resumed" | "resume_requested" }> {
     const p = ctx.principal;
@@ -168,11 +174,12 @@ export function createKillSwitchService(deps: { db: Db }) {
     const ownerId = first.scopeKind === "bot" && first.subject ? ((await findBotRow(db, first.subject))?.ownerId ?? null) : null;
     if (!mayResume(p, first, ownerId))
       throw await denied(db, ctx, { action: "kill_switch.resume", resourceType: "kill_switch", resourceId: id, what: `resume the kill switch on ${first.subjectLabel}` });
-    return db.transaction(async (tx) => {
+    const done = await db.transaction(async (tx) => {
       const r = (await repo.findSwitch(tx, id, true))!;
       if (r.resumedAt) throw new AppError("conflict", `This kill switch was already resumed by ${r.resumedByEmail} at ${r.resumedAt.toISOString()}`);
       const now = new Date();
-      const { resumeRequiresSecondPerson } = await repo.getSettings(tx);
+      // locked: a change of the rule waits for this resume (and then counts its request)
+      const { resumeRequiresSecondPerson } = await repo.getSettings(tx, true);
       if (resumeRequiresSecondPerson && !r.resumeRequestedAt) {
         await repo.setResumeRequest(tx, id, { by: p.personId, email: p.email, at: now, reason });
         await recordAudit(tx, {
@@ -187,9 +194,9 @@ export function createKillSwitchService(deps: { db: Db }) {
         const updated = (await repo.findSwitch(tx, id))!;
         return { switch: toView(updated, await botScopeFacts(tx)), outcome: "resume_requested" as const };
       }
-      if (resumeRequiresSecondPerson) {
-        if (r.resumeRequestedBy === p.personId || r.resumeRequestedByEmail === p.email)
-          throw new AppError("conflict", "You asked for this resume; a different person must confirm it (the org requires a second person to resume a kill switch)");
+      // A request made under the rule is confirmed by someone else even if the rule was turned off since.
+      if (r.resumeRequestedAt) {
+        if (r.resumeRequestedBy === p.personId || r.resumeRequestedByEmail === p.email) return { selfConfirm: true as const };
         if (!can(p, "kill_switch.manage"))
           throw await denied(db, ctx, { action: "kill_switch.resume", resourceType: "kill_switch", resourceId: id, what: "confirm the resume of a kill switch (security or an admin confirms)" });
       }
@@ -208,6 +215,20 @@ export function createKillSwitchService(deps: { db: Db }) {
       });
       return { switch: toView(row, facts), outcome: "resumed" as const };
     });
+    if ("selfConfirm" in done) {
+      // audited outside the transaction that found it, so the refusal stays on record
+      await recordAudit(db, {
+        actor: actorOf(p),
+        action: "kill_switch.resume",
+        resourceType: "kill_switch",
+        resourceId: id,
+        outcome: "denied",
+        requestId: ctx.requestId,
+        details: { roles: p.roles, attempted: `confirm the resume of the kill switch on ${first.subjectLabel}`, reason: "requested_by_same_person" },
+      });
+      throw new AppError("conflict", "You asked for this resume; a different person must confirm it (it was requested under the rule that a second person resumes a kill switch)");
+    }
+    return done;
   }
 
   /** Every switch, newest first (people who read every bot: admin, security, IT, auditor). */
@@ -255,10 +276,22 @@ export function createKillSwitchService(deps: { db: Db }) {
 
   const getSettings = async (): Promise<TKillSwitchSettings> => repo.getSettings(db);
 
+  /**
+   * Turns the second-person rule on or off (`policy.update`, admins; audited
+   * `kill_switch.settings_update` when it changes).
+   * @throws 403 (audited); 409 when turning the rule off while a resume request waits for a second
+   * person (`details.pendingResumeRequests`; audited as a refused `kill_switch.settings_update`)
+   */
   async function updateSettings(ctx: RequestCtx, v: TKillSwitchSettings): Promise<TKillSwitchSettings> {
     if (!can(ctx.principal, "policy.update"))
       throw await denied(db, ctx, { action: "kill_switch.settings_update", resourceType: "kill_switch_settings", resourceId: "1", what: "change the kill switch settings" });
-    return db.transaction(async (tx) => {
+    const saved = await db.transaction(async (tx) => {
+      // the settings row is locked first, so two admins' changes and this count do not interleave
+      const current = await repo.getSettings(tx, true);
+      if (current.resumeRequiresSecondPerson && !v.resumeRequiresSecondPerson) {
+        const pending = await repo.countPendingResumeRequests(tx);
+        if (pending > 0) return { pending };
+      }
       const before = await repo.saveSettings(tx, v);
       if (before.resumeRequiresSecondPerson !== v.resumeRequiresSecondPerson)
         await recordAudit(tx, {
@@ -270,8 +303,25 @@ export function createKillSwitchService(deps: { db: Db }) {
           requestId: ctx.requestId,
           details: { changes: { resumeRequiresSecondPerson: { before: before.resumeRequiresSecondPerson, after: v.resumeRequiresSecondPerson } } },
         });
-      return repo.getSettings(tx);
+      return { settings: await repo.getSettings(tx) };
     });
+    if ("settings" in saved) return saved.settings;
+    const n = saved.pending;
+    const requests = n === 1 ? "1 kill switch resume request is" : `${n} kill switch resume requests are`;
+    await recordAudit(db, {
+      actor: actorOf(ctx.principal),
+      action: "kill_switch.settings_update",
+      resourceType: "kill_switch_settings",
+      resourceId: "1",
+      outcome: "denied",
+      requestId: ctx.requestId,
+      details: { roles: ctx.principal.roles, attempted: "turn off the second-person rule for resuming a kill switch", reason: `${n} resume request(s) pending` },
+    });
+    throw new AppError(
+      "conflict",
+      `The second-person rule cannot be turned off while ${requests} waiting for a second person: each was requested under the rule, so a different person with the kill switch permission must confirm ${n === 1 ? "it" : "them"} first`,
+      { pendingResumeRequests: n },
+    );
   }
 
   return { preview, engage, resume, list, get, status, getSettings, updateSettings };

@@ -180,7 +180,7 @@ export function KillSwitchPage() {
         <Paper withBorder radius="md" p="md">
           <Switch
             label="Resuming needs a second person"
-            description="A resume becomes a request that a different person with the kill switch permission confirms (admins change this)"
+            description="A resume becomes a request that a different person with the kill switch permission confirms (admins change this; it cannot be turned off while a request waits)"
             checked={secondPerson}
             disabled={!can("policy.update") || settings.isPending || updateSettings.isPending}
             onChange={(e) => updateSettings.mutate({ resumeRequiresSecondPerson: e.currentTarget.checked })}

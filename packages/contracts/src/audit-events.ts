@@ -270,7 +270,13 @@ export const AUDIT_EVENT_DETAILS = {
   }),
   "incident.evidence_add": z.object({ incidentId: z.string(), title: z.string(), auditEventIds: z.array(z.string()) }),
   /** the one-page summary was exported (Markdown or PDF) */
-  "incident.export": z.object({ incidentId: z.string(), title: z.string(), format: z.enum(["md", "pdf"]) }),
+  "incident.export": z.object({
+    incidentId: z.string(),
+    title: z.string(),
+    format: z.enum(["md", "pdf"]),
+    /** whether the linked audit events and response actions went into the file (left out without audit.read) */
+    auditEvidence: z.enum(["included", "withheld"]).optional(),
+  }),
   // access reviews (a campaign's resource is the campaign; an item's is the bot it reviews)
   "access_review.campaign_start": z.object({
     campaignId: z.string(),

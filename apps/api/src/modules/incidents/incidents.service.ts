@@ -1,4 +1,5 @@
 import {
+  INCIDENT_AUDIT_EVIDENCE_HIDDEN,
   INCIDENT_PHASE_LABELS,
   INCIDENT_PHASE_WINDOW_MINUTES,
   INCIDENT_PHASES,
@@ -94,7 +95,7 @@ const cut = (v: unknown) => (typeof v === "string" && v.length > AUDIT_TEXT_MAX 
 /**
  * Incidents (README "Incidents"). Security and admins (`incidents.manage`) declare incidents and
  * drills and run their response; `incidents.read` (also IT and auditors) reads them and exports
- * their one-page summary. Every change and export is audited (`incident.*`, resource the
+ * their one-page summary, with the audit evidence only for `audit.read` (not IT). Every change and export is audited (`incident.*`, resource the
  * incident), and so is every refused attempt.
  */
 export function createIncidentsService(deps: { db: Db; now?: () => Date }) {
@@ -106,8 +107,11 @@ export function createIncidentsService(deps: { db: Db; now?: () => Date }) {
     throw await denied(db, ctx, { action: "access.denied", resourceType: "incident", resourceId: resourceId ?? null, what });
   }
 
-  /** The blast radius: computed from the bots' records and the audit log, never stored. */
-  async function blastRadius(dbx: DbOrTx, r: repo.IncidentRow, botIds: string[]): Promise<TBlastRadius> {
+  /**
+   * The blast radius: computed from the bots' records and the audit log, never stored. Without
+   * `withAudit` the response actions (audit events) are left out, their count kept.
+   */
+  async function blastRadius(dbx: DbOrTx, r: repo.IncidentRow, botIds: string[], withAudit: boolean): Promise<TBlastRadius> {
     const from = new Date(r.detectedAt.getTime() - BLAST_RADIUS_LOOKBACK_HOURS * HOUR_MS);
     const to = r.closedAt ?? now();
     const details = (await Promise.all(botIds.map((id) => getBotDetail(dbx, id)))).filter((b) => b !== null);
@@ -151,7 +155,8 @@ export function createIncidentsService(deps: { db: Db; now?: () => Date }) {
       ),
       people: sorted(people).map(([label, p]) => ({ label, roles: [...p.roles].sort(), bots: [...p.bots].sort() })),
       activity: footprint.counts,
-      responseEvents: footprint.responses.map((e) => ({
+      responseEventCount: footprint.responses.length,
+      responseEvents: (withAudit ? footprint.responses : []).map((e) => ({
         id: e.id,
         at: e.at.toISOString(),
         action: e.action,
@@ -162,9 +167,18 @@ export function createIncidentsService(deps: { db: Db; now?: () => Date }) {
     };
   }
 
+  /**
+   * The incident as the caller may see it. Audit evidence (the linked events with their notes, the
+   * response actions) needs `audit.read`: `incidents.read` also reaches IT, who run containment
+   * and offboarding but do not read the audit log (security review), so for them it is left out,
+   * counted, and `auditEvidenceHidden` says who sees it. The inventory of the blast radius (bots,
+   * systems, credential references, people) and the activity counts stay.
+   */
   async function view(ctx: RequestCtx, dbx: DbOrTx, r: repo.IncidentRow): Promise<TIncident> {
+    const withAudit = can(ctx.principal, "audit.read");
     const bots = await repo.botsOf(dbx, [r.id]);
-    const evidence = await repo.evidenceOf(dbx, r.id);
+    const linked = await repo.evidenceOf(dbx, r.id);
+    const evidence = withAudit ? linked : [];
     const events = new Map((await auditEventsByIds(dbx, evidence.map((e) => e.auditEventId))).map((e) => [e.id, e]));
     return {
       ...summaryOf(r, bots),
@@ -203,10 +217,13 @@ export function createIncidentsService(deps: { db: Db; now?: () => Date }) {
             : null,
         };
       }),
+      evidenceCount: linked.length,
+      auditEvidenceHidden: withAudit ? null : INCIDENT_AUDIT_EVIDENCE_HIDDEN,
       blastRadius: await blastRadius(
         dbx,
         r,
         bots.map((b) => b.id),
+        withAudit,
       ),
       mayManage: can(ctx.principal, "incidents.manage") && r.phase !== "closed",
     };
@@ -421,7 +438,9 @@ export function createIncidentsService(deps: { db: Db; now?: () => Date }) {
   }
 
   /**
-   * The one-page summary, as Markdown or PDF, with a file name; the export is audited.
+   * The one-page summary, as Markdown or PDF, with a file name; the export is audited (with
+   * whether the audit evidence went into it). Built from the caller's view, so a caller without
+   * `audit.read` gets the counts and the line saying who sees the audit evidence instead.
    * @throws 404, 403 (audited)
    */
   async function exportSummary(ctx: RequestCtx, id: string, format: "md" | "pdf"): Promise<{ filename: string; contentType: string; body: Buffer | string }> {
@@ -432,7 +451,7 @@ export function createIncidentsService(deps: { db: Db; now?: () => Date }) {
       resourceType: "incident",
       resourceId: id,
       outcome: "success",
-      details: { incidentId: id, title: incident.title, format },
+      details: { incidentId: id, title: incident.title, format, auditEvidence: incident.auditEvidenceHidden === null ? "included" : "withheld" },
     });
     const base = `incident-${incident.declaredAt.slice(0, 10)}-${incident.id.slice(0, 8)}${incident.isDrill ? "-drill" : ""}`;
     const generatedAt = now();

@@ -4,6 +4,8 @@ import PDFDocument from "pdfkit";
 /**
  * The one-page incident summary, as Markdown and as PDF (pdfkit, its built-in Helvetica): the same
  * sections in the same order, built from one outline so the two never disagree. Times are UTC.
+ * Built from the reader's view: without `audit.read` the evidence and response sections carry
+ * counts and the line saying who sees the audit evidence.
  */
 
 type Section = { title: string; lines: string[] };
@@ -17,6 +19,8 @@ const capped = <T>(xs: T[], line: (x: T) => string, what: string): string[] =>
 
 function outline(i: TIncident, generatedAt: Date): { title: string; subtitle: string; sections: Section[] } {
   const br = i.blastRadius;
+  // the reader may not see the audit evidence (no audit.read): counts and who does, instead
+  const hidden = i.auditEvidenceHidden;
   const title = `${i.isDrill ? "DRILL: " : ""}${i.title}`;
   const subtitle = `Severity ${i.severity} · ${INCIDENT_PHASE_LABELS[i.phase]} · detected ${utc(i.detectedAt)} · declared by ${i.declaredBy.label ?? "Bridle"} · summary generated ${utc(generatedAt.toISOString())}`;
   return {
@@ -47,15 +51,19 @@ function outline(i: TIncident, generatedAt: Date): { title: string; subtitle: st
       },
       {
         title: "Response actions in the log",
-        lines: capped(br.responseEvents, (e) => `${utc(e.at)} ${e.action} by ${e.actor}`, "response actions"),
+        lines: hidden
+          ? [`${br.responseEventCount} response actions in the log. ${hidden}.`]
+          : capped(br.responseEvents, (e) => `${utc(e.at)} ${e.action} by ${e.actor}`, "response actions"),
       },
       {
         title: "Evidence (audit events)",
-        lines: capped(
-          i.evidence,
-          (e) => `${utc(e.at)} ${e.event ? `#${e.event.seq} ${e.event.action} (${e.event.outcome}) by ${e.event.actor}` : `${e.auditEventId} (no longer in the log)`}${e.note ? `: ${e.note}` : ""}`,
-          "evidence",
-        ),
+        lines: hidden
+          ? [`${i.evidenceCount} audit events linked as evidence. ${hidden}.`]
+          : capped(
+              i.evidence,
+              (e) => `${utc(e.at)} ${e.event ? `#${e.event.seq} ${e.event.action} (${e.event.outcome}) by ${e.event.actor}` : `${e.auditEventId} (no longer in the log)`}${e.note ? `: ${e.note}` : ""}`,
+              "evidence",
+            ),
       },
     ],
   };

@@ -271,9 +271,13 @@ function BlastRadius({ incident }: { incident: TIncident }) {
             </Table>
           )}
           <Text fw={600} size="sm" mt="sm">
-            Response actions in the log ({br.responseEvents.length})
+            Response actions in the log ({br.responseEventCount})
           </Text>
-          {br.responseEvents.length === 0 ? (
+          {incident.auditEvidenceHidden !== null ? (
+            <Text size="sm" c="dimmed">
+              {br.responseEventCount === 1 ? "1 response action is" : `${br.responseEventCount} response actions are`} recorded in the window. {incident.auditEvidenceHidden}.
+            </Text>
+          ) : br.responseEvents.length === 0 ? (
             <Text size="sm" c="dimmed">
               No kill switch, alert, pause or revocation recorded in the window.
             </Text>
@@ -294,13 +298,18 @@ function BlastRadius({ incident }: { incident: TIncident }) {
   );
 }
 
+/** Evidence: the linked audit events, or (a reader without audit.read, such as IT) how many and who sees them. */
 function Evidence({ incident }: { incident: TIncident }) {
   return (
     <Paper withBorder radius="md" p="lg" component="section" aria-label="Evidence">
       <Title order={2} fz="h4" mb="sm">
-        Evidence ({incident.evidence.length})
+        Evidence ({incident.evidenceCount})
       </Title>
-      {incident.evidence.length === 0 ? (
+      {incident.auditEvidenceHidden !== null ? (
+        <Text size="sm" c="dimmed" data-testid="evidence-hidden">
+          {incident.evidenceCount === 1 ? "1 audit event is" : `${incident.evidenceCount} audit events are`} linked. {incident.auditEvidenceHidden}.
+        </Text>
+      ) : incident.evidence.length === 0 ? (
         <Text size="sm" c="dimmed">
           No audit event linked yet. Open an event in the Audit log and choose "Add to incident".
         </Text>

@@ -44,8 +44,8 @@ export const MODULE_DEPENDENCIES = {
   skills: ["audit", "bots", "notifications", "people"],
   instructions: ["audit", "bots", "decisions", "notifications"],
   events: ["audit", "bots", "decisions", "notifications", "usage"],
-  /** usage, cost and budgets: the events and decisions group commits call its commands */
-  usage: ["audit", "bots", "notifications"],
+  /** usage, cost and budgets: the events and decisions group commits call its commands; people: whose team a cap's spend is shown to */
+  usage: ["audit", "bots", "notifications", "people"],
   "access-reviews": ["audit", "bots", "credentials", "notifications", "offboarding", "policy-settings"],
   alerts: ["audit", "bots", "notifications"],
   incidents: ["audit", "bots"],

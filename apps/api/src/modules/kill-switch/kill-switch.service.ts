@@ -290,7 +290,7 @@ export function createKillSwitchService(deps: { db: Db }) {
       const current = await repo.getSettings(tx, true);
       if (current.resumeRequiresSecondPerson && !v.resumeRequiresSecondPerson) {
         const pending = await repo.countPendingResumeRequests(tx);
-        if (pending > 0) return { pending };
+        if (pending > 0) return { refused: true as const, pending };
       }
       const before = await repo.saveSettings(tx, v);
       if (before.resumeRequiresSecondPerson !== v.resumeRequiresSecondPerson)
@@ -303,9 +303,9 @@ export function createKillSwitchService(deps: { db: Db }) {
           requestId: ctx.requestId,
           details: { changes: { resumeRequiresSecondPerson: { before: before.resumeRequiresSecondPerson, after: v.resumeRequiresSecondPerson } } },
         });
-      return { settings: await repo.getSettings(tx) };
+      return { refused: false as const, settings: await repo.getSettings(tx) };
     });
-    if ("settings" in saved) return saved.settings;
+    if (!saved.refused) return saved.settings;
     const n = saved.pending;
     const requests = n === 1 ? "1 kill switch resume request is" : `${n} kill switch resume requests are`;
     await recordAudit(db, {

@@ -114,4 +114,31 @@ test.describe("incident response", () => {
     expect(text).toContain(BOT);
     expect(text).toContain("kill\\_switch.engage");
   });
+
+  test("IT reads an incident's blast radius, and is told who sees its audit evidence instead of the evidence", async ({ page }) => {
+    // security's record of the incident, with an audit event of the bot as evidence and a note
+    const events = (await (await admin.get(`/api/v1/audit-events?limit=1&botId=${botId}`)).json()) as { items: { id: string }[] };
+    expect(events.items.length).toBe(1);
+    const declared = await admin.post("/api/v1/incidents", {
+      headers: { "x-csrf-token": csrf },
+      data: { title: "Meetup bot evidence check", severity: "medium", botIds: [botId], evidence: [{ auditEventId: events.items[0]!.id, note: "note for security only" }] },
+    });
+    expect(declared.status(), await declared.text()).toBe(201);
+    const { id } = (await declared.json()) as { id: string };
+
+    await page.goto(`/incidents/${id}`);
+    await page.getByRole("button", { name: "Sign in with SSO" }).click();
+    await page.getByRole("button", { name: /Sam Taylor/ }).click();
+    await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+    await page.goto(`/incidents/${id}`);
+    await expect(page.getByRole("heading", { name: "Meetup bot evidence check" })).toBeVisible();
+    // the inventory stays
+    await expect(page.getByRole("region", { name: "Blast radius" }).getByRole("link", { name: BOT })).toBeVisible();
+    // the evidence does not: a count and who sees it, no table, no note
+    const evidence = page.getByRole("region", { name: "Evidence" });
+    await expect(evidence.getByTestId("evidence-hidden")).toHaveText("1 audit event is linked. Audit evidence is visible to security, admins and auditors.");
+    await expect(evidence.getByRole("table")).toHaveCount(0);
+    await expect(page.getByText("note for security only")).toHaveCount(0);
+  });
 });
+

@@ -6,7 +6,8 @@ import { E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD, signIn, useDemoProviderForSso } fr
  * Usage and budgets through the console: a runtime reports $3.50 of model usage for
  * acme-log-summary-bot (lucas.meyer's); the admin sees it on the Usage page and sets a $4.00
  * daily cap there; the owner sees the spend against the cap on the bot's page and cannot set caps;
- * the admin removes the cap after confirming.
+ * the admin removes the cap after confirming. An owner whose bot sits in another team sees that
+ * team's cap without its spend (shown to the team's members).
  */
 test.describe("usage and budgets", () => {
   let admin: APIRequestContext;
@@ -97,4 +98,26 @@ test.describe("usage and budgets", () => {
     await page.getByRole("dialog", { name: "Remove this budget cap?" }).getByRole("button", { name: "Remove cap" }).click();
     await expect(caps.getByText("No budget caps")).toBeVisible();
   });
+
+  test("an owner whose bot sits in another team sees that team's cap, and that its spend is shown to the team's members", async ({ browser }) => {
+    const teams = (await (await admin.get("/api/v1/teams")).json()) as { items: { id: string; name: string }[] };
+    const support = teams.items.find((t) => t.name === "Customer Support")!;
+    const headers = { "x-csrf-token": csrf };
+    const cap = await admin.put("/api/v1/budgets", { headers, data: { scope: "team", subjectId: support.id, period: "month", capUsd: 500 } });
+    expect(cap.status(), await cap.text()).toBe(200);
+    const moved = await admin.patch(`/api/v1/bots/${botId}`, { headers, data: { team: "support" } });
+    expect(moved.status(), await moved.text()).toBe(200);
+    try {
+      const lucas = await signedInAs(browser, /Lucas Meyer/, "/usage");
+      const row = lucas.getByRole("region", { name: "Budget caps" }).getByTestId("budget-list").getByRole("row").filter({ hasText: "Customer Support" });
+      await expect(row).toContainText("Cap $500.00 this month — below 80 %");
+      await expect(row.getByTestId("spend-hidden")).toHaveText("Team spend visible to team members");
+      await expect(row.getByRole("progressbar")).toHaveCount(0);
+      await lucas.context().close();
+    } finally {
+      expect((await admin.patch(`/api/v1/bots/${botId}`, { headers, data: { team: "platform" } })).status()).toBe(200);
+      expect((await admin.delete(`/api/v1/budgets/${((await cap.json()) as { id: string }).id}`, { headers })).status()).toBe(204);
+    }
+  });
 });
+

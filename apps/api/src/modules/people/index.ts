@@ -3,7 +3,7 @@
  * module writes them.
  * - routes: `peopleRoutes` (`/people`), `teamsRoutes` (`/teams`, with `createTeamsService`);
  * - queries: `countTeams`, `findPersonByEmail`, `findPersonBySubject`, `bootstrapAdminId`,
- *   `slugify`, `activePeopleAmong` (who a notification reaches), `teamIdsOfPerson` (the teams a
+ *   `slugify`, `activePeopleAmong` (who a notification reaches), `teamIdsOfPerson` / `teamMembersAmong` (the teams a
  *   person belongs to: primary team and memberships), and the SCIM directory's reads
  *   (`directory`);
  * - commands, inside the caller's transaction: `deactivatePerson` / `reactivatePerson` (audited:
@@ -20,5 +20,5 @@ export { createSsoPerson, findPersonByEmail, findPersonBySubject, recordSignIn, 
 export { bootstrapAdminId, ensureBootstrapAdmin, seedDirectory, type BootstrapResult, type SeedPerson } from "./people.bootstrap.ts";
 export { slugify } from "./slug.ts";
 export { activePeopleAmong, type ActivePerson } from "./recipients.repo.ts";
-export { teamIdsOfPerson } from "./membership.repo.ts";
+export { teamIdsOfPerson, teamMembersAmong } from "./membership.repo.ts";
 export * as directory from "./directory.repo.ts";

@@ -293,6 +293,15 @@ describe("usage and budgets", () => {
       expect(lowered.statusCode, lowered.body).toBe(200);
       const [near] = await teamCapOf("lucas.meyer");
       expect(near).toMatchObject({ spentUsd: null, near: true, exhausted: false });
+      // and the 80 % notification tells him the cap is near, not the amount; a member gets the amount
+      const about = (rows: { title: string; body: string }[]) => rows.filter((n) => n.title.includes("Customer Support"));
+      const [his, ...moreOfHis] = about(await noticesOf("lucas.meyer", "budget_threshold"));
+      expect(moreOfHis).toHaveLength(0);
+      expect(his!.title).toBe(`Budget 80 % reached: team Customer Support's monthly budget of $${(member!.spentUsd! + 0.5).toFixed(2)}`);
+      expect(his!.body).toContain("team spend visible to team members");
+      expect(his!.body).not.toContain(`$${member!.spentUsd!.toFixed(2)}`);
+      const [liams] = about(await noticesOf("liam.obrien", "budget_threshold"));
+      expect(liams!.body).toContain(`$${member!.spentUsd!.toFixed(2)} of team Customer Support's monthly budget`);
     } finally {
       expect((await as("lucas.meyer", "PATCH", `/api/v1/bots/${testTriage.botId}`, { team: "platform" })).statusCode).toBe(200);
       expect((await as("maya.chen", "DELETE", `/api/v1/budgets/${(cap.json() as TBudget).id}`)).statusCode).toBe(204);

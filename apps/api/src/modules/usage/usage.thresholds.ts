@@ -1,4 +1,4 @@
-import type { TBudgetPeriod, TBudgetScope } from "@bridle/contracts";
+import { BUDGET_SPEND_HIDDEN_TEAM, type TBudgetPeriod, type TBudgetScope } from "@bridle/contracts";
 import type { DbOrTx } from "@bridle/db";
 import { budgetSpentMessage } from "@bridle/policy";
 import { sql } from "drizzle-orm";
@@ -6,6 +6,7 @@ import { emit } from "../../lib/domain-events.ts";
 import { rowsOf, toDate } from "../../lib/sql.ts";
 import { recordAudit, SYSTEM_ACTOR } from "../audit/index.ts";
 import { notifyMany, type NotifyInput } from "../notifications/index.ts";
+import { teamMembersAmong } from "../people/index.ts";
 
 /** Spend at this share of a cap notifies the owners (once per budget, period and cap). */
 export const BUDGET_WARN_SHARE = 0.8;
@@ -60,7 +61,8 @@ async function reachedBudgets(tx: DbOrTx, botIds: readonly string[] | null): Pro
  * After spend was added for these bots (or a cap was set), in the same transaction: every cap of
  * theirs whose current period's spend reached 80 % or 100 % for the first time (per budget,
  * period and cap; `budget_alerts`) notifies the owners of the bots it covers and records
- * `budget.threshold_reached` or `budget.exhausted` (actor Bridle); a spent cap also emits
+ * `budget.threshold_reached` or `budget.exhausted` (actor Bridle); for a team cap, only the owners
+ * who belong to the team are told its spend (the others, that it is near or spent); a spent cap also emits
  * `budget.changed`, so every replica's decision snapshot learns it and denies the bots'
  * write-type actions. Spend that jumps past both thresholds at once records the exhaustion only.
  * Cost when nothing is near a cap: one statement (no rows).
@@ -116,9 +118,24 @@ export async function checkBudgets(tx: DbOrTx, botIds: readonly string[] | null)
     } else {
       await recordAudit(tx, { actor: SYSTEM_ACTOR, action: "budget.threshold_reached", resourceType: "budget", resourceId: r.budget_id, outcome: "success", details });
     }
-    if (r.owner_ids.length)
+    const until = r.period === "day" ? "day ends (UTC)" : "month ends (UTC)";
+    // a team's spend is told only to the team's members; the other owners of its bots learn the cap is near or spent
+    const told = r.scope === "team" ? await teamMembersAmong(tx, r.subject_id, r.owner_ids) : r.owner_ids;
+    const untold = r.owner_ids.filter((id) => !told.includes(id));
+    if (untold.length)
       notices.push({
-        recipients: { personIds: r.owner_ids },
+        recipients: { personIds: untold },
+        kind: level === 100 ? "budget_exhausted" : "budget_threshold",
+        title: level === 100 ? `Budget spent: ${what}` : `Budget 80 % reached: ${what}`,
+        body:
+          level === 100
+            ? `${what} is spent (${BUDGET_SPEND_HIDDEN_TEAM.toLowerCase()}). Until the ${until} its bots, yours among them, may only take read-only actions; an admin can raise or remove the cap.`
+            : `At least 80 % of ${what} is spent (${BUDGET_SPEND_HIDDEN_TEAM.toLowerCase()}). At the cap, its bots, yours among them, may only take read-only actions until the ${until}.`,
+        link: "/usage",
+      });
+    if (told.length)
+      notices.push({
+        recipients: { personIds: told },
         kind: level === 100 ? "budget_exhausted" : "budget_threshold",
         title: level === 100 ? `Budget spent: ${what}` : `Budget ${percent} % spent: ${what}`,
         body:

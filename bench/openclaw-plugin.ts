@@ -44,7 +44,9 @@ async function serve(databaseUrl: string) {
   const { buildApp } = await import("../apps/api/src/app.ts");
   const { loadConfig } = await import("../apps/api/src/config.ts");
   const adminToken = process.env.BENCH_ADMIN_TOKEN!;
-  const config = loadConfig({ DATABASE_URL: databaseUrl, BRIDLE_SEED: "none", BRIDLE_BOOTSTRAP_ADMIN_TOKEN: adminToken, LOG_LEVEL: "silent" });
+  // BRIDLE_* settings in the bench's environment reach the server (to try one change at a time)
+  const bridleEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith("BRIDLE_")));
+  const config = loadConfig({ ...bridleEnv, DATABASE_URL: databaseUrl, BRIDLE_SEED: "none", BRIDLE_BOOTSTRAP_ADMIN_TOKEN: adminToken, LOG_LEVEL: "silent" });
   const database = await createDb({ databaseUrl, poolSize: config.BRIDLE_DB_POOL_SIZE });
   const app = await buildApp({ config, database, logger: false });
   await app.listen({ host: "127.0.0.1", port: 0 });

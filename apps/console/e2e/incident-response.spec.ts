@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD, useDemoProviderForSso } from "./fixtures.ts";
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { adminApi, botIdByName, runtimeOf, signInWithDemoSso } from "./fixtures.ts";
 
 /**
  * Incident response through the console, as security does it: a runtime of acme-meetup-bot
@@ -21,16 +21,9 @@ test.describe("incident response", () => {
 
   test.beforeAll(async ({ playwright }, testInfo) => {
     const baseURL = testInfo.project.use.baseURL!;
-    admin = await playwright.request.newContext({ baseURL });
-    expect((await admin.post("/auth/local/login", { data: { email: E2E_ADMIN_EMAIL, password: E2E_ADMIN_PASSWORD } })).ok()).toBe(true);
-    csrf = ((await (await admin.get("/api/v1/me")).json()) as { csrfToken: string }).csrfToken;
-    await useDemoProviderForSso(admin, csrf);
-    const found = (await (await admin.get(`/api/v1/bots?q=${BOT}`)).json()) as { items: { id: string; name: string }[] };
-    botId = found.items.find((b) => b.name === BOT)!.id;
-    const created = await admin.post(`/api/v1/bots/${botId}/tokens`, { headers: { "x-csrf-token": csrf }, data: { name: "e2e incident runtime", expiresInDays: 1 } });
-    expect(created.status()).toBe(201);
-    const { token } = (await created.json()) as { token: string };
-    runtime = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
+    ({ admin, csrf } = await adminApi(playwright.request, baseURL));
+    botId = await botIdByName(admin, BOT);
+    runtime = await runtimeOf({ request: playwright.request, baseURL, admin, csrf, botId, tokenName: "e2e incident runtime" });
     const started = await runtime.post("/api/v1/events", { data: { events: [{ type: "session_start", sessionId, time: new Date().toISOString() }] } });
     expect(started.status(), await started.text()).toBe(200);
     for (let i = 0; i < 6; i++) {
@@ -49,16 +42,9 @@ test.describe("incident response", () => {
     await admin?.dispose();
   });
 
-  async function asSecurity(page: Page, path: string) {
-    await page.goto(path);
-    await page.getByRole("button", { name: "Sign in with SSO" }).click();
-    await page.getByRole("button", { name: /Omar Haddad/ }).click();
-    await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
-  }
-
   test("security follows an alert to the session, pauses the bot with the kill switch, opens an incident and exports it", async ({ page }) => {
     test.setTimeout(180_000);
-    await asSecurity(page, "/alerts");
+    await signInWithDemoSso(page, /Omar Haddad/, "/alerts");
     // The evaluator runs every minute: the alert shows within one run.
     const alertLink = page.getByRole("link", { name: new RegExp(`^${BOT}: \\d+ denied decisions in \\d+ min$`) });
     await expect(async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
-import { E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD, signIn, useDemoProviderForSso } from "./fixtures.ts";
+import { adminApi, botIdByName, runtimeOf, signIn, signInWithDemoSso } from "./fixtures.ts";
 
 /**
  * Usage and budgets through the console: a runtime reports $3.50 of model usage for
@@ -16,16 +16,9 @@ test.describe("usage and budgets", () => {
 
   test.beforeAll(async ({ playwright }, testInfo) => {
     const baseURL = testInfo.project.use.baseURL!;
-    admin = await playwright.request.newContext({ baseURL });
-    expect((await admin.post("/auth/local/login", { data: { email: E2E_ADMIN_EMAIL, password: E2E_ADMIN_PASSWORD } })).ok()).toBe(true);
-    csrf = ((await (await admin.get("/api/v1/me")).json()) as { csrfToken: string }).csrfToken;
-    await useDemoProviderForSso(admin, csrf);
-    const found = (await (await admin.get("/api/v1/bots?q=acme-log-summary-bot")).json()) as { items: { id: string; name: string }[] };
-    botId = found.items.find((b) => b.name === "acme-log-summary-bot")!.id;
-    const created = await admin.post(`/api/v1/bots/${botId}/tokens`, { headers: { "x-csrf-token": csrf }, data: { name: "e2e usage runtime", expiresInDays: 1 } });
-    expect(created.status()).toBe(201);
-    const { token } = (await created.json()) as { token: string };
-    const runtime = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
+    ({ admin, csrf } = await adminApi(playwright.request, baseURL));
+    botId = await botIdByName(admin, "acme-log-summary-bot");
+    const runtime = await runtimeOf({ request: playwright.request, baseURL, admin, csrf, botId, tokenName: "e2e usage runtime" });
     const sessionId = `e2e-usage-${randomUUID().slice(0, 8)}`;
     const time = new Date().toISOString();
     const sent = await runtime.post("/api/v1/events", {
@@ -45,12 +38,8 @@ test.describe("usage and budgets", () => {
   });
 
   async function signedInAs(browser: Browser, name: RegExp, path: string): Promise<Page> {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(path);
-    await page.getByRole("button", { name: "Sign in with SSO" }).click();
-    await page.getByRole("button", { name }).click();
-    await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+    const page = await (await browser.newContext()).newPage();
+    await signInWithDemoSso(page, name, path);
     return page;
   }
 

@@ -49,6 +49,12 @@ export const ZUsageCounters = z.object({
   approvalsAsked: z.number().int().describe("Decisions answered `require_approval`"),
   approvalsGranted: z.number().int().describe("Gated-action approval requests of these bots approved by a person (human override of the policy's hold)"),
   approvalsDenied: z.number().int().describe("Gated-action approval requests of these bots denied by a person"),
+  denialsOverruled: z
+    .number()
+    .int()
+    .describe(
+      "Human overrides of what the policy denies: scope expansions and Golden Rule exceptions of these bots approved by a person (the bot may now do what it was refused)",
+    ),
 });
 export type TUsageCounters = z.infer<typeof ZUsageCounters>;
 export const USAGE_COUNTERS = Object.keys(ZUsageCounters.shape) as (keyof TUsageCounters)[];

@@ -114,15 +114,32 @@ export type PreparedQueryable = { query: (config: { name: string; text: string; 
  * The batch variant on a pg pool (or a client in the caller's transaction) with a named
  * (prepared) statement, for the decision log's group commit: planned once per connection, one
  * round trip per batch. On a pool, durable when it resolves (autocommit).
+ *
+ * `companion`, when given, is another module's data-modifying statement that must commit with the
+ * events (the decision log's usage counts): its `text` reads its one parameter as `$2` and is run
+ * as a CTE of the same INSERT, so events and companion are one statement, one implicit
+ * transaction and one round trip (no BEGIN / COMMIT round trips on the hot path). `name` names
+ * the combined prepared statement; a given name must always come with the same text.
  */
-export async function recordAuditBatchPrepared(pool: PreparedQueryable, events: readonly AuditEventInput[]): Promise<void> {
+export async function recordAuditBatchPrepared(
+  pool: PreparedQueryable,
+  events: readonly AuditEventInput[],
+  companion?: { name: string; text: string; value: unknown },
+): Promise<void> {
   if (events.length === 0) return;
   const rows = events.map((e) => {
     const r = rowOf(e);
     return sqlRowOf(r, (r.at ?? new Date()).toISOString());
   });
-  await pool.query({ name: "bridle_insert_audit_events", text: INSERT_BATCH, values: [JSON.stringify(rows)] });
+  if (!companion) {
+    await pool.query({ name: "bridle_insert_audit_events", text: INSERT_BATCH, values: [JSON.stringify(rows)] });
+    return;
+  }
+  let text = withCompanion.get(companion.text);
+  if (text === undefined) withCompanion.set(companion.text, (text = `with companion as (${companion.text}) ${INSERT_BATCH}`));
+  await pool.query({ name: companion.name, text, values: [JSON.stringify(rows), companion.value] });
 }
+const withCompanion = new Map<string, string>();
 
 /**
  * The batch variant for events that carry their own id as `resourceId` (runtime events): each is

@@ -1,9 +1,8 @@
 import type { TDecision } from "@bridle/contracts";
 import type { DbHandle, DbOrTx } from "@bridle/db";
 import { sql } from "drizzle-orm";
-import type { PoolClient } from "pg";
 import { recordAuditBatch, recordAuditBatchPrepared, type AuditEventInput } from "../audit/index.ts";
-import { decisionUsageRows, recordDecisionUsage, UPSERT_DECISION_USAGE } from "../usage/index.ts";
+import { decisionUsageCompanion, recordDecisionUsage } from "../usage/index.ts";
 
 /**
  * One decision as recorded: its `decision.<verdict>` audit event (actor: the bot, resource: the
@@ -78,9 +77,9 @@ export async function insertDecisions(db: DbOrTx, records: readonly DecisionReco
 }
 
 /**
- * The same on a pg pool, for the group commit: one transaction on one connection holding two
- * prepared statements, the events' INSERT and the usage rollup's upsert (so the counts commit with
- * the records, one commit per batch); the token stamps, which need not be atomic with them, run
+ * The same on a pg pool, for the group commit: one statement per batch, the events' INSERT with
+ * the usage rollup's upsert as its companion (so the counts commit with the records, one implicit
+ * transaction and one round trip); the token stamps, which need not be atomic with them, run
  * beside it on another connection.
  */
 export async function insertDecisionsPrepared(
@@ -89,24 +88,7 @@ export async function insertDecisionsPrepared(
   touchTokenIds: readonly string[] = [],
 ): Promise<void> {
   await Promise.all([
-    records.length ? inTransaction(pool, async (client) => {
-      await recordAuditBatchPrepared(client, records.map(eventOf));
-      await client.query({ name: "bridle_upsert_decision_usage", text: UPSERT_DECISION_USAGE, values: [decisionUsageRows(records.map(usageOf))] });
-    }) : null,
+    records.length ? recordAuditBatchPrepared(pool, records.map(eventOf), decisionUsageCompanion(records.map(usageOf))) : null,
     touchTokenIds.length ? pool.query({ name: "bridle_touch_bot_tokens", text: TOUCH_TOKENS, values: [touchTokenIds] }) : null,
   ]);
-}
-
-async function inTransaction(pool: NonNullable<DbHandle["pool"]>, work: (client: PoolClient) => Promise<void>): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query("begin");
-    await work(client);
-    await client.query("commit");
-  } catch (err) {
-    await client.query("rollback").catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
 }

@@ -1,5 +1,5 @@
 import type { DbOrTx } from "@bridle/db";
-import { decisionRows, runtimeRows, UPSERT_USAGE, upsertUsage, type DecisionUsageItem, type RuntimeUsageItem } from "./usage.rollup.ts";
+import { decisionRows, runtimeRows, UPSERT_USAGE_AS_COMPANION, upsertUsage, type DecisionUsageItem, type RuntimeUsageItem } from "./usage.rollup.ts";
 import { checkBudgets } from "./usage.thresholds.ts";
 
 /**
@@ -11,7 +11,7 @@ import { checkBudgets } from "./usage.thresholds.ts";
  *   one upsert per batch, then the budgets of the bots that spent, which may notify owners, record
  *   `budget.threshold_reached` / `budget.exhausted` and emit `budget.changed`) and
  *   `recordDecisionUsage` (the decision log's group commit: one upsert per batch);
- *   `UPSERT_DECISION_USAGE` / `decisionUsageRows` for the decision log's prepared pg path.
+ *   `decisionUsageCompanion` for the decision log's prepared pg path (one statement with the events).
  * The decision snapshot reads `budgets` and `usage_hourly` (a read model: which caps are spent).
  */
 export { usageRoutes } from "./usage.routes.ts";
@@ -32,6 +32,11 @@ export async function recordDecisionUsage(tx: DbOrTx, items: readonly DecisionUs
   await upsertUsage(tx, decisionRows(items));
 }
 
-/** The same upsert as one parameterised statement, `$1` the JSON of `decisionUsageRows(items)` (a pg client's prepared statement). */
-export const UPSERT_DECISION_USAGE = UPSERT_USAGE;
-export const decisionUsageRows = (items: readonly DecisionUsageItem[]): string => JSON.stringify(decisionRows(items));
+/**
+ * The same upsert as the companion of the decision log's audit batch (the audit module's
+ * `recordAuditBatchPrepared`), so the counts commit in the same statement as the decisions'
+ * events: `text` reads `$2`, the JSON of the batch's rows.
+ */
+export function decisionUsageCompanion(items: readonly DecisionUsageItem[]): { name: string; text: string; value: string } {
+  return { name: "bridle_insert_decisions_with_usage", text: UPSERT_USAGE_AS_COMPANION, value: JSON.stringify(decisionRows(items)) };
+}

@@ -94,6 +94,7 @@ describe("usage and budgets", () => {
       approvalsAsked: 0,
       approvalsGranted: 0,
       approvalsDenied: 0,
+      denialsOverruled: 0,
     });
     // 30 days back by default, every day present, today's bucket holding it all
     expect(report.series.length).toBeGreaterThanOrEqual(30);
@@ -108,8 +109,33 @@ describe("usage and budgets", () => {
     expect(csv.statusCode, csv.body).toBe(200);
     expect(csv.headers["content-type"]).toBe("text/csv; charset=utf-8");
     const lines = csv.body.trim().split("\n");
-    expect(lines[0]).toBe("start,scope,subject,sessions,toolCalls,toolFailures,timeouts,errors,inputTokens,outputTokens,costUsd,decisionsAllow,decisionsDeny,approvalsAsked,approvalsGranted,approvalsDenied");
-    expect(lines.at(-1)).toMatch(/,bot,acme-test-triage-bot,1,2,1,2,1,2000,500,0\.02,1,1,0,0,0$/);
+    expect(lines[0]).toBe("start,scope,subject,sessions,toolCalls,toolFailures,timeouts,errors,inputTokens,outputTokens,costUsd,decisionsAllow,decisionsDeny,approvalsAsked,approvalsGranted,approvalsDenied,denialsOverruled");
+    expect(lines.at(-1)).toMatch(/,bot,acme-test-triage-bot,1,2,1,2,1,2000,500,0\.02,1,1,0,0,0,0$/);
+  });
+
+  it("counts human overrides: gated actions approved and denied by a person, and denials overruled (an approved scope expansion)", async () => {
+    const security = await tokenFor(t.database, "priya.nair@acme.example");
+    const review = (id: string, verdict: "approve" | "deny") =>
+      t.app.inject({ method: "POST", url: `/api/v1/approval-requests/${id}/${verdict}`, headers: { authorization: `Bearer ${security}` } });
+    // acme-triage-bot: shell.exec needs one approval from security
+    const first = await ask(triage, "shell.exec", { system: "github" });
+    expect(first.decision).toBe("require_approval");
+    expect((await review(first.approvalRequestId!, "approve")).statusCode).toBe(200);
+    const second = await ask(triage, "shell.exec", { system: "github" });
+    expect((await review(second.approvalRequestId!, "deny")).statusCode).toBe(200);
+    // lucas asks for a scope the bot was refused; security approves it
+    const expansion = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/approval-requests",
+      headers: { authorization: `Bearer ${people["lucas.meyer"]}` },
+      payload: { kind: "scope_expansion", botId: triage.botId, justification: "Read Sentry issues", payload: { system: "sentry", scope: "sentry:issues:read", access: "read" } },
+    });
+    expect(expansion.statusCode, expansion.body).toBe(201);
+    expect((await review(expansion.json().id, "approve")).statusCode).toBe(200);
+
+    const res = await as("lucas.meyer", "GET", `/api/v1/usage?scope=bot&id=${triage.botId}`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect((res.json() as TUsageReport).totals).toMatchObject({ approvalsAsked: 2, approvalsGranted: 1, approvalsDenied: 1, denialsOverruled: 1 });
   });
 
   it("a bot's daily cap: 80 % notifies the owner once, at the cap write-type decisions are denied naming it, read-only ones allowed", async () => {

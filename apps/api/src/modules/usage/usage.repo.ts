@@ -28,8 +28,9 @@ type Bucket = { start: Date } & TUsageCounters;
 
 /**
  * Usage summed per bucket (UTC day, ISO week, calendar month) over `[from, to)`: the hourly
- * rollup of the scope's bots, and the gated-action approval requests of those bots decided by a
- * person in the bucket (a read of the approvals module's `approval_requests`). Only non-empty buckets.
+ * rollup of the scope's bots, and the approval requests of those bots decided by a person in the
+ * bucket (a read of the approvals module's `approval_requests`): gated actions approved or denied,
+ * and scope expansions and Golden Rule exceptions approved (denials overruled). Only non-empty buckets.
  */
 export async function usageBuckets(db: DbOrTx, f: BotFilter, g: TUsageGranularity, from: Date, to: Date): Promise<Bucket[]> {
   const res = await db.execute(sql`
@@ -46,14 +47,15 @@ export async function usageBuckets(db: DbOrTx, f: BotFilter, g: TUsageGranularit
     ),
     a as (
       select date_trunc(${g}, r.decided_at, 'UTC') as start,
-             count(*) filter (where r.status = 'approved')::bigint as granted,
-             count(*) filter (where r.status = 'denied')::bigint as denied
+             count(*) filter (where r.kind = 'gated_action' and r.status = 'approved')::bigint as granted,
+             count(*) filter (where r.kind = 'gated_action' and r.status = 'denied')::bigint as denied,
+             count(*) filter (where r.kind in ('scope_expansion', 'golden_rule_exception') and r.status = 'approved')::bigint as overruled
       from approval_requests r
-      where r.kind = 'gated_action' and r.bot_id in (select id from scope) and r.status in ('approved', 'denied')
+      where r.kind in ('gated_action', 'scope_expansion', 'golden_rule_exception') and r.bot_id in (select id from scope) and r.status in ('approved', 'denied')
         and r.decided_at >= ${from.toISOString()}::timestamptz and r.decided_at < ${to.toISOString()}::timestamptz
       group by 1
     )
-    select coalesce(u.start, a.start) as start, u.*, a.granted, a.denied
+    select coalesce(u.start, a.start) as start, u.*, a.granted, a.denied, a.overruled
     from u full join a on a.start = u.start
     order by 1`);
   type Raw = Record<string, unknown> & { start: unknown };
@@ -73,6 +75,7 @@ export async function usageBuckets(db: DbOrTx, f: BotFilter, g: TUsageGranularit
     approvalsAsked: n(r.decisions_approval),
     approvalsGranted: n(r.granted),
     approvalsDenied: n(r.denied),
+    denialsOverruled: n(r.overruled),
   }));
 }
 

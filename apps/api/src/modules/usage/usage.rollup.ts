@@ -143,7 +143,8 @@ const TAIL = `) as v(
     decisions_approval = u.decisions_approval + excluded.decisions_approval`;
 
 /** The upsert as one parameterised statement (`$1`: the rows as JSON), for a pg client's prepared statement. */
-export const UPSERT_USAGE = `${HEAD}$1::jsonb${TAIL}`;
+/** The upsert reading its rows' JSON as `$2` (the companion of an audit batch INSERT). */
+export const UPSERT_USAGE_AS_COMPANION = `${HEAD}$2::jsonb${TAIL}`;
 
 /** The upsert with drizzle, in the caller's transaction. */
 export async function upsertUsage(db: DbOrTx, r: readonly Row[]): Promise<void> {

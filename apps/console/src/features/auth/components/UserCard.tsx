@@ -16,9 +16,10 @@ const initials = (name: string) =>
 export function UserCard({ me }: { me: TMe }) {
   const logout = useLogout();
   return (
-    <Stack gap="sm" data-testid="signed-in-user">
-      <Group gap="sm" wrap="nowrap">
-        <Avatar color="blue" radius="xl" aria-hidden>
+    // Compact (tokens and Sign out share a row) so the whole navigation above fits a 900 px tall window.
+    <Stack gap={8} data-testid="signed-in-user">
+      <Group gap="xs" wrap="nowrap">
+        <Avatar color="blue" radius="xl" size={32} aria-hidden>
           {initials(me.displayName)}
         </Avatar>
         <Stack gap={0} style={{ minWidth: 0 }}>
@@ -38,12 +39,14 @@ export function UserCard({ me }: { me: TMe }) {
           </Badge>
         )}
       </Group>
-      <AnchorLink to="/settings/tokens" size="sm">
-        API tokens
-      </AnchorLink>
-      <Button variant="default" size="xs" onClick={() => logout.mutate()} loading={logout.isPending}>
-        Sign out
-      </Button>
+      <Group justify="space-between" gap="xs" wrap="nowrap">
+        <AnchorLink to="/settings/tokens" size="sm">
+          API tokens
+        </AnchorLink>
+        <Button variant="default" size="compact-sm" onClick={() => logout.mutate()} loading={logout.isPending}>
+          Sign out
+        </Button>
+      </Group>
     </Stack>
   );
 }

@@ -29,6 +29,8 @@ const TOTALS: { key: keyof TUsageCounters; label: string; money?: boolean }[] = 
   { key: "decisionsDeny", label: "Permission denials" },
   { key: "approvalsAsked", label: "Approvals asked" },
   { key: "approvalsGranted", label: "Approvals granted" },
+  { key: "approvalsDenied", label: "Approvals denied" },
+  { key: "denialsOverruled", label: "Denials overruled" },
 ];
 
 /**
@@ -78,7 +80,7 @@ export function UsagePage() {
         <Text size="sm" c="dimmed" data-testid="usage-scope">
           {r.label} · {r.bots.toLocaleString("en-US")} {r.bots === 1 ? "bot" : "bots"} · {r.from.slice(0, 10)} to {r.to.slice(0, 10)} (UTC)
         </Text>
-        <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="sm" data-testid="usage-totals">
+        <SimpleGrid cols={{ base: 2, sm: 5 }} spacing="sm" data-testid="usage-totals">
           {TOTALS.map((t) => (
             <Paper key={t.key} withBorder radius="md" p="sm">
               <Text size="xs" c="dimmed">
@@ -154,6 +156,7 @@ export function UsagePage() {
                 series={[
                   { key: "approvalsGranted", label: "Approvals granted", color: "var(--mantine-color-green-6)" },
                   { key: "approvalsDenied", label: "Approvals denied", color: "var(--mantine-color-pink-6)" },
+                  { key: "denialsOverruled", label: "Denials overruled", color: "var(--mantine-color-orange-6)" },
                 ]}
               />
             </ChartCard>

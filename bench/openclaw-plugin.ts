@@ -13,7 +13,9 @@
  *    (`timings()`, from the hook's entry to its answer: mapping, redaction, the decision round
  *    trip to Bridle, the signature check against the cached JWKS, the params hash), plus the
  *    guard's. For scale, each plugin call is followed by one bare SDK decision (the round trip
- *    alone), interleaved so that both see the same server state.
+ *    alone), the same request with fetch and no SDK, and the same request with node:http on a
+ *    keep-alive agent (the floor: one HTTP round trip to the decision API), interleaved so that
+ *    all four see the same server state.
  * 3. Prints p50 / p90 / p99 / max in ms. Target: p99 < 10 ms. Exits non-zero only on errors
  *    (a call not allowed), never on a missed target. The database is dropped at the end.
  *
@@ -24,8 +26,17 @@
  * the server's warm-up, paid by whichever loop ran first. The plugin's own work (mapping,
  * redaction, canonical hash, Ed25519 verification) is about 0.3 ms; the rest is the decision's
  * round trip, which waits for its audit event to commit.
+ *
+ * Where the rest goes (30 November 2026, quiet machine, five runs): the floor, one node:http round
+ * trip to the decision API, is p50 2.2-2.6 ms and p99 9.8-16 ms; fetch adds about 0.3 ms at p50 and
+ * 2-5 ms at p99; the SDK's answer check and signature verification about 0.6 ms at p50. Turning
+ * off the audit sealer (BRIDLE_AUDIT_SEAL_INTERVAL_MS=0) or PostgreSQL's synchronous commit did
+ * not move the tail. The same decision alone, from autocannon in another process over one
+ * connection (`BENCH_CONNECTIONS=1 pnpm bench:decisions`), is p50 1 ms and p99 6-7 ms: this bench's
+ * client shares the two cores with Bridle and PostgreSQL, as OpenClaw would.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import http from "node:http";
 import { randomBytes, randomUUID } from "node:crypto";
 import { cpus, loadavg } from "node:os";
 import { createInterface } from "node:readline";
@@ -79,6 +90,19 @@ function startServer(databaseUrl: string, adminToken: string): Promise<{ child: 
   });
 }
 
+/** One POST with node:http on `agent`, resolving when the whole answer has arrived. */
+function postWithHttp(url: string, agent: http.Agent, headers: Record<string, string>, body: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const req = http.request(url, { method: "POST", agent, headers }, (res) => {
+      res.resume();
+      res.on("end", resolve);
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const summary = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -118,6 +142,11 @@ async function main() {
     const sessionId = `bench-${randomUUID()}`;
     const client = createBridleClient({ baseUrl: bridleUrl, token: srv.token });
     const bare: number[] = [];
+    const rawFetch: number[] = [];
+    const rawHttp: number[] = [];
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const decisionsUrl = `${bridleUrl}/api/v1/decisions`;
+    const auth = { authorization: `Bearer ${srv.token}` };
     // Interleaved, one plugin call then one bare SDK decision, so both see the same server state
     // (run one after the other, whichever ran first paid for the server's warm-up).
     for (let i = 0; i < WARMUP + CALLS; i++) {
@@ -136,6 +165,16 @@ async function main() {
       const v = await client.decide({ action: "shell.exec", params: { command: `echo ${i}` }, requestId: randomUUID() });
       if (v.decision !== "allow") throw new Error(`bare decision ${i}: ${v.decision}`);
       if (i >= WARMUP) bare.push(performance.now() - t0);
+      // The same request without the SDK: with fetch (what the SDK uses), then with node:http on a
+      // keep-alive agent (the floor: one HTTP round trip, no response parsing or signature check).
+      const body = JSON.stringify({ action: "shell.exec", params: { command: `echo ${i}` }, requestId: randomUUID() });
+      const f0 = performance.now();
+      await (await fetch(decisionsUrl, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body })).arrayBuffer();
+      if (i >= WARMUP) rawFetch.push(performance.now() - f0);
+      const rawBody = JSON.stringify({ action: "shell.exec", params: { command: `echo ${i}` }, requestId: randomUUID() });
+      const h0 = performance.now();
+      await postWithHttp(decisionsUrl, agent, { ...auth, "content-type": "application/json", "content-length": String(Buffer.byteLength(rawBody)) }, rawBody);
+      if (i >= WARMUP) rawHttp.push(performance.now() - h0);
     }
     const policyMs = enforcer.timings().slice(WARMUP);
     const perCall = policyMs.map((ms, i) => ms + guardMs[i]!);
@@ -165,6 +204,8 @@ async function main() {
     console.log(`  of which the guard hook:                     ${summary(guardMs)}`);
     console.log(`SDK decide alone (round trip + signature check): ${summary(bare)}`);
     console.log(`plugin's own work (map, redact, hash, verify):  ${summary(local)}`);
+    console.log(`the same decision with fetch, no SDK:            ${summary(rawFetch)}`);
+    console.log(`the same decision with node:http (the floor):    ${summary(rawHttp)}`);
     console.log(`events reported meanwhile: ${events.sent} sent, ${events.dropped} dropped`);
     console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(" / ")} (1 / 5 / 15 min): other work shares the cores`);
     const p99 = pct([...perCall].sort((a, b) => a - b), 99);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ZBotInput } from "./bots.ts";
+import { ZEngageKillSwitchRequest } from "./kill-switch.ts";
 import { fieldErrorsSummary, fieldLabel, toFieldErrors } from "./index.ts";
 
 describe("field errors", () => {
@@ -31,5 +32,14 @@ describe("field errors", () => {
   it("names an unknown query parameter and what the endpoint accepts", () => {
     const fields = toFieldErrors([{ code: "unrecognized_keys", path: [], keys: ["search"], message: "" }], { in: "query", acceptedKeys: ["limit", "q"] });
     expect(fields).toEqual([{ path: ["search"], code: "unknown_parameter", in: "query", message: "Unknown parameter search: this endpoint accepts limit, q" }]);
+  });
+
+  it("names the accepted kinds when a tagged choice matches none (the kill switch's scope), and labels a money field", () => {
+    const parsed = ZEngageKillSwitchRequest.safeParse({ scope: { kind: "planet", subject: "x" }, mode: "pause", reason: "containing a leak" });
+    expect(parsed.success).toBe(false);
+    expect(toFieldErrors(parsed.error!.issues)).toEqual([
+      { path: ["scope", "kind"], code: "invalid", message: "Scope: choose one of bot, team, channel, skill, all" },
+    ]);
+    expect(fieldLabel(["capUsd"])).toBe("Cap (USD)");
   });
 });

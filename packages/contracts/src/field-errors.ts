@@ -124,6 +124,9 @@ export const FIELD_LABELS: Record<string, { label: string; choose?: string }> = 
   notes: { label: "Notes" },
   content: { label: "Content" },
   loadedByDefault: { label: "Loaded by default" },
+  capUsd: { label: "Cap (USD)" },
+  "scope.kind": { label: "Scope" },
+  "scope.subject": { label: "Scope subject" },
 };
 
 const isIndex = (segment: string) => /^\d+$/.test(segment);
@@ -231,8 +234,12 @@ export function fieldPhrase(issue: IssueLike): string {
       return `must be a multiple of ${String(issue.divisor)}`;
     case "unrecognized_keys":
       return "has fields Bridle does not accept";
-    case "invalid_union":
+    case "invalid_union": {
+      // a discriminated union whose tag matched none of its options names them
+      const options = "options" in issue && Array.isArray(issue.options) ? issue.options.map(String) : [];
+      if (options.length > 0 && options.length <= 12) return `choose one of ${options.join(", ")}`;
       return "is not in an accepted form";
+    }
     case "invalid_key":
     case "invalid_element":
       return "has an entry that is not valid";

@@ -70,7 +70,7 @@ async function serve(databaseUrl: string) {
   const botId = (bots.json() as { items: { id: string; name: string }[] }).items.find((b) => b.name === BOT)?.id;
   const created = await app.inject({ method: "POST", url: `/api/v1/bots/${botId}/tokens`, headers: auth, payload: { name: "bench", expiresInDays: 1 } });
   if (created.statusCode !== 201) throw new Error(`creating a bot token failed: ${created.statusCode} ${created.body}`);
-  process.stdout.write(`${JSON.stringify({ port, token: (created.json() as { token: string }).token })}\n`);
+  process.stdout.write(`${JSON.stringify({ port, token: (created.json() as { token: string }).token, node: process.version })}\n`);
   const stop = async () => {
     await app.close();
     await database.close();
@@ -79,13 +79,14 @@ async function serve(databaseUrl: string) {
   process.on("SIGTERM", () => void stop());
 }
 
-function startServer(databaseUrl: string, adminToken: string): Promise<{ child: ChildProcess; port: number; token: string }> {
-  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--serve", databaseUrl], {
+function startServer(databaseUrl: string, adminToken: string): Promise<{ child: ChildProcess; port: number; token: string; node: string }> {
+  // BENCH_SERVER_NODE: another Node.js binary for Bridle (the plugin runs on this one, as in OpenClaw)
+  const child = spawn(process.env.BENCH_SERVER_NODE ?? process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--serve", databaseUrl], {
     env: { ...process.env, BENCH_ADMIN_TOKEN: adminToken },
     stdio: ["ignore", "pipe", "inherit"],
   });
   return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once("line", (line) => resolve({ child, ...(JSON.parse(line) as { port: number; token: string }) }));
+    createInterface({ input: child.stdout! }).once("line", (line) => resolve({ child, ...(JSON.parse(line) as { port: number; token: string; node: string }) }));
     child.once("exit", (code) => reject(new Error(`the server exited early (code ${code})`)));
   });
 }
@@ -131,7 +132,7 @@ async function main() {
     const srv = await startServer(benchUrl.toString(), adminToken);
     child = srv.child;
     const bridleUrl = `http://127.0.0.1:${srv.port}`;
-    log(`Bridle (child process ${child.pid}) on ${bridleUrl}; ${CALLS} allowed exec calls after ${WARMUP} warm-up`);
+    log(`Bridle (child process ${child.pid}, Node.js ${srv.node}) on ${bridleUrl}; the plugin on Node.js ${process.version}; ${CALLS} allowed exec calls after ${WARMUP} warm-up`);
 
     const { createEnforcer } = await import("../packages/openclaw-plugin/src/enforcer.ts");
     const { ZPluginConfig } = await import("../packages/openclaw-plugin/src/config.ts");

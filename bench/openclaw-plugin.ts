@@ -33,7 +33,9 @@
  * off the audit sealer (BRIDLE_AUDIT_SEAL_INTERVAL_MS=0) or PostgreSQL's synchronous commit did
  * not move the tail. The same decision alone, from autocannon in another process over one
  * connection (`BENCH_CONNECTIONS=1 pnpm bench:decisions`), is p50 1 ms and p99 6-7 ms: this bench's
- * client shares the two cores with Bridle and PostgreSQL, as OpenClaw would.
+ * client shares the two cores with Bridle and PostgreSQL, as OpenClaw would. With this process on
+ * Node 24, as OpenClaw runs the plugin (`BENCH_SERVER_NODE=$(which node) <node 24> --import tsx
+ * bench/openclaw-plugin.ts`, Bridle on Node 20): plugin p99 11.9-13.5 ms, floor 9.3-11.2 ms.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";

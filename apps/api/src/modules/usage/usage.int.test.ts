@@ -136,6 +136,22 @@ describe("usage and budgets", () => {
     const res = await as("lucas.meyer", "GET", `/api/v1/usage?scope=bot&id=${triage.botId}`);
     expect(res.statusCode, res.body).toBe(200);
     expect((res.json() as TUsageReport).totals).toMatchObject({ approvalsAsked: 2, approvalsGranted: 1, approvalsDenied: 1, denialsOverruled: 1 });
+
+    // a bot whose only activity in the period is a person's approval: its day is still a day
+    const sandbox = rowsOf<{ id: string }>(await t.database.db.execute(sql`select id from bots where name = 'acme-sandbox-bot'`))[0]!.id;
+    const quiet = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/approval-requests",
+      headers: { authorization: `Bearer ${people["daniel.kim"]}` },
+      payload: { kind: "scope_expansion", botId: sandbox, justification: "Read Sentry issues", payload: { system: "sentry", scope: "sentry:issues:read", access: "read" } },
+    });
+    expect(quiet.statusCode, quiet.body).toBe(201);
+    expect((await review(quiet.json().id, "approve")).statusCode).toBe(200);
+    const only = await as("daniel.kim", "GET", `/api/v1/usage?scope=bot&id=${sandbox}`);
+    expect(only.statusCode, only.body).toBe(200);
+    const report = only.json() as TUsageReport;
+    expect(report.totals).toMatchObject({ decisionsAllow: 0, approvalsGranted: 0, denialsOverruled: 1 });
+    expect(report.series.filter((p) => p.denialsOverruled > 0).map((p) => p.start.slice(0, 10))).toEqual([new Date().toISOString().slice(0, 10)]);
   });
 
   it("a bot's daily cap: 80 % notifies the owner once, at the cap write-type decisions are denied naming it, read-only ones allowed", async () => {

@@ -55,7 +55,8 @@ export async function usageBuckets(db: DbOrTx, f: BotFilter, g: TUsageGranularit
         and r.decided_at >= ${from.toISOString()}::timestamptz and r.decided_at < ${to.toISOString()}::timestamptz
       group by 1
     )
-    select coalesce(u.start, a.start) as start, u.*, a.granted, a.denied, a.overruled
+    select coalesce(u.start, a.start) as start, u.sessions, u.tool_calls, u.tool_failures, u.timeouts, u.errors, u.input_tokens, u.output_tokens,
+           u.cost_usd, u.decisions_allow, u.decisions_deny, u.decisions_approval, a.granted, a.denied, a.overruled
     from u full join a on a.start = u.start
     order by 1`);
   type Raw = Record<string, unknown> & { start: unknown };

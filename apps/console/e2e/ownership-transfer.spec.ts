@@ -3,11 +3,12 @@ import { startTestIdp, type TestIdp } from "../../api/test/test-idp.ts";
 import { E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD } from "./fixtures.ts";
 
 /**
- * IT gives the bot of someone who has left to a new owner at once. Sam Taylor is IT through his
+ * IT gives the bot of someone who has left to a new owner at once. Jamal Reed is IT through his
  * group at a real OpenID provider; acme-anomaly-bot's owner Tomás Silva has left Acme, and his
- * manager Grace Okafor is proposed first.
+ * manager Grace Okafor is proposed first. (Not Sam Taylor: other specs sign Sam in through the
+ * demo provider, and a person stays linked to the first provider that signed them in.)
  */
-const SAM = { sub: "e2e|sam", email: "sam.taylor@acme.example", email_verified: true, name: "Sam Taylor", groups: ["bridle-it"] };
+const IT_PERSON = { sub: "e2e|jamal", email: "jamal.reed@acme.example", email_verified: true, name: "Jamal Reed", groups: ["bridle-it"] };
 const CLIENT_ID = "bridle-e2e-transfer";
 const CLIENT_SECRET = "e2e-transfer-client-secret-0123456789";
 
@@ -19,7 +20,7 @@ test.describe("ownership transfer", () => {
   test.beforeAll(async ({ playwright }, testInfo) => {
     const baseURL = testInfo.project.use.baseURL!;
     idp = await startTestIdp({
-      accounts: [SAM],
+      accounts: [IT_PERSON],
       client: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [`${baseURL}/auth/callback`], postLogoutRedirectUris: [`${baseURL}/`] },
     });
     admin = await playwright.request.newContext({ baseURL });
@@ -55,7 +56,7 @@ test.describe("ownership transfer", () => {
     await context.route((url) => !["127.0.0.1", "localhost"].includes(url.hostname), (route) => route.abort());
     const page = await context.newPage();
     await page.goto(`/auth/login?returnTo=${encodeURIComponent(`/bots/${bot.id}`)}`);
-    await page.locator('input[name="login"]').fill(SAM.sub);
+    await page.locator('input[name="login"]').fill(IT_PERSON.sub);
     await page.locator('input[name="password"]').fill("any password works here");
     await page.getByRole("button", { name: "Sign-in" }).click();
     await expect(page.getByRole("heading", { name: "acme-anomaly-bot" })).toBeVisible();

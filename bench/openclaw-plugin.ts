@@ -41,6 +41,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import { randomBytes, randomUUID } from "node:crypto";
 import { cpus, loadavg } from "node:os";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
@@ -62,6 +63,26 @@ async function serve(databaseUrl: string) {
   const config = loadConfig({ ...bridleEnv, DATABASE_URL: databaseUrl, BRIDLE_SEED: "none", BRIDLE_BOOTSTRAP_ADMIN_TOKEN: adminToken, LOG_LEVEL: "silent" });
   const database = await createDb({ databaseUrl, poolSize: config.BRIDLE_DB_POOL_SIZE });
   const app = await buildApp({ config, database, logger: false });
+  // The server's own time per decision (request read to answer written) and its event loop's
+  // delay, so the client-side figures can be split into Bridle's part and the rest.
+  const serverMs: number[] = [];
+  const eventBatchMs: number[] = [];
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+  app.addHook("onResponse", async (req, reply) => {
+    if (req.method === "POST" && req.url === "/api/v1/decisions") serverMs.push(reply.elapsedTime);
+    if (req.method === "POST" && req.url.startsWith("/api/v1/events")) eventBatchMs.push(reply.elapsedTime);
+  });
+  app.post("/bench/server-timings", { schema: { hide: true } }, async (req) => {
+    const reset = (req.query as { reset?: string }).reset === "1";
+    const out = { serverMs: [...serverMs], eventBatchMs: [...eventBatchMs], loopDelayP99Ms: loopDelay.percentile(99) / 1e6, loopDelayMaxMs: loopDelay.max / 1e6 };
+    if (reset) {
+      serverMs.length = 0;
+      eventBatchMs.length = 0;
+      loopDelay.reset();
+    }
+    return out;
+  });
+  loopDelay.enable();
   await app.listen({ host: "127.0.0.1", port: 0 });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : 0;
@@ -83,7 +104,8 @@ async function serve(databaseUrl: string) {
 
 function startServer(databaseUrl: string, adminToken: string): Promise<{ child: ChildProcess; port: number; token: string; node: string }> {
   // BENCH_SERVER_NODE: another Node.js binary for Bridle (the plugin runs on this one, as in OpenClaw)
-  const child = spawn(process.env.BENCH_SERVER_NODE ?? process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--serve", databaseUrl], {
+  const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.env.BENCH_SERVER_NODE ?? process.execPath, [...process.execArgv, ...prof, fileURLToPath(import.meta.url), "--serve", databaseUrl], {
     env: { ...process.env, BENCH_ADMIN_TOKEN: adminToken },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -153,6 +175,7 @@ async function main() {
     // Interleaved, one plugin call then one bare SDK decision, so both see the same server state
     // (run one after the other, whichever ran first paid for the server's warm-up).
     for (let i = 0; i < WARMUP + CALLS; i++) {
+      if (i === WARMUP) await fetch(`${bridleUrl}/bench/server-timings?reset=1`, { method: "POST" });
       const toolCallId = `call-${i}-${randomUUID()}`;
       const event = { toolName: "exec", params: { command: `echo ${i}`, workdir: "/tmp" }, toolCallId, runId: "bench" };
       const ctx = { agentId: "main", sessionId, runId: "bench", toolName: "exec", toolCallId };
@@ -179,6 +202,7 @@ async function main() {
       await postWithHttp(decisionsUrl, agent, { ...auth, "content-type": "application/json", "content-length": String(Buffer.byteLength(rawBody)) }, rawBody);
       if (i >= WARMUP) rawHttp.push(performance.now() - h0);
     }
+    const server = (await (await fetch(`${bridleUrl}/bench/server-timings`, { method: "POST" })).json()) as { serverMs: number[]; eventBatchMs: number[]; loopDelayP99Ms: number; loopDelayMaxMs: number };
     const policyMs = enforcer.timings().slice(WARMUP);
     const perCall = policyMs.map((ms, i) => ms + guardMs[i]!);
     const events = await enforcer.reporterFor("main")!.close({ timeoutMs: 30_000 });
@@ -209,6 +233,9 @@ async function main() {
     console.log(`plugin's own work (map, redact, hash, verify):  ${summary(local)}`);
     console.log(`the same decision with fetch, no SDK:            ${summary(rawFetch)}`);
     console.log(`the same decision with node:http (the floor):    ${summary(rawHttp)}`);
+    console.log(`Bridle's own time per decision (all four kinds): ${summary(server.serverMs)}`);
+    if (server.eventBatchMs.length) console.log(`Bridle's own time per event batch:              ${summary(server.eventBatchMs)}`);
+    console.log(`Bridle's event loop delay: p99 ${server.loopDelayP99Ms.toFixed(2)} ms, max ${server.loopDelayMaxMs.toFixed(2)} ms`);
     console.log(`events reported meanwhile: ${events.sent} sent, ${events.dropped} dropped`);
     console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(" / ")} (1 / 5 / 15 min): other work shares the cores`);
     const p99 = pct([...perCall].sort((a, b) => a - b), 99);

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { botTokenFor } from "../../../apps/api/test/bot-runtime.ts";
@@ -102,6 +103,53 @@ describe("@bridle/sdk against a real Bridle", () => {
     const open = createBridleClient({ baseUrl: down, token: triage.token, failMode: "open_read_only" });
     expect((await open.decide({ action: "issue.read", requestId: rid() }, { readOnly: true })).decision).toBe("allow");
     expect((await open.decide({ action: "shell.exec", requestId: rid() })).decision).toBe("deny");
+  });
+
+  it("fails closed when Bridle hangs or fails (5xx), and a decide whose signal aborts rejects with its reason", async () => {
+    // A server that takes the connection and never answers, and one that answers 503.
+    const hung = createServer(() => {});
+    const failing = createServer((_req, res) => res.writeHead(503, { "content-type": "application/json" }).end('{"error":{"message":"down"}}'));
+    await Promise.all([new Promise<void>((r) => hung.listen(0, "127.0.0.1", r)), new Promise<void>((r) => failing.listen(0, "127.0.0.1", r))]);
+    try {
+      const url = (s: typeof hung) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+      const slow = createBridleClient({ baseUrl: url(hung), token: triage.token, timeoutMs: 300 });
+      const v = await slow.decide({ action: "issue.read", requestId: rid() });
+      expect(v).toMatchObject({ decision: "deny", source: "unreachable" });
+      expect(v.reasons[0]!.message).toContain("no answer in 300 ms");
+      const ac = new AbortController();
+      setTimeout(() => ac.abort(new Error("tool call cancelled")), 100);
+      await expect(createBridleClient({ baseUrl: url(hung), token: triage.token }).decide({ action: "issue.read", requestId: rid() }, { signal: ac.signal })).rejects.toThrow("tool call cancelled");
+      const five = await createBridleClient({ baseUrl: url(failing), token: triage.token }).decide({ action: "issue.read", requestId: rid() });
+      expect(five).toMatchObject({ decision: "deny", source: "unreachable" });
+      expect(five.reasons[0]!.message).toContain("HTTP 503");
+    } finally {
+      hung.closeAllConnections();
+      failing.closeAllConnections();
+      await Promise.all([new Promise((r) => hung.close(r)), new Promise((r) => failing.close(r))]);
+    }
+  });
+
+  it("sends a decision again on a new connection when the server reset the kept-alive one it reused", async () => {
+    // The second request on any connection is answered with a TCP reset, as when a load balancer
+    // drops an idle connection just as it is reused; a first request is answered 503.
+    const seen = new WeakMap<object, number>();
+    const server = createServer((req, res) => {
+      const n = (seen.get(req.socket) ?? 0) + 1;
+      seen.set(req.socket, n);
+      if (n > 1) return req.socket.resetAndDestroy();
+      res.writeHead(503, { "content-type": "application/json" }).end('{"error":{"message":"down"}}');
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const client = createBridleClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, token: triage.token });
+      for (let i = 0; i < 3; i++) {
+        const v = await client.decide({ action: "issue.read", requestId: rid() });
+        expect(v.reasons[0]!.message).toContain("HTTP 503"); // answered, not "ECONNRESET"
+      }
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it("denies when Bridle refuses the token", async () => {

@@ -1,4 +1,5 @@
 import { ZApprovalRequest, type TApprovalRequest, type TDecision, type TDecisionRequest } from "@bridle/contracts";
+import { createJsonPoster, type JsonAnswer } from "./transport.ts";
 import { createDecisionVerifier, type DecisionVerifier } from "./verify.ts";
 
 /**
@@ -84,6 +85,7 @@ export function createBridleClient(opts: BridleClientOptions): BridleClient {
   const timeoutMs = opts.timeoutMs ?? 5_000;
   const verifier = createDecisionVerifier({ baseUrl: base, timeoutMs });
   const headers = { authorization: `Bearer ${opts.token}`, "content-type": "application/json" };
+  const poster = createJsonPoster(base);
 
   const unreachable = (readOnly: boolean, why: string): Verdict =>
     failMode === "open_read_only" && readOnly
@@ -93,15 +95,14 @@ export function createBridleClient(opts: BridleClientOptions): BridleClient {
   async function decide(request: TDecisionRequest, o: { signal?: AbortSignal; readOnly?: boolean } = {}): Promise<Verdict> {
     const readOnly = o.readOnly ?? false;
     const signal = o.signal ? AbortSignal.any([o.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
-    let res: Response;
-    let body: unknown;
+    let res: JsonAnswer;
     try {
-      res = await fetch(`${base}/api/v1/decisions`, { method: "POST", headers, body: JSON.stringify(request), signal });
-      body = await res.json().catch(() => null);
+      res = await poster.post(`${base}/api/v1/decisions`, headers, JSON.stringify(request), signal);
     } catch (e) {
       if (o.signal?.aborted) throw o.signal.reason;
       return unreachable(readOnly, (e as Error).name === "TimeoutError" ? `no answer in ${timeoutMs} ms` : (e as Error).message);
     }
+    const body = res.body;
     if (res.status >= 500) return unreachable(readOnly, `HTTP ${res.status}`);
     if (res.status !== 200) {
       const msg = (body as { error?: { message?: string } } | null)?.error?.message ?? `HTTP ${res.status}`;

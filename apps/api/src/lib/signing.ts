@@ -50,6 +50,14 @@ parentPort.on("message", ({ id, inputs }) => {
 });`;
 
 /**
+ * Batches up to this size are signed on the calling thread: a few signatures (~40 µs each) cost
+ * less than the round trip to the signing thread, which on a busy machine waits for a free core
+ * (bench/openclaw-plugin.ts: one decision at a time, as an agent asks, had a longer tail through
+ * the thread). Larger batches, a group commit under load, still go to the thread.
+ */
+export const SIGN_HERE_MAX = 4;
+
+/**
  * The compact JWS serialization (RFC 7515 §7.1) with EdDSA / Ed25519 (RFC 8037), computed with
  * node:crypto. Ed25519 is deterministic, so this is byte for byte what jose's `CompactSign`
  * produces (a unit test checks it).
@@ -101,7 +109,7 @@ export function createJwsSigner(
   }
 
   function post(b: Batch) {
-    if (!worker) return signAllHere(b);
+    if (!worker || b.inputs.length <= SIGN_HERE_MAX) return signAllHere(b);
     const id = ++seq;
     inFlight.set(id, b);
     worker.postMessage({ id, inputs: b.inputs });

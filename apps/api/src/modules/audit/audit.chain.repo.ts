@@ -71,11 +71,15 @@ const unsealedCond = sql`not exists (select 1 from audit_chain c where c.event_i
 /**
  * Unsealed events whose transaction id is at least `scanFrom`, in seq order after the keyset
  * `(afterSeq, afterId)`. Within the sealer's repeatable-read transaction every page sees the same snapshot.
+ * `unsealedFrom`: a transaction id from which on no event can be in the chain yet (the previous
+ * run's snapshot xmax: what it could not see, no earlier run saw either), so only events below it
+ * are looked up in `audit_chain`; null looks up every one.
  */
-export async function unsealedSince(tx: DbOrTx, o: { scanFrom: string; afterSeq: number; afterId: string; limit: number }) {
+export async function unsealedSince(tx: DbOrTx, o: { scanFrom: string; unsealedFrom: string | null; afterSeq: number; afterId: string; limit: number }) {
+  const unsealed = o.unsealedFrom === null ? unsealedCond : sql`(audit_events.xid >= ${o.unsealedFrom}::xid8 or ${unsealedCond})`;
   const rows = rowsOf<EventRow>(
     await tx.execute(sql`select ${EVENT_COLUMNS} from audit_events
-      where audit_events.xid >= ${o.scanFrom}::xid8 and ${unsealedCond}
+      where audit_events.xid >= ${o.scanFrom}::xid8 and ${unsealed}
         and (audit_events.seq, audit_events.id) > (${o.afterSeq}::bigint, ${o.afterId}::uuid)
       order by audit_events.seq, audit_events.id limit ${o.limit}`),
   );
@@ -84,14 +88,19 @@ export async function unsealedSince(tx: DbOrTx, o: { scanFrom: string; afterSeq:
 
 export type ChainRow = { position: number; eventId: string; eventSeq: number; eventAt: string; eventHash: string; chainHash: string; run: number };
 
+/**
+ * Appends chain rows in one statement. Columns go as arrays (`unnest`): for the chain's narrow
+ * rows that costs PostgreSQL about half of `jsonb_to_recordset` (14 against 30 us a row, 2,000 rows
+ * a statement, November 2026), and the seal run is most of an event's cost.
+ */
 export async function insertChainRows(tx: DbOrTx, rows: ChainRow[]) {
   if (!rows.length) return;
-  const json = JSON.stringify(
-    rows.map((r) => ({ position: r.position, event_id: r.eventId, event_seq: r.eventSeq, event_at: r.eventAt, event_hash: r.eventHash, chain_hash: r.chainHash, run: r.run })),
-  );
+  const col = <T>(f: (r: ChainRow) => T) => sql.param(rows.map(f));
   await tx.execute(sql`insert into audit_chain (position, event_id, event_seq, event_at, event_hash, chain_hash, run)
     select position, event_id, event_seq, event_at, decode(event_hash, 'hex'), decode(chain_hash, 'hex'), run
-    from jsonb_to_recordset(${json}::jsonb) as v(position bigint, event_id uuid, event_seq bigint, event_at timestamptz, event_hash text, chain_hash text, run bigint)`);
+    from unnest(${col((r) => r.position)}::bigint[], ${col((r) => r.eventId)}::uuid[], ${col((r) => r.eventSeq)}::bigint[],
+      ${col((r) => r.eventAt)}::timestamptz[], ${col((r) => r.eventHash)}::text[], ${col((r) => r.chainHash)}::text[], ${col((r) => r.run)}::bigint[])
+      as v(position, event_id, event_seq, event_at, event_hash, chain_hash, run)`);
 }
 
 type RunRow = {

@@ -53,15 +53,18 @@ export async function withSealLock<T>(database: DbHandle, fn: (tx: DbOrTx) => Pr
   });
 }
 
-type Head = { position: number; hash: string; run: number; runHash: string; maxSeq: number; scanFrom: string };
+/** `unsealedFrom`: the last run's snapshot xmax (null after a retention cut or at the genesis): see `unsealedSince`. */
+type Head = { position: number; hash: string; run: number; runHash: string; maxSeq: number; scanFrom: string; unsealedFrom: string | null };
 
 /** Where the chain stands: the last seal run, or the latest retention cut when it is further. */
 async function headOf(tx: DbOrTx): Promise<Head> {
   const [run, cut] = [await chain.lastRun(tx), await chain.lastCheckpoint(tx, "retention_cut")];
-  if (run && (!cut || run.lastPosition >= cut.position))
-    return { position: run.lastPosition, hash: run.headHash, run: run.run, runHash: run.runHash, maxSeq: run.maxSeq, scanFrom: parseSnapshot(run.snapshot)!.xmin.toString() };
-  if (cut) return { position: cut.position, hash: cut.headHash, run: cut.run, runHash: cut.runHash, maxSeq: 0, scanFrom: "0" };
-  return { position: 0, hash: GENESIS_HASH, run: 0, runHash: GENESIS_HASH, maxSeq: 0, scanFrom: "0" };
+  if (run && (!cut || run.lastPosition >= cut.position)) {
+    const snap = parseSnapshot(run.snapshot)!;
+    return { position: run.lastPosition, hash: run.headHash, run: run.run, runHash: run.runHash, maxSeq: run.maxSeq, scanFrom: snap.xmin.toString(), unsealedFrom: snap.xmax.toString() };
+  }
+  if (cut) return { position: cut.position, hash: cut.headHash, run: cut.run, runHash: cut.runHash, maxSeq: 0, scanFrom: "0", unsealedFrom: null };
+  return { position: 0, hash: GENESIS_HASH, run: 0, runHash: GENESIS_HASH, maxSeq: 0, scanFrom: "0", unsealedFrom: null };
 }
 
 /**
@@ -121,7 +124,7 @@ export async function sealRun(tx: DbOrTx, o: Omit<SealerOptions, "database">): P
   const run = head.run + 1;
   let after = { seq: -1, id: "00000000-0000-0000-0000-000000000000" };
   for (;;) {
-    const page = await chain.unsealedSince(tx, { scanFrom: head.scanFrom, afterSeq: after.seq, afterId: after.id, limit: PAGE });
+    const page = await chain.unsealedSince(tx, { scanFrom: head.scanFrom, unsealedFrom: head.unsealedFrom, afterSeq: after.seq, afterId: after.id, limit: PAGE });
     if (!page.length) break;
     const rows = [];
     for (const [i, { event }] of page.entries()) {

@@ -37,6 +37,18 @@
  * batch: scanning string by string through redactSecrets cost 10-15 us); HTTP and JSON parsing
  * about 2 us. Tried and kept: one scan per batch. Tried and dropped: `json_to_recordset` and
  * `unnest` of column arrays instead of `jsonb_to_recordset` (no faster).
+ *
+ * 30 November 2026, later (quiet machine, alternating runs): the seal run's chain rows now go in
+ * as column arrays (`unnest`: 14 against 30 us a row for jsonb_to_recordset on these narrow rows),
+ * and events the last run could not see skip the audit_chain lookup: 10,700-12,500 events/s
+ * against 8,300-10,700 before, 133-151 against 145-196 us of CPU an event. Still 130-155 us an
+ * event (server 52-63, PostgreSQL 76-93), so about 13,000-15,000 events/s with the cores to
+ * itself. Measured apart (pg, 1,000-event statements): the audit INSERT 40-55 us an event, of
+ * which the retry check (one index probe per month partition, so it grows with retention) 7-20
+ * and parsing the JSON parameter about 10; the seal run's read-back 16-19 and its Node side
+ * (canonical JSON, two SHA-256) about 23. What is left would take a different design: the event's
+ * hash computed when it is written (the seal run would no longer read events back), and the
+ * retry check in a table keyed by event id instead of a probe per partition.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";

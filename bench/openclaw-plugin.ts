@@ -7,35 +7,40 @@
  *    org), and starts Bridle in a child process (this file with `--serve`) on loopback, with the
  *    org rule for `shell.exec` set to `allow` and a runtime token for acme-triage-bot.
  * 2. In this process, which plays OpenClaw, calls the plugin's trusted tool policy and its guard
- *    hook exactly as OpenClaw calls them (packages/openclaw-plugin/src/enforcer.ts) for
- *    BENCH_CALLS (default 1,000, at least 200) allowed `exec` calls, each with its own tool call
- *    id and command, after 300 warm-up calls. The figure is the policy's own timing
- *    (`timings()`, from the hook's entry to its answer: mapping, redaction, the decision round
- *    trip to Bridle, the signature check against the cached JWKS, the params hash), plus the
- *    guard's. For scale, each plugin call is followed by one bare SDK decision (the round trip
- *    alone), the same request with fetch and no SDK, and the same request with node:http on a
- *    keep-alive agent (the floor: one HTTP round trip to the decision API), interleaved so that
- *    all four see the same server state.
+ *    hook exactly as OpenClaw calls them (packages/openclaw-plugin/src/enforcer.ts), for allowed
+ *    `exec` calls, each with its own tool call id and command, after 300 warm-up rounds. The
+ *    figure is the policy's own timing (`timings()`, from the hook's entry to its answer: mapping,
+ *    redaction, the decision round trip to Bridle, the signature check against the cached JWKS,
+ *    the params hash), plus the guard's. Three phases of BENCH_CALLS calls each (default 1,000, at
+ *    least 200):
+ *    - one call every BENCH_PACE_MS (default 20 ms), as an agent calls tools (a model's turn lies
+ *      between two calls): the figure against the target;
+ *    - back to back, the next call as soon as one is answered (a stress figure);
+ *    - back to back, each plugin call followed by the same decision three more ways (the SDK
+ *      alone, fetch without the SDK, node:http on a keep-alive agent: the floor, one HTTP round
+ *      trip), interleaved so that all four see the same server state: where the time goes.
+ *    The server also reports its own time per decision (request read to answer written) and per
+ *    event batch, and its event loop's delay, per phase.
  * 3. Prints p50 / p90 / p99 / max in ms. Target: p99 < 10 ms. Exits non-zero only on errors
  *    (a call not allowed), never on a missed target. The database is dropped at the end.
+ *    BENCH_SERVER_NODE: another Node.js binary for Bridle (this process plays OpenClaw, which runs
+ *    on Node 24: `BENCH_SERVER_NODE=$(which node) <node 24> --import tsx bench/openclaw-plugin.ts`);
+ *    BENCH_CPU_PROF=<dir>: a V8 CPU profile of the server; BRIDLE_* settings reach the server.
  *
- * Why interleaved: the first version ran the 1,000 plugin calls first and the bare decisions
- * after, and the plugin looked 2x slower (p50 3.2-4.2 ms against 1.6-1.9 ms). Interleaved in one
- * run, plugin calls and bare decisions measure the same (30 November 2026: p50 4.32 / 4.26 ms, and
- * 4.58 / 4.53 ms with the plugin's events switched off, under load from other work): the gap was
- * the server's warm-up, paid by whichever loop ran first. The plugin's own work (mapping,
- * redaction, canonical hash, Ed25519 verification) is about 0.3 ms; the rest is the decision's
- * round trip, which waits for its audit event to commit.
- *
- * Where the rest goes (30 November 2026, quiet machine, five runs): the floor, one node:http round
- * trip to the decision API, is p50 2.2-2.6 ms and p99 9.8-16 ms; fetch adds about 0.3 ms at p50 and
- * 2-5 ms at p99; the SDK's answer check and signature verification about 0.6 ms at p50. Turning
- * off the audit sealer (BRIDLE_AUDIT_SEAL_INTERVAL_MS=0) or PostgreSQL's synchronous commit did
- * not move the tail. The same decision alone, from autocannon in another process over one
- * connection (`BENCH_CONNECTIONS=1 pnpm bench:decisions`), is p50 1 ms and p99 6-7 ms: this bench's
- * client shares the two cores with Bridle and PostgreSQL, as OpenClaw would. With this process on
- * Node 24, as OpenClaw runs the plugin (`BENCH_SERVER_NODE=$(which node) <node 24> --import tsx
- * bench/openclaw-plugin.ts`, Bridle on Node 20): plugin p99 11.9-13.5 ms, floor 9.3-11.2 ms.
+ * What it showed (30 November 2026, plugin on Node 24, Bridle on Node 20, 1,000 calls a phase):
+ * - Paced calls are not faster than back-to-back ones, they are slower (p50 5.0-5.5 against
+ *   2.5-2.8 ms interleaved): on this virtual machine a process that sleeps pays for its wake-up.
+ *   Measured alone with pg: `select 1` takes 0.08 ms back to back and 0.55 ms with 20 ms between
+ *   queries; an insert and its commit 0.36 and 1.35 ms. A decision crosses three processes.
+ * - Bridle's own time per decision is p50 1.6-3.3 ms; its p99 (7-10 ms) is most of the call's
+ *   p99. The plugin's own work (map, redact, hash, verify) is about 0.2 ms at p50.
+ * - The SDK sends decisions with node:http since this change: fetch had cost about 0.8 ms at p50
+ *   and 2-3 ms at p99 (plugin p99 13.1-15.0 ms with fetch, 11.1-11.3 with node:http, alternating
+ *   runs). Signing small batches on the event loop instead of the signing thread, and hashing 25
+ *   events per sealer slice instead of 100, took Bridle's p99 from 8.6-9.3 to 6.7-7.8 ms.
+ * - Tried, no effect on the tail: the audit sealer off (BRIDLE_AUDIT_SEAL_INTERVAL_MS=0),
+ *   PostgreSQL's synchronous commit off, `--max-semi-space-size=64`. Without the plugin's event
+ *   reports the back-to-back p99 drops by about 1 ms.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
@@ -50,6 +55,8 @@ import { dropBenchDatabase, runBench } from "./harness.ts";
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const CALLS = Math.max(200, Number(process.env.BENCH_CALLS ?? 1000));
 const WARMUP = 300;
+/** Phase 1's pause between two tool calls, in ms (an agent's calls are a model turn apart: seconds). */
+const PACE_MS = Number(process.env.BENCH_PACE_MS ?? 20);
 const BOT = "acme-triage-bot";
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
@@ -172,10 +179,10 @@ async function main() {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const decisionsUrl = `${bridleUrl}/api/v1/decisions`;
     const auth = { authorization: `Bearer ${srv.token}` };
-    // Interleaved, one plugin call then one bare SDK decision, so both see the same server state
-    // (run one after the other, whichever ran first paid for the server's warm-up).
-    for (let i = 0; i < WARMUP + CALLS; i++) {
-      if (i === WARMUP) await fetch(`${bridleUrl}/bench/server-timings?reset=1`, { method: "POST" });
+    type ServerTimings = { serverMs: number[]; eventBatchMs: number[]; loopDelayP99Ms: number; loopDelayMaxMs: number };
+    const serverTimings = async (reset: boolean) => (await (await fetch(`${bridleUrl}/bench/server-timings${reset ? "?reset=1" : ""}`, { method: "POST" })).json()) as ServerTimings;
+    /** One allowed exec call through the plugin, as OpenClaw makes it; the guard's time is recorded in `guard`. */
+    const pluginCall = async (i: number, guard: number[] | null) => {
       const toolCallId = `call-${i}-${randomUUID()}`;
       const event = { toolName: "exec", params: { command: `echo ${i}`, workdir: "/tmp" }, toolCallId, runId: "bench" };
       const ctx = { agentId: "main", sessionId, runId: "bench", toolName: "exec", toolCallId };
@@ -183,28 +190,54 @@ async function main() {
       if (res) throw new Error(`call ${i} not allowed: ${JSON.stringify(res)}`);
       const g0 = performance.now();
       const g = enforcer.guard(event, ctx);
-      if (i >= WARMUP) guardMs.push(performance.now() - g0);
+      guard?.push(performance.now() - g0);
       if (!g || g.block) throw new Error(`guard refused call ${i}`);
       enforcer.afterToolCall({ ...event, result: { ok: true }, durationMs: 1 }, ctx);
-
+    };
+    /** The same decision three more ways: the SDK alone, fetch without the SDK, node:http (the floor). */
+    const comparisons = async (i: number, record: boolean) => {
       const t0 = performance.now();
       const v = await client.decide({ action: "shell.exec", params: { command: `echo ${i}` }, requestId: randomUUID() });
       if (v.decision !== "allow") throw new Error(`bare decision ${i}: ${v.decision}`);
-      if (i >= WARMUP) bare.push(performance.now() - t0);
-      // The same request without the SDK: with fetch (what the SDK uses), then with node:http on a
-      // keep-alive agent (the floor: one HTTP round trip, no response parsing or signature check).
+      if (record) bare.push(performance.now() - t0);
       const body = JSON.stringify({ action: "shell.exec", params: { command: `echo ${i}` }, requestId: randomUUID() });
       const f0 = performance.now();
       await (await fetch(decisionsUrl, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body })).arrayBuffer();
-      if (i >= WARMUP) rawFetch.push(performance.now() - f0);
+      if (record) rawFetch.push(performance.now() - f0);
       const rawBody = JSON.stringify({ action: "shell.exec", params: { command: `echo ${i}` }, requestId: randomUUID() });
       const h0 = performance.now();
       await postWithHttp(decisionsUrl, agent, { ...auth, "content-type": "application/json", "content-length": String(Buffer.byteLength(rawBody)) }, rawBody);
-      if (i >= WARMUP) rawHttp.push(performance.now() - h0);
+      if (record) rawHttp.push(performance.now() - h0);
+    };
+    // Warm-up: every kind of request, so neither phase pays for the server's or the client's warm-up.
+    for (let i = 0; i < WARMUP; i++) {
+      await pluginCall(i, null);
+      await comparisons(i, false);
     }
-    const server = (await (await fetch(`${bridleUrl}/bench/server-timings`, { method: "POST" })).json()) as { serverMs: number[]; eventBatchMs: number[]; loopDelayP99Ms: number; loopDelayMaxMs: number };
-    const policyMs = enforcer.timings().slice(WARMUP);
-    const perCall = policyMs.map((ms, i) => ms + guardMs[i]!);
+    // Phase 1, the figure against the target: plugin calls as an agent makes them, one at a time
+    // with a pause between them (a model's turn takes far longer than PACE_MS).
+    await serverTimings(true);
+    for (let i = WARMUP; i < WARMUP + CALLS; i++) {
+      await pluginCall(i, guardMs);
+      await new Promise((r) => setTimeout(r, PACE_MS));
+    }
+    const serverPaced = await serverTimings(true);
+    // Phase 2, a stress figure: the same calls back to back, with nothing between them.
+    const guardBurst: number[] = [];
+    for (let i = WARMUP + CALLS; i < WARMUP + 2 * CALLS; i++) await pluginCall(i, guardBurst);
+    const serverBurst = await serverTimings(true);
+    // Phase 2, where the time goes: each plugin call followed by the three comparisons, interleaved
+    // so that all four see the same server state (four times the decisions of phase 1).
+    const guardMixed: number[] = [];
+    for (let i = WARMUP + 2 * CALLS; i < WARMUP + 3 * CALLS; i++) {
+      await pluginCall(i, guardMixed);
+      await comparisons(i, true);
+    }
+    const server = await serverTimings(true);
+    const timings = enforcer.timings();
+    const perCall = timings.slice(WARMUP, WARMUP + CALLS).map((ms, i) => ms + guardMs[i]!);
+    const perCallBurst = timings.slice(WARMUP + CALLS, WARMUP + 2 * CALLS).map((ms, i) => ms + guardBurst[i]!);
+    const perCallMixed = timings.slice(WARMUP + 2 * CALLS, WARMUP + 3 * CALLS).map((ms, i) => ms + guardMixed[i]!);
     const events = await enforcer.reporterFor("main")!.close({ timeoutMs: 30_000 });
 
     // The plugin's own work without the wait for Bridle: mapping, redaction, params hash, signature check.
@@ -227,8 +260,17 @@ async function main() {
       if (i >= WARMUP) local.push(performance.now() - t0);
     }
 
+    console.log(`one call every ${PACE_MS} ms, as an agent calls tools:`);
     console.log(`plugin, per allowed tool call (policy + guard): ${summary(perCall)}`);
     console.log(`  of which the guard hook:                     ${summary(guardMs)}`);
+    console.log(`  Bridle's own time per decision:              ${summary(serverPaced.serverMs)}`);
+    console.log(`  Bridle's event loop delay: p99 ${serverPaced.loopDelayP99Ms.toFixed(2)} ms, max ${serverPaced.loopDelayMaxMs.toFixed(2)} ms`);
+    console.log(`\nback to back, the next call as soon as one is answered (a stress figure):`);
+    console.log(`plugin, per allowed tool call (policy + guard): ${summary(perCallBurst)}`);
+    console.log(`  Bridle's own time per decision:              ${summary(serverBurst.serverMs)}`);
+    console.log(`  Bridle's event loop delay: p99 ${serverBurst.loopDelayP99Ms.toFixed(2)} ms, max ${serverBurst.loopDelayMaxMs.toFixed(2)} ms`);
+    console.log(`\nwhere the time goes, back to back, each plugin call followed by the same decision three more ways:`);
+    console.log(`plugin, per allowed tool call (policy + guard): ${summary(perCallMixed)}`);
     console.log(`SDK decide alone (round trip + signature check): ${summary(bare)}`);
     console.log(`plugin's own work (map, redact, hash, verify):  ${summary(local)}`);
     console.log(`the same decision with fetch, no SDK:            ${summary(rawFetch)}`);

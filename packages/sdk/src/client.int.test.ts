@@ -129,7 +129,7 @@ describe("@bridle/sdk against a real Bridle", () => {
     }
   });
 
-  it("sends a decision again on a new connection when the server reset the kept-alive one it reused", async () => {
+  it("sends a decision again on a new connection when the server reset the kept-alive one it reused, but never once an answer began", async () => {
     // The second request on any connection is answered with a TCP reset, as when a load balancer
     // drops an idle connection just as it is reused; a first request is answered 503.
     const seen = new WeakMap<object, number>();
@@ -149,6 +149,28 @@ describe("@bridle/sdk against a real Bridle", () => {
     } finally {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
+    }
+    // A reset after the answer has begun: the request arrived, so it is not sent again.
+    let requests = 0;
+    const cut = createServer((req, res) => {
+      requests++;
+      const n = (seen.get(req.socket) ?? 0) + 1;
+      seen.set(req.socket, n);
+      if (n === 1) return res.writeHead(503, { "content-type": "application/json" }).end('{"error":{"message":"down"}}');
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write('{"decision":');
+      setTimeout(() => req.socket.resetAndDestroy(), 20);
+    });
+    await new Promise<void>((r) => cut.listen(0, "127.0.0.1", r));
+    try {
+      const client = createBridleClient({ baseUrl: `http://127.0.0.1:${(cut.address() as AddressInfo).port}`, token: triage.token });
+      expect((await client.decide({ action: "issue.read", requestId: rid() })).reasons[0]!.message).toContain("HTTP 503");
+      const v = await client.decide({ action: "issue.read", requestId: rid() });
+      expect(v).toMatchObject({ decision: "deny", source: "unreachable" });
+      expect(requests).toBe(2);
+    } finally {
+      cut.closeAllConnections();
+      await new Promise((r) => cut.close(r));
     }
   });
 

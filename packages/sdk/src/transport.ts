@@ -23,7 +23,9 @@ export function createJsonPoster(baseUrl: string) {
   function once(url: string, headers: Record<string, string>, body: Buffer, signal: AbortSignal): Promise<JsonAnswer & { staleSocket?: true }> {
     return new Promise((resolve, reject) => {
       if (signal.aborted) return reject(signal.reason as Error);
+      let answered = false;
       const req = request(url, { method: "POST", agent, headers: { ...headers, "content-length": String(body.length) } }, (res) => {
+        answered = true;
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("error", fail);
@@ -40,8 +42,9 @@ export function createJsonPoster(baseUrl: string) {
       });
       function fail(err: Error & { code?: string }) {
         signal.removeEventListener("abort", onAbort);
-        // A kept-alive socket the server closed just as it was reused: the request never arrived.
-        if (req.reusedSocket && err.code === "ECONNRESET" && !signal.aborted) resolve({ status: 0, body: null, staleSocket: true });
+        // A kept-alive socket the server closed just as it was reused, before any answer: the
+        // request never arrived. Once an answer has begun, it did arrive and is not sent again.
+        if (req.reusedSocket && !answered && err.code === "ECONNRESET" && !signal.aborted) resolve({ status: 0, body: null, staleSocket: true });
         else reject(err);
       }
       function onAbort() {

@@ -226,7 +226,7 @@ async function main() {
     const guardBurst: number[] = [];
     for (let i = WARMUP + CALLS; i < WARMUP + 2 * CALLS; i++) await pluginCall(i, guardBurst);
     const serverBurst = await serverTimings(true);
-    // Phase 2, where the time goes: each plugin call followed by the three comparisons, interleaved
+    // Phase 3, where the time goes: each plugin call followed by the three comparisons, interleaved
     // so that all four see the same server state (four times the decisions of phase 1).
     const guardMixed: number[] = [];
     for (let i = WARMUP + 2 * CALLS; i < WARMUP + 3 * CALLS; i++) {

@@ -55,7 +55,7 @@ parentPort.on("message", ({ id, inputs }) => {
  * (bench/openclaw-plugin.ts: one decision at a time, as an agent asks, had a longer tail through
  * the thread). Larger batches, a group commit under load, still go to the thread.
  */
-export const SIGN_HERE_MAX = 4;
+const SIGN_HERE_MAX = 4;
 
 /**
  * The compact JWS serialization (RFC 7515 §7.1) with EdDSA / Ed25519 (RFC 8037), computed with

@@ -92,7 +92,12 @@ export type CreateDbOptions = {
 /** Opens the database: PostgreSQL through `pg` when a URL is given, embedded PGlite otherwise. */
 export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    // JIT off: PostgreSQL compiles a plan whose estimated cost passes jit_above_cost (100,000)
+    // with LLVM, which takes milliseconds. Bridle's statements are short and indexed, yet a batch of
+    // runtime events or a seal run passes that estimate: compiling cost more than running
+    // (`pnpm bench:events`: PostgreSQL's CPU a runtime event 51.7 us with JIT off against 70.9-96.7
+    // on, a third of it in LLVM). A connection URL's own `options` parameter still wins.
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10, options: "-c jit=off" });
     const db = drizzleNodePg(pool, { schema }) as unknown as Db;
     return {
       db,

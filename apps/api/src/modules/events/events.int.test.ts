@@ -135,6 +135,22 @@ describe("runtime events", () => {
     expect(list.items.find((s) => s.sessionId === sessionId)).toMatchObject({ events: 6, inputTokens: 1200, costUsd: 0.0125, ended: false });
   });
 
+  it("stores a batch once when its retry arrives while it is still being written, among other batches", async () => {
+    // 1,000 events a batch: a write takes at most 4,000, so these go in two or more writes, two at a time.
+    const batch = (sessionId: string) =>
+      Array.from({ length: 1000 }, (_, i): TRuntimeEvent => ({ type: "tool_call", id: randomUUID(), sessionId, time: at(i % 60), toolCallId: `c${i}`, tool: "exec", action: "shell.exec", params: { command: `echo ${i}` } }));
+    const [s1, s2, s3] = [`s-${randomUUID()}`, `s-${randomUUID()}`, `s-${randomUUID()}`];
+    const a = batch(s1);
+    const answers = await Promise.all([a, batch(s2), a, batch(s3), a, a].map((events) => post(triage.token, events)));
+    expect(answers.map((r) => r.statusCode)).toEqual([200, 200, 200, 200, 200, 200]);
+    const forA = [0, 2, 4, 5].map((i) => answers[i]!.json() as TRuntimeEventBatchResult);
+    // Exactly one of the four answers for that batch stored it; the others found it stored.
+    expect(forA.map((r) => r.accepted - r.duplicates).sort((x, y) => x - y)).toEqual([0, 0, 0, 1000]);
+    expect(await stored(s1)).toHaveLength(1000);
+    const list = (await as("lucas.meyer", `/api/v1/bots/${triage.botId}/sessions?limit=100`)).json() as { items: TRuntimeSession[] };
+    expect(list.items.filter((s) => [s1, s2, s3].includes(s.sessionId)).map((s) => s.toolCalls)).toEqual([1000, 1000, 1000]);
+  });
+
   it("an event id one bot used does not suppress another bot's event with the same id", async () => {
     const other = await botTokenFor(t, "acme-changelog-bot");
     const id = randomUUID();

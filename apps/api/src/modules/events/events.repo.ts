@@ -77,7 +77,8 @@ function sessionDeltas(stored: readonly EventRecord[]): SessionDelta[] {
 }
 
 /**
- * Stores runtime events in one transaction: their audit events (through the audit module's
+ * Stores runtime events in one transaction (two may run at once: rows are locked in key order, so
+ * they wait for each other and never deadlock): their audit events (through the audit module's
  * writer; an event whose id is already stored is skipped), what the new ones add to their
  * sessions and to the usage rollup (the usage module's `recordRuntimeUsage`, which may reach a budget cap), and their runtime effects (heartbeats, enforcement gaps: runtime-status.ts). Two records with the same id: the first is written. Durable when it resolves.
  * @returns the ids of the events written now
@@ -90,8 +91,9 @@ export async function storeEvents(db: Db, records: readonly EventRecord[]): Prom
     const fresh = written.size === unique.length ? unique : unique.filter((r) => written.has(r.id));
     const deltas = sessionDeltas(fresh);
     if (deltas.length) await upsertSessions(tx, deltas);
-    await recordRuntimeUsage(tx, fresh.map((r) => ({ botId: r.botId, at: r.at, event: r.event })));
     await applyRuntimeEffects(tx, fresh);
+    // Last: its budget check holds a lock until commit (usage's checkBudgets).
+    await recordRuntimeUsage(tx, fresh.map((r) => ({ botId: r.botId, at: r.at, event: r.event })));
     return written;
   });
 }
@@ -103,6 +105,7 @@ async function upsertSessions(db: DbOrTx, deltas: SessionDelta[]) {
     from jsonb_to_recordset(${JSON.stringify(deltas)}::jsonb) as v(
       bot_id uuid, session_id text, first_at timestamptz, last_at timestamptz, events int, tool_calls int, errors int,
       input_tokens bigint, output_tokens bigint, cost_usd numeric, ended_at timestamptz)
+    order by bot_id, session_id
     on conflict (bot_id, session_id) do update set
       first_at = least(s.first_at, excluded.first_at),
       last_at = greatest(s.last_at, excluded.last_at),

@@ -58,7 +58,7 @@ async function upsertHeartbeats(tx: DbOrTx, rows: ReturnType<typeof heartbeatRow
     ),
     up as (
       insert into bot_runtimes as r (bot_id, gateway, runtime, runtime_version, plugin, plugin_version, first_seen_at, last_seen_at)
-      select bot_id, gateway, runtime, runtime_version, plugin, plugin_version, at, at from v
+      select bot_id, gateway, runtime, runtime_version, plugin, plugin_version, at, at from v order by bot_id, gateway
       on conflict (bot_id, gateway) do update set
         runtime = excluded.runtime, runtime_version = excluded.runtime_version,
         plugin = excluded.plugin, plugin_version = excluded.plugin_version,
@@ -142,6 +142,7 @@ async function insertGaps(tx: DbOrTx, gaps: GapCandidate[]): Promise<GapCandidat
     insert into runtime_gaps (bot_id, session_id, kind, tool, message, event_id, at)
     select bot_id, session_id, kind, tool, left(message, 2000), event_id, at
     from jsonb_to_recordset(${JSON.stringify(gaps)}::jsonb) as v(bot_id uuid, session_id text, kind text, tool text, message text, event_id uuid, at timestamptz)
+    order by bot_id, session_id, kind
     on conflict (bot_id, session_id, kind) do nothing
     returning bot_id, session_id, kind, tool, message, event_id, at`);
   return rowsOf<GapCandidate>(res);

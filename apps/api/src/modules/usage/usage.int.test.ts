@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { TBudget, TDecision, TRuntimeEvent, TUsageReport } from "@bridle/contracts";
 import { auditEvents, notifications } from "@bridle/db";
 import { and, eq, sql } from "drizzle-orm";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { botTokenFor, decide, eventually } from "../../../test/bot-runtime.ts";
 import { createTestApp, tokenFor, type TestApp } from "../../../test/harness.ts";
@@ -348,5 +349,49 @@ describe("usage and budgets", () => {
       expect((await as("lucas.meyer", "PATCH", `/api/v1/bots/${testTriage.botId}`, { team: "platform" })).statusCode).toBe(200);
       expect((await as("maya.chen", "DELETE", `/api/v1/budgets/${(cap.json() as TBudget).id}`)).statusCode).toBe(204);
     }
+  });
+  it("two bots of a team that pass its cap together, in writes committed at the same time: the cap is announced", async () => {
+    const platform = await teamId("Platform Engineering");
+    const [dependency, changelog] = [await botTokenFor(t, "acme-dependency-bot"), await botTokenFor(t, "acme-changelog-bot")];
+    const probe = await setCap("maya.chen", { scope: "team", subjectId: platform, period: "day", capUsd: 100_000 });
+    expect(probe.statusCode, probe.body).toBe(200);
+    const budget = probe.json() as TBudget;
+    // Each batch alone stays under 80 % of the cap; both together pass it.
+    const each = Math.max(1, budget.spentUsd!);
+    const cap = Math.ceil((budget.spentUsd! + 2 * each) * 100) / 100 - 0.01;
+    const set = await setCap("maya.chen", { scope: "team", subjectId: platform, period: "day", capUsd: cap });
+    expect(set.statusCode, set.body).toBe(200);
+    expect((set.json() as TBudget).id).toBe(budget.id);
+    // Two writes at once, each past its INSERT when the other is: another connection holds the
+    // rollup table until both wait on it, then lets them go together.
+    const usage = (costUsd: number): TRuntimeEvent[] => [{ type: "usage", id: randomUUID(), sessionId: `s-${randomUUID()}`, time: new Date().toISOString(), model: "gpt-5", inputTokens: 10, outputTokens: 1, costUsd }];
+    const holder = new pg.Client({ connectionString: t.config.DATABASE_URL });
+    await holder.connect();
+    const waiting = async (n: number) => {
+      for (let i = 0; i < 200; i++) {
+        const r = await holder.query("select count(*)::int as n from pg_locks where relation = 'usage_hourly'::regclass and not granted");
+        if ((r.rows[0] as { n: number }).n >= n) return;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      throw new Error(`${n} writes never waited on usage_hourly`);
+    };
+    let answers;
+    try {
+      await holder.query("begin");
+      await holder.query("lock table usage_hourly in share mode");
+      const first = post(dependency.token, usage(each));
+      await waiting(1);
+      const second = post(changelog.token, usage(each));
+      await waiting(2);
+      await holder.query("commit");
+      answers = await Promise.all([first, second]);
+    } finally {
+      await holder.end();
+    }
+    expect(answers.map((r) => r.statusCode)).toEqual([200, 200]);
+    const exhausted = (await auditOf("budget.exhausted")).filter((e) => (e.details as { budgetId?: string }).budgetId === budget.id);
+    expect(exhausted).toHaveLength(1);
+    expect(exhausted[0]!.details).toMatchObject({ subject: "Platform Engineering", capUsd: cap, period: "day" });
+    expect((await as("maya.chen", "DELETE", `/api/v1/budgets/${budget.id}`)).statusCode).toBe(204);
   });
 });

@@ -166,6 +166,37 @@ describe("the audit chain", () => {
     expect(await verify(t)).toMatchObject({ ok: true, problemCount: 0, unsealed: { count: 1, pending: 1 } });
   });
 
+  it("does not mistake a transaction that was running at a seal run, with an id at or above its snapshot's xmax, for an inserted one", async () => {
+    const { t, sealer } = await chainApp();
+    const [older, newer] = await Promise.all([0, 1].map(async () => {
+      const c = new pg.Client({ connectionString: t.config.DATABASE_URL });
+      await c.connect();
+      return c;
+    }));
+    try {
+      const insert = (c: pg.Client, label: string) =>
+        c.query("insert into audit_events (actor_type, actor_label, action, resource_type, outcome) values ('system', $1, 'bot.update', 'bot', 'success')", [label]);
+      await older!.query("begin");
+      await older!.query("select pg_current_xact_id()"); // the older transaction id
+      await newer!.query("begin");
+      await insert(newer!, "newer"); // a younger transaction id, but the smaller seq
+      const newerXid = ((await newer!.query("select pg_current_xact_id()::text as x")).rows[0] as { x: string }).x;
+      await insert(older!, "older"); // the larger seq
+      await older!.query("commit");
+      // The run's snapshot: xmax is the latest completed id + 1, the newer transaction's own id, so
+      // PostgreSQL lists it as not yet started although it is running and holds a seq.
+      await sealer.sealNow();
+      const run = await one<{ snapshot: string }>(t, "select snapshot from audit_seal_runs order by run desc limit 1");
+      expect(BigInt(run.snapshot.split(":")[1]!)).toBeLessThanOrEqual(BigInt(newerXid));
+      await newer!.query("commit");
+      await write(t, 2);
+      await sealer.sealNow();
+    } finally {
+      await Promise.all([older!.end(), newer!.end()]);
+    }
+    expect(await verify(t)).toMatchObject({ ok: true, problemCount: 0 });
+  });
+
   it("names an edited event", async () => {
     const { t, sealer } = await chainApp();
     await write(t, 8);

@@ -110,12 +110,13 @@ type RunRow = {
   last_position: string;
   scan_from: string;
   snapshot: string;
+  sealer_xid: string | null;
   max_seq: string;
   head_hash: string;
   run_hash: string;
 };
 const RUN_COLUMNS = sql`run::text, ${utc(sql`sealed_at`)} as sealed_at, first_position::text, last_position::text, scan_from::text, snapshot,
-  max_seq::text, encode(head_hash, 'hex') as head_hash, encode(run_hash, 'hex') as run_hash`;
+  sealer_xid::text, max_seq::text, encode(head_hash, 'hex') as head_hash, encode(run_hash, 'hex') as run_hash`;
 const runOf = (r: RunRow): RunRecord => ({
   type: "run",
   run: Number(r.run),
@@ -124,6 +125,8 @@ const runOf = (r: RunRow): RunRecord => ({
   lastPosition: Number(r.last_position),
   scanFrom: r.scan_from,
   snapshot: r.snapshot,
+  // Absent, not null, on older runs: their hash covers the run without this field.
+  ...(r.sealer_xid === null ? {} : { sealerXid: r.sealer_xid }),
   maxSeq: Number(r.max_seq),
   headHash: r.head_hash,
   runHash: r.run_hash,
@@ -135,8 +138,8 @@ export async function lastRun(tx: DbOrTx): Promise<RunRecord | null> {
 }
 
 export async function insertRun(tx: DbOrTx, r: RunRecord) {
-  await tx.execute(sql`insert into audit_seal_runs (run, sealed_at, first_position, last_position, scan_from, snapshot, max_seq, head_hash, run_hash)
-    values (${r.run}, ${r.sealedAt}::timestamptz, ${r.firstPosition}, ${r.lastPosition}, ${r.scanFrom}::xid8, ${r.snapshot}, ${r.maxSeq},
+  await tx.execute(sql`insert into audit_seal_runs (run, sealed_at, first_position, last_position, scan_from, snapshot, sealer_xid, max_seq, head_hash, run_hash)
+    values (${r.run}, ${r.sealedAt}::timestamptz, ${r.firstPosition}, ${r.lastPosition}, ${r.scanFrom}::xid8, ${r.snapshot}, ${r.sealerXid ?? null}::xid8, ${r.maxSeq},
       decode(${r.headHash}, 'hex'), decode(${r.runHash}, 'hex'))`);
 }
 

@@ -37,6 +37,11 @@ export type RunForm = {
   scanFrom: string;
   /** the run's snapshot, `xmin:xmax:xip,...` */
   snapshot: string;
+  /**
+   * the run's own transaction id (decimal text), taken just after its snapshot: a transaction with
+   * a larger id began after the snapshot. Absent on runs written before Bridle recorded it.
+   */
+  sealerXid?: string;
   maxSeq: number;
   /** chain hash at `lastPosition` */
   headHash: string;

@@ -115,7 +115,9 @@ export async function writeCheckpoint(
  * writes a checkpoint when one is due. Writers never wait for it.
  */
 export async function sealRun(tx: DbOrTx, o: Omit<SealerOptions, "database">): Promise<SealResult> {
-  const [snapRow] = rowsOf<{ snap: string }>(await tx.execute(sql`select pg_current_snapshot()::text as snap`));
+  // The snapshot first (a REPEATABLE READ transaction's snapshot is taken when its first statement
+  // starts), then this transaction's id: any transaction given a larger id began after the snapshot.
+  const [snapRow] = rowsOf<{ snap: string; xid: string }>(await tx.execute(sql`select pg_current_snapshot()::text as snap, pg_current_xact_id()::text as xid`));
   const snapshot = snapRow!.snap;
   const head = await headOf(tx);
   let position = head.position;
@@ -153,6 +155,7 @@ export async function sealRun(tx: DbOrTx, o: Omit<SealerOptions, "database">): P
       lastPosition: position,
       scanFrom: head.scanFrom,
       snapshot,
+      sealerXid: snapRow!.xid,
       maxSeq,
       headHash: prev,
     };

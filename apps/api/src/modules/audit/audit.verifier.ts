@@ -176,7 +176,7 @@ export function createVerifier(opts: { trust: KeyTrust }) {
   let current: (RunRecord & { snap: Snapshot | null }) | null = null;
   let previous: (RunRecord & { snap: Snapshot | null }) | null = null;
   let runs = 0;
-  const history: { xmax: bigint; maxSeq: number }[] = [];
+  const history: { sealerXid: bigint; maxSeq: number }[] = [];
   // checkpoints
   let lastCp: CheckpointRecord | null = null;
   let cpCount = 0;
@@ -224,8 +224,8 @@ export function createVerifier(opts: { trust: KeyTrust }) {
     lastRunNo = r.run;
     previous = current;
     current = { ...r, snap: parseSnapshot(r.snapshot) };
-    if (previous?.snap) {
-      history.push({ xmax: previous.snap.xmax, maxSeq: previous.maxSeq });
+    if (previous?.sealerXid !== undefined && /^\d+$/.test(previous.sealerXid)) {
+      history.push({ sealerXid: BigInt(previous.sealerXid), maxSeq: previous.maxSeq });
       if (history.length > RUN_MEMORY) history.shift();
     }
   }
@@ -236,10 +236,13 @@ export function createVerifier(opts: { trust: KeyTrust }) {
     const xid = BigInt(c.xid);
     if (!invisibleTo(previous.snap, xid))
       return `its transaction (${c.xid}) had finished before seal run ${previous.run}, which would have sealed it`;
-    // The latest earlier run whose snapshot predates the transaction id: the event's seq was taken after it.
-    let bound: { xmax: bigint; maxSeq: number } | null = null;
+    // The latest earlier run whose own transaction id is below the event's: the event's transaction
+    // was given its id after that run's snapshot, and took its seq after that. (Not the snapshot's
+    // xmax: PostgreSQL sets it to the latest completed id + 1, so a transaction already running,
+    // seqs drawn, can lie at or above it. Runs from before the sealer recorded its id give no bound.)
+    let bound: { sealerXid: bigint; maxSeq: number } | null = null;
     for (let i = history.length - 1; i >= 0; i--)
-      if (history[i]!.xmax <= xid) {
+      if (history[i]!.sealerXid < xid) {
         bound = history[i]!;
         break;
       }

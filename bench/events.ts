@@ -12,7 +12,7 @@
  * 3. Before the load, the server times the parts of one batch on its own (1,000 events, the same
  *    body): JSON parsing, per-event validation (zod), the secret scan (secretlint, one pass per
  *    batch), and the database write (one transaction: the audit INSERT and the sessions upsert).
- * 4. With autocannon over loopback (BENCH_CONNECTIONS concurrent clients, default 4, each sending
+ * 4. With autocannon over loopback (BENCH_CONNECTIONS concurrent clients, default 8, each sending
  *    batches of 1,000 events one after another, BENCH_DURATION seconds per route, default 15,
  *    after a 3 s warm-up), sends the same kind of batch to `/bench/bare` and to `POST /api/v1/events`
  *    with a bot runtime token. Every batch has fresh event ids (a run of 1,000 ids per request), so
@@ -49,6 +49,15 @@
  * (canonical JSON, two SHA-256) about 23. What is left would take a different design: the event's
  * hash computed when it is written (the seal run would no longer read events back), and the
  * retry check in a table keyed by event id instead of a probe per partition.
+ *
+ * 30 November 2026, evening: two findings, both outside the per-event work. PostgreSQL compiled the
+ * batch INSERT and the seal run's read with LLVM (JIT, `jit_above_cost`): `perf` put a third of
+ * PostgreSQL's CPU in libLLVM. Bridle's connections now run with JIT off: 51-55 against 71-97 us of
+ * PostgreSQL CPU an event. And the events log wrote one group at a time, so PostgreSQL worked on
+ * one core while the server parsed the next batches (the machine was 77-82 % busy): with two
+ * writes at once (`createEventLog`'s `maxInFlight`), 87-97 us of CPU an event in all and
+ * 17,900-20,100 events/s at 8 clients. Two writes at once made the audit verification report late
+ * events as inserted, a bug of the check (docs/AUDIT.md "Inserted into the sealed past"), fixed.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -60,7 +69,12 @@ import pg from "pg";
 import { cpuSample, type CpuSample, dropBenchDatabase, runBench, table } from "./harness.ts";
 
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
+/**
+ * 8: several runtimes reporting at once. Each client waits for its answer before it sends again, so
+ * with 4 at most four batches are anywhere in the server, and two writes under way leave too few
+ * being parsed to keep both cores busy (14,800-15,100 events/s at 4 against 17,900-20,100 at 8).
+ */
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 15);
 const WARMUP_S = 3;
 const BATCH = 1000;

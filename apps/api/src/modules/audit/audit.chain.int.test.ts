@@ -71,6 +71,18 @@ const verify = async (t: TestApp) => {
   expect(res.statusCode).toBe(200);
   return res.json() as TAuditVerifyReport;
 };
+/** `n` connections of their own to the app's database, to hold transactions open. */
+const connections = (t: TestApp, n: number) =>
+  Promise.all(
+    Array.from({ length: n }, async () => {
+      const c = new pg.Client({ connectionString: t.config.DATABASE_URL });
+      await c.connect();
+      return c;
+    }),
+  );
+/** One audit event written on `c` (in its transaction, if it opened one), named by its actor label. */
+const insert = (c: pg.Client, label: string) =>
+  c.query("insert into audit_events (actor_type, actor_label, action, resource_type, outcome) values ('system', $1, 'bot.update', 'bot', 'success')", [label]);
 /** Runs SQL as the attacker: the append-only triggers of every audit table disabled around it. */
 async function tamper(t: TestApp, statements: string) {
   const tables = ["audit_events", "audit_chain", "audit_seal_runs", "audit_checkpoints"];
@@ -117,14 +129,8 @@ describe("the audit chain", () => {
 
   it("chains events of transactions held open across seal runs exactly once, and does not mistake them for inserted ones", async () => {
     const { t, sealer } = await chainApp();
-    const clients = await Promise.all([0, 1, 2].map(async () => {
-      const c = new pg.Client({ connectionString: t.config.DATABASE_URL });
-      await c.connect();
-      return c;
-    }));
+    const clients = await connections(t, 3);
     try {
-      const insert = (c: pg.Client, label: string) =>
-        c.query("insert into audit_events (actor_type, actor_label, action, resource_type, outcome) values ('system', $1, 'bot.update', 'bot', 'success')", [label]);
       const [a, b, c] = clients as [pg.Client, pg.Client, pg.Client];
       await a.query("begin");
       await insert(a, "slow-a"); // takes its seq now, commits last
@@ -168,14 +174,8 @@ describe("the audit chain", () => {
 
   it("does not mistake a transaction that was running at a seal run, with an id at or above its snapshot's xmax, for an inserted one", async () => {
     const { t, sealer } = await chainApp();
-    const [older, newer] = await Promise.all([0, 1].map(async () => {
-      const c = new pg.Client({ connectionString: t.config.DATABASE_URL });
-      await c.connect();
-      return c;
-    }));
+    const [older, newer] = await connections(t, 2);
     try {
-      const insert = (c: pg.Client, label: string) =>
-        c.query("insert into audit_events (actor_type, actor_label, action, resource_type, outcome) values ('system', $1, 'bot.update', 'bot', 'success')", [label]);
       await older!.query("begin");
       await older!.query("select pg_current_xact_id()"); // the older transaction id
       await newer!.query("begin");

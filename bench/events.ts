@@ -54,9 +54,9 @@
  * batch INSERT and the seal run's read with LLVM (JIT, `jit_above_cost`): `perf` put a third of
  * PostgreSQL's CPU in libLLVM. Bridle's connections now run with JIT off: 51-55 against 71-97 us of
  * PostgreSQL CPU an event. And the events log wrote one group at a time, so PostgreSQL worked on
- * one core while the server parsed the next batches (the machine was 77-82 % busy): with two
- * writes at once (`createEventLog`'s `maxInFlight`), 87-97 us of CPU an event in all and
- * 17,900-20,100 events/s at 8 clients. Two writes at once made the audit verification report late
+ * one core while the server parsed the next batches (the machine was 77-82 % busy): with up to
+ * three writes at once (`createEventLog`'s `maxInFlight`), 77-97 us of CPU an event in all and
+ * 17,900-22,300 events/s at 8 clients. Writes at once made the audit verification report late
  * events as inserted, a bug of the check (docs/AUDIT.md "Inserted into the sealed past"), fixed.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -71,7 +71,7 @@ import { cpuSample, type CpuSample, dropBenchDatabase, runBench, table } from ".
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 /**
  * 8: several runtimes reporting at once. Each client waits for its answer before it sends again, so
- * with 4 at most four batches are anywhere in the server, and two writes under way leave too few
+ * with 4 at most four batches are anywhere in the server, and the writes under way leave too few
  * being parsed to keep both cores busy (14,800-20,600 events/s at 4, three of four runs under 15,200,
  * against 17,900-22,300 at 8).
  */

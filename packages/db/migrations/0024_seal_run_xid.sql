@@ -1,4 +1,4 @@
--- The seal run's own transaction id, taken just after its snapshot (docs/AUDIT.md "Ordering").
+-- The seal run's own transaction id, given after its snapshot (docs/AUDIT.md "Inserted into the sealed past").
 -- Any transaction with a larger id was given it after that snapshot, so every seq it drew is above
 -- what the run could see: the bound for "inserted into the sealed past". A snapshot's xmax cannot
 -- serve: PostgreSQL sets it to the latest completed id + 1, so a transaction already running (and

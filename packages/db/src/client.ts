@@ -96,8 +96,15 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
     // with LLVM, which takes milliseconds. Bridle's statements are short and indexed, yet a batch of
     // runtime events or a seal run passes that estimate: compiling cost more than running
     // (`pnpm bench:events`: PostgreSQL's CPU a runtime event 51.7 us with JIT off against 70.9-96.7
-    // on, a third of it in LLVM). A connection URL's own `options` parameter still wins.
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10, options: "-c jit=off" });
+    // on, a third of it in LLVM). A SET in pg-pool's `onConnect` (awaited before the connection is
+    // handed out), not the `options` startup parameter, which poolers such as PgBouncer refuse.
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      onConnect: async (client) => {
+        await client.query("set jit = off");
+      },
+    });
     const db = drizzleNodePg(pool, { schema }) as unknown as Db;
     return {
       db,

@@ -483,7 +483,7 @@ export const auditSealRuns = pgTable(
     scanFrom: xid8("scan_from").notNull(),
     /** the run's snapshot, `xmin:xmax:xip,...` (pg_snapshot text) */
     snapshot: text("snapshot").notNull(),
-    /** the run's own transaction id, taken just after its snapshot (null on runs before migration 0024) */
+    /** the run's own transaction id, given after its snapshot (null on runs before migration 0024) */
     sealerXid: xid8("sealer_xid"),
     /** the largest `seq` sealed so far, this run included */
     maxSeq: bigint("max_seq", { mode: "number" }).notNull(),

@@ -38,8 +38,9 @@ export type RunForm = {
   /** the run's snapshot, `xmin:xmax:xip,...` */
   snapshot: string;
   /**
-   * the run's own transaction id (decimal text), taken just after its snapshot: a transaction with
-   * a larger id began after the snapshot. Absent on runs written before Bridle recorded it.
+   * the run's own transaction id (decimal text), given after its snapshot (when it wrote its first
+   * chain row): a transaction with a larger id began after the snapshot. Absent on runs written
+   * before Bridle recorded it.
    */
   sealerXid?: string;
   maxSeq: number;

@@ -115,9 +115,7 @@ export async function writeCheckpoint(
  * writes a checkpoint when one is due. Writers never wait for it.
  */
 export async function sealRun(tx: DbOrTx, o: Omit<SealerOptions, "database">): Promise<SealResult> {
-  // The snapshot first (a REPEATABLE READ transaction's snapshot is taken when its first statement
-  // starts), then this transaction's id: any transaction given a larger id began after the snapshot.
-  const [snapRow] = rowsOf<{ snap: string; xid: string }>(await tx.execute(sql`select pg_current_snapshot()::text as snap, pg_current_xact_id()::text as xid`));
+  const [snapRow] = rowsOf<{ snap: string }>(await tx.execute(sql`select pg_current_snapshot()::text as snap`));
   const snapshot = snapRow!.snap;
   const head = await headOf(tx);
   let position = head.position;
@@ -147,7 +145,11 @@ export async function sealRun(tx: DbOrTx, o: Omit<SealerOptions, "database">): P
   let runNo = head.run;
   let runHashNow = head.runHash;
   if (sealed > 0) {
-    const [now] = rowsOf<{ t: string }>(await tx.execute(sql`select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as t`));
+    // This transaction's id: given when it wrote its first chain row, after the snapshot, so any
+    // transaction with a larger id began after the snapshot. (A run that seals nothing takes none.)
+    const [now] = rowsOf<{ t: string; xid: string }>(
+      await tx.execute(sql`select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as t, pg_current_xact_id()::text as xid`),
+    );
     const form: RunForm = {
       run,
       sealedAt: now!.t,
@@ -155,7 +157,7 @@ export async function sealRun(tx: DbOrTx, o: Omit<SealerOptions, "database">): P
       lastPosition: position,
       scanFrom: head.scanFrom,
       snapshot,
-      sealerXid: snapRow!.xid,
+      sealerXid: now!.xid,
       maxSeq,
       headHash: prev,
     };

@@ -145,10 +145,10 @@ const withCompanion = new Map<string, string>();
  * The batch variant for events that carry their own id as `resourceId` (runtime events): each is
  * written unless an event of the same `resourceType`, `resourceId` and actor is already stored (a
  * runtime's retry), in one INSERT with `db` (the caller's transaction). Same checks as
- * recordAudit. The caller passes no two events with the same resource.
- * @returns the `resourceId`s written (those not stored before)
+ * recordAudit. The caller passes no two events with the same resource and actor.
+ * @returns the events written (those not stored before), by `resourceId` and actor id
  */
-export async function recordAuditBatchOnce(db: DbOrTx, events: readonly AuditEventInput[]): Promise<string[]> {
+export async function recordAuditBatchOnce(db: DbOrTx, events: readonly AuditEventInput[]): Promise<{ resourceId: string; actorId: string | null }[]> {
   if (events.length === 0) return [];
   const rows = events.map((e) => {
     const r = rowOf(e);
@@ -162,8 +162,8 @@ export async function recordAuditBatchOnce(db: DbOrTx, events: readonly AuditEve
       at timestamptz, actor_type text, actor_id text, actor_label text, action text, resource_type text, resource_id text,
       outcome text, request_id text, session_id text, source_ip text, user_agent text, details jsonb)
     where not exists (select 1 from audit_events e where e.resource_type = v.resource_type and e.resource_id = v.resource_id and e.actor_id is not distinct from v.actor_id)
-    returning resource_id`);
-  return rowsOf<{ resource_id: string }>(result).map((r) => r.resource_id);
+    returning resource_id, actor_id`);
+  return rowsOf<{ resource_id: string; actor_id: string | null }>(result).map((r) => ({ resourceId: r.resource_id, actorId: r.actor_id }));
 }
 
 const INSERT_BATCH = `

@@ -1,4 +1,4 @@
-import type { EventRecord } from "./events.repo.ts";
+import { eventKey, type EventRecord } from "./events.repo.ts";
 
 type Pending = { records: EventRecord[]; resolve: (stored: ReadonlySet<string>) => void; reject: (err: unknown) => void };
 
@@ -10,16 +10,18 @@ export type EventLog = ReturnType<typeof createEventLog>;
  * transaction (one INSERT of audit events and one upsert of sessions), so a commit's fixed cost
  * (about 0.3 ms of PostgreSQL CPU, most of it the WAL flush) is shared. A request's batch is never
  * split across writes, so it is stored whole or not at all; `append` resolves only after commit.
- * Up to `maxInFlight` writes at a time (default 2: one per core of a small machine, so one write's
- * INSERT runs while the other waits on the server; with one, PostgreSQL worked on one core and
- * `pnpm bench:events` stored 17,200 events/s against 19,300-20,100 with two or three), the next
- * gathering meanwhile, up to `maxEvents` events (a single batch larger than that goes alone).
+ * Up to `maxInFlight` writes at a time (default 3: while one write's INSERT runs, another waits on
+ * the server between its statements; with one, PostgreSQL worked on one core and
+ * `pnpm bench:events` stored 17,200 events/s, against 19,300 with two and 20,100 with three in one
+ * run each; the README's figures are with three), the next gathering meanwhile, up to `maxEvents`
+ * events (a single batch larger than that goes alone). The writes lock rows in the same order
+ * (events.repo.ts `storeEvents`), so they wait for each other and never deadlock.
  * A batch holding an event id that a write under way also holds (a runtime's retry of a batch
  * whose answer it did not get) waits for that write: the retry check only sees committed events,
  * so two writes at once would both store it.
  */
 export function createEventLog(deps: {
-  /** stores the records in one transaction; resolves with the event ids stored (not seen before) */
+  /** stores the records in one transaction; resolves with the events stored (not seen before), by `eventKey` */
   write: (records: EventRecord[]) => Promise<ReadonlySet<string>>;
   maxEvents?: number;
   maxInFlight?: number;
@@ -30,7 +32,7 @@ export function createEventLog(deps: {
   let inFlight = 0;
   /** Bot and event id of each record in the writes under way (a retry is the same id from the same bot). */
   const writing = new Set<string>();
-  const keyOf = (r: EventRecord) => `${r.botId}\u0000${r.id}`;
+  const keyOf = eventKey;
   const clashes = (p: Pending) => writing.size > 0 && p.records.some((r) => writing.has(keyOf(r)));
   let scheduled = false;
   const idle: (() => void)[] = [];
@@ -69,7 +71,7 @@ export function createEventLog(deps: {
             const mine = new Set<string>();
             for (const r of p.records) {
               const key = keyOf(r);
-              if (stored.has(r.id) && !claimed.has(key)) {
+              if (stored.has(key) && !claimed.has(key)) {
                 claimed.add(key);
                 mine.add(r.id);
               }

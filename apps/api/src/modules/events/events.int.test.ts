@@ -136,7 +136,7 @@ describe("runtime events", () => {
   });
 
   it("stores a batch once when its retry arrives while it is still being written, among other batches", async () => {
-    // 1,000 events a batch: a write takes at most 4,000, so these go in two or more writes, two at a time.
+    // 1,000 events a batch: a write takes at most 4,000, so these go in two or more writes, run at once.
     const batch = (sessionId: string) =>
       Array.from({ length: 1000 }, (_, i): TRuntimeEvent => ({ type: "tool_call", id: randomUUID(), sessionId, time: at(i % 60), toolCallId: `c${i}`, tool: "exec", action: "shell.exec", params: { command: `echo ${i}` } }));
     const [s1, s2, s3] = [`s-${randomUUID()}`, `s-${randomUUID()}`, `s-${randomUUID()}`];
@@ -161,6 +161,12 @@ describe("runtime events", () => {
     expect((await post(other.token, [event(s2)])).json()).toMatchObject({ accepted: 1, duplicates: 0 });
     expect(await stored(s1)).toHaveLength(1);
     expect(await stored(s2)).toHaveLength(1);
+    // also when both arrive at once and go in the same write
+    const [s3, s4, shared] = [`s-${randomUUID()}`, `s-${randomUUID()}`, randomUUID()];
+    const same = await Promise.all([post(triage.token, [{ ...event(s3), id: shared }]), post(other.token, [{ ...event(s4), id: shared }])]);
+    expect(same.map((r) => r.json())).toEqual([expect.objectContaining({ accepted: 1, duplicates: 0 }), expect.objectContaining({ accepted: 1, duplicates: 0 })]);
+    expect(await stored(s3)).toHaveLength(1);
+    expect(await stored(s4)).toHaveLength(1);
   });
 
   it("cuts secrets out before storing, and says where", async () => {

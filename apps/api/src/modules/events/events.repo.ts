@@ -76,19 +76,29 @@ function sessionDeltas(stored: readonly EventRecord[]): SessionDelta[] {
   return [...by.values()];
 }
 
+/** An event's identity: the same id from another bot is another event. */
+export const eventKey = (r: { botId: string; id: string }) => `${r.botId}\u0000${r.id}`;
+
 /**
- * Stores runtime events in one transaction (two may run at once: rows are locked in key order, so
- * they wait for each other and never deadlock): their audit events (through the audit module's
- * writer; an event whose id is already stored is skipped), what the new ones add to their
- * sessions and to the usage rollup (the usage module's `recordRuntimeUsage`, which may reach a budget cap), and their runtime effects (heartbeats, enforcement gaps: runtime-status.ts). Two records with the same id: the first is written. Durable when it resolves.
- * @returns the ids of the events written now
+ * Stores runtime events in one transaction (several may run at once: each takes its rows in the
+ * same order, sessions, gateways and gaps by key, then the findings lock, then usage rows by key,
+ * then the budget lock, so they wait for each other and never deadlock): their audit events
+ * (through the audit module's writer; an event whose bot and id are already stored is skipped),
+ * what the new ones add to their sessions and to the usage rollup (the usage module's
+ * `recordRuntimeUsage`, which may reach a budget cap), and their runtime effects (heartbeats,
+ * enforcement gaps: runtime-status.ts). Two records of a bot with the same id: the first is
+ * written. Durable when it resolves.
+ * @returns the events written now, by `eventKey`
  */
 export async function storeEvents(db: Db, records: readonly EventRecord[]): Promise<ReadonlySet<string>> {
   const seen = new Set<string>();
-  const unique = records.filter((r) => !seen.has(r.id) && (seen.add(r.id), true));
+  const unique = records.filter((r) => {
+    const key = eventKey(r);
+    return !seen.has(key) && (seen.add(key), true);
+  });
   return db.transaction(async (tx) => {
-    const written = new Set(await recordAuditBatchOnce(tx, unique.map(eventOf)));
-    const fresh = written.size === unique.length ? unique : unique.filter((r) => written.has(r.id));
+    const written = new Set((await recordAuditBatchOnce(tx, unique.map(eventOf))).map((w) => eventKey({ botId: w.actorId ?? "", id: w.resourceId })));
+    const fresh = written.size === unique.length ? unique : unique.filter((r) => written.has(eventKey(r)));
     const deltas = sessionDeltas(fresh);
     if (deltas.length) await upsertSessions(tx, deltas);
     await applyRuntimeEffects(tx, fresh);

@@ -184,12 +184,14 @@ async function alert(tx: DbOrTx, gaps: GapCandidate[]) {
 export async function applyRuntimeEffects(tx: DbOrTx, stored: readonly EventRecord[]): Promise<void> {
   const beats = heartbeatRows(stored);
   const changed = beats.length ? await upsertHeartbeats(tx, beats) : [];
-  if (changed.length) await emit(tx, { type: "bot.runtime_changed", botIds: changed, change: "heartbeat" });
   const candidates = await gapCandidates(tx, stored);
   const fresh = candidates.length ? await insertGaps(tx, candidates) : [];
-  if (!fresh.length) return;
-  await alert(tx, fresh);
-  await emit(tx, { type: "bot.runtime_changed", botIds: [...new Set(fresh.map((g) => g.bot_id))], change: "gap" });
+  if (fresh.length) await alert(tx, fresh);
+  // Emitted after every row is written: a findings recompute takes its lock (held to commit), and
+  // event writes at once must take the rows before that lock, all in the same order, or one
+  // holding the lock would wait on a gap row the other holds while that one waits for the lock.
+  if (changed.length) await emit(tx, { type: "bot.runtime_changed", botIds: changed, change: "heartbeat" });
+  if (fresh.length) await emit(tx, { type: "bot.runtime_changed", botIds: [...new Set(fresh.map((g) => g.bot_id))], change: "gap" });
 }
 
 const iso = (d: Date) => d.toISOString();

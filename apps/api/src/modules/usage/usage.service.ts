@@ -22,7 +22,7 @@ import { actorOf, denied, recordAudit } from "../audit/index.ts";
 import { findBotRow } from "../bots/index.ts";
 import { teamIdsOfPerson } from "../people/index.ts";
 import * as repo from "./usage.repo.ts";
-import { BUDGET_WARN_SHARE, checkBudgets } from "./usage.thresholds.ts";
+import { BUDGET_WARN_SHARE, checkBudgets, lockBudgetChecks } from "./usage.thresholds.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -170,6 +170,8 @@ export function createUsageService(deps: { db: Db }) {
     const id = await db.transaction(async (tx) => {
       const subject = await repo.subjectName(tx, input.scope, input.subjectId);
       if (subject === null) throw notFound(input.scope === "bot" ? "Bot" : "Team");
+      // Before the budget row: checkBudgets below takes this lock too (usage.thresholds.ts).
+      await lockBudgetChecks(tx);
       const { id, before } = await repo.upsertBudget(tx, { ...input, setByPersonId: ctx.principal.personId, setByEmail: ctx.principal.email });
       await recordAudit(tx, {
         actor: actorOf(ctx.principal),

@@ -11,6 +11,15 @@ import { teamMembersAmong } from "../people/index.ts";
 /** Transaction-level advisory lock of budget checks ("budget" in ASCII). */
 const BUDGET_CHECK_LOCK = 0x627564676574;
 
+/**
+ * Takes the budget checks' lock until commit (re-entrant: `checkBudgets` takes it again). A
+ * transaction that changes a budget row and then checks budgets takes it first: a check under way
+ * may insert a `budget_alerts` row for that budget, whose foreign key waits on the changed row.
+ */
+export async function lockBudgetChecks(tx: DbOrTx): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${BUDGET_CHECK_LOCK})`);
+}
+
 /** Spend at this share of a cap notifies the owners (once per budget, period and cap). */
 export const BUDGET_WARN_SHARE = 0.8;
 
@@ -69,15 +78,15 @@ async function reachedBudgets(tx: DbOrTx, botIds: readonly string[] | null): Pro
  * `budget.changed`, so every replica's decision snapshot learns it and denies the bots'
  * write-type actions. Spend that jumps past both thresholds at once records the exhaustion only.
  * Checks run one transaction at a time (`BUDGET_CHECK_LOCK`, held to commit): the sum reads spend
- * that other transactions committed, so two writes at once (the events log writes two groups at
- * a time; replicas) that together pass a cap would otherwise each read the other's share as
+ * that other transactions committed, so writes at once (the events log writes up to three groups
+ * at a time; replicas) that together pass a cap would otherwise each read the other's share as
  * missing, and neither would announce it. Call it last before commit: the lock is held until then.
  * Cost when nothing is near a cap: two statements (the lock, then one that finds no rows).
  * @returns the bots whose cap was spent just now
  */
 export async function checkBudgets(tx: DbOrTx, botIds: readonly string[] | null): Promise<string[]> {
   if (botIds && botIds.length === 0) return [];
-  await tx.execute(sql`select pg_advisory_xact_lock(${BUDGET_CHECK_LOCK})`);
+  await lockBudgetChecks(tx);
   const reached = await reachedBudgets(tx, botIds);
   if (!reached.length) return [];
   const candidates = reached.map((r) => {

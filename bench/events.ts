@@ -72,8 +72,9 @@ const SERVER_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.
 /**
  * 8: several runtimes reporting at once. Each client waits for its answer before it sends again, so
  * with 4 at most four batches are anywhere in the server, and the writes under way leave too few
- * being parsed to keep both cores busy (14,800-20,600 events/s at 4, three of four runs under 15,200,
- * against 17,900-22,300 at 8).
+ * being parsed to keep both cores busy. On the final code of 30 November the two came out alike
+ * (22,300-22,600 events/s at 4, 22,500-23,900 at 8); during that day's work 4 had trailed
+ * (14,800-20,600 against 17,900-22,300).
  */
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 15);

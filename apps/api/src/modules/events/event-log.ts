@@ -15,7 +15,7 @@ export type EventLog = ReturnType<typeof createEventLog>;
  * `pnpm bench:events` stored 17,200 events/s, against 19,300 with two and 20,100 with three in one
  * run each; the README's figures are with three), the next gathering meanwhile, up to `maxEvents`
  * events (a single batch larger than that goes alone). The writes lock rows in the same order
- * (events.repo.ts `storeEvents`), so they wait for each other and never deadlock.
+ * (events.repo.ts `storeEvents`), so they wait for each other and never deadlock among themselves.
  * A batch holding an event id that a write under way also holds (a runtime's retry of a batch
  * whose answer it did not get) waits for that write: the retry check only sees committed events,
  * so two writes at once would both store it.

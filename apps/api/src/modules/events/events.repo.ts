@@ -82,7 +82,10 @@ export const eventKey = (r: { botId: string; id: string }) => `${r.botId}\u0000$
 /**
  * Stores runtime events in one transaction (several may run at once: each takes its rows in the
  * same order, sessions, gateways and gaps by key, then the findings lock, then usage rows by key,
- * then the budget lock, so they wait for each other and never deadlock): their audit events
+ * then the budget lock, so they wait for each other and never deadlock among themselves; the
+ * findings recompute updates bot rows under its lock, so a writer that changes a bot row and then
+ * waits for that lock can deadlock with one, and the module's write wrapper tries again, index.ts):
+ * their audit events
  * (through the audit module's writer; an event whose bot and id are already stored is skipped),
  * what the new ones add to their sessions and to the usage rollup (the usage module's
  * `recordRuntimeUsage`, which may reach a budget cap), and their runtime effects (heartbeats,

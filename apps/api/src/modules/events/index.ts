@@ -1,10 +1,16 @@
 import type { Db } from "@bridle/db";
 import type { FastifyInstance } from "fastify";
 import { runtimeEventsStored } from "../../lib/metrics.ts";
+import { pgErrorCode } from "../../lib/sql.ts";
 import { createEventLog } from "./event-log.ts";
 import { storeEvents } from "./events.repo.ts";
 import { eventsRoutes, eventsRuntimeRoutes } from "./events.routes.ts";
 import { createEventsService } from "./events.service.ts";
+
+/** SQLSTATE deadlock_detected. */
+const DEADLOCK_DETECTED = "40P01";
+/** Tries of one group write that PostgreSQL picks as a deadlock's victim before its batches get a 500. */
+const DEADLOCK_ATTEMPTS = 3;
 
 /**
  * The events module's door: runtime events (what a bot's runtime reports it did), stored as audit
@@ -26,9 +32,19 @@ export function createEventsModule(deps: { db: Db }): {
 } {
   const log = createEventLog({
     write: async (records) => {
-      const stored = await storeEvents(deps.db, records);
-      runtimeEventsStored.inc(stored.size);
-      return stored;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const stored = await storeEvents(deps.db, records);
+          runtimeEventsStored.inc(stored.size);
+          return stored;
+        } catch (e) {
+          // PostgreSQL broke a deadlock by rolling this write back whole (nothing of it is stored):
+          // written again, it skips what another write stored meanwhile. Event writes lock in one
+          // order among themselves; the cycle is with a writer that changes a bot row and then waits
+          // for the findings lock, which an event write's findings recompute holds (storeEvents).
+          if (attempt >= DEADLOCK_ATTEMPTS || pgErrorCode(e) !== DEADLOCK_DETECTED) throw e;
+        }
+      }
     },
   });
   const svc = createEventsService({ db: deps.db, log });

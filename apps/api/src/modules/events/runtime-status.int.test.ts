@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { TBot, TBotRuntimeStatus, TNotificationPage, TRuntimeEvent } from "@bridle/contracts";
 import { sql } from "drizzle-orm";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { botTokenFor, decide } from "../../../test/bot-runtime.ts";
 import { createTestApp, tokenFor, type TestApp } from "../../../test/harness.ts";
@@ -128,5 +129,41 @@ describe("runtime status and enforcement gaps", () => {
       { type: "tool_result", id: randomUUID(), sessionId, time: now(), tool: "browser", ok: true },
     ]);
     expect((await status()).gaps[0]).toMatchObject({ sessionId, kind: "undecided_call", tool: "browser", message: "browser ran without a matching Bridle decision in the session" });
+  });
+  it("stores a batch that PostgreSQL rolled back to break a deadlock with a bot change: the write is tried again", async () => {
+    // The cycle: another transaction changes the bot's row, then waits for the findings lock; the
+    // events write holds that lock (its recompute for the new gap) and waits for the bot's row.
+    // The other side waits 10 s before it looks for deadlocks, so PostgreSQL picks the events write.
+    const other = new pg.Client({ connectionString: t.config.DATABASE_URL });
+    await other.connect();
+    const sessionId = `s-${randomUUID()}`;
+    let res;
+    try {
+      await other.query("begin");
+      await other.query("set local deadlock_timeout = '10s'");
+      await other.query("update bots set updated_at = now() where id = $1", [triage.botId]);
+      const sent = t.app.inject({
+        method: "POST",
+        url: "/api/v1/events",
+        headers: { authorization: `Bearer ${triage.token}` },
+        payload: { events: [{ type: "tool_result", id: randomUUID(), sessionId, time: now(), toolCallId: "c1", tool: "exec", ok: true }] },
+      });
+      // until the events write waits for the bot's row
+      for (let i = 0; ; i++) {
+        const r = await other.query("select count(*)::int as n from pg_locks where locktype = 'transactionid' and not granted");
+        if ((r.rows[0] as { n: number }).n > 0) break;
+        if (i > 400) throw new Error("the events write never waited for the bot's row");
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      // the findings lock (findings.service.ts RECOMPUTE_LOCK), held by the events write: a deadlock
+      await other.query("select pg_advisory_xact_lock(x'66696e64'::bigint)");
+      await other.query("commit");
+      res = await sent;
+    } finally {
+      await other.end();
+    }
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ accepted: 1, duplicates: 0 });
+    expect((await status()).gaps.filter((g) => g.sessionId === sessionId)).toHaveLength(1);
   });
 });

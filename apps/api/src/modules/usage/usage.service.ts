@@ -196,6 +196,8 @@ export function createUsageService(deps: { db: Db }) {
   async function removeBudget(ctx: RequestCtx, id: string): Promise<void> {
     if (!can(ctx.principal, "budgets.manage")) throw await denied(db, ctx, { action: "budget.remove", resourceType: "budget", resourceId: id, what: "remove budget caps" });
     await db.transaction(async (tx) => {
+      // Before the budget row: a check under way may be inserting an alert that refers to it.
+      await lockBudgetChecks(tx);
       const gone = await repo.deleteBudget(tx, id);
       if (!gone) throw notFound("Budget");
       const subject = (await repo.subjectName(tx, gone.scope, gone.subjectId)) ?? "(removed)";

@@ -21,9 +21,9 @@ export function rowsOf<T>(result: unknown): T[] {
   return ((result as { rows?: T[] }).rows ?? (result as T[])) as T[];
 }
 
-/** The SQLSTATE of a PostgreSQL error from either driver, also when wrapped (`cause`); undefined otherwise. */
-export function pgErrorCode(e: unknown): string | undefined {
-  if (typeof e !== "object" || e === null) return undefined;
-  const code = (e as { code?: unknown }).code ?? (e as { cause?: { code?: unknown } }).cause?.code;
-  return typeof code === "string" ? code : undefined;
-}
+/** Is `e` a PostgreSQL error with this SQLSTATE, from either driver, also when wrapped (`cause`)? */
+export const hasPgCode = (e: unknown, sqlState: string): boolean =>
+  typeof e === "object" && e !== null && ((e as { code?: unknown }).code === sqlState || (e as { cause?: { code?: unknown } }).cause?.code === sqlState);
+
+/** unique_violation (23505): a row with the same unique key exists. */
+export const isUniqueViolation = (e: unknown) => hasPgCode(e, "23505");

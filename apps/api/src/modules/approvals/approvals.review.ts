@@ -10,6 +10,7 @@ import { applyApproved } from "./approvals.apply.ts";
 import * as repo from "./approvals.repo.ts";
 
 import { getApprovalRequestView } from "./approvals.view.ts";
+import { isUniqueViolation } from "../../lib/sql.ts";
 
 /** What a refused reviewer is told: "You do not have permission to <this>". */
 const REFUSED_TO: Record<ReviewRefusal, (approverRole: string) => string> = {
@@ -19,9 +20,6 @@ const REFUSED_TO: Record<ReviewRefusal, (approverRole: string) => string> = {
   transfer_to_self: () => "review a transfer of a bot to yourself: someone else must decide it",
   wrong_role: (approverRole) => `review this request: it needs the ${approverRole} role`,
 };
-
-const isUniqueViolation = (e: unknown) =>
-  typeof e === "object" && e !== null && ((e as { code?: string }).code === "23505" || (e as { cause?: { code?: string } }).cause?.code === "23505");
 
 /** 409 for a request that is no longer pending, saying what happened to it. */
 function notPending(r: repo.RequestRow): AppError {

@@ -20,9 +20,7 @@ import { expectedBotEmail } from "@bridle/policy";
 import { loadPolicyInput } from "../policy-settings/index.ts";
 import * as repo from "./bots.repo.ts";
 import { botToInput, resolveBotInput } from "./bots.resolve.ts";
-
-const isUniqueViolation = (e: unknown) =>
-  typeof e === "object" && e !== null && ((e as { code?: string }).code === "23505" || (e as { cause?: { code?: string } }).cause?.code === "23505");
+import { isUniqueViolation } from "../../lib/sql.ts";
 
 /** A bot's scope in comparable form: what only an approval (or an admin/IT) may change. */
 function scopeOf(b: Pick<TBotInputParsed, "grants" | "channels" | "internalDataAccess">) {

@@ -32,8 +32,7 @@ export function createEventLog(deps: {
   let inFlight = 0;
   /** Bot and event id of each record in the writes under way (a retry is the same id from the same bot). */
   const writing = new Set<string>();
-  const keyOf = eventKey;
-  const clashes = (p: Pending) => writing.size > 0 && p.records.some((r) => writing.has(keyOf(r)));
+  const clashes = (p: Pending) => writing.size > 0 && p.records.some((r) => writing.has(eventKey(r)));
   let scheduled = false;
   const idle: (() => void)[] = [];
 
@@ -58,7 +57,7 @@ export function createEventLog(deps: {
     // The queue's head waits for the write that holds one of its ids; that write's end schedules again.
     if (group.length === 0) return;
     const records = group.flatMap((p) => p.records);
-    for (const r of records) writing.add(keyOf(r));
+    for (const r of records) writing.add(eventKey(r));
     inFlight++;
     deps
       .write(records)
@@ -70,7 +69,7 @@ export function createEventLog(deps: {
           for (const p of group) {
             const mine = new Set<string>();
             for (const r of p.records) {
-              const key = keyOf(r);
+              const key = eventKey(r);
               if (stored.has(key) && !claimed.has(key)) {
                 claimed.add(key);
                 mine.add(r.id);
@@ -84,7 +83,7 @@ export function createEventLog(deps: {
         },
       )
       .finally(() => {
-        for (const r of records) writing.delete(keyOf(r));
+        for (const r of records) writing.delete(eventKey(r));
         inFlight--;
         if (inFlight === 0 && queue.length === 0) for (const f of idle.splice(0)) f();
         schedule();

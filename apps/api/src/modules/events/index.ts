@@ -1,7 +1,7 @@
 import type { Db } from "@bridle/db";
 import type { FastifyInstance } from "fastify";
 import { runtimeEventsStored } from "../../lib/metrics.ts";
-import { pgErrorCode } from "../../lib/sql.ts";
+import { hasPgCode } from "../../lib/sql.ts";
 import { createEventLog } from "./event-log.ts";
 import { storeEvents } from "./events.repo.ts";
 import { eventsRoutes, eventsRuntimeRoutes } from "./events.routes.ts";
@@ -42,7 +42,7 @@ export function createEventsModule(deps: { db: Db }): {
           // written again, it skips what another write stored meanwhile. Event writes lock in one
           // order among themselves; the cycle is with a writer that changes a bot row and then waits
           // for the findings lock, which an event write's findings recompute holds (storeEvents).
-          if (attempt >= DEADLOCK_ATTEMPTS || pgErrorCode(e) !== DEADLOCK_DETECTED) throw e;
+          if (attempt >= DEADLOCK_ATTEMPTS || !hasPgCode(e, DEADLOCK_DETECTED)) throw e;
         }
       }
     },

@@ -3,6 +3,7 @@ import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } fro
 import { z } from "zod";
 import { AppError } from "../../lib/errors.ts";
 import { URN } from "./scim.schemas.ts";
+import { isUniqueViolation } from "../../lib/sql.ts";
 
 /** `scimType` values (RFC 7644 §3.12, table 9). */
 export type ScimType =
@@ -47,9 +48,6 @@ const body = (status: number, detail: string, scimType?: ScimType) => ({
   ...(scimType ? { scimType } : {}),
   detail,
 });
-
-const isUniqueViolation = (e: unknown) =>
-  typeof e === "object" && e !== null && ((e as { code?: string }).code === "23505" || (e as { cause?: { code?: string } }).cause?.code === "23505");
 
 /**
  * The error handler of the /scim/v2 scope: every error, including authentication and request

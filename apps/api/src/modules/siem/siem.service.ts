@@ -4,15 +4,12 @@ import type { RequestCtx } from "../../lib/context.ts";
 import { AppError, fieldError, invalidFields, notFound } from "../../lib/errors.ts";
 import { can } from "../../lib/permissions.ts";
 import { encryptSecret } from "../../lib/secret-box.ts";
-import { isUuid, toIso } from "../../lib/sql.ts";
+import { isUniqueViolation, isUuid, toIso } from "../../lib/sql.ts";
 import { actorOf, chainHead, denied, recordAudit, type AuditAction } from "../audit/index.ts";
 import { readToken, siemHostname, TOKEN_PURPOSE, type SiemConfig } from "./siem.deliverer.ts";
 import { hecTestLine, octetFrame, syslogTestMessage } from "./siem.format.ts";
 import * as repo from "./siem.repo.ts";
 import { DeliveryError, sendHttp, sendSyslog } from "./siem.transport.ts";
-
-const isUniqueViolation = (e: unknown) =>
-  typeof e === "object" && e !== null && ((e as { code?: string }).code === "23505" || (e as { cause?: { code?: string } }).cause?.code === "23505");
 
 const hintOf = (token: string) => `…${token.slice(-4)}`;
 

@@ -182,7 +182,7 @@ export type TRejectedRuntimeEvent = z.infer<typeof ZRejectedRuntimeEvent>;
 export const ZRuntimeEventBatchResult = z
   .object({
     accepted: z.number().int().describe("Events of the batch now stored (new or stored before under the same id)"),
-    duplicates: z.number().int().describe("Of those, events already stored under the same `id` (a retry); not stored twice"),
+    duplicates: z.number().int().describe("Of those, events this bot had already stored under the same `id` (a retry, also one sent while the first try was still being written) or repeated within this batch; not stored twice"),
     rejected: z.array(ZRejectedRuntimeEvent).describe("Invalid events, by index; empty unless `partial=true`"),
     ids: z.array(z.uuid().nullable()).describe("Per index: the event's id, or null for a rejected event"),
   })

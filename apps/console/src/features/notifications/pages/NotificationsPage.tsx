@@ -13,7 +13,8 @@ export function NotificationsPage() {
   const [show, setShow] = useState<"all" | "unread">("all");
   const list = useNotifications(show === "unread");
   const markAll = useMarkAllRead();
-  const unread = list.data?.pages[0]?.unread ?? 0;
+  // unknown until the first page arrives: the summary and "Mark all read" wait for it rather than say "All read"
+  const unread = list.data?.pages[0]?.unread;
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
 
   const body = () => {
@@ -59,7 +60,7 @@ export function NotificationsPage() {
             <ButtonLink to="/notifications/preferences" variant="default">
               Preferences
             </ButtonLink>
-            <Button onClick={() => markAll.mutate()} loading={markAll.isPending} disabled={unread === 0}>
+            <Button onClick={() => markAll.mutate()} loading={markAll.isPending} disabled={!unread}>
               Mark all read
             </Button>
           </>
@@ -78,7 +79,7 @@ export function NotificationsPage() {
             aria-label="Show"
           />
           <Text size="sm" c="dimmed" data-testid="unread-summary">
-            {unread === 0 ? "All read" : `${plural(unread, "unread notification")}`}
+            {unread === undefined ? "" : unread === 0 ? "All read" : plural(unread, "unread notification")}
           </Text>
         </Group>
         {body()}

@@ -11,14 +11,17 @@
  *    `exec` calls, each with its own tool call id and command, after 300 warm-up rounds. The
  *    figure is the policy's own timing (`timings()`, from the hook's entry to its answer: mapping,
  *    redaction, the decision round trip to Bridle, the signature check against the cached JWKS,
- *    the params hash), plus the guard's. Three phases of BENCH_CALLS calls each (default 1,000, at
+ *    the params hash), plus the guard's. Four phases of BENCH_CALLS calls each (default 1,000, at
  *    least 200):
  *    - one call every BENCH_PACE_MS (default 20 ms), as an agent calls tools (a model's turn lies
  *      between two calls): the figure against the target;
  *    - back to back, the next call as soon as one is answered (a stress figure);
  *    - back to back, each plugin call followed by the same decision three more ways (the SDK
  *      alone, fetch without the SDK, node:http on a keep-alive agent: the floor, one HTTP round
- *      trip), interleaved so that all four see the same server state: where the time goes.
+ *      trip), interleaved so that all four see the same server state: where the time goes;
+ *    - paced again, while another bot (acme-dependency-bot) of the same org reports
+ *      BENCH_FLEET_EVENTS_PER_S events a second (default 2,000; 0: back to back) in batches of
+ *      1,000: a fleet at a tenth of what `bench:events` stores, on the same two cores.
  *    The server also reports its own time per decision (request read to answer written) and per
  *    event batch, and its event loop's delay, per phase.
  * 3. Prints p50 / p90 / p99 / max in ms. Target: p99 < 10 ms. Exits non-zero only on errors
@@ -61,6 +64,10 @@ const WARMUP = 300;
 /** Phase 1's pause between two tool calls, in ms (an agent's calls are a model turn apart: seconds). */
 const PACE_MS = Number(process.env.BENCH_PACE_MS ?? 20);
 const BOT = "acme-triage-bot";
+/** Phase 4's other runtime: another bot of the same org. */
+const FLEET_BOT = "acme-dependency-bot";
+/** Phase 4's events a second from another runtime, in batches of 1,000 (0: back to back). */
+const FLEET_RATE = Number(process.env.BENCH_FLEET_EVENTS_PER_S ?? 2000);
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
 async function serve(databaseUrl: string) {
@@ -99,11 +106,16 @@ async function serve(databaseUrl: string) {
   const auth = { authorization: `Bearer ${adminToken}` };
   const rule = await app.inject({ method: "PUT", url: "/api/v1/gated-actions/shell.exec", headers: auth, payload: { mode: "allow", approverRole: "security", approvalsRequired: 1, requestTtlMinutes: 60 } });
   if (rule.statusCode !== 200) throw new Error(`setting shell.exec to allow failed: ${rule.statusCode} ${rule.body}`);
-  const bots = await app.inject({ method: "GET", url: `/api/v1/bots?q=${BOT}`, headers: auth });
-  const botId = (bots.json() as { items: { id: string; name: string }[] }).items.find((b) => b.name === BOT)?.id;
-  const created = await app.inject({ method: "POST", url: `/api/v1/bots/${botId}/tokens`, headers: auth, payload: { name: "bench", expiresInDays: 1 } });
-  if (created.statusCode !== 201) throw new Error(`creating a bot token failed: ${created.statusCode} ${created.body}`);
-  process.stdout.write(`${JSON.stringify({ port, token: (created.json() as { token: string }).token, node: process.version })}\n`);
+  const tokenOf = async (name: string) => {
+    const bots = await app.inject({ method: "GET", url: `/api/v1/bots?q=${name}`, headers: auth });
+    const botId = (bots.json() as { items: { id: string; name: string }[] }).items.find((b) => b.name === name)?.id;
+    const created = await app.inject({ method: "POST", url: `/api/v1/bots/${botId}/tokens`, headers: auth, payload: { name: "bench", expiresInDays: 1 } });
+    if (created.statusCode !== 201) throw new Error(`creating a token of ${name} failed: ${created.statusCode} ${created.body}`);
+    return (created.json() as { token: string }).token;
+  };
+  const token = await tokenOf(BOT);
+  const fleetToken = await tokenOf(FLEET_BOT);
+  process.stdout.write(`${JSON.stringify({ port, token, fleetToken, node: process.version })}\n`);
   const stop = async () => {
     await app.close();
     await database.close();
@@ -112,7 +124,7 @@ async function serve(databaseUrl: string) {
   process.on("SIGTERM", () => void stop());
 }
 
-function startServer(databaseUrl: string, adminToken: string): Promise<{ child: ChildProcess; port: number; token: string; node: string }> {
+function startServer(databaseUrl: string, adminToken: string): Promise<{ child: ChildProcess; port: number; token: string; fleetToken: string; node: string }> {
   // BENCH_SERVER_NODE: another Node.js binary for Bridle (the plugin runs on this one, as in OpenClaw)
   const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const child = spawn(process.env.BENCH_SERVER_NODE ?? process.execPath, [...process.execArgv, ...prof, fileURLToPath(import.meta.url), "--serve", databaseUrl], {
@@ -120,17 +132,17 @@ function startServer(databaseUrl: string, adminToken: string): Promise<{ child: 
     stdio: ["ignore", "pipe", "inherit"],
   });
   return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once("line", (line) => resolve({ child, ...(JSON.parse(line) as { port: number; token: string; node: string }) }));
+    createInterface({ input: child.stdout! }).once("line", (line) => resolve({ child, ...(JSON.parse(line) as { port: number; token: string; fleetToken: string; node: string }) }));
     child.once("exit", (code) => reject(new Error(`the server exited early (code ${code})`)));
   });
 }
 
-/** One POST with node:http on `agent`, resolving when the whole answer has arrived. */
+/** One POST with node:http on `agent`, resolving when the whole answer has arrived (rejecting unless it is a 200). */
 function postWithHttp(url: string, agent: http.Agent, headers: Record<string, string>, body: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const req = http.request(url, { method: "POST", agent, headers }, (res) => {
       res.resume();
-      res.on("end", resolve);
+      res.on("end", () => (res.statusCode === 200 ? resolve() : reject(new Error(`POST ${url}: ${res.statusCode}`))));
       res.on("error", reject);
     });
     req.on("error", reject);
@@ -237,10 +249,40 @@ async function main() {
       await comparisons(i, true);
     }
     const server = await serverTimings(true);
+    // Phase 4, a busy fleet: paced plugin calls while another bot's runtime reports FLEET_RATE
+    // events a second in batches of 1,000 (each sent when the last is answered and its second is up).
+    const guardBusy: number[] = [];
+    let busyStop = false;
+    let busyEvents = 0;
+    const fleetAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const busy = (async () => {
+      const other = `bench-fleet-${randomUUID()}`;
+      for (let b = 0; !busyStop; b++) {
+        const t = Date.now();
+        const events = Array.from({ length: 1000 }, (_, k) =>
+          k % 2 === 0
+            ? { type: "message_sent", id: randomUUID(), sessionId: other, time: new Date(t + k).toISOString(), channel: "slack:#eng-triage", text: `Triaged issue ${b}-${k}: labelled bug.` }
+            : { type: "usage", id: randomUUID(), sessionId: other, time: new Date(t + k).toISOString(), model: "gpt-5", inputTokens: 1200 + k, outputTokens: 300, costUsd: 0.0001 },
+        );
+        const body = JSON.stringify({ events });
+        await postWithHttp(`${bridleUrl}/api/v1/events`, fleetAgent, { authorization: `Bearer ${srv.fleetToken}`, "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) }, body);
+        busyEvents += 1000;
+        const wait = FLEET_RATE > 0 ? t + (1000 * 1000) / FLEET_RATE - Date.now() : 0;
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      }
+    })();
+    for (let i = WARMUP + 3 * CALLS; i < WARMUP + 4 * CALLS; i++) {
+      await pluginCall(i, guardBusy);
+      await new Promise((r) => setTimeout(r, PACE_MS));
+    }
+    busyStop = true;
+    await busy;
+    const serverBusy = await serverTimings(true);
     const timings = enforcer.timings();
     const perCall = timings.slice(WARMUP, WARMUP + CALLS).map((ms, i) => ms + guardMs[i]!);
     const perCallBurst = timings.slice(WARMUP + CALLS, WARMUP + 2 * CALLS).map((ms, i) => ms + guardBurst[i]!);
     const perCallMixed = timings.slice(WARMUP + 2 * CALLS, WARMUP + 3 * CALLS).map((ms, i) => ms + guardMixed[i]!);
+    const perCallBusy = timings.slice(WARMUP + 3 * CALLS, WARMUP + 4 * CALLS).map((ms, i) => ms + guardBusy[i]!);
     const events = await enforcer.reporterFor("main")!.close({ timeoutMs: 30_000 });
 
     // The plugin's own work without the wait for Bridle: mapping, redaction, params hash, signature check.
@@ -281,6 +323,11 @@ async function main() {
     console.log(`Bridle's own time per decision (all four kinds): ${summary(server.serverMs)}`);
     if (server.eventBatchMs.length) console.log(`Bridle's own time per event batch:              ${summary(server.eventBatchMs)}`);
     console.log(`Bridle's event loop delay: p99 ${server.loopDelayP99Ms.toFixed(2)} ms, max ${server.loopDelayMaxMs.toFixed(2)} ms`);
+    console.log(`\none call every ${PACE_MS} ms while another bot's runtime reports ${FLEET_RATE || "as many"} events/s in batches of 1,000 (${busyEvents} events):`);
+    console.log(`plugin, per allowed tool call (policy + guard): ${summary(perCallBusy)}`);
+    console.log(`  Bridle's own time per decision:              ${summary(serverBusy.serverMs)}`);
+    console.log(`  Bridle's own time per event batch:           ${summary(serverBusy.eventBatchMs)}`);
+    console.log(`  Bridle's event loop delay: p99 ${serverBusy.loopDelayP99Ms.toFixed(2)} ms, max ${serverBusy.loopDelayMaxMs.toFixed(2)} ms`);
     console.log(`events reported meanwhile: ${events.sent} sent, ${events.dropped} dropped`);
     console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(" / ")} (1 / 5 / 15 min): other work shares the cores`);
     const p99 = pct([...perCall].sort((a, b) => a - b), 99);

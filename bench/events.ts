@@ -58,6 +58,13 @@
  * three writes at once (`createEventLog`'s `maxInFlight`), 77-97 us of CPU an event in all and
  * 17,900-22,300 events/s at 8 clients. Writes at once made the audit verification report late
  * events as inserted, a bug of the check (docs/AUDIT.md "Inserted into the sealed past"), fixed.
+ *
+ * 30 November 2026, night, on another machine of the same kind: the same code gave 16,900-22,100
+ * events/s (seven runs, three at 20,000 or more), and with validation in slices of 100 events
+ * (events.service.ts) 15,700-21,800 (fourteen runs, five). CPU an event followed the figure, in
+ * Bridle and PostgreSQL alike (their shares 46-48 and 51-53 % in every run): 77-83 us in the runs
+ * at 20,600 or more, 86-109 us in the others. I read that as the machine: between runs, a fixed
+ * single-threaded loop (200,000 SHA-256 of 1 KB and JSON round trips) took 0.92-1.66 s.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";

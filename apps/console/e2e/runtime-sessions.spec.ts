@@ -47,7 +47,7 @@ test.describe("runtime sessions", () => {
     const later = await runtime.post("/api/v1/events", {
       data: {
         events: [
-          { type: "tool_call", sessionId, time: t(5), tool: "github.comment", action: "issue.comment" },
+          { type: "tool_call", sessionId, time: t(5), tool: "github.comment", action: "issue.comment", params: { repo: "acme-corp/api", issue: 42, body: "Labelled bug" } },
           { type: "tool_result", sessionId, time: t(6), tool: "github.comment", ok: true, durationMs: 180 },
           { type: "usage", sessionId, time: t(7), model: "gpt-5", inputTokens: 1500, outputTokens: 250, costUsd: 0.0215 },
           { type: "session_end", sessionId, time: t(8), reason: "done" },
@@ -82,7 +82,13 @@ test.describe("runtime sessions", () => {
       /reported model usage[\s\S]*1,500 in, 250 out, \$0\.02/,
       /ended a runtime session/,
     ]);
+    // what the tool call ran, as stored (PostgreSQL's jsonb orders the keys); its audit event is one click away
+    const call = entries.nth(3);
+    await expect(call.getByTestId("tool-params")).toHaveText('{"body":"Labelled bug","repo":"acme-corp/api","issue":42}');
     await page.screenshot({ path: "/tmp/events-timeline.png", fullPage: true });
+    await call.getByRole("link", { name: "runtime.tool_call" }).click();
+    await expect(page).toHaveURL(/\/audit\/[0-9a-f-]{36}$/);
+    await expect(page.getByText("acme-corp/api").first()).toBeVisible();
   });
 
   test("a bot with no runtime sessions says so", async ({ page }) => {

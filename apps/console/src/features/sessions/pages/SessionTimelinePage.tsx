@@ -46,6 +46,22 @@ function summary(e: TSessionTimelineEntry): string {
   }
 }
 
+/** Past this many characters a tool call's parameters are cut here; the audit event has them whole. */
+const PARAMS_SHOWN = 400;
+
+/**
+ * What a tool call ran, as the runtime reported it (secrets already redacted by Bridle): the
+ * command when the tool has one (exec and the other process tools), else its parameters as JSON.
+ */
+function toolParams(e: TSessionTimelineEntry): string | null {
+  if (e.action !== "runtime.tool_call") return null;
+  const params = e.details.params;
+  if (params === undefined || params === null) return null;
+  const command = typeof params === "object" ? (params as Record<string, unknown>).command : undefined;
+  const text = typeof command === "string" ? command : JSON.stringify(params);
+  return text.length > PARAMS_SHOWN ? `${text.slice(0, PARAMS_SHOWN - 1)}…` : text;
+}
+
 /** One runtime session's story in order: the runtime's events, the bot's decisions and the approval steps they led to. */
 export function SessionTimelinePage() {
   const { botId, sessionId } = route.useParams();
@@ -129,12 +145,20 @@ export function SessionTimelinePage() {
                 }
               >
                 <Text size="xs" c="dimmed">
-                  {formatDateTime(e.at)} · <Code fz="xs">{e.action}</Code>
+                  {formatDateTime(e.at)} ·{" "}
+                  <AnchorLink to="/audit/$eventId" params={{ eventId: e.eventId }} size="xs" title="The audit event, whole">
+                    <Code fz="xs">{e.action}</Code>
+                  </AnchorLink>
                 </Text>
                 {summary(e) ? (
                   <Text size="sm" mt={2} style={{ overflowWrap: "anywhere" }}>
                     {summary(e)}
                   </Text>
+                ) : null}
+                {toolParams(e) ? (
+                  <Code block fz="xs" mt={4} data-testid="tool-params" style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>
+                    {toolParams(e)}
+                  </Code>
                 ) : null}
               </Timeline.Item>
             ))}

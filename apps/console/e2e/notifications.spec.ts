@@ -20,11 +20,22 @@ test.describe("notifications", () => {
   test("a notification appears with the badge, opening it marks it read; preferences and the webhook are saved", async ({ page }) => {
     await signIn(page);
 
-    // start from nothing unread
+    // start from nothing unread; while the list is loading the page claims nothing: no "All read",
+    // and "Mark all read" waits (the list's answer is held here until that is checked)
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const list = /\/api\/v1\/notifications\?/;
+    await page.route(list, async (route) => {
+      await held;
+      await route.continue();
+    });
     await page.goto("/notifications");
     await expect(page.getByRole("heading", { name: "Notifications", exact: true })).toBeVisible();
-    // the summary is empty until the list has loaded; only then does the button's state mean anything
     const summary = page.getByTestId("unread-summary");
+    await expect(page.getByText("Loading notifications")).toBeVisible();
+    await expect(summary).toHaveText("");
+    await expect(page.getByRole("button", { name: "Mark all read" })).toBeDisabled();
+    release(); // from here on the list's answers pass at once
     await expect(summary).toHaveText(/^(All read|[\d,]+ unread notifications?)$/);
     if ((await summary.textContent()) !== "All read") await page.getByRole("button", { name: "Mark all read" }).click();
     await expect(summary).toHaveText("All read");

@@ -86,7 +86,7 @@ test.describe("runtime sessions", () => {
     const call = entries.nth(3);
     await expect(call.getByTestId("tool-params")).toHaveText('{"body":"Labelled bug","repo":"acme-corp/api","issue":42}');
     await page.screenshot({ path: "/tmp/events-timeline.png", fullPage: true });
-    await call.getByRole("link", { name: "runtime.tool_call" }).click();
+    await call.getByRole("link", { name: /^Audit event: called a tool, / }).click();
     await expect(page).toHaveURL(/\/audit\/[0-9a-f-]{36}$/);
     await expect(page.getByText("acme-corp/api").first()).toBeVisible();
   });

@@ -7,8 +7,9 @@ import { EmptyBlock, ErrorBlock, LoadingBlock } from "../../../components/states
 import { isApiError } from "../../../lib/api.ts";
 import { formatDateTime, plural } from "../../../lib/format.ts";
 import { actionLabel } from "../../audit/labels.ts";
+import { useCan } from "../../auth/permissions.tsx";
 import { useBot } from "../../bots/queries.ts";
-import { formatCost, formatTokens } from "../format.ts";
+import { formatCost, formatTokens, toolParams } from "../format.ts";
 import { useSessionTimeline } from "../queries.ts";
 
 const route = getRouteApi("/bots/$botId/sessions/$sessionId");
@@ -46,27 +47,13 @@ function summary(e: TSessionTimelineEntry): string {
   }
 }
 
-/** Past this many characters a tool call's parameters are cut here; the audit event has them whole. */
-const PARAMS_SHOWN = 400;
-
-/**
- * What a tool call ran, as the runtime reported it (secrets already redacted by Bridle): the
- * command when the tool has one (exec and the other process tools), else its parameters as JSON.
- */
-function toolParams(e: TSessionTimelineEntry): string | null {
-  if (e.action !== "runtime.tool_call") return null;
-  const params = e.details.params;
-  if (params === undefined || params === null) return null;
-  const command = typeof params === "object" ? (params as Record<string, unknown>).command : undefined;
-  const text = typeof command === "string" ? command : JSON.stringify(params);
-  return text.length > PARAMS_SHOWN ? `${text.slice(0, PARAMS_SHOWN - 1)}…` : text;
-}
-
 /** One runtime session's story in order: the runtime's events, the bot's decisions and the approval steps they led to. */
 export function SessionTimelinePage() {
   const { botId, sessionId } = route.useParams();
   const bot = useBot(botId);
   const story = useSessionTimeline(botId, sessionId);
+  // each entry links to its audit event for those who may read the audit log (owners and IT may not)
+  const readsAudit = useCan()("audit.read");
   const notFound = (e: unknown) => isApiError(e) && (e.status === 404 || e.status === 400);
   if (bot.isPending || story.isPending) return <LoadingBlock label="Loading the session" />;
   if (bot.isError || story.isError) {
@@ -146,18 +133,22 @@ export function SessionTimelinePage() {
               >
                 <Text size="xs" c="dimmed">
                   {formatDateTime(e.at)} ·{" "}
-                  <AnchorLink to="/audit/$eventId" params={{ eventId: e.eventId }} size="xs" title="The audit event, whole">
+                  {readsAudit ? (
+                    <AnchorLink to="/audit/$eventId" params={{ eventId: e.eventId }} size="xs" aria-label={`Audit event: ${actionLabel(e.action)}, ${formatDateTime(e.at)}`}>
+                      <Code fz="xs">{e.action}</Code>
+                    </AnchorLink>
+                  ) : (
                     <Code fz="xs">{e.action}</Code>
-                  </AnchorLink>
+                  )}
                 </Text>
                 {summary(e) ? (
                   <Text size="sm" mt={2} style={{ overflowWrap: "anywhere" }}>
                     {summary(e)}
                   </Text>
                 ) : null}
-                {toolParams(e) ? (
+                {toolParams(e.action, e.details) ? (
                   <Code block fz="xs" mt={4} data-testid="tool-params" style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>
-                    {toolParams(e)}
+                    {toolParams(e.action, e.details)}
                   </Code>
                 ) : null}
               </Timeline.Item>

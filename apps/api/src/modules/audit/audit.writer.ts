@@ -142,31 +142,43 @@ export async function recordAuditBatchPrepared(
 }
 const withCompanion = new Map<string, string>();
 
-/** Events checked between two yields to the event loop (recordAuditBatchOnce). */
+/** Events checked between two yields to the event loop (checkAuditBatch). */
 const CHECK_SLICE = 100;
 
+/** Events checked for recordAuditBatchOnce, as its INSERT's JSON parameter. */
+export type CheckedAuditBatch = { readonly rowsJson: string; readonly size: number };
+
 /**
- * The batch variant for events that carry their own id as `resourceId` (runtime events): each is
- * written unless an event of the same `resourceType`, `resourceId` and actor is already stored (a
- * runtime's retry), in one INSERT with `db` (the caller's transaction). Same checks as
- * recordAudit. The caller passes no two events with the same resource and actor.
- * @returns the events written (those not stored before), by `resourceId` and actor id
+ * Checks events for recordAuditBatchOnce (same checks as recordAudit; every event needs a
+ * `resourceId`), before the caller's transaction begins: each event's details are checked against
+ * its type's schema, 100 at a time with a yield to the event loop between, so neither waiting
+ * requests nor the transaction wait for a group of thousands.
+ * @throws AuditDetailsError for an event whose details do not fit its type, or without a resourceId
  */
-export async function recordAuditBatchOnce(db: DbOrTx, events: readonly AuditEventInput[]): Promise<{ resourceId: string; actorId: string | null }[]> {
-  if (events.length === 0) return [];
+export async function checkAuditBatch(events: readonly AuditEventInput[]): Promise<CheckedAuditBatch> {
   const rows: ReturnType<typeof sqlRowOf>[] = [];
   for (let i = 0; i < events.length; i++) {
-    // each event's details are checked against its type's schema: a group of thousands would hold
-    // the event loop (and every decision) for milliseconds at a stretch
     if (i > 0 && i % CHECK_SLICE === 0) await yieldToRequests();
     const r = rowOf(events[i]!);
     if (r.resourceId === null) throw new AuditDetailsError("recordAuditBatchOnce needs a resourceId on every event");
     rows.push(sqlRowOf(r, r.at === undefined ? null : r.at.toISOString()));
   }
+  return { rowsJson: JSON.stringify(rows), size: rows.length };
+}
+
+/**
+ * The batch variant for events that carry their own id as `resourceId` (runtime events), checked
+ * by checkAuditBatch: each is written unless an event of the same `resourceType`, `resourceId` and
+ * actor is already stored (a runtime's retry), in one INSERT with `db` (the caller's transaction).
+ * The caller passes no two events with the same resource and actor.
+ * @returns the events written (those not stored before), by `resourceId` and actor id
+ */
+export async function recordAuditBatchOnce(db: DbOrTx, batch: CheckedAuditBatch): Promise<{ resourceId: string; actorId: string | null }[]> {
+  if (batch.size === 0) return [];
   const result = await db.execute(sql`
     insert into audit_events (at, actor_type, actor_id, actor_label, action, resource_type, resource_id, outcome, request_id, session_id, source_ip, user_agent, details)
     select coalesce(v.at, now()), v.actor_type, v.actor_id, v.actor_label, v.action, v.resource_type, v.resource_id, v.outcome, v.request_id, v.session_id, v.source_ip, v.user_agent, v.details
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(
+    from jsonb_to_recordset(${batch.rowsJson}::jsonb) as v(
       at timestamptz, actor_type text, actor_id text, actor_label text, action text, resource_type text, resource_id text,
       outcome text, request_id text, session_id text, source_ip text, user_agent text, details jsonb)
     where not exists (select 1 from audit_events e where e.resource_type = v.resource_type and e.resource_id = v.resource_id and e.actor_id is not distinct from v.actor_id)

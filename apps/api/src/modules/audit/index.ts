@@ -35,6 +35,8 @@ export {
   recordAudit,
   recordAuditBatch,
   recordAuditBatchOnce,
+  checkAuditBatch,
+  type CheckedAuditBatch,
   recordAuditBatchPrepared,
   SYSTEM_ACTOR,
   type Actor,

@@ -1,7 +1,7 @@
 import type { TRuntimeEventParsed, TRuntimeSession } from "@bridle/contracts";
 import { runtimeSessions, type Db, type DbOrTx } from "@bridle/db";
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
-import { recordAuditBatchOnce, type AuditEventInput } from "../audit/index.ts";
+import { checkAuditBatch, recordAuditBatchOnce, type AuditEventInput } from "../audit/index.ts";
 import { recordRuntimeUsage } from "../usage/index.ts";
 import { applyRuntimeEffects } from "./runtime-status.ts";
 
@@ -99,8 +99,10 @@ export async function storeEvents(db: Db, records: readonly EventRecord[]): Prom
     const key = eventKey(r);
     return !seen.has(key) && (seen.add(key), true);
   });
+  // checked before BEGIN: the transaction holds its connection only while it writes
+  const batch = await checkAuditBatch(unique.map(eventOf));
   return db.transaction(async (tx) => {
-    const written = new Set((await recordAuditBatchOnce(tx, unique.map(eventOf))).map((w) => eventKey({ botId: w.actorId ?? "", id: w.resourceId })));
+    const written = new Set((await recordAuditBatchOnce(tx, batch)).map((w) => eventKey({ botId: w.actorId ?? "", id: w.resourceId })));
     const fresh = written.size === unique.length ? unique : unique.filter((r) => written.has(eventKey(r)));
     const deltas = sessionDeltas(fresh);
     if (deltas.length) await upsertSessions(tx, deltas);

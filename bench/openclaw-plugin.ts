@@ -47,6 +47,10 @@
  * - That night, on the same code with the machine otherwise idle, twelve runs gave paced p99
  *   6.7-9.2 ms (p50 3.4-4.0, Bridle's own p99 4.4-5.8); with `yes` busy on one core, 12.2 ms.
  *   Paced, the plugin's event reports on or off made no difference (three runs each, alternating).
+ *   Phase 4 (another bot reporting 2,000 events/s): p99 14-32 ms in twenty runs, Bridle's own
+ *   8.5-20 ms. Validating batches in slices of 100 events seemed to help in two alternating pairs
+ *   (22.0 / 23.0 ms before, 16.8 / 17.5 after), then not in three more (26.4-28.7 against
+ *   18.2-32.2), the machine slower by then: a fixed CPU loop took 1.0-1.7 s between runs.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";

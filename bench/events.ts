@@ -131,7 +131,7 @@ async function serve(databaseUrl: string) {
   const { loadConfig } = await import("../apps/api/src/config.ts");
   const { ZRuntimeEvent } = await import("../packages/contracts/src/index.ts");
   const { redactBatch } = await import("../apps/api/src/modules/events/redact.ts");
-  const { storeEvents } = await import("../apps/api/src/modules/events/events.repo.ts");
+  const { prepareEvents, storeEvents } = await import("../apps/api/src/modules/events/events.repo.ts");
   const { EVENTS_BODY_LIMIT } = await import("../apps/api/src/modules/events/events.routes.ts");
   const adminToken = process.env.BENCH_ADMIN_TOKEN!;
   const config = loadConfig({ DATABASE_URL: databaseUrl, BRIDLE_SEED: "none", BRIDLE_BOOTSTRAP_ADMIN_TOKEN: adminToken, LOG_LEVEL: "silent" });
@@ -165,10 +165,11 @@ async function serve(databaseUrl: string) {
     jsonParse: await median(() => JSON.parse(template)),
     validate: await median(() => parsedBody.events.forEach((e) => ZRuntimeEvent.safeParse(e))),
     secretScan: await median(() => redactBatch(valid.map(({ type: _t, id: _i, sessionId: _s, ...rest }) => ({ bot: bot.name, ...rest })))),
-    dbWrite: await median((n) =>
+    dbWrite: await median(async (n) =>
       storeEvents(
         database.db,
-        valid.map((e, i) => ({
+        await prepareEvents(
+          valid.map((e, i) => ({
           id: randomUUID(),
           botId: bot.id,
           botName: bot.name,
@@ -179,6 +180,7 @@ async function serve(databaseUrl: string) {
           userAgent: "bench",
           at: new Date(),
         })),
+        ),
       ),
     ),
   };

@@ -160,7 +160,7 @@ export async function checkAuditBatch(events: readonly AuditEventInput[]): Promi
   for (let i = 0; i < events.length; i++) {
     if (i > 0 && i % CHECK_SLICE === 0) await yieldToRequests();
     const r = rowOf(events[i]!);
-    if (r.resourceId === null) throw new AuditDetailsError("recordAuditBatchOnce needs a resourceId on every event");
+    if (r.resourceId === null) throw new AuditDetailsError("checkAuditBatch needs a resourceId on every event");
     rows.push(sqlRowOf(r, r.at === undefined ? null : r.at.toISOString()));
   }
   return { rowsJson: JSON.stringify(rows), size: rows.length };

@@ -1,7 +1,7 @@
 import type { TRuntimeEventParsed, TRuntimeSession } from "@bridle/contracts";
 import { runtimeSessions, type Db, type DbOrTx } from "@bridle/db";
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
-import { checkAuditBatch, recordAuditBatchOnce, type AuditEventInput } from "../audit/index.ts";
+import { checkAuditBatch, recordAuditBatchOnce, type AuditEventInput, type CheckedAuditBatch } from "../audit/index.ts";
 import { recordRuntimeUsage } from "../usage/index.ts";
 import { applyRuntimeEffects } from "./runtime-status.ts";
 
@@ -79,8 +79,25 @@ function sessionDeltas(stored: readonly EventRecord[]): SessionDelta[] {
 /** An event's identity: the same id from another bot is another event. */
 export const eventKey = (r: { botId: string; id: string }) => `${r.botId}\u0000${r.id}`;
 
+/** Runtime events ready for storeEvents: one record per bot and id, their audit rows checked. */
+export type PreparedEvents = { readonly unique: readonly EventRecord[]; readonly batch: CheckedAuditBatch };
+
 /**
- * Stores runtime events in one transaction (several may run at once: each takes its rows in the
+ * Readies records for storeEvents, outside any transaction (so a write tried again checks nothing
+ * twice): of two records of a bot with the same id the first is kept, and their audit rows are
+ * checked (the audit module's checkAuditBatch, which yields to requests every 100 events).
+ */
+export async function prepareEvents(records: readonly EventRecord[]): Promise<PreparedEvents> {
+  const seen = new Set<string>();
+  const unique = records.filter((r) => {
+    const key = eventKey(r);
+    return !seen.has(key) && (seen.add(key), true);
+  });
+  return { unique, batch: await checkAuditBatch(unique.map(eventOf)) };
+}
+
+/**
+ * Stores prepared runtime events in one transaction (several may run at once: each takes its rows in the
  * same order, sessions, gateways and gaps by key, then the findings lock, then usage rows by key,
  * then the budget lock, so they wait for each other and never deadlock among themselves; the
  * findings recompute updates bot rows under its lock, so a writer that changes a bot row and then
@@ -89,18 +106,10 @@ export const eventKey = (r: { botId: string; id: string }) => `${r.botId}\u0000$
  * (through the audit module's writer; an event whose bot and id are already stored is skipped),
  * what the new ones add to their sessions and to the usage rollup (the usage module's
  * `recordRuntimeUsage`, which may reach a budget cap), and their runtime effects (heartbeats,
- * enforcement gaps: runtime-status.ts). Two records of a bot with the same id: the first is
- * written. Durable when it resolves.
+ * enforcement gaps: runtime-status.ts). Durable when it resolves.
  * @returns the events written now, by `eventKey`
  */
-export async function storeEvents(db: Db, records: readonly EventRecord[]): Promise<ReadonlySet<string>> {
-  const seen = new Set<string>();
-  const unique = records.filter((r) => {
-    const key = eventKey(r);
-    return !seen.has(key) && (seen.add(key), true);
-  });
-  // checked before BEGIN: the transaction holds its connection only while it writes
-  const batch = await checkAuditBatch(unique.map(eventOf));
+export async function storeEvents(db: Db, { unique, batch }: PreparedEvents): Promise<ReadonlySet<string>> {
   return db.transaction(async (tx) => {
     const written = new Set((await recordAuditBatchOnce(tx, batch)).map((w) => eventKey({ botId: w.actorId ?? "", id: w.resourceId })));
     const fresh = written.size === unique.length ? unique : unique.filter((r) => written.has(eventKey(r)));

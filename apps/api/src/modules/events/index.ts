@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { runtimeEventsStored } from "../../lib/metrics.ts";
 import { hasPgCode } from "../../lib/sql.ts";
 import { createEventLog } from "./event-log.ts";
-import { storeEvents } from "./events.repo.ts";
+import { prepareEvents, storeEvents } from "./events.repo.ts";
 import { eventsRoutes, eventsRuntimeRoutes } from "./events.routes.ts";
 import { createEventsService } from "./events.service.ts";
 
@@ -32,9 +32,10 @@ export function createEventsModule(deps: { db: Db }): {
 } {
   const log = createEventLog({
     write: async (records) => {
+      const prepared = await prepareEvents(records);
       for (let attempt = 1; ; attempt++) {
         try {
-          const stored = await storeEvents(deps.db, records);
+          const stored = await storeEvents(deps.db, prepared);
           runtimeEventsStored.inc(stored.size);
           return stored;
         } catch (e) {

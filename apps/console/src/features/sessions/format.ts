@@ -23,6 +23,7 @@ export function toolParams(action: string, details: Record<string, unknown>): st
   if (params === undefined || params === null) return null;
   const command = typeof params === "object" && !Array.isArray(params) ? (params as Record<string, unknown>).command : undefined;
   const text = typeof command === "string" ? command : JSON.stringify(params);
-  const chars = Array.from(text);
+  if (text.length <= PARAMS_SHOWN) return text; // no more characters than UTF-16 units
+  const chars = Array.from(text.slice(0, 2 * PARAMS_SHOWN + 2)); // enough to see a character past PARAMS_SHOWN
   return chars.length > PARAMS_SHOWN ? `${chars.slice(0, PARAMS_SHOWN - 1).join("")}…` : text;
 }

@@ -110,7 +110,10 @@ export function SessionTimelinePage() {
         </Text>
         <Paper withBorder radius="md" p="md">
           <Timeline bulletSize={14} lineWidth={2} aria-label="Session timeline">
-            {story.data.items.map((e) => (
+            {story.data.items.map((e) => {
+              const said = summary(e);
+              const ran = toolParams(e.action, e.details);
+              return (
               <Timeline.Item
                 key={e.eventId}
                 color={COLORS[e.kind]}
@@ -141,18 +144,19 @@ export function SessionTimelinePage() {
                     <Code fz="xs">{e.action}</Code>
                   )}
                 </Text>
-                {summary(e) ? (
+                {said ? (
                   <Text size="sm" mt={2} style={{ overflowWrap: "anywhere" }}>
-                    {summary(e)}
+                    {said}
                   </Text>
                 ) : null}
-                {toolParams(e.action, e.details) ? (
+                {ran ? (
                   <Code block fz="xs" mt={4} data-testid="tool-params" style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>
-                    {toolParams(e.action, e.details)}
+                    {ran}
                   </Code>
                 ) : null}
               </Timeline.Item>
-            ))}
+              );
+            })}
           </Timeline>
         </Paper>
       </Stack>

@@ -298,11 +298,14 @@ async function main() {
     await run("/api/v1/events", WARMUP_S);
     await new Promise((r) => setTimeout(r, 300));
     const countBefore = await query<{ n: number }>(benchUrl.toString(), "select count(*)::int as n from audit_events where action like 'runtime.%'");
+    const chainBefore = await query<{ n: number }>(benchUrl.toString(), "select count(*)::int as n from audit_chain");
     const e0 = cpuSample(pid, dbName);
     const evt = await run("/api/v1/events", DURATION_S);
     const evtCpu = cpuPerEvent(e0, cpuSample(pid, dbName), evt.requests.total * BATCH);
     await new Promise((r) => setTimeout(r, 300));
     const countAfter = await query<{ n: number }>(benchUrl.toString(), "select count(*)::int as n from audit_events where action like 'runtime.%'");
+    const chainAfter = await query<{ n: number }>(benchUrl.toString(), "select count(*)::int as n from audit_chain");
+    const lagAfter = await query<{ n: number }>(benchUrl.toString(), "select count(*)::int as n from audit_events e where not exists (select 1 from audit_chain c where c.event_id = e.id and c.event_at = e.at)");
 
     const evtRate = (evt["2xx"] * BATCH) / DURATION_S;
     const bareRateS = (bare["2xx"] * BATCH) / DURATION_S;
@@ -352,6 +355,8 @@ async function main() {
     const stored = countAfter.n - countBefore.n;
     log(`stored during the measured run: ${stored} runtime audit events, for ${evt["2xx"] * BATCH} acknowledged by autocannon's 2xx answers`);
 
+    const sealRate = (chainAfter.n - chainBefore.n) / (DURATION_S + 0.3);
+    log(`sealer during the measured run: ${fmt(sealRate, 0)} events/s chained; ${lagAfter.n} events not yet chained at its end (${fmt(lagAfter.n / Math.max(evtRate, 1), 1)} s of the run's rate)`);
     // The chain: wait for the sealer to catch up, then verify.
     const sealStart = performance.now();
     let unsealed = 0;

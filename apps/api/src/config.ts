@@ -70,6 +70,12 @@ const ZConfig = z.object({
     }),
   /** The audit sealer chains new audit events this often (ms); 0: this process does not seal (another one does) */
   BRIDLE_AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
+  /**
+   * Runtime event batches wait (up to 5 s, then 503 with Retry-After) while more audit events than
+   * this wait to be chained, so a fleet reporting faster than the sealer keeps up cannot leave the
+   * log ever further unchained; 0 turns the wait off
+   */
+  BRIDLE_AUDIT_MAX_UNSEALED_EVENTS: z.coerce.number().int().min(0).default(100_000),
   /** A signed audit checkpoint at least every this many sealed events ... */
   BRIDLE_AUDIT_CHECKPOINT_EVENTS: z.coerce.number().int().min(1).default(10_000),
   /** ... and every this many minutes while new events were sealed */

@@ -23,11 +23,14 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   /** `fields` is typed (contracts ZErrorDetails), so the error envelope always serializes. */
   readonly details: TErrorDetails | undefined;
-  constructor(code: ErrorCode, message: string, details?: TErrorDetails) {
+  /** sent as `Retry-After` (seconds): when a 429 or 503 is worth trying again */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(code: ErrorCode, message: string, details?: TErrorDetails, opts?: { retryAfterSeconds?: number }) {
     super(message);
     this.name = "AppError";
     this.code = code;
     this.details = details;
+    this.retryAfterSeconds = opts?.retryAfterSeconds;
   }
   get status(): number {
     return ERROR_STATUS[this.code];

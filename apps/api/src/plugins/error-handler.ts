@@ -48,6 +48,7 @@ export function registerErrorHandler(app: FastifyInstance) {
     // A handler may have set another type (e.g. text/html for the console) before failing.
     reply.type("application/json; charset=utf-8");
     if (err instanceof AppError) {
+      if (err.retryAfterSeconds !== undefined) reply.header("retry-after", String(err.retryAfterSeconds));
       return reply.code(err.status).send({
         error: { code: err.code, message: err.message, requestId, ...(err.details === undefined ? {} : { details: err.details }) },
       });

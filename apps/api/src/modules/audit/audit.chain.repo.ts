@@ -137,6 +137,19 @@ export async function lastRun(tx: DbOrTx): Promise<RunRecord | null> {
   return r ? runOf(r) : null;
 }
 
+/**
+ * Audit events not yet chained, estimated without a scan: the seq sequence's last value minus the
+ * largest seq sealed (the last seal run's `max_seq`). Seqs drawn by transactions that rolled back
+ * count until a later event is sealed, and events of a transaction still open count already.
+ */
+export async function unsealedEstimate(db: DbOrTx): Promise<number> {
+  const [r] = rowsOf<{ n: string }>(
+    await db.execute(sql`select greatest((select last_value from audit_events_seq_seq)
+      - coalesce((select max_seq from audit_seal_runs order by audit_seal_runs.run desc limit 1), 0), 0)::text as n`),
+  );
+  return Number(r?.n ?? 0);
+}
+
 export async function insertRun(tx: DbOrTx, r: RunRecord) {
   await tx.execute(sql`insert into audit_seal_runs (run, sealed_at, first_position, last_position, scan_from, snapshot, sealer_xid, max_seq, head_hash, run_hash)
     values (${r.run}, ${r.sealedAt}::timestamptz, ${r.firstPosition}, ${r.lastPosition}, ${r.scanFrom}::xid8, ${r.snapshot}, ${r.sealerXid ?? null}::xid8, ${r.maxSeq},

@@ -24,6 +24,7 @@ export { auditRoutes } from "./audit.routes.ts";
 export { chainHead, sealedAfter, type SealedEvent } from "./audit.chain.repo.ts";
 export { createAuditIntegrity, databaseKeyTrust, verifyCheckpointInDatabase, verifyDatabase, exportRecords, type AuditIntegrity } from "./audit.integrity.ts";
 export { DISTRUST_REASONS, judgeKeys, type Jwks, type KeyTrust } from "./audit.keys.ts";
+export { createSealBacklog, type SealBacklog } from "./audit.backlog.ts";
 export { createSealer, sealRun, withSealLock, type Sealer } from "./audit.sealer.ts";
 export { applyRetention, ensurePartitions } from "./audit.retention.ts";
 export { createVerifier, keyTrustWarnings, verifyExportedCheckpoint, type CheckpointCheck, type VerifyReport } from "./audit.verifier.ts";

@@ -1,6 +1,11 @@
+import { AppError } from "../../lib/errors.ts";
+import type { SealBacklog } from "../audit/index.ts";
 import { eventKey, type EventRecord } from "./events.repo.ts";
 
-type Pending = { records: EventRecord[]; resolve: (stored: ReadonlySet<string>) => void; reject: (err: unknown) => void };
+type Pending = { records: EventRecord[]; since: number; resolve: (stored: ReadonlySet<string>) => void; reject: (err: unknown) => void };
+
+/** How often a log held back by the audit backlog looks again (ms). */
+const BACKLOG_RECHECK_MS = 50;
 
 export type EventLog = ReturnType<typeof createEventLog>;
 
@@ -19,15 +24,25 @@ export type EventLog = ReturnType<typeof createEventLog>;
  * A batch holding an event id that a write under way also holds (a runtime's retry of a batch
  * whose answer it did not get) waits for that write: the retry check only sees committed events,
  * so two writes at once would both store it.
+ *
+ * `backlog`: while the audit sealer is further behind than its bound (audit module's
+ * createSealBacklog), no new write starts, so runtimes reporting faster than the chain can be
+ * kept wait for it instead of leaving ever more events unchained; a batch that waited
+ * `maxWaitMs` (default 5,000, under the SDK's 10 s request limit) is refused with 503
+ * `unavailable` and `Retry-After`, stored nowhere (the SDK keeps it and sends it again).
  */
 export function createEventLog(deps: {
   /** stores the records in one transaction; resolves with the events stored (not seen before), by `eventKey` */
   write: (records: EventRecord[]) => Promise<ReadonlySet<string>>;
   maxEvents?: number;
   maxInFlight?: number;
+  backlog?: Pick<SealBacklog, "over" | "refresh" | "written" | "unsealed">;
+  maxWaitMs?: number;
 }) {
   const maxEvents = deps.maxEvents ?? 4000;
   const maxInFlight = deps.maxInFlight ?? 3;
+  const maxWaitMs = deps.maxWaitMs ?? 5000;
+  let recheck: NodeJS.Timeout | null = null;
   const queue: Pending[] = [];
   let inFlight = 0;
   /** Bot and event id of each record in the writes under way (a retry is the same id from the same bot). */
@@ -50,9 +65,49 @@ export function createEventLog(deps: {
     return queue.splice(0, n);
   }
 
+  function settled() {
+    if (inFlight === 0 && queue.length === 0) for (const f of idle.splice(0)) f();
+  }
+
+  /**
+   * Whether the audit backlog holds the next write back. With no fresh reading, it takes one and
+   * flushes again; while the sealer is too far behind, refuses the batches that waited too long
+   * and looks again soon.
+   */
+  function heldBack(): boolean {
+    const b = deps.backlog;
+    const over = b ? b.over() : false;
+    if (over === false) return false;
+    if (over === null) {
+      void b!.refresh().then(schedule);
+      return true;
+    }
+    const now = performance.now();
+    for (let i = queue.length - 1; i >= 0; i--) {
+      const p = queue[i]!;
+      if (now - p.since < maxWaitMs) continue;
+      queue.splice(i, 1);
+      p.reject(
+        new AppError(
+          "unavailable",
+          `Bridle's audit log has ${b!.unsealed()} events waiting to be chained, more than it lets wait; this batch was not stored. Send it again in a second`,
+          undefined,
+          { retryAfterSeconds: 1 },
+        ),
+      );
+    }
+    settled();
+    recheck ??= setTimeout(() => {
+      recheck = null;
+      schedule();
+    }, BACKLOG_RECHECK_MS);
+    return true;
+  }
+
   function flush() {
     scheduled = false;
     if (inFlight >= maxInFlight || queue.length === 0) return;
+    if (heldBack()) return;
     const group = take();
     // The queue's head waits for the write that holds one of its ids; that write's end schedules again.
     if (group.length === 0) return;
@@ -83,9 +138,10 @@ export function createEventLog(deps: {
         },
       )
       .finally(() => {
+        deps.backlog?.written();
         for (const r of records) writing.delete(eventKey(r));
         inFlight--;
-        if (inFlight === 0 && queue.length === 0) for (const f of idle.splice(0)) f();
+        settled();
         schedule();
       });
     schedule();
@@ -100,7 +156,7 @@ export function createEventLog(deps: {
     append(records: EventRecord[]): Promise<ReadonlySet<string>> {
       if (records.length === 0) return Promise.resolve(new Set());
       return new Promise((resolve, reject) => {
-        queue.push({ records, resolve, reject });
+        queue.push({ records, since: performance.now(), resolve, reject });
         schedule();
       });
     },

@@ -2,6 +2,7 @@ import type { Db } from "@bridle/db";
 import type { FastifyInstance } from "fastify";
 import { runtimeEventsStored } from "../../lib/metrics.ts";
 import { hasPgCode } from "../../lib/sql.ts";
+import { createSealBacklog } from "../audit/index.ts";
 import { createEventLog } from "./event-log.ts";
 import { prepareEvents, storeEvents } from "./events.repo.ts";
 import { eventsRoutes, eventsRuntimeRoutes } from "./events.routes.ts";
@@ -24,13 +25,17 @@ const DEADLOCK_ATTEMPTS = 3;
  *   `.routes` for the human `/api/v1` scope (a bot's sessions, one session's story, its runtime
  *   status `GET /bots/{id}/runtime`);
  * - `.drain()` waits for batches being written (shutdown); no commands for other modules yet.
+ *
+ * Writes wait while more than `maxUnsealed` audit events wait to be chained
+ * (BRIDLE_AUDIT_MAX_UNSEALED_EVENTS; event-log.ts).
  */
-export function createEventsModule(deps: { db: Db }): {
+export function createEventsModule(deps: { db: Db; maxUnsealed: number }): {
   routes: (app: FastifyInstance) => Promise<void>;
   runtimeRoutes: (app: FastifyInstance) => Promise<void>;
   drain: () => Promise<void>;
 } {
   const log = createEventLog({
+    backlog: createSealBacklog({ db: deps.db, maxUnsealed: deps.maxUnsealed }),
     write: async (records) => {
       const prepared = await prepareEvents(records);
       for (let attempt = 1; ; attempt++) {

@@ -122,10 +122,21 @@ export async function sealRun(tx: DbOrTx, o: Omit<SealerOptions, "database">): P
   let prev = head.hash;
   let maxSeq = head.maxSeq;
   const run = head.run + 1;
-  let after = { seq: -1, id: "00000000-0000-0000-0000-000000000000" };
-  for (;;) {
-    const page = await chain.unsealedSince(tx, { scanFrom: head.scanFrom, unsealedFrom: head.unsealedFrom, afterSeq: after.seq, afterId: after.id, limit: PAGE });
+  const pageAfter = (after: { seq: number; id: string }) => {
+    const p = chain.unsealedSince(tx, { scanFrom: head.scanFrom, unsealedFrom: head.unsealedFrom, afterSeq: after.seq, afterId: after.id, limit: PAGE });
+    p.catch(() => {}); // awaited below; not an unhandled rejection while the loop awaits something else
+    return p;
+  };
+  // Pipelined on the run's one connection (its queries run in the order sent): the next page is
+  // asked for before this one is hashed, and this one's chain rows are sent before the next is
+  // hashed, so PostgreSQL reads and writes while this process hashes.
+  let next: ReturnType<typeof pageAfter> | null = pageAfter({ seq: -1, id: "00000000-0000-0000-0000-000000000000" });
+  let inserting: Promise<void> = Promise.resolve();
+  while (next) {
+    const page = await next;
     if (!page.length) break;
+    const last = page.at(-1)!.event;
+    next = page.length < PAGE ? null : pageAfter({ seq: last.seq, id: last.id });
     const rows = [];
     for (const [i, { event }] of page.entries()) {
       // Hashing is CPU on the server's event loop: let requests in between slices, so a seal run
@@ -136,11 +147,11 @@ export async function sealRun(tx: DbOrTx, o: Omit<SealerOptions, "database">): P
       maxSeq = Math.max(maxSeq, event.seq);
       rows.push({ position: ++position, eventId: event.id, eventSeq: event.seq, eventAt: event.at, eventHash: h, chainHash: prev, run });
     }
-    await chain.insertChainRows(tx, rows);
-    const last = page.at(-1)!.event;
-    after = { seq: last.seq, id: last.id };
-    if (page.length < PAGE) break;
+    await inserting;
+    inserting = chain.insertChainRows(tx, rows);
+    inserting.catch(() => {});
   }
+  await inserting;
   const sealed = position - head.position;
   let runNo = head.run;
   let runHashNow = head.runHash;

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import { metricsRegistry } from "./lib/metrics.ts";
 import { rowsOf } from "./lib/sql.ts";
+import { unsealedEstimate } from "./modules/audit/index.ts";
 import { outboxDepth } from "./modules/notifications/index.ts";
 import { siemLag } from "./modules/siem/index.ts";
 
@@ -54,6 +55,11 @@ export function metricsRoute(deps: { database: DbHandle; token: string | undefin
     labelNames: ["destination", "kind", "enabled"] as const,
     registers: [registry],
   });
+  const unsealed = new Gauge({
+    name: "bridle_audit_unsealed_events",
+    help: "Audit events written and not yet chained by the sealer (an estimate: the seq sequence's last value minus the last seal run's largest seq)",
+    registers: [registry],
+  });
   const siemFailures = new Gauge({ name: "bridle_siem_failures", help: "Failed delivery attempts in a row per SIEM destination (0: the last attempt succeeded)", labelNames: ["destination"] as const, registers: [registry] });
 
   async function readDatabaseGauges() {
@@ -76,6 +82,7 @@ export function metricsRoute(deps: { database: DbHandle; token: string | undefin
         // pg-boss's schema is not there (jobs never started on this database): no job figures
       }
     }
+    unsealed.set(await unsealedEstimate(database.db));
     const o = await outboxDepth(database.db);
     outbox.set(o.pending);
     outboxLag.set(o.oldestDueSeconds);

@@ -6,7 +6,9 @@
  * (the access reviews' unused grants), `undecidedToolExecutions` (the events module's
  * enforcement gaps: tool results with no matching allow decision in their session),
  * `auditFootprint` / `auditEventsByIds` (an incident's blast radius and evidence), and
- * `sealedAfter` / `chainHead` (the siem module's stream: sealed events in chain order after a cursor).
+ * `sealedAfter` / `chainHead` (the siem module's stream: sealed events in chain order after a cursor),
+ * `unsealedEstimate` / `createSealBacklog` (how far the sealer is behind: /metrics, the events
+ * module's wait).
  */
 export {
   auditEventsSince,
@@ -21,7 +23,7 @@ export {
   type ToolExecution,
 } from "./audit.repo.ts";
 export { auditRoutes } from "./audit.routes.ts";
-export { chainHead, sealedAfter, type SealedEvent } from "./audit.chain.repo.ts";
+export { chainHead, sealedAfter, unsealedEstimate, type SealedEvent } from "./audit.chain.repo.ts";
 export { createAuditIntegrity, databaseKeyTrust, verifyCheckpointInDatabase, verifyDatabase, exportRecords, type AuditIntegrity } from "./audit.integrity.ts";
 export { DISTRUST_REASONS, judgeKeys, type Jwks, type KeyTrust } from "./audit.keys.ts";
 export { createSealBacklog, type SealBacklog } from "./audit.backlog.ts";

@@ -12,13 +12,15 @@ import { createSealer, type Sealer } from "../audit/index.ts";
  * (BRIDLE_AUDIT_MAX_UNSEALED_EVENTS). The background sealer is off, so the chain moves only when a
  * test seals (as another replica's sealer would), and the bound is 5 events.
  */
+const METRICS_TOKEN = "metrics-scrape-token-backlog-0123456789";
+
 describe("runtime events and the audit backlog", () => {
   let t: TestApp;
   let sealer: Sealer;
   let triage: { token: string; botId: string };
 
   beforeAll(async () => {
-    t = await createTestApp({ seed: "demo", env: { BRIDLE_AUDIT_SEAL_INTERVAL_MS: "0", BRIDLE_AUDIT_MAX_UNSEALED_EVENTS: "5" } });
+    t = await createTestApp({ seed: "demo", env: { BRIDLE_AUDIT_SEAL_INTERVAL_MS: "0", BRIDLE_AUDIT_MAX_UNSEALED_EVENTS: "5", BRIDLE_METRICS_TOKEN: METRICS_TOKEN } });
     sealer = createSealer({ database: t.database, signer: () => null, checkpointEvery: 1_000_000, checkpointIntervalMs: 3_600_000 });
     triage = await botTokenFor(t, "acme-triage-bot");
   });
@@ -50,6 +52,20 @@ describe("runtime events and the audit backlog", () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ accepted: 3, duplicates: 0 });
     expect(await storedOf(first)).toBe(3);
+  });
+
+  it("reports what waits to be chained on /metrics", async () => {
+    const unsealed = async () => {
+      const res = await t.app.inject({ method: "GET", url: "/metrics", headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+      const line = res.body.split("\n").find((l) => l.startsWith("bridle_audit_unsealed_events "));
+      return Number(line?.split(" ")[1]);
+    };
+    await sealer.sealNow();
+    expect(await unsealed()).toBe(0);
+    expect((await post(batch(4))).statusCode).toBe(200);
+    expect(await unsealed()).toBe(4);
+    await sealer.sealNow();
+    expect(await unsealed()).toBe(0);
   });
 
   it("refuses a batch with 503 and Retry-After when the sealer does not catch up within 5 s; nothing of it is stored, and it is stored when sent again", async () => {

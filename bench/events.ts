@@ -19,7 +19,10 @@
  *    nothing is skipped as a retry; the mix is tool calls, tool results, messages sent and usage.
  * 5. Prints events/s for both and the ratio, p50 / p99 latency per batch, and CPU time per event of
  *    the server (all its threads), autocannon, the postgres processes of the bench database and
- *    PostgreSQL's background processes, with how busy the machine was. Then waits for the sealer to
+ *    PostgreSQL's background processes, with how busy the machine was, and how many events the
+ *    sealer chained during the run and left unchained at its end (the figure counts as sustained
+ *    only when that stays bounded: the events module waits for the sealer when it is more than
+ *    BRIDLE_AUDIT_MAX_UNSEALED_EVENTS behind). Then waits for the sealer to
  *    chain every event and runs the audit verification (`GET /api/v1/audit/verify`), and checks
  *    that every acknowledged event is stored.
  *
@@ -65,6 +68,20 @@
  * Bridle and PostgreSQL alike (their shares 46-48 and 51-53 % in every run): 77-83 us in the runs
  * at 20,600 or more, 86-109 us in the others. I read that as the machine: between runs, a fixed
  * single-threaded loop (200,000 SHA-256 of 1 KB and JSON round trips) took 0.92-1.66 s.
+ *
+ * 1 December 2026, on a faster machine of the same kind: the bench now also prints how many events
+ * the sealer chained during the measured run and how many were left unchained at its end. That
+ * showed the figures above overstated what is sustained with the chain kept: the code as it was
+ * stored 34,100-38,200 events/s, but the sealer, sharing the event loop and the cores with the
+ * writes, chained 5,900-9,900 a second meanwhile and left 522,000-609,000 events unchained at the
+ * end (9-10 s of catching up after a 15 s run); run for longer, the log would have fallen ever
+ * further behind. Since then the events module waits for the sealer while more than
+ * BRIDLE_AUDIT_MAX_UNSEALED_EVENTS (100,000) events are unchained, and a sealer that is behind
+ * seals again at once: 25,100-25,500 events/s, chained as fast, with CPU of 60-61 us an event now
+ * that sealing is counted. The machine was only 76 % busy: writes stopped while a seal run ran.
+ * Pipelining the seal run (the next page read and this page's chain rows written while the server
+ * hashes) then gave 28,700-30,100 events/s at 53-58 us an event, 48,000-61,000 events unchained
+ * at the end (about 2 s).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";

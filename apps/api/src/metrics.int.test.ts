@@ -90,9 +90,7 @@ describe("GET /metrics", () => {
     expect(lag).toBeGreaterThanOrEqual(head);
     expect(head).toBeGreaterThan(0);
     expect(sample(text, "bridle_siem_failures", 'destination="lagging"')).toBe(0);
-    // the sealer runs every second here: what it has not chained yet is a handful at most
-    expect(sample(text, "bridle_audit_unsealed_events")).toBeGreaterThanOrEqual(0);
-    expect(sample(text, "bridle_audit_unsealed_events")).toBeLessThan(50);
+    expect(text).toContain("# TYPE bridle_audit_unsealed_events gauge"); // its values: events.backlog.int.test.ts
     expect(sample(text, "bridle_notification_outbox_depth")).toBeGreaterThanOrEqual(0);
     expect(sample(text, "bridle_db_pool_connections", 'state="total"')).toBeGreaterThan(0);
     expect(sample(text, "bridle_db_pool_connections", 'state="waiting"')).toBe(0);

@@ -18,6 +18,7 @@ import {
   ensurePartitions,
   judgeKeys,
   recordAudit,
+  recordAuditBatch,
   SYSTEM_ACTOR,
   verifyCheckpointInDatabase,
   withSealLock,
@@ -125,6 +126,23 @@ describe("the audit chain", () => {
     } finally {
       await again.close();
     }
+  });
+
+  it("seals a backlog of several pages in one run, in seq order, and verifies clean", async () => {
+    const { t, sealer } = await chainApp();
+    await sealer.sealNow();
+    // 4,500 events: three pages of the run (2,000 a page), read and written while the next is hashed
+    for (let b = 0; b < 3; b++) await t.database.db.transaction((tx) => recordAuditBatch(tx, Array.from({ length: 1500 }, (_, i) => eventOf(b * 1500 + i, "bot.update"))));
+    const run = await sealer.sealNow();
+    expect(run?.sealed).toBe(4500);
+    const order = await one<{ n: number; ordered: boolean; contiguous: boolean }>(
+      t,
+      `select count(*)::int as n, bool_and(prev_seq is null or event_seq > prev_seq) as ordered, bool_and(prev_pos is null or position = prev_pos + 1) as contiguous
+       from (select position, event_seq, lag(event_seq) over (order by position) as prev_seq, lag(position) over (order by position) as prev_pos
+             from audit_chain where run = ${run!.run}) c`,
+    );
+    expect(order).toEqual({ n: 4500, ordered: true, contiguous: true });
+    expect(await verify(t)).toMatchObject({ ok: true, problemCount: 0, firstBreak: null });
   });
 
   it("chains events of transactions held open across seal runs exactly once, and does not mistake them for inserted ones", async () => {

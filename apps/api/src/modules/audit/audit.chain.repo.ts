@@ -138,13 +138,14 @@ export async function lastRun(tx: DbOrTx): Promise<RunRecord | null> {
 }
 
 /**
- * Audit events not yet chained, estimated without a scan: the seq sequence's last value minus the
- * largest seq sealed (the last seal run's `max_seq`). Seqs drawn by transactions that rolled back
- * count until a later event is sealed, and events of a transaction still open count already.
+ * Audit events not yet chained, estimated without a scan: the largest committed seq minus the
+ * largest seq sealed (the last seal run's `max_seq`). Seqs in between that no committed event holds
+ * (a transaction that rolled back) count until the sealer passes them; events of transactions still
+ * open do not count yet. One index probe per month partition.
  */
 export async function unsealedEstimate(db: DbOrTx): Promise<number> {
   const [r] = rowsOf<{ n: string }>(
-    await db.execute(sql`select greatest((select last_value from audit_events_seq_seq)
+    await db.execute(sql`select greatest(coalesce((select max(seq) from audit_events), 0)
       - coalesce((select max_seq from audit_seal_runs order by audit_seal_runs.run desc limit 1), 0), 0)::text as n`),
   );
   return Number(r?.n ?? 0);

@@ -122,7 +122,8 @@ export async function sealRun(tx: DbOrTx, o: Omit<SealerOptions, "database">): P
   let prev = head.hash;
   let maxSeq = head.maxSeq;
   const run = head.run + 1;
-  const pageAfter = (after: { seq: number; id: string }) => {
+  type Page = Awaited<ReturnType<typeof chain.unsealedSince>>;
+  const pageAfter = (after: { seq: number; id: string }): Promise<Page> => {
     const p = chain.unsealedSince(tx, { scanFrom: head.scanFrom, unsealedFrom: head.unsealedFrom, afterSeq: after.seq, afterId: after.id, limit: PAGE });
     p.catch(() => {}); // awaited below; not an unhandled rejection while the loop awaits something else
     return p;
@@ -130,10 +131,10 @@ export async function sealRun(tx: DbOrTx, o: Omit<SealerOptions, "database">): P
   // Pipelined on the run's one connection (its queries run in the order sent): the next page is
   // asked for before this one is hashed, and this one's chain rows are sent before the next is
   // hashed, so PostgreSQL reads and writes while this process hashes.
-  let next: ReturnType<typeof pageAfter> | null = pageAfter({ seq: -1, id: "00000000-0000-0000-0000-000000000000" });
+  let next: Promise<Page> | null = pageAfter({ seq: -1, id: "00000000-0000-0000-0000-000000000000" });
   let inserting: Promise<void> = Promise.resolve();
   while (next) {
-    const page = await next;
+    const page: Page = await next;
     if (!page.length) break;
     const last = page.at(-1)!.event;
     next = page.length < PAGE ? null : pageAfter({ seq: last.seq, id: last.id });
@@ -204,11 +205,15 @@ export function createSealer(o: SealerOptions & { log?: { error: (o: object, m: 
     if (running) return;
     running = (async () => {
       // Behind (a run sealed a page or more): run again at once rather than at the next tick, so
-      // writers held back by the backlog (audit.backlog.ts) wait as little as possible.
-      for (let r = await sealNow(); r && r.sealed >= PAGE && timer; r = await sealNow());
-      if (o.maintenance && Date.now() - lastMaintenance >= maintenanceMs) {
-        lastMaintenance = Date.now();
-        await o.maintenance();
+      // writers held back by the backlog (audit.backlog.ts) wait as little as possible; maintenance
+      // still runs when it is due.
+      for (;;) {
+        const r = await sealNow();
+        if (o.maintenance && Date.now() - lastMaintenance >= maintenanceMs) {
+          lastMaintenance = Date.now();
+          await o.maintenance();
+        }
+        if (!r || r.sealed < PAGE || !timer) break;
       }
     })()
       .catch((err: unknown) => o.log?.error({ err }, "audit sealer failed"))

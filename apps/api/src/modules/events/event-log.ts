@@ -27,21 +27,27 @@ export type EventLog = ReturnType<typeof createEventLog>;
  *
  * `backlog`: while the audit sealer is further behind than its bound (audit module's
  * createSealBacklog), no new write starts, so runtimes reporting faster than the chain can be
- * kept wait for it instead of leaving ever more events unchained; a batch that waited
- * `maxWaitMs` (default 5,000, under the SDK's 10 s request limit) is refused with 503
- * `unavailable` and `Retry-After`, stored nowhere (the SDK keeps it and sends it again).
+ * kept wait for it instead of leaving ever more events unchained. A batch that waited
+ * `maxWaitMs` (default 5,000, under the SDK's 10 s request limit; looked at every 50 ms) is
+ * refused with 503 `unavailable` and `Retry-After: 1`, stored nowhere (the SDK keeps it and sends
+ * it again), and so are the newest batches past `maxQueued` waiting events (default 40,000), so
+ * memory stays bounded. The writes under way when the bound is reached still commit: the bound
+ * can be passed by up to `maxInFlight` groups.
  */
 export function createEventLog(deps: {
   /** stores the records in one transaction; resolves with the events stored (not seen before), by `eventKey` */
   write: (records: EventRecord[]) => Promise<ReadonlySet<string>>;
   maxEvents?: number;
   maxInFlight?: number;
-  backlog?: Pick<SealBacklog, "over" | "refresh" | "written" | "unsealed">;
+  backlog?: SealBacklog;
   maxWaitMs?: number;
+  maxQueued?: number;
 }) {
   const maxEvents = deps.maxEvents ?? 4000;
   const maxInFlight = deps.maxInFlight ?? 3;
   const maxWaitMs = deps.maxWaitMs ?? 5000;
+  const maxQueued = deps.maxQueued ?? 10 * maxEvents;
+  let closing = false;
   let recheck: NodeJS.Timeout | null = null;
   const queue: Pending[] = [];
   let inFlight = 0;
@@ -69,32 +75,29 @@ export function createEventLog(deps: {
     if (inFlight === 0 && queue.length === 0) for (const f of idle.splice(0)) f();
   }
 
+  const refuse = (p: Pending, message: string) => p.reject(new AppError("unavailable", `${message}; this batch was not stored. Send it again in a second`, undefined, { retryAfterSeconds: 1 }));
+
   /**
-   * Whether the audit backlog holds the next write back. With no fresh reading, it takes one and
-   * flushes again; while the sealer is too far behind, refuses the batches that waited too long
-   * and looks again soon.
+   * Whether the audit backlog holds the next write back: with no fresh reading it takes one (and
+   * flushes again when it comes); while the sealer is too far behind, the batches that waited
+   * `maxWaitMs` are refused, and so are the newest past `maxQueued` events, or all of them once
+   * `drain` was called (the sealer stops first at shutdown). Looks again every 50 ms meanwhile.
    */
   function heldBack(): boolean {
     const b = deps.backlog;
     const over = b ? b.over() : false;
     if (over === false) return false;
-    if (over === null) {
-      void b!.refresh().then(schedule);
-      return true;
-    }
+    if (over === null) void b!.refresh().then(schedule);
     const now = performance.now();
-    for (let i = queue.length - 1; i >= 0; i--) {
-      const p = queue[i]!;
-      if (now - p.since < maxWaitMs) continue;
-      queue.splice(i, 1);
-      p.reject(
-        new AppError(
-          "unavailable",
-          `Bridle's audit log has ${b!.unsealed()} events waiting to be chained, more than it lets wait; this batch was not stored. Send it again in a second`,
-          undefined,
-          { retryAfterSeconds: 1 },
-        ),
-      );
+    let expired = 0;
+    const shuttingDown = closing && over === true;
+    while (expired < queue.length && (shuttingDown || now - queue[expired]!.since >= maxWaitMs)) expired++;
+    for (const p of queue.splice(0, expired)) refuse(p, shuttingDown ? "Bridle is shutting down" : "Bridle's audit log is behind chaining events");
+    let queued = queue.reduce((n, p) => n + p.records.length, 0);
+    while (queued > maxQueued && queue.length > 1) {
+      const p = queue.pop()!;
+      queued -= p.records.length;
+      refuse(p, "Bridle's audit log is behind chaining events and holds as many waiting events as it will");
     }
     settled();
     recheck ??= setTimeout(() => {
@@ -118,6 +121,7 @@ export function createEventLog(deps: {
       .write(records)
       .then(
         (stored) => {
+          deps.backlog?.written(stored.size);
           // An event in two batches of the group (a retry that came while its first try waited) was
           // written once: it counts as written for the first batch only, a duplicate for the others.
           const claimed = new Set<string>();
@@ -138,7 +142,6 @@ export function createEventLog(deps: {
         },
       )
       .finally(() => {
-        deps.backlog?.written();
         for (const r of records) writing.delete(eventKey(r));
         inFlight--;
         settled();
@@ -160,9 +163,14 @@ export function createEventLog(deps: {
         schedule();
       });
     },
-    /** Waits until every appended record is committed (shutdown). */
+    /**
+     * Shutdown: waits until every appended record is committed, or refused (503) when the audit
+     * backlog holds it back (nothing would seal it any more).
+     */
     drain(): Promise<void> {
+      closing = true;
       if (inFlight === 0 && queue.length === 0) return Promise.resolve();
+      schedule();
       return new Promise<void>((resolve) => idle.push(resolve));
     },
     stats: () => ({ queued: queue.reduce((n, p) => n + p.records.length, 0), inFlight }),

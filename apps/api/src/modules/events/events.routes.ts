@@ -54,7 +54,9 @@ export function eventsRuntimeRoutes(svc: EventsService) {
             "`validation_failed` whose `details.rejected` lists each invalid event's index and field errors; with `partial=true` the valid ones are stored " +
             "and the answer (200) lists the invalid ones in `rejected`. Each stored event is an audit event of the bot (`runtime.<type>`, chained like the rest), " +
             "with strings that look like secrets replaced by `[redacted: <rule>]`. The answer is sent only after the batch is committed. " +
-            "A retry with the same event `id`s stores nothing twice. A paused bot's events are still accepted: they are evidence.",
+            "A retry with the same event `id`s stores nothing twice. A paused bot's events are still accepted: they are evidence. " +
+            "While the audit sealer is more than BRIDLE_AUDIT_MAX_UNSEALED_EVENTS events behind, the batch waits for it; after 5 s the answer is 503 `unavailable` " +
+            "with `Retry-After: 1` and nothing of the batch is stored (send it again).",
           security: [{ bearer: [] }],
           querystring: ZRuntimeEventsQuery,
           body: ZRuntimeEventBatch,

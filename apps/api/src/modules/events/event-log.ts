@@ -93,7 +93,7 @@ export function createEventLog(deps: {
     const shuttingDown = closing && over === true;
     while (expired < queue.length && (shuttingDown || now - queue[expired]!.since >= maxWaitMs)) expired++;
     for (const p of queue.splice(0, expired)) refuse(p, shuttingDown ? "Bridle is shutting down" : "Bridle's audit log is behind chaining events");
-    let queued = queue.reduce((n, p) => n + p.records.length, 0);
+    let queued = over === true ? queue.reduce((n, p) => n + p.records.length, 0) : 0;
     while (queued > maxQueued && queue.length > 1) {
       const p = queue.pop()!;
       queued -= p.records.length;

@@ -188,6 +188,18 @@ export function createEventsService(deps: { db: Db; log: EventLog }) {
         seq: Number(r.seq),
       });
     }
+    // A gated decision and the approval request it opened are written in one transaction, the
+    // request first, often within the same millisecond: the story tells the decision first.
+    const openedBy = new Map<string, number>();
+    for (const r of rows) {
+      const id = (r.details as { approvalRequestId?: unknown } | null)?.approvalRequestId;
+      if (r.action === "decision.require_approval" && typeof id === "string") openedBy.set(id, Number(r.seq));
+    }
+    for (const r of approvals) {
+      const decided = r.action === "approval.request" && r.resourceId ? openedBy.get(r.resourceId) : undefined;
+      const entry = decided === undefined ? undefined : entries.find((e) => e.eventId === r.id);
+      if (entry && decided !== undefined) entry.seq = Math.max(entry.seq, decided + 0.5);
+    }
     entries.sort((a, b) => a.at.localeCompare(b.at) || a.seq - b.seq);
     return { session, items: entries.map(({ seq: _seq, ...e }) => e), truncated };
   }

@@ -57,7 +57,7 @@ export function metricsRoute(deps: { database: DbHandle; token: string | undefin
   });
   const unsealed = new Gauge({
     name: "bridle_audit_unsealed_events",
-    help: "Audit events written and not yet chained by the sealer (an estimate: the seq sequence's last value minus the last seal run's largest seq)",
+    help: "Audit events written and not yet chained by the sealer (an estimate: the largest committed seq minus the last seal run's largest seq)",
     registers: [registry],
   });
   const siemFailures = new Gauge({ name: "bridle_siem_failures", help: "Failed delivery attempts in a row per SIEM destination (0: the last attempt succeeded)", labelNames: ["destination"] as const, registers: [registry] });

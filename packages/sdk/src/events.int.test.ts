@@ -80,6 +80,32 @@ describe("event reporting against a real Bridle", () => {
     }
   });
 
+  it("waits at least what Bridle's Retry-After says before it sends a refused batch again", async () => {
+    // Bridle answers 503 with Retry-After: 1 while its audit sealer catches up (events.backlog.int.test.ts);
+    // here a stand-in answers the first try so, and stores the second.
+    const { createServer: createHttpServer } = await import("node:http");
+    const tries: number[] = [];
+    const server = createHttpServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        tries.push(performance.now());
+        if (tries.length === 1)
+          return res.writeHead(503, { "content-type": "application/json", "retry-after": "1" }).end('{"error":{"code":"unavailable","message":"behind"}}');
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ accepted: 1, duplicates: 0, rejected: [], ids: [randomUUID()] }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    try {
+      const reporter = createEventReporter({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, token: triage.token, backoffMs: 10, maxBackoffMs: 5_000 });
+      reporter.report({ type: "error", sessionId: "s-retry-after", time: at(1), message: "later" });
+      expect(await reporter.close({ timeoutMs: 5_000 })).toMatchObject({ sent: 1, dropped: 0, retries: 1 });
+      expect(tries).toHaveLength(2);
+      expect(tries[1]! - tries[0]!).toBeGreaterThanOrEqual(990);
+    } finally {
+      server.close();
+    }
+  });
+
   it("counts as dropped what close could not deliver in time, and events Bridle rejects", async () => {
     const down = createEventReporter({ baseUrl: "http://127.0.0.1:9", token: triage.token, backoffMs: 20, maxBackoffMs: 50 });
     down.report({ type: "error", sessionId: "s-down", time: at(1), message: "lost" });

@@ -12,7 +12,10 @@ export type EventReporterOptions = {
   batchSize?: number;
   /** A partial batch is sent after this long, in ms (default 1,000). */
   flushIntervalMs?: number;
-  /** First retry delay in ms (default 250); doubles per failed attempt up to `maxBackoffMs` (default 30,000), with full jitter. */
+  /**
+   * First retry delay in ms (default 250); doubles per failed attempt up to `maxBackoffMs` (default
+   * 30,000), with full jitter; never shorter than the answer's `Retry-After` (up to `maxBackoffMs`).
+   */
   backoffMs?: number;
   maxBackoffMs?: number;
   /** One request's time limit, in ms (default 10,000). */
@@ -50,11 +53,29 @@ export type EventReporter = {
 };
 
 class PermanentFailure extends Error {}
+/** A failure worth another try; `afterMs`: Bridle's `Retry-After`, the least wait before it. */
+class RetryLater extends Error {
+  constructor(
+    message: string,
+    readonly afterMs: number,
+  ) {
+    super(message);
+  }
+}
+
+/** `Retry-After` (RFC 9110: delay in seconds, or an HTTP date) in ms; 0 when absent or unreadable. */
+function retryAfterMs(header: string | null): number {
+  if (!header) return 0;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? 0 : Math.max(0, at - Date.now());
+}
 
 /**
  * Reports runtime events to `POST /api/v1/events?partial=true` in batches, in order (one request
  * in flight), from a bounded queue. Bridle unreachable, 408, 429 or 5xx: the batch is retried
- * with exponential backoff and full jitter; a batch Bridle refuses for good (other 4xx) is
+ * with exponential backoff and full jitter, waiting at least what a `Retry-After` says (up to
+ * `maxBackoffMs`); a batch Bridle refuses for good (other 4xx) is
  * dropped and counted, as are events it rejects one by one (`rejected`).
  */
 export function createEventReporter(opts: EventReporterOptions): EventReporter {
@@ -102,7 +123,7 @@ export function createEventReporter(opts: EventReporterOptions): EventReporter {
       return;
     }
     const message = (body as { error?: { message?: string } } | null)?.error?.message ?? "";
-    if (res.status >= 500 || res.status === 408 || res.status === 429) throw new Error(`Bridle answered ${res.status} ${message}`);
+    if (res.status >= 500 || res.status === 408 || res.status === 429) throw new RetryLater(`Bridle answered ${res.status} ${message}`, retryAfterMs(res.headers.get("retry-after")));
     throw new PermanentFailure(`Bridle refused the batch (${res.status}): ${message}`);
   }
 
@@ -124,7 +145,9 @@ export function createEventReporter(opts: EventReporterOptions): EventReporter {
           continue;
         }
         opts.onError?.(e as Error);
-        const delay = Math.random() * Math.min(maxBackoffMs, backoffMs * 2 ** attempt++);
+        const backoff = Math.random() * Math.min(maxBackoffMs, backoffMs * 2 ** attempt++);
+        // Bridle's Retry-After (a 503 while its audit sealer catches up, a 429) is the least wait, up to maxBackoffMs.
+        const delay = Math.max(backoff, Math.min(maxBackoffMs, e instanceof RetryLater ? e.afterMs : 0));
         if (Date.now() + delay > deadline) return;
         counts.retries++;
         await sleep(delay);

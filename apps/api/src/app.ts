@@ -164,7 +164,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const inventory = createInventoryService({ db });
   const sso = createSsoModule({ db, config, sessionTtlMs, demoIssuer: deps.demoIdp?.issuer });
   const instructions = createInstructionsModule({ db });
-  const events = createEventsModule({ db, maxUnsealed: config.BRIDLE_AUDIT_MAX_UNSEALED_EVENTS });
+  const events = createEventsModule({ db, maxUnsealed: config.BRIDLE_AUDIT_MAX_UNSEALED_EVENTS, log: app.log });
   app.addHook("onClose", () => events.drain());
   const decisions = createDecisionsModule({ config, database, auth, log: app.log, runtimeRoutes: [instructions.runtimeRoutes, events.runtimeRoutes] });
   const policySettings = createPolicySettingsService({ db });

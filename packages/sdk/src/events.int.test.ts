@@ -101,6 +101,28 @@ describe("event reporting against a real Bridle", () => {
       expect(await reporter.close({ timeoutMs: 5_000 })).toMatchObject({ sent: 1, dropped: 0, retries: 1 });
       expect(tries).toHaveLength(2);
       expect(tries[1]! - tries[0]!).toBeGreaterThanOrEqual(990);
+
+      // A Retry-After past close's deadline: close waits the deadline out and drops the batch,
+      // rather than sending it again and again until then.
+      const refusing = createHttpServer((req, res) => {
+        req.resume();
+        req.on("end", () => {
+          tries.push(performance.now());
+          res.writeHead(503, { "content-type": "application/json", "retry-after": "30" }).end('{"error":{"code":"unavailable","message":"behind"}}');
+        });
+      });
+      await new Promise<void>((r) => refusing.listen(0, "127.0.0.1", () => r()));
+      try {
+        tries.length = 0;
+        const late = createEventReporter({ baseUrl: `http://127.0.0.1:${(refusing.address() as AddressInfo).port}`, token: triage.token, backoffMs: 10, maxBackoffMs: 60_000 });
+        late.report({ type: "error", sessionId: "s-retry-after", time: at(2), message: "too late" });
+        const started = performance.now();
+        expect(await late.close({ timeoutMs: 1_000 })).toMatchObject({ sent: 0, dropped: 1, queued: 0 });
+        expect(performance.now() - started).toBeGreaterThanOrEqual(950);
+        expect(tries).toHaveLength(1);
+      } finally {
+        refusing.close();
+      }
     } finally {
       server.close();
     }

@@ -146,9 +146,15 @@ export function createEventReporter(opts: EventReporterOptions): EventReporter {
         }
         opts.onError?.(e as Error);
         const backoff = Math.random() * Math.min(maxBackoffMs, backoffMs * 2 ** attempt++);
-        // Bridle's Retry-After (a 503 while its audit sealer catches up, a 429) is the least wait, up to maxBackoffMs.
-        const delay = Math.max(backoff, Math.min(maxBackoffMs, e instanceof RetryLater ? e.afterMs : 0));
-        if (Date.now() + delay > deadline) return;
+        // Bridle's Retry-After (a 503 while its audit sealer catches up, a 429) is the least wait, up
+        // to maxBackoffMs, with jitter on top so runtimes refused together do not return together.
+        const floor = Math.min(maxBackoffMs, e instanceof RetryLater ? e.afterMs : 0);
+        const delay = floor > 0 ? floor + Math.random() * backoffMs : backoff;
+        if (Date.now() + delay > deadline) {
+          // close() ran out of time: wait out the deadline rather than send again at once.
+          await sleep(Math.max(0, deadline - Date.now()));
+          return;
+        }
         counts.retries++;
         await sleep(delay);
       }

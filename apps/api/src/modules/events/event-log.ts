@@ -81,7 +81,7 @@ export function createEventLog(deps: {
    * Whether the audit backlog holds the next write back: with no fresh reading it takes one (and
    * flushes again when it comes); while the sealer is too far behind, the batches that waited
    * `maxWaitMs` are refused, and so are the newest past `maxQueued` events, or all of them once
-   * `drain` was called (the sealer stops first at shutdown). Looks again every 50 ms meanwhile.
+   * `drain` was called (shutdown: nothing may seal them any more). Looks again every 50 ms meanwhile.
    */
   function heldBack(): boolean {
     const b = deps.backlog;

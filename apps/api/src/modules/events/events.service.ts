@@ -195,9 +195,10 @@ export function createEventsService(deps: { db: Db; log: EventLog }) {
       const id = (r.details as { approvalRequestId?: unknown } | null)?.approvalRequestId;
       if (r.action === "decision.require_approval" && typeof id === "string") openedBy.set(id, Number(r.seq));
     }
+    const byId = new Map(entries.map((e) => [e.eventId, e]));
     for (const r of approvals) {
       const decided = r.action === "approval.request" && r.resourceId ? openedBy.get(r.resourceId) : undefined;
-      const entry = decided === undefined ? undefined : entries.find((e) => e.eventId === r.id);
+      const entry = decided === undefined ? undefined : byId.get(r.id);
       if (entry && decided !== undefined) entry.seq = Math.max(entry.seq, decided + 0.5);
     }
     entries.sort((a, b) => a.at.localeCompare(b.at) || a.seq - b.seq);

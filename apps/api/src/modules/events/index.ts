@@ -29,13 +29,17 @@ const DEADLOCK_ATTEMPTS = 3;
  * Writes wait while more than `maxUnsealed` audit events wait to be chained
  * (BRIDLE_AUDIT_MAX_UNSEALED_EVENTS; event-log.ts).
  */
-export function createEventsModule(deps: { db: Db; maxUnsealed: number }): {
+export function createEventsModule(deps: { db: Db; maxUnsealed: number; log?: { warn: (o: object, m: string) => void } }): {
   routes: (app: FastifyInstance) => Promise<void>;
   runtimeRoutes: (app: FastifyInstance) => Promise<void>;
   drain: () => Promise<void>;
 } {
   const log = createEventLog({
-    backlog: createSealBacklog({ db: deps.db, maxUnsealed: deps.maxUnsealed }),
+    backlog: createSealBacklog({
+      db: deps.db,
+      maxUnsealed: deps.maxUnsealed,
+      onError: (err) => deps.log?.warn({ err }, "could not read how far the audit sealer is behind; runtime events do not wait for it meanwhile"),
+    }),
     write: async (records) => {
       const prepared = await prepareEvents(records);
       for (let attempt = 1; ; attempt++) {

@@ -151,8 +151,10 @@ export function createEventReporter(opts: EventReporterOptions): EventReporter {
         const floor = Math.min(maxBackoffMs, e instanceof RetryLater ? e.afterMs : 0);
         const delay = floor > 0 ? floor + Math.random() * backoffMs : backoff;
         if (Date.now() + delay > deadline) {
-          // close() ran out of time: wait out the deadline rather than send again at once.
+          // close() ran out of time: wait out the deadline rather than send again at once, and end
+          // it (a timer may fire a millisecond before Date.now() reaches the deadline).
           await sleep(Math.max(0, deadline - Date.now()));
+          deadline = Math.min(deadline, Date.now());
           return;
         }
         counts.retries++;

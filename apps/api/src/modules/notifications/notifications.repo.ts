@@ -192,6 +192,8 @@ export type ClaimedDelivery = { id: string; channel: "email" | "webhook"; notice
  * Takes up to `limit` deliveries due at `now` for this worker: counts the attempt and moves
  * `next_attempt_at` past `leaseMs`, so another replica's worker (SKIP LOCKED) does not take them
  * meanwhile, and a worker that dies mid-send leaves them to be tried again after the lease.
+ * `now` has milliseconds, `next_attempt_at` microseconds (the database's clock when the notice was
+ * written): a delivery written within `now`'s millisecond is due too.
  */
 export async function claimDue(db: DbOrTx, now: Date, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
   const res = await db.execute(sql`
@@ -200,7 +202,7 @@ export async function claimDue(db: DbOrTx, now: Date, limit: number, leaseMs: nu
            next_attempt_at = ${new Date(now.getTime() + leaseMs).toISOString()}::timestamptz,
            updated_at = now()
      where d.id in (select id from notification_deliveries
-                     where status = 'pending' and next_attempt_at <= ${now.toISOString()}::timestamptz
+                     where status = 'pending' and next_attempt_at < ${now.toISOString()}::timestamptz + interval '1 millisecond'
                      order by next_attempt_at
                      limit ${limit}
                      for update skip locked)

@@ -147,9 +147,10 @@ export function createEventReporter(opts: EventReporterOptions): EventReporter {
         opts.onError?.(e as Error);
         const backoff = Math.random() * Math.min(maxBackoffMs, backoffMs * 2 ** attempt++);
         // Bridle's Retry-After (a 503 while its audit sealer catches up, a 429) is the least wait, up
-        // to maxBackoffMs, with jitter on top so runtimes refused together do not return together.
+        // to maxBackoffMs, with jitter on top so runtimes refused together do not return together;
+        // a longer backoff (the batch failed several times) still holds.
         const floor = Math.min(maxBackoffMs, e instanceof RetryLater ? e.afterMs : 0);
-        const delay = floor > 0 ? floor + Math.random() * backoffMs : backoff;
+        const delay = floor > 0 ? Math.max(backoff, floor + Math.random() * backoffMs) : backoff;
         if (Date.now() + delay > deadline) {
           // close() ran out of time: wait out the deadline rather than send again at once, and end
           // it (a timer may fire a millisecond before Date.now() reaches the deadline).
